@@ -1,0 +1,30 @@
+"""The ``wpstrack`` command line: a thin shell over the domain modules.
+
+Each command parses its arguments, opens a transaction, calls one domain function and prints
+the result. Errors from ``wpstrack.errors`` become a one-line message on stderr and the
+error's exit code; nothing else is caught.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from wpstrack.cli import documents, indicators, plans, setup
+from wpstrack.cli.common import run_app
+
+app = typer.Typer(
+    name="wpstrack",
+    help="Monitor how governments implement the Women, Peace and Security agenda.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+setup.register(app)
+documents.register(app)
+app.add_typer(plans.app, name="plans")
+app.add_typer(indicators.app, name="indicators")
+
+
+def main() -> None:
+    """Entry point of the ``wpstrack`` console script."""
+    run_app(app)

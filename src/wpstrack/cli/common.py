@@ -1,0 +1,56 @@
+"""What every command shares: settings, the database, output and error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+from sqlalchemy import Connection
+
+from wpstrack.db import migrated_engine, transaction
+from wpstrack.errors import WpstrackError
+from wpstrack.settings import Settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; built per command, never at import time."""
+    return Settings()
+
+
+@contextmanager
+def connect(settings: Settings | None = None) -> Iterator[Connection]:
+    """A migrated database connection in a transaction that commits when the command ends."""
+    engine = migrated_engine(settings or load_settings())
+    try:
+        with transaction(engine) as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output: JSON on stdout, nothing else."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` on stderr and return the Exit to raise."""
+    err_console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run the Typer app, turning wpstrack errors into a message and an exit code."""
+    try:
+        app(standalone_mode=True)
+    except WpstrackError as exc:
+        err_console.print(f"error: {exc}", highlight=False, markup=False)
+        sys.exit(exc.exit_code)

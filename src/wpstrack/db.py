@@ -1,0 +1,101 @@
+"""Engines, connections and migrations.
+
+The embedded default is SQLite with WAL and foreign keys on; a server deployment sets
+``WPSTRACK_DATABASE_URL`` to PostgreSQL. Domain functions receive a ``Connection`` and never
+commit: the caller (a CLI command, a web request) owns the transaction, usually through
+:func:`transaction`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+
+from wpstrack.errors import DatabaseError
+from wpstrack.settings import Settings
+
+
+def now() -> datetime:
+    """The current instant in UTC (every ``*_at`` column stores UTC)."""
+    return datetime.now(UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    """The engine the settings describe."""
+    return make_engine(settings.effective_database_url, echo=settings.echo_sql)
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at the migrations shipped inside the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", "wpstrack:migrations")
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` inside the caller's transaction."""
+    command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(connection: Connection, revision: str) -> None:
+    """Take the schema down to ``revision`` inside the caller's transaction."""
+    command.downgrade(alembic_config(connection), revision)
+
+
+def schema_is_current(connection: Connection) -> bool:
+    """True when the database is at the newest migration."""
+    context = MigrationContext.configure(connection)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return context.get_current_revision() == head
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that commits on success and rolls back on error."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except OperationalError as exc:
+        raise DatabaseError(f"database error: {exc.orig}") from exc
+
+
+def migrated_engine(settings: Settings) -> Engine:
+    """The settings' engine, with the schema upgraded to the newest migration."""
+    engine = engine_from_settings(settings)
+    with transaction(engine) as conn:
+        if not schema_is_current(conn):
+            upgrade(conn)
+    return engine

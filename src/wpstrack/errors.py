@@ -1,0 +1,72 @@
+"""The catalogue of errors wpstrack raises.
+
+Every error carries a short code (``[W012]``) so that messages are easy to grep in logs and
+to assert on in tests. Domain functions raise these; the CLI maps them to exit codes and the
+web layer to HTTP status codes, so neither shell needs to know what went wrong in detail.
+"""
+
+from __future__ import annotations
+
+
+class WpstrackError(Exception):
+    """Base class: a failure the user can act on, with a coded message."""
+
+    code = "W000"
+    exit_code = 1
+    http_status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class ConfigError(WpstrackError):
+    """A setting is missing or invalid."""
+
+    code = "W001"
+    exit_code = 2
+
+
+class DatabaseError(WpstrackError):
+    """The database cannot be reached or is not at the expected schema version."""
+
+    code = "W002"
+    exit_code = 3
+    http_status = 503
+
+
+class NotFound(WpstrackError):
+    """A record named by the user does not exist."""
+
+    code = "W004"
+    http_status = 404
+
+
+class InvalidInput(WpstrackError):
+    """User-supplied data (a file, a row, a value) is malformed.
+
+    ``location`` names where: a file, a file and line, a file and row.
+    """
+
+    code = "W010"
+    http_status = 422
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        self.location = location
+        super().__init__(f"{location}: {message}" if location else message)
+
+
+class Conflict(WpstrackError):
+    """The record changed since the caller read it, or would duplicate another."""
+
+    code = "W009"
+    http_status = 409
+
+
+class UnreadableDocument(WpstrackError):
+    """A document cannot be read as text (empty, binary, undecodable, too large, unsupported)."""
+
+    code = "W020"

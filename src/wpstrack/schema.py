@@ -1,0 +1,335 @@
+"""The database schema: one SQLAlchemy ``MetaData`` with a naming convention.
+
+Tables are SQLAlchemy Core ``Table`` objects; domain modules query them with Core
+statements over a ``Connection`` they are given. Alembic migrations in
+``wpstrack/migrations`` are generated from this module, and a test checks that
+``upgrade head`` on an empty database matches it exactly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _created_at() -> Column:
+    return Column("created_at", DateTime(timezone=True), nullable=False)
+
+
+# --- reference data -----------------------------------------------------------------------
+
+resolution = Table(
+    "resolution",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("year", Integer, nullable=False),
+    Column("adopted_on", Date),
+    Column("title", String(200), nullable=False),
+    Column("gist", Text, nullable=False),
+)
+
+pillar = Table(
+    "pillar",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("name_ja", String(100)),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("sort_order", Integer, nullable=False),
+)
+
+organisation = Table(
+    "organisation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("acronym", String(40)),
+    Column("name_ja", String(200)),
+    Column("type", String(32), nullable=False),
+    Column("country", String(2)),
+    Column("parent_id", ForeignKey("organisation.id", ondelete="SET NULL")),
+)
+
+organisation_alias = Table(
+    "organisation_alias",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "organisation_id",
+        ForeignKey("organisation.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("alias", String(300), nullable=False),
+    Column("lang", String(8), nullable=False, server_default="en"),
+    UniqueConstraint("organisation_id", "alias"),
+)
+
+place = Table(
+    "place",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # country | city
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("timezone", String(64)),
+    Column("geonameid", Integer, unique=True),
+    Column("population", Integer),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    CheckConstraint("kind IN ('country', 'city')", name="kind"),
+    Index("ix_place_name", "name"),
+    Index("ix_place_country_kind", "country", "kind"),
+)
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("family_name", String(120), nullable=False),
+    Column("given_name", String(120)),
+    Column("honorific", String(40)),
+    Column("gender", String(1)),  # f | m | None where the sources do not state it
+    Column("name_ja", String(120)),
+    Index("ix_person_family_given", "family_name", "given_name"),
+)
+
+position = Table(
+    "position",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="SET NULL")),
+    Column("country", String(2)),
+    Column("title", String(300), nullable=False),
+    Column("start_on", Date),
+    Column("end_on", Date),
+)
+
+# --- plans and indicators -----------------------------------------------------------------
+
+plan = Table(
+    "plan",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("country", String(2), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("edition", Integer),
+    Column("adopted_on", Date),
+    Column("period_start", Integer),  # first year covered
+    Column("period_end", Integer),  # last year covered
+    Column("period_note", String(200)),  # e.g. "Japanese fiscal years (April-March)"
+    Column("source", Text),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+plan_item = Table(
+    "plan_item",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", ForeignKey("plan.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", ForeignKey("plan_item.id", ondelete="CASCADE")),
+    Column("code", String(40), nullable=False),
+    Column("kind", String(16), nullable=False),  # area | objective | measure
+    Column("title", Text, nullable=False),
+    Column("description", Text),
+    Column("pillar_code", ForeignKey("pillar.code")),
+    Column("sort_order", Integer, nullable=False, server_default="0"),
+    CheckConstraint("kind IN ('area', 'objective', 'measure')", name="kind"),
+    UniqueConstraint("plan_id", "code"),
+    Index("ix_plan_item_parent", "parent_id"),
+)
+
+plan_item_organisation = Table(
+    "plan_item_organisation",
+    metadata,
+    Column("plan_item_id", ForeignKey("plan_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id"), primary_key=True),
+    Column("role", String(16), nullable=False, server_default="responsible"),
+)
+
+indicator = Table(
+    "indicator",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", ForeignKey("plan.id", ondelete="CASCADE"), nullable=False),
+    Column("plan_item_id", ForeignKey("plan_item.id", ondelete="SET NULL")),
+    Column("code", String(40), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("unit", String(40), nullable=False, server_default="count"),
+    Column("direction", String(16), nullable=False, server_default="increase"),
+    Column("method", String(16), nullable=False, server_default="manual"),
+    Column("formula", JSON),  # declarative definition for computed indicators
+    Column("disaggregation", String(40)),  # e.g. "sex"
+    Column("baseline_value", Float),
+    Column("baseline_period", String(20)),
+    Column("description", Text),
+    Column("sort_order", Integer, nullable=False, server_default="0"),
+    CheckConstraint("direction IN ('increase', 'decrease', 'maintain')", name="direction"),
+    CheckConstraint("method IN ('manual', 'computed')", name="method"),
+    UniqueConstraint("plan_id", "code"),
+)
+
+indicator_target = Table(
+    "indicator_target",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("indicator_id", ForeignKey("indicator.id", ondelete="CASCADE"), nullable=False),
+    Column("period", String(20), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("note", Text),
+    UniqueConstraint("indicator_id", "period"),
+)
+
+indicator_value = Table(
+    "indicator_value",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("indicator_id", ForeignKey("indicator.id", ondelete="CASCADE"), nullable=False),
+    Column("period", String(20), nullable=False),
+    Column("value", Float, nullable=False),
+    # "total" for an undisaggregated value, else "f" / "m"; never NULL so that the unique
+    # constraint holds on every backend.
+    Column("sex", String(8), nullable=False, server_default="total"),
+    Column("source", Text),
+    Column("note", Text),
+    Column("recorded_by", String(120)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("indicator_id", "period", "sex"),
+)
+
+# --- documents, extraction and the activity register --------------------------------------
+
+document = Table(
+    "document",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", Text, nullable=False),  # path or URL it came from
+    Column("filename", String(300)),
+    Column("media_type", String(80)),
+    Column("encoding", String(40)),
+    Column("language", String(8)),
+    Column("publisher", String(200)),
+    Column("title", Text),
+    Column("published_on", Date),
+    Column("content_hash", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("raw", LargeBinary),
+    Column("text", Text),
+    Column("status", String(16), nullable=False),  # ingested | rejected
+    Column("reject_reason", Text),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("status IN ('ingested', 'rejected')", name="status"),
+    Index("ix_document_content_hash", "content_hash"),
+    # The same bytes are ingested once; rejected attempts may repeat and are all kept.
+    Index(
+        "uq_document_ingested_hash",
+        "content_hash",
+        unique=True,
+        sqlite_where=text("status = 'ingested'"),
+        postgresql_where=text("status = 'ingested'"),
+    ),
+)
+
+extraction = Table(
+    "extraction",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("document.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("value", JSON),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("method", String(60), nullable=False),
+    Column("confidence", Float),
+    Column("source", String(8), nullable=False),  # machine | human
+    Column("decision", String(16)),  # None (proposed) | accepted | corrected | rejected
+    Column("author", String(120)),
+    _created_at(),
+    CheckConstraint("source IN ('machine', 'human')", name="source"),
+    Index("ix_extraction_document_field", "document_id", "field"),
+)
+
+activity = Table(
+    "activity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("document.id", ondelete="SET NULL")),
+    Column("type", String(32), nullable=False, server_default="other"),
+    Column("title", Text),
+    Column("status", String(16), nullable=False, server_default="draft"),
+    Column("date", Date),  # local calendar date on which it began
+    Column("start_time_local", String(5)),  # HH:MM
+    Column("timezone", String(64)),  # IANA zone of the place
+    Column("tz_stated", String(16)),
+    Column("start_time_jst", String(16)),  # as stated, YYYY-MM-DDTHH:MM
+    Column("start_utc", DateTime(timezone=True)),
+    Column("duration_minutes", Integer),
+    Column("place_id", ForeignKey("place.id")),
+    Column("city", String(200)),
+    Column("country", String(2)),
+    Column("summary", Text),
+    Column("is_published", Boolean, nullable=False, server_default="0"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    _created_at(),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("status IN ('draft', 'reviewed', 'published')", name="status"),
+    Index("ix_activity_date", "date"),
+)
+
+activity_participant = Table(
+    "activity_participant",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("person.id")),
+    Column("organisation_id", ForeignKey("organisation.id")),
+    Column("name", String(300)),  # as written, when not (yet) resolved
+    Column("title", String(300)),
+    Column("affiliation", String(300)),
+    Column("gender", String(1)),
+    Column("role", String(16), nullable=False),  # principal | participant | mentioned
+    Index("ix_activity_participant_activity", "activity_id"),
+)
+
+activity_link = Table(
+    "activity_link",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),  # plan_item | resolution | pillar | topic
+    Column("plan_item_id", ForeignKey("plan_item.id", ondelete="CASCADE")),
+    Column("resolution_number", ForeignKey("resolution.number")),
+    Column("pillar_code", ForeignKey("pillar.code")),
+    Column("topic", String(40)),
+    Index("ix_activity_link_activity", "activity_id"),
+)

@@ -1,0 +1,79 @@
+"""Typed settings, read from ``WPSTRACK_*`` environment variables (or a ``.env`` file).
+
+Each setting is declared once, with its default and its help text; ``wpstrack settings``,
+the README table and the test that every setting is documented all derive from this class.
+Settings are built by the shells (``Settings()`` in the CLI, ``create_app(settings)`` in the
+web app), never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "WPSTRACK_"
+
+
+class Settings(BaseSettings):
+    """Everything wpstrack can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder for the embedded database and stored raw documents.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database; empty means an SQLite file "
+            "wpstrack.db in the data dir. Example: postgresql+psycopg://user@host/db"
+        ),
+    )
+    max_document_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        description="Largest document accepted by ingestion, in bytes; larger files are rejected.",
+    )
+    ingest_batch_size: int = Field(
+        default=64,
+        description="Documents extracted and written per transaction during ingestion.",
+    )
+    echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the default SQLite file inside the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'wpstrack.db').as_posix()}"
+
+
+def describe(settings: Settings) -> list[dict[str, Any]]:
+    """Each setting with its value, where the value came from and its help text."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        env_name = f"{ENV_PREFIX}{name.upper()}"
+        if env_name in os.environ:
+            source = f"environment ({env_name})"
+        elif name in settings.model_fields_set:
+            source = ".env file or argument"
+        else:
+            source = "default"
+        value = getattr(settings, name)
+        if name == "database_url" and value is None:
+            value = settings.effective_database_url
+            source = "default (SQLite in data dir)"
+        rows.append(
+            {
+                "name": name,
+                "env": env_name,
+                "value": str(value),
+                "source": source,
+                "help": field.description or "",
+            }
+        )
+    return rows

@@ -1,0 +1,135 @@
+"""Shared fixtures: every database test runs on SQLite, and on PostgreSQL when
+``WPSTRACK_TEST_DATABASE_URL`` is set (CI sets it).
+
+Isolation: each test session gets its own SQLite file or PostgreSQL schema, migrated and
+loaded with the reference data once; each test then runs inside a transaction that is rolled
+back (domain functions never commit). Tests that must commit (CLI commands) ask for
+``fresh_database_url``, a new empty database of their own. Nothing ever wipes a shared
+database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
+
+from wpstrack.db import make_engine, upgrade
+from wpstrack.reference import sync_reference
+
+PG_ENV = "WPSTRACK_TEST_DATABASE_URL"
+BACKENDS = ["sqlite", "postgresql"]
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+
+
+def _pg_base_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set: PostgreSQL run skipped")
+    return url
+
+
+def _pg_schema_url(base: str, schema_name: str) -> str:
+    url = make_url(base)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.update_query_dict({"options": f"-csearch_path={schema_name}"}).render_as_string(
+        hide_password=False
+    )
+
+
+class DatabaseFactory:
+    """Creates empty databases (SQLite files or PostgreSQL schemas) and drops them after."""
+
+    def __init__(self, backend: str, tmp: Path) -> None:
+        self.backend = backend
+        self.tmp = tmp
+        self._schemas: list[str] = []
+
+    def new_url(self) -> str:
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.tmp / f'wpstrack-{uuid.uuid4().hex[:8]}.db'}"
+        base = _pg_base_url()
+        name = f"wpstrack_test_{uuid.uuid4().hex[:12]}"
+        admin = make_engine(_pg_schema_url(base, "public"))
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        admin.dispose()
+        self._schemas.append(name)
+        return _pg_schema_url(base, name)
+
+    def drop_all(self) -> None:
+        if not self._schemas:
+            return
+        admin = make_engine(_pg_schema_url(_pg_base_url(), "public"))
+        with admin.begin() as conn:
+            for name in self._schemas:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend under test."""
+    if request.param == "postgresql":
+        _pg_base_url()
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def databases(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(backend, tmp_path_factory.mktemp(f"db-{backend}"))
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture(scope="session")
+def engine(databases: DatabaseFactory) -> Iterator[Engine]:
+    """A migrated database with the reference data loaded, shared by the session."""
+    eng = make_engine(databases.new_url())
+    with eng.begin() as conn:
+        upgrade(conn)
+        sync_reference(conn)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture()
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that is rolled back after the test."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            yield connection
+        finally:
+            transaction.rollback()
+
+
+@pytest.fixture()
+def fresh_database_url(databases: DatabaseFactory) -> str:
+    """The URL of a new, empty database (no schema) for tests that commit."""
+    return databases.new_url()
+
+
+@pytest.fixture()
+def cli_env(
+    fresh_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """Environment for running CLI commands against a fresh database of the backend."""
+    env = {"WPSTRACK_DATABASE_URL": fresh_database_url, "WPSTRACK_DATA_DIR": str(tmp_path)}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The shared development corpus (skips when the checkout has no ../shared)."""
+    if not (CORPUS_DIR / "gold.jsonl").exists():
+        pytest.skip("the development corpus ../shared/corpus/dev is not present")
+    return CORPUS_DIR
