@@ -263,3 +263,26 @@ def sync_reference(conn: Connection) -> list[SyncResult]:
         outcome = sync(conn)
         results.extend(outcome if isinstance(outcome, list) else [outcome])
     return results
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2013": "-"})
+
+
+def normalise_name(name: str) -> str:
+    """A comparison key for organisation names: case, quotes, 'the' and spacing folded."""
+    key = " ".join(name.translate(_APOSTROPHES).casefold().split())
+    return key.removeprefix("the ")
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for entry in organisations():
+        for form in organisation_aliases(entry):
+            index.setdefault(normalise_name(form), entry["code"])
+    return index
+
+
+def resolve_organisation(name: str) -> str | None:
+    """The code of the canonical organisation written as ``name``, or None if unknown."""
+    return _alias_index().get(normalise_name(name))
