@@ -35,11 +35,13 @@ def init_cli() -> None:
     with connect(settings) as conn:
         results = reference.sync_reference(conn)
         results.append(plans.load_examples(conn))
+        held = reference.inventory(conn)
     table = Table("table", "inserted", "updated", "unchanged", "total")
     for r in results:
         table.add_row(r.table, str(r.inserted), str(r.updated), str(r.unchanged), str(r.total))
     console.print(f"database: {settings.effective_database_url}")
     console.print(table)
+    console.print("In the database: " + ", ".join(f"{n} {name}" for name, n in held.items()))
     if any(r.changed for r in results):
         console.print("Reference data and example plans loaded.")
     else:

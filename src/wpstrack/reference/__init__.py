@@ -256,6 +256,25 @@ SYNCS: tuple[Callable[[Connection], SyncResult | list[SyncResult]], ...] = (
 )
 
 
+def inventory(conn: Connection) -> dict[str, int]:
+    """How many rows of each kind of reference data and plans the database holds."""
+    from sqlalchemy import func
+
+    def count(table: Table, *where: Any) -> int:
+        return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+    return {
+        "pillars": count(schema.pillar),
+        "resolutions": count(schema.resolution),
+        "organisations": count(schema.organisation),
+        "organisation aliases": count(schema.organisation_alias),
+        "countries": count(schema.place, schema.place.c.kind == "country"),
+        "cities": count(schema.place, schema.place.c.kind == "city"),
+        "plans": count(schema.plan),
+        "Japan plans": count(schema.plan, schema.plan.c.country == "JP"),
+    }
+
+
 def sync_reference(conn: Connection) -> list[SyncResult]:
     """Load every kind of reference data; returns what changed per table."""
     results: list[SyncResult] = []

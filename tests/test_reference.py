@@ -1,0 +1,44 @@
+"""Reference data: pillars and resolutions load; a changed row is updated, not duplicated."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select, update
+
+from wpstrack import schema
+from wpstrack.reference import inventory, resolutions, sync_reference
+
+WPS_RESOLUTIONS = {1325, 1820, 1888, 1889, 1960, 2106, 2122, 2242, 2467, 2493, 2538}
+
+
+def test_every_wps_resolution_is_shipped_with_year_and_gist() -> None:
+    shipped = {r["number"]: r for r in resolutions()}
+    assert set(shipped) >= WPS_RESOLUTIONS
+    assert shipped[1325]["year"] == 2000
+    assert shipped[2538]["year"] == 2020
+    assert all(r["gist"] for r in shipped.values())
+
+
+def test_loaded_database_holds_four_pillars_and_the_resolutions(conn: Connection) -> None:
+    held = inventory(conn)
+    assert held["pillars"] == 4
+    assert held["resolutions"] >= 11
+    assert held["cities"] > 10_000
+    tokyo = conn.execute(
+        select(schema.place.c.timezone).where(
+            schema.place.c.name == "Tokyo", schema.place.c.kind == "city"
+        )
+    ).scalar_one()
+    assert tokyo == "Asia/Tokyo"
+
+
+def test_second_sync_changes_nothing_and_repairs_an_edited_row(conn: Connection) -> None:
+    assert not any(r.changed for r in sync_reference(conn))
+    conn.execute(
+        update(schema.resolution).where(schema.resolution.c.number == 1325).values(year=1999)
+    )
+    results = {r.table: r for r in sync_reference(conn)}
+    assert results["resolution"].updated == 1
+    year = conn.execute(
+        select(schema.resolution.c.year).where(schema.resolution.c.number == 1325)
+    ).scalar_one()
+    assert year == 2000
