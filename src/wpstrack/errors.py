@@ -70,3 +70,24 @@ class UnreadableDocument(WpstrackError):
     """A document cannot be read as text (empty, binary, undecodable, too large, unsupported)."""
 
     code = "W020"
+
+
+class Unauthenticated(WpstrackError):
+    """The request needs a logged-in user or a valid API token, and has neither."""
+
+    code = "W030"
+    http_status = 401
+
+
+class PermissionDenied(WpstrackError):
+    """The user is known but their role does not allow this action."""
+
+    code = "W031"
+    http_status = 403
+
+
+class TooManyAttempts(WpstrackError):
+    """Too many failed logins for this account or address: wait before trying again."""
+
+    code = "W032"
+    http_status = 429

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "WPSTRACK_"
+# Signs session cookies in development only: anyone can read it here, so the settings refuse
+# it (and any short key) when ``environment`` is not ``development``.
+DEVELOPMENT_SECRET_KEY = "wpstrack-development-secret-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -43,6 +46,24 @@ class Settings(BaseSettings):
         description="Documents extracted and written per transaction during ingestion.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="development or production; production refuses the default secret key.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_SECRET_KEY),
+        description="Signs session cookies; outside development, at least 32 random characters.",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_outside_development(self) -> Settings:
+        key = self.secret_key.get_secret_value()
+        if self.environment != "development" and (key == DEVELOPMENT_SECRET_KEY or len(key) < 32):
+            raise ValueError(
+                "[W001] WPSTRACK_SECRET_KEY must be set to at least 32 random characters "
+                "outside development"
+            )
+        return self
 
     @property
     def effective_database_url(self) -> str:
