@@ -333,3 +333,58 @@ activity_link = Table(
     Column("topic", String(40)),
     Index("ix_activity_link_activity", "activity_id"),
 )
+
+# --- users, API tokens, audit -------------------------------------------------------------
+
+app_user = Table(
+    "app_user",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("is_active", Boolean, nullable=False, server_default="1"),
+    _created_at(),
+    Column("version", Integer, nullable=False, server_default="1"),
+    CheckConstraint("role IN ('admin', 'editor', 'reviewer', 'viewer')", name="role"),
+)
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    # sha256 of the token: a stolen database does not yield usable tokens.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    _created_at(),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(80)),  # username; None for the system itself
+    Column("action", String(32), nullable=False),
+    Column("table_name", String(64), nullable=False),
+    Column("row_id", String(80)),
+    Column("before", JSON),
+    Column("after", JSON),
+    Index("ix_audit_event_table_row", "table_name", "row_id"),
+    Index("ix_audit_event_actor", "actor"),
+)
+
+login_attempt = Table(
+    "login_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("username", String(80), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_login_attempt_username_at", "username", "at"),
+    Index("ix_login_attempt_address_at", "address", "at"),
+)
