@@ -1,0 +1,448 @@
+"""Reading documents: bytes in, clean text out (or a coded reason why not).
+
+One reader serves ingestion, ``wpstrack extract`` and ``wpstrack eval``, so the text that is
+scored is the text that is stored, and every extracted span points into it.
+
+The type comes from the content (magic bytes, then a look at the decoded text), the file
+suffix only breaks ties: a saved web page named ``.txt`` is still HTML. Text is decoded as
+UTF-8 when it is valid UTF-8, else with charset-normalizer, then repaired with ftfy
+(``BogotÃ¡`` → ``Bogotá``) while curly quotes and full-width characters are kept as written.
+A file that cannot be read raises :class:`DocumentRejected` with one of :data:`REASONS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import ftfy
+from charset_normalizer import from_bytes
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from wpstrack.errors import UnreadableDocument
+
+TEXT = "text/plain"
+HTML = "text/html"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# Why a document was refused; the code is stored in ``document.reject_reason``.
+REASONS = {
+    "empty": "the document holds no text",
+    "binary": "the content is binary data, not text",
+    "undecodable": "the content cannot be decoded",
+    "too_large": "the document is larger than the size limit",
+    "unsupported": "the document type is not supported",
+}
+
+# Signatures of binary formats we do not read: they are refused as unsupported, by name.
+_UNSUPPORTED_MAGIC = (
+    (b"\x89PNG", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+    (b"\x1f\x8b", "application/gzip"),
+    (b"\xd0\xcf\x11\xe0", "application/msword (legacy Office)"),
+    (b"{\\rtf", "application/rtf"),
+    (b"7z\xbc\xaf", "application/x-7z-compressed"),
+    (b"Rar!", "application/vnd.rar"),
+)
+_FIX_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,  # the HTML path decodes entities itself; plain text keeps "&amp;"
+    uncurl_quotes=False,  # official texts use curly apostrophes; keep them as written
+    fix_character_width=False,  # keep full-width Japanese punctuation as written
+    explain=False,
+)
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class ReadDocument:
+    """A document read as text, with what the reader learned about it."""
+
+    text: str
+    media_type: str
+    encoding: str | None
+    language: str
+    title: str | None
+    sha256: str
+    size_bytes: int
+    published_on: date | None = None
+
+
+class DocumentRejected(UnreadableDocument):
+    """A document that cannot be read, with a short ``reason`` code from :data:`REASONS`."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        self.detail = detail or REASONS[reason]
+        super().__init__(f"{reason}: {self.detail}")
+
+
+def sha256_hex(raw: bytes) -> str:
+    """The content hash that identifies a document (same bytes, same document)."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def read_path(path: Path, *, max_bytes: int | None = None) -> ReadDocument:
+    """Read the file at ``path``; refuses a file over ``max_bytes`` without loading it."""
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise DocumentRejected("too_large", f"{size} bytes is over the limit of {max_bytes}")
+    return read_bytes(path.read_bytes(), filename=path.name, max_bytes=max_bytes)
+
+
+def read_bytes(
+    raw: bytes, *, filename: str | None = None, max_bytes: int | None = None
+) -> ReadDocument:
+    """Detect the type of ``raw``, turn it into clean text and describe it."""
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise DocumentRejected("too_large", f"{len(raw)} bytes is over the limit of {max_bytes}")
+    if not raw.strip():
+        raise DocumentRejected("empty", "the file is empty" if not raw else "only white space")
+    media_type = sniff(raw, filename)
+    encoding: str | None = None
+    title: str | None = None
+    published: date | None = None
+    if media_type == PDF:
+        text, title = _pdf_text(raw)
+    elif media_type == DOCX:
+        text, title = _docx_text(raw)
+    else:
+        decoded, encoding = decode(raw)
+        if media_type == HTML or looks_like_html(decoded, filename):
+            media_type = HTML
+            page = html_to_text(decoded)
+            text, title, published = page.text, page.title, page.published_on
+        else:
+            text = decoded
+    text = clean_text(text)
+    if not text.strip():
+        raise DocumentRejected("empty", f"no text found in the {media_type} content")
+    check_readable(text)
+    return ReadDocument(
+        text=text,
+        media_type=media_type,
+        encoding=encoding,
+        language=detect_language(text),
+        title=title or first_line(text),
+        sha256=sha256_hex(raw),
+        size_bytes=len(raw),
+        published_on=published,
+    )
+
+
+def sniff(raw: bytes, filename: str | None = None) -> str:
+    """The media type of ``raw`` from its first bytes; text types are refined after decoding."""
+    head = raw[:8]
+    if raw.lstrip()[:5] == b"%PDF-":
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        if _is_docx(raw):
+            return DOCX
+        raise DocumentRejected("unsupported", "a ZIP archive that is not a Word (DOCX) document")
+    for magic, name in _UNSUPPORTED_MAGIC:
+        if head.startswith(magic):
+            raise DocumentRejected("unsupported", name)
+    suffix = Path(filename).suffix.lower() if filename else ""
+    return HTML if suffix in {".html", ".htm", ".xhtml"} else TEXT
+
+
+def _is_docx(raw: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode text bytes: UTF-8 (with or without BOM) first, else the detected charset."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    if b"\x00" in raw[:4096]:
+        raise DocumentRejected("binary", "NUL bytes in the content")
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw).best()
+    if best is None:
+        raise DocumentRejected("undecodable", "no character encoding fits the bytes")
+    return str(best), best.encoding
+
+
+def looks_like_html(text: str, filename: str | None = None) -> bool:
+    """True for a web page: a doctype, ``<html>``, ``<head>`` or ``<body>`` at the start."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def clean_text(text: str) -> str:
+    """Repair mojibake, unify line breaks and spaces, drop control characters at the edges."""
+    text = ftfy.fix_text(text, _FIX_CONFIG)
+    text = _SPACES.sub(" ", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def check_readable(text: str) -> None:
+    """Refuse text that is not language: control characters or symbol soup (random bytes)."""
+    sample = text[:20000]
+    counts = {"control": 0, "wordish": 0}
+    for ch in sample:
+        category = unicodedata.category(ch)
+        if category in {"Cc", "Cf", "Co", "Cn", "Cs"} and ch not in "\n\t\r":
+            counts["control"] += 1
+        elif category[0] in "LNZ" or ch in "\n\t.,;:'\"()-/&%?!’“”‘、。「」（）・":
+            counts["wordish"] += 1
+    if counts["control"] > max(2, len(sample) // 200):
+        raise DocumentRejected("binary", "control characters in the text: binary data")
+    if counts["wordish"] < 0.85 * len(sample) or not _has_words(sample):
+        raise DocumentRejected("binary", "no readable words: binary data or garbled text")
+
+
+_WORD = re.compile(r"\b[A-Za-z]{2,}\b|[\u3040-\u30ff\u4e00-\u9fff]{2,}")
+_TOKEN = re.compile(r"\S+")
+
+
+def _has_words(sample: str) -> bool:
+    """At least a third of the tokens are plain words (Latin letters or Japanese)."""
+    tokens = _TOKEN.findall(sample)
+    if not tokens:
+        return False
+    wordlike = sum(1 for tok in tokens if _WORD.search(tok) and _mostly_plain(tok))
+    return wordlike * 3 >= len(tokens)
+
+
+def _mostly_plain(token: str) -> bool:
+    plain = sum(1 for ch in token if ch.isascii() or "\u3000" <= ch <= "\u9fff")
+    return plain * 5 >= len(token) * 4
+
+
+_STOPWORDS = {
+    "en": {"the", "and", "of", "to", "in", "with", "for", "on", "that", "is", "was", "as"},
+    "fr": {"le", "la", "les", "et", "des", "du", "avec", "pour", "dans", "est", "une", "au"},
+    "es": {"el", "la", "los", "las", "y", "del", "con", "para", "en", "que", "una", "por"},
+    "de": {"der", "die", "das", "und", "mit", "für", "den", "von", "ist", "im", "ein", "zu"},
+}
+
+
+def detect_language(text: str) -> str:
+    """``ja`` when kana or kanji make up a fifth of the letters, else the Latin-script
+    language whose function words are most frequent (``en``, ``fr``, ``es``, ``de``), else
+    ``und``."""
+    sample = text[:20000]
+    letters = [ch for ch in sample if ch.isalpha()]
+    if not letters:
+        return "und"
+    japanese = sum(1 for ch in letters if "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff")
+    if japanese * 5 >= len(letters):
+        return "ja"
+    words = re.findall(r"[^\W\d_]+", sample.casefold())
+    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] >= 2 else "und"
+
+
+def first_line(text: str) -> str | None:
+    """The first non-blank line, as a fallback title."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:300]
+    return None
+
+
+def _pdf_text(raw: bytes) -> tuple[str, str | None]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentRejected("undecodable", "the PDF is encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta = reader.metadata
+        title = str(meta.title) if meta and meta.title else None
+    except DocumentRejected:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentRejected("undecodable", f"broken PDF ({exc})") from exc
+    return "\n\n".join(pages), title
+
+
+def _docx_text(raw: bytes) -> tuple[str, str | None]:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise DocumentRejected("undecodable", f"broken DOCX ({exc})") from exc
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append("\t".join(cell.text for cell in row.cells))
+    title = document.core_properties.title or None
+    return "\n".join(parts), title
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+# Elements that never hold release text.
+_DROP_TAGS = (
+    "script, style, noscript, template, svg, iframe, object, form, button, input, select, "
+    "textarea, nav, aside, dialog, figure figcaption"
+)
+# Boilerplate blocks named by id, class or role: banners, menus, sidebars, share bars.
+_BOILERPLATE = re.compile(
+    r"cookie|consent|banner|breadcrumb|\bnav|menu|sidebar|side-bar|related|share|social|"
+    r"skip|search|pagetop|page-top|footer|\bheader|masthead|advert|\bads?\b|popup|modal",
+    re.I,
+)
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "blockquote",
+        "pre",
+        "address",
+        "figure",
+        "hr",
+        "br",
+        "caption",
+    ]
+)
+_MAIN_SELECTORS = ("article", "main", "[role=main]", "#main", "#content", ".content", "body")
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """The main text of a web page, its title and its publication date when stated."""
+
+    text: str
+    title: str | None
+    published_on: date | None
+
+
+def html_to_text(markup: str) -> HtmlPage:
+    """The release text of a page: the longest ``<article>`` (else ``<main>``, else the body)
+    without navigation, cookie banners, scripts, sidebars and footers."""
+    tree = LexborHTMLParser(markup)
+    published = _published_on(tree)
+    page_title = _node_text(tree.css_first("title"))
+    root = _main_node(tree)
+    if root is None:
+        return HtmlPage("", page_title, published)
+    for node in root.css(_DROP_TAGS):
+        node.decompose()
+    for node in root.css("[id], [class], [role]"):
+        marker = " ".join(str(node.attributes.get(name) or "") for name in ("id", "class", "role"))
+        if _BOILERPLATE.search(marker) and node.tag not in {"article", "main"}:
+            node.decompose()
+    if root.tag == "body":
+        for node in root.css("header, footer"):
+            node.decompose()
+    heading = _node_text(root.css_first("h1"))
+    return HtmlPage(_block_text(root), heading or page_title, published)
+
+
+def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in _MAIN_SELECTORS:
+        nodes = tree.css(selector)
+        if nodes:
+            return max(nodes, key=lambda n: len(n.text(deep=True) or ""))
+    return tree.body
+
+
+def _node_text(node: LexborNode | None) -> str | None:
+    if node is None:
+        return None
+    text = " ".join((node.text(deep=True) or "").split())
+    return text or None
+
+
+def _block_text(root: LexborNode) -> str:
+    """Text of ``root`` with a line break around every block element and ``<br>``."""
+    parts: list[str] = []
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag or ""
+        if closing:
+            parts.append("\n")
+            continue
+        if tag == "-text":
+            parts.append(node.text_content or "")
+            continue
+        if tag.startswith("-"):
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+            stack.append((node, True))
+        children = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend((c, False) for c in reversed(children))
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+_JSON_DATE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+
+
+def _published_on(tree: LexborHTMLParser) -> date | None:
+    """The publication date a page declares (JSON-LD or ``article:published_time``)."""
+    for node in tree.css('script[type="application/ld+json"]'):
+        found = _JSON_DATE.search(node.text() or "")
+        if found:
+            return _iso_date(found.group(1))
+    meta = tree.css_first('meta[property="article:published_time"]')
+    if meta is not None:
+        return _iso_date(str(meta.attributes.get("content") or "")[:10])
+    return None
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def extract_record(document: ReadDocument) -> dict[str, Any]:
+    """The extraction record of a read document (language and publication date passed on)."""
+    from wpstrack.extract import extract_text
+
+    return extract_text(
+        document.text, language=document.language, release_date=document.published_on
+    )
