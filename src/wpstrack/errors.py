@@ -91,3 +91,14 @@ class TooManyAttempts(WpstrackError):
 
     code = "W032"
     http_status = 429
+
+
+class StaleVersion(Conflict):
+    """An edit was based on an older version of the record; nothing was changed.
+
+    ``current_version`` lets the caller reload and show what changed in between.
+    """
+
+    def __init__(self, message: str, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(message)
