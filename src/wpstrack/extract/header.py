@@ -1,13 +1,97 @@
-"""Component `header` (being written)."""
+"""Component ``release_header``: the release's title and the date it carries.
 
+The date line of a release ("March 18, 2024" alone on a line, "Published 14 November
+2023", "Date: Wednesday, 13 March 2024", "OTTAWA, ON, March 8, 2024 /CNW/",
+"News item | 16-04-2024 | 15:42", "令和6年7月30日") anchors every later date written
+without a year, so it is found first and stored as ``state.release_date``.
+"""
+
+from __future__ import annotations
+
+import re
 from collections.abc import Callable
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.extract.model import state
+from wpstrack.extract.patterns import WEEKDAY, DateMention, iter_dates, paragraphs
+
+HEADER_LINES = 14  # the date line sits among the first lines of a release
+_LABEL_PREFIX_RE = re.compile(
+    rf"^(?:[^\n]*\|)?\s*(?:(?:Date|Dated|Published|Issued|Released|Updated)\s*:?\s*)?"
+    rf"(?:{WEEKDAY},?\s*)?$"
+)
+# A dateline: capitalised place words, maybe a double place or a province ("OTTAWA, ON, ").
+_DATELINE_PREFIX_RE = re.compile(
+    r"^\s*[A-ZÀ-Þ][\w'’.À-ÿ-]*(?:[ /][A-ZÀ-Þ][\w'’.À-ÿ-]*)*(?:,\s*[A-Z][\w.'’ -]*){0,2},\s*$"
+)
+_CAPTION_RE = re.compile(r"^\s*(?:\(Photo\)|（写真）|Photo\b|Photograph\b|\*|-)")
+
+
+def _is_date_line(line: str, mention: DateMention, line_start: int) -> bool:
+    prefix = line[: mention.start - line_start]
+    if not prefix.strip():
+        return True
+    return bool(_LABEL_PREFIX_RE.match(prefix) or _DATELINE_PREFIX_RE.match(prefix))
+
+
+def find_release_date(text: str) -> tuple[date, int, int, int] | None:
+    """The release's date line: (date, start, end, index of its line) or None."""
+    for index, (start, end) in enumerate(paragraphs(text)[:HEADER_LINES]):
+        line = text[start:end]
+        for mention in iter_dates(text, start, end):
+            if mention.year is None or not _is_date_line(line, mention, start):
+                continue
+            return date(mention.year, mention.month, mention.day), mention.start, mention.end, index
+    return None
+
+
+def _title_line(
+    text: str, lines: list[tuple[int, int]], date_index: int | None
+) -> tuple[int, int] | None:
+    """The headline: MOFA puts it right under the date; others lead with it."""
+
+    def usable(span: tuple[int, int]) -> bool:
+        line = text[span[0] : span[1]].strip()
+        words = len(line.split())
+        long_enough = words >= 4 or (len(line) >= 12 and not line.isascii())
+        return long_enough and len(line) <= 250 and not _CAPTION_RE.match(line)
+
+    if date_index is not None and date_index + 1 < len(lines):
+        date_line = lines[date_index]
+        following = lines[date_index + 1]
+        only_date = len(text[date_line[0] : date_line[1]].split()) <= 5
+        if only_date and usable(following):
+            return following
+    for index, span in enumerate(lines[:8]):
+        if index != date_index and usable(span) and not iter_dates(text, *span):
+            return span
+    return None
+
 
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """The header component: release date (with its span) and title."""
+
     def component(doc: Doc) -> Doc:
+        text = doc.text
+        st = state(doc)
+        found = find_release_date(text)
+        date_index = None
+        if found is not None:
+            st.release_date, start, end, date_index = found
+            st.release_date_span = (start, end)
+            st.set("release_date", st.release_date.isoformat(), start, end, "header.date_line")
+        lines = paragraphs(text)[:HEADER_LINES]
+        title = _title_line(text, lines, date_index)
+        if title is not None:
+            start, end = title
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            while start < end and text[start].isspace():
+                start += 1
+            st.set("title", text[start:end], start, end, "header.title_line")
         return doc
 
     return component

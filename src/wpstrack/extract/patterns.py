@@ -1,0 +1,289 @@
+"""Regular expressions and small parsers shared by the when-and-where components.
+
+Official releases write dates, clock times and lengths in a handful of conventions
+("March 18, 2024", "14 November", "05.12.2023", "令和6年7月30日"; "6:05p.m.", "17:30",
+"10h00", "9.30am", "午後4時30分"; "approximately 1 hour and 30 minutes", "約45分間").
+Everything is compiled once at import: the pipeline must run hundreds of documents a second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("January", "Jan"),
+            ("February", "Feb"),
+            ("March", "Mar"),
+            ("April", "Apr"),
+            ("May",),
+            ("June", "Jun"),
+            ("July", "Jul"),
+            ("August", "Aug"),
+            ("September", "Sept", "Sep"),
+            ("October", "Oct"),
+            ("November", "Nov"),
+            ("December", "Dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# Title case and capitals ("8 MARCH 2024"), never lower case: "may" is a verb.
+_MONTH_ALT = "|".join(sorted({*MONTHS, *(m.upper() for m in MONTHS)}, key=len, reverse=True))
+MONTH = rf"(?:(?:{_MONTH_ALT})\b\.?)"
+WEEKDAY = "(?:" + "|".join(f"{d}|{d.upper()}|{d[:3]}\\." for d in WEEKDAYS) + ")"
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+
+DATE_RE = re.compile(
+    rf"""
+    (?:(?P<wd>{WEEKDAY}),?\s+(?:the\s+)?)?
+    (?:
+        (?P<d1>{_DAY})(?:\s+of)?\s+(?P<m1>{MONTH})(?:,?\s+(?P<y1>{_YEAR}))?
+      | (?P<m2>{MONTH})\s+(?P<d2>{_DAY})(?:,?\s+(?P<y2>{_YEAR}))?
+      | (?P<d3>[0-3]?\d)[./-](?P<m3>[01]?\d)[./-](?P<y3>{_YEAR})
+      | (?P<y4>{_YEAR})-(?P<m4>[01]\d)-(?P<d4>[0-3]\d)
+      | (?:(?P<era>令和|平成)(?P<ey>\d{{1,2}}|元)年|(?P<y5>\d{{4}})年)?
+        (?P<m5>\d{{1,2}})月(?P<d5>\d{{1,2}})日
+    )
+    (?![0-9A-Za-z/])
+    """,
+    re.VERBOSE,
+)
+RELATIVE_DAY_RE = re.compile(r"\b(?P<rel>[Tt]oday|[Yy]esterday|[Tt]omorrow|本日|昨日)\b")
+ON_WEEKDAY_RE = re.compile(rf"\bon\s+(?P<wd>{WEEKDAY})\b(?!,?\s+(?:the\s+)?\d)")
+
+_ERAS = {"令和": 2018, "平成": 1988}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A calendar date as written: year None where the text does not give one."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int
+    weekday: str | None
+
+
+def _month_number(text: str) -> int:
+    word = text.rstrip(".").title()
+    return MONTHS.get(word) or MONTHS[word[:3]]
+
+
+def parse_date(match: re.Match[str]) -> DateMention | None:
+    """The date of a :data:`DATE_RE` match, or None when it is not a valid calendar day."""
+    g = match.groupdict()
+    year: int | None
+    if g["m1"] or g["m2"]:
+        month = _month_number(g["m1"] or g["m2"])
+        day = int((g["d1"] or g["d2"]).rstrip("stndrh"))
+        raw_year = g["y1"] or g["y2"]
+        year = int(raw_year) if raw_year else None
+    elif g["m3"]:
+        day, month, year = int(g["d3"]), int(g["m3"]), int(g["y3"])
+    elif g["m4"]:
+        day, month, year = int(g["d4"]), int(g["m4"]), int(g["y4"])
+    else:
+        day, month = int(g["d5"]), int(g["m5"])
+        if g["era"]:
+            year = _ERAS[g["era"]] + (1 if g["ey"] == "元" else int(g["ey"]))
+        else:
+            year = int(g["y5"]) if g["y5"] else None
+    try:
+        date(year or 2000, month, day)
+    except ValueError:
+        return None
+    return DateMention(match.start(), match.end(), year, month, day, g["wd"])
+
+
+def iter_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """Every valid date mention in ``text[start:end]``, in order."""
+    found = []
+    for match in DATE_RE.finditer(text, start, len(text) if end is None else end):
+        mention = parse_date(match)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def resolve_year(month: int, day: int, anchor: date | None) -> date | None:
+    """The date nearest to ``anchor`` with that month and day (None without an anchor)."""
+    if anchor is None:
+        return None
+    best: date | None = None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs(candidate - anchor) < abs(best - anchor):
+            best = candidate
+    return best
+
+
+def weekday_on_or_before(weekday: str, anchor: date) -> date:
+    """The last ``weekday`` on or before ``anchor`` ("met ... on Tuesday" in a release)."""
+    target = next(i for i, d in enumerate(WEEKDAYS) if d.lower().startswith(weekday[:3].lower()))
+    return anchor - timedelta(days=(anchor.weekday() - target) % 7)
+
+
+# ---------------------------------------------------------------- clock times
+_AMPM = r"(?P<ap>[ap])\.?\s?m\b\.?"
+_JA_TIME = r"(?P<jap>午前|午後)?(?P<jh>\d{1,2})時(?:(?P<jm>\d{1,2})分|(?P<jhalf>半))?"
+TZ_ABBREVIATIONS = {
+    # abbreviation: UTC offset in minutes, None where the region's IANA zone decides
+    "JST": 540,
+    "KST": 540,
+    "UTC": 0,
+    "GMT": 0,
+    "BST": 60,
+    "CET": 60,
+    "CEST": 120,
+    "EET": 120,
+    "EEST": 180,
+    "WET": 0,
+    "WEST": 60,
+    "MSK": 180,
+    "EAT": 180,
+    "CAT": 120,
+    "WAT": 60,
+    "IST": 330,
+    "NPT": 345,
+    "PKT": 300,
+    "ICT": 420,
+    "WIB": 420,
+    "PHT": 480,
+    "PHST": 480,
+    "SGT": 480,
+    "HKT": 480,
+    "AWST": 480,
+    "ACST": 570,
+    "ACDT": 630,
+    "AEST": 600,
+    "AEDT": 660,
+    "NZST": 720,
+    "NZDT": 780,
+    "EST": -300,
+    "EDT": -240,
+    "CST": -360,
+    "CDT": -300,
+    "MST": -420,
+    "MDT": -360,
+    "PST": -480,
+    "PDT": -420,
+    "ET": None,
+    "CT": None,
+    "MT": None,
+    "PT": None,
+}
+_TZ_ALT = "|".join(sorted(TZ_ABBREVIATIONS, key=len, reverse=True))
+TZ_RE = re.compile(rf"\s*\(?(?P<tz>{_TZ_ALT})\b")
+TIME_RE = re.compile(
+    rf"""
+    (?<![0-9A-Za-z.:/,-])
+    (?:
+        (?P<h12>1[0-2]|0?\d)(?:[:.](?P<m12>[0-5]\d))?\s?{_AMPM}
+      | (?P<noon>12\s+noon|noon|midday)
+      | (?P<h24>[01]?\d|2[0-3])(?P<sep>[:h])(?P<m24>[0-5]\d)(?![\d.:]\d)
+      | (?P<hdot>[01]?\d|2[0-3])\.(?P<mdot>[0-5]\d)(?!\.?\d|\s?(?:per|%|million|billion))
+      | {_JA_TIME}
+    )
+    """,
+    re.VERBOSE,
+)
+# "at 13.30" needs its preposition: a bare "13.30" is as likely a number.
+_DOT_CONTEXT_RE = re.compile(r"(?:\b(?:at|from|until|till|to|and)|[-–])\s*$")
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    start: int
+    end: int
+    hour: int
+    minute: int
+    meridiem: str | None  # "a", "p" or None for 24-hour and unmarked forms
+
+
+def parse_time(text: str, match: re.Match[str]) -> TimeMention | None:
+    """The clock time of a :data:`TIME_RE` match, or None where it is not one in context."""
+    g = match.groupdict()
+    if g["h12"] is not None:
+        hour, minute, ap = int(g["h12"]) % 12, int(g["m12"] or 0), g["ap"].lower()
+        hour += 12 if ap == "p" else 0
+        return TimeMention(match.start(), match.end(), hour, minute, ap)
+    if g["noon"]:
+        return TimeMention(match.start(), match.end(), 12, 0, "p")
+    if g["h24"] is not None:
+        return TimeMention(match.start(), match.end(), int(g["h24"]), int(g["m24"]), None)
+    if g["hdot"] is not None:
+        if not _DOT_CONTEXT_RE.search(text, max(0, match.start() - 12), match.start()):
+            return None
+        return TimeMention(match.start(), match.end(), int(g["hdot"]), int(g["mdot"]), None)
+    hour = int(g["jh"])
+    if g["jap"] == "午後" and hour < 12:
+        hour += 12
+    minute = 30 if g["jhalf"] else int(g["jm"] or 0)
+    return TimeMention(match.start(), match.end(), hour, minute, "p" if g["jap"] else None)
+
+
+def iter_times(text: str, start: int = 0, end: int | None = None) -> list[TimeMention]:
+    """Every clock time in ``text[start:end]``, in order."""
+    found = []
+    for match in TIME_RE.finditer(text, start, len(text) if end is None else end):
+        mention = parse_time(text, match)
+        if mention is not None and mention.hour < 24:
+            found.append(mention)
+    return found
+
+
+# ---------------------------------------------------------------- sentences
+# Sentence ends, and line breaks: releases put each paragraph and list item on its own line.
+_ABBREVIATIONS = (
+    "Mr",
+    "Ms",
+    "Dr",
+    "Mrs",
+    "St",
+    "No",
+    "Hon",
+    "Prof",
+    "Sr",
+    "Jr",
+    "Lt",
+    "Col",
+    "Gen",
+)
+_NOT_AFTER = "".join(f"(?<!\\b{a}\\.)" for a in _ABBREVIATIONS)
+_SENTENCE_END_RE = re.compile(
+    rf"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\.m\.){_NOT_AFTER}\s+(?=[A-Z(\"“])|\n|。"
+)
+
+
+def sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """The start and end of the sentence (or list item) around ``position``."""
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text, max(0, position - 2000)):
+        if match.end() > position:
+            break
+        start = match.end()
+    after = _SENTENCE_END_RE.search(text, position)
+    return start, (after.start() if after else len(text))
+
+
+def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """Non-empty lines of ``text`` from ``start``, as (start, end) offsets."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text[start:]):
+        if match.group().strip():
+            spans.append((start + match.start(), start + match.end()))
+    return spans
