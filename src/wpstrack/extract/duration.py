@@ -1,13 +1,154 @@
-"""Component `duration` (being written)."""
+"""Component ``duration``: how long the event lasted, in minutes, where the text says so.
 
+A stated length ("for approximately 40 minutes", "for an hour", "lasted about an hour",
+"1 hour and 30 minutes", "the two-hour meeting", "約45分間") in the sentence of the event
+time wins; else the span of a stated range ("from 2:30pm to 4:30pm", "began at 10:05 a.m.
+and ended at 1:17 p.m."); else the first stated length of the body. Lengths in days or
+longer ("a two-day forum") are not durations in minutes and give nothing.
+"""
+
+from __future__ import annotations
+
+import re
 from collections.abc import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.patterns import sentence_bounds
+
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+}
+_NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_QUALIFIER = (
+    r"(?:(?:approximately|approx\.|about|around|some|nearly|roughly|almost|over|just\s+over|"
+    r"just\s+under|more\s+than|less\s+than|close\s+to|an\s+estimated)\s+)?"
+)
+_HALF = r"(?P<half>\s+and\s+a\s+half)?"
+_HOURS = rf"(?P<h>{_NUM}){_HALF}\s*(?:-\s*)?(?:hours?|hrs?\.?)(?P<half2>\s+and\s+a\s+half)?"
+_MINUTES = rf"(?P<m>{_NUM})\s*(?:-\s*)?(?:minutes?|mins?\.?)"
+_AND_MINUTES = rf"(?:,?\s*(?:and\s+)?(?P<hm>{_NUM})\s*(?:minutes?|mins?\.?))?"
+_LENGTH = rf"(?:{_HOURS}{_AND_MINUTES}|{_MINUTES}|(?P<halfhour>half\s+an\s+hour))"
+# A length belongs to the event only in these frames: "for ...", "lasted ...", "a ...-long",
+# "the two-hour meeting", "over ... of talks".
+STATED_RE = re.compile(
+    rf"""
+    (?:\b(?:for|lasted|lasting|lasts|took|of)\s+{_QUALIFIER}{_LENGTH}(?![\w-])
+      | \b(?P<adj>{_NUM})-(?P<unit>hour|minute)(?:-long)?\s+(?=[a-z])
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_JA_STRICT_RE = re.compile(r"約?(?:(?P<jh>\d+)時間(?P<jhalf>半)?)?(?:(?P<jm>\d+)分)?間")
+
+
+def _number(text: str | None) -> float:
+    if not text:
+        return 0.0
+    lowered = text.lower()
+    return float(_NUMBER_WORDS[lowered]) if lowered in _NUMBER_WORDS else float(lowered)
+
+
+def minutes_of(match: re.Match[str]) -> int | None:
+    """The length in minutes of a :data:`STATED_RE` or Japanese match."""
+    g = match.groupdict()
+    if g.get("adj"):
+        amount = _number(g["adj"])
+        return round(amount * (60 if g["unit"].lower() == "hour" else 1))
+    if g.get("halfhour"):
+        return 30
+    if g.get("jh") is not None or g.get("jm") is not None:
+        hours = float(g.get("jh") or 0) + (0.5 if g.get("jhalf") else 0)
+        return round(hours * 60 + float(g.get("jm") or 0)) or None
+    if g.get("h"):
+        hours = _number(g["h"]) + (0.5 if g.get("half") or g.get("half2") else 0)
+        return round(hours * 60 + _number(g.get("hm")))
+    if g.get("m"):
+        return round(_number(g["m"]))
+    return None
+
+
+def _stated(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """The first stated length in ``text[start:end]``: (minutes, start, end)."""
+    best: tuple[int, int, int] | None = None
+    for regex in (STATED_RE, _JA_STRICT_RE):
+        match = regex.search(text, start, end)
+        if match:
+            minutes = minutes_of(match)
+            if minutes and (best is None or match.start() < best[1]):
+                span_start = _length_start(match)
+                best = (minutes, span_start, match.end())
+    return best
+
+
+def _length_start(match: re.Match[str]) -> int:
+    """Where the length itself starts (after "for approximately")."""
+    for group in ("adj", "halfhour", "h", "m", "jh", "jm"):
+        if match.groupdict().get(group):
+            return match.start(group) if group not in ("jh", "jm") else match.start()
+    return match.start()
+
+
+def _from_range(st: ExtractionState) -> tuple[int, int, int] | None:
+    start = st.scalars.get("start_time_local")
+    end = st.extra.get("end_time_local")
+    if start is None or end is None:
+        return None
+    minutes = _clock(end.value) - _clock(start.value)
+    if minutes <= 0:
+        minutes += 24 * 60
+    return minutes, start.start, end.end
+
+
+def _clock(value: str) -> int:
+    hour, minute = value.split(":")
+    return int(hour) * 60 + int(minute)
+
 
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """The duration component."""
+
     def component(doc: Doc) -> Doc:
+        text = doc.text
+        st = state(doc)
+        body_start = st.release_date_span[1] if st.release_date_span else 0
+        time = st.scalars.get("start_time_local")
+        found = None
+        method = "duration.stated"
+        if time is not None:
+            found = _stated(text, *sentence_bounds(text, time.start))
+        if found is None:
+            found = _from_range(st)
+            method = "duration.range"
+        if found is None:
+            found = _stated(text, body_start, len(text))
+            method = "duration.stated_body"
+        if found is not None:
+            minutes, start, end = found
+            st.set("duration_minutes", minutes, start, end, method)
         return doc
 
     return component
