@@ -340,6 +340,7 @@ _BLOCK_TAGS = frozenset(
         "caption",
     ]
 )
+_LINE_TAGS = frozenset(("li", "tr", "dt", "dd", "caption"))
 _MAIN_SELECTORS = ("article", "main", "[role=main]", "#main", "#content", ".content", "body")
 
 
@@ -390,31 +391,48 @@ def _node_text(node: LexborNode | None) -> str | None:
 
 
 def _block_text(root: LexborNode) -> str:
-    """Text of ``root`` with a line break around every block element and ``<br>``."""
+    """Text of ``root`` as a browser shows it: paragraphs apart, list items on their own
+    lines (numbered in an ``<ol>``), ``<br>`` as a line break."""
     parts: list[str] = []
-    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    # Items are nodes still to visit, or literal text to emit when popped.
+    stack: list[LexborNode | str] = [root]
     while stack:
-        node, closing = stack.pop()
-        tag = node.tag or ""
-        if closing:
-            parts.append("\n")
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
             continue
+        tag = item.tag or ""
         if tag == "-text":
-            parts.append(node.text_content or "")
+            parts.append(item.text_content or "")
             continue
         if tag.startswith("-"):
             continue
-        if tag in _BLOCK_TAGS:
+        if tag == "br":
             parts.append("\n")
-            stack.append((node, True))
+            continue
+        brk = "\n" if tag in _LINE_TAGS else "\n\n" if tag in _BLOCK_TAGS else ""
+        parts.append(brk + _list_number(item))
+        stack.append(brk)
         children = []
-        child = node.child
+        child = item.child
         while child is not None:
             children.append(child)
             child = child.next
-        stack.extend((c, False) for c in reversed(children))
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+        stack.extend(reversed(children))
+    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _list_number(node: LexborNode) -> str:
+    """``"2. "`` for the second item of an ordered list, else nothing."""
+    if node.tag != "li" or node.parent is None or node.parent.tag != "ol":
+        return ""
+    number = 1
+    sibling = node.prev
+    while sibling is not None:
+        number += sibling.tag == "li"
+        sibling = sibling.prev
+    return f"{number}. "
 
 
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from wpstrack.cli.common import console, print_json
+from wpstrack.cli.common import console, err_console, load_settings, print_json
 
 
 def _fmt(value: Any) -> str:
@@ -88,6 +88,181 @@ def _print_errors(errors: list[dict[str, Any]]) -> None:
         console.print(f"{error['id']}  {error['field']}  {detail}", markup=False, highlight=False)
 
 
+def extract_cli(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="Document to read."),
+    as_json: bool = typer.Option(False, "--json", help="Print the record as JSON."),
+) -> None:
+    """Read one file and print what the extractor finds in it (no database).
+
+    The record holds every gold field, plus the spans each value came from and warnings.
+    A file that cannot be read exits with its coded reason.
+    """
+    from wpstrack.documents import extract_record, read_path
+
+    settings = load_settings()
+    document = read_path(path, max_bytes=settings.max_document_bytes)
+    record = extract_record(document)
+    if as_json:
+        info = {"media_type": document.media_type, "encoding": document.encoding}
+        print_json(record | {"document": info | {"sha256": document.sha256}})
+        return
+    console.print(
+        f"[bold]{path}[/bold]: {document.media_type}, language {document.language}, "
+        f"{len(document.text)} characters"
+    )
+    console.print(record_table(record))
+    for warning in record.get("warnings") or ():
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def _show_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "\n".join(_show_value(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(str(v) for v in value.values() if v not in (None, ""))
+    return _fmt(value)
+
+
+def record_table(record: dict[str, Any]) -> Table:
+    """The fields of an extraction record, one row each (spans and warnings left out)."""
+    table = Table("field", "value", show_lines=False)
+    for name, value in record.items():
+        if name not in {"spans", "warnings"}:
+            table.add_row(name, _show_value(value))
+    return table
+
+
+def ingest_cli(
+    paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders to ingest."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Ingest files and folders: store each document, extract it, create an activity draft.
+
+    Files are streamed in batches (one transaction per batch). The same bytes again are
+    reported as already present; unreadable files are recorded as rejected with their
+    reason and the run goes on. Exits non-zero only when nothing could be ingested.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from wpstrack.db import migrated_engine, transaction
+    from wpstrack.ingest import Summary, batched, ingest_batch, iter_files
+    from wpstrack.reference import sync_reference
+
+    settings = load_settings()
+    engine = migrated_engine(settings)
+    summary = Summary()
+    total = sum(1 for _ in iter_files(paths))
+    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn())
+    try:
+        with transaction(engine) as conn:
+            _ensure_reference(conn, sync_reference)
+        with Progress(*columns, console=err_console, disable=as_json) as progress:
+            task = progress.add_task("ingest", total=total)
+            for batch in batched(iter_files(paths), max(1, settings.ingest_batch_size)):
+                with transaction(engine) as conn:
+                    outcomes = ingest_batch(conn, batch, max_bytes=settings.max_document_bytes)
+                for outcome in outcomes:
+                    summary.add(outcome)
+                progress.advance(task, len(batch))
+    finally:
+        engine.dispose()
+    result = summary.as_dict()
+    if as_json:
+        print_json(result)
+    else:
+        _print_summary(result)
+    if summary.ingested == 0 and summary.duplicates == 0:
+        raise typer.Exit(1)
+
+
+def _ensure_reference(conn: Any, sync: Any) -> None:
+    """Load the reference data into a database that never had it (as ``wpstrack init``)."""
+    from sqlalchemy import func, select
+
+    from wpstrack import schema
+
+    if not conn.execute(select(func.count()).select_from(schema.pillar)).scalar_one():
+        sync(conn)
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    table = Table("outcome", "files", title="Ingestion")
+    table.add_row("ingested", str(result["ingested"]))
+    table.add_row("already present", str(result["already_present"]))
+    table.add_row("rejected", str(result["rejected"]))
+    for reason, count in result["rejected_by_reason"].items():
+        table.add_row(f"  rejected: {reason}", str(count))
+    console.print(table)
+    if result["rejected_files"]:
+        rejected = Table("file", "reason", title="Rejected files")
+        for item in result["rejected_files"]:
+            rejected.add_row(item["path"], f"{item['reason']}: {item['detail']}")
+        console.print(rejected)
+
+
+_SPAN_STYLES = ("on dark_green", "on dark_blue", "on dark_magenta", "on dark_red", "on grey30")
+
+
+def show_cli(
+    document_id: int = typer.Argument(..., help="Id of a stored document."),
+    as_json: bool = typer.Option(False, "--json", help="Print the draft and spans as JSON."),
+) -> None:
+    """Print a document's activity draft and its text with every extracted span highlighted."""
+    from rich.text import Text
+
+    from wpstrack.cli.common import connect
+    from wpstrack.ingest import document_view
+
+    with connect() as conn:
+        view = document_view(conn, document_id)
+    if as_json:
+        print_json(view)
+        return
+    document = view["document"]
+    status = document["status"]
+    if document["reject_reason"]:
+        status += f": {document['reject_reason']}"
+    console.print(
+        f"[bold]document {document['id']}[/bold] {document['source']} ({status})", highlight=False
+    )
+    if view["activity"] is not None:
+        console.print(_draft_table(view))
+    text = Text(document["text"] or "")
+    styles: dict[str, str] = {}
+    for extraction in view["extractions"]:
+        start, end = extraction["start"], extraction["end"]
+        if start is None or end is None or not 0 <= start < end <= len(text):
+            continue
+        style = styles.setdefault(extraction["field"], _SPAN_STYLES[len(styles) % 5])
+        text.stylize(style, start, end)
+    console.print(text)
+    legend = Text("spans: ")
+    for name, style in styles.items():
+        legend.append(f" {name} ", style=style)
+        legend.append(" ")
+    console.print(legend)
+
+
+def _draft_table(view: dict[str, Any]) -> Table:
+    activity = view["activity"]
+    table = Table("field", "value", title=f"activity {activity['id']} ({activity['status']})")
+    for name in (
+        "type", "title", "date", "start_time_local", "tz_stated", "start_time_jst",
+        "timezone", "start_utc", "duration_minutes", "city", "country",
+    ):  # fmt: skip
+        table.add_row(name, _fmt(activity[name]))
+    for person in view["participants"]:
+        detail = ", ".join(str(person[k]) for k in ("title", "affiliation") if person[k])
+        table.add_row(person["role"], f"{person['name']}" + (f" ({detail})" if detail else ""))
+    for link in view["links"]:
+        value = link["resolution_number"] or link["pillar_code"] or link["topic"]
+        table.add_row(link["kind"], _fmt(value))
+    return table
+
+
 def register(app: typer.Typer) -> None:
     """Add the document commands to the top-level app."""
+    app.command("extract")(extract_cli)
+    app.command("ingest")(ingest_cli)
+    app.command("show")(show_cli)
     app.command("eval")(eval_cli)
