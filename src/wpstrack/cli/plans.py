@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import click
 import typer
 from rich import box
 from rich.table import Table
@@ -147,7 +147,10 @@ def export_cli(
         with connect() as conn:
             data = plans.export_plan(conn, code, fmt)
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        # Bytes, not text: the export must reach a pipe exactly as it reaches a file.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
         output.write_bytes(data)
         err_console.print(f"wrote {output} ({len(data)} bytes)", markup=False, highlight=False)
