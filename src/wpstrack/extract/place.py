@@ -231,6 +231,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             found = found or _dateline(gaz, text) or _japanese(gaz, text, st)
         if found is None:
             return doc
+        zone: str | None
         if found.city is not None and found.surface is not None:
             value = found.surface if found.method == "place.japanese" else _english(found.surface)
             st.set("city", value, found.start, found.end, found.method)
