@@ -176,9 +176,16 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(raw).best()
+    matches = from_bytes(raw)
+    best = matches.best()
     if best is None:
         raise DocumentRejected("undecodable", "no character encoding fits the bytes")
+    # Where several single-byte code pages fit equally well, prefer Windows-1252: the legacy
+    # encoding of Western web pages and office files (the WHATWG default for Latin-1 too).
+    for match in matches:
+        tied = match.chaos <= best.chaos and match.coherence >= best.coherence
+        if tied and "cp1252" in match.could_be_from_charset:
+            return raw.decode("cp1252", errors="replace"), "cp1252"
     return str(best), best.encoding
 
 
@@ -410,9 +417,12 @@ def _block_text(root: LexborNode) -> str:
         if tag == "br":
             parts.append("\n")
             continue
-        brk = "\n" if tag in _LINE_TAGS else "\n\n" if tag in _BLOCK_TAGS else ""
-        parts.append(brk + _list_number(item))
-        stack.append(brk)
+        # A list item or table row starts a line; a paragraph-like block stands apart.
+        if tag in _LINE_TAGS:
+            parts.append("\n" + _list_number(item))
+        elif tag in _BLOCK_TAGS:
+            parts.append("\n\n")
+            stack.append("\n\n")
         children = []
         child = item.child
         while child is not None:

@@ -1,0 +1,210 @@
+"""Reading documents: type from content, decoding and repair, main HTML text, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from wpstrack.documents import (
+    DOCX,
+    HTML,
+    PDF,
+    TEXT,
+    DocumentRejected,
+    detect_language,
+    read_bytes,
+    read_path,
+)
+
+RELEASE = (
+    "March 18, 2024\n"
+    "Foreign Minister Kamikawa held a dialogue on WPS\n\n"
+    "On March 18, commencing at 6:05 p.m. (local time; March 19, 7:05 a.m. JST), "
+    "Ms. KAMIKAWA Yoko, Minister for Foreign Affairs of Japan, held a dialogue with the "
+    "staff of the United Nations Development Programme in New York.\n"
+)
+
+
+def rejected(raw: bytes, **kwargs: object) -> DocumentRejected:
+    with pytest.raises(DocumentRejected) as caught:
+        read_bytes(raw, **kwargs)  # type: ignore[arg-type]
+    return caught.value
+
+
+def test_plain_utf8_text_is_read_with_its_hash_and_language() -> None:
+    raw = RELEASE.encode("utf-8")
+    document = read_bytes(raw, filename="release.txt")
+    assert document.media_type == TEXT
+    assert document.encoding == "utf-8"
+    assert document.language == "en"
+    assert document.sha256 == hashlib.sha256(raw).hexdigest()
+    assert document.size_bytes == len(raw)
+    assert "Ms. KAMIKAWA Yoko" in document.text
+    assert document.title == "March 18, 2024"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"", "empty"),
+        (b"  \n\t \r\n", "empty"),
+        (b"\x00\x01\x02binary\x00data" * 20, "binary"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "unsupported"),
+        (b"GIF89a" + bytes(32), "unsupported"),
+        (b"%PDF-1.4\nthis is not really a PDF\n", "undecodable"),
+    ],
+    ids=["empty", "whitespace", "nul-bytes", "png", "gif", "broken-pdf"],
+)
+def test_unreadable_content_is_refused_with_a_coded_reason(raw: bytes, reason: str) -> None:
+    error = rejected(raw)
+    assert error.reason == reason
+    assert str(error).startswith(f"[W020] {reason}: ")
+
+
+def test_random_bytes_shown_as_latin1_text_are_refused_as_binary() -> None:
+    noise = random.Random(7).randbytes(1500)
+    error = rejected(noise.decode("latin-1").encode("utf-8"), filename="noise.txt")
+    assert error.reason == "binary"
+
+
+def test_random_bytes_without_nul_are_refused() -> None:
+    noise = bytes(b for b in random.Random(3).randbytes(3000) if b >= 0x20)
+    assert rejected(noise).reason in {"binary", "undecodable"}
+
+
+def test_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(RELEASE.encode() * 10)
+    with pytest.raises(DocumentRejected) as caught:
+        read_path(path, max_bytes=100)
+    assert caught.value.reason == "too_large"
+    assert "over the limit of 100" in str(caught.value)
+
+
+def test_zip_archive_that_is_not_a_word_document_is_unsupported() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    assert rejected(buffer.getvalue(), filename="plan.docx").reason == "unsupported"
+
+
+def test_mojibake_is_repaired_keeping_curly_apostrophes() -> None:
+    original = "Vice-Minister met María José Gutiérrez Peña in Bogotá on the Women’s Equity day."
+    garbled = original.encode("utf-8").decode("cp1252").encode("utf-8")
+    assert b"Bogot\xc3\x83\xc2\xa1" in garbled
+    document = read_bytes(garbled)
+    assert "María José Gutiérrez Peña in Bogotá" in document.text
+    assert "Women’s" in document.text
+
+
+def test_legacy_single_byte_encoding_is_detected() -> None:
+    text = (
+        "Le ministre a rencontré la déléguée générale à Genève. Elle a souligné l’importance "
+        "de la participation des femmes à la prévention des conflits et à la médiation. "
+    ) * 4
+    document = read_bytes(text.encode("cp1252"))
+    assert "rencontré la déléguée générale à Genève" in document.text
+    assert document.encoding is not None and document.encoding != "utf-8"
+    assert document.language == "fr"
+
+
+def test_utf16_with_byte_order_mark_is_decoded() -> None:
+    document = read_bytes(RELEASE.encode("utf-16"))
+    assert "KAMIKAWA" in document.text
+
+
+def test_japanese_text_is_detected_as_japanese() -> None:
+    text = "上川外務大臣は、令和6年3月18日午後6時5分から約40分間、国連職員と意見交換を行いました。"
+    assert read_bytes(text.encode("utf-8")).language == "ja"
+    assert detect_language(RELEASE) == "en"
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Minister meets UNICEF | Ministry</title>
+<script type="application/ld+json">
+{"@type":"NewsArticle","datePublished":"2024-06-01T09:00:00+09:00"}</script>
+<script>var tracking = "window.dataLayer";</script><style>p { color: red }</style></head>
+<body>
+<div id="cookie-consent" class="cookie-banner"><p>This website uses cookies.</p>
+<button>Accept</button></div>
+<header><div class="logo">Ministry of Foreign Affairs</div></header>
+<nav><ul><li><a href="/">Home</a></li><li>Press Releases</li></ul></nav>
+<main><article>
+<h1>State Minister meets the Deputy Executive Director of UNICEF</h1>
+<p class="date">June 1, 2024</p>
+<p>On May 31, Ms.&nbsp;HANAWA Tomoko met the United Nations Children&#8217;s Fund.</p>
+<ol><li>She stated that Japan would continue support.</li><li>They agreed to cooperate.</li></ol>
+</article>
+<aside class="related"><h2>Related Information</h2><p>Resolution 2417 in Geneva</p></aside>
+</main>
+<footer><p>Tokyo address of the Ministry</p></footer>
+</body></html>"""
+
+
+def test_html_page_yields_the_article_without_boilerplate() -> None:
+    document = read_bytes(PAGE.encode("utf-8"), filename="page.html")
+    assert document.media_type == HTML
+    assert document.title == "State Minister meets the Deputy Executive Director of UNICEF"
+    assert document.published_on is not None
+    assert document.published_on.isoformat() == "2024-06-01"
+    text = document.text
+    assert "Ms. HANAWA Tomoko met the United Nations Children’s Fund." in text
+    assert "1. She stated that Japan would continue support.\n2. They agreed" in text
+    for boilerplate in ("cookies", "Accept", "Home", "Related", "2417", "Tokyo", "dataLayer"):
+        assert boilerplate not in text
+
+
+def test_html_is_recognised_by_its_content_whatever_the_suffix() -> None:
+    document = read_bytes(PAGE.encode("utf-8"), filename="saved-page.txt")
+    assert document.media_type == HTML
+    assert "<p>" not in document.text
+
+
+def test_html_page_without_text_is_empty() -> None:
+    markup = b"<html><body><nav>Home</nav><script>x()</script></body></html>"
+    assert rejected(markup, filename="blank.html").reason == "empty"
+
+
+def test_pdf_text_is_extracted() -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle("Joint statement on WPS")
+    pdf.drawString(72, 770, "Joint statement on Women, Peace and Security")
+    pdf.drawString(72, 750, "The ministers reaffirmed resolution 1325 (2000) in Tokyo.")
+    pdf.save()
+    document = read_bytes(buffer.getvalue(), filename="statement.bin")
+    assert document.media_type == PDF
+    assert document.title == "Joint statement on WPS"
+    assert "reaffirmed resolution 1325 (2000) in Tokyo." in document.text
+
+
+def test_docx_paragraphs_and_tables_are_extracted() -> None:
+    import docx
+
+    word = docx.Document()
+    word.core_properties.title = "Grant agreement signed"
+    word.add_paragraph("Grant agreement signed with UNDP")
+    word.add_paragraph("On July 3, the Ambassador signed a grant of 428 million yen.")
+    table = word.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Amount"
+    table.cell(0, 1).text = "USD 2.9 million"
+    buffer = io.BytesIO()
+    word.save(buffer)
+    document = read_bytes(buffer.getvalue(), filename="grant")
+    assert document.media_type == DOCX
+    assert document.title == "Grant agreement signed"
+    assert "signed a grant of 428 million yen." in document.text
+    assert "Amount USD 2.9 million" in document.text
+
+
+def test_non_breaking_spaces_and_crlf_become_plain_spaces_and_newlines() -> None:
+    document = read_bytes("Ms.\u00a0KAMIKAWA met the staff.\r\nSecond line.\r\n".encode())
+    assert document.text == "Ms. KAMIKAWA met the staff.\nSecond line.\n"
