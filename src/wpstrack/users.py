@@ -1,0 +1,384 @@
+"""Users, roles, passwords, API tokens and the login throttle.
+
+Roles, from most to least powerful: ``admin`` (users, audit, everything), ``editor`` (edits
+the register and plans), ``reviewer`` (decides on machine extractions), ``viewer`` (reads
+drafts as well as published records). Anonymous visitors read published records only.
+
+Secrets are never stored as given: passwords are hashed with argon2id, API tokens with
+SHA-256 (a token is 256 random bits, so a fast hash is enough and lets a request find its
+token by an indexed lookup). Failed logins are rows in ``login_attempt``, so the throttle
+holds across processes and restarts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any, Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import Connection, and_, delete, func, select
+
+from wpstrack import audit, schema
+from wpstrack.audit import UtcDateTime
+from wpstrack.db import now
+from wpstrack.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from wpstrack.pagination import Page, paginate
+
+Role = Literal["admin", "editor", "reviewer", "viewer"]
+ROLES: tuple[str, ...] = ("admin", "editor", "reviewer", "viewer")
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "wpst_"
+
+
+class User(BaseModel):
+    """A user as the rest of the application sees it: no password hash."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    role: Role
+    is_active: bool
+    created_at: UtcDateTime
+    version: int
+
+
+class UserIn(BaseModel):
+    """A new user; without a password one is generated and shown once."""
+
+    username: str = Field(min_length=2, max_length=80)
+    role: Role
+    password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=200)
+
+    @field_validator("username")
+    @classmethod
+    def _username_is_plain(cls, value: str) -> str:
+        if not USERNAME_PATTERN.match(value):
+            raise ValueError("letters, digits and . _ @ - only, starting with a letter or digit")
+        return value
+
+
+def user_in(username: str, role: str, password: str | None = None) -> UserIn:
+    """A :class:`UserIn` from loose values (a form, the command line), or InvalidInput."""
+    try:
+        return UserIn.model_validate({"username": username, "role": role, "password": password})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise InvalidInput(problems) from exc
+
+
+class UserUpdate(BaseModel):
+    """The fields an admin may change; omitted fields stay as they are."""
+
+    role: Role | None = None
+    is_active: bool | None = None
+
+
+class ApiToken(BaseModel):
+    """An API token's public record (the token itself is shown once, at creation)."""
+
+    id: int
+    username: str
+    name: str
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How many failed logins are allowed within ``window`` before further tries are refused.
+
+    Per account to stop guessing one password from many addresses; per address to stop one
+    client from trying many accounts.
+    """
+
+    per_account: int = 5
+    per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
+def has_role(user: User, *roles: str) -> bool:
+    """True when ``user`` is active and holds one of ``roles``; admins hold every role."""
+    return user.is_active and (user.role == "admin" or user.role in roles)
+
+
+# --- passwords --------------------------------------------------------------------------
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of ``password``."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches ``password_hash``."""
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def generate_password() -> str:
+    """A random password of 20 URL-safe characters (about 120 bits)."""
+    return secrets.token_urlsafe(15)
+
+
+# --- users ------------------------------------------------------------------------------
+
+
+def _user_row(conn: Connection, username: str) -> dict[str, Any] | None:
+    t = schema.app_user
+    row = conn.execute(select(t).where(t.c.username == username)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def get_user(conn: Connection, username: str) -> User:
+    """The user called ``username``."""
+    row = _user_row(conn, username)
+    if row is None:
+        raise NotFound(f"no user {username!r}")
+    return User.model_validate(row)
+
+
+def get_user_by_id(conn: Connection, user_id: int) -> User | None:
+    """The user with this id, or None (a session may outlive its user)."""
+    t = schema.app_user
+    row = conn.execute(select(t).where(t.c.id == user_id)).mappings().first()
+    return User.model_validate(dict(row)) if row is not None else None
+
+
+def add_user(conn: Connection, data: UserIn, actor: str | None) -> tuple[User, str]:
+    """Create a user and return it with its password (generated when none was given)."""
+    if _user_row(conn, data.username) is not None:
+        raise Conflict(f"user {data.username!r} already exists")
+    password = data.password or generate_password()
+    row = audit.insert(
+        conn,
+        actor,
+        schema.app_user,
+        {
+            "username": data.username,
+            "password_hash": hash_password(password),
+            "role": data.role,
+            "is_active": True,
+            "created_at": now(),
+        },
+    )
+    return User.model_validate(row), password
+
+
+def list_users(conn: Connection, cursor: str | None = None, limit: int | None = None) -> Page[User]:
+    """Every user, by username."""
+    t = schema.app_user
+    rows, next_cursor = paginate(conn, select(t), [t.c.username], cursor, limit)
+    return Page([User.model_validate(dict(r)) for r in rows], next_cursor)
+
+
+def _active_admins(conn: Connection) -> int:
+    t = schema.app_user
+    stmt = select(func.count()).where(t.c.role == "admin", t.c.is_active.is_(True))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def update_user(
+    conn: Connection,
+    username: str,
+    changes: UserUpdate,
+    actor: str | None,
+    expected_version: int | None = None,
+) -> User:
+    """Change a user's role or active flag; refuses to leave no active admin."""
+    current = get_user(conn, username)
+    values = changes.model_dump(exclude_none=True)
+    if not values:
+        raise InvalidInput("nothing to change: give a role or is_active")
+    if current.role == "admin" and current.is_active:
+        demoted = values.get("role", "admin") != "admin" or values.get("is_active") is False
+        if demoted and _active_admins(conn) <= 1:
+            raise Conflict(f"{username!r} is the last active admin; appoint another first")
+    action = "disable" if values.get("is_active") is False else "update"
+    row = audit.update(
+        conn,
+        actor,
+        schema.app_user,
+        current.id,
+        values,
+        expected_version=expected_version,
+        action=action,
+    )
+    return User.model_validate(row)
+
+
+def disable_user(conn: Connection, username: str, actor: str | None) -> User:
+    """Stop a user from logging in or using their tokens; their history stays."""
+    return update_user(conn, username, UserUpdate(is_active=False), actor)
+
+
+def set_password(conn: Connection, username: str, password: str, actor: str | None) -> User:
+    """Replace a user's password."""
+    current = get_user(conn, username)
+    values = {"password_hash": hash_password(password)}
+    row = audit.update(conn, actor, schema.app_user, current.id, values, action="set_password")
+    return User.model_validate(row)
+
+
+# --- logging in -------------------------------------------------------------------------
+
+
+def _recent_failures(conn: Connection, column: str, value: str, since: datetime) -> int:
+    t = schema.login_attempt
+    if column == "username":
+        # A success ends the run of failures that counts against an account.
+        last_ok = select(func.max(t.c.at)).where(t.c.username == value, t.c.succeeded.is_(True))
+        ok_at = conn.execute(last_ok).scalar()
+        if ok_at is not None:
+            since = max(since, audit.as_utc(ok_at))
+    stmt = select(func.count()).where(
+        and_(t.c[column] == value, t.c.succeeded.is_(False), t.c.at > since)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def _check_throttle(
+    conn: Connection, username: str, address: str, limits: LoginLimits, at: datetime
+) -> None:
+    since = at - limits.window
+    minutes = int(limits.window.total_seconds() // 60)
+    if _recent_failures(conn, "username", username, since) >= limits.per_account:
+        raise TooManyAttempts(f"too many failed logins for this account; wait {minutes} minutes")
+    if _recent_failures(conn, "address", address, since) >= limits.per_address:
+        raise TooManyAttempts(f"too many failed logins from this address; wait {minutes} minutes")
+
+
+def authenticate(
+    conn: Connection,
+    username: str,
+    password: str,
+    address: str,
+    *,
+    limits: LoginLimits | None = None,
+) -> User:
+    """The user whose password this is, after the throttle allows the attempt.
+
+    The attempt is written to ``login_attempt`` before a failure is raised: the caller must
+    commit even when this raises :class:`Unauthenticated`, or the throttle never counts.
+    Refused attempts (:class:`TooManyAttempts`) are not written, so a lock ends one window
+    after the last real failure.
+    """
+    limits = limits or LoginLimits()
+    at = now()
+    username = username.strip()[:80]
+    address = (address or "unknown")[:64]
+    _check_throttle(conn, username, address, limits, at)
+    row = _user_row(conn, username)
+    # Hash even for unknown users so that timing does not tell which usernames exist.
+    stored = row["password_hash"] if row else _hasher().hash("not a password of anyone")
+    ok = verify_password(stored, password) and row is not None and bool(row["is_active"])
+    t = schema.login_attempt
+    conn.execute(delete(t).where(t.c.at < at - timedelta(days=1)))
+    conn.execute(t.insert().values(at=at, username=username, address=address, succeeded=ok))
+    if not ok or row is None:
+        raise Unauthenticated("wrong username or password")
+    if _hasher().check_needs_rehash(stored):
+        set_password(conn, username, password, username)
+    return User.model_validate(row)
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+_TOKEN_FIELDS = ("id", "name", "created_at", "last_used_at", "revoked_at")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _token_select() -> Any:
+    t, u = schema.api_token, schema.app_user
+    return select(
+        t.c.id, u.c.username, t.c.name, t.c.created_at, t.c.last_used_at, t.c.revoked_at
+    ).join(u, u.c.id == t.c.user_id)
+
+
+def create_token(
+    conn: Connection, username: str, name: str, actor: str | None
+) -> tuple[ApiToken, str]:
+    """A new API token for ``username``; the token itself is returned here and never again."""
+    user = get_user(conn, username)
+    if not user.is_active:
+        raise PermissionDenied(f"user {username!r} is disabled")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = audit.insert(
+        conn,
+        actor,
+        schema.api_token,
+        {
+            "user_id": user.id,
+            "name": name.strip()[:100] or "token",
+            "token_hash": _token_hash(token),
+            "created_at": now(),
+        },
+    )
+    return ApiToken(username=username, **{k: row[k] for k in _TOKEN_FIELDS}), token
+
+
+def list_tokens(conn: Connection, username: str | None = None) -> list[ApiToken]:
+    """API tokens, newest first, optionally of one user."""
+    stmt = _token_select().order_by(schema.api_token.c.id.desc())
+    if username:
+        stmt = stmt.where(schema.app_user.c.username == username)
+    return [ApiToken.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def revoke_token(conn: Connection, token_id: int, actor: str | None) -> ApiToken:
+    """Stop a token from working; the row stays for the audit trail."""
+    values = {"revoked_at": now()}
+    audit.update(conn, actor, schema.api_token, token_id, values, action="revoke")
+    stmt = _token_select().where(schema.api_token.c.id == token_id)
+    return ApiToken.model_validate(dict(conn.execute(stmt).mappings().one()))
+
+
+def user_for_token(conn: Connection, token: str) -> User:
+    """The active user an API token belongs to; marks the token as used."""
+    t, u = schema.api_token, schema.app_user
+    digest = _token_hash(token)
+    row = (
+        conn.execute(
+            select(u, t.c.id.label("token_id"), t.c.token_hash, t.c.revoked_at)
+            .join(t, t.c.user_id == u.c.id)
+            .where(t.c.token_hash == digest)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None or not hmac.compare_digest(row["token_hash"], digest):
+        raise Unauthenticated("unknown API token")
+    if row["revoked_at"] is not None or not row["is_active"]:
+        raise Unauthenticated("this API token is revoked or its user is disabled")
+    conn.execute(t.update().where(t.c.id == row["token_id"]).values(last_used_at=now()))
+    return User.model_validate(dict(row))

@@ -1,0 +1,194 @@
+"""Users: hashed passwords, roles, API tokens, versioned edits and the login throttle."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Connection, func, select
+
+from wpstrack import schema, users
+from wpstrack.errors import (
+    Conflict,
+    InvalidInput,
+    StaleVersion,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from wpstrack.users import LoginLimits, UserUpdate
+
+PASSWORD = "correct horse battery"
+
+
+def _add(conn: Connection, name: str, role: str = "viewer") -> users.User:
+    return users.add_user(conn, users.user_in(name, role, PASSWORD), actor="tester")[0]
+
+
+def _stored(conn: Connection, name: str) -> dict:
+    t = schema.app_user
+    return dict(conn.execute(select(t).where(t.c.username == name)).mappings().one())
+
+
+def test_password_is_stored_as_argon2id_hash_never_as_given(conn: Connection) -> None:
+    _add(conn, "hana")
+    stored = _stored(conn, "hana")["password_hash"]
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_generated_password_is_returned_once_and_logs_in(conn: Connection) -> None:
+    user, password = users.add_user(conn, users.user_in("kenji", "editor"), actor="tester")
+    assert len(password) >= 20
+    assert users.authenticate(conn, "kenji", password, "10.0.0.1").id == user.id
+
+
+def test_duplicate_username_is_a_conflict(conn: Connection) -> None:
+    _add(conn, "aiko")
+    with pytest.raises(Conflict):
+        _add(conn, "aiko")
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "password"),
+    [
+        ("a", "viewer", None),  # too short
+        ("<script>", "viewer", None),  # markup characters
+        ("has space", "viewer", None),
+        ("valid.name", "superuser", None),  # unknown role
+        ("valid.name", "viewer", "short"),  # password under the minimum
+    ],
+)
+def test_invalid_user_input_is_refused_with_a_coded_error(
+    username: str, role: str, password: str | None
+) -> None:
+    with pytest.raises(InvalidInput):
+        users.user_in(username, role, password)
+
+
+def test_wrong_password_is_refused_and_the_attempt_recorded(conn: Connection) -> None:
+    _add(conn, "mei")
+    with pytest.raises(Unauthenticated):
+        users.authenticate(conn, "mei", "not the password", "10.0.0.2")
+    t = schema.login_attempt
+    rows = conn.execute(select(t.c.username, t.c.succeeded).where(t.c.username == "mei")).all()
+    assert [tuple(r) for r in rows] == [("mei", False)]
+
+
+def test_unknown_user_fails_like_a_wrong_password(conn: Connection) -> None:
+    with pytest.raises(Unauthenticated, match="wrong username or password"):
+        users.authenticate(conn, "nobody-here", PASSWORD, "10.0.0.3")
+
+
+def test_account_is_locked_after_repeated_failures_even_for_the_right_password(
+    conn: Connection,
+) -> None:
+    _add(conn, "riko")
+    limits = LoginLimits(per_account=3, per_address=100, window=timedelta(minutes=5))
+    for i in range(3):
+        with pytest.raises(Unauthenticated):
+            users.authenticate(conn, "riko", "wrong", f"10.1.0.{i}", limits=limits)
+    with pytest.raises(TooManyAttempts, match="this account"):
+        users.authenticate(conn, "riko", PASSWORD, "10.1.0.9", limits=limits)
+
+
+def test_address_is_throttled_across_accounts(conn: Connection) -> None:
+    _add(conn, "sora")
+    limits = LoginLimits(per_account=100, per_address=3)
+    for name in ("x1", "x2", "x3"):
+        with pytest.raises(Unauthenticated):
+            users.authenticate(conn, name, "guess", "10.2.0.1", limits=limits)
+    with pytest.raises(TooManyAttempts, match="this address"):
+        users.authenticate(conn, "sora", PASSWORD, "10.2.0.1", limits=limits)
+    assert users.authenticate(conn, "sora", PASSWORD, "10.2.0.2", limits=limits).username == "sora"
+
+
+def test_a_successful_login_clears_the_account_failures(conn: Connection) -> None:
+    _add(conn, "yui")
+    limits = LoginLimits(per_account=2, per_address=100)
+    with pytest.raises(Unauthenticated):
+        users.authenticate(conn, "yui", "wrong", "10.3.0.1", limits=limits)
+    users.authenticate(conn, "yui", PASSWORD, "10.3.0.1", limits=limits)
+    with pytest.raises(Unauthenticated):
+        users.authenticate(conn, "yui", "wrong", "10.3.0.1", limits=limits)
+    assert users.authenticate(conn, "yui", PASSWORD, "10.3.0.1", limits=limits).username == "yui"
+
+
+def test_disabled_user_can_neither_log_in_nor_use_a_token(conn: Connection) -> None:
+    _add(conn, "taro")
+    _, token = users.create_token(conn, "taro", "ci", actor="tester")
+    users.disable_user(conn, "taro", actor="tester")
+    with pytest.raises(Unauthenticated):
+        users.authenticate(conn, "taro", PASSWORD, "10.4.0.1")
+    with pytest.raises(Unauthenticated):
+        users.user_for_token(conn, token)
+
+
+def test_token_is_stored_as_sha256_and_resolves_to_its_user(conn: Connection) -> None:
+    user = _add(conn, "emi", "reviewer")
+    record, token = users.create_token(conn, "emi", "laptop", actor="tester")
+    t = schema.api_token
+    stored = conn.execute(select(t.c.token_hash).where(t.c.id == record.id)).scalar_one()
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in stored
+    assert users.user_for_token(conn, token).id == user.id
+    assert users.list_tokens(conn, "emi")[0].last_used_at is not None
+
+
+def test_revoked_and_unknown_tokens_are_refused(conn: Connection) -> None:
+    _add(conn, "ren")
+    record, token = users.create_token(conn, "ren", "old", actor="tester")
+    users.revoke_token(conn, record.id, actor="tester")
+    with pytest.raises(Unauthenticated):
+        users.user_for_token(conn, token)
+    with pytest.raises(Unauthenticated):
+        users.user_for_token(conn, "wpst_made-up")
+
+
+def test_stale_version_edit_raises_and_changes_nothing(conn: Connection) -> None:
+    user = _add(conn, "nao", "viewer")
+    users.update_user(conn, "nao", UserUpdate(role="editor"), "a", expected_version=user.version)
+    with pytest.raises(StaleVersion) as caught:
+        users.update_user(conn, "nao", UserUpdate(role="admin"), "b", expected_version=user.version)
+    assert caught.value.current_version == user.version + 1
+    assert users.get_user(conn, "nao").role == "editor"
+
+
+@pytest.mark.parametrize("change", [UserUpdate(role="viewer"), UserUpdate(is_active=False)])
+def test_the_last_active_admin_cannot_be_demoted_or_disabled(
+    conn: Connection, change: UserUpdate
+) -> None:
+    t = schema.app_user
+    admins = conn.execute(select(func.count()).where(t.c.role == "admin")).scalar_one()
+    assert admins == 0  # the shared test database holds no users of its own
+    _add(conn, "boss", "admin")
+    with pytest.raises(Conflict, match="last active admin"):
+        users.update_user(conn, "boss", change, "tester")
+    _add(conn, "deputy", "admin")
+    assert users.update_user(conn, "boss", change, "tester").version == 2
+
+
+@pytest.mark.parametrize(
+    ("role", "needed", "allowed"),
+    [
+        ("admin", ("editor",), True),
+        ("editor", ("editor", "reviewer"), True),
+        ("reviewer", ("editor",), False),
+        ("viewer", (), False),
+        ("admin", (), True),
+    ],
+)
+def test_admins_hold_every_role_and_others_only_their_own(
+    conn: Connection, role: str, needed: tuple[str, ...], allowed: bool
+) -> None:
+    assert users.has_role(_add(conn, f"u-{role}", role), *needed) is allowed
+
+
+def test_users_are_listed_by_name_one_page_at_a_time(conn: Connection) -> None:
+    for name in ("c-user", "a-user", "b-user"):
+        _add(conn, name)
+    first = users.list_users(conn, limit=2)
+    second = users.list_users(conn, cursor=first.next_cursor, limit=2)
+    names = [u.username for u in first.items + second.items]
+    assert names == ["a-user", "b-user", "c-user"]
+    assert second.next_cursor is None
