@@ -131,6 +131,20 @@ def xlsx_cycle() -> tuple[bytes, list[str]]:
     return out.getvalue(), ["sheet items, row", "cycle", "B -> B.1 -> B"]
 
 
+def xlsx_wrong_type() -> tuple[bytes, list[str]]:
+    plan = plans.parse_plan(SAMPLE.read_bytes(), "sample", "yaml")
+    book = load_workbook(io.BytesIO(dump_xlsx(plan)))
+    sheet = book["indicators"]
+    column = [c.value for c in sheet[1]].index("baseline_value") + 1
+    sheet.cell(2, column).value = "twelve"  # I1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), [
+        "sheet indicators, row 2",
+        "column 'baseline_value': 'twelve' is not a number",
+    ]
+
+
 def not_a_spreadsheet() -> tuple[bytes, list[str]]:
     return b"code,country\nX,JP\n", ["not an XLSX spreadsheet"]
 
@@ -162,6 +176,7 @@ CASES = [
     Case("unknown-pillar", "plan.yaml", yaml_unknown_pillar),
     Case("csv-cycle", "plan.csv", csv_cycle),
     Case("xlsx-cycle", "plan.xlsx", xlsx_cycle),
+    Case("xlsx-wrong-type", "plan.xlsx", xlsx_wrong_type),
     Case("xlsx-not-spreadsheet", "plan.xlsx", not_a_spreadsheet),
     Case("unknown-organisation", "plan.yaml", yaml_unknown_organisation),
     Case("missing-required-field", "plan.yaml", yaml_missing_title),
