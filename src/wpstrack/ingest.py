@@ -115,7 +115,7 @@ class _Lookups:
     def load(cls, conn: Connection) -> _Lookups:
         org = schema.organisation
         return cls(
-            organisations=dict(conn.execute(select(org.c.code, org.c.id)).tuples().all()),
+            organisations={code: id_ for code, id_ in conn.execute(select(org.c.code, org.c.id))},
             resolutions=set(conn.execute(select(schema.resolution.c.number)).scalars()),
             pillars=set(conn.execute(select(schema.pillar.c.code)).scalars()),
         )
@@ -128,21 +128,29 @@ class _Lookups:
         """The most populous city of that name (in that country), else the country."""
         key = ((city or "").casefold(), country)
         if key not in self.places:
-            place = schema.place
-            query = select(place.c.id).limit(1)
-            if city:
-                query = query.where(
-                    place.c.kind == "city", func.lower(place.c.name) == city.casefold()
-                ).order_by(place.c.population.desc())
-            elif country:
-                query = query.where(place.c.kind == "country")
-            else:
-                self.places[key] = None
-                return None
-            if country:
-                query = query.where(place.c.country == country.upper())
-            self.places[key] = conn.execute(query).scalar()
+            found = self._city(conn, city, country) if city else None
+            if found is None and country:
+                place = schema.place
+                found = conn.execute(
+                    select(place.c.id).where(
+                        place.c.kind == "country", place.c.country == country.upper()
+                    )
+                ).scalar()
+            self.places[key] = found
         return self.places[key]
+
+    @staticmethod
+    def _city(conn: Connection, city: str, country: str | None) -> int | None:
+        place = schema.place
+        query = (
+            select(place.c.id)
+            .where(place.c.kind == "city", func.lower(place.c.name) == city.casefold())
+            .order_by(place.c.population.desc())
+            .limit(1)
+        )
+        if country:
+            query = query.where(place.c.country == country.upper())
+        return conn.execute(query).scalar()
 
 
 def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes | None, str, int]:
@@ -359,7 +367,10 @@ def _participants(
             {
                 "activity_id": activity_id,
                 "name": _text(name, 300),
+                "title": None,
+                "affiliation": None,
                 "organisation_id": lookups.organisation_id(name),
+                "gender": None,
                 "role": "mentioned",
             }
         )
@@ -369,7 +380,13 @@ def _participants(
 def _links(activity_id: int, record: dict[str, Any], lookups: _Lookups) -> list[dict[str, Any]]:
     """Links to reference rows that exist (an unknown resolution stays in the extractions)."""
     rows: list[dict[str, Any]] = []
-    base: dict[str, Any] = {"activity_id": activity_id}
+    # Every row names every column: an executemany needs the same keys in each row.
+    base: dict[str, Any] = {
+        "activity_id": activity_id,
+        "resolution_number": None,
+        "pillar_code": None,
+        "topic": None,
+    }
     for number in record.get("resolutions") or ():
         if int(number) in lookups.resolutions:
             rows.append(base | {"kind": "resolution", "resolution_number": int(number)})

@@ -1,0 +1,275 @@
+"""Ingestion stores documents once, records refusals and turns records into activity drafts."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, func, select
+
+from wpstrack import schema
+from wpstrack.db import now
+from wpstrack.errors import NotFound
+from wpstrack.ingest import (
+    DUPLICATE,
+    INGESTED,
+    REJECTED,
+    Summary,
+    batched,
+    create_draft,
+    document_view,
+    ingest_batch,
+    iter_files,
+    store_extractions,
+)
+
+RELEASE = (
+    "March 18, 2024\n"
+    "Foreign Minister Kamikawa held a dialogue on WPS\n\n"
+    "On March 18, commencing at 6:05 p.m. (local time; March 19, 7:05 a.m. JST) for "
+    "approximately 40 minutes, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs of Japan, who "
+    "is visiting New York, held a dialogue with staff of UN Women and UNDP on UNSCR 1325.\n"
+)
+
+
+def count(conn: Connection, table: Any, *where: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+def make_folder(root: Path) -> Path:
+    """Two good files and one file of every refused kind."""
+    folder = root / "releases"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a-release.txt").write_text(RELEASE, encoding="utf-8")
+    (folder / "sub" / "b-page.html").write_text(
+        f"<html><body><nav>Home</nav><article><p>{RELEASE}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (folder / "c-empty.txt").write_bytes(b"")
+    noise = random.Random(1).randbytes(2000)
+    (folder / "d-noise.txt").write_bytes(noise.decode("latin-1").encode("utf-8"))
+    (folder / "e-image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    (folder / "f-huge.txt").write_text(RELEASE * 50, encoding="utf-8")
+    (folder / ".hidden").write_text("editor backup", encoding="utf-8")
+    return folder
+
+
+def test_folder_mixing_good_and_bad_files_ingests_the_good_and_records_the_bad(
+    conn: Connection, tmp_path: Path
+) -> None:
+    folder = make_folder(tmp_path)
+    files = list(iter_files([folder]))
+    assert [f.name for f in files] == [
+        "a-release.txt",
+        "c-empty.txt",
+        "d-noise.txt",
+        "e-image.png",
+        "f-huge.txt",
+        "b-page.html",
+    ]
+    outcomes = ingest_batch(conn, files, max_bytes=5000)
+    by_name = {Path(o.path).name: o for o in outcomes}
+    assert by_name["a-release.txt"].status == INGESTED
+    assert by_name["b-page.html"].status == INGESTED
+    assert {n: o.reason for n, o in by_name.items() if o.status == REJECTED} == {
+        "c-empty.txt": "empty",
+        "d-noise.txt": "binary",
+        "e-image.png": "unsupported",
+        "f-huge.txt": "too_large",
+    }
+    doc = schema.document
+    assert count(conn, doc, doc.c.status == "ingested") == 2
+    reasons = conn.execute(
+        select(doc.c.filename, doc.c.reject_reason).where(doc.c.status == "rejected")
+    ).all()
+    assert sorted(r.reject_reason.split(":")[0] for r in reasons) == [
+        "binary",
+        "empty",
+        "too_large",
+        "unsupported",
+    ]
+    huge = conn.execute(select(doc.c.raw, doc.c.size_bytes).where(doc.c.filename == "f-huge.txt"))
+    assert huge.one() == (None, len(RELEASE) * 50)
+    assert count(conn, schema.activity, schema.activity.c.status == "draft") == 2
+
+
+def test_same_bytes_again_are_already_present_and_change_nothing(
+    conn: Connection, tmp_path: Path
+) -> None:
+    first, copy = tmp_path / "one.txt", tmp_path / "copy-of-one.txt"
+    first.write_text(RELEASE, encoding="utf-8")
+    copy.write_text(RELEASE, encoding="utf-8")
+    (original,) = ingest_batch(conn, [first])
+    tables = (schema.document, schema.extraction, schema.activity, schema.activity_participant)
+    before = [count(conn, t) for t in tables]
+    outcomes = ingest_batch(conn, [copy, first])
+    assert [o.status for o in outcomes] == [DUPLICATE, DUPLICATE]
+    assert {o.document_id for o in outcomes} == {original.document_id}
+    assert [count(conn, t) for t in tables] == before
+
+
+def test_the_same_refusal_of_the_same_bytes_is_recorded_once(
+    conn: Connection, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    doc = schema.document
+    before = count(conn, doc)
+    first = ingest_batch(conn, [empty])
+    second = ingest_batch(conn, [empty])
+    assert [o.status for o in first + second] == [REJECTED, REJECTED]
+    assert count(conn, doc) == before + 1
+
+
+def test_ingested_document_keeps_its_bytes_text_and_hash(conn: Connection, tmp_path: Path) -> None:
+    path = tmp_path / "release.txt"
+    path.write_text(RELEASE, encoding="utf-8")
+    (outcome,) = ingest_batch(conn, [path])
+    doc = schema.document
+    row = conn.execute(select(doc).where(doc.c.id == outcome.document_id)).one()
+    assert row.raw == RELEASE.encode()
+    assert row.text == RELEASE
+    assert row.media_type == "text/plain"
+    assert row.language == "en"
+    assert len(row.content_hash) == 64
+    view = document_view(conn, row.id)
+    assert view["activity"]["status"] == "draft"
+    assert view["activity"]["document_id"] == row.id
+    assert "raw" not in view["document"]
+
+
+def test_draft_resolves_organisations_places_and_known_resolutions(conn: Connection) -> None:
+    document_id = _stored_document(conn)
+    record = {
+        "event_type": "dialogue",
+        "date": "2024-03-18",
+        "start_time_local": "18:05",
+        "tz_stated": "local",
+        "start_time_jst": "2024-03-19T07:05",
+        "start_utc": "2024-03-18T22:05:00+00:00",
+        "duration_minutes": 40,
+        "city": "New York",
+        "country": "US",
+        "principal_actors": [
+            {
+                "name": "Yoko KAMIKAWA",
+                "title": "Minister for Foreign Affairs",
+                "organisation_or_country": "Japan",
+            }
+        ],
+        "other_participants": [
+            {"name": "Sima Bahous", "title": "Director", "organisation_or_country": "UN Women"}
+        ],
+        "organisations": ["United Nations Development Programme", "WPSPN"],
+        "resolutions": [1325, 9999],
+        "topics": ["WPS", "participation"],
+        "pillars": ["participation"],
+    }
+    activity_id = create_draft(conn, document_id, record, title="Dialogue on WPS")
+    act = schema.activity
+    row = conn.execute(select(act).where(act.c.id == activity_id)).one()
+    assert (row.type, row.status, row.date.isoformat(), row.duration_minutes) == (
+        "dialogue",
+        "draft",
+        "2024-03-18",
+        40,
+    )
+    place = schema.place
+    located = conn.execute(select(place.c.country).where(place.c.id == row.place_id))
+    assert located.scalar_one() == "US"
+    part = schema.activity_participant
+    people = conn.execute(
+        select(part.c.role, part.c.name, part.c.organisation_id)
+        .where(part.c.activity_id == activity_id)
+        .order_by(part.c.id)
+    ).all()
+    assert [(p.role, p.name) for p in people] == [
+        ("principal", "Yoko KAMIKAWA"),
+        ("participant", "Sima Bahous"),
+        ("mentioned", "United Nations Development Programme"),
+        ("mentioned", "WPSPN"),
+    ]
+    org = schema.organisation
+    codes = {id_: code for id_, code in conn.execute(select(org.c.id, org.c.code))}
+    assert [codes.get(p.organisation_id) for p in people] == [None, "unwomen", "undp", None]
+    link = schema.activity_link
+    links = conn.execute(
+        select(link.c.kind, link.c.resolution_number, link.c.pillar_code, link.c.topic).where(
+            link.c.activity_id == activity_id
+        )
+    ).all()
+    assert sorted((lk.kind, str(lk[1] or lk[2] or lk[3])) for lk in links) == [
+        ("pillar", "participation"),
+        ("resolution", "1325"),
+        ("topic", "WPS"),
+        ("topic", "participation"),
+    ]
+
+
+def test_every_span_becomes_a_machine_extraction_row(conn: Connection) -> None:
+    document_id = _stored_document(conn)
+    spans = [
+        {"field": "date", "value": "2024-03-18", "start": 3, "end": 11, "method": "dateline"},
+        {
+            "field": "principal_actors",
+            "value": {"name": "Yoko KAMIKAWA", "title": None},
+            "start": 20,
+            "end": 35,
+            "method": "honorific_name",
+            "confidence": 0.9,
+        },
+    ]
+    assert store_extractions(conn, document_id, {"spans": spans}) == 2
+    ext = schema.extraction
+    rows = conn.execute(
+        select(ext).where(ext.c.document_id == document_id).order_by(ext.c.start)
+    ).all()
+    assert [(r.field, r.value, r.start, r.end, r.source) for r in rows] == [
+        ("date", "2024-03-18", 3, 11, "machine"),
+        ("principal_actors", {"name": "Yoko KAMIKAWA", "title": None}, 20, 35, "machine"),
+    ]
+    assert rows[1].confidence == pytest.approx(0.9)
+
+
+def test_showing_an_unknown_document_is_not_found(conn: Connection) -> None:
+    with pytest.raises(NotFound, match=r"\[W004\] no document with id 987654"):
+        document_view(conn, 987654)
+
+
+def test_summary_counts_outcomes_and_groups_refusals_by_reason(tmp_path: Path) -> None:
+    summary = Summary()
+    from wpstrack.ingest import Outcome
+
+    for outcome in (
+        Outcome("a", INGESTED, 1),
+        Outcome("b", DUPLICATE, 1),
+        Outcome("c", REJECTED, 2, "empty", "the file is empty"),
+        Outcome("d", REJECTED, 3, "empty", "the file is empty"),
+    ):
+        summary.add(outcome)
+    data = summary.as_dict()
+    assert (data["ingested"], data["already_present"], data["rejected"]) == (1, 1, 2)
+    assert data["rejected_by_reason"] == {"empty": 2}
+    assert [list(b) for b in batched(iter([tmp_path] * 5), 2)] == [[tmp_path] * 2] * 2 + [
+        [tmp_path]
+    ]
+
+
+def _stored_document(conn: Connection) -> int:
+    doc = schema.document
+    return int(
+        conn.execute(
+            doc.insert()
+            .values(
+                source="memory",
+                content_hash="0" * 64,
+                size_bytes=0,
+                status="ingested",
+                text=RELEASE,
+                ingested_at=now(),
+            )
+            .returning(doc.c.id)
+        ).scalar_one()
+    )
