@@ -47,6 +47,7 @@ def test_import_resolves_organisation_aliases_to_sorted_codes(conn: Connection) 
     stored = plans.read_plan(conn, "TEST-NAP")
     assert stored.items[0].organisations == ["unicef", "unwomen"]
     assert stored.items[0].children[0].organisations == ["un"]
+    assert stored.items[1].children[0].organisations == ["jp-mofa"]
 
 
 @pytest.mark.parametrize("fmt", plans.FORMATS)
