@@ -179,7 +179,9 @@ def parse_csv(data: bytes, name: str) -> Plan:
     tables: dict[str, list[Row]] = {sheet: [] for sheet in SHEETS}
     try:
         header = [h.strip() for h in next(reader, [])]
-        for column in header:
+        for i, column in enumerate(header):
+            if column in header[:i]:
+                raise InvalidInput(f"column {column!r} appears twice", f"{name}, row 1")
             if column not in CSV_COLUMNS:
                 raise InvalidInput(
                     f"unknown column {column!r}; expected {', '.join(CSV_COLUMNS)}",
