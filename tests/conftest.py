@@ -11,9 +11,11 @@ database.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, text
@@ -133,3 +135,70 @@ def corpus_dir() -> Path:
     if not (CORPUS_DIR / "gold.jsonl").exists():
         pytest.skip("the development corpus ../shared/corpus/dev is not present")
     return CORPUS_DIR
+
+
+# --- the web app ---------------------------------------------------------------------------
+
+WEB_PASSWORD = "a long password for tests"
+
+
+class WebSite:
+    """The web app over a committed database of its own, with one user and token per role.
+
+    Each role's user is named after the role ("admin", "editor", ...) and has the password
+    ``WEB_PASSWORD``; ``tokens[role]`` is its API token.
+    """
+
+    def __init__(self, url: str) -> None:
+        from wpstrack import users
+        from wpstrack.settings import Settings
+        from wpstrack.web import create_app
+
+        self.url = url
+        self.engine = make_engine(url)
+        self.tokens: dict[str, str] = {}
+        with self.engine.begin() as conn:
+            upgrade(conn)
+            sync_reference(conn)
+            for role in users.ROLES:
+                users.add_user(conn, users.user_in(role, role, WEB_PASSWORD), actor=None)
+                self.tokens[role] = users.create_token(conn, role, "tests", actor=None)[1]
+        self.app = create_app(Settings(_env_file=None, database_url=url), engine=self.engine)
+
+    def client(self, address: str = "testclient") -> Any:
+        """An anonymous in-process client calling from ``address``."""
+        from fastapi.testclient import TestClient
+
+        return TestClient(self.app, client=(address, 50000), follow_redirects=False)
+
+    def login(
+        self, username: str, password: str = WEB_PASSWORD, address: str = "testclient"
+    ) -> Any:
+        """A client holding a session of ``username`` (the login must succeed)."""
+        client = self.client(address)
+        response = client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": self.csrf(client)},
+        )
+        assert response.status_code == 303, response.text
+        return client
+
+    @staticmethod
+    def csrf(client: Any, path: str = "/login") -> str:
+        """The CSRF token of ``client``'s session, as the form on ``path`` carries it."""
+        html = client.get(path).text
+        match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        assert match, f"no CSRF field on {path}"
+        return match.group(1)
+
+    def bearer(self, role: str | None) -> dict[str, str]:
+        """Authorization headers for ``role``'s token (none for anonymous)."""
+        return {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+
+
+@pytest.fixture(scope="module")
+def web(databases: DatabaseFactory) -> Iterator[WebSite]:
+    """A web app with a user per role, shared by one test module (its tests commit)."""
+    site = WebSite(databases.new_url())
+    yield site
+    site.engine.dispose()

@@ -127,6 +127,12 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
+@cache
+def _decoy_hash() -> str:
+    # Verified against when the username is unknown, so both cases cost one argon2 run.
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
 def hash_password(password: str) -> str:
     """The argon2id hash of ``password``."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -296,7 +302,7 @@ def authenticate(
     _check_throttle(conn, username, address, limits, at)
     row = _user_row(conn, username)
     # Hash even for unknown users so that timing does not tell which usernames exist.
-    stored = row["password_hash"] if row else _hasher().hash("not a password of anyone")
+    stored = row["password_hash"] if row else _decoy_hash()
     ok = verify_password(stored, password) and row is not None and bool(row["is_active"])
     t = schema.login_attempt
     conn.execute(delete(t).where(t.c.at < at - timedelta(days=1)))

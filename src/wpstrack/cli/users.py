@@ -1,0 +1,129 @@
+"""``wpstrack users``, ``wpstrack tokens`` and ``wpstrack serve``.
+
+Passwords and tokens are printed once, when they are made: only their hashes are stored,
+so nobody can show them again.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+import typer
+from rich.table import Table
+
+from wpstrack import users
+from wpstrack.cli.common import connect, console, load_settings, print_json
+
+app = typer.Typer(help="Users and their roles (admin, editor, reviewer, viewer).")
+tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token>'.")
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a command typed at this machine."""
+    try:
+        return f"cli:{getpass.getuser()}"[:80]
+    except OSError:
+        return "cli"
+
+
+@app.command("add")
+def add_cli(
+    name: str = typer.Argument(..., help="Username: letters, digits, . _ @ -"),
+    role: str = typer.Option(..., "--role", help="admin, editor, reviewer or viewer."),
+) -> None:
+    """Create a user and print a generated password, once."""
+    data = users.user_in(name, role)
+    with connect() as conn:
+        user, password = users.add_user(conn, data, actor=cli_actor())
+    console.print(f"Created {user.role} {user.username!r}. Password (shown only now):")
+    typer.echo(password)
+
+
+@app.command("list")
+def list_cli(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List every user with role and status."""
+    rows: list[users.User] = []
+    with connect() as conn:
+        cursor: str | None = None
+        while True:
+            page = users.list_users(conn, cursor=cursor, limit=500)
+            rows.extend(page.items)
+            if not (cursor := page.next_cursor):
+                break
+    if as_json:
+        print_json([u.model_dump(mode="json") for u in rows])
+        return
+    table = Table("username", "role", "active", "created (UTC)")
+    for u in rows:
+        created = u.created_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(u.username, u.role, "yes" if u.is_active else "no", created)
+    console.print(table)
+
+
+@app.command("disable")
+def disable_cli(name: str = typer.Argument(..., help="Username.")) -> None:
+    """Stop a user from logging in and from using their API tokens."""
+    with connect() as conn:
+        users.disable_user(conn, name, actor=cli_actor())
+    console.print(f"Disabled {name!r}.")
+
+
+@tokens_app.command("create")
+def token_create_cli(
+    name: str = typer.Argument(..., help="Username the token acts as."),
+    label: str = typer.Option("cli", "--label", help="What the token is for."),
+) -> None:
+    """Create an API token for a user and print it, once."""
+    with connect() as conn:
+        token, secret = users.create_token(conn, name, label, actor=cli_actor())
+    console.print(f"Token {token.id} for {name!r} (shown only now):")
+    typer.echo(secret)
+
+
+@tokens_app.command("list")
+def token_list_cli(
+    name: str | None = typer.Argument(None, help="Only this user's tokens."),
+) -> None:
+    """List API tokens (never the tokens themselves)."""
+    with connect() as conn:
+        rows = users.list_tokens(conn, name)
+    table = Table("id", "user", "label", "created", "last used", "revoked")
+    for t in rows:
+        stamps = [t.created_at, t.last_used_at, t.revoked_at]
+        cells = [s.strftime("%Y-%m-%d %H:%M") if s else "" for s in stamps]
+        table.add_row(str(t.id), t.username, t.name, *cells)
+    console.print(table)
+
+
+@tokens_app.command("revoke")
+def token_revoke_cli(
+    token_id: int = typer.Argument(..., help="Token id from 'tokens list'."),
+) -> None:
+    """Stop an API token from working."""
+    with connect() as conn:
+        users.revoke_token(conn, token_id, actor=cli_actor())
+    console.print(f"Revoked token {token_id}.")
+
+
+def serve_cli(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Serve the web application and the JSON API (migrates the database first)."""
+    import uvicorn
+
+    from wpstrack.db import migrated_engine
+    from wpstrack.web import create_app
+
+    settings = load_settings()
+    app = create_app(settings, engine=migrated_engine(settings))
+    console.print(f"Serving http://{host}:{port}/  (database: {settings.effective_database_url})")
+    # proxy_headers: behind a TLS proxy on this host, https is seen and cookies get Secure.
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``serve`` to the top-level app."""
+    root.command("serve")(serve_cli)

@@ -1,0 +1,68 @@
+"""``/api/v1/users``: user administration (admins only) and ``/api/v1/me``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+
+from wpstrack import users
+from wpstrack.users import User, UserIn, UserUpdate
+from wpstrack.web.api.common import ERROR_RESPONSES, PageOut, PageParams, etag, parse_if_match
+from wpstrack.web.deps import AdminUser, ConnDep, CurrentUser, require_role
+
+router = APIRouter(
+    prefix="/users",
+    tags=["users"],
+    dependencies=[require_role("admin")],
+    responses=ERROR_RESPONSES,
+)
+me_router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
+
+
+class UserCreated(User):
+    """The new user and its password, which is shown here and never again."""
+
+    password: str
+
+
+@router.get("", response_model=PageOut[User])
+def list_users(conn: ConnDep, page: PageParams) -> PageOut[User]:
+    return PageOut.of(users.list_users(conn, page.cursor, page.limit))
+
+
+@router.post("", status_code=201, response_model=UserCreated)
+def create_user(conn: ConnDep, admin: AdminUser, data: UserIn, response: Response) -> UserCreated:
+    user, password = users.add_user(conn, data, actor=admin.username)
+    response.headers["Location"] = f"/api/v1/users/{user.username}"
+    response.headers["ETag"] = etag(user.version)
+    return UserCreated(**user.model_dump(), password=password)
+
+
+@router.get("/{username}", response_model=User)
+def get_user(conn: ConnDep, username: str, response: Response) -> User:
+    user = users.get_user(conn, username)
+    response.headers["ETag"] = etag(user.version)
+    return user
+
+
+@router.patch("/{username}", response_model=User)
+def update_user(
+    conn: ConnDep,
+    admin: AdminUser,
+    username: str,
+    changes: UserUpdate,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> User:
+    """Change role or active flag; ``If-Match`` must carry the ETag you read (else 409)."""
+    version = parse_if_match(if_match)
+    user = users.update_user(conn, username, changes, admin.username, expected_version=version)
+    response.headers["ETag"] = etag(user.version)
+    return user
+
+
+@me_router.get("/me", response_model=User)
+def me(user: CurrentUser) -> User:
+    """The user the bearer token belongs to."""
+    return user

@@ -1,0 +1,113 @@
+"""``create_app(settings)``: the web application, built on demand, never at import time.
+
+The app is the HTML pages plus the JSON API mounted at ``/api/v1``. Both share one engine,
+stored on ``app.state`` together with the settings and the templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from wpstrack import __version__
+from wpstrack.db import engine_from_settings
+from wpstrack.errors import Unauthenticated, WpstrackError
+from wpstrack.settings import Settings
+from wpstrack.web.api import API_PREFIX, create_api
+from wpstrack.web.errors import describe, validation_details
+from wpstrack.web.pages import pages_router
+from wpstrack.web.sessions import SessionMiddleware
+from wpstrack.web.templating import make_templates, render
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Scripts and styles only from our own origin: even a value that escaped escaping cannot run.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _error_page(
+    request: Request, status: int, code: str, message: str, details: object
+) -> Response:
+    context = {"title": f"Error {status}", "status": status, "code": code, "message": message}
+    return render(request, "error.html", {**context, "details": details}, status_code=status)
+
+
+async def _wpstrack_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WpstrackError)
+    if isinstance(exc, Unauthenticated):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    status, body, _headers = describe(exc)
+    return _error_page(request, status, exc.code, exc.message, body["error"]["details"])
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    errors = exc.errors() if isinstance(exc, RequestValidationError | ValidationError) else []
+    details = validation_details(errors)
+    return _error_page(request, 422, "W010", "the form or address is not valid", details)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    return _error_page(request, exc.status_code, f"HTTP{exc.status_code}", str(exc.detail), None)
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The wpstrack web application over the database the settings name (or ``engine``)."""
+    engine = engine or engine_from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="wpstrack",
+        version=__version__,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.auth = "session"
+    app.state.templates = make_templates()
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value())
+    app.middleware("http")(_security_headers)
+    app.add_exception_handler(WpstrackError, _wpstrack_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.mount(API_PREFIX, create_api(settings, engine), name="api")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages_router())
+    return app

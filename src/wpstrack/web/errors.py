@@ -1,0 +1,39 @@
+"""How a ``wpstrack.errors`` exception becomes an HTTP status, an error body and headers.
+
+Both shells use this: the API sends the body as JSON, the pages render it in the layout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+
+from wpstrack.errors import InvalidInput, StaleVersion, Unauthenticated, WpstrackError
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The one error envelope of the API: ``{"error": {"code", "message", "details"}}``."""
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def describe(exc: WpstrackError) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The status, envelope and headers for ``exc``."""
+    details: Any = None
+    headers: dict[str, str] = {}
+    if isinstance(exc, StaleVersion):
+        details = {"current_version": exc.current_version}
+        headers["ETag"] = f'"{exc.current_version}"'
+    elif isinstance(exc, InvalidInput) and exc.location:
+        details = {"location": exc.location}
+    if isinstance(exc, Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    return exc.http_status, error_body(exc.code, exc.message, details), headers
+
+
+def validation_details(errors: Any) -> list[dict[str, Any]]:
+    """Pydantic's error list, reduced to what a client can act on."""
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in jsonable_encoder(errors)
+    ]

@@ -1,0 +1,67 @@
+"""Admin pages: users and the audit log. Every route here needs the admin role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from wpstrack import audit, users
+from wpstrack.audit import AuditFilter
+from wpstrack.users import UserUpdate
+from wpstrack.web.deps import AdminUser, ConnDep, require_role
+from wpstrack.web.templating import render
+
+router = APIRouter(prefix="/admin", dependencies=[require_role("admin")])
+
+
+@router.get("/users")
+def users_page(request: Request, conn: ConnDep, cursor: str | None = None) -> Response:
+    page = users.list_users(conn, cursor=cursor)
+    context = {"title": "Users", "page": page, "roles": users.ROLES, "created": None}
+    return render(request, "admin_users.html", context)
+
+
+@router.post("/users")
+def add_user(
+    request: Request,
+    conn: ConnDep,
+    admin: AdminUser,
+    username: Annotated[str, Form(max_length=80)],
+    role: Annotated[str, Form()],
+) -> Response:
+    data = users.user_in(username, role)
+    user, password = users.add_user(conn, data, actor=admin.username)
+    page = users.list_users(conn)
+    created = {"username": user.username, "password": password}
+    context = {"title": "Users", "page": page, "roles": users.ROLES, "created": created}
+    return render(request, "admin_users.html", context, status_code=201)
+
+
+@router.post("/users/{username}")
+def update_user(
+    conn: ConnDep,
+    admin: AdminUser,
+    username: str,
+    role: Annotated[str, Form()],
+    version: Annotated[int, Form()],
+    is_active: Annotated[str | None, Form()] = None,
+) -> Response:
+    changes = UserUpdate.model_validate({"role": role, "is_active": is_active == "on"})
+    users.update_user(conn, username, changes, admin.username, expected_version=version)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    conn: ConnDep,
+    filters: Annotated[AuditFilter, Query()],
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Response:
+    page = audit.list_events(conn, filters, cursor=cursor, limit=limit)
+    context = {"title": "Audit log", "page": page, "filters": filters}
+    return render(request, "admin_audit.html", context)

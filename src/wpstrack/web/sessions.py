@@ -1,0 +1,109 @@
+"""Signed session cookies and CSRF tokens for the HTML pages.
+
+The session is a small dict (the user's id and a CSRF token) signed with the settings'
+``secret_key`` by itsdangerous and kept in the cookie itself, so no session table is needed.
+The cookie is HttpOnly (scripts cannot read it), SameSite=Lax (other sites cannot post with
+it) and Secure whenever the request came over https (directly, or through a proxy that
+uvicorn trusts for ``X-Forwarded-Proto``). Each form carries the session's CSRF token and
+every unsafe request is refused without it: SameSite alone does not cover older browsers
+or same-site subdomains.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from wpstrack.errors import PermissionDenied
+
+COOKIE_NAME = "wpstrack_session"
+MAX_AGE_SECONDS = 12 * 3600
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _dump(session: dict[str, Any]) -> str:
+    return json.dumps(session, sort_keys=True)
+
+
+class SessionMiddleware:
+    """Reads the signed session cookie into ``scope["session"]`` and writes it back if changed."""
+
+    def __init__(self, app: ASGIApp, secret_key: str, max_age: int = MAX_AGE_SECONDS) -> None:
+        self.app = app
+        self.max_age = max_age
+        self.serializer = URLSafeTimedSerializer(secret_key, salt="wpstrack.session")
+
+    def _load(self, raw: str | None) -> dict[str, Any]:
+        if not raw:
+            return {}
+        try:
+            data = self.serializer.loads(raw, max_age=self.max_age)
+        except BadSignature:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _cookie(self, session: dict[str, Any], secure: bool) -> str:
+        value = self.serializer.dumps(session) if session else ""
+        max_age = self.max_age if session else 0
+        flags = f"Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax"
+        return f"{COOKIE_NAME}={value}; {flags}" + ("; Secure" if secure else "")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        scope["session"] = self._load(HTTPConnection(scope).cookies.get(COOKIE_NAME))
+        initial = _dump(scope["session"])
+        secure = scope.get("scheme") in ("https", "wss")
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and _dump(scope["session"]) != initial:
+                headers = MutableHeaders(scope=message)
+                headers.append("Set-Cookie", self._cookie(scope["session"], secure))
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use (this sets the session cookie)."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def log_in(request: Request, user_id: int) -> None:
+    """Start a fresh session for ``user_id``: a new CSRF token, nothing carried over."""
+    request.session.clear()
+    request.session["uid"] = user_id
+    request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def log_out(request: Request) -> None:
+    """Forget the session (the cookie is deleted)."""
+    request.session.clear()
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose form field or header lacks the session's CSRF token."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    expected = request.session.get("csrf")
+    if not sent or not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+        raise PermissionDenied("the form's CSRF token is missing or out of date; reload the page")

@@ -1,0 +1,269 @@
+"""The JSON API: permissions per role, the error envelope, cursors, If-Match and OpenAPI."""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sqlalchemy import func, select
+
+from wpstrack import schema
+from wpstrack.errors import NotFound
+
+if TYPE_CHECKING:
+    from conftest import WebSite
+
+ROLES = [None, "viewer", "reviewer", "editor", "admin"]  # None is an anonymous visitor
+_names = itertools.count()
+
+
+def _body(method: str, path: str) -> dict[str, Any] | None:
+    if method == "POST" and path == "/api/v1/users":
+        return {"username": f"matrix-{next(_names)}", "role": "viewer"}
+    if method == "PATCH":
+        return {"role": "viewer"}
+    return None
+
+
+def _everyone(status: int) -> dict[str | None, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def _admin_only(ok: int) -> dict[str | None, int]:
+    return {None: 401, "viewer": 403, "reviewer": 403, "editor": 403, "admin": ok}
+
+
+# (method, path) -> expected status per role, anonymous included.
+API_MATRIX: dict[tuple[str, str], dict[str | None, int]] = {
+    ("GET", "/api/v1/organisations"): _everyone(200),
+    ("GET", "/api/v1/organisations/unwomen"): _everyone(200),
+    ("GET", "/api/v1/organisations/no-such-body"): _everyone(404),
+    ("POST", "/api/v1/organisations"): _everyone(405),
+    ("DELETE", "/api/v1/organisations/unwomen"): _everyone(405),
+    ("GET", "/api/v1/me"): {**_everyone(200), None: 401},
+    ("GET", "/api/v1/users"): _admin_only(200),
+    ("POST", "/api/v1/users"): _admin_only(201),
+    ("GET", "/api/v1/users/matrix-target"): _admin_only(200),
+    ("PATCH", "/api/v1/users/matrix-target"): _admin_only(200),
+    ("GET", "/api/v1/audit"): _admin_only(200),
+    ("GET", "/api/v1/openapi.json"): _everyone(200),
+}
+
+PAGE_MATRIX: dict[tuple[str, str], dict[str | None, int]] = {
+    ("GET", "/"): _everyone(200),
+    ("GET", "/login"): _everyone(200),
+    ("GET", "/organisations"): _everyone(200),
+    ("GET", "/organisations/unwomen"): _everyone(200),
+    ("GET", "/admin/users"): {**_admin_only(200), None: 303},
+    ("GET", "/admin/audit"): {**_admin_only(200), None: 303},
+    ("POST", "/admin/users"): {**_admin_only(201), None: 303},
+    ("POST", "/admin/users/matrix-target"): {**_admin_only(303), None: 303},
+}
+
+
+@pytest.fixture(scope="module")
+def sessions(web: WebSite) -> dict[str | None, Any]:
+    """One logged-in page client per role (and an anonymous one), reused by the matrix."""
+    clients = {role: web.login(role) for role in ROLES if role}
+    clients[None] = web.client()
+    return clients
+
+
+def _version(web: WebSite, username: str) -> int:
+    with web.engine.begin() as conn:
+        from wpstrack import users
+
+        try:
+            return users.get_user(conn, username).version
+        except NotFound:
+            users.add_user(conn, users.user_in(username, "viewer", "long password here"), None)
+            return 1
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+@pytest.mark.parametrize(("method", "path"), list(API_MATRIX), ids=lambda x: str(x))
+def test_api_permission_matrix(web: WebSite, role: str | None, method: str, path: str) -> None:
+    headers = web.bearer(role)
+    if method == "PATCH":
+        headers["If-Match"] = f'"{_version(web, "matrix-target")}"'
+    elif path.endswith("matrix-target"):
+        _version(web, "matrix-target")
+    response = web.client().request(method, path, headers=headers, json=_body(method, path))
+    assert response.status_code == API_MATRIX[(method, path)][role], response.text
+    if response.status_code >= 400:
+        assert set(response.json()["error"]) == {"code", "message", "details"}
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+@pytest.mark.parametrize(("method", "path"), list(PAGE_MATRIX), ids=lambda x: str(x))
+def test_page_permission_matrix(
+    web: WebSite, sessions: dict[str | None, Any], role: str | None, method: str, path: str
+) -> None:
+    client = sessions[role]
+    data = None
+    if method == "POST":
+        data = {"csrf_token": web.csrf(client), "role": "viewer"}
+        if path == "/admin/users":
+            data["username"] = f"page-matrix-{next(_names)}"
+        else:
+            data["version"] = str(_version(web, "matrix-target"))
+            data["is_active"] = "on"
+    response = client.request(method, path, data=data)
+    assert response.status_code == PAGE_MATRIX[(method, path)][role], response.text[:500]
+    if response.status_code == 303 and role is None and path.startswith("/admin"):
+        assert response.headers["location"].startswith("/login?next=")
+
+
+def _user_count(web: WebSite) -> int:
+    with web.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(schema.app_user)).scalar_one())
+
+
+def test_anonymous_writes_are_refused_and_change_nothing(web: WebSite) -> None:
+    before = _user_count(web)
+    client = web.client()
+    created = client.post("/api/v1/users", json={"username": "intruder", "role": "admin"})
+    patched = client.patch(
+        "/api/v1/users/admin", json={"is_active": False}, headers={"If-Match": '"1"'}
+    )
+    form = client.post(
+        "/admin/users",
+        data={"username": "intruder", "role": "admin", "csrf_token": web.csrf(client)},
+    )
+    assert (created.status_code, patched.status_code, form.status_code) == (401, 401, 303)
+    assert created.headers["www-authenticate"] == "Bearer"
+    assert _user_count(web) == before
+    assert web.client().get("/api/v1/me", headers=web.bearer("admin")).json()["is_active"]
+
+
+def test_stale_if_match_gets_409_with_the_current_version_and_changes_nothing(
+    web: WebSite,
+) -> None:
+    admin = web.bearer("admin")
+    client = web.client()
+    created = client.post(
+        "/api/v1/users", json={"username": "versioned", "role": "viewer"}, headers=admin
+    )
+    etag = created.headers["etag"]
+    first = client.patch(
+        "/api/v1/users/versioned", json={"role": "editor"}, headers={**admin, "If-Match": etag}
+    )
+    assert (first.status_code, first.headers["etag"]) == (200, '"2"')
+    with web.engine.connect() as conn:
+        events = conn.execute(select(func.count()).select_from(schema.audit_event)).scalar_one()
+    stale = client.patch(
+        "/api/v1/users/versioned", json={"role": "reviewer"}, headers={**admin, "If-Match": etag}
+    )
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "W009"
+    assert stale.json()["error"]["details"] == {"current_version": 2}
+    assert stale.headers["etag"] == '"2"'
+    current = client.get("/api/v1/users/versioned", headers=admin).json()
+    assert (current["role"], current["version"]) == ("editor", 2)
+    with web.engine.connect() as conn:
+        assert (
+            conn.execute(select(func.count()).select_from(schema.audit_event)).scalar_one()
+            == events
+        )
+
+
+@pytest.mark.parametrize("if_match", [None, "", "abc"])
+def test_an_edit_must_name_the_version_it_read(web: WebSite, if_match: str | None) -> None:
+    headers = web.bearer("admin") | ({"If-Match": if_match} if if_match is not None else {})
+    response = web.client().patch("/api/v1/users/viewer", json={"role": "editor"}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"] == {"location": "If-Match"}
+
+
+def test_invalid_body_gets_the_envelope_with_field_details(web: WebSite) -> None:
+    response = web.client().post(
+        "/api/v1/users", json={"username": "<b>", "role": "emperor"}, headers=web.bearer("admin")
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "W010"
+    assert {tuple(d["loc"]) for d in error["details"]} == {("body", "username"), ("body", "role")}
+
+
+@pytest.mark.parametrize(
+    "authorization", ["Bearer wpst_not-a-real-token", "Basic YWRtaW46YWRtaW4=", "Bearer "]
+)
+def test_bad_credentials_are_401_even_on_public_endpoints(web: WebSite, authorization: str) -> None:
+    response = web.client().get("/api/v1/organisations", headers={"Authorization": authorization})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "W030"
+
+
+def test_the_api_does_not_accept_a_session_cookie(web: WebSite) -> None:
+    browser = web.login("admin")
+    assert browser.get("/admin/users").status_code == 200
+    assert browser.get("/api/v1/users").status_code == 401
+
+
+def test_a_revoked_token_stops_working(web: WebSite) -> None:
+    from wpstrack import users
+
+    with web.engine.begin() as conn:
+        record, token = users.create_token(conn, "editor", "short-lived", actor="tests")
+    client = web.client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=headers).json()["username"] == "editor"
+    with web.engine.begin() as conn:
+        users.revoke_token(conn, record.id, actor="tests")
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_cursor_pages_walk_every_organisation_once(web: WebSite) -> None:
+    client = web.client()
+    everything = client.get("/api/v1/organisations", params={"limit": 500}).json()
+    assert everything["next_cursor"] is None
+    walked: list[str] = []
+    params: dict[str, Any] = {"limit": 3}
+    while True:
+        page = client.get("/api/v1/organisations", params=params).json()
+        walked += [o["code"] for o in page["items"]]
+        if not page["next_cursor"]:
+            break
+        params["cursor"] = page["next_cursor"]
+    assert walked == [o["code"] for o in everything["items"]]
+    assert len(walked) > 3
+
+
+def test_a_forged_cursor_is_invalid_input(web: WebSite) -> None:
+    response = web.client().get("/api/v1/organisations", params={"cursor": "%%%"})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"] == {"location": "cursor"}
+
+
+def test_organisation_filters_and_the_page_show_the_same_rows(web: WebSite) -> None:
+    client = web.client()
+    api = client.get("/api/v1/organisations", params={"q": "women"}).json()["items"]
+    assert "unwomen" in [o["code"] for o in api]
+    page = client.get("/organisations", params={"q": "women"}).text
+    for org in api:
+        assert f'href="/organisations/{org["code"]}"' in page
+    detail = client.get("/api/v1/organisations/unwomen").json()
+    assert "UN Women" in detail["aliases"]
+    assert detail["parent_code"] == "un"
+
+
+def test_audit_api_shows_who_created_a_user_with_the_password_redacted(web: WebSite) -> None:
+    client = web.client()
+    admin = web.bearer("admin")
+    client.post("/api/v1/users", json={"username": "audited", "role": "viewer"}, headers=admin)
+    params = {"table_name": "app_user", "actor": "admin", "action": "create"}
+    events = client.get("/api/v1/audit", params=params, headers=admin).json()["items"]
+    created = [e for e in events if e["after"]["username"] == "audited"]
+    assert len(created) == 1
+    assert created[0]["after"]["password_hash"] == "[redacted]"
+    assert created[0]["before"] is None
+
+
+def test_openapi_lists_the_resources_under_api_v1(web: WebSite) -> None:
+    spec = web.client().get("/api/v1/openapi.json").json()
+    assert spec["servers"] == [{"url": "/api/v1"}]
+    assert {"/users", "/users/{username}", "/audit", "/organisations", "/me"} <= set(spec["paths"])
+    assert "ErrorEnvelope" in spec["components"]["schemas"]
+    user_fields = spec["components"]["schemas"]["User"]["properties"]
+    assert "password_hash" not in user_fields

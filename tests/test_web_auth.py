@@ -1,0 +1,221 @@
+"""The HTML side: login and sessions, CSRF, the throttle, admin forms, escaping, headers."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi import FastAPI
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from wpstrack import audit, schema
+from wpstrack.settings import Settings
+
+if TYPE_CHECKING:
+    from conftest import WebSite
+
+PASSWORD = "a long password for tests"
+
+
+def _login_post(client: Any, username: str, password: str, **extra: str) -> Any:
+    data = {"username": username, "password": password, "csrf_token": _csrf(client), **extra}
+    return client.post("/login", data=data)
+
+
+def _csrf(client: Any) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert match
+    return match.group(1)
+
+
+def _make_user(web: WebSite, name: str, role: str = "viewer") -> None:
+    from wpstrack import users
+
+    with web.engine.begin() as conn:
+        users.add_user(conn, users.user_in(name, role, PASSWORD), actor="tests")
+
+
+def test_login_sets_an_httponly_samesite_session_cookie(web: WebSite) -> None:
+    client = web.client()
+    response = _login_post(client, "viewer", PASSWORD)
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("wpstrack_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http in development
+    assert "viewer" in client.get("/").text
+
+
+def test_session_cookie_is_secure_over_https(web: WebSite) -> None:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(web.app, base_url="https://testserver", follow_redirects=False)
+    response = _login_post(client, "viewer", PASSWORD)
+    assert response.status_code == 303
+    assert "; Secure" in response.headers["set-cookie"]
+
+
+def test_wrong_password_shows_the_form_again_without_a_session(web: WebSite) -> None:
+    client = web.client("10.9.0.1")
+    response = _login_post(client, "editor", "not it at all")
+    assert response.status_code == 401
+    assert "wrong username or password" in response.text
+    assert client.get("/admin/users").status_code == 303  # still anonymous
+
+
+def test_login_without_csrf_token_is_refused(web: WebSite) -> None:
+    client = web.client()
+    client.get("/login")
+    response = client.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "CSRF" in response.text
+    assert client.get("/admin/users").status_code == 303
+
+
+def test_form_post_with_another_sessions_csrf_token_is_refused(web: WebSite) -> None:
+    admin = web.login("admin")
+    stranger_token = _csrf(web.client())
+    response = admin.post(
+        "/admin/users",
+        data={"username": "csrf-victim", "role": "admin", "csrf_token": stranger_token},
+    )
+    assert response.status_code == 403
+    with web.engine.connect() as conn:
+        found = conn.execute(
+            select(schema.app_user).where(schema.app_user.c.username == "csrf-victim")
+        )
+        assert found.first() is None
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(web: WebSite) -> None:
+    _make_user(web, "throttled")
+    client = web.client("10.9.1.1")
+    for _ in range(5):
+        assert _login_post(client, "throttled", "guess guess guess").status_code == 401
+    locked = _login_post(web.client("10.9.1.2"), "throttled", PASSWORD)
+    assert locked.status_code == 429
+    assert "too many failed logins" in locked.text
+
+
+def test_repeated_failures_from_one_address_block_that_address_only(web: WebSite) -> None:
+    client = web.client("10.9.2.1")
+    for i in range(20):
+        assert _login_post(client, f"ghost{i}", "guess guess guess").status_code == 401
+    assert _login_post(client, "reviewer", PASSWORD).status_code == 429
+    assert _login_post(web.client("10.9.2.2"), "reviewer", PASSWORD).status_code == 303
+
+
+def test_logout_ends_the_session(web: WebSite) -> None:
+    client = web.login("admin")
+    assert client.get("/admin/users").status_code == 200
+    response = client.post("/logout", data={"csrf_token": web.csrf(client, "/logout")})
+    assert response.status_code == 303
+    assert client.get("/admin/users").status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [("/admin/audit", "/admin/audit"), ("//evil.example/", "/"), ("https://evil.example/", "/")],
+)
+def test_login_returns_to_local_pages_only(web: WebSite, next_url: str, expected: str) -> None:
+    response = _login_post(web.client(), "admin", PASSWORD, next=next_url)
+    assert response.headers["location"] == expected
+
+
+def test_anonymous_visitor_is_sent_to_login_with_a_way_back(web: WebSite) -> None:
+    response = web.client().get("/admin/audit?actor=x")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/admin/audit%3Factor%3Dx"
+
+
+def test_admin_adds_a_user_whose_password_is_shown_once_and_works(web: WebSite) -> None:
+    admin = web.login("admin")
+    token = web.csrf(admin, "/admin/users")
+    response = admin.post(
+        "/admin/users", data={"username": "newcomer", "role": "reviewer", "csrf_token": token}
+    )
+    assert response.status_code == 201
+    password = re.search(r'<code class="secret">([^<]+)</code>', response.text).group(1)
+    assert "secret" not in admin.get("/admin/users").text
+    assert _login_post(web.client(), "newcomer", password).status_code == 303
+
+
+def test_stale_form_edit_returns_409_and_changes_nothing(web: WebSite) -> None:
+    _make_user(web, "contested")
+    admin = web.login("admin")
+    token = web.csrf(admin, "/admin/users")
+    form = {"role": "editor", "is_active": "on", "version": "1", "csrf_token": token}
+    assert admin.post("/admin/users/contested", data=form).status_code == 303
+    stale = admin.post("/admin/users/contested", data={**form, "role": "admin"})
+    assert stale.status_code == 409
+    assert "Nothing was changed" in stale.text
+    with web.engine.connect() as conn:
+        row = conn.execute(
+            select(schema.app_user.c.role, schema.app_user.c.version).where(
+                schema.app_user.c.username == "contested"
+            )
+        ).one()
+    assert tuple(row) == ("editor", 2)
+
+
+def test_a_disabled_users_session_stops_working(web: WebSite) -> None:
+    _make_user(web, "leaving", "editor")
+    client = web.login("leaving")
+    assert "leaving" in client.get("/").text
+    from wpstrack import users
+
+    with web.engine.begin() as conn:
+        users.disable_user(conn, "leaving", actor="tests")
+    assert "leaving" not in client.get("/").text
+
+
+@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>'])
+def test_user_input_is_escaped_in_pages(web: WebSite, hostile: str) -> None:
+    client = web.client("10.9.3.1")
+    login_page = _login_post(client, hostile, "whatever it is")
+    search_page = client.get("/organisations", params={"q": hostile})
+    for page in (login_page, search_page):
+        assert hostile not in page.text
+        assert "<script>alert" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;" in login_page.text or "&lt;img" in login_page.text
+
+
+def test_recorded_values_are_escaped_on_the_audit_page(web: WebSite) -> None:
+    hostile = "<script>document.title='owned'</script>"
+    with web.engine.begin() as conn:
+        audit.record(conn, "tests", "create", "activity", 1, None, {"title": hostile})
+    page = web.login("admin").get("/admin/audit", params={"table_name": "activity"})
+    assert page.status_code == 200
+    assert hostile not in page.text
+    assert "&lt;script&gt;document.title=" in page.text
+
+
+def test_pages_carry_a_script_blocking_content_security_policy(web: WebSite) -> None:
+    headers = web.client().get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_layout_has_skip_link_navigation_and_labelled_fields(web: WebSite) -> None:
+    html = web.client().get("/login").text
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html and '<nav aria-label="Main">' in html
+    assert '<label for="username">' in html and '<label for="password">' in html
+    assert 'name="viewport"' in html
+
+
+def test_default_secret_key_is_refused_outside_development() -> None:
+    with pytest.raises(ValidationError, match="WPSTRACK_SECRET_KEY"):
+        Settings(_env_file=None, environment="production")
+    key = "k" * 40
+    assert Settings(_env_file=None, environment="production", secret_key=key).environment == (
+        "production"
+    )
+
+
+def test_importing_the_web_package_builds_no_app() -> None:
+    import wpstrack.web.app as module
+
+    assert not [name for name, value in vars(module).items() if isinstance(value, FastAPI)]
