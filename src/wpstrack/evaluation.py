@@ -33,7 +33,9 @@ for lists). The title and affiliation accuracies are reported as their own rows
 
 A file that the reader rejects (empty, binary ...) is predicted as an empty record: every
 scalar null and every list empty, which is what a reader of that file would state. A gold
-line without a file is reported in ``errors`` and also scored as an empty prediction.
+line without a file, or whose extraction raises, is reported in ``errors`` (field
+``document``) and also scored as an empty prediction, so one failure does not hide the
+scores of the other documents.
 """
 
 from __future__ import annotations
@@ -339,9 +341,14 @@ def predictions(
             yield empty_record(), "no document file"
             continue
         try:
-            yield extract_record(read_path(path)), None
+            document = read_path(path)
         except DocumentRejected as exc:
             yield empty_record(), f"rejected ({exc.reason})"
+            continue
+        try:
+            yield extract_record(document), None
+        except Exception as exc:  # a failing component must not hide the other documents' scores
+            yield empty_record(), f"extraction failed: {type(exc).__name__}: {exc}"
 
 
 def evaluate(
@@ -352,6 +359,8 @@ def evaluate(
     for item, (record, note) in zip(gold, predicted, strict=True):
         if note == "no document file":
             report.errors.append(_error(str(item["id"]), "document", "file", None))
+        elif note and note.startswith("extraction failed"):
+            report.errors.append(_error(str(item["id"]), "document", "a record", note))
         score_document(report, item, record)
     return report
 
