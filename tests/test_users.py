@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Connection, func, select
 
 from wpstrack import schema, users
+from wpstrack.db import make_engine
 from wpstrack.errors import (
     Conflict,
     InvalidInput,
@@ -192,3 +199,83 @@ def test_users_are_listed_by_name_one_page_at_a_time(conn: Connection) -> None:
     names = [u.username for u in first.items + second.items]
     assert names == ["a-user", "b-user", "c-user"]
     assert second.next_cursor is None
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def test_cli_adds_lists_and_disables_users(cli_env: dict[str, str]) -> None:
+    from typer.testing import CliRunner
+
+    from wpstrack.cli import app
+
+    runner = CliRunner()
+    added = runner.invoke(app, ["users", "add", "hana", "--role", "editor"])
+    assert added.exit_code == 0, added.output
+    password = added.output.strip().splitlines()[-1]
+    assert len(password) >= 20
+
+    listed = runner.invoke(app, ["users", "list", "--json"])
+    assert [(u["username"], u["role"], u["is_active"]) for u in json.loads(listed.output)] == [
+        ("hana", "editor", True)
+    ]
+    token = runner.invoke(app, ["tokens", "create", "hana"]).output.strip().splitlines()[-1]
+    assert token.startswith("wpst_")
+
+    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    with engine.begin() as conn:
+        assert users.authenticate(conn, "hana", password, "cli-test").username == "hana"
+        assert users.user_for_token(conn, token).username == "hana"
+        actors = set(conn.execute(select(schema.audit_event.c.actor)).scalars())
+    assert all(a.startswith("cli") for a in actors)
+
+    assert runner.invoke(app, ["users", "disable", "hana"]).exit_code == 0
+    listed = runner.invoke(app, ["users", "list", "--json"])
+    assert json.loads(listed.output)[0]["is_active"] is False
+    with engine.begin() as conn, pytest.raises(Unauthenticated):
+        users.user_for_token(conn, token)
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["users", "add", "x y", "--role", "viewer"], "[W010]"),
+        (["users", "add", "valid", "--role", "owner"], "[W010]"),
+        (["users", "disable", "nobody"], "[W004]"),
+        (["tokens", "create", "nobody"], "[W004]"),
+    ],
+)
+def test_cli_refuses_bad_input_with_a_coded_message(
+    cli_env: dict[str, str], args: list[str], code: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "wpstrack", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert code in result.stderr
+
+
+@pytest.mark.slow
+def test_serve_answers_http_on_the_given_port(cli_env: dict[str, str]) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "wpstrack", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert 'name="csrf_token"' in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
