@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from wpstrack.cli import documents, indicators, plans, setup, users
-from wpstrack.cli.common import run_app
+from wpstrack.cli.common import ReportingGroup, run_app
 
 app = typer.Typer(
     name="wpstrack",
@@ -18,6 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=ReportingGroup,
 )
 setup.register(app)
 documents.register(app)

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from sqlalchemy import Connection
+from typer.core import TyperGroup
 
 from wpstrack.db import migrated_engine, transaction
 from wpstrack.errors import WpstrackError
@@ -47,10 +48,21 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+class ReportingGroup(TyperGroup):
+    """The top-level command group: a wpstrack error becomes one line on stderr and its code.
+
+    Doing this in the group rather than around ``app()`` means every way of invoking a
+    command (the console script, ``python -m wpstrack``, Typer's test runner) fails alike.
+    """
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except WpstrackError as exc:
+            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
 def run_app(app: typer.Typer) -> None:
-    """Run the Typer app, turning wpstrack errors into a message and an exit code."""
-    try:
-        app(standalone_mode=True)
-    except WpstrackError as exc:
-        err_console.print(f"error: {exc}", highlight=False, markup=False)
-        sys.exit(exc.exit_code)
+    """Run the Typer app as a console script."""
+    app()

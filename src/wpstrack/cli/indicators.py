@@ -7,7 +7,6 @@ from rich.table import Table
 
 from wpstrack import indicators
 from wpstrack.cli.common import connect, console, print_json
-from wpstrack.cli.plans import reported
 
 app = typer.Typer(help="Indicator values per period, with disaggregation.")
 
@@ -25,7 +24,7 @@ def record_cli(
 ) -> None:
     """Enter a value for PERIOD; entering the same period and sex again corrects it."""
     data = indicators.ValueIn(period, value, sex, source=source, note=note, recorded_by=by)
-    with reported(), connect() as conn:
+    with connect() as conn:
         outcome = indicators.record_value(conn, plan, indicator, data)
     console.print(
         f"{plan} {indicator} {period} ({sex}): {value:g} {outcome}", markup=False, highlight=False
@@ -38,7 +37,7 @@ def list_cli(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List a plan's indicators with baseline, targets and the values entered so far."""
-    with reported(), connect() as conn:
+    with connect() as conn:
         rows = indicators.list_values(conn, plan)
     if as_json:
         print_json(rows)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -15,23 +13,9 @@ from rich.tree import Tree
 
 from wpstrack import plans
 from wpstrack.cli.common import connect, console, err_console, print_json
-from wpstrack.errors import InvalidInput, WpstrackError
+from wpstrack.errors import InvalidInput
 
 app = typer.Typer(help="Action plans: pillars, objectives, measures and indicators.")
-
-
-@contextmanager
-def reported() -> Iterator[None]:
-    """Turn a wpstrack error into one line on stderr and its exit code.
-
-    The top-level runner does this too, but commands invoked directly (tests, other shells)
-    must fail the same way.
-    """
-    try:
-        yield
-    except WpstrackError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(exc.exit_code) from None
 
 
 @app.command("list")
@@ -39,7 +23,7 @@ def list_cli(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List the plans in the database with their period and size."""
-    with reported(), connect() as conn:
+    with connect() as conn:
         rows = plans.plan_summaries(conn)
     if as_json:
         print_json(rows)
@@ -110,7 +94,7 @@ def _indicator_label(ind: plans.Indicator) -> Text:
 @app.command("show")
 def show_cli(code: str = typer.Argument(..., help="Plan code, e.g. JP-NAP3.")) -> None:
     """Print a plan as a tree: areas, objectives, measures and their indicators."""
-    with reported(), connect() as conn:
+    with connect() as conn:
         plan = plans.read_plan(conn, code)
     console.print(_plan_tree(plan))
 
@@ -124,7 +108,7 @@ def import_cli(
     fmt: str = typer.Option(None, "--format", help="yaml, csv or xlsx (default: the extension)."),
 ) -> None:
     """Import a plan file. The whole file is checked first: a bad file changes nothing."""
-    with reported(), connect() as conn:
+    with connect() as conn:
         outcome, plan = plans.import_plan(conn, file, fmt=fmt, replace=replace)
     items = sum(1 for _ in plan.walk())
     console.print(
@@ -141,11 +125,10 @@ def export_cli(
     output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
 ) -> None:
     """Export a plan as YAML, CSV or XLSX; importing the result gives the same plan back."""
-    with reported():
-        if fmt not in plans.FORMATS:
-            raise InvalidInput(f"unknown format {fmt!r}; expected one of yaml, csv, xlsx")
-        with connect() as conn:
-            data = plans.export_plan(conn, code, fmt)
+    if fmt not in plans.FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}; expected one of yaml, csv, xlsx")
+    with connect() as conn:
+        data = plans.export_plan(conn, code, fmt)
     if output is None:
         # Bytes, not text: the export must reach a pipe exactly as it reaches a file.
         sys.stdout.flush()
