@@ -1,0 +1,94 @@
+"""An organisation named in a person's office, in its fullest written form in the document.
+
+Releases write a body in full once with its acronym in brackets ("the United Nations
+Population Fund (UNFPA)") and by acronym afterwards, and refer back to a body by its last
+word ("the Centre", "the Network's"). People's affiliations are reported in the fullest
+form the document gives, so both are resolved here from the text alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PAREN_RE = re.compile(r"\(([A-Z][A-Za-z\-&]{1,11}(?: [A-Z][a-z]+)?)\)")
+_WORD_RE = re.compile(r"[\w'’&\-]+")
+
+
+def _expansion(words: list[str], acronym: str) -> str | None:
+    """Schwartz-Hearst: the shortest run of words ending here whose letters spell the acronym."""
+    capitals = [c.lower() for c in acronym if c.isupper()]
+    letters = capitals if len(capitals) >= 2 else [c.lower() for c in acronym if c.isalpha()]
+    for size in range(1, min(len(words), 14) + 1):
+        window = words[-size:]
+        if not window[0][:1].isupper() or window[0][0].lower() != letters[0]:
+            continue
+        text = " ".join(window).lower()
+        index = len(text) - 1
+        ok = True
+        for letter in reversed(letters):
+            while index >= 0 and text[index] != letter:
+                index -= 1
+            if index < 0:
+                ok = False
+                break
+            index -= 1
+        if ok:
+            return " ".join(window)
+    return _capitalised_run(words, letters[0])
+
+
+def _capitalised_run(words: list[str], initial: str) -> str | None:
+    """The longest run of capitalised words (and connectors) before the bracket."""
+    best = None
+    for size in range(1, len(words) + 1):
+        word = words[-size]
+        if not (word[:1].isupper() or word in {"of", "for", "on", "the", "and", "&"}):
+            break
+        if word[:1].lower() == initial and word[:1].isupper():
+            best = " ".join(words[-size:])
+    return best
+
+
+def acronym_map(text: str) -> dict[str, str]:
+    """Acronym -> the full name written before it in brackets."""
+    found: dict[str, str] = {}
+    for match in _PAREN_RE.finditer(text):
+        acronym = match.group(1)
+        before = text[max(0, match.start() - 200) : match.start()]
+        before = re.split(r"[,;:.()\n]", before)[-1]
+        words = _WORD_RE.findall(before)
+        full = _expansion(words, acronym)
+        if full and full != acronym and acronym not in found:
+            found[acronym] = re.sub(r"^(?:the|The)\s+", "", full)
+    return found
+
+
+def normalise_org(org: str | None, text: str, acronyms: dict[str, str]) -> str | None:
+    """The fullest written form of ``org``: expand acronyms, resolve 'the Centre'."""
+    if not org:
+        return None
+    org = org.strip().rstrip(",.;")
+    bracket = re.match(r"^(.*?)\s*\(([A-Z][A-Za-z\-&]{1,11})\)$", org)
+    if bracket:
+        return re.sub(r"^(?:the|The)\s+", "", bracket.group(1))
+    if org in acronyms:
+        return acronyms[org]
+    back = re.fullmatch(r"the\s+([A-Z][\w\-]+)", org)
+    if back:
+        return _resolve_back_reference(back.group(1), text) or back.group(1)
+    return re.sub(r"^(?:the|The)\s+", "", org)
+
+
+def _resolve_back_reference(word: str, text: str) -> str | None:
+    """'the Forum' -> 'Forum of Women Parliamentarians'; 'the Network' -> '... Network'."""
+    cap = r"[A-Z][\w'’\-]*"
+    pattern = re.compile(
+        rf"((?:{cap}[ ])*){word}((?:[ ](?:of|for|on)[ ](?:the[ ])?{cap}(?:[ ](?:{cap}))*)?)"
+    )
+    best: str | None = None
+    for match in pattern.finditer(text):
+        full = match.group(0).strip()
+        full = re.sub(r"^(?:The|the)\s+", "", full)
+        if full != word and (best is None or len(full) > len(best)):
+            best = full
+    return best
