@@ -55,7 +55,7 @@ class ReportingGroup(TyperGroup):
     command (the console script, ``python -m wpstrack``, Typer's test runner) fails alike.
     """
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:  # click.Context (Typer vendors its own click)
         try:
             return super().invoke(ctx)
         except WpstrackError as exc:
