@@ -85,7 +85,12 @@ def _print_errors(errors: list[dict[str, Any]]) -> None:
         else:
             who = f"{error['person']}: " if "person" in error else ""
             detail = f"{who}gold {error['gold']!r}  predicted {error['predicted']!r}"
-        console.print(f"{error['id']}  {error['field']}  {detail}", markup=False, highlight=False)
+        console.print(
+            f"{error['id']}  {error['field']}  {detail}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def extract_cli(
