@@ -145,12 +145,13 @@ WEB_PASSWORD = "a long password for tests"
 class WebSite:
     """The web app over a committed database of its own, with one user and token per role.
 
+    The database holds the reference data and the example plans.
     Each role's user is named after the role ("admin", "editor", ...) and has the password
     ``WEB_PASSWORD``; ``tokens[role]`` is its API token.
     """
 
     def __init__(self, url: str) -> None:
-        from wpstrack import users
+        from wpstrack import plans, users
         from wpstrack.settings import Settings
         from wpstrack.web import create_app
 
@@ -160,6 +161,7 @@ class WebSite:
         with self.engine.begin() as conn:
             upgrade(conn)
             sync_reference(conn)
+            plans.load_examples(conn)
             for role in users.ROLES:
                 users.add_user(conn, users.user_in(role, role, WEB_PASSWORD), actor=None)
                 self.tokens[role] = users.create_token(conn, role, "tests", actor=None)[1]

@@ -36,6 +36,10 @@ def _admin_only(ok: int) -> dict[str | None, int]:
 
 # (method, path) -> expected status per role, anonymous included.
 API_MATRIX: dict[tuple[str, str], dict[str | None, int]] = {
+    ("GET", "/api/v1/plans"): _everyone(200),
+    ("GET", "/api/v1/plans/JP-NAP3"): _everyone(200),
+    ("GET", "/api/v1/plans/XX-NONE"): _everyone(404),
+    ("PUT", "/api/v1/plans/JP-NAP3"): _everyone(405),
     ("GET", "/api/v1/organisations"): _everyone(200),
     ("GET", "/api/v1/organisations/unwomen"): _everyone(200),
     ("GET", "/api/v1/organisations/no-such-body"): _everyone(404),
@@ -53,6 +57,9 @@ API_MATRIX: dict[tuple[str, str], dict[str | None, int]] = {
 PAGE_MATRIX: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/"): _everyone(200),
     ("GET", "/login"): _everyone(200),
+    ("GET", "/plans"): _everyone(200),
+    ("GET", "/plans/JP-NAP3"): _everyone(200),
+    ("GET", "/plans/XX-NONE"): _everyone(404),
     ("GET", "/organisations"): _everyone(200),
     ("GET", "/organisations/unwomen"): _everyone(200),
     ("GET", "/admin/users"): {**_admin_only(200), None: 303},
@@ -246,6 +253,23 @@ def test_organisation_filters_and_the_page_show_the_same_rows(web: WebSite) -> N
     detail = client.get("/api/v1/organisations/unwomen").json()
     assert "UN Women" in detail["aliases"]
     assert detail["parent_code"] == "un"
+
+
+def test_plan_page_and_api_show_the_same_tree(web: WebSite) -> None:
+    client = web.client()
+    listed = client.get("/api/v1/plans").json()["items"]
+    assert {"JP-NAP1", "JP-NAP2", "JP-NAP3"} <= {p["code"] for p in listed}
+    plan = client.get("/api/v1/plans/JP-NAP3").json()
+    page = client.get("/plans/JP-NAP3").text
+    assert plan["title"] in page
+
+    def codes(items: list[dict]) -> list[str]:
+        return [c for i in items for c in [i["code"], *codes(i["children"])]]
+
+    assert codes(plan["items"])
+    for code in codes(plan["items"]):
+        assert f'<span class="item-code">{code}</span>' in page
+    assert "where" not in plan["items"][0]
 
 
 def test_audit_api_shows_who_created_a_user_with_the_password_redacted(web: WebSite) -> None:

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from wpstrack import __version__
 from wpstrack.errors import WpstrackError
 from wpstrack.settings import Settings
-from wpstrack.web.api import audit, organisations, users
+from wpstrack.web.api import audit, organisations, plans, users
 from wpstrack.web.deps import optional_user
 from wpstrack.web.errors import describe, error_body, validation_details
 
@@ -64,6 +64,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     api.add_exception_handler(ValidationError, _validation_error)
     api.add_exception_handler(StarletteHTTPException, _http_error)
     api.add_exception_handler(Exception, _server_error)
-    for router in (users.router, users.me_router, audit.router, organisations.router):
+    routers = (plans.router, organisations.router, users.router, users.me_router, audit.router)
+    for router in routers:
         api.include_router(router)
     return api

@@ -9,13 +9,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from wpstrack.web.deps import optional_user
-from wpstrack.web.pages import admin, auth, home, organisations
+from wpstrack.web.pages import admin, auth, home, organisations, plans
 from wpstrack.web.sessions import verify_csrf
 
 
 def pages_router() -> APIRouter:
     """Every page route, with the shared CSRF and user dependencies."""
     router = APIRouter(dependencies=[Depends(verify_csrf), Depends(optional_user)])
-    for module in (home, auth, organisations, admin):
+    for module in (home, auth, plans, organisations, admin):
         router.include_router(module.router)
     return router

@@ -1,0 +1,107 @@
+"""``/api/v1/plans``: action plans and their tree, readable by anyone, like the plan pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Connection
+
+from wpstrack import plans
+from wpstrack.web.api.common import ERROR_RESPONSES, PageOut
+from wpstrack.web.deps import ConnDep
+
+router = APIRouter(prefix="/plans", tags=["plans"], responses=ERROR_RESPONSES)
+
+
+class PlanSummary(BaseModel):
+    """A plan in the list, with the size of its tree."""
+
+    code: str
+    country: str
+    title: str
+    edition: int | None
+    adopted_on: date | None
+    period_start: int | None
+    period_end: int | None
+    period_note: str | None
+    items: int
+    indicators: int
+
+
+class TargetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    period: str
+    value: float
+    note: str | None
+
+
+class IndicatorOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    unit: str
+    direction: str
+    method: str
+    disaggregation: str | None
+    baseline_value: float | None
+    baseline_period: str | None
+    description: str | None
+    item: str | None
+    targets: list[TargetOut]
+
+
+class ItemOut(BaseModel):
+    """A node of the plan tree (area, objective or measure) with its children."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    kind: str
+    title: str
+    description: str | None
+    pillar: str | None
+    organisations: list[str]
+    children: list[ItemOut]
+
+
+class PlanOut(BaseModel):
+    """A plan with its whole tree and its indicators."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    country: str
+    title: str
+    edition: int | None
+    adopted_on: date | None
+    period_start: int | None
+    period_end: int | None
+    period_note: str | None
+    source: str | None
+    items: list[ItemOut]
+    indicators: list[IndicatorOut]
+
+
+def plan_list(conn: Connection) -> list[PlanSummary]:
+    """Every plan, by country and edition (shared by the page and the API)."""
+    return [PlanSummary.model_validate(row) for row in plans.plan_summaries(conn)]
+
+
+def plan_detail(conn: Connection, code: str) -> PlanOut:
+    """One plan with its tree (shared by the page and the API)."""
+    return PlanOut.model_validate(plans.read_plan(conn, code))
+
+
+@router.get("", response_model=PageOut[PlanSummary])
+def list_plans(conn: ConnDep) -> PageOut[PlanSummary]:
+    """Every plan; there are few, so the list is one page."""
+    return PageOut(items=plan_list(conn), next_cursor=None)
+
+
+@router.get("/{code}", response_model=PlanOut)
+def get_plan(conn: ConnDep, code: str) -> PlanOut:
+    return plan_detail(conn, code)

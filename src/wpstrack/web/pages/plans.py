@@ -1,0 +1,23 @@
+"""Plan pages: the list of plans and one plan's tree with its indicators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from wpstrack.web.api.plans import plan_detail, plan_list
+from wpstrack.web.deps import ConnDep
+from wpstrack.web.templating import render
+
+router = APIRouter(prefix="/plans")
+
+
+@router.get("")
+def plans_page(request: Request, conn: ConnDep) -> Response:
+    return render(request, "plans.html", {"title": "Action plans", "plans": plan_list(conn)})
+
+
+@router.get("/{code}")
+def plan_page(request: Request, conn: ConnDep, code: str) -> Response:
+    plan = plan_detail(conn, code)
+    return render(request, "plan.html", {"title": plan.title, "plan": plan})
