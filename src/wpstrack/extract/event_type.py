@@ -1,13 +1,203 @@
-"""Component `event_type` (being written)."""
+"""Component ``event_type``: what kind of event a release reports.
 
+Read from the headline and the lead sentence, in this order of priority:
+
+1. the document's own genre: "Statement by ..." is a ``statement`` unless it was delivered
+   at a meeting ("Check against delivery", "Madam President"), then a ``speech``, as are
+   "Speech by" and "Remarks by";
+2. words that fix the form of the event wherever they appear in the headline or lead:
+   an exchange of notes or a grant agreement, a telephone talk, a video conference or
+   virtual meeting, a courtesy call; a signature of any other agreement is a ``signing``;
+3. the main verb and its object ("held a dialogue", "attends the symposium", "visited the
+   Centre", "launched a project", "announced $45 million", "met ..."); passive forms ("the
+   Seventh Meeting ... was held") name the event before the verb;
+4. a meeting with the representative of one other government, named in the lead, is a
+   ``bilateral_meeting``; with international organisations or several parties a ``meeting``.
+"""
+
+from __future__ import annotations
+
+import re
 from collections.abc import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.extract.model import state
+from wpstrack.extract.people import sentence_spans as _sentences
+
+_GENRE_RE = re.compile(
+    r"^\s*(?P<kind>(?:Joint\s+)?Statement|STATEMENT|JOINT STATEMENT|Speech|SPEECH|Remarks"
+    r"|REMARKS|Address|Keynote)\b",
+    re.M,
+)
+_DELIVERED_RE = re.compile(
+    r"Check against delivery|\b(?:Madam|Mr\.?) (?:President|Chair)\b|\bopen debate\b", re.I
+)
+# (regex, event type) tried in order on the headline and lead sentence.
+_STRONG = (
+    (r"exchange of (?:the )?notes|\bgrant agreement", "exchange_of_notes"),
+    (r"telephone (?:talk|call|conversation|meeting)|phone call|電話会談", "telephone_talk"),
+    (
+        r"video ?conference|video call|videoconference|\bvirtual(?:ly)?\b|\bonline meeting"
+        r"|テレビ会議|オンライン",
+        "video_conference",
+    ),
+    (r"courtesy call|表敬", "courtesy_call"),
+    (r"\bsign(?:s|ed|ing)?\b[^.\n]{0,80}\b(?:agreement|memorandum|MoU)|署名", "signing"),
+    (r"交換公文", "exchange_of_notes"),
+    (r"意見交換", "dialogue"),
+    (r"シンポジウム|フォーラム|国際会議", "conference"),
+    (r"会談|会合|面会", "meeting"),
+    (r"訪問|視察", "visit"),
+)
+_NOUNS = (
+    (r"dialogue|exchange of views", "dialogue"),
+    (r"symposium|conference|forum|summit|seminar|workshop|congress", "conference"),
+    (
+        r"meeting|roundtable|round table|lunch|dinner|breakfast|debate|session|talks"
+        r"|consultation|side event|reception",
+        "meeting",
+    ),
+)
+_VERB_RE = re.compile(
+    r"\b(?P<verb>hold|holds|held|host|hosts|hosted|had|has|attend(?:s|ed)|open(?:s|ed)"
+    r"|co-chair(?:s|ed)?|chair(?:s|ed)|convene(?:s|d)|organi[sz]e(?:s|d)|visit(?:s|ed)?"
+    r"|pa(?:ys|id)|receive(?:s|d)|met|meet(?:s)?|launch(?:es|ed)?|inaugurat(?:es|ed)"
+    r"|announce(?:s|d)?|took place|takes place|sees)\b(?P<object>[^.;\n]{0,90})"
+)
+_SIGN_RE = re.compile(r"\bsign(?:s|ed)?\b")
+_PASSIVE_RE = re.compile(
+    r"(?P<object>[^.;\n]{3,120}?)\b(?:was|were|is|will be)\s+(?:held|convened|organi[sz]ed"
+    r"|opened|inaugurated|launched)\b"
+)
+_GOVERNMENT_TITLE_RE = re.compile(
+    r"\b(?:Minister|Ambassador|Secretary of State|State Secretary|Government|Presidential"
+    r"|President|Prime|Vice-Minister|Deputy Minister|Senator)\b"
+)
+
+
+def _is_readable(text: str) -> bool:
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    japanese = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
+    common = sum(1 for w in words if w.lower() in {"the", "and", "with", "of", "for", "on"})
+    return japanese > 20 or common >= 5
+
+
+def _lead(text: str) -> tuple[str, str, int]:
+    """(headline lines, first narrative sentence, its start)."""
+    body = re.search(r"^.{40,}[.。:]\s*$|^.{60,}[.。]\s.*$", text, re.M)
+    start = body.start() if body else 0
+    headline = text[:start] if start else text[:300]
+    window = text[start : start + 1500]
+    for s_start, s_end in _sentences(window):
+        sentence = window[s_start:s_end]
+        if _VERB_RE.search(sentence) or _PASSIVE_RE.search(sentence) or _SIGN_RE.search(sentence):
+            return headline, sentence.strip(), start + s_start
+    return headline, "", start
+
+
+def _by_verb(line: str) -> str | None:
+    passive = _PASSIVE_RE.search(line)
+    active = None
+    for match in _VERB_RE.finditer(line):
+        before = line[: match.start()]
+        if re.search(r"\bwho\s+(?:is|are|was|were)\s+[^,]*$", before):
+            continue  # "who is visiting New York to attend ..."
+        active = match
+        break
+    if passive and (active is None or passive.start() < active.start()):
+        kind = _noun_kind(passive.group("object")[-80:])
+        if kind:
+            return kind
+    if active is None:
+        return None
+    verb, obj = active.group("verb").lower(), active.group("object")
+    if verb.startswith(("launch", "inaugurat")):
+        return "other"
+    kind = _noun_kind(obj[:70])
+    if kind:
+        return kind
+    if verb.startswith("visit") or verb == "sees":
+        return "visit"
+    if verb.startswith("announce"):
+        return "other"
+    if verb.startswith("me"):
+        return "meeting"
+    return None
+
+
+def _noun_kind(text: str) -> str | None:
+    hits = []
+    for pattern, kind in _NOUNS:
+        match = re.search(rf"\b(?:{pattern})", text, re.I)
+        if match:
+            hits.append((match.start(), kind))
+    return min(hits)[1] if hits else None
+
+
+def classify(text: str, counterparts: list[dict[str, object]] | None = None) -> str | None:
+    """The event type of a release, or None when the text is not readable prose."""
+    if not _is_readable(text):
+        return None
+    genre = _GENRE_RE.search(text[:400])
+    if genre:
+        kind = genre.group("kind").lower()
+        if "statement" in kind and not _DELIVERED_RE.search(text[:3000]):
+            return "statement"
+        return "speech"
+    headline, lead, _start = _lead(text)
+    focus = headline + "\n" + lead
+    for pattern, kind in _STRONG:
+        if re.search(pattern, focus, re.I):
+            return _refine(kind, lead, counterparts)
+    for line in [*headline.split("\n"), lead]:
+        kind = _by_verb(line)
+        if kind:
+            return _refine(kind, lead, counterparts)
+    kind = _noun_kind(focus)
+    return _refine(kind or "other", lead, counterparts)
+
+
+def _refine(kind: str, lead: str, counterparts: list[dict[str, object]] | None) -> str:
+    """A meeting with one other government's representative, named in the lead, is bilateral."""
+    if kind != "meeting" or not counterparts:
+        return kind
+    countries = set()
+    for person in counterparts:
+        name = str(person.get("name") or "")
+        family = name.split(" ")[-1] if name else ""
+        if not family or family.lower() not in lead.lower():
+            return kind
+        title = str(person.get("title") or "")
+        affiliation = person.get("organisation_or_country")
+        if not _GOVERNMENT_TITLE_RE.search(title) or not affiliation:
+            return kind
+        countries.add(affiliation)
+    if len(countries) == 1 and not _is_organisation(str(next(iter(countries)))):
+        return "bilateral_meeting"
+    return kind
+
+
+def _is_organisation(name: str) -> bool:
+    from wpstrack.extract.names import country_name
+
+    return country_name(name) is None
+
 
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """The ``event_type`` component (reads the participants found by ``people``)."""
+
     def component(doc: Doc) -> Doc:
+        st = state(doc)
+        counterparts = st.items("other_participants")
+        kind = classify(doc.text, counterparts)
+        if kind is None:
+            return doc
+        headline, lead, start = _lead(doc.text)
+        span_start = start if lead else 0
+        span_end = start + len(lead) if lead else min(len(doc.text), len(headline))
+        st.set("event_type", kind, span_start, span_end, "event_type_rules")
         return doc
 
     return component

@@ -164,7 +164,7 @@ def _pre_phrase(text: str, start: int) -> str:
     phrase = ", ".join(picked)
     weak = list(
         re.finditer(
-            r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included"
+            r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included|and"
             r"|including|among them|[Nn]oting|Signed|attributable to|[Pp]residing over)\s+",
             phrase,
         )
@@ -172,7 +172,7 @@ def _pre_phrase(text: str, start: int) -> str:
     heads = [m.start() for m in re.finditer(r"\S+", phrase) if _has_head(m.group())]
     if not heads:
         return ""
-    cuts = [m.end() for m in weak if m.end() <= heads[0]]
+    cuts = [m.end() for m in weak if any(h >= m.end() for h in heads)]
     phrase = phrase[cuts[-1] :] if cuts else phrase
     phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase.strip(" -–—/,"))
     if phrase.split(" ")[-1] in _CONNECTORS:
@@ -257,7 +257,8 @@ def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[
     if office.title is None and honorific:
         rank = next((r for r in RANKS if r.lower().replace(" ", "") == honorific), None)
         office.title = rank or ("Professor" if honorific in {"professor", "prof"} else None)
-    return office, len(post) + len(pre) + (1 if office.title or office.affiliation else 0)
+    weight = 2 * bool(office.affiliation) + bool(office.title)
+    return office, weight * 1000 + len(office.title or "")
 
 
 def _org_phrase(text: str) -> str:
@@ -346,7 +347,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans: a stop, then space and a capital, unless the word is an abbreviation."""
     spans: list[tuple[int, int]] = []
     start = 0
@@ -389,7 +390,7 @@ def _assign_roles(text: str, people: list[Person]) -> None:
     author = _first_person(text, people)
     if author is not None:
         author.role = "principal"
-    for start, end in _sentences(text):
+    for start, end in sentence_spans(text):
         if start < body:
             continue
         if start >= stop or any(p.role == "principal" for p in people):
@@ -462,7 +463,7 @@ def _only_cued_in_speech(text: str, people: list[Person]) -> None:
         if person.role != "other":
             continue
         sentences = [
-            text[s:e] for s, e in _sentences(text) if any(s <= m < e for m, _ in person.mentions)
+            text[s:e] for s, e in sentence_spans(text) if any(s <= m < e for m, _ in person.mentions)
         ]
         if not any(cue.search(sentence) for sentence in sentences):
             person.role = None
