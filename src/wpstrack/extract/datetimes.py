@@ -32,6 +32,7 @@ from wpstrack.extract.patterns import (
     parse_date,
     resolve_year,
     sentence_bounds,
+    text_of,
     weekday_on_or_before,
 )
 
@@ -243,7 +244,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The date-and-time component."""
 
     def component(doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         st = state(doc)
         body_start = st.release_date_span[1] if st.release_date_span else 0
         time = _first_event_time(text, body_start)

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import ExtractionState, state
-from wpstrack.extract.patterns import sentence_bounds
+from wpstrack.extract.patterns import sentence_bounds, text_of
 
 _NUMBER_WORDS = {
     "a": 1,
@@ -132,7 +132,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The duration component."""
 
     def component(doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         st = state(doc)
         body_start = st.release_date_span[1] if st.release_date_span else 0
         time = st.scalars.get("start_time_local")

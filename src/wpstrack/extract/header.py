@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import state
-from wpstrack.extract.patterns import WEEKDAY, DateMention, iter_dates, paragraphs
+from wpstrack.extract.patterns import WEEKDAY, DateMention, iter_dates, paragraphs, text_of
 
 HEADER_LINES = 14  # the date line sits among the first lines of a release
 _LABEL_PREFIX_RE = re.compile(
@@ -75,7 +75,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The header component: release date (with its span) and title."""
 
     def component(doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         st = state(doc)
         found = find_release_date(text)
         date_index = None

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from wpstrack.extract.gazetteer import gazetteer
 from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.patterns import text_of
 
 _SYMBOLS = {
     "US$": "USD",
@@ -75,7 +76,7 @@ _SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=T
 _WORD_ALT = "|".join(
     w.replace(" ", r"\s+").replace(".", r"\.") for w in sorted(_WORDS, key=len, reverse=True)
 )
-PREFIX_RE = re.compile(rf"(?<![A-Za-z])(?P<cur>{_SYMBOL_ALT})\s?{_AMOUNT}{_SCALE}")
+PREFIX_RE = re.compile(rf"(?P<cur>{_SYMBOL_ALT})\s?{_AMOUNT}{_SCALE}")
 SUFFIX_RE = re.compile(rf"\b{_AMOUNT}{_SCALE}\s+(?P<cur>{_WORD_ALT})\b", re.IGNORECASE)
 JAPANESE_RE = re.compile(
     r"(?:(?P<oku>\d[\d,]*(?:\.\d+)?)億)?(?:(?P<man>\d[\d,]*(?:\.\d+)?)万)?(?P<units>\d[\d,]*)?"
@@ -98,7 +99,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The money component."""
 
     def component(doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         st = state(doc)
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, int, float, str, float]] = []
@@ -119,7 +120,8 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
                 currency = currency or _bare_dollar(st)
                 amount = _number(match.group("amount")) * scale
                 add(match.start(), match.end(), amount, currency, confidence)
-        for match in JAPANESE_RE.finditer(text):
+        japanese = "円" in text or "ドル" in text or "ユーロ" in text
+        for match in JAPANESE_RE.finditer(text) if japanese else ():
             if not (match.group("oku") or match.group("man") or match.group("units")):
                 continue
             amount = (

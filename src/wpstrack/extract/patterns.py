@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from spacy.tokens import Doc
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -287,3 +289,12 @@ def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
         if match.group().strip():
             spans.append((start + match.start(), start + match.end()))
     return spans
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, built once per document: spaCy rebuilds it from the tokens on every read."""
+    cached = doc.user_data.get("wpstrack_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["wpstrack_text"] = cached
+    return cached

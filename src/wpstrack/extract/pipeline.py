@@ -133,6 +133,7 @@ def prepare(
 ) -> Doc:
     """A Doc for ``text`` with what the reader already knows (language, publication date)."""
     doc = nlp.make_doc(text)
+    doc.user_data["wpstrack_text"] = text  # Doc.text is rebuilt from tokens on every read
     st = state(doc)
     if language:
         st.language = language

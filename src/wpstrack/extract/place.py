@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from wpstrack.extract.gazetteer import City, Gazetteer, ascii_fold, gazetteer
 from wpstrack.extract.model import ExtractionState, state
-from wpstrack.extract.patterns import DATE_RE, paragraphs
+from wpstrack.extract.patterns import DATE_RE, paragraphs, text_of
 
 _WORD = r"[A-ZÀ-Þ][\w'’.À-ÿ-]*"
 _PLACE = rf"(?P<place>{_WORD}(?:\s+(?:{_WORD}|de|del|da|do|es|al|el|la|upon|sur))*)"
@@ -223,7 +223,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The place component."""
 
     def component(doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         st = state(doc)
         gaz = gazetteer()
         found = _in_body(gaz, text, st)

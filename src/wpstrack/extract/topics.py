@@ -20,51 +20,54 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import ExtractionState, state
-from wpstrack.extract.money import JAPANESE_RE, PREFIX_RE, SUFFIX_RE
+from wpstrack.extract.money import PREFIX_RE, SUFFIX_RE
+from wpstrack.extract.patterns import text_of
 
 Cue = tuple[str | re.Pattern[str], float]
 STRONG, WEAK = 1.0, 0.5
 
+# Patterns start with a literal (no leading \b, no inline flags) so that the regex engine can
+# skip ahead fast; where a word boundary matters it is checked after the literal.
 LEXICON: dict[str, tuple[Cue, ...]] = {
     "WPS": (
-        (r"\bWPS\b", STRONG),
-        (r"(?i:women,?\s+peace\s+and\s+security)", STRONG),
-        (r"(?i:women\s+and\s+peace\s+and\s+security)", STRONG),
+        (r"WPS\b(?<=\bWPS)", STRONG),
+        (r"[Ww]omen,?\s+[Pp]eace\s+and\s+[Ss]ecurity|WOMEN,?\s+PEACE\s+AND\s+SECURITY", STRONG),
+        (r"[Ww]omen\s+and\s+peace\s+and\s+security", STRONG),
         (r"女性・平和・安全保障", STRONG),
     ),
     "prevention": (
         (
-            r"\bprevent(?:ion|ing)?\s+(?:of\s+)?(?:and\s+\w+\s+to\s+)?(?:armed\s+|violent\s+)?"
-            r"(?:conflicts?|violence|gender-based|sexual|violent|the\s+outbreak)",
+            r"prevent(?<=\bprevent)(?:ion|ing)?\s+(?:of\s+)?(?:and\s+\w+\s+to\s+)?"
+            r"(?:armed\s+|violent\s+)?(?:conflicts?|violence|gender-based|sexual|violent|the\s+outbreak)",
             STRONG,
         ),
         # "conflict prevention and resolution" names the whole field, not a theme of the event
         (r"conflict\s+prevention(?!\s+and\s+resolution)|prevention\s+of\s+conflict", STRONG),
         (r"prevention\s+and\s+resolution\s+of\s+conflict|[Pp]revention\s+is", STRONG),
-        (
-            r"\b[Pp]revention,|\bprevent\w*\s+(?:and\s+\w+\s+)?(?:conflict|violence|trafficking)",
-            STRONG,
-        ),
-        (r"\b(?:[Mm]ediators|mediation|[Mm]ediator\s+[Nn]etworks?)\b", STRONG),
+        (r"[Pp]revention,|prevent\w*\s+(?:and\s+\w+\s+)?(?:conflict|violence|trafficking)", STRONG),
+        (r"[Mm]ediators\b|mediation\b|[Mm]ediator\s+[Nn]etworks?", STRONG),
         (r"early[- ]warning|defuse", WEAK),
         (r"conflict\s+resolution|resolving\s+conflict", WEAK),
         (r"紛争予防|予防", STRONG),
     ),
     "protection": (
-        (r"\bprotect(?:ion|ing|ed|s)?\b", STRONG),
+        (r"protect(?<=\bprotect)(?:ion|ing|ed|s)?\b", STRONG),
         (r"gender-based\s+violence|sexual\s+violence|violence\s+against\s+women", STRONG),
-        (r"\bsurvivors?\b|\bvictims?\b|\bshelters?\b|safe\s+spaces?|\bsafer\b", STRONG),
-        (r"\bthreat(?:s|ened)?\b|reprisals?|trafficking|exploitation|\babuse\b", STRONG),
+        (r"survivors?\b|victims?\b|shelters?\b|safe\s+spaces?|safer\b(?<=\bsafer)", STRONG),
+        (r"threat(?:s|ened)?\b|reprisals?|trafficking|exploitation|abuse\b(?<=\babuse)", STRONG),
         (r"human\s+rights\s+defenders", STRONG),
         (r"保護|暴力", STRONG),
     ),
     "participation": (
         (
-            r"(?i:participation)|\bparticipate\s+(?:safely|fully|in\s+(?:peace|decision|politic))",
+            r"[Pp]articipation|participate\s+(?:safely|fully|in\s+(?:peace|decision|politic))",
             STRONG,
         ),
-        (r"(?i:women's\s+leadership)|leadership\s+of\s+women|women[- ]led|women\s+leaders", STRONG),
-        (r"\bas\s+leaders\b", STRONG),
+        (
+            r"[Ww]omen's\s+[Ll]eadership|leadership\s+of\s+women|women[- ]led|women\s+leaders",
+            STRONG,
+        ),
+        (r"as\s+leaders\b(?<=\bas\sleaders)", STRONG),
         (r"decision-making|decisions\s+(?:that|about)|take\s+part\s+in\s+decisions", STRONG),
         (
             r"the\s+number\s+of\s+women|women\s+(?:mediators|peacekeepers|candidates|politicians)",
@@ -72,15 +75,15 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         ),
         (r"(?:involve(?:d|ment)?|a\s+say|a\s+seat)\s+(?:of\s+)?women", STRONG),
         (r"women\s+(?:must\s+be\s+(?:fully\s+)?involved|sit\s+on)", STRONG),
-        (r"at\s+the\s+table|peace\s+tables|negotiating\s+tables|\bhave\s+a\s+say\b", STRONG),
+        (r"at\s+the\s+table|peace\s+tables|negotiating\s+tables|have\s+a\s+say\b", STRONG),
         (r"representation\s+of\s+women|women's\s+(?:representation|voices)", STRONG),
-        (r"\bdeploy(?:ed|ment)\b[^.]{0,40}women|women[^.]{0,30}\bdeploy", STRONG),
+        (r"deploy(?:ed|ment)\b[^.]{0,40}women|women[^.]{0,30}\bdeploy", STRONG),
         (r"women\s+in\s+(?:politics|parliament|law\s+enforcement|peace\s+operations)", STRONG),
         (r"参画|参加", STRONG),
     ),
     "relief_recovery": (
-        (r"\bhumanitarian\b|(?m:^\s*Humanitarian\s+Assistance\s*$)", STRONG),
-        (r"\breconstruction\b|\brecovery\b|\brelief\b|rebuilding", STRONG),
+        (r"humanitarian\b(?<=\bhumanitarian)|(?m:^\s*Humanitarian\s+Assistance\s*$)", STRONG),
+        (r"reconstruction\b|recovery\b(?<=\brecovery)|relief\b(?<=\brelief)|rebuilding", STRONG),
         (r"psychosocial", WEAK),
         (
             r"medical\s+(?:care|treatment)|health\s+(?:care|services|brigades|clinics|facilities)",
@@ -92,8 +95,8 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (r"人道|復興", STRONG),
     ),
     "gender_equality": (
-        (r"\bgender\s+equality|Gender\s+equality\s+(?:at|is|in)", STRONG),
-        (r"\bempowerment\b|\bempowering\b|women's\s+rights|\bfeminist\b", STRONG),
+        (r"gender\s+equality|Gender\s+equality\s+(?:at|is|in)", STRONG),
+        (r"empowerment\b|empowering\b|women's\s+rights|feminist\b", STRONG),
         (r"discrimination|inequalit(?:y|ies)", STRONG),
         (r"gender\s+(?:perspectives?|pay\s+gap|provisions|policy|strategy|expertise)", STRONG),
         (r"gender-(?:sensitive|responsive)", WEAK),
@@ -103,31 +106,35 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (r"女性", STRONG),
     ),
     "funding": (
-        (r"\bfunding\b|\bfinancing\b|\bgrants?\b|\bcontributions?\b|\bcontributed\b", STRONG),
-        (r"\bfunded\b|\bdonors?\b|\bresources\b|supplementary\s+budget", STRONG),
-        (r"\bprovided\s+support\s+through\b", WEAK),
-        (r"\bFund\b", WEAK),
+        (
+            r"funding\b|financing\b|grant(?<=\bgrant)s?\b|contributions?\b|contributed\b",
+            STRONG,
+        ),
+        (r"funded\b|donors?\b|resources\b(?<=\bresources)|supplementary\s+budget", STRONG),
+        (r"provided\s+support\s+through\b", WEAK),
+        (r"Fund\b(?<=\bFund)", WEAK),
         # an amount of money given, pledged or discussed
         (PREFIX_RE, STRONG),
         (SUFFIX_RE, STRONG),
-        (JAPANESE_RE, STRONG),
+        (r"[0-9０-９][億万]?円|[0-9０-９](?:米)?ドル", STRONG),
     ),
-    "human_security": ((r"(?i:human\s+security)|人間の安全保障", STRONG),),
+    "human_security": ((r"[Hh]uman\s+[Ss]ecurity|HUMAN\s+SECURITY|人間の安全保障", STRONG),),
     "disaster": (
         (
-            r"(?i:disasters?|earthquakes?|cyclones?|tsunamis?|floods?\b|droughts?)|災害|防災|震災",
+            r"[Dd]isasters?|[Ee]arthquakes?|[Cc]yclones?|[Tt]sunamis?|[Ff]loods?\b|[Dd]roughts?|"
+            r"災害|防災|震災",
             STRONG,
         ),
     ),
     "refugees": (
         (
-            r"(?i:refugees?)|internally\s+displaced|displacement|\bdisplaced\b|\bfled\b|"
+            r"[Rr]efugees?|internally\s+displaced|displacement|displaced\b|fled\b(?<=\bfled)|"
             r"forced\s+to\s+flee|難民|避難民",
             STRONG,
         ),
     ),
     "peacekeeping": (
-        (r"(?i:peacekeep\w*)|peace\s+operations|peace\s+support\s+operations|PKO|平和維持", STRONG),
+        (r"[Pp]eacekeep\w*|peace\s+operations|peace\s+support\s+operations|PKO|平和維持", STRONG),
     ),
     "other": (
         (r"economic\s+empowerment", STRONG),
@@ -173,7 +180,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The topics component."""
 
     def component(doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         st = state(doc)
         for topic in LEXICON:
             total, span = _score(text, topic)
