@@ -72,6 +72,18 @@ def test_random_bytes_shown_as_latin1_text_are_refused_as_binary() -> None:
     assert error.reason == "binary"
 
 
+def test_printable_symbol_soup_without_control_characters_is_refused_as_binary() -> None:
+    rng = random.Random(5)
+    printable = [chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x100)]]
+    soup = "".join(rng.choice(printable) for _ in range(3000))
+    assert rejected(soup.encode("utf-8")).reason == "binary"
+
+
+def test_text_in_another_script_is_read() -> None:
+    text = "Министр иностранных дел Японии встретилась с директором в Нью-Йорке. " * 3
+    assert "Министр" in read_bytes(text.encode("utf-8")).text
+
+
 def test_random_bytes_without_nul_are_refused() -> None:
     noise = bytes(b for b in random.Random(3).randbytes(3000) if b >= 0x20)
     assert rejected(noise).reason in {"binary", "undecodable"}
