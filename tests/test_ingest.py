@@ -273,3 +273,19 @@ def _stored_document(conn: Connection) -> int:
             .returning(doc.c.id)
         ).scalar_one()
     )
+
+
+def test_a_page_heading_becomes_the_title_of_document_and_draft(
+    conn: Connection, tmp_path: Path
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Site | Ministry</title></head><body><article>"
+        f"<h1>Minister meets UN Women</h1><p>{RELEASE}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (outcome,) = ingest_batch(conn, [page])
+    view = document_view(conn, outcome.document_id or 0)
+    assert view["document"]["title"] == "Minister meets UN Women"
+    assert view["activity"]["title"] == "Minister meets UN Women"
+    assert view["document"]["media_type"] == "text/html"

@@ -67,7 +67,11 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 @dataclass(frozen=True)
 class ReadDocument:
-    """A document read as text, with what the reader learned about it."""
+    """A document read as text, with what the reader learned about it.
+
+    ``title`` is the title the format declares (an HTML ``<h1>`` or ``<title>``, PDF or
+    DOCX properties); plain text declares none.
+    """
 
     text: str
     media_type: str
@@ -134,7 +138,7 @@ def read_bytes(
         media_type=media_type,
         encoding=encoding,
         language=detect_language(text),
-        title=title or first_line(text),
+        title=title,
         sha256=sha256_hex(raw),
         size_bytes=len(raw),
         published_on=published,

@@ -30,7 +30,13 @@ from sqlalchemy import Connection, func, select
 
 from wpstrack import schema
 from wpstrack.db import now
-from wpstrack.documents import DocumentRejected, ReadDocument, extract_record, read_bytes
+from wpstrack.documents import (
+    DocumentRejected,
+    ReadDocument,
+    extract_record,
+    first_line,
+    read_bytes,
+)
 from wpstrack.errors import NotFound
 from wpstrack.reference import resolve_organisation
 
@@ -231,8 +237,13 @@ def _record_rejection(
 
 
 def _title(read: ReadDocument, record: dict[str, Any]) -> str | None:
-    title = record.get("title")
-    return str(title) if isinstance(title, str) and title.strip() else read.title
+    """The title the format declares, else the extractor's headline, else the first line."""
+    found = record.get("title")
+    if read.title:
+        return read.title
+    if isinstance(found, str) and found.strip():
+        return found
+    return first_line(read.text)
 
 
 def _insert_document(
