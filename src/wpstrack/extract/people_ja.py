@@ -1,10 +1,99 @@
 """People in Japanese-language releases (MOFA style).
 
-Names are romanised with pykakasi (Hepburn, long vowels written without macrons) and given
-in ``Given FAMILY`` order; offices are translated from a small table of the terms MOFA uses.
+MOFA writes a person as name + office (``上川陽子外務大臣``), office + の + name + 氏
+(``代表の森田真理子氏``) or organisation + の + name + office (``東洋国際大学の大塚健一教授``),
+and later by family name + office (``上川大臣``). Names are romanised with pykakasi
+(Hepburn, long vowels without macrons), family name in capitals, in ``Given FAMILY`` order;
+foreign names in katakana keep their written order. Offices and organisation names are put
+into English through a small glossary of the terms MOFA uses; words outside it are
+romanised. The subject (``は``) of the sentence that reports the event leads it.
 """
 
 from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+_KANJI = "一-龯々"
+_KATAKANA = "ァ-ヴー"
+# Offices, longest first so that 外務大臣政務官 wins over 外務大臣.
+_TITLES = {
+    "外務大臣政務官": "Parliamentary Vice-Minister for Foreign Affairs",
+    "外務副大臣": "State Minister for Foreign Affairs",
+    "外務大臣": "Minister for Foreign Affairs",
+    "副大臣": "State Minister",
+    "大臣": "Minister",
+    "特命全権大使": "Ambassador Extraordinary and Plenipotentiary",
+    "大使": "Ambassador",
+    "准教授": "Associate Professor",
+    "教授": "Professor",
+    "事務総長": "Secretary-General",
+    "事務次長": "Deputy Secretary-General",
+    "事務局長": "Secretary General",
+    "局長": "Director-General",
+    "審議官": "Deputy Director-General",
+    "総裁": "President",
+    "理事長": "Chairperson",
+    "会長": "President",
+    "議長": "Chair",
+    "所長": "Director",
+    "代表": "Representative",
+    "女性人権活動家": "women's human rights activist",
+    "人権活動家": "human rights activist",
+    "活動家": "activist",
+    "研究員": "Research Fellow",
+}
+_GOVERNMENT = ("大臣", "大使", "局長", "審議官")
+# Words of organisation names, put into English in the order written.
+_GLOSSARY = {
+    "特定非営利活動法人": "",
+    "公益財団法人": "",
+    "一般社団法人": "",
+    "平和": "Peace",
+    "女性": "Women",
+    "ネットワーク": "Network",
+    "国際": "International",
+    "大学": "University",
+    "研究所": "Institute",
+    "協会": "Association",
+    "財団": "Foundation",
+    "センター": "Centre",
+    "基金": "Fund",
+    "機関": "Agency",
+    "委員会": "Committee",
+    "と": "and",
+    "の": "",
+}
+_COUNTRIES = {
+    "アフガニスタン": "Afghanistan",
+    "ウクライナ": "Ukraine",
+    "ミャンマー": "Myanmar",
+    "スーダン": "Sudan",
+    "南スーダン": "South Sudan",
+    "シリア": "Syria",
+    "イエメン": "Yemen",
+    "パレスチナ": "Palestine",
+    "コロンビア": "Colombia",
+    "フィリピン": "Philippines",
+    "インドネシア": "Indonesia",
+    "ケニア": "Kenya",
+    "コンゴ民主共和国": "Democratic Republic of the Congo",
+    "イラク": "Iraq",
+    "日本": "Japan",
+}
+_TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
+# name + office, or name + 氏 (office or description before it with の / である).
+_NAME_OFFICE_RE = re.compile(
+    rf"(?<![{_KANJI}])(?P<name>[{_KANJI}]{{2,6}}?)(?P<title>{_TITLE_ALT})"
+)
+# Kanji that belong to offices, topics and bodies, never to a person's name.
+_NOT_NAME_RE = re.compile(r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全")
+_NAME_SHI_RE = re.compile(
+    rf"(?:(?P<before>[^、。\s（）()]*?)(?:の|である))?(?P<name>[{_KANJI}]{{3,6}}"
+    rf"|[{_KATAKANA}]+・[{_KATAKANA}]+)氏"
+)
+_FEMALE_RE = re.compile(rf"女性(?:の)?(?:[{_KANJI}]{{0,4}})(?:{_TITLE_ALT}|議員|指導者)")
 
 
 def is_japanese(text: str) -> bool:
@@ -14,5 +103,172 @@ def is_japanese(text: str) -> bool:
     return cjk > 50 and cjk > len(sample) * 0.2
 
 
+@cache
+def _kakasi() -> Any:
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def _hepburn(text: str, *, native: bool = True) -> str:
+    """Romanise; Japanese long vowels lose their doubling as they would lose a macron."""
+    roman = "".join(part["hepburn"] for part in _kakasi().convert(text)).replace("'", "")
+    if native:
+        roman = re.sub(r"(o)[ou](?=[^aeiou]|$)|(u)u(?=[^aeiou]|$)", r"\1\2", roman)
+    return roman
+
+
+def romanise_name(written: str, family_length: int | None = None) -> str:
+    """``上川陽子`` -> ``Yoko KAMIKAWA``; ``ファリダ・ノーリ`` -> ``Farida Noori``."""
+    if "・" in written:
+        parts = [_hepburn(p, native=False).capitalize() for p in written.split("・")]
+        return " ".join(parts)
+    size = family_length or (2 if len(written) >= 3 else 1)
+    family, given = written[:size], written[size:]
+    return f"{_hepburn(given).capitalize()} {_hepburn(family).upper()}".strip()
+
+
+def translate_org(written: str) -> str:
+    """An organisation name word by word through the glossary, romanising the rest."""
+    written = written.strip("「」『』")
+    words: list[str] = []
+    index = 0
+    unknown = ""
+    while index < len(written):
+        match = next(
+            (w for w in sorted(_GLOSSARY, key=len, reverse=True) if written.startswith(w, index)),
+            None,
+        )
+        if match is None:
+            unknown += written[index]
+            index += 1
+            continue
+        if unknown:
+            words.append(_hepburn(unknown).capitalize())
+            unknown = ""
+        if _GLOSSARY[match]:
+            words.append(_GLOSSARY[match])
+        index += len(match)
+    if unknown:
+        words.append(_hepburn(unknown).capitalize())
+    return " ".join(words)
+
+
+def _affiliation(before: str) -> str | None:
+    for written, country in _COUNTRIES.items():
+        if before.startswith(written) and "出身" in before:
+            return country
+    quoted = re.search(r"「([^」]+)」", before)
+    if quoted:
+        return translate_org(quoted.group(1))
+    org = re.search(rf"([{_KANJI}{_KATAKANA}]+(?:大学|研究所|協会|財団|センター|機関))$", before)
+    return translate_org(org.group(1)) if org else None
+
+
 def extract(text: str) -> tuple[list[dict[str, object]], list[tuple[int, int]]]:
-    return [], []
+    """(participant records, spans of the named women) of a Japanese release."""
+    people: list[dict[str, Any]] = []
+    for match in _NAME_OFFICE_RE.finditer(text):
+        written = match.group("name")
+        if _NOT_NAME_RE.search(written) or any(p["written"] == written for p in people):
+            continue
+        title = match.group("title")
+        before = text[max(0, match.start() - 30) : match.start()]
+        org_match = re.search(r"([^、。\s（）()]+)の$", before)
+        affiliation = _affiliation(org_match.group(1)) if org_match else None
+        if affiliation is None and title.endswith(_GOVERNMENT):
+            affiliation = "Japan"
+        people.append(_person(written, match.start("name"), _TITLES[title], affiliation))
+    for match in _NAME_SHI_RE.finditer(text):
+        written = match.group("name")
+        if any(p["written"] == written for p in people):
+            continue
+        before = match.group("before") or ""
+        title = next((t for t in sorted(_TITLES, key=len, reverse=True) if before.endswith(t)), "")
+        affiliation = _affiliation(before[: len(before) - len(title)].rstrip("の"))
+        people.append(_person(written, match.start("name"), _TITLES.get(title), affiliation))
+    people = [
+        p
+        for p in people
+        if len(p["written"]) > 2
+        or not any(q is not p and q["written"].startswith(p["written"]) for q in people)
+    ]
+    people = _merge_family_only(people)
+    people.sort(key=lambda p: p["start"])
+    _assign(text, people)
+    women = _women(text, people)
+    records = [
+        {
+            "field": "principal_actors" if p["role"] == "principal" else "other_participants",
+            "value": {
+                "name": romanise_name(p["written"], _family_length(text, p["written"])),
+                "title": p["title"],
+                "organisation_or_country": p["affiliation"],
+            },
+            "start": p["start"],
+            "end": p["start"] + len(p["written"]),
+        }
+        for p in people
+    ]
+    return records, women
+
+
+def _merge_family_only(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A family-name mention ('上川外務大臣' in the headline) is the fully named person."""
+    full = [p for p in people if len(p["written"]) > 2 or "・" in p["written"]]
+    for person in people:
+        if person in full:
+            continue
+        match = next((p for p in full if p["written"].startswith(person["written"])), None)
+        if match is None:
+            full.append(person)
+    return full
+
+
+def _person(written: str, start: int, title: str | None, affiliation: str | None) -> dict:
+    return {"written": written, "start": start, "title": title, "affiliation": affiliation}
+
+
+def _family_length(text: str, written: str) -> int | None:
+    """The family name's length, from a later 'family + office' mention (``上川大臣``)."""
+    if "・" in written:
+        return None
+    for size in (1, 2, 3):
+        family = written[:size]
+        if re.search(rf"{re.escape(family)}(?:{_TITLE_ALT})", text.replace(written, "")):
+            return size
+    return None
+
+
+def _assign(text: str, people: list[dict[str, Any]]) -> None:
+    principal = None
+    for person in people:
+        end = person["start"] + len(person["written"])
+        if re.match(rf"(?:{_TITLE_ALT})?は", text[end : end + 12]):
+            principal = person
+            break
+    for person in people:
+        person["role"] = "principal" if person is (principal or people[0]) else "other"
+
+
+def _women(text: str, people: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in _FEMALE_RE.finditer(text):
+        sentence_start = max(text.rfind("。", 0, match.start()), text.rfind("\n", 0, match.start()))
+        sentence_end = min(
+            (i for i in (text.find("。", match.end()), text.find("\n", match.end())) if i >= 0),
+            default=len(text),
+        )
+        best = None
+        for person in people:
+            family = person["written"][:2]
+            for hit in re.finditer(re.escape(family), text[sentence_start + 1 : sentence_end]):
+                distance = abs(sentence_start + 1 + hit.start() - match.start())
+                if best is None or distance < best[0]:
+                    best = (distance, person)
+        if best is not None:
+            person = best[1]
+            span = (person["start"], person["start"] + len(person["written"]))
+            if span not in spans:
+                spans.append(span)
+    return sorted(spans)
