@@ -1,0 +1,205 @@
+"""Event date, local start time, its stated zone and the stated Japan time."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from spacy.language import Language
+
+from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.pipeline import build_pipeline, prepare
+
+
+@cache
+def _nlp() -> Language:
+    return build_pipeline(["release_header", "datetime"])
+
+
+def _run(text: str) -> ExtractionState:
+    doc = prepare(_nlp(), text)
+    for _name, proc in _nlp().pipeline:
+        doc = proc(doc)
+    return state(doc)
+
+
+def _fields(st: ExtractionState) -> tuple:
+    return tuple(st.get(f) for f in ("date", "start_time_local", "tz_stated", "start_time_jst"))
+
+
+def _assert_spans_slice(text: str, st: ExtractionState) -> None:
+    for mention in st.scalars.values():
+        assert 0 <= mention.start <= mention.end <= len(text)
+        assert text[mention.start : mention.end].strip() == text[mention.start : mention.end]
+
+
+MOFA = "Category\n\n{date}\nTitle of the release\n\n{body}\n"
+
+
+def test_mofa_bracket_gives_local_time_and_next_day_jst_with_exact_spans():
+    body = (
+        "On March 18, commencing at 6:05p.m. (local time; March 19, 7:05a.m. JST) for "
+        "approximately 40 minutes, Ms. KAMIKAWA Yoko held a dialogue."
+    )
+    text = MOFA.format(date="March 18, 2024", body=body)
+    st = _run(text)
+    assert _fields(st) == ("2024-03-18", "18:05", "local", "2024-03-19T07:05")
+    spans = {name: text[m.start : m.end] for name, m in st.scalars.items()}
+    assert spans == {
+        "date": "March 18",
+        "start_time_local": "6:05p.m.",
+        "tz_stated": "local time",
+        "start_time_jst": "7:05a.m.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("release", "body", "expected"),
+    [
+        # unqualified Tokyo time: no zone, no JST
+        (
+            "May 16, 2024",
+            "On May 16, commencing at 3:45 p.m. for approximately 20 minutes, Ms. A met B.",
+            ("2024-05-16", "15:45", None, None),
+        ),
+        # 24-hour clock, JST after midnight written "1:30 on June 20"
+        (
+            "June 19, 2024",
+            "On June 19, commencing at 17:30 (local time; 1:30 on June 20, JST) for 90 minutes, "
+            "A met B.",
+            ("2024-06-19", "17:30", "local", "2024-06-20T01:30"),
+        ),
+        # the day changes backwards: Auckland is ahead of Japan
+        (
+            "November 21, 2024",
+            "On November 21, commencing at 0:40 a.m. (local time; November 20, 8:40 p.m. JST), A "
+            "called B.",
+            ("2024-11-21", "00:40", "local", "2024-11-20T20:40"),
+        ),
+        # JST written without a date: same day when the offset allows it
+        (
+            "November 8, 2023",
+            "On November 8, commencing at 10:00 a.m. (local time; 4:00 p.m. JST) for an hour, A "
+            "met B.",
+            ("2023-11-08", "10:00", "local", "2023-11-08T16:00"),
+        ),
+        # ... and the next day when Japan must already be there
+        (
+            "May 3, 2024",
+            "On May 3, commencing at 10:00 p.m. (local time; 11:00 a.m. JST), A met B.",
+            ("2024-05-03", "22:00", "local", "2024-05-04T11:00"),
+        ),
+        # "(local time)" without a Japan time
+        (
+            "October 3, 2023",
+            "On October 3, commencing at 4:00 p.m. (local time) for approximately 1 hour, A met B.",
+            ("2023-10-03", "16:00", "local", None),
+        ),
+        # a range with a.m./p.m. written only at its end
+        (
+            "February 9, 2024",
+            "On February 9, from 2:30 to 4:30 p.m., the meeting was held.",
+            ("2024-02-09", "14:30", None, None),
+        ),
+    ],
+)
+def test_mofa_conventions(release, body, expected):
+    text = MOFA.format(date=release, body=body)
+    st = _run(text)
+    assert _fields(st) == expected
+    _assert_spans_slice(text, st)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "News release\n\nMONTRÉAL, QC, October 11, 2023 /CNW/ - The Ambassador today opened "
+            "the forum at 9:30 a.m. ET.",
+            ("2023-10-11", "09:30", "ET", None),
+        ),
+        (
+            "Government\nNews item | 16-04-2024 | 15:42\n\nThe minister opened the conference in "
+            "The Hague today at 13.30.",
+            ("2024-04-16", "13:30", None, None),
+        ),
+        (
+            "Joint media release\n\n1 March 2024\n\nAustralia will host the Dialogue in "
+            "Canberra, opening at 9.30am AEDT on Tuesday 5 March 2024.",
+            ("2024-03-05", "09:30", "AEDT", None),
+        ),
+        (
+            "Press release\n\nMaputo, 19 March 2025 - The EU and UNFPA today signed an "
+            "agreement.\n\nThe agreement was signed at 10h00 at the EU Delegation.",
+            ("2025-03-19", "10:00", None, None),
+        ),
+        (
+            "Summary\n\nThe Network held its meeting virtually on 6 June 2024 at 14:00 CEST "
+            "(8:00 EDT / 21:00 JST).",
+            ("2024-06-06", "14:00", "CEST", "2024-06-06T21:00"),
+        ),
+        (
+            "上川外務大臣による意見交換会\n\n令和6年7月30日\n\n1　7月30日午後4時30分から約45分間"
+            "、上川外務大臣は意見交換会を開催しました。",
+            ("2024-07-30", "16:30", None, None),
+        ),
+    ],
+)
+def test_other_official_styles(text, expected):
+    st = _run(text)
+    assert _fields(st) == expected
+    _assert_spans_slice(text, st)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_date"),
+    [
+        (
+            "News story\n\nPublished\n14 November 2023\n\nThe Minister today (Tuesday 14 "
+            "November) hosted a roundtable.",
+            "2023-11-14",
+        ),
+        (
+            "Press release\n\nPublished\n6 February 2024\n\nThe Minister yesterday (Monday 5 "
+            "February) visited a safe space.",
+            "2024-02-05",
+        ),
+        (
+            "Press release\n\nPublished\n6 February 2024\n\nThe Minister yesterday visited a "
+            "safe space.",
+            "2024-02-05",
+        ),
+        (
+            "Press release | Date: 05.12.2023 | No: 1/23\n\nThe Minister met a delegation in "
+            "Oslo on Tuesday.",
+            "2023-12-05",
+        ),
+        (
+            "News\n\nDate: Wednesday, 13 March 2024\n\nNew York - A side event held on 12 March "
+            "drew donors.",
+            "2024-03-12",
+        ),
+        ("Statement\n\nNew York, 24 October 2024\n\nMadam President, I thank you.", "2024-10-24"),
+    ],
+)
+def test_event_date_differs_from_publication_date_where_the_text_says_so(text, expected_date):
+    st = _run(text)
+    assert st.get("date") == expected_date
+    _assert_spans_slice(text, st)
+
+
+def test_date_without_year_and_without_date_line_is_null():
+    st = _run("Statement\n\nOn March 4, Ms. A received a courtesy call from Mr. B.")
+    assert st.get("date") is None
+
+
+def test_today_without_any_date_line_is_null():
+    st = _run(
+        "Statement by the Special Representative\n\nToday, on the International Day, we honour."
+    )
+    assert st.get("date") is None
+
+
+def test_publication_time_after_a_pipe_is_not_the_event_time():
+    st = _run("Government\nNews item | 16-04-2024 | 15:42\n\nThe conference opened today.")
+    assert st.get("start_time_local") is None

@@ -1,0 +1,195 @@
+"""City, country and IANA zone of the event, from the gazetteer of world cities."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from spacy.language import Language
+
+from wpstrack.extract.gazetteer import gazetteer, normalise
+from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.pipeline import build_pipeline, prepare
+
+
+@cache
+def _nlp() -> Language:
+    return build_pipeline(["release_header", "datetime", "place"])
+
+
+def _run(text: str) -> ExtractionState:
+    doc = prepare(_nlp(), text)
+    for _name, proc in _nlp().pipeline:
+        doc = proc(doc)
+    return state(doc)
+
+
+HEAD = "Category\n\nMarch 18, 2024\nTitle of the release\n\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "city", "country", "zone"),
+    [
+        (
+            "On March 18, commencing at 6:05p.m. (local time), Ms. A, who is visiting "
+            "New York, the U.S. to attend a meeting, held a dialogue.",
+            "New York",
+            "US",
+            "America/New_York",
+        ),
+        (
+            "On March 18, at 3:45 p.m., Ms. A received Ms. B, who is visiting Japan. The overview.",
+            None,
+            "JP",
+            "Asia/Tokyo",
+        ),
+        (
+            "On March 18, at 10:00 a.m., Ms. A met Ms. B, who is visiting Japan, at the Ministry "
+            "of Foreign Affairs in Tokyo.",
+            "Tokyo",
+            "JP",
+            "Asia/Tokyo",
+        ),
+        (
+            "On March 18, at 8:05 p.m. (local time), Mr. A, who is visiting Washington, D.C., "
+            "the United States, held a dialogue.",
+            "Washington, D.C.",
+            "US",
+            "America/New_York",
+        ),
+        (
+            "On March 18, from 1:00 p.m., the symposium was held in Sendai City, Miyagi "
+            "Prefecture.",
+            "Sendai",
+            "JP",
+            "Asia/Tokyo",
+        ),
+        (
+            "The Minister today hosted a roundtable at Lancaster House in London with "
+            "peacebuilders.",
+            "London",
+            "GB",
+            "Europe/London",
+        ),
+        (
+            "Today in Suva I met women leaders from across the Pacific who work on peace.",
+            "Suva",
+            "FJ",
+            "Pacific/Fiji",
+        ),
+        (
+            "On March 18, at 0:40 a.m. (local time), Ms. A, who is visiting Auckland, New Zealand, "
+            "held a telephone talk with Ms. B, who is in New York.",
+            "Auckland",
+            "NZ",
+            "Pacific/Auckland",
+        ),
+        (
+            "On March 18, at 7:30 p.m. (local time), Ms. A, who is visiting Sao Paulo, the "
+            "Federative Republic of Brazil, held a dialogue.",
+            "Sao Paulo",
+            "BR",
+            "America/Sao_Paulo",
+        ),
+        (
+            "On March 18, at 9:00 a.m. (local time), Mr. A, who is visiting Ulaanbaatar, Mongolia, "
+            "met the Foreign Minister.",
+            "Ulaanbaatar",
+            "MN",
+            "Asia/Ulaanbaatar",
+        ),
+        (
+            "On March 18, from 8:05 p.m. for about 50 minutes, Mr. A held a video conference from "
+            "Tokyo with Dr. B of UNFPA.",
+            "Tokyo",
+            "JP",
+            "Asia/Tokyo",
+        ),
+    ],
+)
+def test_event_place_from_the_event_and_lead_paragraphs(body, city, country, zone):
+    text = HEAD + body
+    st = _run(text)
+    assert (st.get("city"), st.get("country"), st.get("timezone")) == (city, country, zone)
+    mention = st.scalars["country"]
+    if city is not None:
+        assert text[mention.start : mention.end].startswith(city.split(",")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        (
+            "News release\n\nMONTRÉAL, QC, October 11, 2023 /CNW/ - Canada today opened a forum.",
+            "Montreal",
+            "CA",
+        ),
+        (
+            "Press Release\n\nGENEVA/KATHMANDU, 4 September 2024 - IOM today launched a "
+            "project.\n\n"
+            "The launch ceremony took place in Kathmandu at 11:00 NPT.",
+            "Kathmandu",
+            "NP",
+        ),
+        (
+            "News\n\nDate: Wednesday, 13 March 2024\n\nNew York - Local women's organizations "
+            "receive little.",
+            "New York",
+            "US",
+        ),
+        (
+            "PEACE AND SECURITY COUNCIL\nADDIS ABABA, ETHIOPIA\n8 MARCH 2024\n\nCOMMUNIQUÉ",
+            "Addis Ababa",
+            "ET",
+        ),
+        (
+            "Speech by the Minister\n\nIveagh House, Dublin\n\nTuesday, 11 March 2025\n\nFriends,",
+            "Dublin",
+            "IE",
+        ),
+        (
+            "News release\n\nOTTAWA, ON, March 8, 2024 /CNW/ - Today the Minister announced "
+            "funding. "
+            "The Minister made the announcement at an event in Gatineau, Quebec, where she spoke.",
+            "Gatineau",
+            "CA",
+        ),
+    ],
+)
+def test_dateline_when_the_body_names_no_place(text, city, country):
+    st = _run(text)
+    assert (st.get("city"), st.get("country")) == (city, country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + "On April 16, from 9:15 p.m. for 20 minutes, Ms. A held a telephone talk with "
+        "Ms. B, Minister of the Kingdom of Sweden.",
+        "Summary\n\nThe Network held its meeting virtually on 6 June 2024 at 14:00 CEST.",
+        "PSC\n\n8 March 2024\n\nThe open session on Women's Participation in Political Transitions "
+        "in Africa was held with speakers from many countries.",
+    ],
+)
+def test_no_place_where_none_is_stated(text):
+    st = _run(text)
+    assert (st.get("city"), st.get("country")) == (None, None)
+
+
+def test_japanese_release_place():
+    text = (
+        "題名\n\n令和6年7月30日\n\n1　7月30日午後4時30分から、大臣は外務省（東京都千代田区）に"
+        "おいて会を開催しました。"
+    )
+    st = _run(text)
+    assert (st.get("city"), st.get("country")) == ("Tokyo", "JP")
+    mention = st.scalars["city"]
+    assert text[mention.start : mention.end] == "東京都"
+
+
+def test_gazetteer_is_built_once_and_covers_world_cities():
+    assert gazetteer() is gazetteer()
+    assert gazetteer().city("Kinshasa").country == "CD"
+    assert gazetteer().city("Cox's Bazar").country == "BD"
+    assert gazetteer().country("the Hashemite Kingdom of Jordan") == "JO"
+    assert normalise("MONTRÉAL") == normalise("Montreal")

@@ -1,0 +1,80 @@
+"""Topics from the weighted lexicon."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from spacy.language import Language
+
+from wpstrack.extract.model import state
+from wpstrack.extract.pipeline import build_pipeline, prepare
+
+
+@cache
+def _nlp() -> Language:
+    return build_pipeline(["resolutions", "topics"])
+
+
+def _topics(text: str) -> set[str]:
+    doc = prepare(_nlp(), text)
+    for _name, proc in _nlp().pipeline:
+        doc = proc(doc)
+    mentions = state(doc).lists.get("topics", [])
+    for mention in mentions:
+        assert 0 <= mention.start < mention.end <= len(text)
+    return {m.value for m in mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Japan promotes Women, Peace and Security (WPS) as a pillar of diplomacy.", "WPS"),
+        ("the 25th anniversary of UNSCR 1325 in 2025", "WPS"),
+        ("the meaningful participation of women in peace processes", "participation"),
+        ("training women mediators in Southeast Asia", "prevention"),
+        ("the prevention of conflict-related sexual violence", "prevention"),
+        ("shelters for survivors of gender-based violence", "protection"),
+        ("linking humanitarian aid with development and peace", "relief_recovery"),
+        ("promoting gender equality and the empowerment of women", "gender_equality"),
+        ("Japan has decided to provide USD 3.2 million to UNFPA", "funding"),
+        ("in accordance with the concept of human security", "human_security"),
+        ("women in Pacific island communities respond when cyclones strike", "disaster"),
+        ("refugee and internally displaced women and girls", "refugees"),
+        ("women peacekeepers in United Nations peace operations", "peacekeeping"),
+        ("the links between climate change and security", "other"),
+    ],
+)
+def test_each_topic_has_cues(text, topic):
+    assert topic in _topics(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        (
+            "Ms. B, Deputy Executive Director of the UN Entity for Gender Equality and the "
+            "Empowerment of Women, visited.",
+            "gender_equality",
+        ),
+        ("international peace and conflict prevention and resolution require action", "prevention"),
+        ("a contribution to the Women's Peace and Humanitarian Fund", "relief_recovery"),
+        ("Japan's leadership in Asia on this agenda", "participation"),
+        (
+            "resolutions 1820 (2008) and 1888 (2009) recognised sexual violence as a tactic of war",
+            "WPS",
+        ),
+        ("young migrant women", "funding"),
+    ],
+)
+def test_names_and_collocations_that_do_not_make_the_topic(text, topic):
+    assert topic not in _topics(text)
+
+
+def test_two_weak_cues_make_a_topic_but_one_does_not():
+    assert "relief_recovery" not in _topics("psychosocial counselling for women")
+    assert "relief_recovery" in _topics("psychosocial counselling in the refugee camps")
+
+
+def test_wps_from_a_participation_strand_resolution():
+    assert "WPS" in _topics("resolution 2242 (2015) addressed counter-terrorism")
