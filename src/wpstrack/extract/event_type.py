@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import state
-from wpstrack.extract.people import sentence_spans as _sentences
+from wpstrack.extract.people_roles import sentence_spans as _sentences
 
 _GENRE_RE = re.compile(
     r"^\s*(?P<kind>(?:Joint\s+)?Statement|STATEMENT|JOINT STATEMENT|Speech|SPEECH|Remarks"

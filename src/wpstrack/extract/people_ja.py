@@ -15,6 +15,9 @@ import re
 from functools import cache
 from typing import Any
 
+# (gold field, {name, title, organisation_or_country}, start, end)
+Participant = tuple[str, dict[str, Any], int, int]
+
 _KANJI = "一-龯々"
 _KATAKANA = "ァ-ヴー"
 # Offices, longest first so that 外務大臣政務官 wins over 外務大臣.
@@ -84,9 +87,7 @@ _COUNTRIES = {
 }
 _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 # name + office, or name + 氏 (office or description before it with の / である).
-_NAME_OFFICE_RE = re.compile(
-    rf"(?<![{_KANJI}])(?P<name>[{_KANJI}]{{2,6}}?)(?P<title>{_TITLE_ALT})"
-)
+_NAME_OFFICE_RE = re.compile(rf"(?<![{_KANJI}])(?P<name>[{_KANJI}]{{2,6}}?)(?P<title>{_TITLE_ALT})")
 # Kanji that belong to offices, topics and bodies, never to a person's name.
 _NOT_NAME_RE = re.compile(r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全")
 _NAME_SHI_RE = re.compile(
@@ -165,7 +166,7 @@ def _affiliation(before: str) -> str | None:
     return translate_org(org.group(1)) if org else None
 
 
-def extract(text: str) -> tuple[list[dict[str, object]], list[tuple[int, int]]]:
+def extract(text: str) -> tuple[list[Participant], list[tuple[int, int]]]:
     """(participant records, spans of the named women) of a Japanese release."""
     people: list[dict[str, Any]] = []
     for match in _NAME_OFFICE_RE.finditer(text):
@@ -197,19 +198,15 @@ def extract(text: str) -> tuple[list[dict[str, object]], list[tuple[int, int]]]:
     people.sort(key=lambda p: p["start"])
     _assign(text, people)
     women = _women(text, people)
-    records = [
-        {
-            "field": "principal_actors" if p["role"] == "principal" else "other_participants",
-            "value": {
-                "name": romanise_name(p["written"], _family_length(text, p["written"])),
-                "title": p["title"],
-                "organisation_or_country": p["affiliation"],
-            },
-            "start": p["start"],
-            "end": p["start"] + len(p["written"]),
+    records: list[Participant] = []
+    for p in people:
+        value = {
+            "name": romanise_name(p["written"], _family_length(text, p["written"])),
+            "title": p["title"],
+            "organisation_or_country": p["affiliation"],
         }
-        for p in people
-    ]
+        field = "principal_actors" if p["role"] == "principal" else "other_participants"
+        records.append((field, value, p["start"], p["start"] + len(p["written"])))
     return records, women
 
 
@@ -225,7 +222,7 @@ def _merge_family_only(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return full
 
 
-def _person(written: str, start: int, title: str | None, affiliation: str | None) -> dict:
+def _person(written: str, start: int, title: str | None, affiliation: str | None) -> dict[str, Any]:
     return {"written": written, "start": start, "title": title, "affiliation": affiliation}
 
 

@@ -1,0 +1,229 @@
+"""Reading a person's office: the post as written, and the organisation or country.
+
+Official English writes offices in a few shapes: ``Deputy Executive Director of the United
+Nations Entity ... (UN Women)``, ``Minister for Foreign Affairs of Japan``, ``Canada's
+Ambassador for ...``, ``the UNFPA Representative in Mozambique``, ``a Peruvian mediator``,
+``a member of parliament from Chile``. The post is kept as written without "of <country>";
+where a rank and a post are both given, the post; the affiliation comes only from a stated
+organisation or nationality.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, country_name
+from wpstrack.extract.names import words as _words
+
+# Last words of organisation names ("... Network", "... University").
+ORG_HEADS = _words(
+    """
+    fund office organization organisation network agency programme association
+    university institute entity commission council department departments ministry forum
+    union centre center caucus collective service navy army police initiative compact
+    alliance foundation committee secretariat bank court authority coalition federation
+    league society trust partnership platform school college academy force forces guard
+    nations
+    """
+)
+# Parts of an organisation that stay in the office ("Chair of the Funding Board of ...").
+_SUBUNITS = frozenset({"board", "bureau", "secretariat", "division", "section", "unit", "branch"})
+# Offices that an office can be "of" ("Special Envoy of the Chairperson of ...").
+_OFFICE_OWNERS = frozenset(
+    {"chairperson", "chair", "chairman", "secretary-general", "secretary", "president", "director"}
+)
+_DESCRIPTOR_STOP_RE = re.compile(
+    r",|;|\s(?:who|whose|that|which|living|working|based|specialising|specializing|"
+    r"from|on|at|of\s+(?:the\s+)?[A-Z]|and|with)\b"
+)
+_ACRONYM_RE = re.compile(r"^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z\-]*|UN)$")
+
+
+@dataclass
+class Office:
+    """What the text says a person is: an office, and an organisation or a country."""
+
+    title: str | None = None
+    organisation: str | None = None
+    country: str | None = None
+
+    @property
+    def affiliation(self) -> str | None:
+        return self.organisation or self.country
+
+
+def _org_like(rest: str) -> bool:
+    first = rest.split(" ", 1)[0].strip(",.;()")
+    if _ACRONYM_RE.match(first):
+        return True
+    if re.match(r"the\s+[A-Z]", rest):
+        return True
+    run = re.match(r"((?:[A-Z][\w'’\-]*\s?)+)", rest)
+    if run:
+        last = run.group(1).split()[-1].lower()
+        return last in ORG_HEADS
+    return False
+
+
+def _trim_org(org: str) -> str:
+    org = re.sub(r"^the\s+", "", org.strip().rstrip(",.;"))
+    paren = re.match(r"^(.*?\))", org)
+    if paren and "(" in paren.group(1):
+        return paren.group(1)
+    acronym_led = bool(_ACRONYM_RE.match(org.split(" ", 1)[0]))
+    cut = re.search(r"\s(?:in|who|which)\s" + (r"|\s(?:for|on)\s" if acronym_led else ""), org)
+    return org[: cut.start()] if cut else org
+
+
+def _strip_country(title: str, office: Office) -> str:
+    for match in re.finditer(r"\s+of\s+", title):
+        rest = title[match.end() :]
+        stop = re.search(r"\s(?:to|in|for|at)\s|,", rest)
+        candidate = rest[: stop.start()] if stop else rest
+        country = country_name(candidate)
+        if country:
+            office.country = office.country or country
+            return title[: match.start()] + (rest[stop.start() :] if stop else "")
+    return title
+
+
+def _split_org(title: str, office: Office) -> str:
+    for match in re.finditer(r"\s+(?:of|at|in)\s+", title):
+        rest = title[match.end() :]
+        word = re.sub(r"^the\s+", "", rest).split(" ", 1)[0].lower()
+        run = re.match(r"(?:the\s+)?((?:[A-Z][\w'’\-]*\s?)+)", rest)
+        if run and run.group(1).split()[-1].lower() in _SUBUNITS:
+            continue
+        if word in _SUBUNITS or (match.group().strip() == "in" and not rest.startswith("the ")):
+            continue
+        if re.fullmatch(r"(?:the\s+)?[A-Z][a-z]+", rest.strip()):  # "of the Committee"
+            office.organisation = "the " + re.sub(r"^the\s+", "", rest.strip())
+            return title
+        if word in _OFFICE_OWNERS:
+            inner = re.search(r"\sof\s+(?:the\s+)?([A-Z].*)", rest)
+            if inner and _org_like(inner.group(1)):
+                office.organisation = re.split(r"\s+on\s+", _trim_org(inner.group(1)))[0]
+            return title
+        if match.group().strip() == "in" and country_name(rest):
+            continue
+        if _org_like(rest):
+            office.organisation = _trim_org(rest)
+            return title[: match.start()]
+    return title
+
+
+def _descriptor(text: str, office: Office) -> None:
+    """'a Peruvian mediator who ...', 'a member of the X', 'a youth activist from Y'."""
+    text = re.sub(r"^(?:an?|the)\s+", "", text.strip())
+    low = text.lower()
+    for demonym in sorted(DEMONYMS, key=len, reverse=True):
+        if low.startswith(demonym + " "):
+            office.country = DEMONYMS[demonym]
+            text = text[len(demonym) + 1 :]
+            break
+    else:
+        if re.match(r"^[A-Z][\w]*-[A-Z][\w]*\s", text):  # "Dutch-Moroccan mediator"
+            text = text.split(" ", 1)[1]
+    stop = _DESCRIPTOR_STOP_RE.search(text)
+    title = text[: stop.start()] if stop else text
+    rest = text[stop.start() :] if stop else ""
+    office.title = title.strip() or None
+    org = re.search(r"\b(?:of|at)\s+((?:the\s+)?[A-Z].*)", rest)
+    if org and _org_like(org.group(1)):
+        office.organisation = _trim_org(org.group(1))
+    place = re.search(r"\bfrom\s+(.+)", rest)
+    if place and office.country is None:
+        parts = re.split(r",|\s+in\s+", place.group(1))
+        for part in (parts[0], parts[-1]):
+            country = country_name(part)
+            if country:
+                office.country = country
+                break
+
+
+def _is_title_segment(segment: str) -> bool:
+    words = [w.lower().strip(",.()") for w in segment.split()[:5]]
+    if not words or not segment[0].isupper():
+        return False
+    return any(w in TITLE_HEADS for w in words)
+
+
+def _owner_prefix(segment: str, office: Office) -> str:
+    """'Canada's Ambassador', 'the UK Ambassador', 'UN Women Deputy Executive Director'."""
+    segment = re.sub(r"^[Tt]he\s+", "", segment)
+    possessive = re.match(r"^((?:[A-Z][\w.&\-]*\s?){1,4}?)['’]s\s+(.+)$", segment)
+    if possessive:
+        owner, rest = possessive.groups()
+        if country_name(owner):
+            office.country = country_name(owner)
+            return rest
+        heads = [w for w in owner.lower().split() if w in TITLE_HEADS]
+        if heads:  # "NATO Secretary General's Special Representative"
+            first = owner.split()[0]
+            office.organisation = first if _ACRONYM_RE.match(first) else None
+            return segment
+        office.organisation = owner if _ACRONYM_RE.match(owner) else "the " + owner
+        return rest
+    words = segment.split(" ")
+    for index, word in enumerate(words):
+        low = word.lower()
+        if low in TITLE_HEADS or low in {"deputy", "assistant", "senior", "special", "regional"}:
+            if index == 0:
+                return segment
+            owner = " ".join(words[:index])
+            rest = " ".join(words[index:])
+            if "'s" in rest or "’s" in rest:
+                office.organisation = owner if _org_like(owner) else None
+                return segment
+            if country_name(owner):
+                office.country = country_name(owner)
+            elif _org_like(owner) or owner in {"UN Women", "EU", "UN"}:
+                office.organisation = owner
+            else:
+                return segment
+            return rest
+        if not word[:1].isupper():
+            return segment
+    return segment
+
+
+def parse_office(phrase: str) -> Office:
+    """Read an office phrase: the post as written without 'of <country>', and the affiliation.
+
+    Where several offices are listed ("Ambassador Extraordinary and Plenipotentiary,
+    Permanent Representative of Japan to ..."), the last capitalised one is the post.
+    """
+    office = Office()
+    phrase = phrase.strip().strip(",;").strip()
+    if not phrase:
+        return office
+    if re.match(r"^(?:an?)\s", phrase) or (phrase[0].islower() and not phrase.startswith("the ")):
+        _descriptor(phrase, office)
+        return office
+    pieces = re.split(r"(,\s+|\s+and\s+|;\s+)", phrase)
+    segments: list[str] = [pieces[0]]
+    for sep, piece in zip(pieces[1::2], pieces[2::2], strict=False):
+        if (_is_title_segment(piece) and not re.match(r"\s*,", sep + "x")) or (
+            _is_title_segment(piece) and sep.startswith(",") and _is_title_segment(segments[-1])
+        ):
+            segments.append(piece)
+        elif re.match(r"^an?\s", piece):
+            extra = Office()
+            _descriptor(piece, extra)
+            office.country = office.country or extra.country
+        else:
+            segments[-1] += sep + piece
+    chosen = segments[-1]
+    for segment in segments[:-1]:
+        extra = Office()
+        _split_org(_strip_country(segment, extra), extra)
+        office.country = office.country or extra.country
+    title = _owner_prefix(chosen, office)
+    before = office.country
+    title = _strip_country(title, office)
+    if office.country is None or office.country == before:
+        title = _split_org(title, office)
+    title = re.sub(r"^(Ambassador Extraordinary and Plenipotentiary)\s+to\s+.*$", r"\1", title)
+    office.title = title.strip(" ,;") or None
+    return office

@@ -1,0 +1,289 @@
+"""Roles and gender of the people a release names (used by the ``people`` component).
+
+Roles come from the event sentence: the subject of "held a meeting with", "received a
+courtesy call from", "paid a courtesy call on" is the principal and its objects the other
+participants; "co-chaired by", "hosted by", "signed by", "opened by", "led by", "presiding
+over" name principals; "attended by", "joined by", "accompanied by", "witnessed by", "took
+part" and the speakers of the body name other participants. First-person releases
+("Today in Suva I met ...", "Statement by ...") are led by their author, and in a speech only
+people the text says took part ("the briefers", "joined by") are participants. A name given
+only in a background section, or only at a second event ("Following the meeting, ..."), is
+not a participant; a pseudonym ("not her real name") is not either.
+
+Gender: an honorific (Ms., Mrs., Madam, Baroness) or a she/her pronoun that follows the
+person's mention marks a woman; he/his marks a man.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, country_name
+from wpstrack.extract.orgnames import normalise_org
+
+if TYPE_CHECKING:
+    from wpstrack.extract.people import Person
+
+_BACKGROUND_RE = re.compile(
+    r"^\s*(?:\(Reference[^)]*\)|Background|Quick facts|Notes to editors|Associated links)",
+    re.M,
+)
+_SECOND_EVENT_RE = re.compile(
+    r"(?:^|\n)\s*(?:\d+\.\s+)?(?:Following the (?:meeting|talk|call|dialogue)|After the "
+    r"(?:meeting|talk|call))",
+)
+_FEMALE_PRONOUN_RE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
+_MALE_PRONOUN_RE = re.compile(r"\b(?:he|his|him|himself)\b", re.I)
+
+
+# Passive phrases naming who led the event ("was co-chaired by X and Y").
+_LEAD_BY_RE = re.compile(
+    r"\b(?:co-chaired|chaired|hosted|opened|led|signed|inaugurated|launched|convened|presided"
+    r"|co-hosted|opening remarks)\b[^.;]{0,160}?\bby\b|\bPresiding over\b|\bco-chair(?:ed)?\b"
+    r"[^.;]{0,60}\bwith\b"
+)
+_DELEGATION_LED_RE = re.compile(r"\bdelegation\b[^.;]{0,80}\bled by\b")
+# Active verbs of the event sentence ("X held a meeting with Y").
+_EVENT_VERB_RE = re.compile(
+    r"\b(?:held|holds|hosted|hosts|met|meets|received|receives|paid|pays|visited|visits"
+    r"|attended|attends|opened|opens|announced|announces|launched|launches|co-chaired"
+    r"|chaired|signed)\b|\b(?:had|has|delivered|delivers|spoke|speaks|called|calls)\s+(?:an?\s+"
+    r"|the\s+)?(?:\w+\s+){0,2}(?:meeting|talk|dialogue|conference|call|exchange|lunch|dinner"
+    r"|breakfast|roundtable|discussion|remarks|speech|address|statement|video)"
+)
+_FIRST_PERSON_RE = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:Today[^.]{0,40}?\s)?I\s+(?:met|am|was|have|"
+    r"announced|visited|thank|welcome)\b|\bAs a woman\b"
+)
+_AUTHOR_HEADER_RE = re.compile(r"^\s*(?:STATEMENT|Statement|SPEECH|Speech|Remarks|REMARKS)\b")
+
+
+_ABBREVIATIONS = frozenset(
+    [
+        "ms",
+        "mr",
+        "mrs",
+        "dr",
+        "prof",
+        "hon",
+        "st",
+        "no",
+        "mt",
+        "jr",
+        "sr",
+        "lt",
+        "col",
+        "gen",
+        "cdr",
+        "capt",
+        "vs",
+        "etc",
+        "e",
+        "h",
+        "u",
+        "s",
+        "m",
+        "p",
+        "a.m",
+        "p.m",
+        "e.g",
+        "i.e",
+        "h.e",
+        "u.s",
+        "u.k",
+        "d.c",
+        "rt",
+    ]
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: a stop, then space and a capital, unless the word is an abbreviation."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in re.finditer(r"[.!?](?=[ \xa0]+[A-Z0-9(\"“])|\n", text):
+        if match.group() != "\n":
+            word = re.search(r"([\w.]+)$", text[max(0, match.start() - 8) : match.start()])
+            if word and word.group(1).lower().strip(".") in _ABBREVIATIONS:
+                continue
+        if text[start : match.end()].strip():
+            spans.append((start, match.end()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _people_in(people: list[Person], start: int, end: int) -> list[tuple[int, Person]]:
+    found = []
+    for person in people:
+        hits = [s for s, _e in person.mentions if start <= s < end]
+        if hits:
+            found.append((hits[0], person))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _body_start(text: str, people: list[Person]) -> int:
+    """Where the release's narrative begins: the first line that is a full sentence."""
+    for match in re.finditer(r"^.{60,}$", text, re.M):
+        if re.search(r"[.!?]\s*$|[.!?]\s", match.group()):
+            return match.start()
+    return 0
+
+
+def assign_roles(text: str, people: list[Person]) -> None:
+    """Principals from the event sentence or a 'led by' phrase; everyone else who took part."""
+    body = _body_start(text, people)
+    background = _BACKGROUND_RE.search(text, body)
+    stop = background.start() if background else len(text)
+    second = _SECOND_EVENT_RE.search(text, body)
+    author = _first_person(text, people)
+    if author is not None:
+        author.role = "principal"
+    for start, end in sentence_spans(text):
+        if start < body:
+            continue
+        if start >= stop or any(p.role == "principal" for p in people):
+            break
+        _principals_in_sentence(text, people, start, end)
+    cut = second.start() if second else stop
+    for person in people:
+        if person.role or person.pseudonym:
+            continue
+        first = min((s for s, _e in person.mentions), default=person.start)
+        if _in_signatures(text, first):
+            person.role = "principal"
+        elif body <= first < min(cut, stop) or (
+            first < body and any(body <= s < min(cut, stop) for s, _e in person.mentions)
+        ):
+            person.role = "other"
+    if author is not None:
+        _only_cued_in_speech(text, people)
+
+
+def _in_signatures(text: str, pos: int) -> bool:
+    sign = re.search(r"^\s*Signed\s*:?\s*$", text, re.M)
+    return bool(sign and pos > sign.start())
+
+
+def _principals_in_sentence(text: str, people: list[Person], start: int, end: int) -> None:
+    sentence = text[start:end]
+    present = _people_in(people, start, end)
+    if not present:
+        return
+    lead = _LEAD_BY_RE.search(sentence)
+    verb = _EVENT_VERB_RE.search(sentence)
+    if verb and present[0][0] < start + verb.start() and not (lead and lead.start() < verb.start()):
+        for pos, person in present:
+            if pos < start + verb.start():
+                person.role = "principal"
+        if re.search(r"\bco-chair", sentence):
+            for _pos, person in present:
+                person.role = "principal"
+        return
+    if lead and not _DELEGATION_LED_RE.search(sentence):
+        tail = re.search(
+            r"\b(?:attended|joined|accompanied|witnessed|took part|also)\b|;",
+            sentence[lead.end() :],
+        )
+        limit = start + lead.end() + (tail.start() if tail else len(sentence))
+        for pos, person in present:
+            if (
+                start + lead.start() <= pos < limit
+                or lead.group().startswith("co-chair")
+                or (lead.group().startswith("Presiding") and pos < limit)
+            ):
+                person.role = "principal"
+
+
+def _unquoted(text: str) -> str:
+    """The text with quotations blanked out (same length): a quoted 'I' is not the author."""
+    return re.sub(r'["“][^"”\n]*(?:["”]|$)', lambda m: " " * len(m.group()), text, flags=re.M)
+
+
+def _first_person(text: str, people: list[Person]) -> Person | None:
+    """The author of a statement, speech or first-person release, named in its header."""
+    text = _unquoted(text)
+    if not (_AUTHOR_HEADER_RE.search(text) or _FIRST_PERSON_RE.search(text)):
+        return None
+    signed = re.search(r"^\s*Signed\s*:?\s*$", text, re.M)
+    if signed:
+        return None
+    return min(people, key=lambda p: p.start) if people else None
+
+
+def _only_cued_in_speech(text: str, people: list[Person]) -> None:
+    """In a speech, people thanked or recalled did not take part unless the text says so."""
+    cue = re.compile(r"\b(?:briefers?|joined|with me|accompanied|took part|co-chair|attended)\b")
+    for person in people:
+        if person.role != "other":
+            continue
+        sentences = [
+            text[s:e]
+            for s, e in sentence_spans(text)
+            if any(s <= m < e for m, _ in person.mentions)
+        ]
+        if not any(cue.search(sentence) for sentence in sentences):
+            person.role = None
+
+
+def mark_gender(text: str, people: list[Person]) -> None:
+    """Honorifics and she/her pronouns attach to the nearest person named before them."""
+    for person in people:
+        honorific = (person.name.honorific or "").rstrip(".")
+        if honorific in FEMALE_HONORIFICS:
+            person.female_at = (person.start, person.end)
+        if honorific in MALE_HONORIFICS:
+            person.male = True
+    for match in re.finditer(
+        r"\b(?:Ms|Mrs|Miss|Madam|Baroness|Dame)\.?[ \xa0]+([A-Z][\w'’\-]*)", text
+    ):
+        for person in people:
+            if match.group(1).lower() in {person.key, person.name.given.split(" ")[0].lower()}:
+                person.female_at = person.female_at or (person.start, person.end)
+    mentions = sorted((s, e, p) for p in people for s, e in p.mentions)
+    for regex, female in ((_FEMALE_PRONOUN_RE, True), (_MALE_PRONOUN_RE, False)):
+        for match in regex.finditer(text):
+            before = [(s, e, p) for s, e, p in mentions if e <= match.start()]
+            if not before or match.start() - before[-1][0] > 400:
+                continue
+            person = before[-1][2]
+            if female and not person.male:
+                person.female_at = person.female_at or (person.start, person.end)
+            elif not female and person.female_at is None:
+                person.male = True
+    if re.search(r"\bAs a woman\b", _unquoted(text)):
+        author = _first_person(text, people)
+        if author is not None:
+            author.female_at = author.female_at or (author.start, author.end)
+
+
+def home_country(text: str) -> str | None:
+    """The country whose government the release speaks for: the one it names most often."""
+    counts: dict[str, int] = {}
+    for match in re.finditer(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?\b", text):
+        country = country_name(match.group())
+        if country:
+            counts[country] = counts.get(country, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
+
+
+_GOVERNMENT_TITLE_RE = re.compile(
+    r"\b(?:Minister|Vice-Minister|Ambassador|Director-General|Director General|Permanent "
+    r"Representative|State Secretary|Secretary of State|Senator|Deputy Minister)\b"
+)
+
+
+def affiliation(
+    person: Person, text: str, acronyms: dict[str, str], home: str | None
+) -> str | None:
+    office = person.office
+    if office.organisation:
+        return normalise_org(office.organisation, text, acronyms)
+    if office.country:
+        return office.country
+    title = office.title or ""
+    if _GOVERNMENT_TITLE_RE.search(title) and title[:1].isupper():
+        return "Japan" if person.caps_family else home
+    return None
