@@ -125,14 +125,41 @@ def test_legacy_single_byte_encoding_is_detected() -> None:
     assert document.language == "fr"
 
 
+JAPANESE = "上川外務大臣は、令和6年3月18日午後6時5分から約40分間、国連職員と意見交換を行いました。"
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "euc_jp", "iso2022_jp"])
+def test_japanese_legacy_encodings_are_decoded(encoding: str) -> None:
+    document = read_bytes((JAPANESE * 2).encode(encoding))
+    assert document.text.startswith(JAPANESE)
+    assert document.language == "ja"
+
+
+def test_charset_declared_by_a_page_is_honoured() -> None:
+    page = f'<html><head><meta charset="Shift_JIS"></head><body><p>{JAPANESE}</p></body></html>'
+    document = read_bytes(page.encode("cp932"))
+    assert (document.media_type, document.encoding) == (HTML, "shift_jis")
+    assert document.text == JAPANESE + "\n"
+
+
+def test_page_labelled_latin1_is_read_as_windows_1252() -> None:
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>Minister’s visit to Bogotá</p>'
+    document = read_bytes(page.encode("cp1252"))
+    assert document.text == "Minister’s visit to Bogotá\n"
+
+
+def test_html_fragment_is_recognised() -> None:
+    document = read_bytes(b"<div><p>Saved fragment of a release.</p><script>x()</script></div>")
+    assert (document.media_type, document.text) == (HTML, "Saved fragment of a release.\n")
+
+
 def test_utf16_with_byte_order_mark_is_decoded() -> None:
     document = read_bytes(RELEASE.encode("utf-16"))
     assert "KAMIKAWA" in document.text
 
 
 def test_japanese_text_is_detected_as_japanese() -> None:
-    text = "上川外務大臣は、令和6年3月18日午後6時5分から約40分間、国連職員と意見交換を行いました。"
-    assert read_bytes(text.encode("utf-8")).language == "ja"
+    assert read_bytes(JAPANESE.encode("utf-8")).language == "ja"
     assert detect_language(RELEASE) == "en"
 
 

@@ -12,6 +12,8 @@ A file that cannot be read raises :class:`DocumentRejected` with one of :data:`R
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import hashlib
 import io
 import re
@@ -58,8 +60,14 @@ _FIX_CONFIG = ftfy.TextFixerConfig(
     fix_character_width=False,  # keep full-width Japanese punctuation as written
     explain=False,
 )
+# A page, or a fragment saved from one, starts with one of these tags.
 _HTML_START = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"<(?:!doctype\s+html|html|head|body|article|main|section|div|p|h1|table)\b",
+    re.I | re.S,
+)
+_DECLARED_CHARSET = re.compile(
+    rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]{2,40})""", re.I
 )
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -170,15 +178,26 @@ def _is_docx(raw: bytes) -> bool:
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """Decode text bytes: UTF-8 (with or without BOM) first, else the detected charset."""
+    """Decode text bytes: UTF-8 (with or without BOM) first, then a charset the document
+    declares (``<meta charset>``, ``encoding=``), then the one charset-normalizer detects."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
     if b"\x00" in raw[:4096]:
         raise DocumentRejected("binary", "NUL bytes in the content")
+    if b"\x1b$B" in raw or b"\x1b$@" in raw:  # ISO-2022-JP escapes: 7-bit Japanese mail text
+        with contextlib.suppress(UnicodeDecodeError):
+            return raw.decode("iso2022_jp"), "iso2022_jp"
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = _DECLARED_CHARSET.search(raw[:2048])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        # Browsers read a page labelled Latin-1 or ASCII as Windows-1252 (WHATWG), and so do we.
+        name = "cp1252" if name in {"iso-8859-1", "latin1", "latin-1", "us-ascii"} else name
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            return raw.decode(name), codecs.lookup(name).name
     matches = from_bytes(raw)
     best = matches.best()
     if best is None:
