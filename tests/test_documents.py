@@ -9,11 +9,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wpstrack.documents import (
     DOCX,
     HTML,
     PDF,
+    REASONS,
     TEXT,
     DocumentRejected,
     detect_language,
@@ -247,3 +250,19 @@ def test_docx_paragraphs_and_tables_are_extracted() -> None:
 def test_non_breaking_spaces_and_crlf_become_plain_spaces_and_newlines() -> None:
     document = read_bytes("Ms.\u00a0KAMIKAWA met the staff.\r\nSecond line.\r\n".encode())
     assert document.text == "Ms. KAMIKAWA met the staff.\nSecond line.\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    prefix=st.sampled_from([b"", b"%PDF-1.7\n", b"PK\x03\x04", b"<html><body>", b"\xef\xbb\xbf"]),
+    body=st.binary(max_size=600),
+)
+def test_any_bytes_are_read_or_refused_with_a_reason_never_crash(
+    prefix: bytes, body: bytes
+) -> None:
+    try:
+        document = read_bytes(prefix + body)
+    except DocumentRejected as error:
+        assert error.reason in REASONS
+    else:
+        assert document.text.strip()
