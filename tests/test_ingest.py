@@ -289,3 +289,30 @@ def test_a_page_heading_becomes_the_title_of_document_and_draft(
     assert view["document"]["title"] == "Minister meets UN Women"
     assert view["activity"]["title"] == "Minister meets UN Women"
     assert view["document"]["media_type"] == "text/html"
+
+
+def test_a_document_the_extractor_fails_on_is_recorded_and_the_batch_goes_on(
+    conn: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wpstrack.ingest as ingest_module
+
+    real = ingest_module.extract_record
+
+    def flaky(document: Any) -> dict[str, Any]:
+        if "BOOM" in document.text:
+            raise RuntimeError("component crashed")
+        return real(document)
+
+    monkeypatch.setattr(ingest_module, "extract_record", flaky)
+    bad, good = tmp_path / "a-bad.txt", tmp_path / "b-good.txt"
+    bad.write_text(RELEASE + "BOOM\n", encoding="utf-8")
+    good.write_text(RELEASE, encoding="utf-8")
+    outcomes = ingest_batch(conn, [bad, good])
+    assert [(o.status, o.reason) for o in outcomes] == [
+        (REJECTED, "extraction_failed"),
+        (INGESTED, None),
+    ]
+    assert "RuntimeError: component crashed" in (outcomes[0].detail or "")
+    monkeypatch.setattr(ingest_module, "extract_record", real)
+    (retry,) = ingest_batch(conn, [bad])
+    assert retry.status == INGESTED

@@ -41,6 +41,7 @@ REASONS = {
     "undecodable": "the content cannot be decoded",
     "too_large": "the document is larger than the size limit",
     "unsupported": "the document type is not supported",
+    "extraction_failed": "the document was read but the extractor failed on it",
 }
 
 # Signatures of binary formats we do not read: they are refused as unsupported, by name.

@@ -8,7 +8,8 @@ A document is identified by the sha256 of its bytes. The same bytes ingested aga
 reported as already present and change nothing. A file the reader refuses (empty, binary,
 undecodable, too large, unsupported) is recorded as a ``document`` row with status
 ``rejected`` and its reason, and the batch goes on; the same refusal of the same bytes is not
-recorded twice.
+recorded twice. A readable document on which the extractor raises is recorded as rejected
+with reason ``extraction_failed``, so that ingesting it again after a fix retries it.
 
 Each ingested document gets one ``extraction`` row per extracted value (with its character
 span, method and confidence, ``source='machine'``) and one ``activity`` in status ``draft``
@@ -208,9 +209,13 @@ def ingest_file(
             limit = f"{size} bytes is over the limit of {max_bytes}"
             raise DocumentRejected("too_large", limit)
         read = read_bytes(raw, filename=path.name, max_bytes=max_bytes)
+        record = extract_record(read)
     except DocumentRejected as exc:
         return _record_rejection(conn, path, base | {"raw": raw}, exc)
-    record = extract_record(read)
+    except Exception as exc:  # a failing component must not end the batch: retry it later
+        detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
+        failure = DocumentRejected("extraction_failed", detail)
+        return _record_rejection(conn, path, base | {"raw": raw}, failure)
     document_id = _insert_document(conn, base | {"raw": raw}, read, record)
     store_extractions(conn, document_id, record)
     create_draft(conn, document_id, record, lookups, title=_title(read, record))
