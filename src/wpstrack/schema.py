@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -387,4 +388,57 @@ login_attempt = Table(
     Column("succeeded", Boolean, nullable=False),
     Index("ix_login_attempt_username_at", "username", "at"),
     Index("ix_login_attempt_address_at", "address", "at"),
+)
+
+
+# --- funding --------------------------------------------------------------------------------
+
+contribution = Table(
+    "contribution",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Organisations as resolved against ``organisation`` and as the source wrote them; the id
+    # is NULL only when the importer was told to keep unresolved names.
+    Column("donor_id", ForeignKey("organisation.id", ondelete="SET NULL")),
+    Column("donor_name", String(300), nullable=False),
+    Column("recipient_id", ForeignKey("organisation.id", ondelete="SET NULL")),
+    Column("recipient_name", String(300), nullable=False),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("currency", String(3), nullable=False),  # ISO 4217
+    Column("date", Date, nullable=False),
+    Column("year", Integer, nullable=False),  # the reporting year it counts in
+    Column("pillar_code", ForeignKey("pillar.code")),
+    # OECD DAC gender equality policy marker: 0 not targeted, 1 significant, 2 principal;
+    # NULL when the contribution was not screened.
+    Column("gender_marker", Integer),
+    Column("transaction_type", String(16), nullable=False),
+    # The importer's own identifier (agreement, project or line number); part of the natural
+    # key, empty when the file gives none.
+    Column("reference", String(120), nullable=False, server_default=""),
+    Column("plan_item_id", ForeignKey("plan_item.id", ondelete="SET NULL")),
+    Column("activity_id", ForeignKey("activity.id", ondelete="SET NULL")),
+    Column("source", Text),
+    Column("note", Text),
+    _created_at(),
+    Column("version", Integer, nullable=False, server_default="1"),
+    CheckConstraint("gender_marker IN (0, 1, 2)", name="gender_marker"),
+    CheckConstraint("transaction_type IN ('commitment', 'disbursement')", name="transaction_type"),
+    CheckConstraint("amount > 0", name="amount"),
+    Index("ix_contribution_date", "date"),
+    Index("ix_contribution_recipient_year", "recipient_id", "year"),
+)
+
+exchange_rate = Table(
+    "exchange_rate",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("currency", String(3), nullable=False),
+    Column("year", Integer, nullable=False),
+    # One unit of ``currency`` is worth ``rate`` units of ``reporting_currency``.
+    Column("rate", Numeric(24, 12), nullable=False),
+    Column("reporting_currency", String(3), nullable=False),
+    Column("source", Text),
+    _created_at(),
+    CheckConstraint("rate > 0", name="rate"),
+    UniqueConstraint("currency", "year", "reporting_currency"),
 )
