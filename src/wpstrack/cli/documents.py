@@ -47,6 +47,13 @@ def eval_cli(
             report["errors"] = errors
         print_json(report)
         return
+    console.print(score_table(report))
+    if show_errors:
+        _print_errors(errors)
+
+
+def score_table(report: dict[str, Any]) -> Table:
+    """The evaluation report as a table: one row per field, then the macro averages."""
     table = Table(
         title=f"Extraction scores over {report['documents']} documents",
         caption="counts: correct/total, or tp/fp/fn for F1 rows",
@@ -55,25 +62,17 @@ def eval_cli(
     for column in ("metric", "score", "P", "R", "counts"):
         table.add_column(column, justify="left" if column == "metric" else "right")
     for row in report["fields"]:
+        label, score = _label(row["field"]), _fmt(row["score"])
         if row["metric"] == "accuracy":
-            counts = f"{row['correct']}/{row['total']}"
-            table.add_row(_label(row["field"]), "acc", _fmt(row["score"]), "", "", counts)
+            table.add_row(label, "acc", score, "", "", f"{row['correct']}/{row['total']}")
         else:
             counts = f"{row['tp']}/{row['fp']}/{row['fn']}"
-            table.add_row(
-                _label(row["field"]),
-                "F1",
-                _fmt(row["score"]),
-                _fmt(row["precision"]),
-                _fmt(row["recall"]),
-                counts,
-            )
+            precision, recall = _fmt(row["precision"]), _fmt(row["recall"])
+            table.add_row(label, "F1", score, precision, recall, counts)
     table.add_section()
     table.add_row("macro (gold fields)", "mean", _fmt(report["macro"]), "", "", "")
     table.add_row("macro (all rows)", "mean", _fmt(report["macro_all"]), "", "", "")
-    console.print(table)
-    if show_errors:
-        _print_errors(errors)
+    return table
 
 
 def _print_errors(errors: list[dict[str, Any]]) -> None:
