@@ -42,6 +42,7 @@ REASONS = {
     "too_large": "the document is larger than the size limit",
     "unsupported": "the document type is not supported",
     "extraction_failed": "the document was read but the extractor failed on it",
+    "unreadable": "the file cannot be opened (permissions, vanished)",
 }
 
 # Signatures of binary formats we do not read: they are refused as unsupported, by name.
