@@ -11,12 +11,13 @@ country codes, family names in MOFA's capitals).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import IDX, IS_STOP, LENGTH, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 Span = tuple[int, int, str | None, str]  # token start, token end, code, method
 
@@ -52,6 +53,7 @@ NOT_ORG_LAST = {
     "Development", "Mechanism", "Report", "Review", "Index", "Survey", "System", "Course",
 }  # fmt: skip
 NAME_PREPOSITIONS = {"of", "for", "on", "against"}
+_ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS
 PLURAL_HEADS = {
     "Departments": "Department", "Ministries": "Ministry", "Offices": "Office",
     "Committees": "Committee", "Commissions": "Commission", "Agencies": "Agency",
@@ -106,14 +108,30 @@ def non_org_words() -> frozenset[str]:
 
 
 class Context:
-    """One document's tokens, its original text and the tokens already claimed by a hit."""
+    """One document's tokens as plain lists (fast to read), its original text, and the
+    tokens already claimed by a hit."""
 
-    def __init__(self, work: Doc, text: str) -> None:
-        self.work = work
+    def __init__(self, work: Doc, work_text: str, text: str) -> None:
+        # Arrays rather than Token objects: creating Tokens dominates the cost otherwise.
         self.text = text
+        array = work.to_array([IDX, LENGTH, SPACY, IS_STOP])
+        self.idx: list[int] = array[:, 0].tolist()
+        self.words = [
+            work_text[i : i + n] for i, n in zip(self.idx, array[:, 1].tolist(), strict=True)
+        ]
+        self.spaced: list[bool] = array[:, 2].astype(bool).tolist()
+        self.stop: list[bool] = array[:, 3].astype(bool).tolist()
+        self.n = len(self.words)
+        # A capital first character is a letter, so this is "a capitalised word, not 'The'".
+        self.cap = [
+            w[:1].isupper() and not stop for w, stop in zip(self.words, self.stop, strict=True)
+        ]
+        self.caps_line = _caps_line_flags(text, self.idx)
         self.occupied: set[int] = set()
-        self.lower_words = {t.text for t in work if t.text.islower()}
-        self._caps_lines = _caps_line_starts(text)
+        self.lower_words = {w for w in self.words if w.islower()}
+
+    def word(self, k: int) -> str:
+        return self.words[k] if 0 <= k < self.n else ""
 
     def occupy(self, start: int, end: int) -> None:
         self.occupied.update(range(start, end))
@@ -128,49 +146,46 @@ class Context:
         return Hit(s, e, self.text[s:e], code, method, value)
 
     def chars(self, start: int, end: int) -> tuple[int, int]:
-        first, last = self.work[start], self.work[end - 1]
-        return first.idx, last.idx + len(last.text)
-
-    def in_caps_line(self, token: Token) -> bool:
-        return any(s <= token.idx < e for s, e in self._caps_lines)
+        return self.idx[start], self.idx[end - 1] + len(self.words[end - 1])
 
     def keeps_alias(
         self, start: int, end: int, code: str | None, un_family: frozenset[str]
     ) -> bool:
         """False for a match that is a venue, a title or a minister's portfolio."""
-        work = self.work
-        after = work[end].text if end < len(work) else ""
-        after2 = work[end + 1].text if end + 1 < len(work) else ""
+        after, after2 = self.word(end), self.word(end + 1)
         if after in VENUE_NEXT or (after == "Conference" and after2 in {"Centre", "Center"}):
             return False
         if code == "un" and after in UN_TITLE_NEXT:
             return False
         if code == "un" and end - start == 1 and after.isalpha() and after.islower():
             return False  # "heads of UN agencies": only the written-out name counts as the UN
-        if end - start == 1 and self.in_caps_line(work[start]) and work[start].is_stop:
+        if end - start == 1 and self.caps_line[start] and self.stop[start]:
             return False  # "WHO" in an all-capitals heading is the word
-        return not _in_portfolio(work, start)
+        return not _in_portfolio(self, start)
 
 
-def _caps_line_starts(text: str) -> list[tuple[int, int]]:
-    """Character ranges of lines written in capitals (headings, datelines)."""
+def _caps_line_flags(text: str, idx: list[int]) -> list[bool]:
+    """For each token, whether its line is written in capitals (headings, datelines)."""
     ranges = []
     offset = 0
     for line in text.split("\n"):
-        letters = [ch for ch in line if ch.isalpha()]
-        if len(letters) >= 8 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters):
-            ranges.append((offset, offset + len(line)))
+        if line.upper() == line or not line.islower():  # cheap tests before counting
+            letters = sum(map(str.isalpha, line))
+            if letters >= 8 and sum(map(str.isupper, line)) >= 0.9 * letters:
+                ranges.append((offset, offset + len(line)))
         offset += len(line) + 1
-    return ranges
+    if not ranges:
+        return [False] * len(idx)
+    return [any(s <= i < e for s, e in ranges) for i in idx]
 
 
-def _in_portfolio(work: Doc, start: int) -> bool:
+def _in_portfolio(ctx: Context, start: int) -> bool:
     """True inside "Minister of Foreign Affairs, European Union and Cooperation"."""
     k = start - 1
     steps = 0
     while k >= 1 and steps < 8:
-        word = work[k].text
-        if word in {"of", "for"} and work[k - 1].text in {"Minister", "Ministers"}:
+        word = ctx.words[k]
+        if word in {"of", "for"} and ctx.words[k - 1] in {"Minister", "Ministers"}:
             return True
         if not (word in {",", "and", "&"} or word[:1].isupper()):
             return False
@@ -179,27 +194,22 @@ def _in_portfolio(work: Doc, start: int) -> bool:
     return False
 
 
-def delegation_spans(work: Doc) -> list[Span]:
+_DELEGATION_RE = re.compile(r"Delegation of the European Union to (?:the )?[A-Z][\w-]*")
+
+
+def delegation_spans(ctx: Context) -> list[Span]:
     """ "Delegation of the European Union to <Country>" names an EU body, not a mission."""
     spans: list[Span] = []
-    for i in range(len(work) - 6):
-        if [t.text for t in work[i : i + 6]] == [
-            "Delegation",
-            "of",
-            "the",
-            "European",
-            "Union",
-            "to",
-        ]:
-            end = i + 6
-            while end < len(work) and work[end].text[:1].isupper():
-                end += 1
-            if end > i + 6:
-                spans.append((i, end, None, "name_pattern"))
+    for m in _DELEGATION_RE.finditer(ctx.text):
+        tokens = [i for i in range(ctx.n) if m.start() <= ctx.idx[i] < m.end()]
+        end = tokens[-1] + 1
+        while end < ctx.n and ctx.cap[end]:
+            end += 1
+        spans.append((tokens[0], end, None, "name_pattern"))
     return spans
 
 
-def merge_un_prefix(work: Doc, spans: list[Span], un_family: frozenset[str]) -> list[Span]:
+def merge_un_prefix(spans: list[Span], un_family: frozenset[str]) -> list[Span]:
     """ "UN" written before a UN body's name is part of that name, not a second mention."""
     merged: list[Span] = []
     for span in spans:
@@ -243,21 +253,30 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def typo_spans(work: Doc, spans: list[Span], index: TypoIndex) -> list[Span]:
+def _differences(words: list[str], text_words: list[str], at: int) -> list[tuple[str, str]]:
+    """The words that differ between a name and the text at ``at`` (stops after two)."""
+    pairs = []
+    for k, word in enumerate(words):
+        if text_words[at + k] != word:
+            pairs.append((word, text_words[at + k]))
+            if len(pairs) > 1:
+                break
+    return pairs
+
+
+def typo_spans(ctx: Context, spans: list[Span], index: TypoIndex) -> list[Span]:
     """A known name with one misspelt word ("UN Wmen") is kept as written, unresolved."""
     taken = {i: span for span in spans for i in range(span[0], span[1])}
     found: list[Span] = []
-    for i, token in enumerate(work):
+    for i, first in enumerate(ctx.words):
         owner = taken.get(i)
-        if token.text not in index or (
-            owner and not (owner[2] == "un" and owner[1] - owner[0] == 1)
-        ):
+        if first not in index or (owner and not (owner[2] == "un" and owner[1] - owner[0] == 1)):
             continue
-        for words in index[token.text]:
+        for words in index[first]:
             end = i + len(words)
-            if end > len(work) or any(j in taken for j in range(i + 1, end)):
+            if end > ctx.n or any(j in taken for j in range(i + 1, end)):
                 continue
-            pairs = [(w, work[i + k].text) for k, w in enumerate(words) if work[i + k].text != w]
+            pairs = _differences(words, ctx.words, i)
             if len(pairs) != 1:
                 continue
             want, got = pairs[0]
@@ -265,34 +284,28 @@ def typo_spans(work: Doc, spans: list[Span], index: TypoIndex) -> list[Span]:
             if len(want) >= 4 and got[:1].isupper() and _one_edit(want, got) and not plural:
                 found.append((i, end, None, "typo_kept"))
                 break
-    drop = {i for s, _e, _c, _m in found for i in range(s, s + 1)}
+    drop = {s for s, _e, _c, _m in found}
     kept = [sp for sp in spans if not (sp[1] - sp[0] == 1 and sp[0] in drop)]
     return sorted(kept + found)
 
 
-def capitalised(token: Token) -> bool:
-    word = token.text
-    return word[:1].isupper() and any(ch.isalpha() for ch in word) and not token.is_stop
-
-
 def joint_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
     """ "Departments of Political and Peacebuilding Affairs and Peace Operations" → two."""
-    work = ctx.work
     hits: list[Hit] = []
-    for i, token in enumerate(work[:-2]):
-        single = PLURAL_HEADS.get(token.text)
-        if not single or work[i + 1].text != "of" or not ctx.free(i, i + 2):
+    for i in range(ctx.n - 2):
+        single = PLURAL_HEADS.get(ctx.words[i])
+        if not single or ctx.words[i + 1] != "of" or not ctx.free(i, i + 2):
             continue
         end = i + 2
         while (
-            end < len(work)
+            end < ctx.n
             and ctx.free(end, end + 1)
-            and (capitalised(work[end]) or work[end].text in {"and", "&", ","})
+            and (ctx.cap[end] or ctx.words[end] in {"and", "&", ","})
         ):
             end += 1
-        while end > i + 2 and not capitalised(work[end - 1]):
+        while end > i + 2 and not ctx.cap[end - 1]:
             end -= 1
-        words = [t.text for t in work[i + 2 : end]]
+        words = ctx.words[i + 2 : end]
         joints = [k for k, w in enumerate(words) if w in {"and", "&"}]
         if not joints:
             continue
@@ -313,40 +326,31 @@ def joint_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
 
 def _name_end(ctx: Context, j: int) -> int:
     """Where a name's "of / for / on ..." complement starting at token j ends (j if none)."""
-    work = ctx.work
-    n = len(work)
+    n = ctx.n
     end = j
     k = j
     while k < n:
-        word = work[k].text
-        if (
-            k + 1 < n
-            and word in NAME_PREPOSITIONS | {"the"}
-            and k > j
-            and work[k - 1].text in NAME_PREPOSITIONS
-        ):
-            word = "of"  # "of the"
+        word = ctx.words[k]
         if word in NAME_PREPOSITIONS or word == "the":
             nxt = k + 1
-            if nxt < n and work[nxt].text == "the":
+            if ctx.word(nxt) == "the":
                 nxt += 1
-            if nxt < n and capitalised(work[nxt]) and ctx.free(nxt, nxt + 1):
+            if nxt < n and ctx.cap[nxt] and ctx.free(nxt, nxt + 1):
                 k = nxt
                 continue
             break
         if word == "," or word in {"and", "&"}:
-            later = [t.text for t in work[k + 1 : k + 12]]
-            ok = k + 1 < n and capitalised(work[k + 1]) and ctx.free(k + 1, k + 2)
-            if word == "," and "and" not in later:
+            ok = k + 1 < n and ctx.cap[k + 1] and ctx.free(k + 1, k + 2)
+            if word == "," and "and" not in ctx.words[k + 1 : k + 12]:
                 ok = False
             if not ok:
                 break
             k += 1
             continue
-        if word in {"'s", "'", "-"} and k > j and k + 1 < n and capitalised(work[k + 1]):
+        if word in {"'s", "'", "-"} and k > j and k + 1 < n and ctx.cap[k + 1]:
             k += 1
             continue
-        if capitalised(work[k]) and ctx.free(k, k + 1) and k > j:
+        if ctx.cap[k] and ctx.free(k, k + 1) and k > j:
             k += 1
             end = k
             continue
@@ -356,16 +360,15 @@ def _name_end(ctx: Context, j: int) -> int:
 
 def _left_start(ctx: Context, i: int) -> int:
     """The first word of the capitalised modifiers before a head word at token i."""
-    work = ctx.work
     left = i
     while left > 0 and ctx.free(left - 1, left):
-        prev = work[left - 1]
-        if prev.text in HONORIFICS or prev.text in TITLE_WORDS or "\n" in prev.whitespace_:
+        prev = ctx.words[left - 1]
+        if prev in HONORIFICS or prev in TITLE_WORDS:
             break
-        joiner = prev.text in {"'", "-", "&"} and left >= 2 and capitalised(work[left - 2])
-        if capitalised(prev) or joiner:
+        joiner = prev in {"'", "-", "&"} and left >= 2 and ctx.cap[left - 2]
+        if ctx.cap[left - 1] or joiner:
             left -= 1
-        elif prev.text == "'s" and left >= 2 and work[left - 2].text in PLURAL_OWNERS:
+        elif prev == "'s" and left >= 2 and ctx.words[left - 2] in PLURAL_OWNERS:
             left -= 1  # "Japan Women's Network", but not "Dr Mukwege's Panzi Foundation"
         else:
             break
@@ -374,36 +377,32 @@ def _left_start(ctx: Context, i: int) -> int:
 
 def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
     """Names of bodies outside the table, built on an organisation's head word."""
-    work = ctx.work
     hits: list[Hit] = []
-    for i, token in enumerate(work):
-        word = token.text
-        if i in ctx.occupied or ctx.in_caps_line(token):
+    for i, word in enumerate(ctx.words):
+        if word not in _ANY_HEAD or i in ctx.occupied or ctx.caps_line[i]:
             continue
         if word in FOREIGN_HEADS:
             end = i + 1
-            while end < len(work) and capitalised(work[end]) and ctx.free(end, end + 1):
+            while end < ctx.n and ctx.cap[end] and ctx.free(end, end + 1):
                 end += 1
             left = i
-        elif word in HEAD_FINAL | HEAD_INITIAL | EVENT_LIKE_HEADS:
+        else:
             left = _left_start(ctx, i)
-            has_prep = i + 1 < len(work) and work[i + 1].text in NAME_PREPOSITIONS
+            has_prep = ctx.word(i + 1) in NAME_PREPOSITIONS
             end = _name_end(ctx, i + 1) if has_prep and word in HEAD_INITIAL else i + 1
             if word in HEAD_FINAL and left == i and end == i + 1:
                 continue
             if word in HEAD_INITIAL - HEAD_FINAL and end == i + 1:
                 continue
-            if word in EVENT_LIKE_HEADS and not _said_of_someone(work, left):
+            if word in EVENT_LIKE_HEADS and not _said_of_someone(ctx, left):
                 continue
-        else:
+        if end - left < 2 or _indefinite(ctx, left) or _part_of_known(ctx, end):
             continue
-        if end - left < 2 or _indefinite(work, left) or _part_of_known(ctx, end):
-            continue
-        if end < len(work) and work[end].text in VENUE_NEXT:
+        if ctx.word(end) in VENUE_NEXT:
             continue
         s, e = ctx.chars(left, end)
         name = ctx.text[s:e]
-        if not _plausible_name(work[left:end], name):
+        if not _plausible_name(ctx.words[left:end], name):
             continue
         hits.append(Hit(s, e, name, resolve(name), "name_pattern"))
         ctx.occupy(left, end)
@@ -412,38 +411,30 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
 
 def _part_of_known(ctx: Context, end: int) -> bool:
     """ "the Funding Board of the Women's Peace and Humanitarian Fund" is a unit of a body."""
-    work = ctx.work
-    k = end
-    if k < len(work) and work[k].text == "of":
-        k += 1 + (k + 1 < len(work) and work[k + 1].text == "the")
-        return k < len(work) and k in ctx.occupied
+    if ctx.word(end) == "of":
+        k = end + 1 + (ctx.word(end + 1) == "the")
+        return k < ctx.n and k in ctx.occupied
     return False
 
 
-def _plausible_name(tokens: Doc | Iterable[Token], name: str) -> bool:
+def _plausible_name(words: list[str], name: str) -> bool:
     """Not a country ("Russian Federation"), a venue or a back-reference ("Bureau of the Forum")."""
-    words = [t.text for t in tokens]
     if name.upper() in non_org_words() or words[-2:] in (
         ["Conference", "Centre"],
         ["Conference", "Center"],
     ):
         return False
-    heads = HEAD_FINAL | HEAD_INITIAL | EVENT_LIKE_HEADS | NAME_PREPOSITIONS | {"the"}
-    return not all(w in heads for w in words)
+    return not all(w in _ANY_HEAD or w in NAME_PREPOSITIONS or w == "the" for w in words)
 
 
-def _said_of_someone(work: Doc, left: int) -> bool:
+def _said_of_someone(ctx: Context, left: int) -> bool:
     """ "Nour Al-Khatib of the Syrian Women's Advisory Forum": a person's body, not an event."""
-    return (
-        left >= 3
-        and [t.text for t in work[left - 2 : left]] == ["of", "the"]
-        and capitalised(work[left - 3])
-    )
+    return left >= 3 and ctx.words[left - 2 : left] == ["of", "the"] and ctx.cap[left - 3]
 
 
-def _indefinite(work: Doc, left: int) -> bool:
+def _indefinite(ctx: Context, left: int) -> bool:
     """ "a new Multi-Purpose Women's Centre" is a facility being described, not a name."""
-    before = [t.lower_ for t in work[max(0, left - 2) : left]]
+    before = [w.lower() for w in ctx.words[max(0, left - 2) : left]]
     return "a" in before or "an" in before
 
 
@@ -455,7 +446,7 @@ def _executive_director_hits(ctx: Context, resolve: Callable[[str], str | None])
     hits: list[Hit] = []
     for m in _EXEC_RE.finditer(ctx.text):
         s, e = m.span(1)
-        tokens = [t.i for t in ctx.work if s <= t.idx < e]
+        tokens = [i for i in range(ctx.n) if s <= ctx.idx[i] < e]
         if not tokens or not ctx.free(tokens[0], tokens[-1] + 1):
             continue
         if m.group(1).upper() in non_org_words():

@@ -125,8 +125,9 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         else:
             folded_text = text.translate(_FOLD)
             work = doc if folded_text == text else nlp.make_doc(folded_text)
-            hits = _english_hits(work, text, exact, folded, table, typo_index)
-            if is_japanese(text):
+            ctx = rules.Context(work, folded_text, text)
+            hits = _english_hits(ctx, work, exact, folded, table, typo_index)
+            if _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
         for hit, start, end in _fullest(hits, table, japanese):
             st.add("organisations", hit.name, start, end, hit.method)
@@ -137,9 +138,13 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     return component
 
 
+_JAPANESE_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def _mostly_japanese(text: str) -> bool:
-    sample = [ch for ch in text[:2000] if not ch.isspace()]
-    return bool(sample) and sum(is_japanese(ch) for ch in sample) > 0.3 * len(sample)
+    sample = text[:2000]
+    letters = len(sample) - sum(sample.count(ch) for ch in " \n\t")
+    return letters > 0 and len(_JAPANESE_RE.findall(sample)) > 0.3 * letters
 
 
 def _regex_hits(text: str, table: AliasTable, *, latin: bool = True) -> list[Hit]:
@@ -164,22 +169,21 @@ def _regex_hits(text: str, table: AliasTable, *, latin: bool = True) -> list[Hit
 
 
 def _english_hits(
+    ctx: rules.Context,
     work: Doc,
-    text: str,
     exact: PhraseMatcher,
     folded: PhraseMatcher,
     table: AliasTable,
     typo_index: rules.TypoIndex,
 ) -> list[Hit]:
     """Every mention in an English text, by the rules in the module docstring, in order."""
-    ctx = rules.Context(work, text)
     spans: list[rules.Span] = [(s, e, work.vocab.strings[m], "alias") for m, s, e in exact(work)]
     spans += [
         (s, e, work.vocab.strings[m], "alias")
         for m, s, e in folded(work)
-        if work[s].text[:1].isupper() or not work[s].text[:1].isalpha()
+        if ctx.words[s][:1].isupper() or not ctx.words[s][:1].isalpha()
     ]
-    spans += rules.delegation_spans(work)
+    spans += rules.delegation_spans(ctx)
     chosen: list[rules.Span] = []
     blocked: list[tuple[int, int]] = []  # venues, titles, portfolios: no other rule may claim them
     for s, e, code, method in sorted(spans, key=lambda x: (x[0] - x[1], x[0])):
@@ -191,8 +195,8 @@ def _english_hits(
             chosen.append((s, e, code, method))
         else:
             blocked.append((s, e))
-    chosen = rules.merge_un_prefix(work, sorted(chosen), table.un_family)
-    chosen = rules.typo_spans(work, chosen, typo_index)
+    chosen = rules.merge_un_prefix(sorted(chosen), table.un_family)
+    chosen = rules.typo_spans(ctx, chosen, typo_index)
     hits = [ctx.hit(s, e, code, method) for s, e, code, method in chosen]
     for s, e in [(s, e) for s, e, _, _ in chosen] + blocked:
         ctx.occupy(s, e)
@@ -249,37 +253,31 @@ _ROMAN_RE = re.compile(r"[IVXLC]+")
 
 
 def _is_candidate_acronym(ctx: rules.Context, i: int) -> bool:
-    work = ctx.work
-    token = work[i]
-    word = token.text
+    word = ctx.words[i]
     if i in ctx.occupied or not _ACRONYM_RE.fullmatch(word) or _ROMAN_RE.fullmatch(word):
         return False
-    if word in NOT_ACRONYMS or token.is_stop or word in rules.non_org_words():
+    if word in NOT_ACRONYMS or ctx.stop[i] or word in rules.non_org_words():
         return False
-    if word.lower() in ctx.lower_words or ctx.in_caps_line(token):
+    if word.lower() in ctx.lower_words or ctx.caps_line[i]:
         return False
-    before = [t.text for t in work[max(0, i - 2) : i]]
-    if any(b in rules.HONORIFICS or b in rules.TITLE_WORDS for b in before[-1:]) or before[:1] == [
-        "Mr."
-    ]:
+    before = ctx.words[max(0, i - 2) : i]
+    if any(b in rules.HONORIFICS for b in before) or ctx.word(i - 1) in rules.TITLE_WORDS:
         return False  # "Mr. ISHIGURO Takumi", "Minister KAMIKAWA": MOFA's capitals
-    if any(b in rules.HONORIFICS for b in before):
-        return False
-    if before[-1:] == ["-"] and not work[i - 2].whitespace_:
+    if ctx.word(i - 1) == "-" and not ctx.spaced[i - 2]:
         return False  # the second half of "MASEKO-BRANDT"
-    nxt = work[i + 1] if i + 1 < len(work) else None
-    given_name = nxt is not None and nxt.is_title and (i + 2 >= len(work) or work[i + 2].is_punct)
-    if given_name and (not before or before[-1] not in {"the", "("}):
+    nxt = ctx.word(i + 1)
+    given_name = nxt.istitle() and nxt.isalpha() and not ctx.word(i + 2)[:1].isalnum()
+    if given_name and ctx.word(i - 1) not in {"the", "("}:
         return False  # "SAKURADA Hiroshi," after a title
-    window = work[max(0, i - 4) : i + 5]
-    return any(t.text.isalpha() and t.text.islower() and len(t.text) > 1 for t in window)
+    window = ctx.words[max(0, i - 4) : i + 5]
+    return any(w.isalpha() and w.islower() and len(w) > 1 for w in window)
 
 
-def _acronym_surface(work: Doc, i: int) -> int:
+def _acronym_surface(ctx: rules.Context, i: int) -> int:
     """The end of an acronym written with a hyphenated suffix ("NPI-Africa")."""
     end = i + 1
-    glued = not work[i].whitespace_ and end + 1 < len(work) and not work[end].whitespace_
-    if glued and work[end].text == "-" and work[end + 1].text[:1].isupper():
+    glued = not ctx.spaced[i] and end + 1 < ctx.n and not ctx.spaced[end]
+    if glued and ctx.words[end] == "-" and ctx.words[end + 1][:1].isupper():
         end += 2
     return end
 
@@ -290,32 +288,27 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
     An acronym defined by a name that is not an organisation ("Preventing Sexual Violence
     in Conflict Initiative (PSVI)") is dropped everywhere in the document.
     """
-    work = ctx.work
     by_end = {h.end: h for h in hits}
     found: list[Hit] = []
     keys: dict[str, str] = {}
     not_orgs: set[str] = set()
     candidates = [
-        (i, _acronym_surface(work, i)) for i in range(len(work)) if _is_candidate_acronym(ctx, i)
+        (i, _acronym_surface(ctx, i)) for i in range(ctx.n) if _is_candidate_acronym(ctx, i)
     ]
     for i, end in candidates:  # definitions first: "... Network (APWMN)" may follow a heading
-        word = ctx.text[work[i].idx : work[end - 1].idx + len(work[end - 1].text)]
-        if word in keys or not (
-            work[i - 1].text == "(" and end < len(work) and work[end].text == ")"
-        ):
+        s, e = ctx.chars(i, end)
+        word = ctx.text[s:e]
+        if word in keys or ctx.word(i - 1) != "(" or ctx.word(end) != ")":
             continue
-        owner = by_end.get(work[i - 1].idx) or by_end.get(work[i - 1].idx - 1)
+        owner = by_end.get(ctx.idx[i - 1]) or by_end.get(ctx.idx[i - 1] - 1)
         if owner is None:
             left = _expansion_start(ctx, i - 1, word)
-            last = work[i - 2] if i >= 2 else work[i - 1]
-            if last.text in rules.NOT_ORG_LAST or (
-                left is not None and not rules.capitalised(last)
-            ):
+            last = max(i - 2, 0)
+            if ctx.words[last] in rules.NOT_ORG_LAST or (left is not None and not ctx.cap[last]):
                 not_orgs.add(word)
                 continue
             if left is not None:
-                s, e = ctx.chars(left, i - 1)
-                owner = Hit(s, e, ctx.text[s:e], None, "acronym_definition")
+                owner = ctx.hit(left, i - 1, None, "acronym_definition")
                 ctx.occupy(left, i - 1)
                 found.append(owner)
         if owner is not None:
@@ -332,25 +325,19 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
 
 def _expansion_start(ctx: rules.Context, paren: int, acronym: str) -> int | None:
     """The first of the words before "(ACR)" whose initials spell it (Schwartz-Hearst)."""
-    work = ctx.work
     letters = [c.lower() for c in acronym if c.isalpha()]
     start = paren
+    joiners = {"of", "for", "on", "and", "the", "&", "-", "'s", ","}
     while start > 0 and paren - start < 14 and ctx.free(start - 1, start):
-        prev = work[start - 1]
-        if not (
-            rules.capitalised(prev)
-            or prev.text in {"of", "for", "on", "and", "the", "&", "-", "'s", ","}
-        ):
+        if not (ctx.cap[start - 1] or ctx.words[start - 1] in joiners):
             break
         start -= 1
-    last = work[paren - 1]
     for left in range(start, paren):
-        first = work[left]
-        if not rules.capitalised(first) or first.text[0].lower() != letters[0]:
+        if not ctx.cap[left] or ctx.words[left][0].lower() != letters[0]:
             continue
-        initials = "".join(t.text[0].lower() for t in work[left:paren] if rules.capitalised(t))
-        spelled = ctx.text[first.idx : last.idx + len(last.text)].lower()
-        if _subsequence(letters, initials) or _subsequence(letters, spelled):
+        initials = "".join(ctx.words[k][0].lower() for k in range(left, paren) if ctx.cap[k])
+        s, e = ctx.chars(left, paren)
+        if _subsequence(letters, initials) or _subsequence(letters, ctx.text[s:e].lower()):
             return left
     return None
 
