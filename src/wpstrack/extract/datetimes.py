@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from wpstrack.extract.model import ExtractionState, state
 from wpstrack.extract.patterns import (
     DATE_RE,
+    JAPAN_TIME_RE,
     ON_WEEKDAY_RE,
     RELATIVE_DAY_RE,
     TZ_RE,
@@ -34,6 +35,7 @@ from wpstrack.extract.patterns import (
     sentence_bounds,
     text_of,
     weekday_on_or_before,
+    zone_name,
 )
 
 # A clock time in a header after "|" or "Published" is when the page was posted.
@@ -45,7 +47,10 @@ _END_CUE_RE = re.compile(
 )
 _LOCAL_RE = re.compile(r"\s*(?P<local>local(?:\s+time)?|現地時間)", re.IGNORECASE)
 _JA_JST_RE = re.compile(r"日本時間(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?")
+# "at 10 a.m. local time" without a bracket
+_LOCAL_AFTER_RE = re.compile(r",?\s*(?P<local>local\s+time|現地時間)")
 _OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
+_ON_RE = re.compile(r"\b(?:[Oo]n|[Ff]rom|[Bb]etween)\s+(?:the\s+)?$")
 _BODY_DATE_LINES = 3  # "On 21 May", "today (...)": the lead of the body says when
 
 
@@ -97,7 +102,7 @@ def _bracket(text: str, position: int) -> tuple[int, int] | None:
 
 def _jst_in(text: str, start: int, end: int) -> tuple[TimeMention, DateMention | None] | None:
     """The JST time stated inside a bracket, with the date written next to it."""
-    if "JST" not in text[start:end] and "日本時間" not in text[start:end]:
+    if not JAPAN_TIME_RE.search(text, start, end):
         return None
     times = iter_times(text, start, end)
     if not times:
@@ -105,7 +110,7 @@ def _jst_in(text: str, start: int, end: int) -> tuple[TimeMention, DateMention |
     chosen = times[0]
     for mention in times:
         zone = TZ_RE.match(text, mention.end)
-        if zone and zone.group("tz") == "JST":
+        if zone and zone_name(zone.group("tz")) == "JST":
             chosen = mention
             break
     dates = iter_dates(text, start, end)
@@ -193,9 +198,7 @@ def _date_from_body(text: str, st: ExtractionState, body_start: int) -> None:
         lead_start, lead_end = lines[0][0], lines[-1][1]
         candidates: list[tuple[int, str, object]] = []
         for mention in iter_dates(text, lead_start, lead_end):
-            if re.search(
-                r"\b[Oo]n\s+(?:the\s+)?$", text[max(0, mention.start - 8) : mention.start]
-            ):
+            if _ON_RE.search(text, max(0, mention.start - 10), mention.start):
                 candidates.append((mention.start, "date", mention))
         for match in RELATIVE_DAY_RE.finditer(text, lead_start, lead_end):
             candidates.append((match.start(), "relative", match))
@@ -285,11 +288,18 @@ def _qualify(
             continue
         zone = TZ_RE.match(text, candidate)
         if zone:
-            st.set("tz_stated", zone.group("tz"), zone.start("tz"), zone.end("tz"), "datetime.zone")
+            written = zone_name(zone.group("tz"))
+            st.set("tz_stated", written, zone.start("tz"), zone.end("tz"), "datetime.zone")
             position = zone.end()
             break
     if end is not None and position == time.end:
         position = end.end
+    local = _LOCAL_AFTER_RE.match(text, position)
+    if local and st.get("tz_stated") is None:
+        st.set(
+            "tz_stated", "local", local.start("local"), local.end("local"), "datetime.local_time"
+        )
+        position = local.end()
     bracket = _bracket(text, position)
     if bracket is None:
         return None

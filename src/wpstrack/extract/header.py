@@ -20,12 +20,14 @@ from wpstrack.extract.patterns import WEEKDAY, DateMention, iter_dates, paragrap
 
 HEADER_LINES = 14  # the date line sits among the first lines of a release
 _LABEL_PREFIX_RE = re.compile(
-    rf"^(?:[^\n]*\|)?\s*(?:(?:Date|Dated|Published|Issued|Released|Updated)\s*:?\s*)?"
+    rf"^(?:[^\n]*\|)?\s*(?:(?:Date|Dated|Published|Issued|Released|Updated)\s*:?\s*|"
+    rf"[A-Z][A-Za-z ]{{0,30}}:\s*)?"
     rf"(?:{WEEKDAY},?\s*)?$"
 )
 # A dateline: capitalised place words, maybe a double place or a province ("OTTAWA, ON, ").
 _DATELINE_PREFIX_RE = re.compile(
-    r"^\s*[A-ZÀ-Þ][\w'’.À-ÿ-]*(?:[ /][A-ZÀ-Þ][\w'’.À-ÿ-]*)*(?:,\s*[A-Z][\w.'’ -]*){0,2},\s*$"
+    r"^\s*[A-ZÀ-Þ][\w'’.À-ÿ-]*(?:[ /][A-ZÀ-Þ][\w'’.À-ÿ-]*)*(?:,\s*[A-Z][\w.'’ -]*){0,2}"
+    r"(?:,|\s\()\s*$"
 )
 _CAPTION_RE = re.compile(r"^\s*(?:\(Photo\)|（写真）|Photo\b|Photograph\b|\*|-)")
 

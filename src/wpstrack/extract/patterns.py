@@ -189,7 +189,17 @@ TZ_ABBREVIATIONS = {
     "PT": None,
 }
 _TZ_ALT = "|".join(sorted(TZ_ABBREVIATIONS, key=len, reverse=True))
-TZ_RE = re.compile(rf"\s*\(?(?P<tz>{_TZ_ALT})\b")
+# Japan time is also written out ("7:05 a.m. Japan time", "日本時間"): it is JST.
+JAPAN_TIME = r"JST\b|Japan(?:ese)?\s+(?:[Ss]tandard\s+)?[Tt]ime|Tokyo\s+time|日本時間"
+JAPAN_TIME_RE = re.compile(JAPAN_TIME)
+TZ_RE = re.compile(rf"\s*\(?(?P<tz>{JAPAN_TIME}|(?:{_TZ_ALT})\b)")
+
+
+def zone_name(written: str) -> str:
+    """The tz_stated value of a written zone: the abbreviation, JST for Japan time."""
+    return "JST" if JAPAN_TIME_RE.fullmatch(written) else written
+
+
 TIME_RE = re.compile(
     rf"""
     (?<![0-9A-Za-z.:/,-])

@@ -25,7 +25,9 @@ from wpstrack.extract.patterns import DATE_RE, paragraphs, text_of
 _WORD = r"[A-ZÀ-Þ][\w'’.À-ÿ-]*"
 _PLACE = rf"(?P<place>{_WORD}(?:\s+(?:{_WORD}|de|del|da|do|es|al|el|la|upon|sur))*)"
 _VISITING_RE = re.compile(
-    rf"\b(?:is|was|are|were|been)\s+(?:currently\s+)?(?:visiting|in)\s+{_PLACE}"
+    r"(?:\b(?:is|was|are|were|been)\s+(?:currently\s+)?(?:visiting|in)|\bvisit(?:ed|s)?(?:\s+to)?|"
+    r"\bon\s+an?\s+(?:official\s+|working\s+)?visit\s+to|\bduring\s+(?:his|her|their)\s+visit\s+to)"
+    rf"\s+(?:the\s+)?{_PLACE}"
 )
 _IN_RE = re.compile(rf"\b(?:[Ii]n|at)\s+(?:the\s+city\s+of\s+)?{_PLACE}")
 _FROM_RE = re.compile(
@@ -37,7 +39,7 @@ _COUNTRY_AFTER_RE = re.compile(
 # A capitalised run ends at a sentence end or at the pronoun "I" ("Today in Suva I met").
 _PHRASE_STOP_RE = re.compile(r"(?<!\b[A-Z])\.(?=\s)|\s+I\b")
 _DC_RE = re.compile(r",\s*D\.\s?C\.")
-_DASH_RE = re.compile(r"\s[-–—]\s|/CNW/")
+_DASH_RE = re.compile(r"\s(?:--|[-–—])\s|/CNW/")
 _CJK_PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:都|府|市)")
 # World regions that share a name with some small town: never an event's city.
 _REGIONS = frozenset(
@@ -175,6 +177,9 @@ def _dateline(gaz: Gazetteer, text: str) -> Found | None:
         date = DATE_RE.search(line)
         dash = _DASH_RE.search(line)
         cut = min(m.start() for m in (date, dash) if m) if (date or dash) else None
+        if cut is not None and date is not None and cut == date.start():
+            # "OTTAWA, ON, March 8", "GENEVA (5 June 2024)", never "From March 17"
+            cut = cut if line[:cut].rstrip().endswith((",", "(")) else None
         if cut is not None and cut > 0:
             head_start, head_end = line_start, line_start + cut
         elif date is not None and date.start() == 0:
@@ -191,7 +196,7 @@ def _dateline(gaz: Gazetteer, text: str) -> Found | None:
 
 def _segments(gaz: Gazetteer, text: str, start: int, end: int) -> Found | None:
     best: Found | None = None
-    for match in re.finditer(r"[^,/]+", text[start:end]):
+    for match in re.finditer(r"[^,/(]+", text[start:end]):
         raw = match.group()
         s = start + match.start() + (len(raw) - len(raw.lstrip()))
         e = start + match.end() - (len(raw) - len(raw.rstrip()))
