@@ -69,8 +69,10 @@ class DatabaseFactory:
         if not self._schemas:
             return
         admin = make_engine(_pg_schema_url(_pg_base_url(), "public"))
-        with admin.begin() as conn:
-            for name in self._schemas:
+        # One transaction per schema: dropping them all at once takes a lock per object and
+        # exhausts max_locks_per_transaction once a session has made a few dozen schemas.
+        for name in self._schemas:
+            with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         admin.dispose()
 

@@ -63,9 +63,11 @@ def optional_user(request: Request, conn: ConnDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(user: OptionalUser) -> User:
+def current_user(request: Request, user: OptionalUser) -> User:
     """The logged-in user; anonymous requests get 401 (the pages redirect to /login)."""
     if user is None:
+        if request.app.state.auth == "bearer":
+            raise Unauthenticated("send 'Authorization: Bearer <token>' (wpstrack tokens create)")
         raise Unauthenticated("log in first")
     return user
 
