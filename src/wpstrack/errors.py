@@ -102,3 +102,18 @@ class StaleVersion(Conflict):
     def __init__(self, message: str, current_version: int) -> None:
         self.current_version = current_version
         super().__init__(message)
+
+
+class MissingRate(WpstrackError):
+    """An amount cannot be converted: the user's rate table has no rate for its currency and
+    year. wpstrack never guesses a rate, so the total is refused rather than understated.
+
+    ``missing`` lists ``(currency, year, contributions)`` for every gap.
+    """
+
+    code = "W040"
+    http_status = 422
+
+    def __init__(self, message: str, missing: list[tuple[str, int, int]]) -> None:
+        self.missing = missing
+        super().__init__(message)
