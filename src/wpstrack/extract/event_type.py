@@ -77,11 +77,14 @@ _GOVERNMENT_TITLE_RE = re.compile(
 )
 
 
+_FUNCTION_WORDS = frozenset({"the", "and", "with", "for", "from", "that", "of", "to", "in", "on"})
+
+
 def _is_readable(text: str) -> bool:
-    words = re.findall(r"[A-Za-z]{3,}", text)
+    words = re.findall(r"[A-Za-z]{2,}", text)
     japanese = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
-    common = sum(1 for w in words if w.lower() in {"the", "and", "with", "of", "for", "on"})
-    return japanese > 20 or common >= 5
+    common = sum(1 for w in words if w.lower() in _FUNCTION_WORDS)
+    return japanese > 20 or common >= 2
 
 
 def _lead(text: str) -> tuple[str, str, int]:

@@ -107,7 +107,8 @@ def _split_org(title: str, office: Office) -> str:
             return title
         if match.group().strip() == "in" and country_name(rest):
             continue
-        if _org_like(rest):
+        at_body = match.group().strip() == "at" and rest[:1].isupper()
+        if _org_like(rest) or at_body:
             office.organisation = _trim_org(rest)
             return title[: match.start()]
     return title

@@ -93,7 +93,6 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
         word = match.group()
         nxt = re.match(r"[ \xa0]", text[match.end() : match.end() + 1])
         if word in POSTNOMINALS:
-            end = match.end()
             break
         if not word[0].isupper():
             following = _WORD_RE.match(text, match.end() + 1) if nxt else None
@@ -115,6 +114,7 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
 def _post_phrase(text: str, end: int) -> str:
     """The office written after a name: ', Deputy Executive Director of ...,' or ' of X'."""
     tail = text[end : end + 400].split("\n", 1)[0]
+    tail = re.sub(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b", "", tail)
     if tail.startswith(" of ") or tail.startswith(" at "):
         tail = tail[1:]
     elif re.match(r",\s+(?:an?\s|[A-Z])", tail) and not re.match(
@@ -301,8 +301,9 @@ def _reorder_family_first(scan: str, people: dict[str, Person]) -> None:
         words = f"{person.name.given} {person.name.family}".split()
         if len(words) < 2 or person.caps_family:
             continue
-        later = rf"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+{re.escape(words[0])}\b(?![ \xa0][A-Z])"
-        if re.search(later, scan):
+        later = rf"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+{re.escape(words[0])}\b([ \xa0]\w)?"
+        alone = [m for m in re.finditer(later, scan) if not (m.group(1) or "")[-1:].isupper()]
+        if alone:
             person.name = ParsedName(" ".join(words[1:]), words[0], person.name.honorific)
             people.pop(key)
             people[person.key] = person

@@ -1,0 +1,148 @@
+"""Event type: genre first, then the words that fix the form, then the lead verb."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from spacy.language import Language
+
+from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.pipeline import build_pipeline, prepare
+
+HEAD = "Women, Peace and Security\n\nMay 16, 2024\n"
+
+
+@cache
+def _nlp() -> Language:
+    return build_pipeline(["people", "event_type"])
+
+
+def _run(text: str) -> ExtractionState:
+    doc = prepare(_nlp(), text)
+    for _name, proc in _nlp().pipeline:
+        doc = proc(doc)
+    return state(doc)
+
+
+LEAD = "On May 16, commencing at 3:45 p.m. for approximately 20 minutes, Ms. ODAGIRI Mayumi, "
+LEAD += "Parliamentary Vice-Minister for Foreign Affairs, "
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Statement by Ms. Nadia Benali, Special Representative, on the International Day\n\n"
+            "Today we honour the survivors. I call on all parties to act.",
+            "statement",
+        ),
+        (
+            "STATEMENT BY H.E. AMBASSADOR AMINA ODHIAMBO AT THE OPEN DEBATE\n\n"
+            "Check against delivery\n\nMadam President,\n\nI thank the briefers.",
+            "speech",
+        ),
+        (
+            "Speech by the Minister of State, Siobhán Carragher TD, at the launch of the Plan\n\n"
+            "It is a great pleasure to welcome you to the launch of the Plan today.",
+            "speech",
+        ),
+        (
+            "Press Release\n\nSigning Ceremony for the Exchange of Notes and the Grant Agreement\n\n"
+            "On 14 March 2024, a ceremony was held at the Embassy for the signing of the "
+            "documents.",
+            "exchange_of_notes",
+        ),
+        (
+            "Press release\n\nEU and UNFPA sign EUR 10 million agreement to protect women\n\n"
+            "Maputo, 19 March 2025 - The European Union and UNFPA today signed an agreement.",
+            "signing",
+        ),
+        (
+            HEAD + "State Minister Hirayama holds a telephone talk with the Deputy Executive "
+            "Director of UNFPA\n\n" + LEAD + "held a telephone talk with Ms. Amaka Obi.",
+            "telephone_talk",
+        ),
+        (
+            "WPS Focal Points Network\n\nVirtual capital-level meeting\n\nThe Network held its "
+            "meeting virtually on 6 June 2024 at 14:00 CEST, co-chaired by Spain and Namibia.",
+            "video_conference",
+        ),
+        (
+            HEAD + "Parliamentary Vice-Minister Odagiri receives a courtesy call from Ms. "
+            "Lindiwe Maseko-Brandt\n\n" + LEAD + "received a courtesy call from Ms. Lindiwe "
+            "Maseko-Brandt, Deputy Executive Director of UN Women.",
+            "courtesy_call",
+        ),
+        (
+            HEAD + "The Third Japan-Canada Policy Dialogue on Women, Peace and Security\n\n"
+            "On May 28, the Third Japan-Canada Policy Dialogue on Women, Peace and Security "
+            "was held in Ottawa, Canada.",
+            "dialogue",
+        ),
+        (
+            "Federal Foreign Office\n\nMinister of State Lindemann opens conference on women, "
+            "peace and security\n\nMinister of State Katharina Lindemann today opened the "
+            "international conference in Berlin.",
+            "conference",
+        ),
+        (
+            HEAD + "Parliamentary Vice-Minister Moriwaki visits the Centre for United Nations "
+            "Peacekeeping\n\n" + LEAD + "visited the Centre and exchanged views with its "
+            "instructors.",
+            "visit",
+        ),
+        (
+            "Press Release\n\nIOM and Nepal launch Japan-funded project to protect women\n\n"
+            "KATHMANDU, 4 September 2024 - IOM and the Government of Nepal today launched a "
+            "two-year project.",
+            "other",
+        ),
+        (
+            "News release\n\nMinister Tremblay announces $45 million to support women's "
+            "organizations\n\nOTTAWA, March 8, 2024 - Today the Minister announced $45 million "
+            "in new funding.",
+            "other",
+        ),
+        (
+            HEAD
+            + "Deputy Minister Okudaira meets with the heads of UN agencies in Jordan\n\n"
+            + LEAD
+            + "held a meeting with Mr. Tomasz Wielgosz, Representative of UNHCR in Jordan.",
+            "meeting",
+        ),
+        (
+            HEAD + "Parliamentary Vice-Minister Fujieda meets with the Hon. Clare Whitfield MP, "
+            "Assistant Minister for Foreign Affairs of Australia\n\nOn February 20, Mr. FUJIEDA "
+            "Kohei, Parliamentary Vice-Minister for Foreign Affairs, held a meeting with the Hon. "
+            "Clare Whitfield MP, Assistant Minister for Foreign Affairs of Australia.",
+            "bilateral_meeting",
+        ),
+    ],
+)
+def test_event_type_follows_the_priority_rules(text: str, expected: str) -> None:
+    st = _run(text)
+    assert st.get("event_type") == expected
+    mention = st.scalars["event_type"]
+    assert 0 <= mention.start <= mention.end <= len(text)
+
+
+def test_meeting_with_a_government_named_only_as_a_group_is_not_bilateral() -> None:
+    text = (
+        "Media release\n\nThe Hon Daniel Archer MP\nMinister for International Development\n\n"
+        "Today in Suva I met women leaders from across the Pacific.\n\n"
+        "I was pleased to be joined by Fiji's Minister for Women, the Hon Losana Vakacegu."
+    )
+    assert _run(text).get("event_type") == "meeting"
+
+
+def test_lead_sentence_is_the_span_of_the_event_type() -> None:
+    text = HEAD + "A headline\n\n" + LEAD + "held a dialogue with staff members of the UN."
+    mention = _run(text).scalars["event_type"]
+    assert text[mention.start : mention.end].startswith("On May 16")
+    assert mention.value == "dialogue"
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "\u00e6\u00f0\u00fe\u00a7 \u00bf\u00c6\u00d8 x1"])
+def test_unreadable_text_gets_no_event_type(text: str) -> None:
+    assert _run(text).get("event_type") is None

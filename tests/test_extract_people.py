@@ -1,0 +1,294 @@
+"""People: names in Given FAMILY order, offices, principals vs others, and named women."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.names import parse_name
+from wpstrack.extract.offices import parse_office
+from wpstrack.extract.people_ja import romanise_name
+from wpstrack.extract.pipeline import build_pipeline, prepare
+
+HEAD = "Women, Peace and Security\n\nMay 16, 2024\nA headline about the event\n\n"
+
+
+@cache
+def _nlp() -> Language:
+    return build_pipeline(["people"])
+
+
+def _run(text: str) -> ExtractionState:
+    doc = prepare(_nlp(), text)
+    for _name, proc in _nlp().pipeline:
+        doc = proc(doc)
+    return state(doc)
+
+
+def _people(st: ExtractionState, field: str) -> dict[str, dict[str, Any]]:
+    return {p["name"]: p for p in st.items(field)}
+
+
+def _span_text(text: str, st: ExtractionState, field: str, name: str) -> str:
+    mention = next(m for m in st.lists[field] if m.value["name"] == name)
+    return text[mention.start : mention.end]
+
+
+def test_mofa_family_name_in_capitals_is_turned_to_given_family_order() -> None:
+    text = HEAD + (
+        "On May 16, commencing at 3:45 p.m. for approximately 20 minutes, Ms. ODAGIRI Mayumi, "
+        "Parliamentary Vice-Minister for Foreign Affairs, received a courtesy call from Ms. "
+        "Lindiwe Maseko-Brandt, Deputy Executive Director of the United Nations Entity for "
+        "Gender Equality and the Empowerment of Women (UN Women), who is visiting Japan.\n"
+        "1. Parliamentary Vice-Minister Odagiri welcomed Deputy Executive Director "
+        "Maseko-Brandt."
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Mayumi ODAGIRI"]
+    assert principal["title"] == "Parliamentary Vice-Minister for Foreign Affairs"
+    assert principal["organisation_or_country"] == "Japan"
+    assert _span_text(text, st, "principal_actors", "Mayumi ODAGIRI") == "ODAGIRI Mayumi"
+    other = _people(st, "other_participants")["Lindiwe Maseko-Brandt"]
+    assert other["title"] == "Deputy Executive Director"
+    assert other["organisation_or_country"] == (
+        "United Nations Entity for Gender Equality and the Empowerment of Women"
+    )
+    assert st.get("women_count_named") == 2
+
+
+def test_excellency_and_country_of_office_give_title_and_country() -> None:
+    text = HEAD + (
+        "On May 16, Mr. KISHIDA Fumio, Minister for Foreign Affairs of Japan, held a meeting "
+        "with H.E. Ms. Retno Marsudi, Minister for Foreign Affairs of the Republic of "
+        "Indonesia. The overview is as follows."
+    )
+    st = _run(text)
+    other = _people(st, "other_participants")["Retno Marsudi"]
+    assert other == {
+        "name": "Retno Marsudi",
+        "title": "Minister for Foreign Affairs",
+        "organisation_or_country": "Indonesia",
+    }
+    assert _span_text(text, st, "other_participants", "Retno Marsudi") == "Retno Marsudi"
+
+
+def test_person_referred_to_later_by_title_and_family_name_is_one_person() -> None:
+    text = HEAD + (
+        "On March 18, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs, held a dialogue with "
+        "staff members of the United Nations.\n"
+        "1. Minister Kamikawa stated that she would like to hear frank opinions.\n"
+        "2. Minister Kamikawa had a lively exchange of views with them."
+    )
+    st = _run(text)
+    assert [p["name"] for p in st.items("principal_actors")] == ["Yoko KAMIKAWA"]
+    assert st.items("other_participants") == []
+    assert st.get("women_count_named") == 1
+
+
+def test_quoted_pseudonymous_and_background_people_are_not_participants() -> None:
+    text = (
+        "News story\n\nMinister hosts peacebuilders\n\n"
+        "The Minister for Development, Anna Pendleton, today hosted a roundtable in London "
+        "with women peacebuilders.\n\n"
+        "Amna Osman, who coordinates a network of women's groups, told the Minister that she "
+        "had been forced to move her work.\n\n"
+        'Hasina Begum (not her real name), 34, said that she could learn. "Here, I can '
+        'learn," she said.\n\n'
+        "Background\n\n * Dr. Peter Grant, who wrote the report, was thanked.\n"
+    )
+    st = _run(text)
+    assert list(_people(st, "principal_actors")) == ["Anna Pendleton"]
+    assert _people(st, "principal_actors")["Anna Pendleton"]["title"] == (
+        "Minister for Development"
+    )
+    assert list(_people(st, "other_participants")) == ["Amna Osman"]
+    # Osman (she) and Begum (her) are named women; Pendleton has no marker here.
+    assert st.get("women_count_named") == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counted"),
+    [
+        ("Dr. Miriam Castellanos presented data on peace agreements.", 0),
+        ("Professor Amy Lindholm said that she was concerned about online abuse.", 1),
+        ("Mr. Jonathan Pierce-Adeyemi said that he would write a report.", 0),
+        ("Baroness Amos, a member of the House of Lords, spoke on funding.", 1),
+        ("Mrs. Helen Clark, a former Prime Minister, spoke on funding.", 1),
+    ],
+)
+def test_women_are_counted_only_where_the_text_marks_them(sentence: str, counted: int) -> None:
+    text = HEAD + (
+        "On May 16, Mr. OGURA Shinsuke, Director-General for Foreign Policy, held a dialogue "
+        "with experts. " + sentence
+    )
+    assert _run(text).get("women_count_named") == counted
+
+
+def test_no_named_people_gives_zero_women_and_an_empty_span() -> None:
+    st = _run("The Council adopted a resolution on women, peace and security.")
+    assert st.get("women_count_named") == 0
+    mention = st.extra["women_count_named"]
+    assert (mention.start, mention.end) == (0, 0)
+    assert st.items("principal_actors") == []
+
+
+def test_military_rank_is_the_title_when_no_post_is_given() -> None:
+    text = HEAD + (
+        "On January 30, Mr. MORIWAKI Tatsuya, Parliamentary Vice-Minister for Foreign "
+        "Affairs, visited the Centre for United Nations Peacekeeping (CUNPK).\n"
+        "1. Lieutenant Colonel Priya Nair, who leads the course, explained that her team "
+        "trains women officers.\n"
+        "2. Commander Sofia Mendoza of the Philippine Navy said that she hoped to deploy."
+    )
+    others = _people(_run(text), "other_participants")
+    assert others["Priya Nair"]["title"] == "Lieutenant Colonel"
+    assert others["Sofia Mendoza"]["title"] == "Commander"
+    assert others["Sofia Mendoza"]["organisation_or_country"] == "Philippine Navy"
+
+
+def test_korean_and_vietnamese_names_keep_their_family_name() -> None:
+    text = HEAD + (
+        "The meeting was opened by H.E. Ms. KIM Hye-jin, Deputy Permanent Representative of "
+        "the Republic of Korea to the United Nations.\n"
+        "Members elected Ms. Rosalind Tupou of Tonga and Ms. Nguyen Thi Lan of Viet Nam as "
+        "co-chairs. Ms. Nguyen said that she would work for cooperation."
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Hye-jin KIM"]
+    assert principal["organisation_or_country"] == "Republic of Korea"
+    assert principal["title"] == "Deputy Permanent Representative to the United Nations"
+    assert "Thi Lan Nguyen" in _people(st, "other_participants")
+
+
+def test_co_chairs_are_principals_and_those_who_took_part_are_others() -> None:
+    text = HEAD + (
+        "On May 28, the Third Japan-Canada Policy Dialogue was held in Ottawa, Canada. The "
+        "Dialogue was co-chaired by Ms. KANZAKI Haruna, Director-General for Global Issues, "
+        "and Ms. Genevieve Lapointe, Director General for International Security Policy at "
+        "Global Affairs Canada. Mr. ISHIGURO Takumi of the Ministry of Defense of Japan also "
+        "took part."
+    )
+    st = _run(text)
+    principals = _people(st, "principal_actors")
+    assert set(principals) == {"Haruna KANZAKI", "Genevieve Lapointe"}
+    assert principals["Genevieve Lapointe"]["organisation_or_country"] == "Global Affairs Canada"
+    others = _people(st, "other_participants")
+    assert others["Takumi ISHIGURO"]["organisation_or_country"] == "Ministry of Defense of Japan"
+
+
+def test_first_person_release_is_led_by_the_author_named_in_its_header() -> None:
+    text = (
+        "Media release\n\nThe Hon Daniel Archer MP\nMinister for International Development and "
+        "the Pacific\n\n27 June 2024\n\nSupporting Pacific women\n\n"
+        "Today in Suva I met women leaders from across the Pacific.\n\n"
+        "I was pleased to be joined by Fiji's Minister for Women, Children and Social "
+        "Protection, the Hon Losana Vakacegu, who spoke about her Government's work."
+    )
+    st = _run(text)
+    assert list(_people(st, "principal_actors")) == ["Daniel Archer"]
+    other = _people(st, "other_participants")["Losana Vakacegu"]
+    assert other["title"] == "Minister for Women, Children and Social Protection"
+    assert other["organisation_or_country"] == "Fiji"
+    assert _span_text(text, st, "principal_actors", "Daniel Archer") == "Daniel Archer"
+
+
+def test_signatories_of_a_joint_statement_are_all_principals() -> None:
+    text = (
+        "Joint Statement on Resolution 1325\n\nMadrid, 31 October 2025\n\n"
+        "We, the Ministers for Foreign Affairs of Chile and Norway, mark today the "
+        "anniversary of resolution 1325.\n\nSigned:\n\n"
+        "H.E. Ms. Carolina Valdés Ruiz, Minister of Foreign Affairs of the Republic of Chile\n"
+        "Mr. Erik Solbakken, Minister of Foreign Affairs of Norway\n"
+    )
+    principals = _people(_run(text), "principal_actors")
+    assert principals["Carolina Valdés Ruiz"]["organisation_or_country"] == "Chile"
+    assert principals["Erik Solbakken"]["title"] == "Minister of Foreign Affairs"
+
+
+def test_descriptions_give_title_and_nationality() -> None:
+    text = HEAD + (
+        "Canada's Ambassador for Women, Peace and Security, Danielle Okafor-Roy, today opened "
+        "the forum. The keynote speech was delivered by Maria Elena Quispe, a Peruvian "
+        "mediator who has worked on land disputes. Mr. Lars Östberg, a member of parliament "
+        "from Sweden, also spoke."
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Danielle Okafor-Roy"]
+    assert principal["title"] == "Ambassador for Women, Peace and Security"
+    assert principal["organisation_or_country"] == "Canada"
+    others = _people(st, "other_participants")
+    assert others["Maria Elena Quispe"]["title"] == "mediator"
+    assert others["Maria Elena Quispe"]["organisation_or_country"] == "Peru"
+    assert others["Lars Östberg"]["organisation_or_country"] == "Sweden"
+
+
+def test_japanese_release_is_romanised_with_family_name_in_capitals() -> None:
+    text = (
+        "上川外務大臣によるWPSに関する意見交換会の開催\n\n令和6年7月30日\n\n"
+        "1　7月30日午後4時30分から約45分間、上川陽子外務大臣は、外務省において、有識者との"
+        "意見交換会を開催しました。\n"
+        "2　冒頭、上川大臣から、自らも女性の外務大臣として、WPSを推進してきた旨述べました。\n"
+        "3（1）東洋国際大学の大塚健一教授から、好事例の紹介がありました。\n"
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Yoko KAMIKAWA"]
+    assert principal["title"] == "Minister for Foreign Affairs"
+    assert principal["organisation_or_country"] == "Japan"
+    other = _people(st, "other_participants")["Kenichi OTSUKA"]
+    assert other["organisation_or_country"] == "Toyo International University"
+    assert _span_text(text, st, "principal_actors", "Yoko KAMIKAWA") == "上川陽子"
+    assert st.get("women_count_named") == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "family_length", "expected"),
+    [("上川陽子", 2, "Yoko KAMIKAWA"), ("大塚健一", None, "Kenichi OTSUKA")],
+)
+def test_japanese_names_drop_long_vowel_doubling(
+    written: str, family_length: int | None, expected: str
+) -> None:
+    assert romanise_name(written, family_length) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "title", "affiliation"),
+    [
+        ("Minister for Foreign Affairs of Japan", "Minister for Foreign Affairs", "Japan"),
+        (
+            "Ambassador Extraordinary and Plenipotentiary, Permanent Representative of Japan to "
+            "the United Nations",
+            "Permanent Representative to the United Nations",
+            "Japan",
+        ),
+        (
+            "Special Envoy of the Chairperson of the African Union Commission on Women, Peace "
+            "and Security",
+            "Special Envoy of the Chairperson of the African Union Commission on Women, Peace "
+            "and Security",
+            "African Union Commission",
+        ),
+        ("the UNFPA Representative in Mozambique", "Representative in Mozambique", "UNFPA"),
+        (
+            "State Secretary of the Federal Department of Foreign Affairs of Switzerland",
+            "State Secretary of the Federal Department of Foreign Affairs",
+            "Switzerland",
+        ),
+        ("a youth activist from Shan State in Myanmar", "youth activist", "Myanmar"),
+        ("a volunteer leader from Wajima City, Ishikawa Prefecture", "volunteer leader", None),
+    ],
+)
+def test_office_phrase_gives_post_and_affiliation(
+    phrase: str, title: str, affiliation: str | None
+) -> None:
+    office = parse_office(phrase)
+    assert (office.title, office.affiliation) == (title, affiliation)
+
+
+def test_postnominals_are_not_part_of_the_name() -> None:
+    parsed = parse_name("Clare Whitfield MP")
+    assert parsed is not None
+    assert parsed.display == "Clare Whitfield"
