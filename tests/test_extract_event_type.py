@@ -48,7 +48,8 @@ LEAD += "Parliamentary Vice-Minister for Foreign Affairs, "
             "speech",
         ),
         (
-            "Press Release\n\nSigning Ceremony for the Exchange of Notes and the Grant Agreement\n\n"
+            "Press Release\n\nSigning Ceremony for the Exchange of Notes and the Grant "
+            "Agreement\n\n"
             "On 14 March 2024, a ceremony was held at the Embassy for the signing of the "
             "documents.",
             "exchange_of_notes",
