@@ -203,3 +203,36 @@ def test_today_without_any_date_line_is_null():
 def test_publication_time_after_a_pipe_is_not_the_event_time():
     st = _run("Government\nNews item | 16-04-2024 | 15:42\n\nThe conference opened today.")
     assert st.get("start_time_local") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            MOFA.format(
+                date="March 18, 2024",
+                body="On March 18, commencing at 6:05 p.m. (local time; 7:05 a.m. on March 19, "
+                "Japan time), A met B.",
+            ),
+            ("2024-03-18", "18:05", "local", "2024-03-19T07:05"),
+        ),
+        (
+            MOFA.format(date="March 18, 2024", body="On March 18, at 10 a.m. local time, A met B."),
+            ("2024-03-18", "10:00", "local", None),
+        ),
+        (
+            MOFA.format(date="March 18, 2024", body="From March 17 to 19, Mr. A visited Paris."),
+            ("2024-03-17", None, None, None),
+        ),
+        (
+            "Press release\n\nGENEVA (5 June 2024) – The Office today said that it had met.",
+            ("2024-06-05", None, None, None),
+        ),
+        (
+            "Press release\nDate of publication: 5 June 2024\n\nThe Office today said so.",
+            ("2024-06-05", None, None, None),
+        ),
+    ],
+)
+def test_more_official_date_and_time_styles(text, expected):
+    assert _fields(_run(text)) == expected

@@ -193,3 +193,40 @@ def test_gazetteer_is_built_once_and_covers_world_cities():
     assert gazetteer().city("Cox's Bazar").country == "BD"
     assert gazetteer().country("the Hashemite Kingdom of Jordan") == "JO"
     assert normalise("MONTRÉAL") == normalise("Montreal")
+
+
+def test_japanese_release_city_in_katakana():
+    text = (
+        "題名\n\n令和6年3月18日\n\n1　3月18日午後6時5分（現地時間）から、ニューヨーク訪問中の"
+        "大臣は会談を行いました。"
+    )
+    st = _run(text)
+    assert (st.get("city"), st.get("country")) == ("New York", "US")
+    mention = st.scalars["city"]
+    assert text[mention.start : mention.end] == "ニューヨーク"
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        (
+            HEAD + "On March 18, at 9:00 a.m., Mr. A, who is visiting the United States, met B.",
+            None,
+            "US",
+        ),
+        (HEAD + "From March 17 to 19, Mr. A visited Paris, France, and met B.", "Paris", "FR"),
+        (
+            ("Press release\n\nGENEVA (5 June 2024) – The Office today said that it had met."),
+            "Geneva",
+            "CH",
+        ),
+        (
+            ("Press release\n\nNEW YORK, 24 October -- The Security Council today met."),
+            "New York",
+            "US",
+        ),
+    ],
+)
+def test_more_official_place_phrases(text, city, country):
+    st = _run(text)
+    assert (st.get("city"), st.get("country")) == (city, country)

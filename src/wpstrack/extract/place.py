@@ -41,6 +41,9 @@ _PHRASE_STOP_RE = re.compile(r"(?<!\b[A-Z])\.(?=\s)|\s+I\b")
 _DC_RE = re.compile(r",\s*D\.\s?C\.")
 _DASH_RE = re.compile(r"\s(?:--|[-–—])\s|/CNW/")
 _CJK_PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:都|府|市)")
+_KATAKANA_PLACE_RE = re.compile(
+    r"(?P<name>[ァ-ヴー]{2,})(?:を訪問|訪問中|において|市|に滞在|で開催)"
+)
 # World regions that share a name with some small town: never an event's city.
 _REGIONS = frozenset(
     (
@@ -213,6 +216,7 @@ def _segments(gaz: Gazetteer, text: str, start: int, end: int) -> Found | None:
 
 
 def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
+    """A city written in kanji ("東京都") or in katakana before 訪問/において ("ニューヨーク")."""
     for start, end in _regions(text, st) or [(0, len(text))]:
         for match in _CJK_PLACE_RE.finditer(text, start, end):
             for offset in range(len(match.group())):
@@ -221,6 +225,11 @@ def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
                 if city is not None:
                     s = match.start() + offset
                     return Found(city, city.country, city.name, s, match.end(), "place.japanese")
+        for match in _KATAKANA_PLACE_RE.finditer(text, start, end):
+            city = gaz.cjk_cities.get(match.group("name"))
+            if city is not None:
+                s, e = match.span("name")
+                return Found(city, city.country, city.name, s, e, "place.japanese")
     return None
 
 
@@ -238,7 +247,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             return doc
         zone: str | None
         if found.city is not None and found.surface is not None:
-            value = found.surface if found.method == "place.japanese" else _english(found.surface)
+            value = _english(found.surface)
             st.set("city", value, found.start, found.end, found.method)
             zone = found.city.timezone
         else:
