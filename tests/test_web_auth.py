@@ -192,6 +192,16 @@ def test_recorded_values_are_escaped_on_the_audit_page(web: WebSite) -> None:
     assert "&lt;script&gt;document.title=" in page.text
 
 
+def test_scripts_can_send_the_csrf_token_as_a_header(web: WebSite) -> None:
+    admin = web.login("admin")
+    page = admin.get("/admin/users").text
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
+    form = {"username": "via-header", "role": "viewer"}
+    assert admin.post("/admin/users", data=form).status_code == 403
+    sent = admin.post("/admin/users", data=form, headers={"X-CSRF-Token": token})
+    assert sent.status_code == 201
+
+
 def test_pages_carry_a_script_blocking_content_security_policy(web: WebSite) -> None:
     headers = web.client().get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]
@@ -206,7 +216,10 @@ def test_layout_has_skip_link_navigation_and_labelled_fields(web: WebSite) -> No
     assert 'name="viewport"' in html
 
 
-def test_default_secret_key_is_refused_outside_development() -> None:
+def test_default_secret_key_is_refused_outside_development(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("WPSTRACK_SECRET_KEY", raising=False)
     with pytest.raises(ValidationError, match="WPSTRACK_SECRET_KEY"):
         Settings(_env_file=None, environment="production")
     key = "k" * 40
