@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import func, select
 
-from wpstrack import schema
+from wpstrack import audit, schema
 from wpstrack.errors import NotFound
 
 if TYPE_CHECKING:
@@ -235,6 +238,30 @@ def test_cursor_pages_walk_every_organisation_once(web: WebSite) -> None:
         params["cursor"] = page["next_cursor"]
     assert walked == [o["code"] for o in everything["items"]]
     assert len(walked) > 3
+
+
+def test_every_list_downloads_whole_as_csv(web: WebSite) -> None:
+    client = web.client()
+    everything = client.get("/api/v1/organisations", params={"limit": 500}).json()["items"]
+    response = client.get("/api/v1/organisations", params={"format": "csv", "limit": 2})
+    assert response.headers["content-type"].startswith("text/csv")
+    assert 'filename="organisations.csv"' in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["code"] for r in rows] == [o["code"] for o in everything]
+    assert list(rows[0]) == list(everything[0])
+
+
+def test_csv_cells_cannot_start_a_spreadsheet_formula(web: WebSite) -> None:
+    with web.engine.begin() as conn:
+        audit.record(conn, "=HYPERLINK(1)", "create", "csv_probe", 1, None, {"x": 1})
+    response = web.client().get(
+        "/api/v1/audit",
+        params={"format": "csv", "table_name": "csv_probe"},
+        headers=web.bearer("admin"),
+    )
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows[0]["actor"] == "'=HYPERLINK(1)"
+    assert json.loads(rows[0]["after"]) == {"x": 1}
 
 
 def test_a_forged_cursor_is_invalid_input(web: WebSite) -> None:

@@ -1,11 +1,15 @@
-"""Conventions every API router shares: pages, cursors, versions and the error envelope."""
+"""Conventions every API router shares: pages, cursors, CSV, versions and the error envelope."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Response
 from pydantic import BaseModel
 
 from wpstrack.errors import InvalidInput
@@ -41,16 +45,61 @@ class PageOut(BaseModel, Generic[T]):
 class PageQuery:
     cursor: str | None
     limit: int
+    format: Literal["json", "csv"]
 
 
 def page_query(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    format: Annotated[
+        Literal["json", "csv"], Query(description="csv: the whole list as one CSV download")
+    ] = "json",
 ) -> PageQuery:
-    return PageQuery(cursor, limit)
+    return PageQuery(cursor, limit, format)
 
 
 PageParams = Annotated[PageQuery, Depends(page_query)]
+
+Fetch = Callable[[str | None, int], Page[Any]]
+# A cell starting with one of these is a formula to a spreadsheet: documents are hostile.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_response(items: Sequence[BaseModel], model: type[BaseModel], name: str) -> Response:
+    """``items`` as a CSV download, one column per field of ``model``."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(model.model_fields))
+    writer.writeheader()
+    for item in items:
+        writer.writerow({k: _cell(v) for k, v in item.model_dump(mode="json").items()})
+    disposition = f'attachment; filename="{name}.csv"'
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": disposition},
+    )
+
+
+def list_response(params: PageQuery, fetch: Fetch, model: type[BaseModel], name: str) -> Any:
+    """One page as JSON, or with ``format=csv`` every page as one CSV file."""
+    if params.format == "json":
+        return PageOut.of(fetch(params.cursor, params.limit))
+    items: list[BaseModel] = []
+    cursor: str | None = None
+    while True:
+        page = fetch(cursor, MAX_LIMIT)
+        items.extend(page.items)
+        if not (cursor := page.next_cursor):
+            return csv_response(items, model, name)
+
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorEnvelope, "description": text}

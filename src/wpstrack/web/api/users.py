@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
 
 from wpstrack import users
 from wpstrack.users import User, UserIn, UserUpdate
-from wpstrack.web.api.common import ERROR_RESPONSES, PageOut, PageParams, etag, parse_if_match
+from wpstrack.web.api.common import (
+    ERROR_RESPONSES,
+    PageOut,
+    PageParams,
+    etag,
+    list_response,
+    parse_if_match,
+)
 from wpstrack.web.deps import AdminUser, ConnDep, CurrentUser, require_role
 
 router = APIRouter(
@@ -27,8 +34,8 @@ class UserCreated(User):
 
 
 @router.get("", response_model=PageOut[User])
-def list_users(conn: ConnDep, page: PageParams) -> PageOut[User]:
-    return PageOut.of(users.list_users(conn, page.cursor, page.limit))
+def list_users(conn: ConnDep, page: PageParams) -> Any:
+    return list_response(page, lambda c, n: users.list_users(conn, c, n), User, "users")
 
 
 @router.post("", status_code=201, response_model=UserCreated)
