@@ -148,6 +148,20 @@ def test_a_name_in_a_capitals_heading_is_written_in_its_canonical_form(find: Fin
     assert names(found) == ["United Nations Security Council"]
 
 
+def test_a_known_generic_name_inside_a_longer_name_gives_the_longer_name(find: Find) -> None:
+    found = find("Officials of the National Security Council met the Security Council.")
+    assert names(found) == ["National Security Council", "Security Council"]
+    assert found.items("organisation_codes") == ["unsc"]
+
+
+def test_a_title_case_headline_is_not_read_as_names(find: Find) -> None:
+    found = find(
+        "Women Still Shut Out of Peace Tables as Anniversary Nears, Speakers Tell Security "
+        "Council\n\nThe Security Council held its annual open debate."
+    )
+    assert names(found) == ["Security Council"]
+
+
 def test_un_written_before_a_un_body_belongs_to_its_name(find: Find) -> None:
     found = find("The Network thanked the UN Department of Political and Peacebuilding Affairs.")
     assert names(found) == ["UN Department of Political and Peacebuilding Affairs"]

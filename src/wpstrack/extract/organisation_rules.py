@@ -27,7 +27,7 @@ HEAD_FINAL = {
     "Foundation", "Association", "Alliance", "Coalition", "Collective", "Council",
     "Committee", "Commission", "Agency", "Authority", "Organization", "Organisation",
     "Union", "Federation", "Society", "Group", "Platform", "Service", "Army", "Navy",
-    "Police", "Bank", "Trust", "Board", "Secretariat", "Academy", "Corps", "Forces",
+    "Police", "Guard", "Trust", "Board", "Secretariat", "Academy", "Corps", "Forces",
     "Movement", "Consortium", "Tribunal", "Court", "Parliament", "Assembly", "Party",
 }  # fmt: skip
 # Words that open a name followed by "of / for / on ..." ("Ministry of Labour").
@@ -53,6 +53,8 @@ NOT_ORG_LAST = {
     "Development", "Mechanism", "Report", "Review", "Index", "Survey", "System", "Course",
 }  # fmt: skip
 NAME_PREPOSITIONS = {"of", "for", "on", "against"}
+# Endings of names that are venues or diplomatic missions, not organisations.
+NOT_ORG_ENDINGS = (["Conference", "Centre"], ["Conference", "Center"], ["High", "Commission"])
 _ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS
 PLURAL_HEADS = {
     "Departments": "Department", "Ministries": "Ministry", "Offices": "Office",
@@ -65,6 +67,13 @@ UN_TITLE_NEXT = {"High", "Secretary", "Special", "Resident", "Under", "Assistant
 HONORIFICS = {
     "Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Prof", "Prof.", "Professor",
     "H.E.", "Hon", "Hon.", "Sir", "Dame", "Madam", "Mx.", "Lord", "Baroness", "Senator",
+}  # fmt: skip
+# Capitalised words that do not start a name: days, months, titles, sentence openers.
+NOT_MODIFIERS = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Today", "Yesterday", "Tomorrow", "Minister", "Ambassador",
+    "President", "Chair", "Members", "Member", "Dear", "Thank",
 }  # fmt: skip
 # Plural nouns whose possessive belongs inside a name ("Women's", "Children's").
 PLURAL_OWNERS = {"Women", "Children", "People", "Men", "Peoples", "Girls"}
@@ -126,7 +135,8 @@ class Context:
         self.cap = [
             w[:1].isupper() and not stop for w, stop in zip(self.words, self.stop, strict=True)
         ]
-        self.caps_line = _caps_line_flags(text, self.idx)
+        self.caps_line = _line_flags(text, self.idx, _in_capitals)
+        self.title_line = _line_flags(text, self.idx, _in_title_case)
         self.occupied: set[int] = set()
         self.lower_words = {w for w in self.words if w.islower()}
 
@@ -157,22 +167,64 @@ class Context:
             return False
         if code == "un" and after in UN_TITLE_NEXT:
             return False
-        if code == "un" and end - start == 1 and after.isalpha() and after.islower():
+        if code == "un" and end - start == 1 and _plural_noun(after):
             return False  # "heads of UN agencies": only the written-out name counts as the UN
         if end - start == 1 and self.caps_line[start] and self.stop[start]:
             return False  # "WHO" in an all-capitals heading is the word
         return not _in_portfolio(self, start)
 
+    def inside_longer_name(self, start: int, end: int) -> bool:
+        """ "National Security Council": a generic known name inside a longer unknown one."""
+        k = start - 1
+        if (
+            k < 0
+            or not self.cap[k]
+            or not self.spaced[k]
+            or self.caps_line[k]
+            or self.title_line[k]
+        ):
+            return False
+        before = self.words[k]
+        if before.isupper() or before in NOT_MODIFIERS or before.upper() in non_org_words():
+            return False
+        return self.words[end - 1] in HEAD_FINAL and end - start > 1
 
-def _caps_line_flags(text: str, idx: list[int]) -> list[bool]:
-    """For each token, whether its line is written in capitals (headings, datelines)."""
+
+def _plural_noun(word: str) -> bool:
+    return (
+        word.isalpha()
+        and word.islower()
+        and len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+    )
+
+
+def _in_capitals(line: str) -> bool:
+    """A line written in capitals (headings, datelines)."""
+    letters = sum(map(str.isalpha, line))
+    return letters >= 8 and sum(map(str.isupper, line)) >= 0.9 * letters
+
+
+_LONG_WORD_RE = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
+def _in_title_case(line: str) -> bool:
+    """A headline in title case ("..., Speakers Tell Security Council"): its capitals say
+    nothing about names."""
+    if len(line) > 200:
+        return False
+    words = _LONG_WORD_RE.findall(line)
+    return len(words) >= 6 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+
+
+def _line_flags(text: str, idx: list[int], test: Callable[[str], bool]) -> list[bool]:
+    """For each token, whether its line passes ``test``."""
     ranges = []
     offset = 0
     for line in text.split("\n"):
-        if line.upper() == line or not line.islower():  # cheap tests before counting
-            letters = sum(map(str.isalpha, line))
-            if letters >= 8 and sum(map(str.isupper, line)) >= 0.9 * letters:
-                ranges.append((offset, offset + len(line)))
+        if test(line):
+            ranges.append((offset, offset + len(line)))
         offset += len(line) + 1
     if not ranges:
         return [False] * len(idx)
@@ -379,7 +431,7 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
     """Names of bodies outside the table, built on an organisation's head word."""
     hits: list[Hit] = []
     for i, word in enumerate(ctx.words):
-        if word not in _ANY_HEAD or i in ctx.occupied or ctx.caps_line[i]:
+        if word not in _ANY_HEAD or i in ctx.occupied or ctx.caps_line[i] or ctx.title_line[i]:
             continue
         if word in FOREIGN_HEADS:
             end = i + 1
@@ -396,7 +448,7 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
                 continue
             if word in EVENT_LIKE_HEADS and not _said_of_someone(ctx, left):
                 continue
-        if end - left < 2 or _indefinite(ctx, left) or _part_of_known(ctx, end):
+        if end - left < 2 or _indefinite(ctx, left) or _part_of_known(ctx, left, end):
             continue
         if ctx.word(end) in VENUE_NEXT:
             continue
@@ -409,8 +461,11 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
     return hits + _executive_director_hits(ctx, resolve)
 
 
-def _part_of_known(ctx: Context, end: int) -> bool:
-    """ "the Funding Board of the Women's Peace and Humanitarian Fund" is a unit of a body."""
+def _part_of_known(ctx: Context, left: int, end: int) -> bool:
+    """ "the Funding Board of the Women's Peace and Humanitarian Fund" and "the UN Women
+    Executive Board" are units of a known body, not bodies of their own."""
+    if left > 0 and (left - 1) in ctx.occupied and ctx.spaced[left - 1]:
+        return True
     if ctx.word(end) == "of":
         k = end + 1 + (ctx.word(end + 1) == "the")
         return k < ctx.n and k in ctx.occupied
@@ -419,10 +474,7 @@ def _part_of_known(ctx: Context, end: int) -> bool:
 
 def _plausible_name(words: list[str], name: str) -> bool:
     """Not a country ("Russian Federation"), a venue or a back-reference ("Bureau of the Forum")."""
-    if name.upper() in non_org_words() or words[-2:] in (
-        ["Conference", "Centre"],
-        ["Conference", "Center"],
-    ):
+    if name.upper() in non_org_words() or words[-2:] in NOT_ORG_ENDINGS:
         return False
     return not all(w in _ANY_HEAD or w in NAME_PREPOSITIONS or w == "the" for w in words)
 

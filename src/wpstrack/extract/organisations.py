@@ -191,6 +191,8 @@ def _english_hits(
             s < be and bs < e for bs, be in blocked
         ):
             continue
+        if ctx.inside_longer_name(s, e):
+            continue  # left to the name patterns
         if ctx.keeps_alias(s, e, code, table.un_family):
             chosen.append((s, e, code, method))
         else:
