@@ -149,7 +149,10 @@ def test_a_name_in_a_capitals_heading_is_written_in_its_canonical_form(find: Fin
 
 
 def test_a_known_generic_name_inside_a_longer_name_gives_the_longer_name(find: Find) -> None:
-    found = find("Officials of the National Security Council met the Security Council.")
+    found = find(
+        "Officials of the National Security Council briefed members of the Security Council "
+        "this morning."
+    )
     assert names(found) == ["National Security Council", "Security Council"]
     assert found.items("organisation_codes") == ["unsc"]
 
