@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, country_name
+from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, TITLE_WORDS, country_name
 from wpstrack.extract.names import words as _words
 
 # Last words of organisation names ("... Network", "... University").
@@ -27,6 +27,9 @@ ORG_HEADS = _words(
     nations
     """
 )
+_HEAD_ALT = "|".join(
+    rf"\b{w.capitalize()}" for w in ("office", "department", "ministry", "agency", "fund")
+)
 # Parts of an organisation that stay in the office ("Chair of the Funding Board of ...").
 _SUBUNITS = frozenset({"board", "bureau", "secretariat", "division", "section", "unit", "branch"})
 # Offices that an office can be "of" ("Special Envoy of the Chairperson of ...").
@@ -34,8 +37,8 @@ _OFFICE_OWNERS = frozenset(
     {"chairperson", "chair", "chairman", "secretary-general", "secretary", "president", "director"}
 )
 _DESCRIPTOR_STOP_RE = re.compile(
-    r",|;|\s(?:who|whose|that|which|living|working|based|specialising|specializing|"
-    r"from|on|at|of\s+(?:the\s+)?[A-Z]|and|with)\b"
+    r",|;|\s(?:(?:who|whose|that|which|living|working|based|specialising|specializing"
+    r"|from|on|at|and|with)\b|of\s+(?:the\s+)?[A-Z])"
 )
 _ACRONYM_RE = re.compile(r"^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z\-]*|UN)$")
 
@@ -66,6 +69,15 @@ def _org_like(rest: str) -> bool:
     return False
 
 
+def _plain_body(rest: str) -> bool:
+    """'Equal Voices Canada': two or more capitalised words that are no office's words."""
+    run = re.match(r"((?:[A-Z][\w'’\-]*\s?){2,})", rest)
+    if not run or run.group(1).strip() != rest.strip():
+        return False
+    words = run.group(1).split()
+    return not any(w.lower() in TITLE_WORDS for w in words[:-1]) and not country_name(rest)
+
+
 def _trim_org(org: str) -> str:
     org = re.sub(r"^the\s+", "", org.strip().rstrip(",.;"))
     paren = re.match(r"^(.*?\))", org)
@@ -78,6 +90,8 @@ def _trim_org(org: str) -> str:
 
 def _strip_country(title: str, office: Office) -> str:
     for match in re.finditer(r"\s+of\s+", title):
+        if re.search(r"(?:Republic|Kingdom|State|States|Union)$", title[: match.start()]):
+            continue
         rest = title[match.end() :]
         stop = re.search(r"\s(?:to|in|for|at)\s|,", rest)
         candidate = rest[: stop.start()] if stop else rest
@@ -91,6 +105,8 @@ def _strip_country(title: str, office: Office) -> str:
 def _split_org(title: str, office: Office) -> str:
     for match in re.finditer(r"\s+(?:of|at|in)\s+", title):
         rest = title[match.end() :]
+        if title[: match.start()].endswith("in charge"):
+            continue
         word = re.sub(r"^the\s+", "", rest).split(" ", 1)[0].lower()
         run = re.match(r"(?:the\s+)?((?:[A-Z][\w'’\-]*\s?)+)", rest)
         if run and run.group(1).split()[-1].lower() in _SUBUNITS:
@@ -108,8 +124,12 @@ def _split_org(title: str, office: Office) -> str:
         if match.group().strip() == "in" and country_name(rest):
             continue
         at_body = match.group().strip() == "at" and rest[:1].isupper()
-        if _org_like(rest) or at_body:
+        if _org_like(rest) or at_body or _plain_body(rest):
             office.organisation = _trim_org(rest)
+            region = re.match(r"^(\S+(?:\s[A-Z]\S*)*)\s+(for\s+[^,;()]+)$", rest)
+            if region and _ACRONYM_RE.match(rest.split(" ")[0]):  # "of UNFPA for Asia"
+                office.organisation = region.group(1)
+                return title[: match.start()] + " " + region.group(2)
             return title[: match.start()]
     return title
 
@@ -179,7 +199,7 @@ def _owner_prefix(segment: str, office: Office) -> str:
                 return segment
             if country_name(owner):
                 office.country = country_name(owner)
-            elif _org_like(owner) or owner in {"UN Women", "EU", "UN"}:
+            elif _ACRONYM_RE.match(owner.split(" ")[0]):
                 office.organisation = owner
             else:
                 return segment
@@ -215,16 +235,24 @@ def parse_office(phrase: str) -> Office:
             office.country = office.country or extra.country
         else:
             segments[-1] += sep + piece
+    trailing = re.match(
+        r"^(.*),\s+([A-Z][^,]*?(?:\([A-Z][\w\- ]*\)|%s))$" % _HEAD_ALT, segments[-1]
+    )
+    if trailing and not _is_title_segment(trailing.group(2)):
+        segments[-1] = trailing.group(1)
+        office.organisation = _trim_org(trailing.group(2))
     chosen = segments[-1]
     for segment in segments[:-1]:
         extra = Office()
         _split_org(_strip_country(segment, extra), extra)
         office.country = office.country or extra.country
+    found_org = office.organisation
     title = _owner_prefix(chosen, office)
     before = office.country
     title = _strip_country(title, office)
     if office.country is None or office.country == before:
         title = _split_org(title, office)
+    office.organisation = office.organisation or found_org
     title = re.sub(r"^(Ambassador Extraordinary and Plenipotentiary)\s+to\s+.*$", r"\1", title)
     office.title = title.strip(" ,;") or None
     return office

@@ -9,6 +9,7 @@ form the document gives, so both are resolved here from the text alone.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _PAREN_RE = re.compile(r"\(([A-Z][A-Za-z\-&]{1,11}(?: [A-Z][a-z]+)?)\)")
 _WORD_RE = re.compile(r"[\w'’&\-]+")
@@ -55,11 +56,13 @@ def acronym_map(text: str) -> dict[str, str]:
     for match in _PAREN_RE.finditer(text):
         acronym = match.group(1)
         before = text[max(0, match.start() - 200) : match.start()]
-        before = re.split(r"[,;:.()\n]", before)[-1]
-        words = _WORD_RE.findall(before)
-        full = _expansion(words, acronym)
+        before = re.split(r"[;:.()\n]", before)[-1]
+        spans = list(_WORD_RE.finditer(before))
+        full = _expansion([m.group() for m in spans], acronym)
         if full and full != acronym and acronym not in found:
-            found[acronym] = re.sub(r"^(?:the|The)\s+", "", full)
+            size = len(full.split(" "))
+            written = before[spans[-size].start() :].strip()  # keeps "Foreign, Commonwealth"
+            found[acronym] = re.sub(r"^(?:the|The)\s+", "", written)
     return found
 
 
@@ -68,15 +71,41 @@ def normalise_org(org: str | None, text: str, acronyms: dict[str, str]) -> str |
     if not org:
         return None
     org = org.strip().rstrip(",.;")
-    bracket = re.match(r"^(.*?)\s*\(([A-Z][A-Za-z\-&]{1,11})\)$", org)
+    bracket = re.match(r"^(.*?)\s*\(([A-Z][A-Za-z\-&]{1,11}(?: [A-Z][a-z]+)?)\)$", org)
     if bracket:
         return re.sub(r"^(?:the|The)\s+", "", bracket.group(1))
     if org in acronyms:
         return acronyms[org]
+    written = _longest_known_form(org, text)
+    if written:
+        return written
     back = re.fullmatch(r"the\s+([A-Z][\w\-]+)", org)
     if back:
         return _resolve_back_reference(back.group(1), text) or back.group(1)
     return re.sub(r"^(?:the|The)\s+", "", org)
+
+
+@cache
+def _known_forms() -> dict[str, tuple[str, ...]]:
+    """Each written form of a reference organisation -> all its English forms."""
+    from wpstrack.reference import organisations
+
+    forms: dict[str, tuple[str, ...]] = {}
+    for entry in organisations():
+        names = [entry.get("name"), entry.get("acronym"), *(entry.get("aliases") or [])]
+        english = tuple(n for n in names if n and n.isascii())
+        for name in english:
+            forms.setdefault(name, english)
+    return forms
+
+
+def _longest_known_form(org: str, text: str) -> str | None:
+    """'EU' -> 'European Union' when the document also writes the name in full."""
+    forms = _known_forms().get(org)
+    if not forms:
+        return None
+    present = [f for f in forms if re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text)]
+    return max(present, key=len) if present else None
 
 
 def _resolve_back_reference(word: str, text: str) -> str | None:

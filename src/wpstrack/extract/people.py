@@ -111,21 +111,27 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
     return end, words
 
 
+_LOWER_HEADS = "coordinator|member|chair|co-chair|rapporteur|moderator|founder|co-founder"
+
+
 def _post_phrase(text: str, end: int) -> str:
     """The office written after a name: ', Deputy Executive Director of ...,' or ' of X'."""
     tail = text[end : end + 400].split("\n", 1)[0]
     tail = re.sub(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b", "", tail)
     if tail.startswith(" of ") or tail.startswith(" at "):
         tail = tail[1:]
-    elif re.match(r",\s+(?:an?\s|[A-Z])", tail) and not re.match(
+    elif re.match(r",\s+(?:an?\s|[A-Z]|(?:%s)\b)" % _LOWER_HEADS, tail) and not re.match(
         r",\s+(?:who|which|whose|and)\b", tail
     ):
         tail = tail[1:].lstrip()
+    elif re.match(r"[ \xa0]*\n[A-Z][^\n.]{5,100}\n", tail + text[end + len(tail) : end + 200]):
+        line = text[end:].lstrip(" \xa0\n").split("\n", 1)[0]  # header: name, then office
+        return line if _has_head(line.split(" ")[0]) else ""
     else:
         return ""
     stop = re.search(
         r",\s+(?:and\s+)?(?:who|which|whose|said|[a-z]+ed\b|H\.E\.|Hon|Ms|Mr|Mrs|Dr|the Hon)"
-        r"|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|\.(?:\s|$)|;|:|\s\((?![A-Z][\w\-]*\))"
+        r"|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|\.(?:\s|$)|;|:|\s\((?![A-Z][\w\- ]*\))|§"
         r"|\s(?:who|which|said|stated|explained|told|briefed|described|presented|spoke|held"
         r"|met|attended|introduced|received|thanked|noted|expressed|visited|opened)\b",
         tail,
@@ -141,7 +147,7 @@ def _pre_phrase(text: str, start: int) -> str:
         left = left[:-2]
     elif not left.endswith((" ", "\xa0")) or not left.rstrip()[-1:].isalpha():
         return ""
-    strong = list(re.finditer(r"[.;:(\"“]\s+|\s[-–—]\s|/\s", left))
+    strong = list(re.finditer(r"[.;:(\"“]\s+|\s[-–—]\s|/\s|§+,?\s*", left))
     chunk = left[strong[-1].end() :] if strong else left
     picked: list[str] = []
     for piece in reversed(re.split(r",\s+", chunk)):
@@ -267,9 +273,21 @@ def _org_phrase(text: str) -> str:
     return re.split(r"\s+in\s+", phrase)[0]
 
 
+def _masked(
+    scan: str, candidates: list[tuple[int, int, list[str], str | None, int]], keep: int
+) -> str:
+    """The text with every other written name blanked to '§', so offices stop at them."""
+    chars = list(scan)
+    for start, end, _words, _hon, mention_start in candidates:
+        if start != keep:
+            chars[mention_start:end] = "§" * (end - mention_start)
+    return "".join(chars)
+
+
 def _find_people(text: str, scan: str) -> list[Person]:
     people: dict[str, Person] = {}
-    for start, end, words, honorific, mention_start in _candidates(scan):
+    candidates = list(_candidates(scan))
+    for start, end, words, honorific, mention_start in candidates:
         parsed = parse_name(" ".join(words), honorific)
         if parsed is None:
             continue
@@ -282,7 +300,7 @@ def _find_people(text: str, scan: str) -> list[Person]:
             people[key] = person
         elif not person.name.honorific and honorific:
             person.name.honorific = honorific
-        office, weight = _office_at(scan, end, mention_start, honorific)
+        office, weight = _office_at(_masked(scan, candidates, start), end, mention_start, honorific)
         if weight > person.office_weight:
             person.office, person.office_weight = office, weight
         if _PSEUDONYM_RE.match(scan[end : end + 40]):

@@ -34,6 +34,10 @@ _SECOND_EVENT_RE = re.compile(
     r"(?:meeting|talk|call))",
 )
 _FEMALE_PRONOUN_RE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
+# "In her closing summary, Professor Sugawara stated ...": the pronoun comes first.
+_CATAPHORA_RE = re.compile(
+    r"(?:^|\n|[.;]\s+)(?:\(?\d+[.)]\s*)?(?:In|During|At|On|After) (her|his) [^,.]{3,60},", re.I
+)
 _MALE_PRONOUN_RE = re.compile(r"\b(?:he|his|him|himself)\b", re.I)
 
 
@@ -243,6 +247,12 @@ def mark_gender(text: str, people: list[Person]) -> None:
             if match.group(1).lower() in {person.key, person.name.given.split(" ")[0].lower()}:
                 person.female_at = person.female_at or (person.start, person.end)
     mentions = sorted((s, e, p) for p in people for s, e in p.mentions)
+    for match in _CATAPHORA_RE.finditer(text):
+        after = [(s, e, p) for s, e, p in mentions if match.end() <= s < match.end() + 120]
+        if after:
+            person = after[0][2]
+            if match.group(1).lower() == "her" and not person.male:
+                person.female_at = person.female_at or (person.start, person.end)
     for regex, female in ((_FEMALE_PRONOUN_RE, True), (_MALE_PRONOUN_RE, False)):
         for match in regex.finditer(text):
             before = [(s, e, p) for s, e, p in mentions if e <= match.start()]
@@ -260,13 +270,30 @@ def mark_gender(text: str, people: list[Person]) -> None:
 
 
 def home_country(text: str) -> str | None:
-    """The country whose government the release speaks for: the one it names most often."""
+    """The country whose government the release speaks for.
+
+    Counted over country names, with more weight where the country acts or owns ("Norway
+    will", "the UK's", "new UK funding") than where it is a place ("in Colombia").
+    """
     counts: dict[str, int] = {}
-    for match in re.finditer(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?\b", text):
-        country = country_name(match.group())
-        if country:
-            counts[country] = counts.get(country, 0) + 1
+    pattern = r"\b(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
+    for match in re.finditer(pattern, text):
+        name = match.group().removesuffix(match.group("after") or "")
+        country = country_name(name)
+        if not country:
+            continue
+        after = (match.group("after") or "").strip().lower()
+        before = text[max(0, match.start() - 5) : match.start()].lower()
+        acting = after in _ACTING or after in {"'s", "’s"} or before.endswith("new ")
+        placed = before.endswith(("in ", "to ", "from ")) or after[:1] == ","
+        counts[country] = counts.get(country, 0) + (3 if acting else 0 if placed else 1)
     return max(counts, key=lambda c: counts[c]) if counts else None
+
+
+_ACTING = frozenset(
+    "will is has have hosts hosted supports supported announces announced increases adopted "
+    "funding minister government commits committed provides provided".split()
+)
 
 
 _GOVERNMENT_TITLE_RE = re.compile(
