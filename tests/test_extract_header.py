@@ -113,3 +113,12 @@ def test_title_of_a_release_that_leads_with_its_headline():
         "November 2023\n"
     )
     assert _header(text).get("title") == "UK hosts women peacebuilders and pledges new funding"
+
+
+def test_a_labelled_date_at_the_foot_is_the_fallback():
+    body = "\n".join(f"Paragraph {n} of the story." for n in range(20))
+    text = f"News story\n\nUK hosts peacebuilders\n\n{body}\n\nPublished 14 November 2023\n"
+    st = _header(text)
+    assert st.release_date == date(2023, 11, 14)
+    start, end = st.release_date_span
+    assert text[start:end] == "14 November 2023"

@@ -19,6 +19,8 @@ from wpstrack.extract.model import state
 from wpstrack.extract.patterns import WEEKDAY, DateMention, iter_dates, paragraphs, text_of
 
 HEADER_LINES = 14  # the date line sits among the first lines of a release
+FOOTER_LINES = 4
+_FOOTER_LABEL_RE = re.compile(r"\s*(?:Published|Date|Dated|Issued|Released)\s*:?\s*")
 _LABEL_PREFIX_RE = re.compile(
     rf"^(?:[^\n]*\|)?\s*(?:(?:Date|Dated|Published|Issued|Released|Updated)\s*:?\s*|"
     rf"[A-Z][A-Za-z ]{{0,30}}:\s*)?"
@@ -39,14 +41,31 @@ def _is_date_line(line: str, mention: DateMention, line_start: int) -> bool:
     return bool(_LABEL_PREFIX_RE.match(prefix) or _DATELINE_PREFIX_RE.match(prefix))
 
 
-def find_release_date(text: str) -> tuple[date, int, int, int] | None:
-    """The release's date line: (date, start, end, index of its line) or None."""
-    for index, (start, end) in enumerate(paragraphs(text)[:HEADER_LINES]):
+def find_release_date(text: str) -> tuple[date, int, int, int | None] | None:
+    """The release's date line: (date, start, end, index of its header line) or None.
+
+    The header comes first; a labelled line at the foot ("Published 14 November 2023") is
+    the fallback, with no header index.
+    """
+    lines = paragraphs(text)
+    for index, (start, end) in enumerate(lines[:HEADER_LINES]):
         line = text[start:end]
         for mention in iter_dates(text, start, end):
             if mention.year is None or not _is_date_line(line, mention, start):
                 continue
             return date(mention.year, mention.month, mention.day), mention.start, mention.end, index
+    for start, end in lines[HEADER_LINES:][-FOOTER_LINES:]:
+        label = _FOOTER_LABEL_RE.match(text, start, end)
+        if label is None:
+            continue
+        for mention in iter_dates(text, label.end(), end):
+            if mention.year is not None and mention.start == label.end():
+                return (
+                    date(mention.year, mention.month, mention.day),
+                    mention.start,
+                    mention.end,
+                    None,
+                )
     return None
 
 
