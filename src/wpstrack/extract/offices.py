@@ -235,9 +235,7 @@ def parse_office(phrase: str) -> Office:
             office.country = office.country or extra.country
         else:
             segments[-1] += sep + piece
-    trailing = re.match(
-        r"^(.*),\s+([A-Z][^,]*?(?:\([A-Z][\w\- ]*\)|%s))$" % _HEAD_ALT, segments[-1]
-    )
+    trailing = re.match(rf"^(.*),\s+([A-Z][^,]*?(?:\([A-Z][\w\- ]*\)|{_HEAD_ALT}))$", segments[-1])
     if trailing and not _is_title_segment(trailing.group(2)):
         segments[-1] = trailing.group(1)
         office.organisation = _trim_org(trailing.group(2))

@@ -120,7 +120,7 @@ def _post_phrase(text: str, end: int) -> str:
     tail = re.sub(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b", "", tail)
     if tail.startswith(" of ") or tail.startswith(" at "):
         tail = tail[1:]
-    elif re.match(r",\s+(?:an?\s|[A-Z]|(?:%s)\b)" % _LOWER_HEADS, tail) and not re.match(
+    elif re.match(rf",\s+(?:an?\s|[A-Z]|(?:{_LOWER_HEADS})\b)", tail) and not re.match(
         r",\s+(?:who|which|whose|and)\b", tail
     ):
         tail = tail[1:].lstrip()

@@ -291,8 +291,9 @@ def home_country(text: str) -> str | None:
 
 
 _ACTING = frozenset(
-    "will is has have hosts hosted supports supported announces announced increases adopted "
-    "funding minister government commits committed provides provided".split()
+    {"will", "is", "has", "have", "hosts", "hosted", "supports", "supported", "announces"}
+    | {"announced", "increases", "adopted", "funding", "minister", "government", "commits"}
+    | {"committed", "provides", "provided"}
 )
 
 
