@@ -9,6 +9,7 @@ The extractor reads the same files directly, so it needs no database.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -288,8 +289,13 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u20
 
 
 def normalise_name(name: str) -> str:
-    """A comparison key for organisation names: case, quotes, 'the' and spacing folded."""
-    key = " ".join(name.translate(_APOSTROPHES).casefold().split())
+    """A comparison key for organisation names: case, quotes, accents ("São" = "Sao"),
+    "&" / "and", 'the' and spacing folded."""
+    folded = name.translate(_APOSTROPHES).replace("&", " and ")
+    if not is_japanese(folded):  # kana voicing marks are combining characters too
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    key = " ".join(folded.casefold().split())
     return key.removeprefix("the ")
 
 
@@ -303,5 +309,15 @@ def _alias_index() -> dict[str, str]:
 
 
 def resolve_organisation(name: str) -> str | None:
-    """The code of the canonical organisation written as ``name``, or None if unknown."""
-    return _alias_index().get(normalise_name(name))
+    """The code of the canonical organisation written as ``name``, or None if unknown.
+
+    "UN" or "United Nations" written before the name of a UN body ("UN Peacebuilding
+    Fund") resolves to that body.
+    """
+    index = _alias_index()
+    key = normalise_name(name)
+    code = index.get(key)
+    for prefix in ("un ", "u.n. ", "united nations "):
+        if code is None and key.startswith(prefix):
+            code = index.get(key.removeprefix(prefix))
+    return code
