@@ -78,6 +78,11 @@ _WORD_ALT = "|".join(
 )
 PREFIX_RE = re.compile(rf"(?P<cur>{_SYMBOL_ALT})\s?{_AMOUNT}{_SCALE}")
 SUFFIX_RE = re.compile(rf"\b{_AMOUNT}{_SCALE}\s+(?P<cur>{_WORD_ALT})\b", re.IGNORECASE)
+# What must occur (in the lower-cased text) for each pattern to match: a cheap prefilter.
+MONEY_NEEDLES = {
+    PREFIX_RE: tuple(symbol.lower() for symbol in _SYMBOLS),
+    SUFFIX_RE: ("dollar", "yen", "euro", "pound", "kroner", "franc"),
+}
 JAPANESE_RE = re.compile(
     r"(?:(?P<oku>\d[\d,]*(?:\.\d+)?)億)?(?:(?P<man>\d[\d,]*(?:\.\d+)?)万)?(?P<units>\d[\d,]*)?"
     r"(?P<cur>円|(?:米)?ドル|ユーロ)"
@@ -110,7 +115,10 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             taken.append((start, end))
             found.append((start, end, amount, currency, confidence))
 
+        lower = text.lower()
         for regex, table in ((PREFIX_RE, _SYMBOLS), (SUFFIX_RE, _WORDS)):
+            if not any(needle in lower for needle in MONEY_NEEDLES[regex]):
+                continue
             for match in regex.finditer(text):
                 scale = _SCALES.get((match.group("scale") or "").lower(), 1.0)
                 currency = table[
