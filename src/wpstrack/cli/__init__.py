@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from wpstrack.cli import documents, indicators, plans, setup, users
+from wpstrack.cli import documents, funding, indicators, plans, setup, users
 from wpstrack.cli.common import ReportingGroup, run_app
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ setup.register(app)
 documents.register(app)
 app.add_typer(plans.app, name="plans")
 app.add_typer(indicators.app, name="indicators")
+app.add_typer(funding.app, name="funding")
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 users.register(app)
