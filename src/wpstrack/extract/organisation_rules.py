@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from spacy.attrs import IDX, IS_STOP, LENGTH, SPACY
-from spacy.language import Language
 from spacy.tokens import Doc
 
 Span = tuple[int, int, str | None, str]  # token start, token end, code, method
@@ -35,7 +34,7 @@ HEAD_INITIAL = {
     "Ministry", "Department", "Office", "Bureau", "University", "Institute", "Centre",
     "Center", "Committee", "Commission", "Council", "Agency", "Secretariat", "Academy",
     "School", "Federation", "Association", "Network", "Alliance", "Coalition", "Fund",
-    "Forces",
+    "Forces", "Group",
 }  # fmt: skip
 # Heads of names in other languages, followed directly by the rest of the name.
 FOREIGN_HEADS = {
@@ -51,11 +50,13 @@ NOT_ORG_LAST = {
     "Act", "Law", "Resolution", "Convention", "Treaty", "Declaration", "Partnership",
     "Project", "Goals", "Goal", "Security", "Violence", "Assistance", "Operations",
     "Development", "Mechanism", "Report", "Review", "Index", "Survey", "System", "Course",
+    "Agreement", "Arrangement", "Accord", "Protocol", "Charter", "Statute", "Region", "Area",
+    "Zone", "Province", "Territory", "Vision", "Approach",
 }  # fmt: skip
 NAME_PREPOSITIONS = {"of", "for", "on", "against"}
 # Endings of names that are venues or diplomatic missions, not organisations.
 NOT_ORG_ENDINGS = (["Conference", "Centre"], ["Conference", "Center"], ["High", "Commission"])
-_ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS
+ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS
 PLURAL_HEADS = {
     "Departments": "Department", "Ministries": "Ministry", "Offices": "Office",
     "Committees": "Committee", "Commissions": "Commission", "Agencies": "Agency",
@@ -275,72 +276,6 @@ def merge_un_prefix(spans: list[Span], un_family: frozenset[str]) -> list[Span]:
     return merged
 
 
-TypoIndex = dict[str, list[list[str]]]
-
-
-def typo_index(nlp: Language, forms: dict[str, list[str]]) -> TypoIndex:
-    """Multi-word names by their first word, for spotting one misspelt word."""
-    index: TypoIndex = {}
-    for written in forms.values():
-        for form in written:
-            words = [t.text for t in nlp.make_doc(form)]
-            if len(words) >= 2:
-                index.setdefault(words[0], []).append(words)
-    return index
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """True when b is a by one deletion, insertion, substitution or transposition."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
-
-
-def _differences(words: list[str], text_words: list[str], at: int) -> list[tuple[str, str]]:
-    """The words that differ between a name and the text at ``at`` (stops after two)."""
-    pairs = []
-    for k, word in enumerate(words):
-        if text_words[at + k] != word:
-            pairs.append((word, text_words[at + k]))
-            if len(pairs) > 1:
-                break
-    return pairs
-
-
-def typo_spans(ctx: Context, spans: list[Span], index: TypoIndex) -> list[Span]:
-    """A known name with one misspelt word ("UN Wmen") is kept as written, unresolved."""
-    taken = {i: span for span in spans for i in range(span[0], span[1])}
-    found: list[Span] = []
-    for i, first in enumerate(ctx.words):
-        owner = taken.get(i)
-        if first not in index or (owner and not (owner[2] == "un" and owner[1] - owner[0] == 1)):
-            continue
-        for words in index[first]:
-            end = i + len(words)
-            if end > ctx.n or any(j in taken for j in range(i + 1, end)):
-                continue
-            pairs = _differences(words, ctx.words, i)
-            if len(pairs) != 1:
-                continue
-            want, got = pairs[0]
-            plural = got.startswith(want) or want.startswith(got)
-            if len(want) >= 4 and got[:1].isupper() and _one_edit(want, got) and not plural:
-                found.append((i, end, None, "typo_kept"))
-                break
-    drop = {s for s, _e, _c, _m in found}
-    kept = [sp for sp in spans if not (sp[1] - sp[0] == 1 and sp[0] in drop)]
-    return sorted(kept + found)
-
-
 def joint_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
     """ "Departments of Political and Peacebuilding Affairs and Peace Operations" → two."""
     hits: list[Hit] = []
@@ -431,7 +366,7 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
     """Names of bodies outside the table, built on an organisation's head word."""
     hits: list[Hit] = []
     for i, word in enumerate(ctx.words):
-        if word not in _ANY_HEAD or i in ctx.occupied or ctx.caps_line[i] or ctx.title_line[i]:
+        if word not in ANY_HEAD or i in ctx.occupied or ctx.caps_line[i] or ctx.title_line[i]:
             continue
         if word in FOREIGN_HEADS:
             end = i + 1
@@ -476,7 +411,9 @@ def _plausible_name(words: list[str], name: str) -> bool:
     """Not a country ("Russian Federation"), a venue or a back-reference ("Bureau of the Forum")."""
     if name.upper() in non_org_words() or words[-2:] in NOT_ORG_ENDINGS:
         return False
-    return not all(w in _ANY_HEAD or w in NAME_PREPOSITIONS or w == "the" for w in words)
+    if words[:3] == ["Group", "of", "Friends"]:  # states meeting informally, not a body
+        return False
+    return not all(w in ANY_HEAD or w in NAME_PREPOSITIONS or w == "the" for w in words)
 
 
 def _said_of_someone(ctx: Context, left: int) -> bool:

@@ -51,6 +51,7 @@ class AliasTable:
     japanese: re.Pattern[str] | None
     latin: re.Pattern[str] | None  # every English form, for Japanese text
     by_form: dict[str, str]  # form -> code, for the two regular expressions
+    written: dict[str, frozenset[str]]  # code -> its forms exactly as written
     names: dict[str, str]  # code -> canonical English name
     un_family: frozenset[str]  # codes of the United Nations and everything below it
 
@@ -99,6 +100,7 @@ def alias_table() -> AliasTable:
         japanese=re.compile(_alternation(ja)) if ja else None,
         latin=re.compile(rf"(?<![A-Za-z])(?:{_alternation(latin)})(?![A-Za-z])") if latin else None,
         by_form=by_form,
+        written={code: frozenset(forms) for code, forms in folded.items()},
         names=names,
         un_family=frozenset(c for c in names if in_un(c)),
     )
@@ -112,7 +114,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     for matcher, forms in ((exact, table.exact), (folded, table.folded)):
         for code, written in forms.items():
             matcher.add(code, [nlp.make_doc(form) for form in written])
-    typo_index = rules.typo_index(nlp, table.folded)
+    typos = typo_index(nlp, table.folded)
 
     def component(doc: Doc) -> Doc:
         text = doc.text
@@ -126,7 +128,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             folded_text = text.translate(_FOLD)
             work = doc if folded_text == text else nlp.make_doc(folded_text)
             ctx = rules.Context(work, folded_text, text)
-            hits = _english_hits(ctx, work, exact, folded, table, typo_index)
+            hits = _english_hits(ctx, work, exact, folded, table, typos)
             if _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
         for hit, start, end in _fullest(hits, table, japanese):
@@ -174,15 +176,14 @@ def _english_hits(
     exact: PhraseMatcher,
     folded: PhraseMatcher,
     table: AliasTable,
-    typo_index: rules.TypoIndex,
+    typos: TypoIndex,
 ) -> list[Hit]:
     """Every mention in an English text, by the rules in the module docstring, in order."""
     spans: list[rules.Span] = [(s, e, work.vocab.strings[m], "alias") for m, s, e in exact(work)]
-    spans += [
-        (s, e, work.vocab.strings[m], "alias")
-        for m, s, e in folded(work)
-        if ctx.words[s][:1].isupper() or not ctx.words[s][:1].isalpha()
-    ]
+    for m, s, e in folded(work):
+        name = work.vocab.strings[m]
+        if _written_as_a_name(ctx, s, e, table.written[name]):
+            spans.append((s, e, name, "alias"))
     spans += rules.delegation_spans(ctx)
     chosen: list[rules.Span] = []
     blocked: list[tuple[int, int]] = []  # venues, titles, portfolios: no other rule may claim them
@@ -198,7 +199,7 @@ def _english_hits(
         else:
             blocked.append((s, e))
     chosen = rules.merge_un_prefix(sorted(chosen), table.un_family)
-    chosen = rules.typo_spans(ctx, chosen, typo_index)
+    chosen = typo_spans(ctx, chosen, typos)
     hits = [ctx.hit(s, e, code, method) for s, e, code, method in chosen]
     for s, e in [(s, e) for s, e, _, _ in chosen] + blocked:
         ctx.occupy(s, e)
@@ -206,6 +207,83 @@ def _english_hits(
     hits += rules.pattern_hits(ctx, resolve_organisation)
     hits += acronym_hits(ctx, hits)
     return sorted(hits, key=lambda h: h.start)
+
+
+def _written_as_a_name(ctx: rules.Context, start: int, end: int, forms: frozenset[str]) -> bool:
+    """A case-insensitive match must still look like a name: capitalised first and last
+    words ("the Nordic Women Mediators network" is not the Network), unless written
+    exactly as a known form ("... Humanitarian Assistance on disaster management")."""
+    first, last = ctx.words[start], ctx.words[end - 1]
+    if not (first[:1].isupper() or not first[:1].isalpha()):
+        return False
+    s, e = ctx.chars(start, end)
+    return not last[:1].islower() or ctx.text[s:e] in forms
+
+
+TypoIndex = dict[str, list[list[str]]]
+
+
+def typo_index(nlp: Language, forms: dict[str, list[str]]) -> TypoIndex:
+    """Multi-word names by their first word, for spotting one misspelt word."""
+    index: TypoIndex = {}
+    for written in forms.values():
+        for form in written:
+            words = [t.text for t in nlp.make_doc(form)]
+            if len(words) >= 2:
+                index.setdefault(words[0], []).append(words)
+    return index
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when b is a by one deletion, insertion, substitution or transposition."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _differences(words: list[str], text_words: list[str], at: int) -> list[tuple[str, str]]:
+    """The words that differ between a name and the text at ``at`` (stops after two)."""
+    pairs = []
+    for k, word in enumerate(words):
+        if text_words[at + k] != word:
+            pairs.append((word, text_words[at + k]))
+            if len(pairs) > 1:
+                break
+    return pairs
+
+
+def typo_spans(ctx: rules.Context, spans: list[rules.Span], index: TypoIndex) -> list[rules.Span]:
+    """A known name with one misspelt word ("UN Wmen") is kept as written, unresolved."""
+    taken = {i: span for span in spans for i in range(span[0], span[1])}
+    found: list[rules.Span] = []
+    for i, first in enumerate(ctx.words):
+        owner = taken.get(i)
+        if first not in index or (owner and not (owner[2] == "un" and owner[1] - owner[0] == 1)):
+            continue
+        for words in index[first]:
+            end = i + len(words)
+            if end > ctx.n or any(j in taken for j in range(i + 1, end)):
+                continue
+            pairs = _differences(words, ctx.words, i)
+            if len(pairs) != 1:
+                continue
+            want, got = pairs[0]
+            plural = got.startswith(want) or want.startswith(got)
+            if len(want) >= 4 and got[:1].isupper() and _one_edit(want, got) and not plural:
+                found.append((i, end, None, "typo_kept"))
+                break
+    drop = {s for s, _e, _c, _m in found}
+    kept = [sp for sp in spans if not (sp[1] - sp[0] == 1 and sp[0] in drop)]
+    return sorted(kept + found)
 
 
 def _fullest(hits: list[Hit], table: AliasTable, japanese: bool) -> list[tuple[Hit, int, int]]:
@@ -306,7 +384,8 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
         if owner is None:
             left = _expansion_start(ctx, i - 1, word)
             last = max(i - 2, 0)
-            if ctx.words[last] in rules.NOT_ORG_LAST or (left is not None and not ctx.cap[last]):
+            named = ctx.words[left if left is not None else last : i - 1]
+            if _not_an_organisation(named) or (left is not None and not ctx.cap[last]):
                 not_orgs.add(word)
                 continue
             if left is not None:
@@ -325,11 +404,20 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
     return found
 
 
+def _not_an_organisation(words: list[str]) -> bool:
+    """ "Reciprocal Access Agreement", "Bangsamoro Autonomous Region in Muslim Mindanao":
+    a name whose kind is not a body, unless an organisation's head word is also in it."""
+    if not words or words[-1] in rules.NOT_ORG_LAST:
+        return True
+    kinds = set(words)
+    return bool(kinds & rules.NOT_ORG_LAST) and not kinds & rules.ANY_HEAD
+
+
 def _expansion_start(ctx: rules.Context, paren: int, acronym: str) -> int | None:
     """The first of the words before "(ACR)" whose initials spell it (Schwartz-Hearst)."""
     letters = [c.lower() for c in acronym if c.isalpha()]
     start = paren
-    joiners = {"of", "for", "on", "and", "the", "&", "-", "'s", ","}
+    joiners = {"of", "for", "on", "in", "and", "the", "&", "-", "'s", ","}
     while start > 0 and paren - start < 14 and ctx.free(start - 1, start):
         if not (ctx.cap[start - 1] or ctx.words[start - 1] in joiners):
             break
