@@ -236,3 +236,24 @@ def test_publication_time_after_a_pipe_is_not_the_event_time():
 )
 def test_more_official_date_and_time_styles(text, expected):
     assert _fields(_run(text)) == expected
+
+
+def test_japan_time_in_a_second_bracket_after_local_time():
+    text = MOFA.format(
+        date="March 18, 2024",
+        body="On March 18, commencing at 6:05 p.m. (local time) (7:05 a.m. on March 19, JST), "
+        "A met B.",
+    )
+    assert _fields(_run(text)) == ("2024-03-18", "18:05", "local", "2024-03-19T07:05")
+
+
+def test_japanese_local_time_written_before_the_time_with_japan_time_after():
+    text = (
+        "題名\n\n令和6年3月18日\n\n1　現地時間3月18日午後6時5分（日本時間19日午前7時5分）から約"
+        "40分間、"
+        "大臣は会談を行いました。"
+    )
+    st = _run(text)
+    assert _fields(st) == ("2024-03-18", "18:05", "local", "2024-03-19T07:05")
+    mention = st.scalars["tz_stated"]
+    assert text[mention.start : mention.end] == "現地時間"

@@ -49,6 +49,8 @@ _LOCAL_RE = re.compile(r"\s*(?P<local>local(?:\s+time)?|現地時間)", re.IGNOR
 _JA_JST_RE = re.compile(r"日本時間(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?")
 # "at 10 a.m. local time" without a bracket
 _LOCAL_AFTER_RE = re.compile(r",?\s*(?P<local>local\s+time|現地時間)")
+# Japanese writes it first: "現地時間3月18日午後6時5分"
+_LOCAL_BEFORE_RE = re.compile(r"(?P<local>現地時間)[^、。]{0,12}$")
 _OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
 _ON_RE = re.compile(r"\b(?:[Oo]n|[Ff]rom|[Bb]etween)\s+(?:the\s+)?$")
 _BODY_DATE_LINES = 3  # "On 21 May", "today (...)": the lead of the body says when
@@ -294,12 +296,14 @@ def _qualify(
             break
     if end is not None and position == time.end:
         position = end.end
-    local = _LOCAL_AFTER_RE.match(text, position)
+    local = _LOCAL_AFTER_RE.match(text, position) or _LOCAL_BEFORE_RE.search(
+        text, max(0, time.start - 16), time.start
+    )
     if local and st.get("tz_stated") is None:
         st.set(
             "tz_stated", "local", local.start("local"), local.end("local"), "datetime.local_time"
         )
-        position = local.end()
+        position = max(position, local.end())
     bracket = _bracket(text, position)
     if bracket is None:
         return None
@@ -308,6 +312,11 @@ def _qualify(
         st.set(
             "tz_stated", "local", local.start("local"), local.end("local"), "datetime.local_time"
         )
+    if not JAPAN_TIME_RE.search(text, *bracket):
+        # "(local time) (7:05 a.m. on March 19, JST)": the Japan time in a second bracket
+        second = _bracket(text, bracket[1] + 1)
+        if second is not None and JAPAN_TIME_RE.search(text, *second):
+            return second
     return bracket
 
 
