@@ -31,6 +31,12 @@ _GENRE_RE = re.compile(
     r"|REMARKS|Address|Keynote)\b",
     re.M,
 )
+# "Secretary-General's remarks to the Security Council ...", "Press Statement on ...".
+_TITLE_GENRE_RE = re.compile(
+    r"[^\n]{0,80}?\b(?P<kind>remarks|speech|address|statement|message)\b(?:\s+(?:by|to|at|on|"
+    r"of|delivered))",
+    re.I,
+)
 _DELIVERED_RE = re.compile(
     r"Check against delivery|\b(?:Madam|Mr\.?) (?:President|Chair)\b|\bopen debate\b", re.I
 )
@@ -143,10 +149,12 @@ def classify(text: str, counterparts: list[dict[str, object]] | None = None) -> 
     """The event type of a release, or None when the text is not readable prose."""
     if not _is_readable(text):
         return None
-    genre = _GENRE_RE.search(text[:400])
+    genre = _GENRE_RE.search(text[:400]) or _TITLE_GENRE_RE.match(text.lstrip())
     if genre:
         kind = genre.group("kind").lower()
-        if "statement" in kind and not _DELIVERED_RE.search(text[:3000]):
+        if kind in {"statement", "joint statement", "message"} and not _DELIVERED_RE.search(
+            text[:3000]
+        ):
             return "statement"
         return "speech"
     headline, lead, _start = _lead(text)
@@ -174,7 +182,7 @@ def _refine(kind: str, lead: str, counterparts: list[dict[str, object]] | None) 
             return kind
         title = str(person.get("title") or "")
         affiliation = person.get("organisation_or_country")
-        if not _GOVERNMENT_TITLE_RE.search(title) or not affiliation:
+        if not (_GOVERNMENT_TITLE_RE.search(title) or title[:1].isupper()) or not affiliation:
             return kind
         countries.add(affiliation)
     if len(countries) == 1 and not _is_organisation(str(next(iter(countries)))):

@@ -24,7 +24,7 @@ ORG_HEADS = _words(
     union centre center caucus collective service navy army police initiative compact
     alliance foundation committee secretariat bank court authority coalition federation
     league society trust partnership platform school college academy force forces guard
-    nations
+    nations instituto fundacion fundação asociacion associação
     """
 )
 _HEAD_ALT = "|".join(
@@ -113,7 +113,7 @@ def _split_org(title: str, office: Office) -> str:
             continue
         if word in _SUBUNITS or (match.group().strip() == "in" and not rest.startswith("the ")):
             continue
-        if re.fullmatch(r"(?:the\s+)?[A-Z][a-z]+", rest.strip()):  # "of the Committee"
+        if re.fullmatch(r"the\s+[A-Z][a-z]+", rest.strip()):  # "of the Committee"
             office.organisation = "the " + re.sub(r"^the\s+", "", rest.strip())
             return title
         if word in _OFFICE_OWNERS:
@@ -173,6 +173,10 @@ def _is_title_segment(segment: str) -> bool:
 def _owner_prefix(segment: str, office: Office) -> str:
     """'Canada's Ambassador', 'the UK Ambassador', 'UN Women Deputy Executive Director'."""
     segment = re.sub(r"^[Tt]he\s+", "", segment)
+    first = segment.split(" ", 1)
+    if len(first) == 2 and first[0].lower() in DEMONYMS and first[1][:1].isupper():
+        office.country = DEMONYMS[first[0].lower()]  # "Japanese Foreign Minister"
+        return first[1]
     possessive = re.match(r"^((?:[A-Z][\w.&\-]*\s?){1,4}?)['’]s\s+(.+)$", segment)
     if possessive:
         owner, rest = possessive.groups()

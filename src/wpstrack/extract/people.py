@@ -31,11 +31,12 @@ from wpstrack.extract.names import (
     TITLE_HEADS,
     TITLE_WORDS,
     ParsedName,
+    is_place_word,
     name_words_ok,
     parse_name,
     smart_title,
 )
-from wpstrack.extract.offices import Office, parse_office
+from wpstrack.extract.offices import ORG_HEADS, Office, parse_office
 from wpstrack.extract.orgnames import acronym_map
 from wpstrack.extract.people_ja import Participant
 from wpstrack.extract.people_roles import affiliation, assign_roles, home_country, mark_gender
@@ -101,6 +102,13 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
                 cursor = match.end() + 1
                 continue
             break
+        initial = re.match(r"\.[ \xa0](?=[^\W\d_])", text[match.end() : match.end() + 3])
+        if len(word) == 1 and initial and words:  # "Antony J. Blinken"
+            following = _WORD_RE.match(text, match.end() + 2)
+            if following and following.group()[0].isupper() and len(following.group()) > 1:
+                words.append(word + ".")
+                cursor = match.end() + 2
+                continue
         words.append(word)
         end = match.end()
         if not nxt:
@@ -158,7 +166,8 @@ def _pre_phrase(text: str, start: int) -> str:
     weak = list(
         re.finditer(
             r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included|and"
-            r"|including|among them|[Nn]oting|Signed|attributable to|[Pp]residing over)\s+",
+            r"|including|among them|[Nn]oting|Signed|attributable to|[Pp]residing over"
+            r"|thank|thanks|thanked|welcome|welcomed|congratulate)\s+",
             phrase,
         )
     )
@@ -168,7 +177,8 @@ def _pre_phrase(text: str, start: int) -> str:
     cuts = [m.end() for m in weak if any(h >= m.end() for h in heads)]
     phrase = phrase[cuts[-1] :] if cuts else phrase
     phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase.strip(" -–—/,"))
-    if phrase.split(" ")[-1] in _CONNECTORS:
+    last = phrase.split(" ")[-1]
+    if last in _CONNECTORS or not (last.lower() in TITLE_WORDS or is_place_word(last)):
         return ""
     lower = [w for w in re.findall(r"[\w'’\-]+", phrase) if w[:1].islower()]
     if any(w not in _CONNECTORS and w.lower() not in TITLE_WORDS for w in lower):
@@ -180,7 +190,8 @@ _CONNECTORS = frozenset({"of", "for", "and", "the", "to", "in", "on", "at", "a",
 
 
 def _has_head(text: str) -> bool:
-    return any(w.lower().strip("'’s,") in TITLE_HEADS for w in text.split())
+    words = (re.sub(r"['’]s$", "", w.strip(",.;:()")).lower() for w in text.split())
+    return any(w in TITLE_HEADS for w in words)
 
 
 def _candidates(text: str) -> Iterator[tuple[int, int, list[str], str | None, int]]:
@@ -202,6 +213,14 @@ def _candidates(text: str) -> Iterator[tuple[int, int, list[str], str | None, in
         yield from _bare_name(text, run, taken)
 
 
+def _inside_body_name(before: str) -> bool:
+    """'Instituto Mulheres Nikkei', 'the Zambia Police Service': not a title, then a name."""
+    last = before.split(" ")[-1]
+    if last.lower() in ORG_HEADS - {"office", "ministry", "department", "secretariat"}:
+        return True
+    return is_place_word(last) and not re.search(r"\b(?:for|of)\s+\S+$", before)
+
+
 def _bare_name(
     text: str, run: re.Match[str], taken: set[int]
 ) -> Iterator[tuple[int, int, list[str], str | None, int]]:
@@ -212,6 +231,8 @@ def _bare_name(
         start = run.start() + tokens[first].start()
         end, words = _scan_name(text, start)
         if not 2 <= len(words) <= 4 or not name_words_ok(words) or start in taken:
+            continue
+        if first and _inside_body_name(run.group()[: tokens[first].start()].strip()):
             continue
         pre, post = text[max(0, start - 120) : start], text[end : end + 60]
         titled = bool(_pre_phrase(text, start))

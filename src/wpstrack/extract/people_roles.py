@@ -109,7 +109,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for match in re.finditer(r"[.!?](?=[ \xa0]+[A-Z0-9(\"“])|\n", text):
         if match.group() != "\n":
             word = re.search(r"([\w.]+)$", text[max(0, match.start() - 8) : match.start()])
-            if word and word.group(1).lower().strip(".") in _ABBREVIATIONS:
+            initial = word and re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word.group(1))
+            if word and (initial or word.group(1).lower().strip(".") in _ABBREVIATIONS):
                 continue
         if text[start : match.end()].strip():
             spans.append((start, match.end()))
@@ -212,14 +213,18 @@ def _first_person(text: str, people: list[Person]) -> Person | None:
     if not (_AUTHOR_HEADER_RE.search(text) or _FIRST_PERSON_RE.search(text)):
         return None
     signed = re.search(r"^\s*Signed\s*:?\s*$", text, re.M)
-    if signed:
+    if signed or not people:
         return None
-    return min(people, key=lambda p: p.start) if people else None
+    first = min(people, key=lambda p: p.start)
+    body = re.search(r"^.{60,}[.!?:]\s*$", text, re.M)  # the header ends at the first prose
+    return first if body is None or first.start < body.start() else None
 
 
 def _only_cued_in_speech(text: str, people: list[Person]) -> None:
     """In a speech, people thanked or recalled did not take part unless the text says so."""
-    cue = re.compile(r"\b(?:briefers?|joined|with me|accompanied|took part|co-chair|attended)\b")
+    cue = re.compile(
+        r"\b(?:briefers?|briefings?|joined|with me|accompanied|took part|co-chair|attended)\b"
+    )
     for person in people:
         if person.role != "other":
             continue
