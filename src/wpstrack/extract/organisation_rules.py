@@ -26,7 +26,7 @@ HEAD_FINAL = {
     "Foundation", "Association", "Alliance", "Coalition", "Collective", "Council",
     "Committee", "Commission", "Agency", "Authority", "Organization", "Organisation",
     "Union", "Federation", "Society", "Group", "Platform", "Service", "Army", "Navy",
-    "Police", "Guard", "Trust", "Board", "Secretariat", "Academy", "Corps", "Forces",
+    "Police", "Guard", "Trust", "Board", "Secretariat", "Academy", "Corps", "Forces", "Force",
     "Movement", "Consortium", "Tribunal", "Court", "Parliament", "Assembly", "Party",
 }  # fmt: skip
 # Words that open a name followed by "of / for / on ..." ("Ministry of Labour").
