@@ -173,10 +173,10 @@ def _is_title_segment(segment: str) -> bool:
 def _owner_prefix(segment: str, office: Office) -> str:
     """'Canada's Ambassador', 'the UK Ambassador', 'UN Women Deputy Executive Director'."""
     segment = re.sub(r"^[Tt]he\s+", "", segment)
-    first = segment.split(" ", 1)
-    if len(first) == 2 and first[0].lower() in DEMONYMS and first[1][:1].isupper():
-        office.country = DEMONYMS[first[0].lower()]  # "Japanese Foreign Minister"
-        return first[1]
+    lead = segment.split(" ", 1)
+    if len(lead) == 2 and lead[0].lower() in DEMONYMS and lead[1][:1].isupper():
+        office.country = DEMONYMS[lead[0].lower()]  # "Japanese Foreign Minister"
+        return lead[1]
     possessive = re.match(r"^((?:[A-Z][\w.&\-]*\s?){1,4}?)['’]s\s+(.+)$", segment)
     if possessive:
         owner, rest = possessive.groups()
