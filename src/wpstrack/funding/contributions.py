@@ -44,9 +44,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import aliased
 
-from wpstrack import audit, schema
-from wpstrack.db import now
+from wpstrack import schema
 from wpstrack.errors import InvalidInput
+from wpstrack.funding.importing import apply, read_file, shown
 from wpstrack.funding.model import (
     GENDER_MARKERS,
     TRANSACTION_TYPES,
@@ -112,18 +112,18 @@ _MARKER_WORDS = {w.replace(" ", "_"): n for n, w in GENDER_MARKERS.items()}
 
 
 def _gender_marker(cells: dict[str, Any]) -> int | None:
-    value = cells.get("gender_marker")
-    if value is None:
+    """The DAC marker written as a digit (``1``, a cell holding 1.0) or a word (``significant``)."""
+    text = text_cell(cells, "gender_marker", 40)
+    if text is None:
         return None
-    word = str(value).strip().casefold().replace(" ", "_")
-    if word in _MARKER_WORDS:
-        return _MARKER_WORDS[word]
-    number = int_cell(cells, "gender_marker") if word.replace(".0", "").isdigit() else None
-    if number not in GENDER_MARKERS:
-        raise RowError(
-            f"gender_marker: {value!r} is not 0 (not targeted), 1 (significant) or 2 (principal)"
-        )
-    return number
+    key = text.casefold().replace(" ", "_")
+    if key in _MARKER_WORDS:
+        return _MARKER_WORDS[key]
+    if key in {str(n) for n in GENDER_MARKERS}:
+        return int(key)
+    raise RowError(
+        f"gender_marker: {text!r} is not 0 (not targeted), 1 (significant) or 2 (principal)"
+    )
 
 
 def _party(cells: dict[str, Any], column: str, lookups: Lookups, allow: bool) -> dict[str, Any]:
@@ -208,32 +208,25 @@ def _existing(
     return found
 
 
-def _jsonable(value: Any) -> Any:
-    return audit.snapshot({"v": value})["v"] if value is not None else None  # type: ignore[index]
-
-
 def _outcome(
     row: SheetRow,
     values: dict[str, Any],
     stored: dict[str, Any] | None,
 ) -> RowOutcome:
-    shown = {k: _jsonable(v) for k, v in values.items()}
-    shown["amount"] = str(values["amount"])
+    display = {k: shown(v) for k, v in values.items()}
     key = _readable_key(values)
     if stored is None:
-        return RowOutcome(row=row.number, action="create", key=key, values=shown)
+        return RowOutcome(row=row.number, action="create", key=key, values=display)
     changes = {
-        col: [_jsonable(stored[col]), shown[col]] for col in STORED if stored[col] != values[col]
+        col: [shown(stored[col]), display[col]] for col in STORED if stored[col] != values[col]
     }
-    if "amount" in changes:
-        changes["amount"] = [str(stored["amount"]), str(values["amount"])]
     action: Action = "update" if changes else "unchanged"
     return RowOutcome(
         row=row.number,
         action=action,
         key=key,
         id=stored["id"],
-        values=shown,
+        values=display,
         changes=changes or None,
     )
 
@@ -284,20 +277,6 @@ def plan_contributions(
     return report, parsed
 
 
-def refuse_rejected(report: ImportReport) -> None:
-    """Raise, naming the file and every rejected row, when any row is rejected."""
-    rejected = report.of("reject")
-    if not rejected:
-        return
-    listed = "; ".join(f"row {r.row}: {r.reason}" for r in rejected[:10])
-    more = f"; and {len(rejected) - 10} more" if len(rejected) > 10 else ""
-    noun = "row" if len(rejected) == 1 else "rows"
-    raise InvalidInput(
-        f"{len(rejected)} {noun} rejected, nothing from this file was written — {listed}{more}",
-        report.file,
-    )
-
-
 def import_contributions(
     conn: Connection,
     data: bytes,
@@ -316,28 +295,12 @@ def import_contributions(
     report, parsed = plan_contributions(
         conn, data, name, fmt=fmt, allow_unresolved=allow_unresolved
     )
-    if dry_run:
-        return report
-    refuse_rejected(report)
-    for outcome in report.rows:
-        values = parsed[outcome.row]
-        if outcome.action == "create":
-            stored = audit.insert(conn, actor, schema.contribution, {**values, "created_at": now()})
-            outcome.id = int(stored["id"])
-        elif outcome.action == "update":
-            assert outcome.changes is not None and outcome.id is not None
-            changed = {col: values[col] for col in outcome.changes}
-            audit.update(conn, actor, schema.contribution, outcome.id, changed)
-    report.dry_run = False
-    return report
+    return report if dry_run else apply(conn, schema.contribution, report, parsed, actor)
 
 
 def import_contributions_file(conn: Connection, path: Path, **options: Any) -> ImportReport:
     """:func:`import_contributions` on a file on disk (its name is used in messages)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read the file: {exc.strerror}", str(path)) from None
+    data = read_file(path)
     return import_contributions(conn, data, path.name, **options)
 
 

@@ -30,10 +30,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from wpstrack import audit, schema
-from wpstrack.db import now
-from wpstrack.errors import InvalidInput, MissingRate
-from wpstrack.funding.contributions import refuse_rejected
+from wpstrack import schema
+from wpstrack.errors import MissingRate
+from wpstrack.funding.importing import apply, read_file, shown
 from wpstrack.funding.model import Action, ImportReport, MissingRateItem, RowOutcome
 from wpstrack.funding.tables import (
     RowError,
@@ -66,6 +65,53 @@ def _parse_rate(cells: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _rate_outcome(number: int, values: dict[str, Any], old: dict[str, Any] | None) -> RowOutcome:
+    display = {k: shown(v) for k, v in values.items()}
+    changes = {
+        col: [shown(old[col]), display[col]]
+        for col in ("rate", "source")
+        if old is not None and old[col] != values[col]
+    }
+    action: Action = "create" if old is None else "update" if changes else "unchanged"
+    return RowOutcome(
+        row=number,
+        action=action,
+        key=f"{values['currency']} {values['year']} → {values['reporting_currency']}",
+        id=old["id"] if old else None,
+        values=display,
+        changes=changes or None,
+    )
+
+
+def plan_rates(
+    conn: Connection, data: bytes, name: str, *, fmt: str | None = None
+) -> tuple[ImportReport, dict[int, dict[str, Any]]]:
+    """What importing the rate file would do, row by row, and the rates to write (by row)."""
+    r = schema.exchange_rate
+    stored = {
+        (row.currency, row.year, row.reporting_currency): dict(row._mapping)
+        for row in conn.execute(select(r))
+    }
+    outcomes: list[RowOutcome] = []
+    parsed: dict[int, dict[str, Any]] = {}
+    seen: dict[tuple[str, int, str], int] = {}
+    for row in read_table(data, name, COLUMNS, REQUIRED, fmt):
+        try:
+            values = _parse_rate(row.cells)
+        except RowError as exc:
+            outcomes.append(RowOutcome(row=row.number, action="reject", reason=str(exc)))
+            continue
+        key = (values["currency"], values["year"], values["reporting_currency"])
+        if key in seen:
+            reason = f"a second rate for {' '.join(map(str, key))} (first at row {seen[key]})"
+            outcomes.append(RowOutcome(row=row.number, action="reject", reason=reason))
+            continue
+        seen[key] = row.number
+        parsed[row.number] = values
+        outcomes.append(_rate_outcome(row.number, values, stored.get(key)))
+    return ImportReport(file=name, table=r.name, dry_run=True, rows=outcomes), parsed
+
+
 def import_rates(
     conn: Connection,
     data: bytes,
@@ -76,72 +122,13 @@ def import_rates(
     actor: str | None = None,
 ) -> ImportReport:
     """Import a rate file (all or nothing); with ``dry_run`` only report what would happen."""
-    rows = read_table(data, name, COLUMNS, REQUIRED, fmt)
-    r = schema.exchange_rate
-    stored = {
-        (row.currency, row.year, row.reporting_currency): dict(row._mapping)
-        for row in conn.execute(select(r))
-    }
-    outcomes: list[RowOutcome] = []
-    parsed: dict[int, dict[str, Any]] = {}
-    seen: dict[tuple[str, int, str], int] = {}
-    for row in rows:
-        try:
-            values = _parse_rate(row.cells)
-        except RowError as exc:
-            outcomes.append(RowOutcome(row=row.number, action="reject", reason=str(exc)))
-            continue
-        key = (values["currency"], values["year"], values["reporting_currency"])
-        readable = f"{key[0]} {key[1]} → {key[2]}"
-        if key in seen:
-            reason = f"a second rate for {readable} (first at row {seen[key]})"
-            outcomes.append(
-                RowOutcome(row=row.number, action="reject", key=readable, reason=reason)
-            )
-            continue
-        seen[key] = row.number
-        parsed[row.number] = values
-        shown = {**values, "rate": str(values["rate"])}
-        old = stored.get(key)
-        changes = {
-            col: [str(old[col]) if col == "rate" else old[col], shown[col]]
-            for col in ("rate", "source")
-            if old is not None and old[col] != values[col]
-        }
-        action: Action = "create" if old is None else "update" if changes else "unchanged"
-        outcomes.append(
-            RowOutcome(
-                row=row.number,
-                action=action,
-                key=readable,
-                id=old["id"] if old else None,
-                values=shown,
-                changes=changes or None,
-            )
-        )
-    report = ImportReport(file=name, table="exchange_rate", dry_run=True, rows=outcomes)
-    if dry_run:
-        return report
-    refuse_rejected(report)
-    for outcome in report.rows:
-        values = parsed[outcome.row]
-        if outcome.action == "create":
-            created = audit.insert(conn, actor, r, {**values, "created_at": now()})
-            outcome.id = int(created["id"])
-        elif outcome.action == "update":
-            assert outcome.changes is not None
-            audit.update(conn, actor, r, outcome.id, {c: values[c] for c in outcome.changes})
-    report.dry_run = False
-    return report
+    report, parsed = plan_rates(conn, data, name, fmt=fmt)
+    return report if dry_run else apply(conn, schema.exchange_rate, report, parsed, actor)
 
 
 def import_rates_file(conn: Connection, path: Path, **options: Any) -> ImportReport:
     """:func:`import_rates` on a file on disk."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read the file: {exc.strerror}", str(path)) from None
-    return import_rates(conn, data, path.name, **options)
+    return import_rates(conn, read_file(path), path.name, **options)
 
 
 def rate_table(conn: Connection, reporting_currency: str) -> dict[RateKey, Decimal]:

@@ -179,6 +179,29 @@ def _trends(
     return trends
 
 
+Amounts = dict[Any, dict[int, Decimal]]  # group key -> year -> amount
+
+
+def _per_year(
+    conn: Connection, filters: ContributionFilter, converter: Converter
+) -> tuple[dict[str, Amounts], dict[str, dict[Any, str]], set[int]]:
+    """Converted amounts per recipient and per pillar per year, their labels, the years seen."""
+    pillars = _pillars(conn)
+    per: dict[str, Amounts] = {"recipient": {}, "pillar": {}}
+    labels: dict[str, dict[Any, str]] = {"recipient": {}, "pillar": {}}
+    seen_years: set[int] = set()
+    for row in _rows(conn, filters):
+        amount = converter.convert(row["amount"], row["currency"], row["year"])
+        if amount is None:
+            continue
+        seen_years.add(row["year"])
+        for dimension, groups in per.items():
+            key, label = _group_of(row, dimension, pillars)
+            labels[dimension][key] = label
+            groups.setdefault(key, defaultdict(lambda: ZERO))[row["year"]] += amount
+    return per, labels, seen_years
+
+
 def funding_trends(
     conn: Connection,
     *,
@@ -206,20 +229,7 @@ def funding_trends(
         update={"transaction_type": transaction_type, "year_from": year_from, "year_to": year_to}
     )
     converter = Converter(conn, currency)
-    pillars = _pillars(conn)
-    per: dict[str, dict[Any, dict[int, Decimal]]] = {"recipient": {}, "pillar": {}}
-    labels: dict[str, dict[Any, str]] = {"recipient": {}, "pillar": {}}
-    seen_years: set[int] = set()
-    for row in _rows(conn, base):
-        amount = converter.convert(row["amount"], row["currency"], row["year"])
-        if amount is None:
-            continue
-        seen_years.add(row["year"])
-        for dimension in per:
-            key, label = _group_of(row, dimension, pillars)
-            labels[dimension][key] = label
-            by_year = per[dimension].setdefault(key, defaultdict(lambda: ZERO))
-            by_year[row["year"]] += amount
+    per, labels, seen_years = _per_year(conn, base, converter)
     missing = converter.check(partial)
     first = year_from if year_from is not None else min(seen_years, default=None)
     last = year_to if year_to is not None else max(seen_years, default=None)
