@@ -165,6 +165,12 @@ def test_a_title_case_headline_is_not_read_as_names(find: Find) -> None:
     assert names(found) == ["Security Council"]
 
 
+def test_a_website_section_label_above_the_date_is_not_a_mention(find: Find) -> None:
+    label = "Japan and the United Nations\n\nSeptember 24, 2024\n"
+    assert names(find(label + "The Minister met the Chair of the Board.")) == []
+    assert names(find(label + "The Minister met officials of UNICEF.")) == ["UNICEF"]
+
+
 def test_un_written_before_a_un_body_belongs_to_its_name(find: Find) -> None:
     found = find("The Network thanked the UN Department of Political and Peacebuilding Affairs.")
     assert names(found) == ["UN Department of Political and Peacebuilding Affairs"]

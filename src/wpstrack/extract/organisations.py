@@ -129,6 +129,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             work = doc if folded_text == text else nlp.make_doc(folded_text)
             ctx = rules.Context(work, folded_text, text)
             hits = _english_hits(ctx, work, exact, folded, table, typos)
+            hits = [h for h in hits if h.start >= _section_label_end(text)]
             if _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
         for hit, start, end in _fullest(hits, table, japanese):
@@ -138,6 +139,23 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         return doc
 
     return component
+
+
+_DATE_LINE_RE = re.compile(
+    r"^\s*(?:(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December) \d{1,2}, \d{4}|\d{1,2} \w+ \d{4})\s*$"
+)
+
+
+def _section_label_end(text: str) -> int:
+    """Where a website section label ends: a short first line, then a blank line and the date
+    line ("Japan and the United Nations" above a MOFA release). It names the section of the
+    site, not what the release mentions, so nothing in it is an organisation mention."""
+    lines = text.split("\n", 4)
+    if len(lines) < 4 or lines[1].strip() or not _DATE_LINE_RE.match(lines[2]):
+        return 0
+    label = lines[0]
+    return len(label) if len(label.split()) <= 8 and not label.rstrip().endswith(".") else 0
 
 
 _JAPANESE_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
