@@ -109,3 +109,28 @@ def test_japanese_length():
     mention = st.scalars["duration_minutes"]
     assert mention.value == 45
     assert text[mention.start : mention.end] == "約45分間"
+
+
+@pytest.mark.parametrize(
+    ("body", "minutes"),
+    [
+        ("1　7月30日午後4時30分から約1時間、大臣は会談を行いました。", 60),
+        ("1　7月30日午後4時30分から約1時間30分間、大臣は会談を行いました。", 90),
+        ("1　7月30日午後4時から午後5時まで、大臣は会談を行いました。", 60),
+    ],
+)
+def test_japanese_lengths_and_ranges(body, minutes):
+    text = "題名\n\n令和6年7月30日\n\n" + body
+    assert _run(text).get("duration_minutes") == minutes
+
+
+def test_a_range_written_without_spaces():
+    text = HEAD + "On March 18, the meeting was held from 10:00-11:30 at the Ministry."
+    st = _run(text)
+    assert (st.get("start_time_local"), st.get("duration_minutes")) == ("10:00", 90)
+
+
+def test_capital_am_pm():
+    text = HEAD + "On March 18, from 10:00 A.M. to 11:15 A.M., the meeting was held."
+    st = _run(text)
+    assert (st.get("start_time_local"), st.get("duration_minutes")) == ("10:00", 75)

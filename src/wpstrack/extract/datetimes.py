@@ -40,7 +40,7 @@ from wpstrack.extract.patterns import (
 
 # A clock time in a header after "|" or "Published" is when the page was posted.
 _POSTED_RE = re.compile(r"(?:\||Published|Updated|Posted|Last modified)[^\n]{0,30}$")
-_RANGE_JOIN_RE = re.compile(r"\s*(?:to|until|till|through|-|–|—)\s*")
+_RANGE_JOIN_RE = re.compile(r"\s*(?:to|until|till|through|-|–|—|から|～|〜)\s*")
 _END_CUE_RE = re.compile(
     r"\b(?:ended|ends|end|finished|closed|concluded|adjourned|runs|ran|lasted|continued)"
     r"(?:\s+(?:at|until|till))?\s*$|\buntil\s*$"

@@ -62,7 +62,9 @@ STATED_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_JA_STRICT_RE = re.compile(r"約?(?:(?P<jh>\d+)時間(?P<jhalf>半)?)?(?:(?P<jm>\d+)分)?間")
+_JA_STRICT_RE = re.compile(
+    r"約?(?:(?P<jh>\d+(?:\.\d+)?)時間(?P<jhalf>半)?(?:(?P<jm>\d+)分間?)?|(?P<jm2>\d+)分間)"
+)
 
 
 def _number(text: str | None) -> float:
@@ -80,9 +82,9 @@ def minutes_of(match: re.Match[str]) -> int | None:
         return round(amount * (60 if g["unit"].lower() == "hour" else 1))
     if g.get("halfhour"):
         return 30
-    if g.get("jh") is not None or g.get("jm") is not None:
+    if g.get("jh") is not None or g.get("jm2") is not None:
         hours = float(g.get("jh") or 0) + (0.5 if g.get("jhalf") else 0)
-        return round(hours * 60 + float(g.get("jm") or 0)) or None
+        return round(hours * 60 + float(g.get("jm") or g.get("jm2") or 0)) or None
     if g.get("h"):
         hours = _number(g["h"]) + (0.5 if g.get("half") or g.get("half2") else 0)
         return round(hours * 60 + _number(g.get("hm")))
@@ -106,9 +108,9 @@ def _stated(text: str, start: int, end: int) -> tuple[int, int, int] | None:
 
 def _length_start(match: re.Match[str]) -> int:
     """Where the length itself starts (after "for approximately")."""
-    for group in ("adj", "halfhour", "h", "m", "jh", "jm"):
+    for group in ("adj", "halfhour", "h", "m", "jh", "jm2"):
         if match.groupdict().get(group):
-            return match.start(group) if group not in ("jh", "jm") else match.start()
+            return match.start(group) if group not in ("jh", "jm2") else match.start()
     return match.start()
 
 

@@ -140,7 +140,7 @@ def weekday_on_or_before(weekday: str, anchor: date) -> date:
 
 
 # ---------------------------------------------------------------- clock times
-_AMPM = r"(?P<ap>[ap])\.?\s?m\b\.?"
+_AMPM = r"(?P<ap>[apAP])\.?\s?[mM]\b\.?"
 _JA_TIME = r"(?P<jap>午前|午後)?(?P<jh>\d{1,2})時(?:(?P<jm>\d{1,2})分|(?P<jhalf>半))?"
 TZ_ABBREVIATIONS = {
     # abbreviation: UTC offset in minutes, None where the region's IANA zone decides
@@ -202,7 +202,7 @@ def zone_name(written: str) -> str:
 
 TIME_RE = re.compile(
     rf"""
-    (?<![0-9A-Za-z.:/,-])
+    (?<![0-9A-Za-z.:/,])
     (?:
         (?P<h12>1[0-2]|0?\d)(?:[:.](?P<m12>[0-5]\d))?\s?{_AMPM}
       | (?P<noon>12\s+noon|noon|midday)
