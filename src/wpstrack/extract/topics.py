@@ -92,7 +92,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         ),
         (r"displacement\s+sites|refugee\s+camps|displacement\s+camps", WEAK),
         (r"livelihoods?", WEAK),
-        (r"reintegration", WEAK),
+        (r"reintegration|decommission|demobili[sz]ation", WEAK),
         (r"人道|復興", STRONG),
     ),
     "gender_equality": (
