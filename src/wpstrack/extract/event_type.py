@@ -102,7 +102,8 @@ def _lead(text: str) -> tuple[str, str, int]:
     for s_start, s_end in _sentences(window):
         sentence = window[s_start:s_end]
         if _VERB_RE.search(sentence) or _PASSIVE_RE.search(sentence) or _SIGN_RE.search(sentence):
-            return headline, sentence.strip(), start + s_start
+            offset = len(sentence) - len(sentence.lstrip())
+            return headline, sentence.strip(), start + s_start + offset
     return headline, "", start
 
 
@@ -205,10 +206,12 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         kind = classify(doc.text, counterparts)
         if kind is None:
             return doc
-        headline, lead, start = _lead(doc.text)
-        span_start = start if lead else 0
-        span_end = start + len(lead) if lead else min(len(doc.text), len(headline))
-        st.set("event_type", kind, span_start, span_end, "event_type_rules")
+        _headline, lead, start = _lead(doc.text)
+        if not lead:  # no narrative sentence: the first line that says anything
+            line = re.search(r"\S[^\n]*", doc.text)
+            start, lead = (line.start(), line.group().rstrip()) if line else (0, "")
+        if lead:
+            st.set("event_type", kind, start, start + len(lead), "event_type_rules")
         return doc
 
     return component

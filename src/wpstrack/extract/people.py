@@ -396,8 +396,8 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             method = "people_rules"
         for field_name, value, start, end in records:
             st.add(field_name, value, start, end, method)
-        span = women[0] if women else (0, 0)
-        st.set("women_count_named", len(women), span[0], span[1], method)
+        if women:  # no women: the record's count is 0 and there is no span to point at
+            st.set("women_count_named", len(women), women[0][0], women[0][1], method)
         return doc
 
     return component
