@@ -101,6 +101,17 @@ def test_japanese_names_give_the_official_english_name(find: Find) -> None:
     assert found.items("organisation_codes") == ["jp-mofa", "unwomen", "unfpa"]
 
 
+def test_unknown_japanese_bodies_are_translated_word_by_word(find: Find) -> None:
+    text = "特定非営利活動法人「平和と女性のネットワーク」代表と早稲田大学の教授が外務省を訪れた。"
+    found = find(text, language="ja")
+    assert names(found) == [
+        "Peace and Women Network",
+        "Waseda University",
+        "Ministry of Foreign Affairs of Japan",
+    ]
+    assert found.items("organisation_codes") == ["jp-mofa"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from wpstrack.extract import organisation_japanese
 from wpstrack.extract import organisation_rules as rules
 from wpstrack.extract.model import state
 from wpstrack.extract.organisation_rules import Hit
@@ -124,6 +125,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         japanese = st.language == "ja" or _mostly_japanese(text)
         if japanese:
             hits = _regex_hits(text, table)
+            hits += organisation_japanese.unknown_hits(text, hits, resolve_organisation)
         else:
             folded_text = text.translate(_FOLD)
             work = doc if folded_text == text else nlp.make_doc(folded_text)
