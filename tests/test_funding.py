@@ -381,3 +381,46 @@ def test_a_year_without_funding_counts_as_a_fall_to_zero(conn: Connection) -> No
 def test_trends_refuse_a_threshold_that_is_not_a_fraction(conn: Connection) -> None:
     with pytest.raises(InvalidInput, match="threshold 10 is not a fraction"):
         funding.funding_trends(conn, threshold=Decimal(10))
+
+
+def test_a_contribution_links_to_a_plan_measure_named_by_plan_and_item_codes(
+    conn: Connection,
+) -> None:
+    from wpstrack import plans
+
+    plans.load_examples(conn)
+    header = "donor,recipient,amount,currency,date,transaction_type,plan,plan_item,activity_id\n"
+    data = (
+        header
+        + "MOFA,UN Women,5,USD,2023-05-01,commitment,JP-NAP3,1.1,\n"
+        + "MOFA,UN Women,5,USD,2023-05-02,commitment,JP-NAP3,9.9,\n"
+        + "MOFA,UN Women,5,USD,2023-05-03,commitment,JP-NAP3,,\n"
+        + "MOFA,UN Women,5,USD,2023-05-04,commitment,,,424242\n"
+    ).encode()
+    dry = funding.import_contributions(conn, data, "links.csv", dry_run=True)
+    item, p = schema.plan_item, schema.plan
+    item_id = conn.execute(
+        select(item.c.id).join(p).where(p.c.code == "JP-NAP3", item.c.code == "1.1")
+    ).scalar_one()
+    assert dry.rows[0].values is not None and dry.rows[0].values["plan_item_id"] == item_id
+    assert [r.reason for r in dry.rows[1:]] == [
+        "plan_item: plan 'JP-NAP3' has no item '9.9'",
+        "plan and plan_item: give both (a plan code and one of its items)",
+        "activity_id: there is no activity 424242",
+    ]
+
+
+def test_a_name_kept_unresolved_is_updated_not_doubled_once_its_organisation_is_known(
+    conn: Connection,
+) -> None:
+    data = csv_file("MOFA,UN Wimen,1000,USD,2023-01-01,commitment,,,,A")
+    first = funding.import_contributions(conn, data, "typo.csv", allow_unresolved=True)
+    org = schema.organisation
+    unwomen = conn.execute(select(org.c.id).where(org.c.code == "unwomen")).scalar_one()
+    conn.execute(
+        schema.organisation_alias.insert().values(organisation_id=unwomen, alias="UN Wimen")
+    )
+    again = funding.import_contributions(conn, data, "typo.csv")
+    assert again.counts == {"create": 0, "update": 1, "unchanged": 0, "reject": 0}
+    assert again.rows[0].id == first.rows[0].id
+    assert again.rows[0].changes == {"recipient_id": [None, unwomen]}

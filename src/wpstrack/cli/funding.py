@@ -32,6 +32,9 @@ PARTIAL = typer.Option(
 )
 
 
+SHORT_TYPES = {"commitment": "commit", "disbursement": "disburse"}
+
+
 def _money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
@@ -86,7 +89,13 @@ def import_cli(
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: the extension)."),
     as_json: bool = JSON,
 ) -> None:
-    """Import contributions. A file with any bad row writes nothing; --dry-run shows each row."""
+    """Import contributions. A file with any bad row writes nothing; --dry-run shows each row.
+
+    Columns: donor, recipient, amount, currency, date, transaction_type (required); year,
+    pillar, gender_marker, reference, plan, plan_item, activity_id, source, note. A row whose
+    donor, recipient, date, transaction type and reference are already in the register
+    updates that record. A dry run that finds a bad row exits with status 1.
+    """
     with connect() as conn:
         report = funding.import_contributions_file(
             conn,
@@ -190,23 +199,21 @@ def list_cli(
         items = [c.model_dump(mode="json") for c in page.items]
         print_json({"items": items, "next_cursor": page.next_cursor})
         return
+    # The pillar, source and note are in --json; a terminal row keeps to what identifies it.
     table = Table(box=box.SIMPLE_HEAD)
-    for column in ("id", "date", "donor", "recipient", "amount", "type", "pillar", "marker"):
-        numeric = column in ("id", "amount", "marker")
-        table.add_column(
-            column,
-            no_wrap=column in ("id", "date", "amount"),
-            justify="right" if numeric else "left",
-        )
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("donor → recipient", ratio=1)
+    table.add_column("amount", justify="right", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("DAC", justify="right", no_wrap=True)
     for c in page.items:
         table.add_row(
             str(c.id),
             c.date.isoformat(),
-            c.donor_code or c.donor_name,
-            c.recipient_code or c.recipient_name,
+            f"{c.donor_code or c.donor_name} → {c.recipient_code or c.recipient_name}",
             f"{c.currency} {_money(c.amount)}",
-            c.transaction_type[:6] + ".",
-            c.pillar_code or "",
+            SHORT_TYPES[c.transaction_type],
             "" if c.gender_marker is None else str(c.gender_marker),
         )
     console.print(table)
