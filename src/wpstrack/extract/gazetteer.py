@@ -100,9 +100,13 @@ class Gazetteer:
             city = City(row["name"], row["countrycode"], row["timezone"], int(row["population"]))
             keys = {normalise(city.name)}
             for alt in row.get("alternatenames") or ():
-                if not alt or (alt.isupper() and len(alt) <= 4):
-                    continue  # airport and city codes ("TYO", "BOG") are not names in prose
-                if _CJK_RE.search(alt):
+                first = alt[:1]
+                if not first.isupper() and not ("\u3040" <= first <= "\u9fff"):
+                    continue  # lower-case transliterations and other scripts
+                if alt.isascii():
+                    if not (alt.isupper() and len(alt) <= 4):  # not an airport code ("TYO")
+                        keys.add(normalise(alt))
+                elif _CJK_RE.search(alt):
                     known = self.cjk_cities.get(alt)
                     if known is None or known.population < city.population:
                         self.cjk_cities[alt] = city
