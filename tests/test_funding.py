@@ -424,3 +424,14 @@ def test_a_name_kept_unresolved_is_updated_not_doubled_once_its_organisation_is_
     assert again.counts == {"create": 0, "update": 1, "unchanged": 0, "reject": 0}
     assert again.rows[0].id == first.rows[0].id
     assert again.rows[0].changes == {"recipient_id": [None, unwomen]}
+
+
+def test_the_gender_targeted_annex_keeps_significant_and_principal_funding(
+    conn: Connection,
+) -> None:
+    import_sample(conn)
+    targeted = funding.ContributionFilter(gender_marker_at_least=1)
+    page = funding.list_contributions(conn, targeted)
+    assert sorted(c.reference for c in page.items) == ["T-1", "T-2", "T-3", "T-4", "T-5"]
+    principal = funding.list_contributions(conn, funding.ContributionFilter(gender_marker=2))
+    assert sorted(c.reference for c in principal.items) == ["T-1", "T-2", "T-3"]

@@ -338,6 +338,8 @@ def contribution_query(conn: Connection, filters: ContributionFilter) -> Select[
         stmt = stmt.where(c.c.year <= filters.year_to)
     if filters.gender_marker is not None:
         stmt = stmt.where(c.c.gender_marker == filters.gender_marker)
+    if filters.gender_marker_at_least is not None:
+        stmt = stmt.where(c.c.gender_marker >= filters.gender_marker_at_least)
     if filters.transaction_type:
         stmt = stmt.where(c.c.transaction_type == filters.transaction_type)
     if filters.currency:

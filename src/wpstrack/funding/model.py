@@ -91,6 +91,8 @@ class ContributionFilter(BaseModel):
     year_from: int | None = None
     year_to: int | None = None
     gender_marker: int | None = None
+    # 1 keeps significant and principal: the report's annex of gender-targeted funding.
+    gender_marker_at_least: int | None = None
     transaction_type: str | None = None
     currency: str | None = None
 
