@@ -203,12 +203,13 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     def component(doc: Doc) -> Doc:
         st = state(doc)
         counterparts = st.items("other_participants")
-        kind = classify(doc.text, counterparts)
+        text = doc.text  # built from the tokens on every access: read it once
+        kind = classify(text, counterparts)
         if kind is None:
             return doc
-        _headline, lead, start = _lead(doc.text)
+        _headline, lead, start = _lead(text)
         if not lead:  # no narrative sentence: the first line that says anything
-            line = re.search(r"\S[^\n]*", doc.text)
+            line = re.search(r"\S[^\n]*", text)
             start, lead = (line.start(), line.group().rstrip()) if line else (0, "")
         if lead:
             st.set("event_type", kind, start, start + len(lead), "event_type_rules")

@@ -182,6 +182,7 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+@cache
 def country_name(text: str) -> str | None:
     """The country named by ``text`` ("the Republic of Chile" -> "Chile"), or None."""
     cleaned = text.strip().rstrip(".,;")

@@ -41,19 +41,23 @@ from wpstrack.extract.orgnames import acronym_map
 from wpstrack.extract.people_ja import Participant
 from wpstrack.extract.people_roles import affiliation, assign_roles, home_country, mark_gender
 
-_PREFIX_RE = re.compile(
-    r"(?<![\w.])(?:(?P<he>H\.\s?E\.|His\s+Excellency|Her\s+Excellency)\s+)?"
-    r"(?P<hon>(?:Senator\s+)?(?:[Tt]he\s+)?(?:Hon(?:ourable|orable)?|Rt\.?\s+Hon)\.?\s+)?"
-    r"(?:(?P<word>Ms|Mrs|Mr|Miss|Mme|Madam|Dr|Prof|Professor|Baroness|Baron|Lord|Lady|Sir|Dame"
+_PREFIX_WORDS = (
+    r"Ms|Mrs|Mr|Miss|Mme|Madam|Dr|Prof|Professor|Baroness|Baron|Lord|Lady|Sir|Dame"
     r"|Ambassador|AMBASSADOR|Ambassadress|Senator|Judge|Justice|"
     + "|".join(r.replace(" ", r"\s") for r in RANKS)
-    + r")\.?[ \xa0]+)?(?=[^\W\d_])"
+)
+_PREFIX_RE = re.compile(
+    r"(?<![\w.])(?=H\.|His\s|Her\s|[Tt]he\s+Hon|Hon|Rt\.?\s|(?:" + _PREFIX_WORDS + r")\b)"
+    r"(?:(?P<he>H\.\s?E\.|His\s+Excellency|Her\s+Excellency)\s+)?"
+    r"(?P<hon>(?:Senator\s+)?(?:[Tt]he\s+)?(?:Hon(?:ourable|orable)?|Rt\.?\s+Hon)\.?\s+)?"
+    r"(?:(?P<word>" + _PREFIX_WORDS + r")\.?[ \xa0]+)?(?=[^\W\d_])"
 )
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
+_INITIAL_RE = re.compile(r"\.[ \xa0](?=[^\W\d_])")
 _UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĘĚĞĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
 _CAPITAL_RUN_RE = re.compile(
     rf"(?<![\w'’\-.])[{_UPPER}][\w'’\-]*(?:[ \xa0](?:(?:van|von|de|da|del|der|di|du|dos|bin|al|"
-    rf"el)[ \xa0])?[{_UPPER}][\w'’\-]*)*"
+    rf"el)[ \xa0])?[{_UPPER}][\w'’\-]*)+"
 )
 _PSEUDONYM_RE = re.compile(r"^\s*\((?:not (?:her|his|their) real name|name changed)[^)]*\)")
 _CLAUSE_START_RE = re.compile(
@@ -92,7 +96,7 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
         if not match:
             break
         word = match.group()
-        nxt = re.match(r"[ \xa0]", text[match.end() : match.end() + 1])
+        nxt = text[match.end() : match.end() + 1] in (" ", "\xa0")
         if word in POSTNOMINALS:
             break
         if not word[0].isupper():
@@ -102,8 +106,8 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
                 cursor = match.end() + 1
                 continue
             break
-        initial = re.match(r"\.[ \xa0](?=[^\W\d_])", text[match.end() : match.end() + 3])
-        if len(word) == 1 and initial and words:  # "Antony J. Blinken"
+        initial = len(word) == 1 and _INITIAL_RE.match(text, match.end())
+        if initial and words:  # "Antony J. Blinken"
             following = _WORD_RE.match(text, match.end() + 2)
             if following and following.group()[0].isupper() and len(following.group()) > 1:
                 words.append(word + ".")
@@ -297,12 +301,16 @@ def _org_phrase(text: str) -> str:
 def _masked(
     scan: str, candidates: list[tuple[int, int, list[str], str | None, int]], keep: int
 ) -> str:
-    """The text with every other written name blanked to '§', so offices stop at them."""
-    chars = list(scan)
-    for start, end, _words, _hon, mention_start in candidates:
-        if start != keep:
-            chars[mention_start:end] = "§" * (end - mention_start)
-    return "".join(chars)
+    """The text with the other written names near ``keep`` blanked to '§': offices stop there."""
+    parts: list[str] = []
+    pos = 0
+    for start, end, _words, _hon, mention_start in sorted(candidates, key=lambda c: c[4]):
+        if start == keep or abs(mention_start - keep) > 500 or mention_start < pos:
+            continue
+        parts += [scan[pos:mention_start], "§" * (end - mention_start)]
+        pos = end
+    parts.append(scan[pos:])
+    return "".join(parts)
 
 
 def _find_people(text: str, scan: str) -> list[Person]:

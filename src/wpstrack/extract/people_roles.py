@@ -16,6 +16,7 @@ person's mention marks a woman; he/his marks a man.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
@@ -258,12 +259,18 @@ def mark_gender(text: str, people: list[Person]) -> None:
             person = after[0][2]
             if match.group(1).lower() == "her" and not person.male:
                 person.female_at = person.female_at or (person.start, person.end)
+    ends = sorted((e, s, index) for index, (s, e, _p) in enumerate(mentions))
+    end_positions = [e for e, _s, _i in ends]
     for regex, female in ((_FEMALE_PRONOUN_RE, True), (_MALE_PRONOUN_RE, False)):
         for match in regex.finditer(text):
-            before = [(s, e, p) for s, e, p in mentions if e <= match.start()]
-            if not before or match.start() - before[-1][0] > 400:
+            count = bisect.bisect_right(end_positions, match.start())
+            if not count:
                 continue
-            person = before[-1][2]
+            # the mention that starts last among those ended before the pronoun
+            _e, start, index = max(ends[:count], key=lambda item: item[1])
+            if match.start() - start > 400:
+                continue
+            person = mentions[index][2]
             if female and not person.male:
                 person.female_at = person.female_at or (person.start, person.end)
             elif not female and person.female_at is None:
