@@ -182,59 +182,53 @@ def _date_in_sentence(
     return False
 
 
+_SHIFTS = {"today": 0, "本日": 0, "yesterday": -1, "昨日": -1, "tomorrow": 1}
+
+
 def _set_relative(st: ExtractionState, match: re.Match[str]) -> bool:
     if st.release_date is None:
         return False
-    shift = {"today": 0, "本日": 0, "yesterday": -1, "昨日": -1, "tomorrow": 1}[
-        match.group("rel").lower()
-    ]
-    value = st.release_date + timedelta(days=shift)
+    value = st.release_date + timedelta(days=_SHIFTS[match.group("rel").lower()])
     st.set("date", value.isoformat(), match.start(), match.end(), "datetime.relative_day")
     return True
 
 
+Candidate = tuple[date, int, int, str]
+
+
+def _lead_candidates(text: str, st: ExtractionState, start: int, end: int) -> list[Candidate]:
+    """Dates the lead states: "On 21 May", "today (Tuesday 14 November)", "on Tuesday"."""
+    found: list[Candidate] = []
+    for mention in iter_dates(text, start, end):
+        value = _resolve(mention, st.release_date)
+        if value and _ON_RE.search(text, max(0, mention.start - 10), mention.start):
+            found.append((value, mention.start, mention.end, "datetime.on_date"))
+    if st.release_date is None:
+        return found
+    for match in RELATIVE_DAY_RE.finditer(text, start, end):
+        stated = DATE_RE.match(text, _after_paren(text, match.end()))
+        parsed = parse_date(stated) if stated else None
+        value = _resolve(parsed, st.release_date) if parsed else None
+        if parsed is not None and value is not None:
+            found.append((value, parsed.start, parsed.end, "datetime.relative_day"))
+        else:
+            shift = _SHIFTS[match.group("rel").lower()]
+            value = st.release_date + timedelta(days=shift)
+            found.append((value, match.start(), match.end(), "datetime.relative_day"))
+    for match in ON_WEEKDAY_RE.finditer(text, start, end):
+        value = weekday_on_or_before(match.group("wd"), st.release_date)
+        found.append((value, match.start("wd"), match.end("wd"), "datetime.weekday"))
+    return found
+
+
 def _date_from_body(text: str, st: ExtractionState, body_start: int) -> None:
-    """ "On 21 May", "today (Tuesday 14 November)", "yesterday", "on Tuesday" in the lead."""
+    """The first date the lead states, else the release's own date line."""
     lines = paragraphs(text, body_start)[:_BODY_DATE_LINES]
-    if lines:
-        lead_start, lead_end = lines[0][0], lines[-1][1]
-        candidates: list[tuple[int, str, object]] = []
-        for mention in iter_dates(text, lead_start, lead_end):
-            if _ON_RE.search(text, max(0, mention.start - 10), mention.start):
-                candidates.append((mention.start, "date", mention))
-        for match in RELATIVE_DAY_RE.finditer(text, lead_start, lead_end):
-            candidates.append((match.start(), "relative", match))
-        for match in ON_WEEKDAY_RE.finditer(text, lead_start, lead_end):
-            candidates.append((match.start(), "weekday", match))
-        for _, kind, found in sorted(candidates, key=lambda c: c[0]):
-            if kind == "date" and isinstance(found, DateMention):
-                value = _resolve(found, st.release_date)
-                if value is not None:
-                    st.set("date", value.isoformat(), found.start, found.end, "datetime.on_date")
-                    return
-            elif kind == "relative" and isinstance(found, re.Match):
-                stated = DATE_RE.match(text, _after_paren(text, found.end()))
-                parsed = parse_date(stated) if stated else None
-                if parsed is not None and _resolve(parsed, st.release_date) is not None:
-                    value = _resolve(parsed, st.release_date)
-                    assert value is not None
-                    st.set(
-                        "date", value.isoformat(), parsed.start, parsed.end, "datetime.relative_day"
-                    )
-                    return
-                if _set_relative(st, found):
-                    return
-            elif kind == "weekday" and isinstance(found, re.Match) and st.release_date:
-                value = weekday_on_or_before(found.group("wd"), st.release_date)
-                st.set(
-                    "date",
-                    value.isoformat(),
-                    found.start("wd"),
-                    found.end("wd"),
-                    "datetime.weekday",
-                )
-                return
-    if st.release_date is not None and st.release_date_span is not None:
+    candidates = _lead_candidates(text, st, lines[0][0], lines[-1][1]) if lines else []
+    if candidates:
+        value, start, end, method = min(candidates, key=lambda c: c[1])
+        st.set("date", value.isoformat(), start, end, method)
+    elif st.release_date is not None and st.release_date_span is not None:
         start, end = st.release_date_span
         st.set("date", st.release_date.isoformat(), start, end, "datetime.release_date", 0.6)
 
