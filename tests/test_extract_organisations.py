@@ -176,6 +176,15 @@ def test_a_title_case_headline_is_not_read_as_names(find: Find) -> None:
     assert names(found) == ["Security Council"]
 
 
+def test_another_countrys_ministry_is_not_linked_to_mofa_japan(find: Find) -> None:
+    found = find(
+        "He met officials of the Ministry of Foreign Affairs of Ukraine, then returned to the "
+        "Ministry of Foreign Affairs in Tokyo."
+    )
+    assert names(found) == ["Ministry of Foreign Affairs of Ukraine", "Ministry of Foreign Affairs"]
+    assert found.items("organisation_codes") == ["jp-mofa"]
+
+
 def test_a_website_section_label_above_the_date_is_not_a_mention(find: Find) -> None:
     label = "Japan and the United Nations\n\nSeptember 24, 2024\n"
     assert names(find(label + "The Minister met the Chair of the Board.")) == []

@@ -54,6 +54,7 @@ class AliasTable:
     by_form: dict[str, str]  # form -> code, for the two regular expressions
     written: dict[str, frozenset[str]]  # code -> its forms exactly as written
     names: dict[str, str]  # code -> canonical English name
+    countries: dict[str, str]  # code -> ISO country of a national body
     un_family: frozenset[str]  # codes of the United Nations and everything below it
 
 
@@ -103,6 +104,7 @@ def alias_table() -> AliasTable:
         by_form=by_form,
         written={code: frozenset(forms) for code, forms in folded.items()},
         names=names,
+        countries={e["code"]: e["country"] for e in organisations() if e.get("country")},
         un_family=frozenset(c for c in names if in_un(c)),
     )
 
@@ -219,6 +221,7 @@ def _english_hits(
         else:
             blocked.append((s, e))
     chosen = rules.merge_un_prefix(sorted(chosen), table.un_family)
+    chosen = [(s, *_national_name(ctx, e, code, table), m) for s, e, code, m in chosen]
     chosen = typo_spans(ctx, chosen, typos)
     hits = [ctx.hit(s, e, code, method) for s, e, code, method in chosen]
     for s, e in [(s, e) for s, e, _, _ in chosen] + blocked:
@@ -227,6 +230,35 @@ def _english_hits(
     hits += rules.pattern_hits(ctx, resolve_organisation)
     hits += acronym_hits(ctx, hits)
     return sorted(hits, key=lambda h: h.start)
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Country names (short, common and official), case-folded, to ISO codes."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if getattr(country, attr, None):
+                names[getattr(country, attr).casefold()] = country.alpha_2
+    return names
+
+
+def _national_name(
+    ctx: rules.Context, end: int, code: str | None, table: AliasTable
+) -> tuple[int, str | None]:
+    """ "Ministry of Foreign Affairs of Ukraine" is not MOFA Japan, whose bare name it
+    shares: the name takes in its country and loses the code."""
+    home = table.countries.get(code or "")
+    if not home or ctx.word(end) != "of":
+        return end, code
+    k = end + 1 + (ctx.word(end + 1) == "the")
+    for size in range(5, 0, -1):
+        named = _country_names().get(" ".join(ctx.words[k : k + size]).casefold())
+        if named:
+            return (end, code) if named == home else (k + size, None)
+    return end, code
 
 
 def _written_as_a_name(ctx: rules.Context, start: int, end: int, forms: frozenset[str]) -> bool:
