@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import state
+from wpstrack.extract.people import doc_text
 from wpstrack.extract.people_roles import sentence_spans
 
 _REPORTING = (
@@ -141,7 +142,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             for p in st.items(field)
             if isinstance(p, dict) and p.get("name")
         ]
-        for speaker, text, start, end in find_commitments(doc.text, people):
+        for speaker, text, start, end in find_commitments(doc_text(doc), people):
             value = {"speaker": speaker, "text": text}
             st.add("commitments", value, start, end, "commitment_pattern")
         return doc

@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import state
+from wpstrack.extract.people import doc_text
 from wpstrack.extract.people_roles import sentence_spans as _sentences
 
 _GENRE_RE = re.compile(
@@ -72,6 +73,7 @@ _VERB_RE = re.compile(
     r"|pa(?:ys|id)|receive(?:s|d)|met|meet(?:s)?|launch(?:es|ed)?|inaugurat(?:es|ed)"
     r"|announce(?:s|d)?|took place|takes place|sees)\b(?P<object>[^.;\n]{0,90})"
 )
+_BODY_RE = re.compile(r"^[^\n]{40,}[.。:][ \t]*$|^[^\n]{60,}[.。]\s[^\n]*$", re.M)
 _SIGN_RE = re.compile(r"\bsign(?:s|ed)?\b")
 _PASSIVE_RE = re.compile(
     r"(?P<object>[^.;\n]{3,120}?)\b(?:was|were|is|will be)\s+(?:held|convened|organi[sz]ed"
@@ -87,6 +89,7 @@ _FUNCTION_WORDS = frozenset({"the", "and", "with", "for", "from", "that", "of", 
 
 
 def _is_readable(text: str) -> bool:
+    text = text[:3000]
     words = re.findall(r"[A-Za-z]{2,}", text)
     japanese = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
     common = sum(1 for w in words if w.lower() in _FUNCTION_WORDS)
@@ -95,7 +98,8 @@ def _is_readable(text: str) -> bool:
 
 def _lead(text: str) -> tuple[str, str, int]:
     """(headline lines, first narrative sentence, its start)."""
-    body = re.search(r"^.{40,}[.。:]\s*$|^.{60,}[.。]\s.*$", text, re.M)
+    text = text[:6000]  # the headline and the lead are at the top
+    body = _BODY_RE.search(text)
     start = body.start() if body else 0
     headline = text[:start] if start else text[:300]
     window = text[start : start + 1500]
@@ -203,7 +207,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     def component(doc: Doc) -> Doc:
         st = state(doc)
         counterparts = st.items("other_participants")
-        text = doc.text  # built from the tokens on every access: read it once
+        text = doc_text(doc)
         kind = classify(text, counterparts)
         if kind is None:
             return doc

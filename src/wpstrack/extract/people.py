@@ -360,8 +360,7 @@ def _scan_text(text: str) -> str:
     """The text with all-capitals lines title-cased (same length, so spans still hold)."""
     lines = []
     for line in text.split("\n"):
-        letters = [c for c in line if c.isalpha()]
-        if len(letters) > 20 and all(c.isupper() for c in letters):
+        if line.isupper() and sum(c.isalpha() for c in line) > 20:
             line = smart_title(line)
         lines.append(line)
     return "\n".join(lines)
@@ -389,12 +388,21 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
     return records, people
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept in ``doc.user_data``: spaCy rebuilds it from the tokens each time."""
+    cached = doc.user_data.get("wpstrack_text")
+    if not isinstance(cached, str):  # a Doc's tokens, hence its text, never change
+        cached = doc.text
+        doc.user_data["wpstrack_text"] = cached
+    return cached
+
+
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The ``people`` component: principal actors, other participants, named women."""
 
     def component(doc: Doc) -> Doc:
         st = state(doc)
-        text = doc.text
+        text = doc_text(doc)
         if people_ja.is_japanese(text):
             records, women = people_ja.extract(text)
             method = "people_ja_rules"
