@@ -65,6 +65,15 @@ def test_each_topic_has_cues(text, topic):
             "WPS",
         ),
         ("young migrant women", "funding"),
+        (
+            ("Foreign Minister KAMIKAWA’s participation in the Focal Points Network event"),
+            "participation",
+        ),
+        (
+            "which stated that international peace, conflict prevention, and conflict resolution "
+            "require the equal participation of women",
+            "prevention",
+        ),
     ],
 )
 def test_names_and_collocations_that_do_not_make_the_topic(text, topic):
@@ -74,6 +83,10 @@ def test_names_and_collocations_that_do_not_make_the_topic(text, topic):
 def test_two_weak_cues_make_a_topic_but_one_does_not():
     assert "relief_recovery" not in _topics("psychosocial counselling for women")
     assert "relief_recovery" in _topics("psychosocial counselling in the refugee camps")
+
+
+def test_curly_apostrophes_are_apostrophes():
+    assert "participation" in _topics("promote women’s economic empowerment and participation")
 
 
 def test_wps_from_a_participation_strand_resolution():

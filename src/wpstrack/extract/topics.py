@@ -42,9 +42,17 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
             STRONG,
         ),
         # "conflict prevention and resolution" names the whole field, not a theme of the event
-        (r"conflict\s+prevention(?!\s+and\s+resolution)|prevention\s+of\s+conflict", STRONG),
+        (
+            r"conflict\s+prevention(?!,?\s+and\s+(?:conflict\s+)?resolution)|"
+            r"prevention\s+of\s+conflict",
+            STRONG,
+        ),
         (r"prevention\s+and\s+resolution\s+of\s+conflict|[Pp]revention\s+is", STRONG),
-        (r"[Pp]revention,|prevent\w*\s+(?:and\s+\w+\s+)?(?:conflict|violence|trafficking)", STRONG),
+        (
+            r"[Pp]revention,(?<!conflict prevention,)|"
+            r"prevent\w*\s+(?:and\s+\w+\s+)?(?:conflict|violence|trafficking)",
+            STRONG,
+        ),
         (r"[Mm]ediators\b|mediation\b|[Mm]ediator\s+[Nn]etworks?", STRONG),
         (r"early[- ]warning|defuse", WEAK),
         (r"conflict\s+resolution|resolving\s+conflict", WEAK),
@@ -60,11 +68,16 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
     ),
     "participation": (
         (
-            r"[Pp]articipation|participate\s+(?:safely|fully|in\s+(?:peace|decision|politic))",
+            # women's participation, not attendance ("the Minister's participation in")
+            r"[Ww]omen['’]s[\w\s,]{0,30}?[Pp]articipation|participation\s+of\s+(?:young\s+)?women|"
+            r"(?:full|equal|[Mm]eaningful|effective|political|active)[\w\s,]{0,30}?[Pp]articipation|"
+            r"[Pp]articipation\s+(?:in|of)\s+(?:peace|decision|politic|the\s+economy)|"
+            r"participate\s+(?:safely|fully|in\s+(?:peace|decision|politic))|"
+            r"[Pp]articipation,\s+(?:prevention|protection)",  # the WPS pillars listed
             STRONG,
         ),
         (
-            r"[Ww]omen's\s+[Ll]eadership|leadership\s+of\s+women|women[- ]led|women\s+leaders",
+            r"[Ww]omen['’]s\s+[Ll]eadership|leadership\s+of\s+women|women[- ]led|women\s+leaders",
             STRONG,
         ),
         (r"as\s+leaders\b(?<=\bas\sleaders)", STRONG),
@@ -76,7 +89,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (r"involve(?:d|ment)?\s+(?:of\s+)?women", STRONG),
         (r"women\s+(?:must\s+be\s+(?:fully\s+)?involved|sit\s+on)", STRONG),
         (r"at\s+the\s+table|peace\s+tables|negotiating\s+tables|have\s+a\s+say\b", STRONG),
-        (r"representation\s+of\s+women|women's\s+(?:representation|voices)", STRONG),
+        (r"representation\s+of\s+women|women['’]s\s+(?:representation|voices)", STRONG),
         (r"deploy(?:ed|ment)\b[^.]{0,40}women|women[^.]{0,30}\bdeploy", STRONG),
         (r"women\s+in\s+(?:politics|parliament|law\s+enforcement|peace\s+operations)", STRONG),
         (r"参画|参加", STRONG),
@@ -97,7 +110,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
     ),
     "gender_equality": (
         (r"gender\s+equality|Gender\s+equality\s+(?:at|is|in)", STRONG),
-        (r"empowerment\b|empowering\b|women's\s+rights|feminist\b", STRONG),
+        (r"empowerment\b|empowering\b|women['’]s\s+rights|feminist\b", STRONG),
         (r"discrimination|inequalit(?:y|ies)", STRONG),
         (r"gender\s+(?:perspectives?|pay\s+gap|provisions|policy|strategy|expertise)", STRONG),
         (r"gender-(?:sensitive|responsive)", WEAK),
