@@ -3,9 +3,9 @@
 Each rule works on the tokens of the (folded) document and on character offsets into the
 original text. They encode the conventions of official English, not of any document:
 what follows a name ("... Headquarters" is a venue, "UN High Commissioner" a title), what
-heads a name ("... Network", "Institute for ..."), how acronyms are defined ("Full Name
-(ACR)"), and which capitalised tokens are not organisations (time zones, currencies,
-country codes, family names in MOFA's capitals).
+heads a name ("... Network", "Institute for ..."), which joint names split ("Departments of
+A and B"), and which capitalised words are not names (title-case headlines, capitals
+headings, days and titles). The acronym rules live with the component itself.
 """
 
 from __future__ import annotations
