@@ -133,7 +133,8 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             work = doc if folded_text == text else nlp.make_doc(folded_text)
             ctx = rules.Context(work, folded_text, text)
             hits = _english_hits(ctx, work, exact, folded, table, typos)
-            hits = [h for h in hits if h.start >= _section_label_end(text)]
+            label_end = _section_label_end(text)
+            hits = [h for h in hits if h.start >= label_end]
             if _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
         for hit, start, end in _fullest(hits, table, japanese):
