@@ -230,3 +230,13 @@ def test_japanese_release_city_in_katakana():
 def test_more_official_place_phrases(text, city, country):
     st = _run(text)
     assert (st.get("city"), st.get("country")) == (city, country)
+
+
+@pytest.mark.parametrize(
+    ("written", "city", "country"),
+    [("Mexico City", "Mexico City", "MX"), ("New York City", "New York", "US")],
+)
+def test_city_keeps_city_only_where_the_rest_names_a_country(written, city, country):
+    text = HEAD + f"On March 18, at 9:00 a.m., Mr. A, who is visiting {written}, met B."
+    st = _run(text)
+    assert (st.get("city"), st.get("country")) == (city, country)

@@ -78,9 +78,15 @@ class Found:
     method: str
 
 
-def _english(surface: str) -> str:
-    """The city as the gold writes it: as written, capitals made title case and unaccented."""
-    surface = re.sub(r"\s+(?:City|Metropolis)$", "", surface.strip())
+def _english(gaz: Gazetteer, surface: str) -> str:
+    """The city as written, capitals made title case and unaccented, "Sendai City" -> "Sendai".
+
+    "Mexico City", "Kuwait City" keep their "City": without it they name a country.
+    """
+    surface = surface.strip()
+    bare = re.sub(r"\s+(?:City|CITY|Metropolis)$", "", surface)
+    if not gaz.country(bare):
+        surface = bare
     if surface.isupper():
         surface = " ".join(w[:1] + w[1:].lower() for w in ascii_fold(surface).split())
     return surface
@@ -247,7 +253,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             return doc
         zone: str | None
         if found.city is not None and found.surface is not None:
-            value = _english(found.surface)
+            value = _english(gaz, found.surface)
             st.set("city", value, found.start, found.end, found.method)
             zone = found.city.timezone
         else:
