@@ -163,8 +163,9 @@ def _parse_row(cells: dict[str, Any], lookups: Lookups, allow_unresolved: bool) 
         "source": text_cell(cells, "source", 2000),
         "note": text_cell(cells, "note", 4000),
     }
-    if values["amount"] >= 10**16:
-        raise RowError(f"amount: {values['amount']} is too large")
+    # SQLite keeps NUMERIC as a double: beyond 10^13 cents would no longer survive a round trip.
+    if values["amount"] >= 10**13:
+        raise RowError(f"amount: {values['amount']} is too large (at most 9,999,999,999,999.99)")
     return values
 
 
