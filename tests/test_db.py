@@ -8,11 +8,14 @@ from sqlalchemy import Engine, inspect, text
 
 from wpstrack.db import downgrade, make_engine, schema_is_current, upgrade
 from wpstrack.schema import metadata
+from wpstrack.search import keep_in_autogenerate
 
 
 def _diff(engine: Engine) -> list:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": keep_in_autogenerate}
+        )
         return compare_metadata(context, metadata)
 
 

@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from wpstrack.schema import metadata
+from wpstrack.search import keep_in_autogenerate
 
 config = context.config
 
@@ -17,6 +18,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=keep_in_autogenerate,  # the search objects are not in schema.py
     )
     with context.begin_transaction():
         context.run_migrations()

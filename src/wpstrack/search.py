@@ -1,0 +1,338 @@
+"""Full-text search over documents and activities, behind one function on both backends.
+
+SQLite: an FTS5 table ``search_index`` (porter stemming, diacritics folded) whose rowid
+encodes the record (``2 * id`` for a document, ``2 * id + 1`` for an activity). Triggers
+created by the migration keep it up to date, so an index entry is written in the same
+transaction as its row whatever code path writes the row (ingestion, review, the CLI, a
+hand-written SQL fix): no caller can forget to index.
+
+PostgreSQL: GIN expression indexes over ``to_tsvector('english', ...)`` of the same columns.
+An expression index is maintained by the database itself on every write, in the same
+transaction, and cannot drift from the row, which a stored ``tsvector`` column kept by a
+trigger could; the query repeats the indexed expression so the planner uses the index.
+
+A table rebuilt in SQLite batch mode (``ALTER`` emulation) loses its triggers: a later
+migration that alters ``document`` or ``activity`` must call :func:`install` again, and the
+tests check that a document written at head is found. :func:`rebuild` re-creates the
+triggers and re-indexes every existing row.
+
+Anonymous visitors search published activities and the documents behind them only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
+
+from wpstrack import schema
+
+# Objects this module creates by hand; Alembic's autogenerate must leave them alone.
+INDEX_TABLE = "search_index"
+PG_CONFIG = "english"
+_PG_INDEXES = {"ix_document_search": "document", "ix_activity_search": "activity"}
+# The highlighted parts of a snippet are framed by these (never found in stored text).
+_HIT_START, _HIT_END = "\x02", "\x03"
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_RESULTS = 100
+
+
+def keep_in_autogenerate(name: str | None, type_: str, _parent: Any) -> bool:
+    """Alembic ``include_name`` hook: hide the search objects (they are not in schema.py)."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(INDEX_TABLE)
+    return not (type_ == "index" and name in _PG_INDEXES)
+
+
+# --- installation (called by the migration and by rebuild) -------------------------------
+
+
+def _fields(table: str, row: str) -> tuple[str, str]:
+    """The SQL of the (title, body) a row of ``table`` is indexed under."""
+    if table == "document":
+        return f"coalesce({row}.title, '')", f"coalesce({row}.text, '')"
+    body = " || ' ' || ".join(f"coalesce({row}.{c}, '')" for c in ("summary", "city", "type"))
+    return f"coalesce({row}.title, '')", body
+
+
+def _document_text(row: str) -> str:
+    return ", ".join(_fields("document", row))
+
+
+def _activity_text(row: str) -> str:
+    return ", ".join(_fields("activity", row))
+
+
+def _sqlite_triggers() -> list[str]:
+    statements = []
+    for table, offset, row_text, only in (
+        ("document", 0, _document_text, "new.status = 'ingested'"),
+        ("activity", 1, _activity_text, "1"),
+    ):
+        key_new, key_old = f"new.id * 2 + {offset}", f"old.id * 2 + {offset}"
+        insert = (
+            f"INSERT INTO {INDEX_TABLE}(rowid, title, body) "
+            f"SELECT {key_new}, {row_text('new')} WHERE {only};"
+        )
+        delete = f"DELETE FROM {INDEX_TABLE} WHERE rowid = {key_old};"
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS {INDEX_TABLE}_{table}_ai AFTER INSERT ON {table} "
+            f"BEGIN {insert} END",
+            f"CREATE TRIGGER IF NOT EXISTS {INDEX_TABLE}_{table}_au AFTER UPDATE ON {table} "
+            f"BEGIN {delete} {insert} END",
+            f"CREATE TRIGGER IF NOT EXISTS {INDEX_TABLE}_{table}_ad AFTER DELETE ON {table} "
+            f"BEGIN {delete} END",
+        ]
+    return statements
+
+
+def _pg_expression(table: str) -> str:
+    # || rather than concat_ws: an index expression may only call immutable functions.
+    title, body = _fields(table, table)
+    return f"to_tsvector('{PG_CONFIG}'::regconfig, {title} || ' ' || {body})"
+
+
+def install(conn: Connection) -> None:
+    """Create the search table, its triggers (SQLite) or the GIN indexes (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        for index, table in _PG_INDEXES.items():
+            conn.execute(
+                text(
+                    f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
+                    f"USING gin (({_pg_expression(table)}))"
+                )
+            )
+        return
+    conn.execute(
+        text(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX_TABLE} USING fts5("
+            "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+    )
+    for statement in _sqlite_triggers():
+        conn.execute(text(statement))
+
+
+def uninstall(conn: Connection) -> None:
+    """Drop what :func:`install` created (the migration's downgrade)."""
+    if conn.dialect.name == "postgresql":
+        for index in _PG_INDEXES:
+            conn.execute(text(f"DROP INDEX IF EXISTS {index}"))
+        return
+    for table in ("document", "activity"):
+        for event in ("ai", "au", "ad"):
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {INDEX_TABLE}_{table}_{event}"))
+    conn.execute(text(f"DROP TABLE IF EXISTS {INDEX_TABLE}"))
+
+
+def rebuild(conn: Connection) -> int:
+    """Re-create the triggers and index every existing row again; returns the rows indexed."""
+    install(conn)
+    doc, act = schema.document, schema.activity
+    documents = conn.execute(
+        select(func.count()).select_from(doc).where(doc.c.status == "ingested")
+    ).scalar_one()
+    activities = conn.execute(select(func.count()).select_from(act)).scalar_one()
+    if conn.dialect.name == "postgresql":
+        for index in _PG_INDEXES:
+            conn.execute(text(f"REINDEX INDEX {index}"))
+        return int(documents + activities)
+    conn.execute(text(f"DELETE FROM {INDEX_TABLE}"))
+    conn.execute(
+        text(
+            f"INSERT INTO {INDEX_TABLE}(rowid, title, body) SELECT d.id * 2, "
+            f"{_document_text('d')} FROM document AS d WHERE d.status = 'ingested'"
+        )
+    )
+    conn.execute(
+        text(
+            f"INSERT INTO {INDEX_TABLE}(rowid, title, body) "
+            f"SELECT a.id * 2 + 1, {_activity_text('a')} FROM activity AS a"
+        )
+    )
+    return int(documents + activities)
+
+
+# --- searching -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: what it is, where it lives and the words that matched."""
+
+    kind: str  # document | activity
+    id: int
+    title: str
+    url: str
+    status: str
+    date: str | None
+    snippet: list[tuple[str, bool]]  # (text, is_match) parts, rendered escaped
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "status": self.status,
+            "date": self.date,
+            "snippet": [{"text": t, "match": m} for t, m in self.snippet],
+        }
+
+
+def terms(q: str) -> list[str]:
+    """The words of a query; operators and quotes are not syntax here, only words count."""
+    return _WORD.findall(q or "")[:20]
+
+
+def _published_activity() -> ColumnElement[bool]:
+    act = schema.activity
+    return act.c.status == "published"
+
+
+def _document_visible() -> ColumnElement[bool]:
+    act = schema.activity
+    return exists().where(act.c.document_id == schema.document.c.id, _published_activity())
+
+
+def _split_snippet(marked: str | None) -> list[tuple[str, bool]]:
+    parts: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(re.split(f"[{_HIT_START}{_HIT_END}]", marked or "")):
+        if chunk:
+            parts.append((" ".join(chunk.split()), i % 2 == 1))
+    return parts
+
+
+def search(
+    conn: Connection, q: str, *, public: bool = True, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Documents and activities matching every word of ``q``, best first.
+
+    ``public`` limits the results to published activities and their documents (what an
+    anonymous visitor may read).
+    """
+    words = terms(q)
+    if not words:
+        return []
+    limit = max(1, min(limit, MAX_RESULTS))
+    run = _search_postgresql if conn.dialect.name == "postgresql" else _search_sqlite
+    return [hit.as_dict() for hit in run(conn, words, public, limit)]
+
+
+def _hit(row: Any) -> Hit:
+    kind = row.kind
+    url = f"/documents/{row.id}" if kind == "document" else f"/activities/{row.id}"
+    return Hit(
+        kind=kind,
+        id=int(row.id),
+        title=row.title or f"{kind.capitalize()} {row.id}",
+        url=url,
+        status=row.status,
+        date=row.date.isoformat() if row.date else None,
+        snippet=_split_snippet(row.snippet),
+    )
+
+
+def _search_sqlite(conn: Connection, words: list[str], public: bool, limit: int) -> list[Hit]:
+    match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+    snippet = f"snippet({INDEX_TABLE}, 1, '{_HIT_START}', '{_HIT_END}', ' … ', 24)"
+    found = conn.execute(
+        text(
+            f"SELECT rowid, {snippet} AS snippet, bm25({INDEX_TABLE}) AS score "
+            f"FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :match ORDER BY score LIMIT :n"
+        ),
+        {"match": match, "n": limit * 4},
+    ).all()
+    doc_ids = [r.rowid // 2 for r in found if r.rowid % 2 == 0]
+    act_ids = [r.rowid // 2 for r in found if r.rowid % 2 == 1]
+    rows = {(r.kind, r.id): r for r in _records(conn, doc_ids, act_ids, public)}
+    hits = []
+    for r in found:
+        key = ("document" if r.rowid % 2 == 0 else "activity", r.rowid // 2)
+        if key in rows:
+            hits.append(_hit(_with(rows[key], snippet=r.snippet)))
+    return hits[:limit]
+
+
+@dataclass
+class _Row:
+    kind: str
+    id: int
+    title: str | None
+    status: str
+    date: Any
+    snippet: str | None
+
+
+def _with(row: Any, snippet: str | None) -> _Row:
+    return _Row(row.kind, row.id, row.title, row.status, row.date, snippet)
+
+
+def _records(conn: Connection, doc_ids: list[int], act_ids: list[int], public: bool) -> list[Any]:
+    doc, act = schema.document, schema.activity
+    documents = select(
+        literal("document").label("kind"),
+        doc.c.id,
+        doc.c.title,
+        doc.c.status,
+        doc.c.published_on.label("date"),
+    ).where(doc.c.id.in_(doc_ids))
+    activities = select(
+        literal("activity").label("kind"), act.c.id, act.c.title, act.c.status, act.c.date
+    ).where(act.c.id.in_(act_ids))
+    if public:
+        documents = documents.where(_document_visible())
+        activities = activities.where(_published_activity())
+    return list(conn.execute(union_all(documents, activities)).all())
+
+
+def _search_postgresql(conn: Connection, words: list[str], public: bool, limit: int) -> list[Hit]:
+    query = func.plainto_tsquery(PG_CONFIG, " ".join(words))
+    doc, act = schema.document, schema.activity
+    options = f"StartSel={_HIT_START}, StopSel={_HIT_END}, MaxWords=30, MinWords=12"
+    parts = []
+    for table, kind, when, body in (
+        (doc, "document", doc.c.published_on, doc.c.text),
+        (act, "activity", act.c.date, act.c.summary),
+    ):
+        vector = literal_column(_pg_expression(table.name))
+        matches = vector.op("@@")(query)
+        rank = func.ts_rank(vector, query)
+        headline_source = func.concat_ws(" ", body, table.c.city) if kind == "activity" else body
+        stmt = select(
+            literal(kind).label("kind"),
+            table.c.id,
+            table.c.title,
+            table.c.status,
+            when.label("date"),
+            func.ts_headline(
+                PG_CONFIG, func.coalesce(headline_source, table.c.title), query, options
+            ).label("snippet"),
+            rank.label("score"),
+        ).where(matches)
+        if kind == "document":
+            stmt = stmt.where(doc.c.status == "ingested")
+            if public:
+                stmt = stmt.where(_document_visible())
+        elif public:
+            stmt = stmt.where(_published_activity())
+        parts.append(stmt)
+    combined = union_all(*parts).subquery()
+    rows = conn.execute(
+        select(combined).order_by(combined.c.score.desc(), combined.c.id).limit(limit)
+    ).all()
+    return [_hit(r) for r in rows]
