@@ -185,6 +185,12 @@ def test_another_countrys_ministry_is_not_linked_to_mofa_japan(find: Find) -> No
     assert found.items("organisation_codes") == ["jp-mofa"]
 
 
+def test_an_acronym_written_inside_a_known_name_does_not_hide_it(find: Find) -> None:
+    found = find("She attended the Women, Peace and Security (WPS) Focal Points Network meeting.")
+    assert names(found) == ["Women, Peace and Security Focal Points Network"]
+    assert found.items("organisation_codes") == ["wps-fpn"]
+
+
 def test_a_website_section_label_above_the_date_is_not_a_mention(find: Find) -> None:
     label = "Japan and the United Nations\n\nSeptember 24, 2024\n"
     assert names(find(label + "The Minister met the Chair of the Board.")) == []

@@ -443,3 +443,49 @@ def _executive_director_hits(ctx: Context, resolve: Callable[[str], str | None])
         hits.append(Hit(s, e, m.group(1), resolve(m.group(1)), "name_pattern"))
         ctx.occupy(tokens[0], tokens[-1] + 1)
     return hits
+
+
+_DATE_LINE_RE = re.compile(
+    r"^\s*(?:(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December) \d{1,2}, \d{4}|\d{1,2} \w+ \d{4})\s*$"
+)
+
+
+def section_label_end(text: str) -> int:
+    """Where a website section label ends: a short first line, then a blank line and the date
+    line ("Japan and the United Nations" above a MOFA release). It names the section of the
+    site, not what the release mentions, so nothing in it is an organisation mention."""
+    lines = text.split("\n", 4)
+    if len(lines) < 4 or lines[1].strip() or not _DATE_LINE_RE.match(lines[2]):
+        return 0
+    label = lines[0]
+    return len(label) if len(label.split()) <= 8 and not label.rstrip().endswith(".") else 0
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Country names (short, common and official), case-folded, to ISO codes."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if getattr(country, attr, None):
+                names[getattr(country, attr).casefold()] = country.alpha_2
+    return names
+
+
+def national_name(
+    ctx: Context, end: int, code: str | None, countries: dict[str, str]
+) -> tuple[int, str | None]:
+    """ "Ministry of Foreign Affairs of Ukraine" is not MOFA Japan, whose bare name it
+    shares: the name takes in its country and loses the code."""
+    home = countries.get(code or "")
+    if not home or ctx.word(end) != "of":
+        return end, code
+    k = end + 1 + (ctx.word(end + 1) == "the")
+    for size in range(5, 0, -1):
+        named = _country_names().get(" ".join(ctx.words[k : k + size]).casefold())
+        if named:
+            return (end, code) if named == home else (k + size, None)
+    return end, code

@@ -133,7 +133,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             work = doc if folded_text == text else nlp.make_doc(folded_text)
             ctx = rules.Context(work, folded_text, text)
             hits = _english_hits(ctx, work, exact, folded, table, typos)
-            label_end = _section_label_end(text)
+            label_end = rules.section_label_end(text)
             hits = [h for h in hits if h.start >= label_end]
             if _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
@@ -144,23 +144,6 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         return doc
 
     return component
-
-
-_DATE_LINE_RE = re.compile(
-    r"^\s*(?:(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December) \d{1,2}, \d{4}|\d{1,2} \w+ \d{4})\s*$"
-)
-
-
-def _section_label_end(text: str) -> int:
-    """Where a website section label ends: a short first line, then a blank line and the date
-    line ("Japan and the United Nations" above a MOFA release). It names the section of the
-    site, not what the release mentions, so nothing in it is an organisation mention."""
-    lines = text.split("\n", 4)
-    if len(lines) < 4 or lines[1].strip() or not _DATE_LINE_RE.match(lines[2]):
-        return 0
-    label = lines[0]
-    return len(label) if len(label.split()) <= 8 and not label.rstrip().endswith(".") else 0
 
 
 _JAPANESE_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
@@ -207,6 +190,7 @@ def _english_hits(
         name = work.vocab.strings[m]
         if _written_as_a_name(ctx, s, e, table.written[name]):
             spans.append((s, e, name, "alias"))
+    spans += _across_inline_acronyms(ctx, work, exact, folded)
     spans += rules.delegation_spans(ctx)
     chosen: list[rules.Span] = []
     blocked: list[tuple[int, int]] = []  # venues, titles, portfolios: no other rule may claim them
@@ -222,9 +206,14 @@ def _english_hits(
         else:
             blocked.append((s, e))
     chosen = rules.merge_un_prefix(sorted(chosen), table.un_family)
-    chosen = [(s, *_national_name(ctx, e, code, table), m) for s, e, code, m in chosen]
+    chosen = [
+        (s, *rules.national_name(ctx, e, code, table.countries), m) for s, e, code, m in chosen
+    ]
     chosen = typo_spans(ctx, chosen, typos)
     hits = [ctx.hit(s, e, code, method) for s, e, code, method in chosen]
+    for hit in hits:
+        if hit.method == "alias_inline":
+            hit.value = _INLINE_ACRONYM_RE.sub("", hit.surface)
     for s, e in [(s, e) for s, e, _, _ in chosen] + blocked:
         ctx.occupy(s, e)
     hits += rules.joint_hits(ctx, resolve_organisation)
@@ -233,33 +222,34 @@ def _english_hits(
     return sorted(hits, key=lambda h: h.start)
 
 
-@cache
-def _country_names() -> dict[str, str]:
-    """Country names (short, common and official), case-folded, to ISO codes."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            if getattr(country, attr, None):
-                names[getattr(country, attr).casefold()] = country.alpha_2
-    return names
+_INLINE_ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&-]*\)")
 
 
-def _national_name(
-    ctx: rules.Context, end: int, code: str | None, table: AliasTable
-) -> tuple[int, str | None]:
-    """ "Ministry of Foreign Affairs of Ukraine" is not MOFA Japan, whose bare name it
-    shares: the name takes in its country and loses the code."""
-    home = table.countries.get(code or "")
-    if not home or ctx.word(end) != "of":
-        return end, code
-    k = end + 1 + (ctx.word(end + 1) == "the")
-    for size in range(5, 0, -1):
-        named = _country_names().get(" ".join(ctx.words[k : k + size]).casefold())
-        if named:
-            return (end, code) if named == home else (k + size, None)
-    return end, code
+def _across_inline_acronyms(
+    ctx: rules.Context, work: Doc, *matchers: PhraseMatcher
+) -> list[rules.Span]:
+    """Known names with an acronym written inside them ("the Women, Peace and Security
+    (WPS) Focal Points Network"), matched as if the bracket were not there."""
+    cuts = [
+        i
+        for i in range(1, ctx.n - 3)
+        if ctx.words[i] == "(" and ctx.words[i + 2] == ")" and ctx.words[i + 1].isupper()
+        and ctx.cap[i - 1] and ctx.cap[i + 3]
+    ]  # fmt: skip
+    if not cuts:
+        return []
+    dropped = {k for i in cuts for k in (i, i + 1, i + 2)}
+    keep = [k for k in range(ctx.n) if k not in dropped]
+    joined = Doc(
+        work.vocab, words=[ctx.words[k] for k in keep], spaces=[ctx.spaced[k] for k in keep]
+    )
+    spans: list[rules.Span] = []
+    for matcher in matchers:
+        for m, s, e in matcher(joined):
+            start, end = keep[s], keep[e - 1] + 1
+            if end - start != e - s and ctx.words[start][:1].isupper():
+                spans.append((start, end, work.vocab.strings[m], "alias_inline"))
+    return spans
 
 
 def _written_as_a_name(ctx: rules.Context, start: int, end: int, forms: frozenset[str]) -> bool:
