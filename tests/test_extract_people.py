@@ -297,3 +297,17 @@ def test_postnominals_are_not_part_of_the_name() -> None:
     parsed = parse_name("Clare Whitfield MP")
     assert parsed is not None
     assert parsed.display == "Clare Whitfield"
+
+
+def test_peer_is_named_by_title_and_territorial_designation_is_no_affiliation() -> None:
+    text = (
+        "Press release\n\nForeign Secretary meets women leaders\n\n"
+        "Foreign Secretary David Lammy met women leaders today in London.\n\n"
+        "He was joined by the Minister for Development, Baroness Chapman of Darlington, who "
+        "announced new funding."
+    )
+    st = _run(text)
+    other = _people(st, "other_participants")["Baroness Chapman"]
+    assert other["title"] == "Minister for Development"
+    assert other["organisation_or_country"] != "Darlington"
+    assert st.get("women_count_named") == 1

@@ -24,6 +24,8 @@ def words(text: str) -> frozenset[str]:
 # Honorifics that mark a woman by themselves.
 FEMALE_HONORIFICS = frozenset({"ms", "mrs", "miss", "madam", "madame", "mme", "baroness", "dame"})
 MALE_HONORIFICS = frozenset({"mr", "sir", "lord", "baron"})
+# Peers are known by title and one name ("Baroness Chapman of Darlington").
+PEER_TITLES = frozenset({"baroness", "baron", "lord", "lady"})
 # Ranks written before a name; the rank is the person's title unless a post is given.
 RANKS = (
     "Major General",
@@ -77,7 +79,8 @@ TITLE_WORDS = TITLE_HEADS | words(
     americas middle east latin north south the of for and on at in to chamber house
     headquarters outgoing former co organization organisation association affairs
     women's girls economic youth equity national action plan hon honourable honorable
-    excellency republic reduction violence drugs week war debate agreement conference
+    excellency baroness baron lord lady dame sir madam republic reduction violence drugs
+    week war debate agreement conference
     strategy museum instituto fundacion asociacion chairpersonship risk disaster session
     summit day framework world city prefecture province county district region island
     islands street road river lake mount
@@ -215,7 +218,9 @@ class ParsedName:
 
     @property
     def display(self) -> str:
-        """``Given FAMILY`` order with the family name as written."""
+        """``Given FAMILY`` order with the family name as written ("Baroness X" for peers)."""
+        if not self.given and self.honorific in PEER_TITLES:
+            return f"{self.honorific.capitalize()} {self.family}"
         return f"{self.given} {self.family}".strip()
 
 

@@ -26,6 +26,7 @@ from wpstrack.extract import people_ja
 from wpstrack.extract.model import state
 from wpstrack.extract.names import (
     PARTICLES,
+    PEER_TITLES,
     POSTNOMINALS,
     RANKS,
     TITLE_HEADS,
@@ -261,6 +262,8 @@ def _bare_name(
 def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[Office, int]:
     """The office written around one full mention, and how much text it rests on."""
     post = _post_phrase(scan, end)
+    if honorific in PEER_TITLES:
+        post = re.sub(r"^of\s+[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*,?\s*", "", post)
     org_first = re.match(r"^(?:of|at)\s+(.+?)(?:,\s+(.*))?$", post)
     if org_first:
         office = parse_office(org_first.group(2) or "")
@@ -321,7 +324,7 @@ def _find_people(text: str, scan: str) -> list[Person]:
         if parsed is None:
             continue
         key = parsed.family.lower()
-        if not parsed.given:  # a family name alone: a later reference, linked below
+        if not parsed.given and honorific not in PEER_TITLES:  # a later reference
             continue
         person = people.get(key)
         if person is None:

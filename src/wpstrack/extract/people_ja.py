@@ -89,7 +89,7 @@ _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 # name + office, or name + 氏 (office or description before it with の / である).
 _NAME_OFFICE_RE = re.compile(rf"(?<![{_KANJI}])(?P<name>[{_KANJI}]{{2,6}}?)(?P<title>{_TITLE_ALT})")
 # Kanji that belong to offices, topics and bodies, never to a person's name.
-_NOT_NAME_RE = re.compile(r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全")
+_NOT_NAME_RE = re.compile(r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全|事務|機関|委員")
 _NAME_SHI_RE = re.compile(
     rf"(?:(?P<before>[^、。\s（）()]*?)(?:の|である))?(?P<name>[{_KANJI}]{{3,6}}"
     rf"|[{_KATAKANA}]+・[{_KATAKANA}]+)氏"
