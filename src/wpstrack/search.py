@@ -213,7 +213,7 @@ def _split_snippet(marked: str | None) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
     for i, chunk in enumerate(re.split(f"[{_HIT_START}{_HIT_END}]", marked or "")):
         if chunk:
-            parts.append((" ".join(chunk.split()), i % 2 == 1))
+            parts.append((re.sub(r"\s+", " ", chunk), i % 2 == 1))
     return parts
 
 
@@ -309,7 +309,7 @@ def _search_postgresql(conn: Connection, words: list[str], public: bool, limit: 
         (doc, "document", doc.c.published_on, doc.c.text),
         (act, "activity", act.c.date, act.c.summary),
     ):
-        vector = literal_column(_pg_expression(table.name))
+        vector: ColumnElement[Any] = literal_column(_pg_expression(table.name))
         matches = vector.op("@@")(query)
         rank = func.ts_rank(vector, query)
         headline_source = func.concat_ws(" ", body, table.c.city) if kind == "activity" else body

@@ -1,0 +1,123 @@
+"""Full-text search: one function over documents and activities on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, text
+
+from wpstrack import schema, search
+from wpstrack.db import now
+
+RELEASE = (
+    "Foreign Minister held a dialogue on Women, Peace and Security with peacekeepers "
+    "in Juba. The meeting discussed mediation training for women negotiators."
+)
+
+
+def _document(conn: Connection, body: str = RELEASE, title: str = "WPS dialogue") -> int:
+    doc = schema.document
+    values: dict[str, Any] = {
+        "source": "test",
+        "content_hash": f"{abs(hash((body, title, now()))):064d}"[:64],
+        "size_bytes": len(body),
+        "text": body,
+        "title": title,
+        "status": "ingested",
+        "ingested_at": now(),
+    }
+    return int(conn.execute(doc.insert().values(**values).returning(doc.c.id)).scalar_one())
+
+
+def _activity(conn: Connection, document_id: int | None, status: str = "draft", **kw: Any) -> int:
+    act = schema.activity
+    values = {
+        "document_id": document_id,
+        "title": kw.pop("title", "Dialogue with peacekeepers"),
+        "status": status,
+        "date": date(2024, 3, 18),
+        "created_at": now(),
+        "updated_at": now(),
+        **kw,
+    }
+    return int(conn.execute(act.insert().values(**values).returning(act.c.id)).scalar_one())
+
+
+def _kinds(hits: list[dict[str, Any]]) -> set[tuple[str, int]]:
+    return {(h["kind"], h["id"]) for h in hits}
+
+
+def test_a_document_written_in_the_transaction_is_found_at_once(conn: Connection) -> None:
+    doc_id = _document(conn)
+    hits = search.search(conn, "mediation negotiators", public=False)
+    assert ("document", doc_id) in _kinds(hits)
+    hit = next(h for h in hits if h["id"] == doc_id and h["kind"] == "document")
+    assert hit["url"] == f"/documents/{doc_id}"
+    assert any(part["match"] for part in hit["snippet"])
+
+
+def test_search_stems_words_and_needs_every_word(conn: Connection) -> None:
+    doc_id = _document(conn)
+    assert ("document", doc_id) in _kinds(search.search(conn, "negotiator", public=False))
+    assert ("document", doc_id) not in _kinds(
+        search.search(conn, "mediation xylophone", public=False)
+    )
+
+
+def test_updates_and_deletes_keep_the_index_in_step(conn: Connection) -> None:
+    doc_id = _document(conn)
+    act_id = _activity(conn, doc_id, summary="Training of women mediators")
+    act = schema.activity
+    conn.execute(act.update().where(act.c.id == act_id).values(summary="Quarterly budget talk"))
+    assert ("activity", act_id) not in _kinds(search.search(conn, "mediators", public=False))
+    assert ("activity", act_id) in _kinds(search.search(conn, "quarterly budget", public=False))
+    conn.execute(act.delete().where(act.c.id == act_id))
+    assert ("activity", act_id) not in _kinds(search.search(conn, "quarterly", public=False))
+
+
+def test_anonymous_search_sees_only_published_activities_and_their_documents(
+    conn: Connection,
+) -> None:
+    hidden_doc = _document(conn, RELEASE + " Hidden draft zebra.", "Draft")
+    shown_doc = _document(conn, RELEASE + " Published zebra.", "Published")
+    hidden = _activity(conn, hidden_doc, "draft", title="zebra draft")
+    shown = _activity(conn, shown_doc, "published", title="zebra published")
+    public = _kinds(search.search(conn, "zebra", public=True))
+    assert public >= {("activity", shown), ("document", shown_doc)}
+    assert not public & {("activity", hidden), ("document", hidden_doc)}
+    assert _kinds(search.search(conn, "zebra", public=False)) >= {
+        ("activity", hidden),
+        ("document", hidden_doc),
+    }
+
+
+@pytest.mark.parametrize("query", ['"', "AND OR NOT", "title:*", "NEAR(", "'; DROP TABLE x; --"])
+def test_query_syntax_is_never_an_error(conn: Connection, query: str) -> None:
+    _document(conn)
+    assert isinstance(search.search(conn, query, public=False), list)
+
+
+def test_an_empty_query_finds_nothing(conn: Connection) -> None:
+    _document(conn)
+    assert search.search(conn, "  ", public=False) == []
+
+
+def test_hostile_text_comes_back_as_plain_parts(conn: Connection) -> None:
+    _document(conn, "Mediation <script>alert(1)</script> onerror=boom training.", "Hostile")
+    hits = search.search(conn, "mediation boom", public=False)
+    assert hits
+    parts = hits[0]["snippet"]
+    # Plain strings for the template to escape (PostgreSQL's headline drops tags itself).
+    assert "alert(1)" in "".join(p["text"] for p in parts)
+    assert [p["text"].lower() for p in parts if p["match"]] == ["mediation", "boom"]
+
+
+def test_rebuild_indexes_rows_written_before_the_index(conn: Connection) -> None:
+    doc_id = _document(conn, "Cartography of ceasefire lines.", "Maps")
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("DELETE FROM search_index"))
+        assert search.search(conn, "cartography", public=False) == []
+    assert search.rebuild(conn) >= 1
+    assert ("document", doc_id) in _kinds(search.search(conn, "cartography", public=False))
