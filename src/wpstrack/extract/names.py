@@ -80,7 +80,9 @@ TITLE_WORDS = TITLE_HEADS | words(
     headquarters outgoing former co organization organisation association affairs
     women's girls economic youth equity national action plan hon honourable honorable
     excellency baroness baron lord lady dame sir madam republic reduction violence drugs
-    week war debate agreement conference
+    week war debate agreement conference partnership alliance initiative compact coalition
+    federation league society trust platform school college academy force forces service navy
+    army police foundation caucus collective bank court authority
     strategy museum instituto fundacion asociacion chairpersonship risk disaster session
     summit day framework world city prefecture province county district region island
     islands street road river lake mount
@@ -245,6 +247,12 @@ def parse_name(raw: str, honorific: str | None = None) -> ParsedName | None:
     return ParsedName(" ".join(words[:family_start]), " ".join(words[family_start:]), honorific)
 
 
+def is_title_word(word: str) -> bool:
+    """A word of offices or bodies ("Partnerships" counts as "partnership")."""
+    low = word.lower().strip("'’")
+    return low in TITLE_WORDS or (low.endswith("s") and low[:-1] in TITLE_WORDS)
+
+
 def name_words_ok(words: list[str]) -> bool:
     """Whether capitalised words can be a person's name (no office, organisation or place)."""
     if not words:
@@ -252,7 +260,12 @@ def name_words_ok(words: list[str]) -> bool:
     for word in words:
         if word.lower() in PARTICLES:
             continue
-        if not word[0].isupper() or word.lower().strip("'’") in TITLE_WORDS:
+        low = word.lower().strip("'’")
+        if (
+            not word[0].isupper()
+            or low in TITLE_WORDS
+            or (low[:-1] in TITLE_WORDS and low[-1] == "s")
+        ):
             return False
         if word.endswith(("'s", "’s")) or is_place_word(word) or word.lower() in DEMONYMS:
             return False

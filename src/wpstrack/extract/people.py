@@ -33,6 +33,7 @@ from wpstrack.extract.names import (
     TITLE_WORDS,
     ParsedName,
     is_place_word,
+    is_title_word,
     name_words_ok,
     parse_name,
     smart_title,
@@ -182,8 +183,8 @@ def _pre_phrase(text: str, start: int) -> str:
     cuts = [m.end() for m in weak if any(h >= m.end() for h in heads)]
     phrase = phrase[cuts[-1] :] if cuts else phrase
     phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase.strip(" -–—/,"))
-    last = phrase.split(" ")[-1]
-    if last in _CONNECTORS or not (last.lower() in TITLE_WORDS or is_place_word(last)):
+    last = re.split(r"[ /]", phrase)[-1]
+    if last in _CONNECTORS or not (is_title_word(last) or is_place_word(last)):
         return ""
     lower = [w for w in re.findall(r"[\w'’\-]+", phrase) if w[:1].islower()]
     if any(w not in _CONNECTORS and w.lower() not in TITLE_WORDS for w in lower):
@@ -195,7 +196,7 @@ _CONNECTORS = frozenset({"of", "for", "and", "the", "to", "in", "on", "at", "a",
 
 
 def _has_head(text: str) -> bool:
-    words = (re.sub(r"['’]s$", "", w.strip(",.;:()")).lower() for w in text.split())
+    words = (re.sub(r"['’]s$", "", w.strip(",.;:()")).lower() for w in re.split(r"[\s/]", text))
     return any(w in TITLE_HEADS for w in words)
 
 
