@@ -200,8 +200,8 @@ def terms(q: str) -> list[str]:
 
 
 def _published_activity() -> ColumnElement[bool]:
-    act = schema.activity
-    return act.c.status == "published"
+    """What anonymous visitors may read (the same test as ``wpstrack.activities``)."""
+    return schema.activity.c.is_published.is_(True)
 
 
 def _document_visible() -> ColumnElement[bool]:
