@@ -67,6 +67,16 @@ def normalise(name: str) -> str:
     return bare[4:] if bare.startswith("the ") else bare
 
 
+_KANA_VARIANTS = (("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"))
+
+
+def kana_key(name: str) -> str:
+    """A Japanese name with its katakana spelling variants folded (ジュネーヴ = ジュネーブ)."""
+    for variant, plain in _KANA_VARIANTS:
+        name = name.replace(variant, plain)
+    return name
+
+
 def ascii_fold(name: str) -> str:
     """``name`` without diacritics ("MONTRÉAL" -> "MONTREAL")."""
     decomposed = unicodedata.normalize("NFKD", name)
@@ -107,9 +117,10 @@ class Gazetteer:
                     if not (alt.isupper() and len(alt) <= 4):  # not an airport code ("TYO")
                         keys.add(normalise(alt))
                 elif _CJK_RE.search(alt):
-                    known = self.cjk_cities.get(alt)
+                    key = kana_key(alt)
+                    known = self.cjk_cities.get(key)
                     if known is None or known.population < city.population:
-                        self.cjk_cities[alt] = city
+                        self.cjk_cities[key] = city
                 elif _LATIN_RE.match(alt):
                     keys.add(normalise(alt))
             for key in keys:

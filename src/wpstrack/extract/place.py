@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract.gazetteer import City, Gazetteer, ascii_fold, gazetteer
+from wpstrack.extract.gazetteer import City, Gazetteer, ascii_fold, gazetteer, kana_key
 from wpstrack.extract.model import ExtractionState, state
 from wpstrack.extract.patterns import DATE_RE, paragraphs, text_of
 
@@ -227,12 +227,12 @@ def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
         for match in _CJK_PLACE_RE.finditer(text, start, end):
             for offset in range(len(match.group())):
                 name = match.group()[offset:]
-                city = gaz.cjk_cities.get(name) or gaz.cjk_cities.get(name[:-1])
+                city = gaz.cjk_cities.get(kana_key(name)) or gaz.cjk_cities.get(kana_key(name[:-1]))
                 if city is not None:
                     s = match.start() + offset
                     return Found(city, city.country, city.name, s, match.end(), "place.japanese")
         for match in _KATAKANA_PLACE_RE.finditer(text, start, end):
-            city = gaz.cjk_cities.get(match.group("name"))
+            city = gaz.cjk_cities.get(kana_key(match.group("name")))
             if city is not None:
                 s, e = match.span("name")
                 return Found(city, city.country, city.name, s, e, "place.japanese")
