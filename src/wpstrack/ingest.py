@@ -19,7 +19,6 @@ with its participants and links (resolutions, pillars, topics). Nothing here com
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -270,8 +269,16 @@ def _insert_document(
 
 
 def _jsonable(value: Any) -> Any:
-    """Values as JSON stores them (dates become ISO strings)."""
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    """A value as JSON can store it: dates become ISO strings, tuples lists, others text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
 
 
 def store_extractions(conn: Connection, document_id: int, record: dict[str, Any]) -> int:
