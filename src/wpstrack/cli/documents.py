@@ -240,6 +240,8 @@ def show_cli(
         style = styles.setdefault(extraction["field"], _SPAN_STYLES[len(styles) % 5])
         text.stylize(style, start, end)
     console.print(text)
+    if not styles:
+        return
     legend = Text("spans: ")
     for name, style in styles.items():
         legend.append(f" {name} ", style=style)
