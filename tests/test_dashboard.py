@@ -1,0 +1,134 @@
+"""Dashboard figures: by month, type and pillar, women's share, UN entities, backlog."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from wpstrack import dashboard, schema
+from wpstrack.db import now
+
+
+def _org(conn: Connection, type_prefix: str) -> int:
+    org = schema.organisation
+    return int(
+        conn.execute(
+            select(org.c.id).where(org.c.type.startswith(type_prefix)).order_by(org.c.id).limit(1)
+        ).scalar_one()
+    )
+
+
+def _activity(conn: Connection, day: date | None, published: bool, **kw: Any) -> int:
+    act = schema.activity
+    values = {
+        "type": kw.pop("type", "meeting"),
+        "title": "An activity",
+        "status": "published" if published else "draft",
+        "is_published": published,
+        "date": day,
+        "created_at": now(),
+        "updated_at": now(),
+    }
+    return int(conn.execute(act.insert().values(**values).returning(act.c.id)).scalar_one())
+
+
+def _people(conn: Connection, activity_id: int, genders: list[str | None]) -> None:
+    rows = [
+        {"activity_id": activity_id, "name": f"Person {i}", "gender": g, "role": "participant"}
+        for i, g in enumerate(genders)
+    ]
+    conn.execute(schema.activity_participant.insert(), rows)
+
+
+def _baseline(conn: Connection, public: bool) -> dict[str, Any]:
+    return dashboard.dashboard(conn, public=public)
+
+
+def test_activities_are_counted_by_month_and_type(conn: Connection) -> None:
+    before = _baseline(conn, public=False)
+    _activity(conn, date(2031, 1, 5), True)
+    _activity(conn, date(2031, 1, 20), False, type="visit")
+    _activity(conn, date(2031, 3, 1), True)
+    _activity(conn, None, True)
+    figures = _baseline(conn, public=False)
+    months = {m["month"]: m["count"] for m in figures["by_month"]}
+    assert (months["2031-01"], months["2031-03"]) == (2, 1)
+    assert "2031-02" not in months
+    assert figures["activities"] == before["activities"] + 4
+    public = {m["month"]: m["count"] for m in _baseline(conn, public=True)["by_month"]}
+    assert public["2031-01"] == 1
+
+
+def test_pillars_keep_their_order_and_count_linked_activities(conn: Connection) -> None:
+    pillars = [p["code"] for p in _baseline(conn, public=True)["by_pillar"]]
+    order = conn.execute(
+        select(schema.pillar.c.code).order_by(schema.pillar.c.sort_order)
+    ).scalars()
+    assert pillars == list(order)
+    first = pillars[0]
+    before = {p["code"]: p["count"] for p in _baseline(conn, public=True)["by_pillar"]}[first]
+    act_id = _activity(conn, date(2031, 1, 1), True)
+    link = {"activity_id": act_id, "kind": "pillar", "pillar_code": first}
+    conn.execute(schema.activity_link.insert(), [link, link])  # counted once per activity
+    after = {p["code"]: p["count"] for p in _baseline(conn, public=True)["by_pillar"]}[first]
+    assert after == before + 1
+
+
+def test_women_share_counts_named_people_and_reports_unknown_gender(conn: Connection) -> None:
+    before = _baseline(conn, public=True)["women"]
+    act_id = _activity(conn, date(2031, 2, 2), True)
+    _people(conn, act_id, ["f", "f", "m", None])
+    conn.execute(
+        schema.activity_participant.insert().values(
+            activity_id=act_id, name="UN Women", role="mentioned"
+        )
+    )
+    women = _baseline(conn, public=True)["women"]
+    assert women["named"] - before["named"] == 4
+    assert women["women"] - before["women"] == 2
+    assert women["gender_unknown"] - before["gender_unknown"] == 1
+    assert women["share"] == round(women["women"] / women["named"], 3)
+
+
+def test_drafts_count_only_for_logged_in_users(conn: Connection) -> None:
+    before = _baseline(conn, public=False)
+    public_before = _baseline(conn, public=True)
+    act_id = _activity(conn, date(2031, 4, 4), False)
+    _people(conn, act_id, ["f"])
+    after, public_after = _baseline(conn, public=False), _baseline(conn, public=True)
+    assert after["review_backlog"]["draft"] == before["review_backlog"]["draft"] + 1
+    assert public_after["review_backlog"] is None
+    assert public_after["women"] == public_before["women"]
+    assert act_id not in [a["id"] for a in public_after["latest"]]
+    assert act_id in [a["id"] for a in after["latest"]]
+
+
+def test_un_entities_are_un_system_organisations_linked_to_activities(conn: Connection) -> None:
+    un_id, ministry_id = _org(conn, "un_"), _org(conn, "ministry")
+    act_id = _activity(conn, date(2031, 5, 5), True)
+    rows = [
+        {"activity_id": act_id, "organisation_id": oid, "role": "mentioned"}
+        for oid in (un_id, ministry_id)
+    ]
+    conn.execute(schema.activity_participant.insert(), rows)
+    codes = {u["code"] for u in _baseline(conn, public=True)["un_entities"]}
+    org = schema.organisation
+    un_code, ministry_code = (
+        conn.execute(select(org.c.code).where(org.c.id == i)).scalar_one()
+        for i in (un_id, ministry_id)
+    )
+    assert un_code in codes
+    assert ministry_code not in codes
+
+
+def test_latest_activities_come_newest_first(conn: Connection) -> None:
+    _activity(conn, date(2040, 1, 1), True)
+    newest = _activity(conn, date(2040, 6, 1), True)
+    latest = _baseline(conn, public=True)["latest"]
+    assert latest[0]["id"] == newest
+    dates = [a["date"] for a in latest if a["date"] is not None]
+    assert dates == sorted(dates, reverse=True)
+    total = conn.execute(select(func.count()).select_from(schema.activity)).scalar_one()
+    assert len(latest) == min(dashboard.LATEST, total)
