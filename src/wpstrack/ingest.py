@@ -188,17 +188,43 @@ def ingest_file(
     conn: Connection, path: Path, lookups: _Lookups | None = None, *, max_bytes: int | None = None
 ) -> Outcome:
     """Ingest one file: store it (or its rejection), its extractions and its draft."""
-    lookups = lookups or _Lookups.load(conn)
     raw, digest, size = _read_file(path, max_bytes)
+    source = Source(str(path), str(path.resolve()), path.name, digest, size)
+    return ingest_content(conn, raw, source, lookups, max_bytes=max_bytes)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where content came from: a file, or an upload (whose name is never used as a path)."""
+
+    label: str  # reported in the outcome
+    source: str  # stored in ``document.source``
+    filename: str
+    digest: str  # sha256 of the whole content
+    size: int
+
+
+def ingest_content(
+    conn: Connection,
+    raw: bytes | None,
+    origin: Source,
+    lookups: _Lookups | None = None,
+    *,
+    max_bytes: int | None = None,
+) -> Outcome:
+    """Ingest content already read (``raw`` is None when it was over ``max_bytes``)."""
+    lookups = lookups or _Lookups.load(conn)
+    path = Path(origin.label)  # named in the outcome; never opened here
+    digest, size = origin.digest, origin.size
     doc = schema.document
     existing = conn.execute(
         select(doc.c.id).where(doc.c.content_hash == digest, doc.c.status == INGESTED)
     ).scalar()
     if existing is not None:
-        return Outcome(str(path), DUPLICATE, existing)
+        return Outcome(origin.label, DUPLICATE, existing)
     base = {
-        "source": str(path.resolve()),
-        "filename": path.name[:300],
+        "source": origin.source,
+        "filename": origin.filename[:300],
         "content_hash": digest,
         "size_bytes": size,
         "ingested_at": now(),
@@ -207,7 +233,7 @@ def ingest_file(
         if raw is None:
             limit = f"{size} bytes is over the limit of {max_bytes}"
             raise DocumentRejected("too_large", limit)
-        read = read_bytes(raw, filename=path.name, max_bytes=max_bytes)
+        read = read_bytes(raw, filename=origin.filename, max_bytes=max_bytes)
         record = extract_record(read)
     except DocumentRejected as exc:
         return _record_rejection(conn, path, base | {"raw": raw}, exc)
@@ -218,7 +244,7 @@ def ingest_file(
     document_id = _insert_document(conn, base | {"raw": raw}, read, record)
     store_extractions(conn, document_id, record)
     create_draft(conn, document_id, record, lookups, title=_title(read, record))
-    return Outcome(str(path), INGESTED, document_id)
+    return Outcome(origin.label, INGESTED, document_id)
 
 
 def _record_rejection(
