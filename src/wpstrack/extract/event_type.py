@@ -60,7 +60,7 @@ _STRONG = (
 )
 _NOUNS = (
     (r"dialogue|exchange of views", "dialogue"),
-    (r"symposium|conference|forum|summit|seminar|workshop|congress", "conference"),
+    (r"symposium|conference|forum|summit(?! meeting)|seminar|workshop|congress", "conference"),
     (
         r"meeting|roundtable|round table|lunch|dinner|breakfast|debate|session|talks"
         r"|consultation|side event|reception",

@@ -240,7 +240,11 @@ def parse_office(phrase: str) -> Office:
         else:
             segments[-1] += sep + piece
     trailing = re.match(rf"^(.*),\s+([A-Z][^,]*?(?:\([A-Z][\w\- ]*\)|{_HEAD_ALT}))$", segments[-1])
-    if trailing and not _is_title_segment(trailing.group(2)):
+    body_start = trailing and re.match(
+        r"(?:Department|Office|Ministry|Agency|Division|Bureau|Secretariat|[A-Z]{2,}\b)",
+        trailing.group(2),
+    )
+    if trailing and body_start and not _is_title_segment(trailing.group(2)):
         segments[-1] = trailing.group(1)
         office.organisation = _trim_org(trailing.group(2))
     chosen = segments[-1]

@@ -40,14 +40,13 @@ def _expansion(words: list[str], acronym: str) -> str | None:
 
 def _capitalised_run(words: list[str], initial: str) -> str | None:
     """The longest run of capitalised words (and connectors) before the bracket."""
-    best = None
-    for size in range(1, len(words) + 1):
+    for size in range(2, len(words) + 1):  # the shortest such run: "the EU and the UN ..."
         word = words[-size]
         if not (word[:1].isupper() or word in {"of", "for", "on", "the", "and", "&"}):
             break
         if word[:1].lower() == initial and word[:1].isupper():
-            best = " ".join(words[-size:])
-    return best
+            return " ".join(words[-size:])
+    return None
 
 
 def acronym_map(text: str) -> dict[str, str]:
@@ -74,9 +73,10 @@ def normalise_org(org: str | None, text: str, acronyms: dict[str, str]) -> str |
     bracket = re.match(r"^(.*?)\s*\(([A-Z][A-Za-z\-&]{1,11}(?: [A-Z][a-z]+)?)\)$", org)
     if bracket:
         return re.sub(r"^(?:the|The)\s+", "", bracket.group(1))
-    if org in acronyms:
-        return acronyms[org]
-    written = _longest_known_form(org, text)
+    bare = re.sub(r"^(?:the|The)\s+", "", org)
+    if bare in acronyms:
+        return acronyms[bare]
+    written = _longest_known_form(bare, text)
     if written:
         return written
     back = re.fullmatch(r"the\s+([A-Z][\w\-]+)", org)

@@ -49,7 +49,7 @@ _PREFIX_WORDS = (
     + "|".join(r.replace(" ", r"\s") for r in RANKS)
 )
 _PREFIX_RE = re.compile(
-    r"(?<![\w.])(?=H\.|His\s|Her\s|[Tt]he\s+Hon|Hon|Rt\.?\s|(?:" + _PREFIX_WORDS + r")\b)"
+    r"(?<![\w.\-])(?=H\.|His\s|Her\s|[Tt]he\s+Hon|Hon|Rt\.?\s|(?:" + _PREFIX_WORDS + r")\b)"
     r"(?:(?P<he>H\.\s?E\.|His\s+Excellency|Her\s+Excellency)\s+)?"
     r"(?P<hon>(?:Senator\s+)?(?:[Tt]he\s+)?(?:Hon(?:ourable|orable)?|Rt\.?\s+Hon)\.?\s+)?"
     r"(?:(?P<word>" + _PREFIX_WORDS + r")\.?[ \xa0]+)?(?=[^\W\d_])"
@@ -125,21 +125,22 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
     return end, words
 
 
+_POSTNOMINAL_RE = re.compile(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b")
 _LOWER_HEADS = "coordinator|member|chair|co-chair|rapporteur|moderator|founder|co-founder"
 
 
 def _post_phrase(text: str, end: int) -> str:
     """The office written after a name: ', Deputy Executive Director of ...,' or ' of X'."""
-    tail = text[end : end + 400].split("\n", 1)[0]
-    tail = re.sub(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b", "", tail)
+    rest = _POSTNOMINAL_RE.sub("", text[end : end + 400], count=1)
+    tail = rest.split("\n", 1)[0]
     if tail.startswith(" of ") or tail.startswith(" at "):
         tail = tail[1:]
     elif re.match(rf",\s+(?:an?\s|[A-Z]|(?:{_LOWER_HEADS})\b)", tail) and not re.match(
         r",\s+(?:who|which|whose|and)\b", tail
     ):
         tail = tail[1:].lstrip()
-    elif re.match(r"[ \xa0]*\n[A-Z][^\n.]{5,100}\n", tail + text[end + len(tail) : end + 200]):
-        line = text[end:].lstrip(" \xa0\n").split("\n", 1)[0]  # header: name, then office
+    elif re.match(r"[ \xa0]*\n[A-Z][^\n.]{5,100}\n", rest):
+        line = rest.lstrip(" \xa0\n").split("\n", 1)[0]  # a header: the name, then the office
         return line if _has_head(line.split(" ")[0]) else ""
     else:
         return ""
@@ -150,6 +151,8 @@ def _post_phrase(text: str, end: int) -> str:
         r"|met|attended|introduced|received|thanked|noted|expressed|visited|opened)\b",
         tail,
     )
+    if stop and stop.group() == "§" and tail[: stop.start()].endswith(" "):
+        return ""  # "X, Assistant Secretary-General Y": the office is the next person's
     return tail[: stop.start()] if stop else tail
 
 
@@ -286,7 +289,7 @@ def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[
 
 def _org_phrase(text: str) -> str:
     """An organisation named after 'of'/'at': up to the first word that is not part of it."""
-    words = text.split(" ")
+    words = text.split()
     kept: list[str] = []
     for word in words:
         if not (

@@ -296,12 +296,18 @@ def home_country(text: str) -> str | None:
             continue
         after = (match.group("after") or "").strip().lower()
         before = text[max(0, match.start() - 5) : match.start()].lower()
-        acting = after in _ACTING or after in {"'s", "’s"} or before.endswith("new ")
+        owner = after in {"'s", "’s"} and not _OFFICE_AFTER_RE.match(text, match.end())
+        acting = after in _ACTING or owner or before.endswith("new ")
         placed = before.endswith(("in ", "to ", "from ")) or after[:1] == ","
         counts[country] = counts.get(country, 0) + (3 if acting else 0 if placed else 1)
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
+# "Fiji's Minister for Women": the possessive names another official's country.
+_OFFICE_AFTER_RE = re.compile(
+    r"\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Ambassador|Secretary|Representative|Envoy"
+    r"|Commissioner|Adviser|Advisor|Director|President|Chief|Head)\b"
+)
 _ACTING = frozenset(
     {"will", "is", "has", "have", "hosts", "hosted", "supports", "supported", "announces"}
     | {"announced", "increases", "adopted", "funding", "minister", "government", "commits"}
