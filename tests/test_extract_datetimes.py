@@ -257,3 +257,24 @@ def test_japanese_local_time_written_before_the_time_with_japan_time_after():
     assert _fields(st) == ("2024-03-18", "18:05", "local", "2024-03-19T07:05")
     mention = st.scalars["tz_stated"]
     assert text[mention.start : mention.end] == "現地時間"
+
+
+def test_a_media_advisory_date_label_gives_the_event_date():
+    text = (
+        "Media advisory\n\nDecember 2, 2025 - Ottawa, Ontario - Global Affairs Canada\n\n"
+        "The Minister will announce new funding.\n\nDate: Wednesday, December 3, 2025\n\n"
+        "Time: 10:30 a.m. EST\n"
+    )
+    st = _run(text)
+    assert _fields(st) == ("2025-12-03", "10:30", "EST", None)
+    mention = st.scalars["date"]
+    assert text[mention.start : mention.end] == "Wednesday, December 3, 2025"
+
+
+def test_a_closing_line_supplies_the_year():
+    text = (
+        "COMMUNIQUÉ\n\nThe Council, at its meeting held on 6 August, adopted this text.\n\n"
+        "1. Decides to remain seized of the matter.\n\nAdopted in Addis Ababa, Ethiopia, 6 "
+        "August 2025"
+    )
+    assert _run(text).get("date") == "2025-08-06"

@@ -240,3 +240,43 @@ def test_city_keeps_city_only_where_the_rest_names_a_country(written, city, coun
     text = HEAD + f"On March 18, at 9:00 a.m., Mr. A, who is visiting {written}, met B."
     st = _run(text)
     assert (st.get("city"), st.get("country")) == (city, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        (
+            "Speech\n\nPublished 23 October 2025\nLocation: New York\n\nThank you, President.",
+            "New York",
+            "US",
+        ),
+        (
+            "Media advisory\n\nDecember 2, 2025 - Ottawa, Ontario - Global Affairs Canada\n\n"
+            "The Minister will meet women's organisations based in Port-au-Prince.\n\n"
+            "Location:\nLester B. Pearson Building\n125 Sussex Drive\nOttawa, Ontario\n",
+            "Ottawa",
+            "CA",
+        ),
+        (
+            "COMMUNIQUÉ\n\nThe Council, at its meeting held on 6 August, adopted this text.\n\n"
+            "1. Decides to remain seized of the matter.\n\n"
+            "Adopted in Addis Ababa, Ethiopia, 6 August 2025",
+            "Addis Ababa",
+            "ET",
+        ),
+    ],
+)
+def test_labelled_location_and_closing_line(text, city, country):
+    st = _run(text)
+    assert (st.get("city"), st.get("country")) == (city, country)
+
+
+def test_a_long_last_paragraph_is_not_a_closing_line():
+    text = (
+        HEAD + "On April 16, from 9:15 p.m., Ms. A held a telephone talk with Ms. B.\n\n"
+        "Both sides exchanged views on the humanitarian situation and on further cooperation.\n\n"
+        "They agreed to keep in close contact on women, peace and security in the months ahead.\n\n"
+        "(1) The two sides discussed the conference on Sudan held in Paris the previous day "
+        "and shared serious concern about the situation of women and girls on 15 April 2024."
+    )
+    assert _run(text).get("city") is None

@@ -53,7 +53,10 @@ _LOCAL_AFTER_RE = re.compile(r",?\s*(?P<local>local\s+time|現地時間)")
 _LOCAL_BEFORE_RE = re.compile(r"(?P<local>現地時間)[^、。]{0,12}$")
 _OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
 _ON_RE = re.compile(r"\b(?:[Oo]n|[Ff]rom|[Bb]etween)\s+(?:the\s+)?$")
-_BODY_DATE_LINES = 3  # "On 21 May", "today (...)": the lead of the body says when
+_BODY_DATE_LINES = 3
+_DATE_LABEL_RE = re.compile(
+    r"(?m)^[ \t]*(?:Date|When)[ \t]*:[ \t]*"
+)  # "On 21 May", "today (...)": the lead of the body says when
 
 
 def _hhmm(hour: int, minute: int) -> str:
@@ -221,10 +224,23 @@ def _lead_candidates(text: str, st: ExtractionState, start: int, end: int) -> li
     return found
 
 
+def _labelled_date(text: str, st: ExtractionState, body_start: int) -> Candidate | None:
+    """A media advisory's "Date: Wednesday, December 3, 2025" line below the date line."""
+    for label in _DATE_LABEL_RE.finditer(text, body_start):
+        match = DATE_RE.match(text, label.end())
+        parsed = parse_date(match) if match else None
+        value = _resolve(parsed, st.release_date) if parsed else None
+        if parsed is not None and value is not None:
+            return value, parsed.start, parsed.end, "datetime.date_label"
+    return None
+
+
 def _date_from_body(text: str, st: ExtractionState, body_start: int) -> None:
-    """The first date the lead states, else the release's own date line."""
+    """A labelled date, else the first date the lead states, else the release's date line."""
+    labelled = _labelled_date(text, st, body_start)
     lines = paragraphs(text, body_start)[:_BODY_DATE_LINES]
     candidates = _lead_candidates(text, st, lines[0][0], lines[-1][1]) if lines else []
+    candidates = [labelled] if labelled else candidates
     if candidates:
         value, start, end, method = min(candidates, key=lambda c: c[1])
         st.set("date", value.isoformat(), start, end, method)

@@ -20,6 +20,9 @@ from wpstrack.extract.patterns import WEEKDAY, DateMention, iter_dates, paragrap
 
 HEADER_LINES = 14  # the date line sits among the first lines of a release
 FOOTER_LINES = 4
+FOOTER_WORDS = 15
+# Closing formulas of communiqués, declarations and agreements.
+_CLOSING_RE = re.compile(r"\s*(?:Adopted|Done|Signed|Issued|Made|Given|Dated)\b")
 _FOOTER_LABEL_RE = re.compile(r"\s*(?:Published|Date|Dated|Issued|Released)\s*:?\s*")
 _LABEL_PREFIX_RE = re.compile(
     rf"^(?:[^\n]*\|)?\s*(?:(?:Date|Dated|Published|Issued|Released|Updated)\s*:?\s*|"
@@ -54,12 +57,15 @@ def find_release_date(text: str) -> tuple[date, int, int, int | None] | None:
             if mention.year is None or not _is_date_line(line, mention, start):
                 continue
             return date(mention.year, mention.month, mention.day), mention.start, mention.end, index
-    for start, end in lines[HEADER_LINES:][-FOOTER_LINES:]:
+    for start, end in lines[-FOOTER_LINES:]:
         label = _FOOTER_LABEL_RE.match(text, start, end)
-        if label is None:
-            continue
-        for mention in iter_dates(text, label.end(), end):
-            if mention.year is not None and mention.start == label.end():
+        short = len(text[start:end].split()) <= FOOTER_WORDS
+        short = short and bool(_CLOSING_RE.match(text, start, end))
+        for mention in iter_dates(text, start, end):
+            labelled = label is not None and mention.start == label.end()
+            # "Adopted in Addis Ababa, Ethiopia, 6 August 2025": a closing line ending in a date
+            closing = short and not text[mention.end : end].strip(" .")
+            if mention.year is not None and (labelled or closing):
                 return (
                     date(mention.year, mention.month, mention.day),
                     mention.start,

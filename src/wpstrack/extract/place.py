@@ -65,6 +65,10 @@ _REGIONS = frozenset(
     )
 )
 _LEAD_PARAGRAPHS = 2
+_LOCATION_RE = re.compile(r"(?m)^[ \t]*(?:Location|Venue|Place)[ \t]*:[ \t]*")
+_ADDRESS_LINES = 5
+_FOOTER_LINES = 3
+_FOOTER_WORDS = 15
 _HEADER_LINES = 14
 
 
@@ -204,21 +208,54 @@ def _dateline(gaz: Gazetteer, text: str) -> Found | None:
 
 
 def _segments(gaz: Gazetteer, text: str, start: int, end: int) -> Found | None:
-    best: Found | None = None
-    for match in re.finditer(r"[^,/(]+", text[start:end]):
-        raw = match.group()
-        s = start + match.start() + (len(raw) - len(raw.lstrip()))
-        e = start + match.end() - (len(raw) - len(raw.rstrip()))
-        name = text[s:e]
-        if not name or not name[0].isupper() or len(name.split()) > 4 or gaz.country(name):
-            continue
-        city = gaz.city(name)
-        if city is not None:
-            stated = _country_after(gaz, text, e)
-            if stated and stated != city.country:
-                city = gaz.city(name, stated) or city
-            best = Found(city, city.country, name, s, e, "place.dateline")
-    return best
+    """The first comma-separated part that is a city ("Ottawa, Ontario" is Ottawa); in a
+    double dateline ("GENEVA/KATHMANDU") the last city, where the event is."""
+    for segment in re.finditer(r"[^,(]+", text[start:end]):
+        best: Found | None = None
+        for match in re.finditer(r"[^/]+", segment.group()):
+            raw = match.group()
+            s = start + segment.start() + match.start() + (len(raw) - len(raw.lstrip()))
+            e = start + segment.start() + match.end() - (len(raw) - len(raw.rstrip()))
+            name = text[s:e]
+            if not name or not name[0].isupper() or len(name.split()) > 4 or gaz.country(name):
+                continue
+            city = gaz.city(name)
+            if city is not None:
+                stated = _country_after(gaz, text, e)
+                if stated and stated != city.country:
+                    city = gaz.city(name, stated) or city
+                best = Found(city, city.country, name, s, e, "place.dateline")
+        if best is not None:
+            return best
+    return None
+
+
+def _labelled(gaz: Gazetteer, text: str) -> Found | None:
+    """ "Location: New York", or a "Location:" block of venue and address lines."""
+    for label in _LOCATION_RE.finditer(text):
+        block_end = text.find("\n\n", label.end())
+        block_end = len(text) if block_end < 0 else block_end
+        lines = [p for p in paragraphs(text, label.end()) if p[1] <= block_end]
+        for start, end in lines[:_ADDRESS_LINES]:
+            found = _segments(gaz, text, start, end)
+            if found is not None:
+                city, country, surface = found.city, found.country, found.surface
+                return Found(city, country, surface, found.start, found.end, "place.location")
+    return None
+
+
+def _footer(gaz: Gazetteer, text: str) -> Found | None:
+    """ "Adopted in Addis Ababa, Ethiopia, 6 August 2025": where a communiqué was adopted."""
+    for start, end in paragraphs(text)[-_FOOTER_LINES:]:
+        line = text[start:end].rstrip(" .")
+        dates = list(DATE_RE.finditer(line))
+        if len(line.split()) > _FOOTER_WORDS or not dates or dates[-1].end() != len(line):
+            continue  # only a short closing line that ends with its date
+        for match in _IN_RE.finditer(text, start, end):
+            found = _city_at(gaz, text, match, "place.footer")
+            if found is not None and found.city is not None:
+                return found
+    return None
 
 
 def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
@@ -246,9 +283,9 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         text = text_of(doc)
         st = state(doc)
         gaz = gazetteer()
-        found = _in_body(gaz, text, st)
+        found = _labelled(gaz, text) or _in_body(gaz, text, st)
         if found is None or found.city is None:
-            found = found or _dateline(gaz, text) or _japanese(gaz, text, st)
+            found = found or _dateline(gaz, text) or _japanese(gaz, text, st) or _footer(gaz, text)
         if found is None:
             return doc
         zone: str | None
