@@ -276,6 +276,9 @@ extraction = Table(
     Column("decision", String(16)),  # None (proposed) | accepted | corrected | rejected
     Column("author", String(120)),
     _created_at(),
+    # A human row names the machine row it decides on (accepts, corrects or rejects): the
+    # machine row itself is never changed. NULL on machine rows and on values a reviewer adds.
+    Column("decides_id", ForeignKey("extraction.id", ondelete="CASCADE"), index=True),
     CheckConstraint("source IN ('machine', 'human')", name="source"),
     Index("ix_extraction_document_field", "document_id", "field"),
 )
@@ -300,6 +303,8 @@ activity = Table(
     Column("country", String(2)),
     Column("summary", Text),
     Column("is_published", Boolean, nullable=False, server_default="0"),
+    Column("reviewed_by", String(80)),  # who accepted the draft into the register
+    Column("reviewed_at", DateTime(timezone=True)),
     Column("version", Integer, nullable=False, server_default="1"),
     _created_at(),
     Column("updated_at", DateTime(timezone=True), nullable=False),
