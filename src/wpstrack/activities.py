@@ -1,0 +1,590 @@
+"""The activity register: list with filters, detail with provenance and history, edits.
+
+An activity starts as a draft made by ingestion and enters the register through review
+(:mod:`wpstrack.review`). Editors then edit, link and publish it here. Every write goes
+through :mod:`wpstrack.audit`, so each one is logged and a stale edit (an ``expected_version``
+the row has moved past) changes nothing. Anonymous visitors see published activities only:
+callers pass ``public_only=True`` for them and a hidden activity is reported as not found.
+
+The activities page and ``/api/v1/activities`` both call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import Connection, Select, exists, func, select
+
+from wpstrack import audit, schema
+from wpstrack.audit import AuditEvent, UtcDateTime
+from wpstrack.db import now
+from wpstrack.errors import Conflict, InvalidInput, NotFound
+from wpstrack.extract.model import EVENT_TYPES
+from wpstrack.pagination import Page, paginate
+
+STATUSES = ("draft", "reviewed", "published")
+SORTS = ("-date", "date", "-updated", "updated", "title", "-title")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_EARLIEST = date(1, 1, 1)
+
+
+class ActivityFilter(BaseModel):
+    """What to narrow the register to; every field is optional and they combine with AND.
+
+    ``organisation`` is an organisation code, ``person`` part of a participant's name,
+    ``pillar`` a pillar code, ``plan_item`` the id of a plan measure.
+    """
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    type: str | None = None
+    country: str | None = Field(default=None, max_length=2)
+    organisation: str | None = None
+    person: str | None = None
+    pillar: str | None = None
+    plan_item: int | None = None
+    status: Literal["draft", "reviewed", "published"] | None = None
+    published: bool | None = None
+    sort: Literal["-date", "date", "-updated", "updated", "title", "-title"] = "-date"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: Any) -> Any:
+        # An HTML GET form sends every field, the unused ones empty.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v not in ("", None)}
+        return data
+
+
+class ActivitySummary(BaseModel):
+    """An activity in a list."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    document_id: int | None
+    type: str
+    title: str | None
+    status: str
+    is_published: bool
+    date: dt.date | None
+    start_time_local: str | None
+    timezone: str | None
+    start_utc: UtcDateTime | None
+    duration_minutes: int | None
+    city: str | None
+    country: str | None
+    version: int
+    updated_at: UtcDateTime
+
+
+class Participant(BaseModel):
+    """A person or organisation taking part in (or mentioned by) an activity."""
+
+    name: str | None
+    title: str | None
+    affiliation: str | None
+    gender: str | None
+    role: str
+    organisation_code: str | None
+    organisation_name: str | None
+
+
+class PlanItemRef(BaseModel):
+    """A plan item (usually a measure) an activity is linked to."""
+
+    id: int
+    plan_code: str
+    code: str
+    kind: str
+    title: str
+    pillar_code: str | None
+
+
+class Decision(BaseModel):
+    """A reviewer's row on a machine value: accepted, corrected (with its value) or rejected."""
+
+    id: int
+    decision: str
+    value: Any
+    author: str | None
+    created_at: UtcDateTime
+
+
+class ProvenanceValue(BaseModel):
+    """One extracted value with where it came from and what reviewers decided on it."""
+
+    id: int
+    document_id: int
+    field: str
+    value: Any
+    current: Any
+    start: int | None
+    end: int | None
+    anchor: str | None
+    method: str
+    confidence: float | None
+    source: str
+    author: str | None
+    decision: str | None
+    decisions: list[Decision]
+
+
+class ActivityDetail(ActivitySummary):
+    """An activity with its participants, links, provenance and history."""
+
+    tz_stated: str | None
+    start_time_jst: str | None
+    summary: str | None
+    reviewed_by: str | None
+    reviewed_at: UtcDateTime | None
+    created_at: UtcDateTime
+    document_title: str | None
+    participants: list[Participant]
+    plan_items: list[PlanItemRef]
+    resolutions: list[int]
+    pillars: list[str]
+    topics: list[str]
+    provenance: list[ProvenanceValue]
+    history: list[AuditEvent]
+
+
+class ActivityUpdate(BaseModel):
+    """The fields an editor may change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str | None = None
+    title: str | None = Field(default=None, max_length=2000)
+    date: dt.date | None = None
+    start_time_local: str | None = None
+    timezone: str | None = Field(default=None, max_length=64)
+    tz_stated: str | None = Field(default=None, max_length=16)
+    duration_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 366)
+    city: str | None = Field(default=None, max_length=200)
+    country: str | None = None
+    summary: str | None = Field(default=None, max_length=20000)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in EVENT_TYPES:
+            raise ValueError(f"one of {', '.join(EVENT_TYPES)}")
+        return value
+
+    @field_validator("start_time_local")
+    @classmethod
+    def _clock(cls, value: str | None) -> str | None:
+        if value is not None and not _TIME.match(value):
+            raise ValueError("a 24-hour time HH:MM")
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z]{2}", value):
+            raise ValueError("an ISO 3166 alpha-2 code such as JP")
+        return value.upper() if value else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            zone_of(value)
+        return value
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; an unknown zone is invalid input."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(f"unknown time zone {name!r}", "timezone") from exc
+
+
+def start_instant(day: date | None, clock: str | None, zone: str | None) -> datetime | None:
+    """The UTC instant of a local date and HH:MM time in an IANA zone (None if one is missing)."""
+    if day is None or not clock or not zone or not _TIME.match(clock):
+        return None
+    hour, minute = (int(p) for p in clock.split(":"))
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone_of(zone))
+    return local.astimezone(UTC)
+
+
+# --- listing --------------------------------------------------------------------------------
+
+
+def _sort_key(sort: str) -> tuple[Any, bool]:
+    act = schema.activity
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    if name == "date":
+        expr: Any = func.coalesce(act.c.date, _EARLIEST)
+    elif name == "title":
+        expr = func.coalesce(act.c.title, "")
+    else:
+        expr = act.c.updated_at
+    return expr.label("sort_key"), descending
+
+
+def _participant_filter(filters: ActivityFilter) -> list[Any]:
+    act, part, org = schema.activity, schema.activity_participant, schema.organisation
+    conditions = []
+    if filters.organisation:
+        org_id = select(org.c.id).where(org.c.code == filters.organisation).scalar_subquery()
+        conditions.append(
+            exists().where(part.c.activity_id == act.c.id, part.c.organisation_id == org_id)
+        )
+    if filters.person and filters.person.strip():
+        conditions.append(
+            exists().where(
+                part.c.activity_id == act.c.id,
+                part.c.role != "mentioned",
+                part.c.name.icontains(filters.person.strip(), autoescape=True),
+            )
+        )
+    return conditions
+
+
+def _filtered(filters: ActivityFilter, public_only: bool) -> Select[Any]:
+    act, link = schema.activity, schema.activity_link
+    stmt = select(act)
+    conditions = _participant_filter(filters)
+    if public_only or filters.published is True:
+        conditions.append(act.c.is_published.is_(True))
+    elif filters.published is False:
+        conditions.append(act.c.is_published.is_(False))
+    for name in ("type", "status"):
+        if getattr(filters, name):
+            conditions.append(act.c[name] == getattr(filters, name))
+    if filters.country:
+        conditions.append(act.c.country == filters.country.upper())
+    if filters.date_from:
+        conditions.append(act.c.date >= filters.date_from)
+    if filters.date_to:
+        conditions.append(act.c.date <= filters.date_to)
+    if filters.pillar:
+        conditions.append(
+            exists().where(link.c.activity_id == act.c.id, link.c.pillar_code == filters.pillar)
+        )
+    if filters.plan_item is not None:
+        conditions.append(
+            exists().where(link.c.activity_id == act.c.id, link.c.plan_item_id == filters.plan_item)
+        )
+    return stmt.where(*conditions)
+
+
+def list_activities(
+    conn: Connection,
+    filters: ActivityFilter | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+    *,
+    public_only: bool = False,
+) -> Page[ActivitySummary]:
+    """The register narrowed by ``filters`` in their sort order, one page at a time."""
+    filters = filters or ActivityFilter()
+    key, descending = _sort_key(filters.sort)
+    stmt = _filtered(filters, public_only).add_columns(key)
+    keys = [key, schema.activity.c.id]
+    rows, next_cursor = paginate(conn, stmt, keys, cursor, limit, descending=descending)
+    return Page([ActivitySummary.model_validate(dict(r)) for r in rows], next_cursor)
+
+
+def filter_choices(conn: Connection) -> dict[str, Any]:
+    """The values the filter form offers: types, statuses, pillars, countries and measures."""
+    act, pillar = schema.activity, schema.pillar
+    countries = conn.execute(
+        select(act.c.country).where(act.c.country.is_not(None)).distinct().order_by(act.c.country)
+    ).scalars()
+    pillars = conn.execute(select(pillar.c.code, pillar.c.name).order_by(pillar.c.sort_order))
+    return {
+        "types": list(EVENT_TYPES),
+        "statuses": list(STATUSES),
+        "sorts": list(SORTS),
+        "countries": list(countries),
+        "pillars": [dict(r._mapping) for r in pillars],
+        "measures": plan_measures(conn),
+    }
+
+
+def plan_measures(conn: Connection) -> list[PlanItemRef]:
+    """Every item of every plan, by plan and order in the plan (for link menus).
+
+    Activities are linked to measures; plans written only down to objectives (Japan's example
+    plans) are linked at that level, so every kind is offered.
+    """
+    plan, item = schema.plan, schema.plan_item
+    rows = conn.execute(
+        select(
+            item.c.id,
+            plan.c.code.label("plan_code"),
+            item.c.code,
+            item.c.kind,
+            item.c.title,
+            item.c.pillar_code,
+        )
+        .join(plan, plan.c.id == item.c.plan_id)
+        .order_by(plan.c.country, plan.c.edition, plan.c.code, item.c.sort_order, item.c.id)
+    ).mappings()
+    return [PlanItemRef.model_validate(dict(r)) for r in rows]
+
+
+# --- one activity ---------------------------------------------------------------------------
+
+
+def _row(conn: Connection, activity_id: int, public_only: bool = False) -> dict[str, Any]:
+    act = schema.activity
+    row = conn.execute(select(act).where(act.c.id == activity_id)).mappings().first()
+    if row is None or (public_only and not row["is_published"]):
+        raise NotFound(f"no activity {activity_id}")
+    return dict(row)
+
+
+def _participants(conn: Connection, activity_id: int) -> list[Participant]:
+    part, org = schema.activity_participant, schema.organisation
+    rows = conn.execute(
+        select(
+            part,
+            org.c.code.label("organisation_code"),
+            org.c.name.label("organisation_name"),
+        )
+        .outerjoin(org, org.c.id == part.c.organisation_id)
+        .where(part.c.activity_id == activity_id)
+        .order_by(part.c.id)
+    ).mappings()
+    return [Participant.model_validate(dict(r)) for r in rows]
+
+
+def linked_plan_items(conn: Connection, activity_id: int) -> list[PlanItemRef]:
+    """The plan items an activity is linked to."""
+    plan, item, link = schema.plan, schema.plan_item, schema.activity_link
+    rows = conn.execute(
+        select(
+            item.c.id,
+            plan.c.code.label("plan_code"),
+            item.c.code,
+            item.c.kind,
+            item.c.title,
+            item.c.pillar_code,
+        )
+        .join(link, link.c.plan_item_id == item.c.id)
+        .join(plan, plan.c.id == item.c.plan_id)
+        .where(link.c.activity_id == activity_id, link.c.kind == "plan_item")
+        .order_by(plan.c.code, item.c.sort_order, item.c.id)
+    ).mappings()
+    return [PlanItemRef.model_validate(dict(r)) for r in rows]
+
+
+def _links(conn: Connection, activity_id: int) -> dict[str, list[Any]]:
+    link = schema.activity_link
+    rows = conn.execute(
+        select(link).where(link.c.activity_id == activity_id).order_by(link.c.id)
+    ).mappings()
+    found: dict[str, list[Any]] = {"resolutions": [], "pillars": [], "topics": []}
+    for r in rows:
+        if r["kind"] == "resolution":
+            found["resolutions"].append(r["resolution_number"])
+        elif r["kind"] == "pillar":
+            found["pillars"].append(r["pillar_code"])
+        elif r["kind"] == "topic":
+            found["topics"].append(r["topic"])
+    return found
+
+
+def provenance(conn: Connection, document_id: int) -> list[ProvenanceValue]:
+    """Every value extracted from a document with the reviewers' decisions on it.
+
+    Machine rows come first, in text order, each with the human rows that decide on it
+    (newest last); values a reviewer added without a machine row follow. ``current`` is
+    what the value is now: the last correction, else the machine value.
+    """
+    ext = schema.extraction
+    rows = [
+        dict(r)
+        for r in conn.execute(
+            select(ext).where(ext.c.document_id == document_id).order_by(ext.c.id)
+        ).mappings()
+    ]
+    decisions: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["decides_id"] is not None:
+            decisions.setdefault(r["decides_id"], []).append(r)
+    values = [_value(r, decisions.get(r["id"], [])) for r in rows if r["decides_id"] is None]
+    machine = sorted(
+        (v for v in values if v.source == "machine"), key=lambda v: (v.start is None, v.start, v.id)
+    )
+    return machine + [v for v in values if v.source == "human"]
+
+
+def _value(row: dict[str, Any], decided: list[dict[str, Any]]) -> ProvenanceValue:
+    current, decision = row["value"], row["decision"]
+    for d in decided:
+        decision = d["decision"]
+        if d["decision"] == "corrected":
+            current = d["value"]
+    spanned = row["start"] is not None and row["end"] is not None
+    return ProvenanceValue(
+        id=row["id"],
+        document_id=row["document_id"],
+        field=row["field"],
+        value=row["value"],
+        current=current,
+        start=row["start"],
+        end=row["end"],
+        anchor=f"span-{row['id']}" if spanned else None,
+        method=row["method"],
+        confidence=row["confidence"],
+        source=row["source"],
+        author=row["author"],
+        decision=decision,
+        decisions=[Decision.model_validate(d) for d in decided],
+    )
+
+
+def get_activity(
+    conn: Connection, activity_id: int, *, public_only: bool = False
+) -> ActivityDetail:
+    """One activity with participants, plan links, provenance of each value and history."""
+    row = _row(conn, activity_id, public_only)
+    doc = schema.document
+    title = None
+    if row["document_id"] is not None:
+        title = conn.execute(select(doc.c.title).where(doc.c.id == row["document_id"])).scalar()
+    links = _links(conn, activity_id)
+    return ActivityDetail(
+        **row,
+        document_title=title,
+        participants=_participants(conn, activity_id),
+        plan_items=linked_plan_items(conn, activity_id),
+        resolutions=links["resolutions"],
+        pillars=links["pillars"],
+        topics=links["topics"],
+        provenance=provenance(conn, row["document_id"]) if row["document_id"] else [],
+        history=audit.history(conn, "activity", activity_id),
+    )
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def update_activity(
+    conn: Connection,
+    actor: str | None,
+    activity_id: int,
+    changes: ActivityUpdate,
+    *,
+    expected_version: int | None = None,
+) -> ActivityDetail:
+    """Change an activity's fields; its UTC start follows a changed date, time or zone."""
+    values = changes.model_dump(exclude_unset=True)
+    if not values:
+        raise InvalidInput("nothing to change")
+    if {"date", "start_time_local", "timezone"} & values.keys():
+        merged = _row(conn, activity_id) | values
+        values["start_utc"] = start_instant(
+            merged["date"], merged["start_time_local"], merged["timezone"]
+        )
+    values["updated_at"] = now()
+    audit.update(
+        conn, actor, schema.activity, activity_id, values, expected_version=expected_version
+    )
+    return get_activity(conn, activity_id)
+
+
+def set_published(
+    conn: Connection,
+    actor: str | None,
+    activity_id: int,
+    published: bool,
+    *,
+    expected_version: int | None = None,
+) -> ActivityDetail:
+    """Publish a reviewed activity (anonymous visitors then see it) or withdraw it."""
+    row = _row(conn, activity_id)
+    if published and row["status"] == "draft":
+        raise Conflict(f"activity {activity_id} is a draft: review it before publishing it")
+    values = {
+        "is_published": published,
+        "status": "published" if published else "reviewed",
+        "updated_at": now(),
+    }
+    action = "publish" if published else "unpublish"
+    audit.update(
+        conn,
+        actor,
+        schema.activity,
+        activity_id,
+        values,
+        expected_version=expected_version,
+        action=action,
+    )
+    return get_activity(conn, activity_id)
+
+
+def link_plan_item(
+    conn: Connection,
+    actor: str | None,
+    activity_id: int,
+    plan_item_id: int,
+    *,
+    expected_version: int | None = None,
+) -> ActivityDetail:
+    """Link an activity to a plan item (a measure); linking twice changes nothing."""
+    item, link = schema.plan_item, schema.activity_link
+    if conn.execute(select(item.c.id).where(item.c.id == plan_item_id)).scalar() is None:
+        raise NotFound(f"no plan item {plan_item_id}")
+    existing = conn.execute(
+        select(link.c.id).where(
+            link.c.activity_id == activity_id, link.c.plan_item_id == plan_item_id
+        )
+    ).scalar()
+    # The activity's version moves on first: a stale link attempt fails before any write.
+    audit.update(
+        conn,
+        actor,
+        schema.activity,
+        activity_id,
+        {"updated_at": now()},
+        expected_version=expected_version,
+        action="link",
+    )
+    if existing is None:
+        values = {"activity_id": activity_id, "kind": "plan_item", "plan_item_id": plan_item_id}
+        audit.insert(conn, actor, link, values, action="link")
+    return get_activity(conn, activity_id)
+
+
+def unlink_plan_item(
+    conn: Connection,
+    actor: str | None,
+    activity_id: int,
+    plan_item_id: int,
+    *,
+    expected_version: int | None = None,
+) -> ActivityDetail:
+    """Remove an activity's link to a plan item."""
+    link = schema.activity_link
+    link_id = conn.execute(
+        select(link.c.id).where(
+            link.c.activity_id == activity_id, link.c.plan_item_id == plan_item_id
+        )
+    ).scalar()
+    if link_id is None:
+        raise NotFound(f"activity {activity_id} is not linked to plan item {plan_item_id}")
+    audit.update(
+        conn,
+        actor,
+        schema.activity,
+        activity_id,
+        {"updated_at": now()},
+        expected_version=expected_version,
+        action="unlink",
+    )
+    audit.delete(conn, actor, link, link_id)
+    return get_activity(conn, activity_id)

@@ -1,0 +1,474 @@
+"""Review: machine extractions become register entries through a reviewer's decisions.
+
+The queue is every document whose activity is still a draft. A reviewer decides on each
+extracted value (accept, correct, reject) and on the record as a whole. Every decision is a
+NEW ``extraction`` row with ``source='human'``, its author, its decision and the id of the
+machine row it decides on (``decides_id``): the machine row is never changed, so what the
+extractor proposed and what people decided can always be told apart.
+
+Accepting a record applies the chosen values to the activity (the last correction, else the
+machine value, unless rejected), sets it to ``reviewed`` and logs it in the audit log; the
+values nobody decided on are accepted with it, as rows of their own. The browser, the API
+and ``wpstrack review`` all call these functions, so a review is recorded alike whichever
+shell made it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, delete, func, select
+
+from wpstrack import activities, audit, ingest, schema
+from wpstrack.activities import ProvenanceValue
+from wpstrack.db import now
+from wpstrack.errors import Conflict, InvalidInput, NotFound
+from wpstrack.extract.model import EVENT_TYPES, TOPIC_PILLARS
+from wpstrack.pagination import Page, paginate
+
+Verb = Literal["accept", "correct", "reject"]
+DECISIONS: dict[str, str] = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
+# Extraction field -> activity column it fills when the record is accepted.
+ACTIVITY_COLUMNS = {
+    "title": "title",
+    "date": "date",
+    "start_time_local": "start_time_local",
+    "tz_stated": "tz_stated",
+    "start_time_jst": "start_time_jst",
+    "start_utc": "start_utc",
+    "duration_minutes": "duration_minutes",
+    "city": "city",
+    "country": "country",
+    "timezone": "timezone",
+    "event_type": "type",
+}
+# Fields whose values become participants and links (rebuilt when a reviewer touched them).
+LIST_FIELDS = ("principal_actors", "other_participants", "organisations", "resolutions", "topics")
+INTEGER_FIELDS = ("duration_minutes", "resolutions", "women_count_named")
+WHEN_FIELDS = ("date", "start_time_local", "timezone")
+
+
+@dataclass
+class QueueItem:
+    """A document waiting for review, with its draft."""
+
+    id: int
+    title: str | None
+    published_on: date | None
+    ingested_at: datetime
+    activity_id: int
+    activity_type: str
+    activity_date: date | None
+    version: int
+    values: int
+    min_confidence: float | None
+
+
+@dataclass
+class BulkResult:
+    """What ``accept_all`` did: documents accepted, and drafts left for a person."""
+
+    accepted: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+
+def _queue_select() -> Any:
+    doc, act, ext = schema.document, schema.activity, schema.extraction
+    counts = (
+        select(
+            ext.c.document_id,
+            func.count().label("n"),
+            # A value without a confidence is not a confident one.
+            func.min(func.coalesce(ext.c.confidence, 0.0)).label("low"),
+        )
+        .where(ext.c.source == "machine")
+        .group_by(ext.c.document_id)
+        .subquery()
+    )
+    return (
+        select(
+            doc.c.id,
+            doc.c.title,
+            doc.c.published_on,
+            doc.c.ingested_at,
+            act.c.id.label("activity_id"),
+            act.c.type.label("activity_type"),
+            act.c.date.label("activity_date"),
+            act.c.version,
+            func.coalesce(counts.c.n, 0).label("values"),
+            counts.c.low.label("min_confidence"),
+        )
+        .join(act, act.c.document_id == doc.c.id)
+        .outerjoin(counts, counts.c.document_id == doc.c.id)
+        .where(act.c.status == "draft")
+    )
+
+
+def review_queue(
+    conn: Connection, cursor: str | None = None, limit: int | None = None
+) -> Page[QueueItem]:
+    """Documents whose activity is a draft, oldest first, one page at a time."""
+    rows, next_cursor = paginate(conn, _queue_select(), [schema.document.c.id], cursor, limit)
+    return Page([QueueItem(**dict(r)) for r in rows], next_cursor)
+
+
+def neighbours(conn: Connection, document_id: int) -> dict[str, int | None]:
+    """The previous and next documents in the queue around ``document_id``."""
+    doc = schema.document
+    base = _queue_select().with_only_columns(doc.c.id)
+    before = conn.execute(base.where(doc.c.id < document_id).order_by(doc.c.id.desc())).first()
+    after = conn.execute(base.where(doc.c.id > document_id).order_by(doc.c.id)).first()
+    return {"previous": before[0] if before else None, "next": after[0] if after else None}
+
+
+def _draft(conn: Connection, document_id: int) -> dict[str, Any]:
+    act = schema.activity
+    row = (
+        conn.execute(select(act).where(act.c.document_id == document_id).order_by(act.c.id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"document {document_id} has no activity to review")
+    if row["status"] != "draft":
+        raise Conflict(f"the activity of document {document_id} was already reviewed")
+    return dict(row)
+
+
+# --- highlighting ---------------------------------------------------------------------------
+
+
+def highlight(text: str, values: list[ProvenanceValue]) -> list[dict[str, Any]]:
+    """The text cut at every span boundary into a tree of plain text and marks.
+
+    A node is ``{"text": ...}`` or ``{"mark": {...}, "children": [...]}``; templates render
+    the text escaped, so a hostile document stays text. Spans may nest or cross: a span
+    crossing its parent's end is closed there and continued in a mark without an ``anchor``,
+    so each ``span-N`` id appears once, at the start of its value.
+    """
+    size = len(text)
+    marks = [
+        (v.start, v.end, v)
+        for v in values
+        if v.start is not None and v.end is not None and 0 <= v.start < v.end <= size
+    ]
+    # Outer spans first: a longer span starting at the same place encloses the shorter one.
+    marks.sort(key=lambda m: (m[0], -m[1], m[2].id))
+    points = sorted({0, size, *(m[0] for m in marks), *(m[1] for m in marks)})
+    root: list[dict[str, Any]] = []
+    stack: list[tuple[ProvenanceValue | None, list[dict[str, Any]]]] = [(None, root)]
+    opened: set[int] = set()
+    for a, b in itertools.pairwise(points):
+        active = [v for start, end, v in marks if start <= a and end >= b]
+        keep = 0
+        while keep < len(active) and keep + 1 < len(stack) and stack[keep + 1][0] is active[keep]:
+            keep += 1
+        del stack[keep + 1 :]
+        for v in active[keep:]:
+            children: list[dict[str, Any]] = []
+            stack[-1][1].append({"mark": _mark(v, first=v.id not in opened), "children": children})
+            opened.add(v.id)
+            stack.append((v, children))
+        stack[-1][1].append({"text": text[a:b]})
+    return root
+
+
+def _mark(value: ProvenanceValue, *, first: bool) -> dict[str, Any]:
+    shown = value.current if isinstance(value.current, str) else json.dumps(value.current)
+    return {
+        "anchor": value.anchor if first else None,
+        "field": value.field,
+        "decision": value.decision or "proposed",
+        "label": f"{value.field.replace('_', ' ')}: {shown}",
+    }
+
+
+# --- one review item ------------------------------------------------------------------------
+
+
+def review_item(conn: Connection, document_id: int) -> dict[str, Any]:
+    """Everything the review page shows: document, draft, values, highlights, measures."""
+    view = ingest.document_view(conn, document_id)
+    values = activities.provenance(conn, document_id)
+    activity = view.get("activity")
+    view["values"] = values
+    view["segments"] = highlight(view["document"].get("text") or "", values)
+    view["measures"] = activities.plan_measures(conn)
+    view["plan_items"] = activities.linked_plan_items(conn, activity["id"]) if activity else []
+    view["neighbours"] = neighbours(conn, document_id)
+    view["event_types"] = list(EVENT_TYPES)
+    return view
+
+
+def _coerce(field_name: str, raw: Any, original: Any) -> Any:
+    """A corrected value in the shape of the field (forms send strings)."""
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if raw == "":
+            raise InvalidInput(
+                "a correction needs a value (reject the value to drop it)", field_name
+            )
+    if field_name in INTEGER_FIELDS:
+        try:
+            return int(raw)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(f"{raw!r} is not a whole number", field_name) from exc
+    if field_name == "date":
+        try:
+            return date.fromisoformat(str(raw)).isoformat()
+        except ValueError as exc:
+            raise InvalidInput(f"{raw!r} is not a date YYYY-MM-DD", field_name) from exc
+    if field_name == "event_type" and raw not in EVENT_TYPES:
+        raise InvalidInput(f"{raw!r} is not one of {', '.join(EVENT_TYPES)}", field_name)
+    if field_name == "country":
+        return str(raw).upper()[:2]
+    if isinstance(original, dict) and isinstance(raw, str):
+        return {**original, "name": raw}  # a form corrects a person's name
+    return raw
+
+
+def _machine_row(conn: Connection, extraction_id: int) -> dict[str, Any]:
+    ext = schema.extraction
+    row = conn.execute(select(ext).where(ext.c.id == extraction_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"no extracted value {extraction_id}")
+    if row["source"] != "machine":
+        raise InvalidInput("decide on the machine value, not on a reviewer's row", "extraction")
+    return dict(row)
+
+
+def decide(
+    conn: Connection, actor: str | None, extraction_id: int, verb: Verb, value: Any = None
+) -> dict[str, Any]:
+    """Accept, correct or reject one machine value: a new human row, the machine row kept."""
+    if verb not in DECISIONS:
+        raise InvalidInput(f"the decision must be one of {', '.join(DECISIONS)}", "decision")
+    row = _machine_row(conn, extraction_id)
+    _draft(conn, row["document_id"])
+    decided = _coerce(row["field"], value, row["value"]) if verb == "correct" else row["value"]
+    values = {
+        "document_id": row["document_id"],
+        "field": row["field"],
+        "value": decided,
+        "start": row["start"],
+        "end": row["end"],
+        "method": "review",
+        "confidence": None,
+        "source": "human",
+        "decision": DECISIONS[verb],
+        "author": actor,
+        "created_at": now(),
+        "decides_id": extraction_id,
+    }
+    return audit.insert(conn, actor, schema.extraction, values, action=verb)
+
+
+def add_value(
+    conn: Connection, actor: str | None, document_id: int, field_name: str, value: Any
+) -> dict[str, Any]:
+    """A value the extractor missed, entered by a reviewer (a human row of its own)."""
+    if field_name not in ACTIVITY_COLUMNS and field_name not in LIST_FIELDS:
+        known = ", ".join([*ACTIVITY_COLUMNS, *LIST_FIELDS])
+        raise InvalidInput(f"{field_name!r} is not a reviewable field ({known})", "field")
+    _draft(conn, document_id)
+    values = {
+        "document_id": document_id,
+        "field": field_name,
+        "value": _coerce(field_name, value, None),
+        "method": "review",
+        "source": "human",
+        "decision": "corrected",
+        "author": actor,
+        "created_at": now(),
+    }
+    return audit.insert(conn, actor, schema.extraction, values, action="correct")
+
+
+# --- the record -----------------------------------------------------------------------------
+
+
+def chosen_values(values: list[ProvenanceValue]) -> dict[str, list[Any]]:
+    """Per field, the values the register takes: every value not rejected, as decided."""
+    chosen: dict[str, list[Any]] = {}
+    for v in values:
+        chosen.setdefault(v.field, [])
+        if v.decision != "rejected":
+            chosen[v.field].append(v.current)
+    return chosen
+
+
+def _column_value(column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column == "date":
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    if column == "start_utc":
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if column == "duration_minutes":
+        return int(value)
+    limits = {"start_time_local": 5, "timezone": 64, "tz_stated": 16, "start_time_jst": 16}
+    text = str(value)
+    return text[: limits[column]] if column in limits else text
+
+
+def _activity_values(values: list[ProvenanceValue], activity: dict[str, Any]) -> dict[str, Any]:
+    """The activity columns the decisions give (fields without any value stay as they are)."""
+    chosen = chosen_values(values)
+    out: dict[str, Any] = {}
+    for field_name, column in ACTIVITY_COLUMNS.items():
+        if field_name in chosen:
+            first = chosen[field_name][0] if chosen[field_name] else None
+            out[column] = _column_value(column, first)
+    touched = {v.field for v in values if v.decisions or v.source == "human"}
+    if touched & set(WHEN_FIELDS) and "start_utc" not in touched:
+        merged = activity | out
+        out["start_utc"] = activities.start_instant(
+            merged["date"], merged["start_time_local"], merged["timezone"]
+        )
+    if out.get("type") not in (None, *EVENT_TYPES):
+        out["type"] = "other"
+    if "type" in out and out["type"] is None:
+        out["type"] = "other"
+    return out
+
+
+def _rebuild_lists(
+    conn: Connection, actor: str | None, activity_id: int, values: list[ProvenanceValue]
+) -> None:
+    """Participants and resolution, pillar and topic links from the decided values."""
+    chosen = chosen_values(values)
+    record = {name: _unique(chosen.get(name, [])) for name in LIST_FIELDS}
+    record["pillars"] = [TOPIC_PILLARS[t] for t in record["topics"] if t in TOPIC_PILLARS]
+    part, link = schema.activity_participant, schema.activity_link
+    before = {"participants": [dict(r) for r in _rows(conn, part, activity_id)]}
+    conn.execute(delete(part).where(part.c.activity_id == activity_id))
+    conn.execute(delete(link).where(link.c.activity_id == activity_id, link.c.kind != "plan_item"))
+    lookups = ingest._Lookups.load(conn)
+    participants = ingest._participants(activity_id, record, lookups)
+    if participants:
+        conn.execute(part.insert(), participants)
+    links = ingest._links(activity_id, record, lookups)
+    if links:
+        conn.execute(link.insert(), links)
+    after = {"participants": participants, "links": links}
+    audit.record(conn, actor, "accept", "activity_participant", activity_id, before, after)
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for item in items:
+        seen.setdefault(json.dumps(item, sort_keys=True, default=str), item)
+    return list(seen.values())
+
+
+def _rows(conn: Connection, table: Any, activity_id: int) -> list[Any]:
+    return list(conn.execute(select(table).where(table.c.activity_id == activity_id)).mappings())
+
+
+def _accept_undecided(
+    conn: Connection, actor: str | None, document_id: int, values: list[ProvenanceValue]
+) -> None:
+    """Record the values nobody decided on as accepted with the record, one row each."""
+    created = now()
+    rows = [
+        {
+            "document_id": document_id,
+            "field": v.field,
+            "value": v.value,
+            "start": v.start,
+            "end": v.end,
+            "method": "review.record",
+            "confidence": None,
+            "source": "human",
+            "decision": "accepted",
+            "author": actor,
+            "created_at": created,
+            "decides_id": v.id,
+        }
+        for v in values
+        if v.source == "machine" and not v.decisions
+    ]
+    if rows:
+        conn.execute(schema.extraction.insert(), rows)
+        after = {"accepted": [r["decides_id"] for r in rows]}
+        audit.record(conn, actor, "accept", "extraction", f"document:{document_id}", None, after)
+
+
+def accept_record(
+    conn: Connection,
+    actor: str | None,
+    document_id: int,
+    *,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """Apply the decided values to the draft and set it ``reviewed``; returns the activity."""
+    activity = _draft(conn, document_id)
+    values = activities.provenance(conn, document_id)
+    changes = _activity_values(values, activity)
+    stamp = now()
+    changes |= {
+        "status": "reviewed",
+        "reviewed_by": actor,
+        "reviewed_at": stamp,
+        "updated_at": stamp,
+    }
+    stored = audit.update(
+        conn,
+        actor,
+        schema.activity,
+        activity["id"],
+        changes,
+        expected_version=expected_version,
+        action="accept",
+    )
+    if any(v.field in LIST_FIELDS and (v.decisions or v.source == "human") for v in values):
+        _rebuild_lists(conn, actor, activity["id"], values)
+    _accept_undecided(conn, actor, document_id, values)
+    return stored
+
+
+def reject_record(
+    conn: Connection,
+    actor: str | None,
+    document_id: int,
+    *,
+    expected_version: int | None = None,
+) -> None:
+    """Decide that a document reports no activity: the draft goes, the decision stays."""
+    activity = _draft(conn, document_id)
+    audit.delete(conn, actor, schema.activity, activity["id"], expected_version=expected_version)
+    values = {
+        "document_id": document_id,
+        "field": "activity",
+        "value": {"activity_id": activity["id"], "title": activity["title"]},
+        "method": "review.record",
+        "source": "human",
+        "decision": "rejected",
+        "author": actor,
+        "created_at": now(),
+    }
+    audit.insert(conn, actor, schema.extraction, values, action="reject")
+
+
+def accept_all(
+    conn: Connection, actor: str | None, min_confidence: float | None = None
+) -> BulkResult:
+    """Accept every draft in the queue whose machine values are all at least as confident
+    as ``min_confidence`` (a value without a confidence counts as 0); the rest stay queued."""
+    result = BulkResult()
+    cursor: str | None = None
+    while True:
+        page = review_queue(conn, cursor, 200)
+        for item in page.items:
+            low = item.min_confidence if item.min_confidence is not None else 0.0
+            if min_confidence is not None and item.values and low < min_confidence:
+                result.skipped.append(item.id)
+                continue
+            accept_record(conn, actor, item.id)
+            result.accepted.append(item.id)
+        if not (cursor := page.next_cursor):
+            return result
