@@ -151,7 +151,7 @@ def _post_phrase(text: str, end: int) -> str:
         r"|met|attended|introduced|received|thanked|noted|expressed|visited|opened)\b",
         tail,
     )
-    if stop and stop.group() == "§" and tail[: stop.start()].endswith(" "):
+    if stop and stop.group() == "§" and re.search(r"[A-Z][\w\-]*[ \xa0]$", tail[: stop.start()]):
         return ""  # "X, Assistant Secretary-General Y": the office is the next person's
     return tail[: stop.start()] if stop else tail
 
