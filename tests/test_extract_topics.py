@@ -91,3 +91,35 @@ def test_curly_apostrophes_are_apostrophes():
 
 def test_wps_from_a_participation_strand_resolution():
     assert "WPS" in _topics("resolution 2242 (2015) addressed counter-terrorism")
+
+
+def _topics_with_header(text: str) -> set[str]:
+    nlp = build_pipeline(["release_header", "resolutions", "topics"])
+    doc = prepare(nlp, text)
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return {m.value for m in state(doc).lists.get("topics", [])}
+
+
+def test_the_section_label_above_the_date_line_is_not_content():
+    text = "女性の参画推進\n\n令和7年6月18日\n\n1　6月17日、政務官は事務局次長と会談を行いました。"
+    assert "participation" not in _topics_with_header(text)
+    assert "participation" in _topics_with_header(
+        text + "和平プロセスへの女性の参画を確認しました。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("参加者からは以下の意見が出されました。", set(), {"participation"}),
+        ("紛争下の性的暴力の防止と被害者支援を重視している。", {"prevention", "protection"}, set()),
+        ("日本の継続的な資金協力に謝意が表明された。", {"funding"}, set()),
+        ("避難所運営において女性の視点が不可欠であった。", {"gender_equality"}, set()),
+        ("女性の医師として説明した。", set(), {"gender_equality"}),
+    ],
+)
+def test_japanese_cues(text, present, absent):
+    found = _topics(text)
+    assert present <= found
+    assert not absent & found

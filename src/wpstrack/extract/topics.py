@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from wpstrack.extract.model import ExtractionState, state
 from wpstrack.extract.money import MONEY_NEEDLES, PREFIX_RE, SUFFIX_RE
-from wpstrack.extract.patterns import text_of
+from wpstrack.extract.patterns import paragraphs, text_of
 
 Cue = tuple[str | re.Pattern[str], float]
 STRONG, WEAK = 1.0, 0.5
@@ -56,7 +56,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (r"[Mm]ediators\b|mediation\b|[Mm]ediator\s+[Nn]etworks?", STRONG),
         (r"early[- ]warning|defuse", WEAK),
         (r"conflict\s+resolution|resolving\s+conflict", WEAK),
-        (r"紛争予防|予防", STRONG),
+        (r"紛争予防|予防|暴力の防止|紛争の防止", STRONG),
     ),
     "protection": (
         (r"protect(?<=\bprotect)(?:ion|ing|ed|s)?\b", STRONG),
@@ -92,7 +92,8 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (r"representation\s+of\s+women|women['’]s\s+(?:representation|voices)", STRONG),
         (r"deploy(?:ed|ment)\b[^.]{0,40}women|women[^.]{0,30}\bdeploy", STRONG),
         (r"women\s+in\s+(?:politics|parliament|law\s+enforcement|peace\s+operations)", STRONG),
-        (r"参画|参加", STRONG),
+        # 参画 is taking part in decisions; 参加 alone is mere attendance (参加者, participants)
+        (r"参画|女性の参加", STRONG),
     ),
     "relief_recovery": (
         (r"humanitarian\b(?<=\bhumanitarian)", STRONG),
@@ -117,7 +118,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (r"women\s+and\s+girls", WEAK),
         (r"dignity\s+kits|women\s+staff|women\s+officers", WEAK),
         (r"needs\s+of\s+women", WEAK),
-        (r"女性", STRONG),
+        (r"ジェンダー平等|男女共同参画|女性のエンパワーメント|女性の視点|ジェンダーの視点", STRONG),
     ),
     "funding": (
         (
@@ -131,6 +132,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (PREFIX_RE, STRONG),
         (SUFFIX_RE, STRONG),
         (r"[0-9０-９][億万]?円|[0-9０-９](?:米)?ドル", STRONG),
+        (r"資金協力|資金援助|拠出|無償資金", STRONG),
     ),
     "human_security": ((r"[Hh]uman\s+[Ss]ecurity|HUMAN\s+SECURITY|人間の安全保障", STRONG),),
     "disaster": (
@@ -235,17 +237,35 @@ _COMPILED = {
 }
 
 
-def _score(text: str, lower: str, topic: str) -> tuple[float, tuple[int, int] | None]:
+def _score(text: str, lower: str, topic: str, start: int) -> tuple[float, tuple[int, int] | None]:
     total, first = 0.0, None
     for regex, weight, required in _COMPILED[topic]:
         if required is not None and not any(n in lower for n in required):
             continue
-        match = regex.search(text)
+        match = regex.search(text, start)
         if match:
             total += weight
             if first is None or match.start() < first[0]:
                 first = (match.start(), match.end())
     return total, first
+
+
+def _after_section_label(text: str, st: ExtractionState) -> int:
+    """Where the content starts: after the site's section label above the date line.
+
+    MOFA files each release under a section ("Women's Empowerment and Gender Equality",
+    "女性の参画推進") written above its date line; the label says where the page lives, not
+    what the event is about.
+    """
+    if st.release_date_span is None:
+        return 0
+    above = paragraphs(text[: st.release_date_span[0]])
+    if not 1 <= len(above) <= 3:
+        return 0
+    start, end = above[0]
+    label = text[start:end]
+    short = len(label.split()) <= 6 if label.isascii() else len(label) <= 20
+    return end if short else 0
 
 
 def _wps_by_resolution(st: ExtractionState) -> tuple[int, int] | None:
@@ -262,8 +282,9 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         text = text_of(doc)
         lower = text.lower()
         st = state(doc)
+        start = _after_section_label(text, st)
         for topic in LEXICON:
-            total, span = _score(text, lower, topic)
+            total, span = _score(text, lower, topic, start)
             if topic == "WPS" and total < 1.0:
                 span = _wps_by_resolution(st)
                 total = 1.0 if span else total
