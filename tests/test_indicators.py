@@ -83,3 +83,37 @@ def test_unknown_indicator_lists_the_plans_indicators(plan_conn: Connection) -> 
 def test_unknown_plan_is_not_found(plan_conn: Connection) -> None:
     with pytest.raises(NotFound, match="no plan with code 'NOPE'"):
         indicators.list_values(plan_conn, "NOPE")
+
+
+def test_cli_refresh_then_progress_shows_computed_values(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from wpstrack.cli import app
+    from wpstrack.db import make_engine, upgrade
+    from wpstrack.reference import sync_organisations, sync_pillars
+
+    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    with engine.begin() as conn:
+        upgrade(conn)
+        sync_pillars(conn)
+        sync_organisations(conn)
+    engine.dispose()
+    plan = SAMPLE.read_text().replace(
+        "    method: computed\n",
+        "    method: computed\n    formula: {measure: count_activities}\n",
+    )
+    (tmp_path / "plan.yaml").write_text(plan)
+    runner = CliRunner()
+    assert runner.invoke(app, ["plans", "import", str(tmp_path / "plan.yaml")]).exit_code == 0
+    refreshed = runner.invoke(app, ["indicators", "refresh", "TEST-NAP"])
+    assert refreshed.exit_code == 0, refreshed.output
+    # The plan runs 2021-2024: four years counted, all zero in an empty register.
+    assert "TEST-NAP I4: 4 periods" in refreshed.output
+    shown = runner.invoke(app, ["indicators", "progress", "TEST-NAP", "I4", "--json"])
+    data = json.loads(shown.output)
+    assert [(p["period"], p["value"]) for p in data["series"]][:2] == [("2021", 0.0), ("2022", 0.0)]
+    assert data["refreshed_at"] is not None

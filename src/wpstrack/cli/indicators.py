@@ -1,4 +1,4 @@
-"""``wpstrack indicators``: enter and list indicator values."""
+"""``wpstrack indicators``: enter values, refresh computed ones, show progress."""
 
 from __future__ import annotations
 
@@ -60,4 +60,64 @@ def list_cli(
     if not rows:
         console.print(f"plan {plan} has no indicators", markup=False)
         return
+    console.print(table)
+
+
+@app.command("refresh")
+def refresh_cli(
+    plan: str = typer.Argument(None, help="Plan code; every plan when left out."),
+) -> None:
+    """Recompute computed indicators from reviewed and published activities and store them."""
+    with connect() as conn:
+        done = indicators.refresh(conn, plan)
+    for line in done:
+        what = line["note"] or f"{line['periods']} period{'s' * (line['periods'] != 1)}"
+        console.print(f"{line['plan']} {line['code']}: {what}", markup=False, highlight=False)
+    if not done:
+        console.print("no computed indicators", markup=False)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:g} %"
+
+
+@app.command("progress")
+def progress_cli(
+    plan: str = typer.Argument(..., help="Plan code, e.g. JP-NAP3."),
+    indicator: str = typer.Argument(None, help="One indicator: its whole time series."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Progress against baseline and target: latest value per indicator, or one series."""
+    with connect() as conn:
+        data = (
+            indicators.series(conn, plan, indicator)
+            if indicator
+            else indicators.overview(conn, plan)
+        )
+    if as_json:
+        print_json(data)
+        return
+    if isinstance(data, dict):
+        table = Table("period", "value", "target", "progress", "note")
+        for p in data["series"]:
+            target = "" if p["target"] is None else f"{p['target']:g}"
+            table.add_row(p["period"], f"{p['value']:g}", target, _pct(p["progress"]), p["note"])
+        console.print(f"{plan} {data['code']}: {data['name']} ({data['unit']})", markup=False)
+        console.print(table)
+        return
+    table = Table("indicator", "method", "period", "value", "target", "progress", "refreshed")
+    for r in data:
+        latest = r["latest"] or {}
+        value = "" if latest.get("value") is None else f"{latest['value']:g}"
+        target = "" if latest.get("target") is None else f"{latest['target']:g}"
+        refreshed = r["refreshed_at"].strftime("%Y-%m-%d %H:%M") if r["refreshed_at"] else ""
+        table.add_row(
+            r["code"],
+            r["method"],
+            latest.get("period", ""),
+            value,
+            target,
+            _pct(r["progress"]),
+            refreshed,
+        )
     console.print(table)

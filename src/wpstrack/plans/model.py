@@ -60,6 +60,7 @@ class Indicator:
     description: str | None = None
     item: str | None = None
     targets: list[Target] = field(default_factory=list)
+    formula: dict[str, Any] | None = None  # computed indicators: see wpstrack.indicators
     where: str = field(default="", compare=False, repr=False)
 
 

@@ -106,6 +106,7 @@ def _read_indicators(conn: Connection, pid: int, item_codes: dict[int, str]) -> 
             description=r.description,
             item=item_codes.get(r.plan_item_id) if r.plan_item_id else None,
             targets=targets.get(r.id, []),
+            formula=r.formula,
         )
         for r in rows
     ]
@@ -234,6 +235,7 @@ def _write_indicators(conn: Connection, plan: Plan, pid: int, item_ids: dict[str
             "baseline_value": ind.baseline_value,
             "baseline_period": ind.baseline_period,
             "description": ind.description,
+            "formula": ind.formula,
             "sort_order": position,
         }
         _upsert(conn, t, ids, ind.code, row)

@@ -26,6 +26,7 @@ Layout (every key except ``code``, ``country`` and ``title`` may be left out)::
         unit: count
         direction: increase         # increase | decrease | maintain
         method: manual              # manual | computed
+        formula: {measure: count_activities, filters: {type: [dialogue]}}  # computed only
         disaggregation: sex
         baseline_value: 3
         baseline_period: "2022"
@@ -117,8 +118,14 @@ def _indicators(f: Fields, name: str) -> list[Indicator]:
     indicators = []
     for node in _mapping_list(f, "indicators"):
         fi = Fields(node, _where(name, node))
-        fi.only((*INDICATOR_FIELDS, "targets"), "indicator")
+        fi.only((*INDICATOR_FIELDS, "targets", "formula"), "indicator")
         indicator = indicator_from_fields(fi)
+        if fi.data.get("formula") is not None:
+            if indicator.method != "computed":
+                raise fi.fail("formula", "is only for indicators with method: computed")
+            from wpstrack.indicators.formula import formula_data, parse_formula
+
+            indicator.formula = formula_data(parse_formula(fi.data["formula"], fi.where))
         for target_node in _mapping_list(fi, "targets"):
             ft = Fields(target_node, _where(name, target_node))
             ft.only(TARGET_FIELDS, "target")
@@ -173,6 +180,7 @@ def plan_to_tree(plan: Plan) -> dict[str, Any]:
     indicators = [
         _present(
             {key: getattr(ind, key) for key in INDICATOR_FIELDS}
+            | {"formula": ind.formula}
             | {
                 "targets": [
                     _present({k: getattr(t, k) for k in TARGET_FIELDS}) for t in ind.targets

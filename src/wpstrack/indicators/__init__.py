@@ -1,0 +1,36 @@
+"""Indicators: values entered by hand and values computed from the register.
+
+- :mod:`~wpstrack.indicators.values`: manual values per period and sex (entering again
+  corrects);
+- :mod:`~wpstrack.indicators.formula`: the declarative formula of a computed indicator;
+- :mod:`~wpstrack.indicators.compute`: computing those values and storing them with the time
+  of the refresh;
+- :mod:`~wpstrack.indicators.progress`: progress against baseline and target, time series.
+
+The CLI (``wpstrack indicators``), the web pages, the API and the annual report call these.
+"""
+
+from wpstrack.indicators.compute import COMPUTED_SOURCE, Computed, compute, refresh
+from wpstrack.indicators.formula import MEASURES, Formula, formula_data, parse_formula
+from wpstrack.indicators.progress import overview, progress, series, target_for
+from wpstrack.indicators.values import SEXES, ValueIn, indicator_row, list_values, record_value
+
+__all__ = [
+    "COMPUTED_SOURCE",
+    "MEASURES",
+    "SEXES",
+    "Computed",
+    "Formula",
+    "ValueIn",
+    "compute",
+    "formula_data",
+    "indicator_row",
+    "list_values",
+    "overview",
+    "parse_formula",
+    "progress",
+    "record_value",
+    "refresh",
+    "series",
+    "target_for",
+]

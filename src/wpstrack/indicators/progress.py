@@ -1,0 +1,161 @@
+"""Progress of indicators against baseline and target, and their time series.
+
+Progress is the share of the way from the baseline to the period's target, in percent,
+whatever the direction: an indicator meant to fall from 40 to 20 that reads 30 is 50 % of the
+way. ``maintain`` indicators are at 100 % while they hold the target (or the baseline when no
+target is set). Values above 100 or below 0 are kept: overshooting and going backwards are
+both facts the desk needs to see.
+
+The overview (one line per indicator) and the series (one indicator) are the plain dicts
+the pages, the JSON API, the dashboard and the annual report all read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from wpstrack import schema
+from wpstrack.indicators.compute import COMPUTED_SOURCE
+from wpstrack.indicators.values import indicator_row
+from wpstrack.plans.store import plan_id
+
+
+def target_for(targets: dict[str, float], period: str) -> float | None:
+    """The target that applies to ``period``: its own, else the next one set, else the last."""
+    if period in targets:
+        return targets[period]
+    later = sorted(p for p in targets if p > period)
+    if later:
+        return targets[later[0]]
+    return targets[max(targets)] if targets else None
+
+
+def progress(
+    value: float | None, baseline: float | None, target: float | None, direction: str
+) -> float | None:
+    """Percent of the way from baseline to target (None when it cannot be said)."""
+    if value is None:
+        return None
+    if direction == "maintain":
+        level = target if target is not None else baseline
+        if level is None:
+            return None
+        if level == 0:
+            return 100.0 if value >= 0 else None
+        return 100.0 if value >= level else round(100.0 * value / level, 1)
+    if target is None:
+        return None
+    if baseline is None:
+        if direction == "decrease":
+            return None
+        baseline = 0.0
+    if target == baseline:
+        achieved = value >= target if direction == "increase" else value <= target
+        return 100.0 if achieved else 0.0
+    return round(100.0 * (value - baseline) / (target - baseline), 1)
+
+
+def _targets(conn: Connection, ids: list[int]) -> dict[int, dict[str, float]]:
+    tgt = schema.indicator_target
+    out: dict[int, dict[str, float]] = {}
+    for t in conn.execute(select(tgt).where(tgt.c.indicator_id.in_(ids)).order_by(tgt.c.period)):
+        out.setdefault(t.indicator_id, {})[t.period] = t.value
+    return out
+
+
+def _totals(conn: Connection, ids: list[int]) -> dict[int, list[Any]]:
+    val = schema.indicator_value
+    out: dict[int, list[Any]] = {}
+    stmt = (
+        select(val)
+        .where(val.c.indicator_id.in_(ids), val.c.sex == "total")
+        .order_by(val.c.indicator_id, val.c.period)
+    )
+    for v in conn.execute(stmt):
+        out.setdefault(v.indicator_id, []).append(v)
+    return out
+
+
+def _refreshed(conn: Connection, ids: list[int]) -> dict[int, Any]:
+    val = schema.indicator_value
+    stmt = (
+        select(val.c.indicator_id, func.max(val.c.recorded_at))
+        .where(val.c.indicator_id.in_(ids), val.c.source == COMPUTED_SOURCE)
+        .group_by(val.c.indicator_id)
+    )
+    return dict(conn.execute(stmt).all())
+
+
+def _head(row: Any, plan_code: str) -> dict[str, Any]:
+    return {
+        "plan": plan_code,
+        "code": row.code,
+        "name": row.name,
+        "unit": row.unit,
+        "direction": row.direction,
+        "method": row.method,
+        "formula": row.formula,
+        "baseline_value": row.baseline_value,
+        "baseline_period": row.baseline_period,
+    }
+
+
+def _point(v: Any, row: Any, targets: dict[str, float]) -> dict[str, Any]:
+    target = target_for(targets, v.period)
+    return {
+        "period": v.period,
+        "value": v.value,
+        "target": target,
+        "progress": progress(v.value, row.baseline_value, target, row.direction),
+        "note": v.note,
+    }
+
+
+def overview(conn: Connection, plan_code: str) -> list[dict[str, Any]]:
+    """Every indicator of the plan with its latest value, progress and last refresh."""
+    ind = schema.indicator
+    pid = plan_id(conn, plan_code)
+    rows = conn.execute(
+        select(ind).where(ind.c.plan_id == pid).order_by(ind.c.sort_order, ind.c.id)
+    ).all()
+    ids = [r.id for r in rows]
+    targets, totals, refreshed = _targets(conn, ids), _totals(conn, ids), _refreshed(conn, ids)
+    out = []
+    for r in rows:
+        values = totals.get(r.id, [])
+        latest = _point(values[-1], r, targets.get(r.id, {})) if values else None
+        out.append(
+            {
+                **_head(r, plan_code),
+                "targets": targets.get(r.id, {}),
+                "latest": latest,
+                "progress": latest["progress"] if latest else None,
+                "periods": len(values),
+                "refreshed_at": refreshed.get(r.id),
+            }
+        )
+    return out
+
+
+def series(conn: Connection, plan_code: str, indicator_code: str) -> dict[str, Any]:
+    """One indicator with every period's value (total and by sex), target and progress."""
+    row = indicator_row(conn, plan_code, indicator_code)
+    targets = _targets(conn, [row.id]).get(row.id, {})
+    val = schema.indicator_value
+    values = conn.execute(
+        select(val).where(val.c.indicator_id == row.id).order_by(val.c.period, val.c.sex)
+    ).all()
+    points = [_point(v, row, targets) for v in values if v.sex == "total"]
+    by_sex = [
+        {"period": v.period, "sex": v.sex, "value": v.value} for v in values if v.sex != "total"
+    ]
+    return {
+        **_head(row, plan_code),
+        "description": row.description,
+        "targets": targets,
+        "series": points,
+        "by_sex": by_sex,
+        "refreshed_at": _refreshed(conn, [row.id]).get(row.id),
+    }
