@@ -69,7 +69,9 @@ def add_activity(
     orgs: tuple[str, ...] = (),
     people: tuple[str | None, ...] = (),
     item: str | None = None,
+    pillars: tuple[str, ...] = (),
 ) -> int:
+    """A register entry with its participants and links (shared with the matrix tests)."""
     a = schema.activity
     aid = conn.execute(
         insert(a)
@@ -90,6 +92,10 @@ def add_activity(
             insert(part).values(
                 activity_id=aid, name=f"Person {i}", gender=gender, role="participant"
             )
+        )
+    for pillar in pillars:
+        conn.execute(
+            insert(schema.activity_link).values(activity_id=aid, kind="pillar", pillar_code=pillar)
         )
     if item is not None:
         pi = schema.plan_item

@@ -87,7 +87,10 @@ def activity_conditions(
     conn: Connection, filters: ActivityFilters, plan_id: int | None = None
 ) -> list[ColumnElement[bool]]:
     """WHERE clauses on ``activity`` for ``filters`` (shared with the matrix)."""
-    act, link, part = schema.activity, schema.activity_link, schema.activity_participant
+    # Aliases keep the EXISTS subqueries correlated to ``activity`` only, even when the
+    # outer query joins the link or participant tables itself.
+    act = schema.activity
+    link, part = schema.activity_link.alias("f_link"), schema.activity_participant.alias("f_part")
     where: list[ColumnElement[bool]] = [act.c.status.in_(filters.status), act.c.date.is_not(None)]
     if filters.type:
         where.append(act.c.type.in_(filters.type))
