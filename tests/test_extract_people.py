@@ -311,3 +311,28 @@ def test_peer_is_named_by_title_and_territorial_designation_is_no_affiliation() 
     assert other["title"] == "Minister for Development"
     assert other["organisation_or_country"] != "Darlington"
     assert st.get("women_count_named") == 1
+
+
+def test_speaker_who_reports_a_past_meeting_is_not_the_principal() -> None:
+    text = (
+        "Security Council Debate\n\nThe Security Council today held an open debate on women "
+        "and peace and security.\n\nMs. Sima Bahous, Executive Director of UN Women, said "
+        "that she had met survivors in Sudan.\n\nMr. Ian Martin, representative of the NGO "
+        "Working Group, said that funding was falling."
+    )
+    st = _run(text)
+    assert st.items("principal_actors") == []
+    others = _people(st, "other_participants")
+    assert others["Ian Martin"]["title"] == "representative"
+    assert others["Ian Martin"]["organisation_or_country"] == "NGO Working Group"
+    assert others["Sima Bahous"]["organisation_or_country"] == "UN Women"
+
+
+def test_middle_initial_and_slashed_office_are_read() -> None:
+    text = (
+        "Press release\n\nEU announces support\n\nHigh Representative/Vice-President Josep "
+        "Borrell and Secretary of State Antony J. Blinken today met in Brussels."
+    )
+    principals = _people(_run(text), "principal_actors")
+    assert principals["Josep Borrell"]["title"] == "High Representative/Vice-President"
+    assert principals["Antony J. Blinken"]["title"] == "Secretary of State"

@@ -126,7 +126,7 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
 
 
 _POSTNOMINAL_RE = re.compile(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b")
-_LOWER_HEADS = "coordinator|member|chair|co-chair|rapporteur|moderator|founder|co-founder"
+_LOWER_HEADS = "|".join(sorted(TITLE_HEADS | {"moderator"}, key=len, reverse=True))
 
 
 def _post_phrase(text: str, end: int) -> str:

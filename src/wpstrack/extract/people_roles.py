@@ -173,6 +173,9 @@ def _in_signatures(text: str, pos: int) -> bool:
     return bool(sign and pos > sign.start())
 
 
+_REPORTED_RE = re.compile(r"\b(?:said|says|stated|told|noted|explained|added|recalled|that)\b")
+
+
 def _principals_in_sentence(text: str, people: list[Person], start: int, end: int) -> None:
     sentence = text[start:end]
     present = _people_in(people, start, end)
@@ -180,6 +183,8 @@ def _principals_in_sentence(text: str, people: list[Person], start: int, end: in
         return
     lead = _LEAD_BY_RE.search(sentence)
     verb = _EVENT_VERB_RE.search(sentence)
+    if verb and _REPORTED_RE.search(sentence, 0, verb.start()):
+        verb = None  # "X said that she had met ...": reported, not the event
     if verb and present[0][0] < start + verb.start() and not (lead and lead.start() < verb.start()):
         for pos, person in present:
             if pos < start + verb.start():
