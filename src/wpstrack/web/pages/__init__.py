@@ -9,13 +9,22 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from wpstrack.web.deps import optional_user
-from wpstrack.web.pages import admin, auth, home, organisations, plans
+from wpstrack.web.pages import (
+    activities,
+    admin,
+    auth,
+    dashboard,
+    documents,
+    organisations,
+    plans,
+    review,
+)
 from wpstrack.web.sessions import verify_csrf
 
 
 def pages_router() -> APIRouter:
     """Every page route, with the shared CSRF and user dependencies."""
     router = APIRouter(dependencies=[Depends(verify_csrf), Depends(optional_user)])
-    for module in (home, auth, plans, organisations, admin):
+    for module in (dashboard, auth, documents, plans, organisations, admin, review, activities):
         router.include_router(module.router)
     return router

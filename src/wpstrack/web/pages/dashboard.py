@@ -1,0 +1,61 @@
+"""The dashboard, which is also the home page, and the search page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from wpstrack import charts, dashboard
+from wpstrack.web.api.search import search_results
+from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.templating import render
+
+router = APIRouter()
+
+
+def dashboard_charts(figures: dict) -> dict:
+    """The dashboard's figures drawn as SVG charts."""
+    return {
+        "by_month": charts.line_chart(
+            "Activities by month",
+            [(m["month"], m["count"]) for m in figures["by_month"]],
+            value_label="Activities",
+            time_label="Month of the activity",
+            unit="activities",
+        ),
+        "by_type": charts.bar_chart(
+            "Activities by type",
+            [(t["type"].replace("_", " "), t["count"]) for t in figures["by_type"]],
+            value_label="Activities",
+            category_label="Type",
+            unit="activities",
+        ),
+        "by_pillar": charts.bar_chart(
+            "Activities by pillar",
+            [(p["name"], p["count"]) for p in figures["by_pillar"]],
+            value_label="Activities",
+            category_label="Pillar",
+            unit="activities",
+        ),
+    }
+
+
+@router.get("/")
+@router.get("/dashboard")
+def dashboard_page(request: Request, conn: ConnDep, user: OptionalUser) -> Response:
+    figures = dashboard.dashboard(conn, public=user is None)
+    context = {"title": "Dashboard", "figures": figures, "charts": dashboard_charts(figures)}
+    return render(request, "dashboard.html", context)
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    conn: ConnDep,
+    user: OptionalUser,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    found = search_results(conn, q, user is None)
+    return render(request, "search.html", {"title": "Search", **found})

@@ -1,0 +1,54 @@
+"""Document pages: the archive list with the upload form, and one document's text."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from starlette.responses import Response
+
+from wpstrack import archive
+from wpstrack.archive import DocumentFilter
+from wpstrack.users import has_role
+from wpstrack.web.api.documents import UPLOAD_ROLES, Uploader, upload_files
+from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.templating import render
+
+router = APIRouter(prefix="/documents")
+
+
+@router.get("")
+def documents_page(
+    request: Request,
+    conn: ConnDep,
+    user: OptionalUser,
+    filters: Annotated[DocumentFilter, Query()],
+    cursor: str | None = None,
+) -> Response:
+    page = archive.list_documents(conn, filters, cursor=cursor, public_only=user is None)
+    can_upload = user is not None and has_role(user, *UPLOAD_ROLES)
+    context = {"title": "Documents", "page": page, "filters": filters, "results": None}
+    return render(request, "documents.html", {**context, "can_upload": can_upload})
+
+
+@router.post("")
+def upload_page(
+    request: Request,
+    conn: ConnDep,
+    user: Uploader,
+    files: Annotated[list[UploadFile], File()],
+) -> Response:
+    results = upload_files(request, conn, files, user)
+    page = archive.list_documents(conn, DocumentFilter(), public_only=False)
+    context = {"title": "Documents", "page": page, "filters": DocumentFilter()}
+    context |= {"results": results, "can_upload": True}
+    return render(request, "documents.html", context, status_code=201)
+
+
+@router.get("/{document_id}")
+def document_page(
+    request: Request, conn: ConnDep, user: OptionalUser, document_id: int
+) -> Response:
+    view = archive.document_detail(conn, document_id, public_only=user is None)
+    title = view["document"]["title"] or view["document"]["filename"] or f"Document {document_id}"
+    return render(request, "document.html", {"title": title, **view})
