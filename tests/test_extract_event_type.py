@@ -147,3 +147,30 @@ def test_lead_sentence_is_the_span_of_the_event_type() -> None:
 @pytest.mark.parametrize("text", ["", "   \n", "\u00e6\u00f0\u00fe\u00a7 \u00bf\u00c6\u00d8 x1"])
 def test_unreadable_text_gets_no_event_type(text: str) -> None:
     assert _run(text).get("event_type") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Parliamentary Vice-Minister X delivers a speech at the WPS Conference\n\nOn May 1, "
+            "Mr. X, Parliamentary Vice-Minister for Foreign Affairs, delivered a keynote speech "
+            "at the opening of the WPS Conference in Tokyo.",
+            "speech",
+        ),
+        (
+            "Foreign Minister Kamikawa participates in the G7 Foreign Ministers' Meeting\n\nOn "
+            "April 18, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs, participated in the G7 "
+            "Foreign Ministers' Meeting held in Capri, Italy.",
+            "meeting",
+        ),
+        (
+            "Japan-Tonga Summit Meeting\n\nOn May 1, Mr. KISHIDA Fumio, Prime Minister of Japan, "
+            "held a summit meeting with the Hon. Siaosi Sovaleni, Prime Minister of the Kingdom "
+            "of Tonga. The overview of the meeting is as follows.",
+            "bilateral_meeting",
+        ),
+    ],
+)
+def test_participation_speeches_and_summit_meetings(text: str, expected: str) -> None:
+    assert _run(text).get("event_type") == expected

@@ -44,7 +44,11 @@ _DELIVERED_RE = re.compile(
 # (regex, event type) tried in order on the headline and lead sentence.
 _STRONG = (
     (r"exchange of (?:the )?notes|\bgrant agreement", "exchange_of_notes"),
-    (r"telephone (?:talk|call|conversation|meeting)|phone call|電話会談", "telephone_talk"),
+    (
+        r"telephone (?:talk|call|conversation|meeting)|phone call|(?:by|over the) (?:tele)?phone"
+        r"|電話会談",
+        "telephone_talk",
+    ),
     (
         r"video ?conference|video call|videoconference|\bvirtual(?:ly)?\b|\bonline meeting"
         r"|テレビ会議|オンライン",
@@ -66,12 +70,15 @@ _NOUNS = (
         r"|consultation|side event|reception",
         "meeting",
     ),
+    (r"speech|keynote|address\b|remarks|statement", "speech"),
 )
 _VERB_RE = re.compile(
     r"\b(?P<verb>hold|holds|held|host|hosts|hosted|had|has|attend(?:s|ed)|open(?:s|ed)"
     r"|co-chair(?:s|ed)?|chair(?:s|ed)|convene(?:s|d)|organi[sz]e(?:s|d)|visit(?:s|ed)?"
     r"|pa(?:ys|id)|receive(?:s|d)|met|meet(?:s)?|launch(?:es|ed)?|inaugurat(?:es|ed)"
-    r"|announce(?:s|d)?|took place|takes place|sees)\b(?P<object>[^.;\n]{0,90})"
+    r"|announce(?:s|d)?|took place|takes place|sees|participate(?:s|d)? in|took part in"
+    r"|takes part in|deliver(?:s|ed)|gave|gives|address(?:es|ed)|joined|joins)\b"
+    r"(?P<object>[^.;\n]{0,90})"
 )
 _BODY_RE = re.compile(r"^[^\n]{40,}[.。:][ \t]*$|^[^\n]{60,}[.。]\s[^\n]*$", re.M)
 _SIGN_RE = re.compile(r"\bsign(?:s|ed)?\b")
