@@ -1,0 +1,38 @@
+"""One entry point for every format, so the CLI and the web route offer the same choice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wpstrack.errors import InvalidInput
+from wpstrack.reports.as_docx import render_docx
+from wpstrack.reports.as_html import render_html, render_pdf
+from wpstrack.reports.as_markdown import render_markdown
+from wpstrack.reports.model import Report
+
+FORMATS = ("pdf", "docx", "html", "md")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+}
+_RENDERERS: dict[str, Callable[[Report], bytes]] = {
+    "pdf": render_pdf,
+    "docx": render_docx,
+    "html": lambda r: render_html(r).encode("utf-8"),
+    "md": lambda r: render_markdown(r).encode("utf-8"),
+}
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """The report in ``fmt`` (pdf, docx, html or md), as the bytes of a file."""
+    renderer = _RENDERERS.get(fmt)
+    if renderer is None:
+        raise InvalidInput(f"report format {fmt!r} is not one of {', '.join(FORMATS)}")
+    return renderer(report)
+
+
+def file_name(report: Report, fmt: str) -> str:
+    """A download name that says which plan and period: JP-NAP3-report-2024.pdf."""
+    return f"{report.plan_code}-report-{report.period.label}.{fmt}"
