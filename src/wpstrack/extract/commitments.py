@@ -47,6 +47,7 @@ _LEADING_RE = re.compile(
 
 
 def _clean_speaker(raw: str) -> str:
+    """The subject of the reporting verb without list marks and openers."""
     speaker = _LEADING_RE.sub("", raw).strip(" ,")
     speaker = re.sub(r"\s+(?:also|then|further|again|therefore|hereby|jointly)$", "", speaker)
     return speaker

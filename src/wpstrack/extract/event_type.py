@@ -96,6 +96,7 @@ _FUNCTION_WORDS = frozenset({"the", "and", "with", "for", "from", "that", "of", 
 
 
 def _is_readable(text: str) -> bool:
+    """Whether the text is prose at all (empty and binary texts are not)."""
     text = text[:3000]
     words = re.findall(r"[A-Za-z]{2,}", text)
     japanese = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
@@ -119,6 +120,7 @@ def _lead(text: str) -> tuple[str, str, int]:
 
 
 def _by_verb(line: str) -> str | None:
+    """The event type from a line's main verb and its object."""
     passive = _PASSIVE_RE.search(line)
     active = None
     for match in _VERB_RE.finditer(line):
@@ -149,6 +151,7 @@ def _by_verb(line: str) -> str | None:
 
 
 def _noun_kind(text: str) -> str | None:
+    """The event type of the first event noun in the text."""
     hits = []
     for pattern, kind in _NOUNS:
         match = re.search(rf"\b(?:{pattern})", text, re.I)
@@ -203,6 +206,7 @@ def _refine(kind: str, lead: str, counterparts: list[dict[str, object]] | None) 
 
 
 def _is_organisation(name: str) -> bool:
+    """Whether an affiliation names a body rather than a country."""
     from wpstrack.extract.names import country_name
 
     return country_name(name) is None

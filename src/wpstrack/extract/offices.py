@@ -57,6 +57,7 @@ class Office:
 
 
 def _org_like(rest: str) -> bool:
+    """Whether the words after "of"/"at" name a body ("the X", an acronym, "... Fund")."""
     first = rest.split(" ", 1)[0].strip(",.;()")
     if _ACRONYM_RE.match(first):
         return True
@@ -79,6 +80,7 @@ def _plain_body(rest: str) -> bool:
 
 
 def _trim_org(org: str) -> str:
+    """A body's name without the place and clauses that follow it."""
     org = re.sub(r"^the\s+", "", org.strip().rstrip(",.;"))
     paren = re.match(r"^(.*?\))", org)
     if paren and "(" in paren.group(1):
@@ -89,6 +91,7 @@ def _trim_org(org: str) -> str:
 
 
 def _strip_country(title: str, office: Office) -> str:
+    """The office without "of <country>", the country kept as affiliation."""
     for match in re.finditer(r"\s+of\s+", title):
         if re.search(r"(?:Republic|Kingdom|State|States|Union)$", title[: match.start()]):
             continue
@@ -103,6 +106,7 @@ def _strip_country(title: str, office: Office) -> str:
 
 
 def _split_org(title: str, office: Office) -> str:
+    """The office without "of/at <body>", the body kept as affiliation."""
     for match in re.finditer(r"\s+(?:of|at|in)\s+", title):
         rest = title[match.end() :]
         if title[: match.start()].endswith("in charge"):
@@ -164,6 +168,7 @@ def _descriptor(text: str, office: Office) -> None:
 
 
 def _is_title_segment(segment: str) -> bool:
+    """Whether a comma- or and-separated piece starts a new office."""
     words = [w.lower().strip(",.()") for w in segment.split()[:5]]
     if not words or not segment[0].isupper():
         return False

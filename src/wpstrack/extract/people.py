@@ -199,6 +199,7 @@ _CONNECTORS = frozenset({"of", "for", "and", "the", "to", "in", "on", "at", "a",
 
 
 def _has_head(text: str) -> bool:
+    """Whether the words contain the head of an office ("Minister", "Envoy")."""
     words = (re.sub(r"['’]s$", "", w.strip(",.;:()")).lower() for w in re.split(r"[\s/]", text))
     return any(w in TITLE_HEADS for w in words)
 
@@ -233,6 +234,7 @@ def _inside_body_name(before: str) -> bool:
 def _bare_name(
     text: str, run: re.Match[str], taken: set[int]
 ) -> Iterator[tuple[int, int, list[str], str | None, int]]:
+    """A name written without honorific, accepted only beside an office or description."""
     tokens = list(re.finditer(r"[^\W\d_][\w'’\-]*", run.group()))
     for first in range(len(tokens)):
         if not tokens[first].group()[0].isupper():
@@ -321,6 +323,7 @@ def _masked(
 
 
 def _find_people(text: str, scan: str) -> list[Person]:
+    """Every fully named person, with the office written at the best of their mentions."""
     people: dict[str, Person] = {}
     candidates = list(_candidates(scan))
     for start, end, words, honorific, mention_start in candidates:

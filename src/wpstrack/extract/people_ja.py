@@ -106,6 +106,7 @@ def is_japanese(text: str) -> bool:
 
 @cache
 def _kakasi() -> Any:
+    """One pykakasi converter per process (its dictionaries load once)."""
     import pykakasi
 
     return pykakasi.kakasi()
@@ -156,6 +157,7 @@ def translate_org(written: str) -> str:
 
 
 def _affiliation(before: str) -> str | None:
+    """A nationality (出身) or a quoted or named body before the name."""
     for written, country in _COUNTRIES.items():
         if before.startswith(written) and "出身" in before:
             return country
@@ -223,6 +225,7 @@ def _merge_family_only(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _person(written: str, start: int, title: str | None, affiliation: str | None) -> dict[str, Any]:
+    """A person as found in the Japanese text."""
     return {"written": written, "start": start, "title": title, "affiliation": affiliation}
 
 
@@ -238,6 +241,7 @@ def _family_length(text: str, written: str) -> int | None:
 
 
 def _assign(text: str, people: list[dict[str, Any]]) -> None:
+    """The subject (は) of the event sentence leads; everyone else took part."""
     principal = None
     for person in people:
         end = person["start"] + len(person["written"])
@@ -249,6 +253,7 @@ def _assign(text: str, people: list[dict[str, Any]]) -> None:
 
 
 def _women(text: str, people: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Spans of the people that 女性 describes, nearest in the same sentence."""
     spans: list[tuple[int, int]] = []
     for match in _FEMALE_RE.finditer(text):
         sentence_start = max(text.rfind("。", 0, match.start()), text.rfind("\n", 0, match.start()))

@@ -122,6 +122,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _people_in(people: list[Person], start: int, end: int) -> list[tuple[int, Person]]:
+    """The people mentioned between two offsets, by first mention."""
     found = []
     for person in people:
         hits = [s for s, _e in person.mentions if start <= s < end]
@@ -169,6 +170,7 @@ def assign_roles(text: str, people: list[Person]) -> None:
 
 
 def _in_signatures(text: str, pos: int) -> bool:
+    """Whether a position lies in a "Signed:" block."""
     sign = re.search(r"^\s*Signed\s*:?\s*$", text, re.M)
     return bool(sign and pos > sign.start())
 
@@ -177,6 +179,7 @@ _REPORTED_RE = re.compile(r"\b(?:said|says|stated|told|noted|explained|added|rec
 
 
 def _principals_in_sentence(text: str, people: list[Person], start: int, end: int) -> None:
+    """Principals named by one sentence: the active subject or a "led by" phrase."""
     sentence = text[start:end]
     present = _people_in(people, start, end)
     if not present:
@@ -329,6 +332,7 @@ _GOVERNMENT_TITLE_RE = re.compile(
 def affiliation(
     person: Person, text: str, acronyms: dict[str, str], home: str | None
 ) -> str | None:
+    """A stated body or country, else the home government for a government official."""
     office = person.office
     if office.organisation:
         return normalise_org(office.organisation, text, acronyms)
