@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from review_fixtures import RELEASE, add_release, measure_id
 from sqlalchemy import Connection, func, select
 
+from review_fixtures import RELEASE, add_release, measure_id
 from wpstrack import activities, review, schema
 from wpstrack.errors import Conflict, InvalidInput, NotFound, StaleVersion
 
@@ -43,13 +43,13 @@ def test_correcting_a_value_adds_a_human_row_and_keeps_the_machine_row(conn: Con
         None,
         None,
     )
-    assert (row["value"], row["source"], row["decision"], row["author"]) == (
+    assert (row.value, row.source, row.decision, row.author) == (
         "New York",
         "human",
         "corrected",
         "rev",
     )
-    assert (row["decides_id"], row["start"], row["end"]) == (city.id, city.start, city.end)
+    assert (row.decides_id, row.start, row.end) == (city.id, city.start, city.end)
     again = _value(conn, document_id, "city")
     assert (again.value, again.current, again.decision) == ("Boston", "New York", "corrected")
 
@@ -60,7 +60,7 @@ def test_every_decision_is_in_the_audit_log(conn: Connection) -> None:
     row = review.decide(conn, "rev", city.id, "reject")
     log = schema.audit_event
     event = conn.execute(
-        select(log).where(log.c.table_name == "extraction", log.c.row_id == str(row["id"]))
+        select(log).where(log.c.table_name == "extraction", log.c.row_id == str(row.id))
     ).one()
     assert (event.actor, event.action, event.after["decision"]) == ("rev", "reject", "rejected")
 
@@ -141,7 +141,7 @@ def test_deciding_on_a_human_row_or_an_unknown_value_is_refused(conn: Connection
     document_id, _ = add_release(conn)
     row = review.decide(conn, "rev", _value(conn, document_id, "city").id, "accept")
     with pytest.raises(InvalidInput):
-        review.decide(conn, "rev", row["id"], "reject")
+        review.decide(conn, "rev", row.id, "reject")
     with pytest.raises(NotFound):
         review.decide(conn, "rev", 10**9, "reject")
 
@@ -219,5 +219,6 @@ def test_review_item_offers_plan_measures_and_neighbours(conn: Connection) -> No
     second, _ = add_release(conn)
     item = review.review_item(conn, second)
     assert item["neighbours"]["previous"] == first
+    assert item["activity"].document_id == second
     items = conn.execute(select(func.count()).select_from(schema.plan_item)).scalar_one()
     assert len(item["measures"]) == items > 0

@@ -485,6 +485,8 @@ def update_activity(
     values = changes.model_dump(exclude_unset=True)
     if not values:
         raise InvalidInput("nothing to change")
+    if "type" in values and values["type"] is None:
+        raise InvalidInput("an activity always has a type ('other' when none fits)", "type")
     if {"date", "start_time_local", "timezone"} & values.keys():
         merged = _row(conn, activity_id) | values
         values["start_utc"] = start_instant(

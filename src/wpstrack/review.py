@@ -19,18 +19,19 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Connection, delete, func, select
 
 from wpstrack import activities, audit, ingest, schema
 from wpstrack.activities import ProvenanceValue
+from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
 from wpstrack.extract.model import EVENT_TYPES, TOPIC_PILLARS
 from wpstrack.pagination import Page, paginate
 
-Verb = Literal["accept", "correct", "reject"]
 DECISIONS: dict[str, str] = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
 # Extraction field -> activity column it fills when the record is accepted.
 ACTIVITY_COLUMNS = {
@@ -52,20 +53,37 @@ INTEGER_FIELDS = ("duration_minutes", "resolutions", "women_count_named")
 WHEN_FIELDS = ("date", "start_time_local", "timezone")
 
 
-@dataclass
-class QueueItem:
+class QueueItem(BaseModel):
     """A document waiting for review, with its draft."""
 
     id: int
     title: str | None
     published_on: date | None
-    ingested_at: datetime
+    ingested_at: UtcDateTime
     activity_id: int
     activity_type: str
     activity_date: date | None
     version: int
     values: int
     min_confidence: float | None
+
+
+class Extraction(BaseModel):
+    """An extraction row as stored: a machine value or a reviewer's decision."""
+
+    id: int
+    document_id: int
+    field: str
+    value: Any
+    start: int | None
+    end: int | None
+    method: str
+    confidence: float | None
+    source: str
+    decision: str | None
+    author: str | None
+    created_at: UtcDateTime
+    decides_id: int | None
 
 
 @dataclass
@@ -113,7 +131,7 @@ def review_queue(
 ) -> Page[QueueItem]:
     """Documents whose activity is a draft, oldest first, one page at a time."""
     rows, next_cursor = paginate(conn, _queue_select(), [schema.document.c.id], cursor, limit)
-    return Page([QueueItem(**dict(r)) for r in rows], next_cursor)
+    return Page([QueueItem.model_validate(dict(r)) for r in rows], next_cursor)
 
 
 def neighbours(conn: Connection, document_id: int) -> dict[str, int | None]:
@@ -193,15 +211,17 @@ def _mark(value: ProvenanceValue, *, first: bool) -> dict[str, Any]:
 def review_item(conn: Connection, document_id: int) -> dict[str, Any]:
     """Everything the review page shows: document, draft, values, highlights, measures."""
     view = ingest.document_view(conn, document_id)
+    draft = view.get("activity")
     values = activities.provenance(conn, document_id)
-    activity = view.get("activity")
-    view["values"] = values
-    view["segments"] = highlight(view["document"].get("text") or "", values)
-    view["measures"] = activities.plan_measures(conn)
-    view["plan_items"] = activities.linked_plan_items(conn, activity["id"]) if activity else []
-    view["neighbours"] = neighbours(conn, document_id)
-    view["event_types"] = list(EVENT_TYPES)
-    return view
+    return {
+        "document": view["document"],
+        "activity": activities.get_activity(conn, draft["id"]) if draft else None,
+        "values": values,
+        "segments": highlight(view["document"].get("text") or "", values),
+        "measures": activities.plan_measures(conn),
+        "neighbours": neighbours(conn, document_id),
+        "event_types": list(EVENT_TYPES),
+    }
 
 
 def _coerce(field_name: str, raw: Any, original: Any) -> Any:
@@ -242,8 +262,8 @@ def _machine_row(conn: Connection, extraction_id: int) -> dict[str, Any]:
 
 
 def decide(
-    conn: Connection, actor: str | None, extraction_id: int, verb: Verb, value: Any = None
-) -> dict[str, Any]:
+    conn: Connection, actor: str | None, extraction_id: int, verb: str, value: Any = None
+) -> Extraction:
     """Accept, correct or reject one machine value: a new human row, the machine row kept."""
     if verb not in DECISIONS:
         raise InvalidInput(f"the decision must be one of {', '.join(DECISIONS)}", "decision")
@@ -264,12 +284,14 @@ def decide(
         "created_at": now(),
         "decides_id": extraction_id,
     }
-    return audit.insert(conn, actor, schema.extraction, values, action=verb)
+    return Extraction.model_validate(
+        audit.insert(conn, actor, schema.extraction, values, action=verb)
+    )
 
 
 def add_value(
     conn: Connection, actor: str | None, document_id: int, field_name: str, value: Any
-) -> dict[str, Any]:
+) -> Extraction:
     """A value the extractor missed, entered by a reviewer (a human row of its own)."""
     if field_name not in ACTIVITY_COLUMNS and field_name not in LIST_FIELDS:
         known = ", ".join([*ACTIVITY_COLUMNS, *LIST_FIELDS])
@@ -285,7 +307,9 @@ def add_value(
         "author": actor,
         "created_at": now(),
     }
-    return audit.insert(conn, actor, schema.extraction, values, action="correct")
+    return Extraction.model_validate(
+        audit.insert(conn, actor, schema.extraction, values, action="correct")
+    )
 
 
 # --- the record -----------------------------------------------------------------------------

@@ -1,0 +1,189 @@
+"""Review and activity pages: highlighting, hostile text, decisions by form, roles, versions."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sqlalchemy import select
+
+from review_fixtures import RELEASE, add_release, measure_id
+from wpstrack import schema
+
+if TYPE_CHECKING:
+    from conftest import WebSite
+
+HOSTILE = (
+    "Press Release\nMarch 18, 2024\n"
+    "<script>alert(1)</script> The Minister met <img src=x onerror=alert(1)> in Geneva "
+    "on March 18, commencing at 3 p.m.\n"
+)
+HOSTILE_VALUES = [
+    ("date", "2024-03-18", "March 18, commencing", 1.0),
+    ("city", "<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>", 1.0),
+    ("organisations", "<script>alert(1)</script>", "<script>alert(1)</script>", 1.0),
+]
+
+
+def _release(web: WebSite, **kwargs: Any) -> tuple[int, int]:
+    with web.engine.begin() as conn:
+        return add_release(conn, **kwargs)
+
+
+def _activity(web: WebSite, activity_id: int) -> Any:
+    act = schema.activity
+    with web.engine.connect() as conn:
+        return conn.execute(select(act).where(act.c.id == activity_id)).first()
+
+
+def _extractions(web: WebSite, document_id: int, field: str) -> list[Any]:
+    ext = schema.extraction
+    with web.engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(ext)
+                .where(ext.c.document_id == document_id, ext.c.field == field)
+                .order_by(ext.c.id)
+            )
+        )
+
+
+@pytest.fixture(scope="module")
+def reviewer(web: WebSite) -> Any:
+    return web.login("reviewer")
+
+
+def test_the_review_page_highlights_every_value_at_its_span(web: WebSite, reviewer: Any) -> None:
+    document_id, _ = _release(web)
+    queue = reviewer.get("/review")
+    assert queue.status_code == 200 and f'href="/review/{document_id}"' in queue.text
+    page = reviewer.get(f"/review/{document_id}")
+    assert page.status_code == 200
+    marks = re.findall(r'<mark id="span-(\d+)"[^>]*data-field="([a-z_]+)"', page.text)
+    fields = {field for _, field in marks}
+    assert {"date", "start_time_local", "duration_minutes", "city", "principal_actors"} <= fields
+    date_id = next(i for i, f in marks if f == "date")
+    span = re.search(rf'<mark id="span-{date_id}"[^>]*>([^<]*)', page.text)
+    assert span and span.group(1) == "March 18, commencing"
+    assert 'accesskey="a"' in page.text and f'action="/review/{document_id}/accept"' in page.text
+
+
+def test_a_hostile_document_renders_inert(web: WebSite, reviewer: Any) -> None:
+    document_id, activity_id = _release(web, text=HOSTILE, values=HOSTILE_VALUES)
+    for path in (f"/review/{document_id}", "/review"):
+        html = reviewer.get(path).text
+        assert "<script>alert" not in html and "<img src=x" not in html
+    html = reviewer.get(f"/review/{document_id}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    editor = web.login("editor")
+    assert "<img src=x" not in editor.get(f"/activities/{activity_id}").text
+
+
+def test_correcting_by_form_adds_a_human_row_and_keeps_the_machine_row(
+    web: WebSite, reviewer: Any
+) -> None:
+    document_id, _ = _release(web)
+    [machine] = _extractions(web, document_id, "city")
+    response = reviewer.post(
+        f"/review/{document_id}/values/{machine.id}",
+        data={"decision": "correct", "value": "New York", "csrf_token": web.csrf(reviewer, "/")},
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/review/{document_id}#value-{machine.id}"
+    rows = _extractions(web, document_id, "city")
+    assert [(r.source, r.value, r.decision, r.author) for r in rows] == [
+        ("machine", "Boston", None, None),
+        ("human", "New York", "corrected", "reviewer"),
+    ]
+
+
+def test_link_and_accept_by_form_then_publish_for_anonymous_readers(
+    web: WebSite, reviewer: Any
+) -> None:
+    document_id, activity_id = _release(web)
+    with web.engine.begin() as conn:
+        item = measure_id(conn)
+    token = web.csrf(reviewer, "/")
+    linked = reviewer.post(
+        f"/review/{document_id}/link",
+        data={"activity_id": activity_id, "plan_item_id": item, "version": 1, "csrf_token": token},
+    )
+    assert linked.status_code == 303
+    accepted = reviewer.post(
+        f"/review/{document_id}/accept", data={"version": 2, "csrf_token": token}
+    )
+    assert accepted.status_code == 303 and accepted.headers["location"].startswith("/review")
+    row = _activity(web, activity_id)
+    assert (row.status, row.reviewed_by, row.version) == ("reviewed", "reviewer", 3)
+    anonymous = web.client()
+    assert anonymous.get(f"/activities/{activity_id}").status_code == 404
+    assert (
+        reviewer.post(
+            f"/activities/{activity_id}/publish", data={"version": 3, "csrf_token": token}
+        ).status_code
+        == 403
+    )
+    editor = web.login("editor")
+    published = editor.post(
+        f"/activities/{activity_id}/publish",
+        data={"version": 3, "csrf_token": web.csrf(editor, "/")},
+    )
+    assert published.status_code == 303
+    page = anonymous.get(f"/activities/{activity_id}")
+    assert page.status_code == 200
+    assert f'href="/documents/{document_id}#span-' in page.text
+    listed = anonymous.get("/activities", params={"plan_item": item, "date_from": ""})
+    assert f'href="/activities/{activity_id}"' in listed.text
+
+
+def test_a_stale_form_gets_409_and_changes_nothing(web: WebSite, reviewer: Any) -> None:
+    document_id, activity_id = _release(web)
+    token = web.csrf(reviewer, "/")
+    with web.engine.begin() as conn:
+        item = measure_id(conn)
+    reviewer.post(
+        f"/review/{document_id}/link",
+        data={"activity_id": activity_id, "plan_item_id": item, "version": 1, "csrf_token": token},
+    )
+    stale = reviewer.post(f"/review/{document_id}/accept", data={"version": 1, "csrf_token": token})
+    assert stale.status_code == 409
+    assert "version 2" in stale.text
+    row = _activity(web, activity_id)
+    assert (row.status, row.version) == ("draft", 2)
+
+
+@pytest.mark.parametrize("role", [None, "viewer"])
+def test_readers_cannot_decide_and_nothing_changes(web: WebSite, role: str | None) -> None:
+    document_id, activity_id = _release(web)
+    [machine] = _extractions(web, document_id, "city")
+    client = web.login(role) if role else web.client()
+    token = web.csrf(client, "/login")
+    decided = client.post(
+        f"/review/{document_id}/values/{machine.id}",
+        data={"decision": "reject", "csrf_token": token},
+    )
+    accepted = client.post(
+        f"/review/{document_id}/accept", data={"version": 1, "csrf_token": token}
+    )
+    expected = 403 if role else 303
+    assert (decided.status_code, accepted.status_code) == (expected, expected)
+    assert len(_extractions(web, document_id, "city")) == 1
+    assert _activity(web, activity_id).status == "draft"
+
+
+def test_the_activity_list_filters_by_a_get_form(web: WebSite, reviewer: Any) -> None:
+    _, activity_id = _release(web)
+    with web.engine.begin() as conn:
+        conn.execute(
+            schema.activity.update()
+            .where(schema.activity.c.id == activity_id)
+            .values(country="KE", type="signing")
+        )
+    page = reviewer.get("/activities", params={"country": "KE", "type": "", "date_to": ""})
+    assert page.status_code == 200 and f'href="/activities/{activity_id}"' in page.text
+    other = reviewer.get("/activities", params={"country": "KE", "type": "speech"})
+    assert f'href="/activities/{activity_id}"' not in other.text
+    assert RELEASE  # the list shows titles, never the document text
+    assert '<label for="date_from">' in page.text
