@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from wpstrack.cli import documents, funding, indicators, plans, setup, users
+from wpstrack.cli import documents, funding, indicators, plans, report, setup, users
 from wpstrack.cli.common import ReportingGroup, run_app
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.add_typer(funding.app, name="funding")
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 users.register(app)
+report.register(app)
 
 
 def main() -> None:
