@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from wpstrack.cli import documents, funding, indicators, plans, report, setup, users
+from wpstrack.cli import documents, exports, funding, indicators, plans, report, setup, users
 from wpstrack.cli.common import ReportingGroup, run_app
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 users.register(app)
 report.register(app)
+exports.register(app)
 
 
 def main() -> None:

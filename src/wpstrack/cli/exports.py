@@ -1,0 +1,83 @@
+"""``wpstrack export`` and ``wpstrack matrix``: tables out of the database, who does what where."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from wpstrack import exports
+from wpstrack.cli.common import connect, console, print_json
+from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
+
+
+def export_cli(
+    table: str = typer.Argument(..., help=f"One of: {', '.join(exports.TABLES)}."),
+    fmt: str = typer.Option("csv", "--format", "-f", help=f"One of: {', '.join(exports.FORMATS)}."),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="File to write; stdout when left out."
+    ),
+    plan: str = typer.Option(None, "--plan", help="Indicators and values of this plan only."),
+    public: bool = typer.Option(False, "--public", help="Published activities only."),
+) -> None:
+    """Export TABLE as CSV, XLSX, JSON, Parquet or (indicator values) SDMX-CSV.
+
+    Rows come in a fixed order, so the same database gives the same file. Binary formats
+    (xlsx, parquet) need --output.
+    """
+    if fmt in ("xlsx", "parquet") and output is None:
+        raise typer.BadParameter(f"{fmt} is binary: give --output FILE", param_hint="--output")
+    with connect() as conn:
+        data = exports.export(conn, table, fmt, exports.Options(plan=plan, public=public))
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    output.write_bytes(data)
+    console.print(f"wrote {output} ({len(data):,} bytes)", markup=False, highlight=False)
+
+
+def matrix_cli(
+    organisation: list[str] = typer.Option(None, "--organisation", help="Organisation code."),
+    pillar: list[str] = typer.Option(None, "--pillar", help="Pillar code."),
+    country: list[str] = typer.Option(None, "--country", help="ISO 3166 country code."),
+    type: list[str] = typer.Option(None, "--type", help="Activity type (dialogue, ...)."),
+    year_from: int = typer.Option(None, "--from", help="First year."),
+    year_to: int = typer.Option(None, "--to", help="Last year."),
+    funding: bool = typer.Option(False, "--funding", help="Add funding received (JSON)."),
+    currency: str = typer.Option("USD", "--currency", help="Reporting currency of funding."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV, one line per cell."),
+) -> None:
+    """Who does what where: reviewed and published entries per organisation, pillar,
+    country and year. Options may be repeated (--pillar participation --pillar protection)."""
+    f = MatrixFilter(
+        organisation=organisation or [],
+        pillar=pillar or [],
+        country=country or [],
+        type=type or [],
+        year_from=year_from,
+        year_to=year_to,
+        funding=funding,
+        currency=currency,
+    )
+    with connect() as conn:
+        data = matrix(conn, f)
+    if as_json:
+        print_json(data)
+        return
+    if as_csv:
+        sys.stdout.write(matrix_csv(data))
+        return
+    table = Table("organisation", "country", "year", *(p["name"] for p in data["pillars"]))
+    for row in data["rows"]:
+        counts = [str(n) if n else "" for n in row["counts"]]
+        table.add_row(row["label"], row["country"] or "", str(row["year"]), *counts)
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``export`` and ``matrix`` to the top-level command group."""
+    app.command("export")(export_cli)
+    app.command("matrix")(matrix_cli)
