@@ -336,3 +336,15 @@ def test_middle_initial_and_slashed_office_are_read() -> None:
     principals = _people(_run(text), "principal_actors")
     assert principals["Josep Borrell"]["title"] == "High Representative/Vice-President"
     assert principals["Antony J. Blinken"]["title"] == "Secretary of State"
+
+
+def test_japanese_body_names_come_from_the_reference_data() -> None:
+    text = (
+        "国連日本人職員との意見交換\n\n令和6年3月18日\n\n"
+        "1　3月18日，ニューヨークを訪問中の上川陽子外務大臣は，国連日本人職員との意見交換を"
+        "実施しました。\n3（1）国連女性機関の山田花子氏から，取組の紹介がありました。\n"
+    )
+    other = _people(_run(text), "other_participants")["Hanako YAMADA"]
+    assert other["organisation_or_country"] == (
+        "United Nations Entity for Gender Equality and the Empowerment of Women"
+    )

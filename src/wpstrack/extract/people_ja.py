@@ -53,6 +53,7 @@ _GLOSSARY = {
     "特定非営利活動法人": "",
     "公益財団法人": "",
     "一般社団法人": "",
+    "国連": "United Nations",
     "平和": "Peace",
     "女性": "Women",
     "ネットワーク": "Network",
@@ -91,7 +92,7 @@ _NAME_OFFICE_RE = re.compile(rf"(?<![{_KANJI}])(?P<name>[{_KANJI}]{{2,6}}?)(?P<t
 # Kanji that belong to offices, topics and bodies, never to a person's name.
 _NOT_NAME_RE = re.compile(r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全|事務|機関|委員")
 _NAME_SHI_RE = re.compile(
-    rf"(?:(?P<before>[^、。\s（）()]*?)(?:の|である))?(?P<name>[{_KANJI}]{{3,6}}"
+    rf"(?:(?P<before>[^、，。\s（）()]*?)(?:の|である))?(?P<name>[{_KANJI}]{{3,6}}"
     rf"|[{_KATAKANA}]+・[{_KATAKANA}]+)氏"
 )
 _FEMALE_RE = re.compile(rf"女性(?:の)?(?:[{_KANJI}]{{0,4}})(?:{_TITLE_ALT}|議員|指導者)")
@@ -130,9 +131,24 @@ def romanise_name(written: str, family_length: int | None = None) -> str:
     return f"{_hepburn(given).capitalize()} {_hepburn(family).upper()}".strip()
 
 
+@cache
+def _reference_names() -> dict[str, str]:
+    """Japanese names and aliases of the reference organisations -> their English name."""
+    from wpstrack.reference import organisations
+
+    names: dict[str, str] = {}
+    for entry in organisations():
+        for form in [entry.get("name_ja"), *(entry.get("aliases") or [])]:
+            if form and not form.isascii():
+                names.setdefault(form, entry["name"])
+    return names
+
+
 def translate_org(written: str) -> str:
-    """An organisation name word by word through the glossary, romanising the rest."""
+    """An organisation's English name: from the reference data, else word by word."""
     written = written.strip("「」『』")
+    if written in _reference_names():
+        return _reference_names()[written]
     words: list[str] = []
     index = 0
     unknown = ""
@@ -177,7 +193,7 @@ def extract(text: str) -> tuple[list[Participant], list[tuple[int, int]]]:
             continue
         title = match.group("title")
         before = text[max(0, match.start() - 30) : match.start()]
-        org_match = re.search(r"([^、。\s（）()]+)の$", before)
+        org_match = re.search(r"([^、，。\s（）()]+)の$", before)
         affiliation = _affiliation(org_match.group(1)) if org_match else None
         if affiliation is None and title.endswith(_GOVERNMENT):
             affiliation = "Japan"
