@@ -17,7 +17,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from wpstrack import __version__
 from wpstrack.errors import WpstrackError
 from wpstrack.settings import Settings
-from wpstrack.web.api import audit, organisations, plans, users
+from wpstrack.web.api import (
+    activities,
+    audit,
+    documents,
+    organisations,
+    people,
+    plans,
+    review,
+    search,
+    users,
+)
 from wpstrack.web.deps import optional_user
 from wpstrack.web.errors import describe, error_body, validation_details
 
@@ -65,6 +75,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     api.add_exception_handler(StarletteHTTPException, _http_error)
     api.add_exception_handler(Exception, _server_error)
     routers = (plans.router, organisations.router, users.router, users.me_router, audit.router)
-    for router in routers:
+    records = (activities.router, review.router, documents.router, search.router, people.router)
+    for router in (*routers, *records):
         api.include_router(router)
     return api

@@ -16,6 +16,7 @@ from wpstrack.web.pages import (
     dashboard,
     documents,
     organisations,
+    people,
     plans,
     review,
 )
@@ -25,6 +26,7 @@ from wpstrack.web.sessions import verify_csrf
 def pages_router() -> APIRouter:
     """Every page route, with the shared CSRF and user dependencies."""
     router = APIRouter(dependencies=[Depends(verify_csrf), Depends(optional_user)])
-    for module in (dashboard, auth, documents, plans, organisations, admin, review, activities):
+    modules = (dashboard, auth, documents, plans, organisations, people, admin, review)
+    for module in (*modules, activities):
         router.include_router(module.router)
     return router

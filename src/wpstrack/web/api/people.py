@@ -1,0 +1,37 @@
+"""``/api/v1/people`` and ``/api/v1/organisations/{code}/activities``: who took part, when."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from wpstrack import people
+from wpstrack.people import PersonSummary
+from wpstrack.web.api.common import ERROR_RESPONSES, PageOut, PageParams, list_response
+from wpstrack.web.deps import ConnDep, OptionalUser
+
+router = APIRouter(tags=["people"], responses=ERROR_RESPONSES)
+
+
+@router.get("/people", response_model=PageOut[PersonSummary])
+def list_people(
+    conn: ConnDep,
+    user: OptionalUser,
+    page: PageParams,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Any:
+    def fetch(cursor: str | None, limit: int) -> Any:
+        return people.list_people(conn, q, cursor, limit, public_only=user is None)
+
+    return list_response(page, fetch, PersonSummary, "people")
+
+
+@router.get("/people/{person_id}")
+def get_person(conn: ConnDep, user: OptionalUser, person_id: int) -> dict[str, Any]:
+    return people.person_view(conn, person_id, public_only=user is None)
+
+
+@router.get("/organisations/{code}/activities", tags=["organisations"])
+def organisation_activities(conn: ConnDep, user: OptionalUser, code: str) -> dict[str, Any]:
+    return people.organisation_view(conn, code, public_only=user is None)

@@ -1,0 +1,53 @@
+"""People pages, and an organisation's activities over time."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from wpstrack import charts, people
+from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.templating import render
+
+router = APIRouter()
+
+
+def _by_year(view: dict[str, Any], name: str) -> Any:
+    return charts.bar_chart(
+        f"Activities of {name} by year",
+        [(y["year"], y["count"]) for y in view["by_year"]],
+        value_label="Activities",
+        category_label="Year",
+        unit="activities",
+    )
+
+
+@router.get("/people")
+def people_page(
+    request: Request,
+    conn: ConnDep,
+    user: OptionalUser,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: str | None = None,
+) -> Response:
+    page = people.list_people(conn, q, cursor, public_only=user is None)
+    return render(request, "people.html", {"title": "People", "page": page, "q": q or ""})
+
+
+@router.get("/people/{person_id}")
+def person_page(request: Request, conn: ConnDep, user: OptionalUser, person_id: int) -> Response:
+    view = people.person_view(conn, person_id, public_only=user is None)
+    name = view["person"]["name"]
+    context = {"title": name, "heading": name, "chart": _by_year(view, name), **view}
+    return render(request, "timeline.html", {**context, "back": ("/people", "People")})
+
+
+@router.get("/organisations/{code}/activities")
+def organisation_page(request: Request, conn: ConnDep, user: OptionalUser, code: str) -> Response:
+    view = people.organisation_view(conn, code, public_only=user is None)
+    name = view["organisation"]["name"]
+    back = (f"/organisations/{code}", name)
+    context = {"title": f"{name}: activities", "heading": name, "chart": _by_year(view, name)}
+    return render(request, "timeline.html", {**context, **view, "back": back})
