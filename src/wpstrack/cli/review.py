@@ -1,0 +1,83 @@
+"""``wpstrack review list | accept``: the review queue from the command line.
+
+A decision made here is recorded exactly like one made in the browser: human extraction
+rows with their author, the activity set ``reviewed`` and an audit event. ``--as`` names the
+wpstrack user it is made for (who must be allowed to review); without it the audit log names
+the operating-system account that typed the command.
+"""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+from sqlalchemy import Connection
+
+from wpstrack import review, users
+from wpstrack.cli.common import connect, console, fail, print_json
+from wpstrack.cli.users import cli_actor
+from wpstrack.errors import PermissionDenied
+
+app = typer.Typer(help="Review machine extractions: list the queue, accept drafts.")
+
+
+def _actor(conn: Connection, username: str | None) -> str:
+    """The name decisions are recorded under; a named user must hold a reviewing role."""
+    if username is None:
+        return cli_actor()
+    user = users.get_user(conn, username)
+    if not users.has_role(user, "reviewer", "editor"):
+        raise PermissionDenied(f"{username} is a {user.role} and may not review")
+    return user.username
+
+
+@app.command("list")
+def list_cli(
+    limit: int = typer.Option(50, "--limit", min=1, max=500, help="How many documents to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List documents whose activity waits for review, oldest first."""
+    with connect() as conn:
+        page = review.review_queue(conn, None, limit)
+    if as_json:
+        print_json([item.model_dump(mode="json") for item in page.items])
+        return
+    table = Table("document", "title", "type", "date", "values", "lowest conf.")
+    for item in page.items:
+        low = "—" if item.min_confidence is None else f"{item.min_confidence:.2f}"
+        when = item.activity_date.isoformat() if item.activity_date else "—"
+        title = (item.title or "")[:40]
+        table.add_row(str(item.id), title, item.activity_type, when, str(item.values), low)
+    console.print(table)
+    if page.next_cursor:
+        console.print(f"(more than {limit} waiting; use --limit to see more)")
+
+
+@app.command("accept")
+def accept_cli(
+    document_id: int | None = typer.Argument(None, help="The document whose draft to accept."),
+    every: bool = typer.Option(False, "--all", help="Accept every draft in the queue."),
+    min_confidence: float | None = typer.Option(
+        None,
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="With --all: only drafts whose values are all at least this confident.",
+    ),
+    as_user: str | None = typer.Option(None, "--as", help="Record the decision for this user."),
+) -> None:
+    """Accept one document's draft (its values as proposed), or with --all the whole queue."""
+    if (document_id is None) == (not every):
+        raise fail("give a DOCUMENT_ID or --all (not both)", 2)
+    if min_confidence is not None and not every:
+        raise fail("--min-confidence goes with --all", 2)
+    with connect() as conn:
+        actor = _actor(conn, as_user)
+        if document_id is not None:
+            stored = review.accept_record(conn, actor, document_id)
+            console.print(f"Accepted document {document_id}: activity {stored['id']} is reviewed.")
+            return
+        result = review.accept_all(conn, actor, min_confidence)
+    console.print(
+        f"Accepted {len(result.accepted)} drafts; {len(result.skipped)} left for a reviewer "
+        "(a value below the confidence floor)."
+    )
