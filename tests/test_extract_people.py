@@ -348,3 +348,24 @@ def test_japanese_body_names_come_from_the_reference_data() -> None:
     assert other["organisation_or_country"] == (
         "United Nations Entity for Gender Equality and the Empowerment of Women"
     )
+
+
+def test_back_reference_to_a_body_and_lower_case_office_before_the_name() -> None:
+    text = HEAD + (
+        "On February 9, the Seventh Meeting of the Evaluation Committee on Japan's National "
+        "Action Plan on Women, Peace and Security was held. The meeting was chaired by Dr. "
+        "KUNIMOTO Yuriko, Professor at Shinonome Women's University and Chair of the "
+        "Committee.\n(1) The rapporteur of the Forum, Dr. Emily Hartmann of the United Nations "
+        "University, presented a summary."
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Yuriko KUNIMOTO"]
+    assert principal["title"] == "Chair of the Committee"
+    assert principal["organisation_or_country"] == (
+        "Evaluation Committee on Japan's National Action Plan on Women, Peace and Security"
+    )
+    other = _people(st, "other_participants")["Emily Hartmann"]
+    assert (other["title"], other["organisation_or_country"]) == (
+        "rapporteur",
+        "United Nations University",
+    )

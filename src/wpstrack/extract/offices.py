@@ -35,6 +35,7 @@ _SUBUNITS = frozenset({"board", "bureau", "secretariat", "division", "section", 
 # Offices that an office can be "of" ("Special Envoy of the Chairperson of ...").
 _OFFICE_OWNERS = frozenset(
     {"chairperson", "chair", "chairman", "secretary-general", "secretary", "president", "director"}
+    | {"chairpersonship", "chairmanship", "presidency"}
 )
 _DESCRIPTOR_STOP_RE = re.compile(
     r",|;|\s(?:(?:who|whose|that|which|living|working|based|specialising|specializing"
@@ -124,6 +125,11 @@ def _split_org(title: str, office: Office) -> str:
             inner = re.search(r"\sof\s+(?:the\s+)?([A-Z].*)", rest)
             if inner and _org_like(inner.group(1)):
                 office.organisation = re.split(r"\s+on\s+", _trim_org(inner.group(1)))[0]
+            return title
+        owned = run and run.group(1).split()
+        if owned and len(owned) > 1 and owned[-1].lower() in _OFFICE_OWNERS:
+            body = " ".join(owned[:-1])  # "of the OSCE Chairpersonship on Gender"
+            office.organisation = body if _org_like(body) else None
             return title
         if match.group().strip() == "in" and country_name(rest):
             continue

@@ -112,7 +112,8 @@ def _resolve_back_reference(word: str, text: str) -> str | None:
     """'the Forum' -> 'Forum of Women Parliamentarians'; 'the Network' -> '... Network'."""
     cap = r"[A-Z][\w'’\-]*"
     pattern = re.compile(
-        rf"((?:{cap}[ ])*){word}((?:[ ](?:of|for|on)[ ](?:the[ ])?{cap}(?:[ ](?:{cap}))*)?)"
+        rf"((?:{cap}[ ])*){word}((?:[ ](?:of|for|on)[ ](?:the[ ])?{cap}(?:[ ](?:{cap}))*)?"
+        rf"(?:[ ](?:on|for)[ ]{cap}(?:,[ ]{cap})*(?:[ ]and[ ]{cap})?)?)"
     )
     best: str | None = None
     for match in pattern.finditer(text):

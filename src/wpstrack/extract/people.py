@@ -185,14 +185,16 @@ def _pre_phrase(text: str, start: int) -> str:
         return ""
     cuts = [m.end() for m in weak if any(h >= m.end() for h in heads)]
     phrase = phrase[cuts[-1] :] if cuts else phrase
-    phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase.strip(" -–—/,"))
+    phrase = re.sub(r"^(?:\(?\d+[.)]|[*•])?\s*", "", phrase.strip(" -–—/,"))
+    phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase)
     last = re.split(r"[ /]", phrase)[-1]
     if last in _CONNECTORS or not (is_title_word(last) or is_place_word(last)):
         return ""
     lower = [w for w in re.findall(r"[\w'’\-]+", phrase) if w[:1].islower()]
     if any(w not in _CONNECTORS and w.lower() not in TITLE_WORDS for w in lower):
         return ""
-    return phrase if phrase[:1].isupper() else ""
+    first = phrase.split(" ", 1)[0].lower()
+    return phrase if phrase[:1].isupper() or first in TITLE_HEADS else ""
 
 
 _CONNECTORS = frozenset({"of", "for", "and", "the", "to", "in", "on", "at", "a", "an", "s"})
