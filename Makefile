@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Reference data, example plans, the sample corpus in the review queue, an administrator
+# (password printed once) and the app at http://127.0.0.1:8000 (see `wpstrack demo --help`).
 run: install
-	$(VENV)/bin/wpstrack init
+	$(VENV)/bin/wpstrack demo
 
 test: install
 	$(PY) -m pytest

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import typer
 
-from wpstrack.cli import documents, exports, funding, indicators, plans, report, setup, users
+from wpstrack.cli import (
+    demo,
+    documents,
+    exports,
+    funding,
+    indicators,
+    plans,
+    report,
+    review,
+    setup,
+    users,
+)
 from wpstrack.cli.common import ReportingGroup, run_app
 
 app = typer.Typer(
@@ -27,9 +38,11 @@ app.add_typer(indicators.app, name="indicators")
 app.add_typer(funding.app, name="funding")
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
+app.add_typer(review.app, name="review")
 users.register(app)
 report.register(app)
 exports.register(app)
+demo.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,65 @@
+"""``wpstrack demo``: what ``make run`` does, as domain calls rather than shell glue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from wpstrack.cli.common import console, load_settings
+
+
+def demo_cli(
+    corpus: Path | None = typer.Option(
+        None,
+        "--corpus",
+        exists=True,
+        file_okay=False,
+        help="Folder of releases to ingest (default: ../shared/corpus/dev when present, "
+        "else the sample shipped with wpstrack).",
+    ),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the app afterwards."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Prepare a database to explore and serve it.
+
+    Loads the reference data and example plans, ingests the sample corpus (into the review
+    queue), creates an administrator with a random password printed once (only when there
+    is no administrator yet), then serves http://HOST:PORT. Safe to run again.
+    """
+    from wpstrack import demo
+    from wpstrack.db import migrated_engine, transaction
+    from wpstrack.ingest import Summary, batched, ingest_batch
+
+    settings = load_settings()
+    engine = migrated_engine(settings)
+    folder = corpus or demo.sample_corpus()
+    summary = Summary()
+    with transaction(engine) as conn:
+        demo.load_reference(conn)
+    for batch in batched(demo.sample_files(folder), max(1, settings.ingest_batch_size)):
+        with transaction(engine) as conn:
+            for outcome in ingest_batch(conn, batch, max_bytes=settings.max_document_bytes):
+                summary.add(outcome)
+    with transaction(engine) as conn:
+        admin = demo.ensure_admin(conn)
+    counts = summary.as_dict()
+    console.print(
+        f"Corpus {folder}: {counts['ingested']} ingested, {counts['already_present']} already "
+        f"present, {counts['rejected']} rejected."
+    )
+    if admin is not None:
+        console.print(f"Administrator [bold]{admin[0]}[/bold], password (shown once): {admin[1]}")
+    else:
+        console.print("An administrator already exists; its password is unchanged.")
+    engine.dispose()
+    if serve:
+        from wpstrack.cli.users import serve_cli
+
+        serve_cli(host=host, port=port)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``demo`` to the top-level app."""
+    app.command("demo")(demo_cli)
