@@ -131,6 +131,7 @@ DEMONYMS = {
     "libyan": "Libya",
     "malian": "Mali",
     "mexican": "Mexico",
+    "moroccan": "Morocco",
     "mozambican": "Mozambique",
     "myanmar": "Myanmar",
     "namibian": "Namibia",

@@ -154,8 +154,11 @@ def _descriptor(text: str, office: Office) -> None:
             text = text[len(demonym) + 1 :]
             break
     else:
-        if re.match(r"^[A-Z][\w]*-[A-Z][\w]*\s", text):  # "Dutch-Moroccan mediator"
-            text = text.split(" ", 1)[1]
+        compound = re.match(r"^([A-Z]\w*)-([A-Z]\w*)\s", text)
+        if compound and all(p.lower() in DEMONYMS for p in compound.groups()):
+            text = text.split(" ", 1)[1]  # "a Dutch-Moroccan mediator": two nationalities
+        elif compound and compound.group(2).lower() in DEMONYMS:
+            office.country = DEMONYMS[compound.group(2).lower()]  # "an Afro-Colombian leader"
     stop = _DESCRIPTOR_STOP_RE.search(text)
     title = text[: stop.start()] if stop else text
     rest = text[stop.start() :] if stop else ""

@@ -351,7 +351,25 @@ def _find_people(text: str, scan: str) -> list[Person]:
         family = re.escape(person.name.family)
         for match in re.finditer(rf"(?<![\w'’\-]){family}(?![\w'’\-])", scan, re.I):
             person.mentions.append((match.start(), match.end()))
+    _elected_as(scan, people)
     return sorted(people.values(), key=lambda p: p.start)
+
+
+_ELECTED_RE = re.compile(
+    r"\b(?:elected|appointed|named|designated)\b(?P<who>[^;\n]{3,200}?)\bas\s+(?:the\s+)?"
+    r"(?:new\s+)?(?P<post>co-chairs?|chairs?|chairpersons?|presidents?|vice-chairs?|rapporteurs?)\b"
+)
+
+
+def _elected_as(scan: str, people: dict[str, Person]) -> None:
+    """'Members elected Ms. X and Ms. Y as co-chairs': their post is co-chair."""
+    for match in _ELECTED_RE.finditer(scan):
+        post = match.group("post").removesuffix("s")
+        for person in people.values():
+            if person.office.title is None and any(
+                match.start("who") <= s < match.end("who") for s, _e in person.mentions
+            ):
+                person.office.title = post
 
 
 def _reorder_family_first(scan: str, people: dict[str, Person]) -> None:
