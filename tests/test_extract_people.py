@@ -284,6 +284,13 @@ def test_japanese_names_drop_long_vowel_doubling(
         ),
         ("a youth activist from Shan State in Myanmar", "youth activist", "Myanmar"),
         ("a volunteer leader from Wajima City, Ishikawa Prefecture", "volunteer leader", None),
+        ("an Afro-Colombian leader from Chocó", "Afro-Colombian leader", "Colombia"),
+        ("a Dutch-Moroccan mediator", "mediator", None),
+        (
+            "Special Representative of the OSCE Chairpersonship on Gender",
+            "Special Representative of the OSCE Chairpersonship on Gender",
+            "OSCE",
+        ),
     ],
 )
 def test_office_phrase_gives_post_and_affiliation(
@@ -369,3 +376,16 @@ def test_back_reference_to_a_body_and_lower_case_office_before_the_name() -> Non
         "rapporteur",
         "United Nations University",
     )
+
+
+def test_people_elected_as_co_chairs_hold_that_post() -> None:
+    text = HEAD + (
+        "The Network held its annual general meeting on 4 September 2024. Members elected Ms. "
+        "Rosalind Tupou of Tonga and Ms. Nguyen Thi Lan of Viet Nam as co-chairs. Ms. Tupou "
+        "said that the Network would focus on climate. Ms. Nguyen said that she would work "
+        "with other networks."
+    )
+    others = _people(_run(text), "other_participants")
+    assert others["Rosalind Tupou"]["title"] == "co-chair"
+    assert others["Rosalind Tupou"]["organisation_or_country"] == "Tonga"
+    assert others["Thi Lan Nguyen"]["title"] == "co-chair"
