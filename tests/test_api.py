@@ -24,8 +24,12 @@ _names = itertools.count()
 def _body(method: str, path: str) -> dict[str, Any] | None:
     if method == "POST" and path == "/api/v1/users":
         return {"username": f"matrix-{next(_names)}", "role": "viewer"}
+    if method == "PATCH" and path.startswith("/api/v1/activities"):
+        return {"title": "matrix"}
     if method == "PATCH":
         return {"role": "viewer"}
+    if method == "POST" and path.startswith(("/api/v1/activities", "/api/v1/review")):
+        return {"plan_item_id": 1, "field": "city", "value": "Geneva"}
     return None
 
 
@@ -96,6 +100,63 @@ PAGE_MATRIX |= {
     ("GET", "/people"): _everyone(200),
     ("GET", "/people/999999"): _everyone(404),
     ("GET", "/organisations/unwomen/activities"): _everyone(200),
+}
+
+# Indicators, the who-does-what-where matrix and exports (monitoring).
+_REFRESHERS = {None: 401, "viewer": 403, "reviewer": 200, "editor": 200, "admin": 200}
+API_MATRIX |= {
+    ("GET", "/api/v1/indicators/JP-NAP3"): _everyone(200),
+    ("GET", "/api/v1/indicators/XX-NONE"): _everyone(404),
+    ("GET", "/api/v1/indicators/JP-NAP3/NO-SUCH"): _everyone(404),
+    ("POST", "/api/v1/indicators/JP-NAP3/refresh"): _REFRESHERS,
+    ("GET", "/api/v1/matrix"): _everyone(200),
+    ("GET", "/api/v1/matrix?format=csv&pillar=protection"): _everyone(200),
+    ("GET", "/api/v1/matrix?pillar=no-such-pillar"): _everyone(422),
+    ("GET", "/api/v1/exports/activities?format=xlsx"): {**_everyone(200), None: 401},
+    ("GET", "/api/v1/exports/indicator_values?format=sdmx-csv"): {**_everyone(200), None: 401},
+    ("GET", "/api/v1/exports/app_user"): {**_everyone(422), None: 401},
+}
+PAGE_MATRIX |= {
+    ("GET", "/indicators/JP-NAP3"): _everyone(200),
+    ("GET", "/indicators/JP-NAP3/NO-SUCH"): _everyone(404),
+    ("POST", "/indicators/JP-NAP3/refresh"): {**_everyone(303), "viewer": 403},
+    ("GET", "/matrix"): _everyone(200),
+    ("GET", "/matrix?country=JP&year_from=2020"): _everyone(200),
+    ("GET", "/matrix.csv"): _everyone(200),
+}
+
+# Activities and review, on an id that does not exist: a role that gets past the door meets
+# 404, one that does not gets 401 (anonymous) or 403.
+_READERS_404 = {**_everyone(404), None: 401}
+_REVIEWERS_404 = {None: 401, "viewer": 403, "reviewer": 404, "editor": 404, "admin": 404}
+_EDITORS_404 = {**_REVIEWERS_404, "reviewer": 403}
+# The matrix's form lacks plan_item_id / decision: past the door, validation answers 422.
+_REVIEWER_FORMS_422 = {None: 303, "viewer": 403, "reviewer": 422, "editor": 422, "admin": 422}
+API_MATRIX |= {
+    ("GET", "/api/v1/activities"): _everyone(200),
+    ("GET", "/api/v1/activities/999999"): _everyone(404),
+    ("PATCH", "/api/v1/activities/999999"): _EDITORS_404,
+    ("POST", "/api/v1/activities/999999/publish"): _EDITORS_404,
+    ("POST", "/api/v1/activities/999999/unpublish"): _EDITORS_404,
+    ("POST", "/api/v1/activities/999999/links"): _REVIEWERS_404,
+    ("DELETE", "/api/v1/activities/999999/links/1"): _REVIEWERS_404,
+    ("DELETE", "/api/v1/activities/999999"): _everyone(405),
+    ("GET", "/api/v1/review"): {**_everyone(200), None: 401},
+    ("GET", "/api/v1/review/999999"): _READERS_404,
+    ("POST", "/api/v1/review/999999/accept"): _REVIEWERS_404,
+    ("POST", "/api/v1/review/999999/reject"): _REVIEWERS_404,
+    ("POST", "/api/v1/review/999999/values"): _REVIEWERS_404,
+    ("POST", "/api/v1/review/values/999999/correct"): _REVIEWERS_404,
+}
+PAGE_MATRIX |= {
+    ("GET", "/activities"): _everyone(200),
+    ("GET", "/activities/999999"): _everyone(404),
+    ("POST", "/activities/999999/publish"): {**_EDITORS_404, None: 303},
+    ("POST", "/activities/999999/links"): _REVIEWER_FORMS_422,
+    ("GET", "/review"): {**_everyone(200), None: 303},
+    ("GET", "/review/999999"): {**_READERS_404, None: 303},
+    ("POST", "/review/999999/accept"): {**_REVIEWERS_404, None: 303},
+    ("POST", "/review/999999/values/999999"): _REVIEWER_FORMS_422,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Connection, insert, select
@@ -12,6 +13,9 @@ from wpstrack import indicators, plans, schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput, MissingRate
 from wpstrack.indicators import progress, target_for
+
+if TYPE_CHECKING:
+    from conftest import WebSite
 
 PLAN = """
 code: T-NAP
@@ -286,3 +290,28 @@ def test_progress_respects_direction(
 def test_target_for_a_period_is_its_own_else_the_next_else_the_last() -> None:
     targets = {"2022": 20.0, "2024": 40.0}
     assert [target_for(targets, p) for p in ("2022", "2023", "2025")] == [20.0, 40.0, 40.0]
+
+
+def test_indicator_page_draws_the_series_the_api_returns(web: WebSite) -> None:
+    with web.engine.begin() as conn:
+        plans.save_plan(conn, plans.parse_plan(PLAN.encode(), "t.yaml", "yaml"))
+        add_activity(conn, date(2023, 5, 1), orgs=("unwomen",), pillars=("protection",))
+        add_activity(conn, date(2024, 5, 1), status="published")
+    client = web.client()
+    refreshed = client.post("/api/v1/indicators/T-NAP/refresh", headers=web.bearer("editor"))
+    assert refreshed.status_code == 200, refreshed.text
+    api = client.get("/api/v1/indicators/T-NAP/C1").json()
+    assert [(p["period"], p["value"], p["progress"]) for p in api["series"]] == [
+        ("2022", 0.0, 0.0),
+        ("2023", 1.0, 25.0),
+        ("2024", 1.0, 25.0),
+    ]
+    html = client.get("/indicators/T-NAP/C1").text
+    assert 'role="img"' in html and "<polyline" in html
+    assert '<th scope="row">2023</th>' in html
+    listing = client.get("/api/v1/indicators/T-NAP").json()["items"]
+    assert listing[0]["latest"]["period"] == "2024" and listing[0]["refreshed_at"]
+    # Anonymous readers of the matrix see the published entry only.
+    anonymous = client.get("/api/v1/matrix").json()["cells"]
+    logged_in = client.get("/api/v1/matrix", headers=web.bearer("viewer")).json()["cells"]
+    assert len(anonymous) < len(logged_in)

@@ -34,6 +34,7 @@ from wpstrack.indicators.formula import ActivityFilters, Formula, parse_formula
 
 COMPUTED_SOURCE = "computed"
 UN_TYPE_PREFIX = "un_"  # organisation types of the UN system: un_fund_programme, ...
+PEOPLE_ROLES = ("principal", "participant")  # "mentioned" people did not take part
 
 
 @dataclass
@@ -144,17 +145,14 @@ def _count_activities(conn: Connection, where: list[Any], kind: str) -> dict[str
 
 
 def _share_women_named(conn: Connection, where: list[Any], kind: str) -> dict[str, Computed]:
-    act, part, person = schema.activity, schema.activity_participant, schema.person
+    """Women among the people named as principals or participants (as the dashboard counts:
+    someone only mentioned did not take part, and an unstated gender is not a woman)."""
+    act, part = schema.activity, schema.activity_participant
     y, m = _year_month()
-    gender = func.coalesce(part.c.gender, person.c.gender)
     stmt = _grouped(
-        select(y, m, func.count(part.c.id), func.sum(case((gender == "f", 1), else_=0)))
-        .select_from(
-            act.join(part, part.c.activity_id == act.c.id).outerjoin(
-                person, person.c.id == part.c.person_id
-            )
-        )
-        .where(*where, or_(part.c.person_id.is_not(None), part.c.name.is_not(None)))
+        select(y, m, func.count(part.c.id), func.sum(case((part.c.gender == "f", 1), else_=0)))
+        .select_from(act.join(part, part.c.activity_id == act.c.id))
+        .where(*where, part.c.role.in_(PEOPLE_ROLES), part.c.name.is_not(None))
     )
     named: dict[str, int] = defaultdict(int)
     women: dict[str, int] = defaultdict(int)

@@ -21,6 +21,7 @@ from wpstrack.web.api import (
     activities,
     audit,
     documents,
+    indicators,
     organisations,
     people,
     plans,
@@ -77,5 +78,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     routers = (plans.router, organisations.router, users.router, users.me_router, audit.router)
     records = (activities.router, review.router, documents.router, search.router, people.router)
     for router in (*routers, *records):
+        api.include_router(router)
+    for router in (indicators.router, indicators.matrix_router, indicators.exports_router):
         api.include_router(router)
     return api

@@ -15,6 +15,8 @@ from wpstrack.web.pages import (
     auth,
     dashboard,
     documents,
+    indicators,
+    matrix,
     organisations,
     people,
     plans,
@@ -28,5 +30,7 @@ def pages_router() -> APIRouter:
     router = APIRouter(dependencies=[Depends(verify_csrf), Depends(optional_user)])
     modules = (dashboard, auth, documents, plans, organisations, people, admin, review)
     for module in (*modules, activities):
+        router.include_router(module.router)
+    for module in (indicators, matrix):
         router.include_router(module.router)
     return router

@@ -1,0 +1,103 @@
+"""``/api/v1/indicators``, ``/api/v1/matrix`` and ``/api/v1/exports``: monitoring figures.
+
+Indicators and the matrix are readable by anyone, like the plans they belong to; an
+anonymous reader's matrix counts published entries only (as search does). Refreshing computed
+indicators needs an editor or a reviewer; exports of whole tables need a logged-in user.
+The dicts returned here are the ones the pages render.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from wpstrack import exports, indicators
+from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
+from wpstrack.web.api.common import ERROR_RESPONSES
+from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, require_role
+
+router = APIRouter(prefix="/indicators", tags=["indicators"], responses=ERROR_RESPONSES)
+matrix_router = APIRouter(prefix="/matrix", tags=["matrix"], responses=ERROR_RESPONSES)
+exports_router = APIRouter(prefix="/exports", tags=["exports"], responses=ERROR_RESPONSES)
+
+
+def matrix_filter(
+    organisation: Annotated[list[str] | None, Query(description="organisation codes")] = None,
+    pillar: Annotated[list[str] | None, Query(description="pillar codes")] = None,
+    country: Annotated[list[str] | None, Query(description="ISO 3166 codes")] = None,
+    type: Annotated[list[str] | None, Query(description="activity types")] = None,
+    year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    funding: bool = False,
+    currency: Annotated[str, Query(min_length=3, max_length=3)] = "USD",
+) -> MatrixFilter:
+    """The matrix filters from the query string (repeat a parameter or separate by commas)."""
+    return MatrixFilter(
+        organisation=organisation or [],
+        pillar=pillar or [],
+        country=country or [],
+        type=type or [],
+        year_from=year_from,
+        year_to=year_to,
+        funding=funding,
+        currency=currency,
+    )
+
+
+MatrixQuery = Annotated[MatrixFilter, Depends(matrix_filter)]
+
+
+@router.get("/{plan}")
+def list_indicators(conn: ConnDep, plan: str) -> dict[str, Any]:
+    """Every indicator of the plan: latest value, progress and when it was last refreshed."""
+    return {"plan": plan, "items": indicators.overview(conn, plan)}
+
+
+@router.get("/{plan}/{code}")
+def get_indicator(conn: ConnDep, plan: str, code: str) -> dict[str, Any]:
+    """One indicator with its time series, targets and progress per period."""
+    return indicators.series(conn, plan, code)
+
+
+@router.post("/{plan}/refresh", dependencies=[require_role("editor", "reviewer")])
+def refresh_indicators(conn: ConnDep, plan: str) -> dict[str, Any]:
+    """Recompute the plan's computed indicators from the register now."""
+    return {"plan": plan, "refreshed": indicators.refresh(conn, plan)}
+
+
+@matrix_router.get("")
+def get_matrix(
+    conn: ConnDep,
+    user: OptionalUser,
+    filters: MatrixQuery,
+    format: Literal["json", "csv"] = "json",
+) -> Any:
+    """Who does what where; ``format=csv`` downloads one line per cell."""
+    data = matrix(conn, filters, public=user is None)
+    if format == "json":
+        return data
+    return Response(
+        matrix_csv(data),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="matrix.csv"'},
+    )
+
+
+@exports_router.get("/{table}")
+def download_export(
+    conn: ConnDep,
+    _user: CurrentUser,
+    table: str,
+    format: Annotated[str, Query(description=", ".join(exports.FORMATS))] = "csv",
+    plan: str | None = None,
+) -> Response:
+    """The whole table as a download in the format asked for."""
+    data = exports.export(conn, table, format, exports.Options(plan=plan))
+    name = exports.filename(table, format)
+    return Response(
+        data,
+        media_type=exports.MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,31 @@
+"""``/matrix``: who does what where, with a filter form, an HTML table and a CSV download."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from wpstrack.matrix import matrix, matrix_csv
+from wpstrack.web.api.indicators import MatrixQuery
+from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.templating import render
+
+router = APIRouter(prefix="/matrix")
+
+
+@router.get("")
+def matrix_page(
+    request: Request, conn: ConnDep, user: OptionalUser, filters: MatrixQuery
+) -> Response:
+    data = matrix(conn, filters, public=user is None)
+    return render(request, "matrix.html", {"title": "Who does what where", "m": data})
+
+
+@router.get(".csv")
+def matrix_download(conn: ConnDep, user: OptionalUser, filters: MatrixQuery) -> Response:
+    data = matrix(conn, filters, public=user is None)
+    return Response(
+        matrix_csv(data),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="matrix.csv"'},
+    )
