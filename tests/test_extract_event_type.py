@@ -165,6 +165,11 @@ def test_unreadable_text_gets_no_event_type(text: str) -> None:
             "meeting",
         ),
         (
+            "Visit to Japan by President Doe\n\nH.E. Mr. John Doe, President of the Republic "
+            "of Y, will pay an official visit to Japan from May 1 to 3.",
+            "visit",
+        ),
+        (
             "Japan-Tonga Summit Meeting\n\nOn May 1, Mr. KISHIDA Fumio, Prime Minister of Japan, "
             "held a summit meeting with the Hon. Siaosi Sovaleni, Prime Minister of the Kingdom "
             "of Tonga. The overview of the meeting is as follows.",

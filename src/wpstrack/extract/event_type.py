@@ -71,6 +71,7 @@ _NOUNS = (
         "meeting",
     ),
     (r"speech|keynote|address\b|remarks|statement", "speech"),
+    (r"(?:official |working |state )?visit\b", "visit"),
 )
 _VERB_RE = re.compile(
     r"\b(?P<verb>hold|holds|held|host|hosts|hosted|had|has|attend(?:s|ed)|open(?:s|ed)"
