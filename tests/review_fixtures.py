@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from wpstrack import schema
 from wpstrack.db import now
+from wpstrack.extract.model import TOPIC_PILLARS
 from wpstrack.ingest import create_draft, store_extractions
 
 RELEASE = (
@@ -93,6 +94,7 @@ def add_release(
             record.setdefault(field, []).append(value)
         else:
             record[field] = value
+    record["pillars"] = [TOPIC_PILLARS[t] for t in record.get("topics", []) if t in TOPIC_PILLARS]
     store_extractions(conn, document_id, {"spans": spans})
     activity_id = create_draft(conn, document_id, record, title=title)
     return document_id, activity_id

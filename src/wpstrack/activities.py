@@ -195,7 +195,10 @@ class ActivityUpdate(BaseModel):
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
         if value is not None:
-            zone_of(value)
+            try:
+                zone_of(value)
+            except InvalidInput as exc:
+                raise ValueError(exc.message) from exc
         return value
 
 
