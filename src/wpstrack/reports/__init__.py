@@ -9,6 +9,15 @@ application's report button both call these two functions.
 
 from wpstrack.reports.build import build_report
 from wpstrack.reports.model import Period, Report
-from wpstrack.reports.render import FORMATS, MEDIA_TYPES, file_name, render
+from wpstrack.reports.render import FORMATS, MEDIA_TYPES, check_format, file_name, render
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "Period", "Report", "build_report", "file_name", "render"]
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "Period",
+    "Report",
+    "build_report",
+    "check_format",
+    "file_name",
+    "render",
+]

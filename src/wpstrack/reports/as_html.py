@@ -25,7 +25,8 @@ _SVG_STYLE = (
 
 
 def _styled(svg: Markup) -> Markup:
-    return Markup(svg.replace("<title", _SVG_STYLE + "<title", 1))
+    # str() first: Markup.replace would escape the inserted markup.
+    return Markup(str(svg).replace("<title", _SVG_STYLE + "<title", 1))
 
 
 def _environment() -> Environment:

@@ -25,12 +25,16 @@ _RENDERERS: dict[str, Callable[[Report], bytes]] = {
 }
 
 
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is a report format; InvalidInput lists them (checked before building)."""
+    if fmt not in _RENDERERS:
+        raise InvalidInput(f"report format {fmt!r} is not one of {', '.join(FORMATS)}")
+    return fmt
+
+
 def render(report: Report, fmt: str) -> bytes:
     """The report in ``fmt`` (pdf, docx, html or md), as the bytes of a file."""
-    renderer = _RENDERERS.get(fmt)
-    if renderer is None:
-        raise InvalidInput(f"report format {fmt!r} is not one of {', '.join(FORMATS)}")
-    return renderer(report)
+    return _RENDERERS[check_format(fmt)](report)
 
 
 def file_name(report: Report, fmt: str) -> str:

@@ -1,0 +1,453 @@
+"""The annual implementation report: content, figures, citations, formats, determinism.
+
+One committed database per backend and module holds what the desk would have: a plan with
+measures under each pillar and one under none, indicators (entered, computed and plan-wide),
+releases of the development corpus ingested and reviewed (one left a draft, one from the year
+before), the sample contribution file plus contributions of the report's year, and rates.
+Every piece goes in through the domain functions, as the CLI and the web would put it.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from collections.abc import Iterator
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import Connection, Engine, delete, select
+
+from wpstrack import activities, dashboard, funding, ingest, plans, reports, review, schema
+from wpstrack.db import make_engine, upgrade
+from wpstrack.errors import InvalidInput, NotFound
+from wpstrack.indicators import ValueIn, compute, record_value, refresh, series
+from wpstrack.indicators.formula import Formula
+from wpstrack.reference import sync_reference
+from wpstrack.reports import text
+from wpstrack.reports.figures import scope
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+PLAN = "TEST-JP"
+PILLARS = ["participation", "prevention", "protection", "relief_recovery"]
+PLAN_YAML = """
+code: TEST-JP
+country: JP
+title: Test plan on Women, Peace and Security
+edition: 9
+period_start: 2023
+period_end: 2028
+items:
+  - {code: "1", kind: area, title: Participation, pillar: participation, items: [
+      {code: "1.1", kind: measure, title: Women in peace dialogues}]}
+  - {code: "2", kind: area, title: Prevention, pillar: prevention}
+  - {code: "3", kind: area, title: Protection, pillar: protection, items: [
+      {code: "3.1", kind: measure, title: Survivors' support}]}
+  - {code: "4", kind: area, title: Relief and recovery, pillar: relief_recovery}
+  - {code: "5", kind: area, title: Monitoring and evaluation, items: [
+      {code: "5.1", kind: measure, title: Yearly review with civil society}]}
+indicators:
+  - {code: I1, name: Women mediators trained, item: "1.1", unit: persons, baseline_value: 10,
+     baseline_period: "2022", targets: [{period: "2024", value: 30}, {period: "2028", value: 50}]}
+  - {code: I2, name: Dialogues held, item: "1.1", method: computed,
+     formula: {measure: count_activities, filters: {type: [dialogue]}}}
+  - {code: I3, name: Reports published, unit: count, baseline_value: 0}
+"""
+REVIEWED_2024 = (0, 1, 2, 12, 21, 41)  # corpus releases of 2024, reviewed
+EARLIER = 3  # a release of November 2023, reviewed
+DRAFT = 5  # a release of June 2024 nobody has reviewed
+CONTRIBUTIONS_2024 = (
+    "donor,recipient,amount,currency,date,transaction_type,year,pillar,gender_marker,reference\n"
+    "MOFA,UN Women,1000000,USD,2024-04-01,commitment,2024,participation,2,T-1\n"
+    "MOFA,UNFPA,100000000,JPY,2024-06-01,commitment,2024,protection,1,T-2\n"
+    "JICA,UNDP,500000,USD,2024-07-01,disbursement,2024,prevention,0,T-3\n"
+)
+RATES_2024 = "currency,year,rate,reporting_currency,source\nJPY,2024,0.0068,USD,test\n"
+
+
+def _write_plan(tmp: Path) -> Path:
+    path = tmp / "plan.yaml"
+    path.write_text(PLAN_YAML, encoding="utf-8")
+    return path
+
+
+def _ingest(conn: Connection, corpus: Path) -> dict[int, int]:
+    """Corpus release number -> its activity id."""
+    numbers = (*REVIEWED_2024, EARLIER, DRAFT)
+    outcomes = ingest.ingest_batch(conn, [corpus / f"dev-{n:03d}.txt" for n in numbers])
+    act = schema.activity
+    ids = {}
+    for n, outcome in zip(numbers, outcomes, strict=True):
+        assert outcome.status == ingest.INGESTED, outcome
+        ids[n] = conn.execute(
+            select(act.c.id).where(act.c.document_id == outcome.document_id)
+        ).scalar_one()
+    return ids
+
+
+def _name_a_woman(conn: Connection, document_id: int) -> None:
+    """A reviewer states the principal's gender (the release says 'Ms.')."""
+    ext = schema.extraction
+    row = conn.execute(
+        select(ext.c.id, ext.c.value).where(
+            ext.c.document_id == document_id,
+            ext.c.field == "principal_actors",
+            ext.c.source == "machine",
+        )
+    ).first()
+    assert row is not None
+    review.decide(conn, "reviewer", row.id, "correct", {**row.value, "gender": "f"})
+
+
+def _review(conn: Connection, ids: dict[int, int]) -> None:
+    act = schema.activity
+    docs = dict(conn.execute(select(act.c.id, act.c.document_id)).all())
+    _name_a_woman(conn, docs[ids[0]])
+    for n in (*REVIEWED_2024, EARLIER):
+        review.accept_record(conn, "reviewer", docs[ids[n]])
+    for n in REVIEWED_2024[:3]:
+        activities.set_published(conn, "editor", ids[n], True)
+    items = dict(
+        conn.execute(
+            select(schema.plan_item.c.code, schema.plan_item.c.id)
+            .join(schema.plan)
+            .where(schema.plan.c.code == PLAN)
+        ).all()
+    )
+    activities.link_plan_item(conn, "editor", ids[0], items["1.1"])
+    activities.link_plan_item(conn, "editor", ids[12], items["5.1"])
+
+
+def _values(conn: Connection) -> None:
+    for period, value in (("2023", 14), ("2024", 22), ("2025", 35)):
+        record_value(conn, PLAN, "I1", ValueIn(period, value, source="test"))
+    record_value(conn, PLAN, "I3", ValueIn("2024", 1))
+    refresh(conn, PLAN)
+
+
+def _funding(conn: Connection) -> None:
+    for name in funding.SAMPLES:
+        data = funding.sample_data(name)
+        importer = funding.import_rates if "rates" in name else funding.import_contributions
+        importer(conn, data, name)
+    funding.import_contributions(conn, CONTRIBUTIONS_2024.encode(), "c2024.csv")
+    funding.import_rates(conn, RATES_2024.encode(), "r2024.csv")
+
+
+@pytest.fixture(scope="module")
+def engine(
+    databases: Any, corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A committed database holding the register the report is built from."""
+    eng = make_engine(databases.new_url())
+    with eng.begin() as conn:
+        upgrade(conn)
+        sync_reference(conn)
+        plans.load_examples(conn)
+        plans.import_plan(conn, _write_plan(tmp_path_factory.mktemp("plan")))
+        ids = _ingest(conn, corpus_dir)
+        _review(conn, ids)
+        _values(conn)
+        _funding(conn)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture()
+def conn(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            yield connection
+        finally:
+            transaction.rollback()
+
+
+@pytest.fixture()
+def report(conn: Connection) -> reports.Report:
+    return reports.build_report(conn, PLAN, "2024")
+
+
+def _in_scope(conn: Connection) -> list[Any]:
+    act = schema.activity
+    return conn.execute(
+        select(act.c.id, act.c.document_id).where(
+            act.c.status.in_(("reviewed", "published")),
+            act.c.date >= reports.Period.parse("2024").start,
+            act.c.date <= reports.Period.parse("2024").end,
+        )
+    ).all()
+
+
+def _entries(report: reports.Report) -> list[Any]:
+    listed = [e for s in report.sections for i in s.items for e in i.activities]
+    listed += [e for s in report.sections for e in s.other_activities]
+    return listed + report.unlinked
+
+
+# --- content ------------------------------------------------------------------------------
+
+
+def test_report_has_a_section_per_pillar_in_order_then_the_parts_under_none(
+    report: reports.Report,
+) -> None:
+    assert [s.code for s in report.sections] == [*PILLARS, None]
+    other = report.sections[-1]
+    assert [i.code for i in other.items] == ["5", "5.1"]
+    assert [i.code for i in report.sections[0].items] == ["1", "1.1"]
+
+
+def test_report_lists_every_reviewed_activity_of_the_period_and_no_other(
+    conn: Connection, report: reports.Report
+) -> None:
+    expected = {r.id for r in _in_scope(conn)}
+    listed = {e.id for e in _entries(report)}
+    assert listed == expected
+    assert report.figures.activities == len(expected)
+    act = schema.activity
+    draft = conn.execute(select(act.c.id).where(act.c.status == "draft")).scalars().all()
+    assert draft and not set(draft) & listed, "a draft never reaches the report"
+
+
+def test_activities_appear_under_the_measure_they_are_linked_to(
+    report: reports.Report,
+) -> None:
+    measure = next(i for i in report.sections[0].items if i.code == "1.1")
+    assert len(measure.activities) == 1
+    review_item = next(i for i in report.sections[-1].items if i.code == "5.1")
+    assert len(review_item.activities) == 1
+    assert measure.activities[0].id not in {e.id for e in report.sections[0].other_activities}
+
+
+def test_every_activity_cites_its_source_release(conn: Connection, report: reports.Report) -> None:
+    documents = dict(_in_scope(conn))
+    doc = schema.document
+    titles = dict(conn.execute(select(doc.c.id, doc.c.title)).all())
+    markdown = reports.render(report, "md").decode()
+    for entry in _entries(report):
+        assert entry.citation is not None
+        assert entry.citation.document_id == documents[entry.id]
+        assert entry.citation.title == titles[entry.citation.document_id]
+        assert f"[document {entry.citation.document_id}]" in markdown
+
+
+def test_indicator_table_reads_baseline_latest_of_the_period_and_target(
+    conn: Connection, report: reports.Report
+) -> None:
+    row = next(r for r in report.sections[0].indicators if r.code == "I1")
+    assert (row.baseline, row.latest, row.latest_period) == (10, 22, "2024"), "not 2025's"
+    assert (row.target, row.target_period) == (30, "2024")
+    assert row.progress_pct == 60.0  # (22 - 10) / (30 - 10)
+    computed = next(r for r in report.sections[0].indicators if r.code == "I2")
+    assert computed.latest == next(
+        p["value"] for p in series(conn, PLAN, "I2")["series"] if p["period"] == "2024"
+    )
+    assert [r.code for r in report.indicators_without_item] == ["I3"]
+
+
+def test_annex_holds_the_years_significant_and_principal_funding_converted(
+    report: reports.Report,
+) -> None:
+    annex = report.annex
+    assert [(c.reference, c.gender_marker) for c in annex.lines] == [("T-1", 2), ("T-2", 1)]
+    jpy = annex.lines[1]
+    assert jpy.converted == Decimal("680000.00")
+    assert annex.commitment == Decimal("1680000.00")
+
+
+# --- figures equal the dashboard's, the indicator engine's and the funding totals --------
+
+
+def test_figures_equal_the_dashboard_once_the_register_is_the_period(
+    conn: Connection, report: reports.Report
+) -> None:
+    """The dashboard covers the whole register: narrowed to the period's reviewed
+    activities (the rest deleted in this rolled-back transaction), it must agree."""
+    act = schema.activity
+    keep = [r.id for r in _in_scope(conn)]
+    conn.execute(delete(act).where(act.c.id.not_in(keep)))
+    board = dashboard.dashboard(conn, public=False)
+    f = report.figures
+    assert board["activities"] == f.activities
+    assert [(t["type"], t["count"]) for t in board["by_type"]] == [
+        (c.key, c.count) for c in f.by_type
+    ]
+    assert [(p["code"], p["count"]) for p in board["by_pillar"]] == [
+        (c.key, c.count) for c in f.by_pillar
+    ]
+    women = board["women"]
+    assert (women["named"], women["women"], women["gender_unknown"]) == (
+        f.named_participants,
+        f.women,
+        f.gender_unknown,
+    )
+    assert f.women >= 1
+    assert women["share"] == round(f.women_share or 0, 3)
+    assert [(u["code"], u["count"]) for u in board["un_entities"]] == [
+        (c.key, c.count) for c in f.un_entities[: len(board["un_entities"])]
+    ]
+
+
+def test_figures_equal_the_indicator_engine_for_the_period(
+    conn: Connection, report: reports.Report
+) -> None:
+    def value(measure: str) -> float:
+        found = compute(conn, Formula(measure=measure))  # type: ignore[arg-type]
+        return next(v.value for v in found if v.period == "2024")
+
+    assert report.figures.activities == value("count_activities")
+    assert len(report.figures.un_entities) == value("distinct_un_entities")
+
+
+def test_funding_figures_equal_the_funding_summary(
+    conn: Connection, report: reports.Report
+) -> None:
+    year = funding.ContributionFilter(year_from=2024, year_to=2024)
+    summary = funding.summarise(conn, "pillar", filters=year)
+    f = report.figures
+    assert (f.commitment, f.disbursement) == (summary.commitment, summary.disbursement)
+    assert f.commitment == Decimal("1680000.00") and f.disbursement == Decimal("500000.00")
+    assert [(m.key, m.commitment) for m in f.funding_by_pillar] == [
+        (g.key, g.commitment) for g in summary.groups
+    ]
+
+
+def test_report_figures_leave_out_amounts_without_a_rate_and_say_so(conn: Connection) -> None:
+    conn.execute(delete(schema.exchange_rate).where(schema.exchange_rate.c.year == 2024))
+    built = reports.build_report(conn, PLAN, "2024")
+    assert built.figures.missing_rates == ["JPY 2024 (1 contribution)"]
+    assert built.figures.commitment == Decimal("1000000.00")
+    assert any("JPY 2024" in n for n in built.notes)
+    assert built.annex.lines[1].converted is None
+
+
+# --- formats ------------------------------------------------------------------------------
+
+
+class _Headings(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.h2: list[str] = []
+        self._in = False
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self._in = tag == "h2"
+        if self._in:
+            self.h2.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = self._in and tag != "h2"
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.h2[-1] += data
+
+
+def _section_titles(report: reports.Report) -> list[str]:
+    return [
+        text.SECTION_FIGURES,
+        *(s.title for s in report.sections),
+        text.SECTION_PLAN_INDICATORS,
+        *([text.SECTION_UNLINKED] if report.unlinked else []),
+        text.SECTION_ANNEX,
+    ]
+
+
+def test_html_parses_with_a_heading_per_section_and_charts(report: reports.Report) -> None:
+    page = reports.render(report, "html").decode()
+    parser = _Headings()
+    parser.feed(page)
+    assert parser.h2 == _section_titles(report)
+    assert page.count("<svg") == page.count('<title id="chart-') == 3
+    first_chart = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "&lt;" not in first_chart and "<style>" in first_chart, "the charts stay markup"
+    assert "<script" not in page
+
+
+def test_markdown_has_the_sections_in_order(report: reports.Report) -> None:
+    lines = reports.render(report, "md").decode().splitlines()
+    assert [line[3:] for line in lines if line.startswith("## ")] == _section_titles(report)
+    assert lines[0] == "# Annual implementation report 2024"
+
+
+def test_html_and_markdown_are_the_same_bytes_from_the_same_database(
+    engine: Engine, report: reports.Report
+) -> None:
+    with engine.connect() as other:
+        again = reports.build_report(other, PLAN, "2024")
+    for fmt in ("html", "md"):
+        assert reports.render(report, fmt) == reports.render(again, fmt)
+
+
+def test_docx_opens_with_a_heading_per_pillar(report: reports.Report) -> None:
+    document = docx.Document(io.BytesIO(reports.render(report, "docx")))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == _section_titles(report)
+    assert len(document.tables) >= 6
+
+
+def test_pdf_text_has_the_section_titles_and_totals(report: reports.Report) -> None:
+    data = reports.render(report, "pdf")
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "report-2024.pdf"
+    pdf.write_bytes(data)
+    words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    for title in _section_titles(report):
+        assert title in words, title
+    assert "1,680,000.00" in words and "500,000.00" in words
+    assert f"Activities in the period {report.figures.activities}" in words
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) absent")
+def test_pdf_first_pages_render_to_png_for_a_look(report: reports.Report) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "report-pages.pdf"
+    pdf.write_bytes(reports.render(report, "pdf"))
+    for old in ARTIFACTS.glob("report-page-*.png"):
+        old.unlink()
+    cmd = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2"]
+    subprocess.run([*cmd, str(pdf), str(ARTIFACTS / "report-page")], check=True)
+    pages = sorted(ARTIFACTS.glob("report-page-*.png"))
+    assert len(pages) == 2
+    assert all(p.stat().st_size > 2000 for p in pages)
+
+
+# --- input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "start", "end"),
+    [("2024", "2024-01-01", "2024-12-31"), ("fy2024", "2024-04-01", "2025-03-31")],
+)
+def test_period_is_a_calendar_or_fiscal_year(label: str, start: str, end: str) -> None:
+    period = reports.Period.parse(label)
+    assert (period.start.isoformat(), period.end.isoformat(), period.year) == (start, end, 2024)
+
+
+@pytest.mark.parametrize("label", ["24", "2024-25", "last year", ""])
+def test_period_refuses_what_is_not_a_year(label: str) -> None:
+    with pytest.raises(InvalidInput, match="FY2024"):
+        reports.Period.parse(label)
+
+
+def test_unknown_plan_and_format_are_refused(conn: Connection, report: reports.Report) -> None:
+    with pytest.raises(NotFound, match="TEST-JP"):
+        reports.build_report(conn, "NO-SUCH", "2024")
+    with pytest.raises(InvalidInput, match="pdf, docx, html, md"):
+        reports.render(report, "odt")
+
+
+def test_fiscal_year_report_counts_april_to_march(conn: Connection) -> None:
+    fiscal = reports.build_report(conn, PLAN, "FY2023")
+    act = schema.activity
+    expected = conn.execute(
+        select(act.c.id).where(
+            *scope(conn, reports.Period.parse("FY2023")),
+        )
+    ).scalars()
+    assert {e.id for e in _entries(fiscal)} == set(expected)
