@@ -433,7 +433,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     def component(doc: Doc) -> Doc:
         st = state(doc)
         text = doc_text(doc)
-        if people_ja.is_japanese(text):
+        if st.language == "ja" or people_ja.is_japanese(text):
             records, women = people_ja.extract(text)
             method = "people_ja_rules"
         else:
