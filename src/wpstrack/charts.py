@@ -20,11 +20,12 @@ from html import escape
 from markupsafe import Markup
 
 _ids = itertools.count(1)
-WIDTH = 640
+WIDTH = 640  # the line chart
+BAR_WIDTH = 420  # bar charts are narrower: two sit side by side and their text stays legible
 BAR = 22  # height of one bar, px
 GAP = 8
-LABEL_WIDTH = 200
-MAX_LABEL = 30  # characters of a category label shown; the full label is in <title>
+LABEL_WIDTH = 150
+MAX_LABEL = 22  # characters of a category label shown; the full label is in <title>
 
 
 def _e(value: object) -> str:
@@ -79,10 +80,10 @@ def bar_chart(
 ) -> Markup:
     """Horizontal bars, one per ``(label, value)``, longest scale rounded up."""
     height = 60 + max(1, len(items)) * (BAR + GAP)
-    head, tail = _open(title, _describe(items, unit), WIDTH, height)
+    head, tail = _open(title, _describe(items, unit), BAR_WIDTH, height)
     top = max((v for _, v in items), default=0.0)
     scale = nice_max(top)
-    plot = WIDTH - LABEL_WIDTH - 60
+    plot = BAR_WIDTH - LABEL_WIDTH - 40
     parts = [head]
     parts.append(
         f'<text class="axis-label" x="{LABEL_WIDTH + plot / 2:.0f}" y="{height - 8}" '
@@ -119,7 +120,7 @@ def line_chart(
     unit: str = "",
 ) -> Markup:
     """A line over ``(period, value)`` points in order, each point labelled with its value."""
-    height, left, bottom, right, top_pad = 280, 56, 56, 16, 24
+    height, left, bottom, right, top_pad = 230, 56, 56, 16, 24
     head, tail = _open(title, _describe(points, unit), WIDTH, height)
     top = nice_max(max((v for _, v in points), default=0.0))
     plot_w, plot_h = WIDTH - left - right, height - bottom - top_pad
