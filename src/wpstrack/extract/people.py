@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -158,28 +159,21 @@ def _post_phrase(text: str, end: int) -> str:
 
 def _pre_phrase(text: str, start: int) -> str:
     """The office written before a name: 'Mozambique's Minister for X, ' or 'Minister X '."""
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 250)  # an office is short
     left = text[line_start:start]
     if left.endswith(", "):
         left = left[:-2]
     elif not left.endswith((" ", "\xa0")) or not left.rstrip()[-1:].isalpha():
         return ""
-    strong = list(re.finditer(r"[.;:(\"“]\s+|\s[-–—]\s|/\s|§+,?\s*", left))
+    strong = list(_STRONG_RE.finditer(left))
     chunk = left[strong[-1].end() :] if strong else left
     picked: list[str] = []
-    for piece in reversed(re.split(r",\s+", chunk)):
+    for piece in reversed(_COMMA_RE.split(chunk)):
         picked.insert(0, piece)
         if _has_head(piece):
             break
     phrase = ", ".join(picked)
-    weak = list(
-        re.finditer(
-            r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included|and"
-            r"|including|among them|[Nn]oting|Signed|attributable to|[Pp]residing over"
-            r"|thank|thanks|thanked|welcome|welcomed|congratulate)\s+",
-            phrase,
-        )
-    )
+    weak = list(_WEAK_RE.finditer(phrase))
     heads = [m.start() for m in re.finditer(r"\S+", phrase) if _has_head(m.group())]
     if not heads:
         return ""
@@ -202,8 +196,22 @@ _CONNECTORS = frozenset({"of", "for", "and", "the", "to", "in", "on", "at", "a",
 
 def _has_head(text: str) -> bool:
     """Whether the words contain the head of an office ("Minister", "Envoy")."""
-    words = (re.sub(r"['’]s$", "", w.strip(",.;:()")).lower() for w in re.split(r"[\s/]", text))
-    return any(w in TITLE_HEADS for w in words)
+    return any(_is_head(w) for w in _HEAD_SPLIT_RE.split(text))
+
+
+@cache
+def _is_head(word: str) -> bool:
+    return re.sub(r"['’]s$", "", word.strip(",.;:()")).lower() in TITLE_HEADS
+
+
+_HEAD_SPLIT_RE = re.compile(r"[\s/]")
+_STRONG_RE = re.compile(r"[.;:(\"“]\s+|\s[-–—]\s|/\s|§+,?\s*")
+_COMMA_RE = re.compile(r",\s+")
+_WEAK_RE = re.compile(
+    r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included|and"
+    r"|including|among them|[Nn]oting|Signed|attributable to|[Pp]residing over"
+    r"|thank|thanks|thanked|welcome|welcomed|congratulate)\s+"
+)
 
 
 def _candidates(text: str) -> Iterator[tuple[int, int, list[str], str | None, int]]:
