@@ -451,3 +451,41 @@ def test_fiscal_year_report_counts_april_to_march(conn: Connection) -> None:
         )
     ).scalars()
     assert {e.id for e in _entries(fiscal)} == set(expected)
+
+
+# --- the report button in the web application ---------------------------------------------
+
+
+def test_report_page_needs_a_login(web: Any) -> None:
+    response = web.client().get("/reports")
+    assert response.status_code in (302, 303)
+    assert response.headers["location"].startswith("/login")
+    download = web.client().get("/reports/download?plan=JP-NAP3&period=2024&format=md")
+    assert download.status_code in (302, 303)
+
+
+def test_report_page_offers_each_plan_and_format(web: Any) -> None:
+    page = web.login("viewer").get("/reports?plan=JP-NAP3").text
+    assert '<option value="JP-NAP3" selected>' in page
+    for fmt in reports.FORMATS:
+        assert f'name="format" value="{fmt}"' in page
+    assert 'action="/reports/download"' in page
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("md", b"# Annual"), ("docx", b"PK")])
+def test_report_download_sends_the_file_named_after_plan_and_period(
+    web: Any, fmt: str, start: bytes
+) -> None:
+    client = web.login("viewer")
+    response = client.get(f"/reports/download?plan=JP-NAP3&period=2024&format={fmt}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(reports.MEDIA_TYPES[fmt].split(";")[0])
+    disposition = response.headers["content-disposition"]
+    assert disposition == f'attachment; filename="JP-NAP3-report-2024.{fmt}"'
+    assert response.content.startswith(start)
+
+
+def test_report_download_refuses_an_unknown_format_or_plan(web: Any) -> None:
+    client = web.login("viewer")
+    assert client.get("/reports/download?plan=JP-NAP3&period=2024&format=odt").status_code == 422
+    assert client.get("/reports/download?plan=XX&period=2024&format=md").status_code == 404

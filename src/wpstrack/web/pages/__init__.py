@@ -20,6 +20,7 @@ from wpstrack.web.pages import (
     organisations,
     people,
     plans,
+    reports,
     review,
 )
 from wpstrack.web.sessions import verify_csrf
@@ -33,4 +34,5 @@ def pages_router() -> APIRouter:
         router.include_router(module.router)
     for module in (indicators, matrix):
         router.include_router(module.router)
+    router.include_router(reports.router)
     return router
