@@ -117,9 +117,7 @@ def un_entities(conn: Connection, public: bool, limit: int = 15) -> list[dict[st
         .order_by(count.desc(), org.c.code)
         .limit(limit)
     )
-    return [
-        {"code": r.code, "name": r.name, "acronym": r.acronym, "count": int(r.n)} for r in rows
-    ]
+    return [{"code": r.code, "name": r.name, "acronym": r.acronym, "count": int(r.n)} for r in rows]
 
 
 def review_backlog(conn: Connection) -> dict[str, int]:
