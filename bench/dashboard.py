@@ -1,0 +1,263 @@
+"""Dashboard, indicator API and annual report over a generated register of 100,000 entries.
+
+    python bench/dashboard.py [--activities 100000] [--requests 40] [--pdf] [--json]
+
+A temporary SQLite database is migrated, loaded with the reference data and the example
+plans, then filled with bulk inserts: documents (one per ten entries), activities of every
+type and status over 2019-2025 in 40 countries, three to five participants each (UN
+entities, ministries, named people of stated or unstated gender), pillar links and links to
+the measures of a generated plan that carries computed indicators. The web application is
+then called in-process (FastAPI's TestClient, so HTTP parsing is included but not the
+network) and the latency of each request is recorded:
+
+- ``/api/v1/dashboard`` as an anonymous visitor (published entries) and with a token;
+- ``/api/v1/indicators/BENCH-NAP`` (overview) and ``/api/v1/indicators/BENCH-NAP/C1`` (series);
+- ``/api/v1/matrix`` filtered to one pillar and year.
+
+It also times ``indicators refresh`` (every computed indicator rebuilt) and the annual
+report for one year: ``build_report`` plus HTML and Markdown, and PDF with ``--pdf``.
+With ``--json`` it prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from wpstrack import indicators, plans, schema, users
+from wpstrack.db import make_engine, upgrade
+from wpstrack.extract.model import EVENT_TYPES
+from wpstrack.reference import sync_reference
+from wpstrack.settings import Settings
+
+CHUNK = 5000
+COUNTRIES = [
+    *("JP", "US", "GB", "FR", "DE", "KE", "NG", "ET", "SD", "SS", "CD", "ML", "NE", "AF"),
+    *("IQ", "SY", "YE", "LB", "JO", "UA", "PH", "ID", "MM", "TL", "KH", "LK", "NP", "BD"),
+    *("CO", "GT", "HT", "MX", "BR", "AU", "NZ", "FJ", "PG", "SB", "CH", "AT"),
+]
+BENCH_PLAN = """
+code: BENCH-NAP
+country: JP
+title: Generated plan for the benchmark
+period_start: 2019
+period_end: 2025
+items:
+  - {code: "1", title: Participation, pillar: participation,
+     items: [{code: "1.1", title: Women in peace processes}, {code: "1.2", title: Leaders}]}
+  - {code: "2", title: Prevention, pillar: prevention, items: [{code: "2.1", title: Early warning}]}
+  - {code: "3", title: Protection, pillar: protection, items: [{code: "3.1", title: Survivors}]}
+  - {code: "4", title: Relief and recovery, pillar: relief_recovery,
+     items: [{code: "4.1", title: Humanitarian aid}]}
+indicators:
+  - {code: C1, name: Dialogues held, method: computed, baseline_value: 100,
+     targets: [{period: "2025", value: 2500}],
+     formula: {measure: count_activities, filters: {type: [dialogue, meeting]}}}
+  - {code: C2, name: Women among named participants, unit: percent, method: computed,
+     baseline_value: 20, targets: [{period: "2025", value: 50}],
+     formula: {measure: share_women_named}}
+  - {code: C3, name: UN entities engaged, method: computed,
+     formula: {measure: distinct_un_entities, period: fiscal_year}}
+  - {code: C4, name: Activities under participation, method: computed,
+     formula: {measure: count_activities, filters: {plan_item: "1", country: [JP, KE]}}}
+  - {code: C5, name: Protection activities with UN Women, method: computed,
+     formula: {measure: count_activities, filters: {pillar: protection, organisation: unwomen}}}
+"""
+
+
+def _ids(conn: Connection, table: Any, where: Any = None) -> list[int]:
+    stmt = select(table.c.id)
+    return list(conn.execute(stmt if where is None else stmt.where(where)).scalars())
+
+
+def _bulk(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(insert(table), rows[i : i + CHUNK])
+
+
+def generate(conn: Connection, n: int, rng: random.Random) -> dict[str, int]:
+    """Fill the register with ``n`` entries and their participants and links."""
+    org = schema.organisation
+    un = _ids(conn, org, org.c.type.startswith("un_"))
+    others = _ids(conn, org, ~org.c.type.startswith("un_"))
+    pillars = list(conn.execute(select(schema.pillar.c.code)).scalars())
+    items = _ids(conn, schema.plan_item)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    docs = [
+        {
+            "id": i + 1,
+            "source": f"bench://release/{i + 1}",
+            "title": f"Generated release {i + 1}",
+            "content_hash": f"{i + 1:064x}",
+            "size_bytes": 100,
+            "text": "Generated release about women, peace and security.",
+            "status": "ingested",
+            "ingested_at": at,
+        }
+        for i in range(max(1, n // 10))
+    ]
+    _bulk(conn, schema.document, docs)
+    activities, parts, links = [], [], []
+    start = date(2019, 1, 1)
+    for aid in range(1, n + 1):
+        day = start + timedelta(days=rng.randrange(7 * 365))
+        activities.append(
+            {
+                "id": aid,
+                "document_id": rng.randrange(len(docs)) + 1,
+                "type": rng.choice(EVENT_TYPES),
+                "title": f"Generated activity {aid}",
+                "status": rng.choices(("draft", "reviewed", "published"), (1, 3, 6))[0],
+                "date": day,
+                "country": rng.choice(COUNTRIES),
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+        for oid in {rng.choice(un), rng.choice(others)}:
+            parts.append(
+                {"activity_id": aid, "organisation_id": oid, "name": None}
+                | {"gender": None, "role": "participant"}
+            )
+        for k in range(rng.randrange(1, 4)):
+            gender = rng.choices(("f", "m", None), (4, 5, 1))[0]
+            role = "principal" if k == 0 else "participant"
+            parts.append(
+                {"activity_id": aid, "organisation_id": None, "name": f"Person {aid}-{k}"}
+                | {"gender": gender, "role": role}
+            )
+        for pillar in rng.sample(pillars, rng.randrange(1, 3)):
+            links.append(
+                {"activity_id": aid, "kind": "pillar", "pillar_code": pillar, "plan_item_id": None}
+            )
+        if rng.random() < 0.5:
+            links.append(
+                {"activity_id": aid, "kind": "plan_item", "pillar_code": None}
+                | {"plan_item_id": rng.choice(items)}
+            )
+    _bulk(conn, schema.activity, activities)
+    _bulk(conn, schema.activity_participant, parts)
+    _bulk(conn, schema.activity_link, links)
+    return {
+        "activities": n,
+        "participants": len(parts),
+        "links": len(links),
+        "documents": len(docs),
+    }
+
+
+def _timed(client: Any, path: str, headers: dict[str, str], n: int) -> dict[str, float]:
+    client.get(path, headers=headers).raise_for_status()  # warm-up (caches, first compile)
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        client.get(path, headers=headers).raise_for_status()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[max(0, round(0.95 * len(times)) - 1)], 1),
+    }
+
+
+def _report_seconds(conn: Connection, pdf: bool) -> dict[str, float]:
+    from wpstrack.reports import build_report, render
+
+    t0 = time.perf_counter()
+    report = build_report(conn, "BENCH-NAP", "2024")
+    render(report, "html")
+    render(report, "md")
+    out = {"report_s": round(time.perf_counter() - t0, 2)}
+    if pdf:
+        t1 = time.perf_counter()
+        render(report, "pdf")
+        out["report_pdf_s"] = round(time.perf_counter() - t1, 2)
+    return out
+
+
+def run(n: int, requests: int, pdf: bool) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    from wpstrack.web import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        engine = make_engine(url)
+        t0 = time.perf_counter()
+        with engine.begin() as conn:
+            upgrade(conn)
+            sync_reference(conn)
+            plans.load_examples(conn)
+            plans.save_plan(conn, plans.parse_plan(BENCH_PLAN.encode(), "bench", "yaml"))
+            users.add_user(conn, users.user_in("bench", "viewer", "bench password 123"), None)
+            token = users.create_token(conn, "bench", "bench", actor=None)[1]
+            sizes = generate(conn, n, random.Random(1325))
+        generate_s = time.perf_counter() - t0
+        with engine.begin() as conn:
+            t1 = time.perf_counter()
+            indicators.refresh(conn, "BENCH-NAP")
+            refresh_s = time.perf_counter() - t1
+        app = create_app(Settings(_env_file=None, database_url=url), engine=engine)
+        client = TestClient(app)
+        bearer = {"Authorization": f"Bearer {token}"}
+        timings = {
+            "dashboard_public": _timed(client, "/api/v1/dashboard", {}, requests),
+            "dashboard_user": _timed(client, "/api/v1/dashboard", bearer, requests),
+            "indicators": _timed(client, "/api/v1/indicators/BENCH-NAP", {}, requests),
+            "indicator_series": _timed(client, "/api/v1/indicators/BENCH-NAP/C1", {}, requests),
+            "matrix": _timed(
+                client,
+                "/api/v1/matrix?pillar=protection&year_from=2024&year_to=2024",
+                bearer,
+                requests,
+            ),
+        }
+        with engine.connect() as conn:
+            report = _report_seconds(conn, pdf)
+        engine.dispose()
+    return {
+        **sizes,
+        "dashboard_p95_ms": max(
+            timings["dashboard_public"]["p95_ms"], timings["dashboard_user"]["p95_ms"]
+        ),
+        "indicators_p95_ms": max(
+            timings["indicators"]["p95_ms"], timings["indicator_series"]["p95_ms"]
+        ),
+        **report,
+        "refresh_s": round(refresh_s, 2),
+        "generate_s": round(generate_s, 1),
+        "requests_each": requests,
+        "timings": timings,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--activities", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40, help="timed requests per endpoint")
+    parser.add_argument("--pdf", action="store_true", help="also time the PDF rendering")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    result = run(args.activities, args.requests, args.pdf)
+    if args.json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    for key, value in result.items():
+        print(f"{key:>20}: {value}")
+
+
+if __name__ == "__main__":
+    main()
