@@ -165,6 +165,12 @@ def test_unreadable_text_gets_no_event_type(text: str) -> None:
             "meeting",
         ),
         (
+            "Exchange of Views between Foreign Minister Kamikawa and the Female Ambassadors\n"
+            "On March 25, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs of Japan, visited the "
+            "Embassy of Mexico and held an exchange of views with 19 female Ambassadors.",
+            "dialogue",
+        ),
+        (
             "Visit to Japan by President Doe\n\nH.E. Mr. John Doe, President of the Republic "
             "of Y, will pay an official visit to Japan from May 1 to 3.",
             "visit",

@@ -389,3 +389,13 @@ def test_people_elected_as_co_chairs_hold_that_post() -> None:
     assert others["Rosalind Tupou"]["title"] == "co-chair"
     assert others["Rosalind Tupou"]["organisation_or_country"] == "Tonga"
     assert others["Thi Lan Nguyen"]["title"] == "co-chair"
+
+
+def test_a_name_spelt_two_ways_in_one_release_is_one_person() -> None:
+    text = HEAD + (
+        "On March 18, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs of Japan, held a meeting "
+        "with Mr. Sergiy Kiyslytsya, Permanent Representative of Ukraine to the UN.\n"
+        "3. Mr. Sergiy Kyslytsya, Permanent Representative of Ukraine to the UN, introduced "
+        "himself."
+    )
+    assert list(_people(_run(text), "other_participants")) == ["Sergiy Kiyslytsya"]

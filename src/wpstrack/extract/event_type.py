@@ -55,6 +55,7 @@ _STRONG = (
         "video_conference",
     ),
     (r"courtesy call|表敬", "courtesy_call"),
+    (r"\bexchange of (?:views|opinions)\b", "dialogue"),
     (r"\bsign(?:s|ed|ing)?\b[^.\n]{0,80}\b(?:agreement|memorandum|MoU)|署名", "signing"),
     (r"交換公文", "exchange_of_notes"),
     (r"意見交換", "dialogue"),

@@ -355,6 +355,7 @@ def _find_people(text: str, scan: str) -> list[Person]:
         if _PSEUDONYM_RE.match(scan[end : end + 40]):
             person.pseudonym = True
     _reorder_family_first(scan, people)
+    _merge_misspellings(people)
     for person in people.values():
         family = re.escape(person.name.family)
         for match in re.finditer(rf"(?<![\w'’\-]){family}(?![\w'’\-])", scan, re.I):
@@ -378,6 +379,27 @@ def _elected_as(scan: str, people: dict[str, Person]) -> None:
                 match.start("who") <= s < match.end("who") for s, _e in person.mentions
             ):
                 person.office.title = post
+
+
+def _merge_misspellings(people: dict[str, Person]) -> None:
+    """'Sergiy Kiyslytsya' and 'Sergiy Kyslytsya' in one release: one person, spelt twice."""
+    for key, person in list(people.items()):
+        for other_key, other in list(people.items()):
+            if other_key == key or key not in people or other_key not in people:
+                continue
+            if other.start > person.start and other.name.given == person.name.given:
+                if _one_edit(key, other_key) and len(key) > 4:
+                    people.pop(other_key)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two words differ by one inserted, deleted or replaced letter."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _reorder_family_first(scan: str, people: dict[str, Person]) -> None:
