@@ -387,9 +387,10 @@ def _merge_misspellings(people: dict[str, Person]) -> None:
         for other_key, other in list(people.items()):
             if other_key == key or key not in people or other_key not in people:
                 continue
-            if other.start > person.start and other.name.given == person.name.given:
-                if _one_edit(key, other_key) and len(key) > 4:
-                    people.pop(other_key)
+            same_given = other.name.given == person.name.given
+            later = other.start > person.start and len(key) > 4
+            if later and same_given and _one_edit(key, other_key):
+                people.pop(other_key)
 
 
 def _one_edit(a: str, b: str) -> bool:
