@@ -190,7 +190,10 @@ def test_review_publish_and_find_a_release_end_to_end(server: Server, browser: A
     expect(page.locator(f'main a[href="/review/{document_id}"]')).to_have_count(0)
     _shot(page, "05-accepted")
 
-    page.goto(f"{server.url}/search?q=Kamikawa+dialogue")
+    page.goto(f"{server.url}/search")
+    page.fill("#search-q", "Kamikawa dialogue")
+    page.locator("#search-q").press("Enter")  # our script swaps the results in
+    expect(page).to_have_url(re.compile(r"/search\?q=Kamikawa\+dialogue$"))
     hit = page.locator("ol.results li").filter(has_text="dialogue").first
     expect(hit).to_be_visible()
     expect(page.locator("ol.results mark").first).to_be_visible()
@@ -205,10 +208,12 @@ def test_review_publish_and_find_a_release_end_to_end(server: Server, browser: A
     expect(page.get_by_role("button", name=re.compile("Withdraw"))).to_be_visible()
     _shot(page, "07-activity-published")
 
-    plan_item_id = _plan_item_id(server)
-    page.goto(f"{server.url}/activities?plan_item={plan_item_id}")
-    expect(page.locator(f'a[href="{activity_url}"]').first).to_be_visible()
+    page.goto(f"{server.url}/plans/JP-NAP3")
+    measure = page.locator("ul.tree li.kind-measure").filter(has_text=MEASURE[0]).first
+    expect(measure.locator(f'ul.linked-activities a[href="{activity_url}"]')).to_be_visible()
     _shot(page, "08-plan-measure")
+    page.goto(f"{server.url}/activities?plan_item={_plan_item_id(server)}")
+    expect(page.locator(f'a[href="{activity_url}"]').first).to_be_visible()
 
     page.goto(f"{server.url}/")
     expect(page.locator("section", has=page.locator("#h-latest"))).to_contain_text(
@@ -223,6 +228,8 @@ def test_review_publish_and_find_a_release_end_to_end(server: Server, browser: A
     expect(anonymous.locator("body")).to_contain_text("Kamikawa held a dialogue")
     anonymous.goto(f"{server.url}/search?q=Kamikawa")
     expect(anonymous.locator(f'ol.results a[href="{activity_url}"]')).to_be_visible()
+    anonymous.goto(f"{server.url}/plans/JP-NAP3")
+    expect(anonymous.locator(f'ul.linked-activities a[href="{activity_url}"]')).to_be_visible()
     anonymous.goto(server.url + activity_url)
     expect(anonymous.locator("body")).to_contain_text("New York City")
     anonymous.goto(f"{server.url}/documents/{document_id}")
@@ -239,3 +246,24 @@ def _plan_item_id(server: Server) -> int:
     item = schema.plan_item
     with server.engine.connect() as conn:
         return int(conn.execute(select(item.c.id).where(item.c.code == MEASURE[0])).scalar_one())
+
+
+def test_files_dropped_on_the_upload_form_are_chosen(server: Server, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_context().new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", "reviewer1")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]", has_text=re.compile("log in", re.I)).click()
+    page.goto(f"{server.url}/documents")
+    transfer = page.evaluate_handle(
+        """() => {
+            const data = new DataTransfer();
+            data.items.add(new File(["A dropped release."], "dropped.txt", {type: "text/plain"}));
+            return data;
+        }"""
+    )
+    page.dispatch_event(".dropzone", "drop", {"dataTransfer": transfer})
+    expect(page.locator(".chosen")).to_contain_text("dropped.txt")
+    assert page.eval_on_selector("#upload-files", "input => input.files.length") == 1

@@ -8,9 +8,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection
 
-from wpstrack import plans
+from wpstrack import plans, tracker
+from wpstrack.tracker import LinkedActivity
 from wpstrack.web.api.common import ERROR_RESPONSES, PageOut
-from wpstrack.web.deps import ConnDep
+from wpstrack.web.deps import ConnDep, OptionalUser
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=ERROR_RESPONSES)
 
@@ -84,6 +85,8 @@ class PlanOut(BaseModel):
     source: str | None
     items: list[ItemOut]
     indicators: list[IndicatorOut]
+    # Item code -> activities linked to it (published ones only for anonymous readers).
+    activities: dict[str, list[LinkedActivity]] = {}
 
 
 def plan_list(conn: Connection) -> list[PlanSummary]:
@@ -91,9 +94,11 @@ def plan_list(conn: Connection) -> list[PlanSummary]:
     return [PlanSummary.model_validate(row) for row in plans.plan_summaries(conn)]
 
 
-def plan_detail(conn: Connection, code: str) -> PlanOut:
-    """One plan with its tree (shared by the page and the API)."""
-    return PlanOut.model_validate(plans.read_plan(conn, code))
+def plan_detail(conn: Connection, code: str, *, public_only: bool = True) -> PlanOut:
+    """One plan with its tree and linked activities (shared by the page and the API)."""
+    plan = PlanOut.model_validate(plans.read_plan(conn, code))
+    plan.activities = tracker.activities_by_item(conn, code, public_only=public_only)
+    return plan
 
 
 @router.get("", response_model=PageOut[PlanSummary])
@@ -103,5 +108,5 @@ def list_plans(conn: ConnDep) -> PageOut[PlanSummary]:
 
 
 @router.get("/{code}", response_model=PlanOut)
-def get_plan(conn: ConnDep, code: str) -> PlanOut:
-    return plan_detail(conn, code)
+def get_plan(conn: ConnDep, user: OptionalUser, code: str) -> PlanOut:
+    return plan_detail(conn, code, public_only=user is None)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from wpstrack.web.api.plans import plan_detail, plan_list
-from wpstrack.web.deps import ConnDep
+from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/plans")
@@ -18,6 +18,6 @@ def plans_page(request: Request, conn: ConnDep) -> Response:
 
 
 @router.get("/{code}")
-def plan_page(request: Request, conn: ConnDep, code: str) -> Response:
-    plan = plan_detail(conn, code)
+def plan_page(request: Request, conn: ConnDep, user: OptionalUser, code: str) -> Response:
+    plan = plan_detail(conn, code, public_only=user is None)
     return render(request, "plan.html", {"title": plan.title, "plan": plan})
