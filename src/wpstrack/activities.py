@@ -26,6 +26,9 @@ from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
 from wpstrack.extract.model import EVENT_TYPES
 from wpstrack.pagination import Page, paginate
+from wpstrack.provenance import Decision as Decision
+from wpstrack.provenance import ProvenanceValue as ProvenanceValue
+from wpstrack.provenance import provenance as provenance
 
 STATUSES = ("draft", "reviewed", "published")
 SORTS = ("-date", "date", "-updated", "updated", "title", "-title")
@@ -104,35 +107,6 @@ class PlanItemRef(BaseModel):
     kind: str
     title: str
     pillar_code: str | None
-
-
-class Decision(BaseModel):
-    """A reviewer's row on a machine value: accepted, corrected (with its value) or rejected."""
-
-    id: int
-    decision: str
-    value: Any
-    author: str | None
-    created_at: UtcDateTime
-
-
-class ProvenanceValue(BaseModel):
-    """One extracted value with where it came from and what reviewers decided on it."""
-
-    id: int
-    document_id: int
-    field: str
-    value: Any
-    current: Any
-    start: int | None
-    end: int | None
-    anchor: str | None
-    method: str
-    confidence: float | None
-    source: str
-    author: str | None
-    decision: str | None
-    decisions: list[Decision]
 
 
 class ActivityDetail(ActivitySummary):
@@ -398,56 +372,6 @@ def _links(conn: Connection, activity_id: int) -> dict[str, list[Any]]:
         elif r["kind"] == "topic":
             found["topics"].append(r["topic"])
     return found
-
-
-def provenance(conn: Connection, document_id: int) -> list[ProvenanceValue]:
-    """Every value extracted from a document with the reviewers' decisions on it.
-
-    Machine rows come first, in text order, each with the human rows that decide on it
-    (newest last); values a reviewer added without a machine row follow. ``current`` is
-    what the value is now: the last correction, else the machine value.
-    """
-    ext = schema.extraction
-    rows = [
-        dict(r)
-        for r in conn.execute(
-            select(ext).where(ext.c.document_id == document_id).order_by(ext.c.id)
-        ).mappings()
-    ]
-    decisions: dict[int, list[dict[str, Any]]] = {}
-    for r in rows:
-        if r["decides_id"] is not None:
-            decisions.setdefault(r["decides_id"], []).append(r)
-    values = [_value(r, decisions.get(r["id"], [])) for r in rows if r["decides_id"] is None]
-    machine = sorted(
-        (v for v in values if v.source == "machine"), key=lambda v: (v.start is None, v.start, v.id)
-    )
-    return machine + [v for v in values if v.source == "human"]
-
-
-def _value(row: dict[str, Any], decided: list[dict[str, Any]]) -> ProvenanceValue:
-    current, decision = row["value"], row["decision"]
-    for d in decided:
-        decision = d["decision"]
-        if d["decision"] == "corrected":
-            current = d["value"]
-    spanned = row["start"] is not None and row["end"] is not None
-    return ProvenanceValue(
-        id=row["id"],
-        document_id=row["document_id"],
-        field=row["field"],
-        value=row["value"],
-        current=current,
-        start=row["start"],
-        end=row["end"],
-        anchor=f"span-{row['id']}" if spanned else None,
-        method=row["method"],
-        confidence=row["confidence"],
-        source=row["source"],
-        author=row["author"],
-        decision=decision,
-        decisions=[Decision.model_validate(d) for d in decided],
-    )
 
 
 def get_activity(

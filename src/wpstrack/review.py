@@ -15,7 +15,6 @@ shell made it.
 
 from __future__ import annotations
 
-import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,12 +24,13 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, delete, func, select
 
 from wpstrack import activities, audit, ingest, schema
-from wpstrack.activities import ProvenanceValue
 from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
 from wpstrack.extract.model import EVENT_TYPES, TOPIC_PILLARS
 from wpstrack.pagination import Page, paginate
+from wpstrack.provenance import ProvenanceValue
+from wpstrack.provenance import highlight as highlight
 
 DECISIONS: dict[str, str] = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
 # Extraction field -> activity column it fills when the record is accepted.
@@ -155,54 +155,6 @@ def _draft(conn: Connection, document_id: int) -> dict[str, Any]:
     if row["status"] != "draft":
         raise Conflict(f"the activity of document {document_id} was already reviewed")
     return dict(row)
-
-
-# --- highlighting ---------------------------------------------------------------------------
-
-
-def highlight(text: str, values: list[ProvenanceValue]) -> list[dict[str, Any]]:
-    """The text cut at every span boundary into a tree of plain text and marks.
-
-    A node is ``{"text": ...}`` or ``{"mark": {...}, "children": [...]}``; templates render
-    the text escaped, so a hostile document stays text. Spans may nest or cross: a span
-    crossing its parent's end is closed there and continued in a mark without an ``anchor``,
-    so each ``span-N`` id appears once, at the start of its value.
-    """
-    size = len(text)
-    marks = [
-        (v.start, v.end, v)
-        for v in values
-        if v.start is not None and v.end is not None and 0 <= v.start < v.end <= size
-    ]
-    # Outer spans first: a longer span starting at the same place encloses the shorter one.
-    marks.sort(key=lambda m: (m[0], -m[1], m[2].id))
-    points = sorted({0, size, *(m[0] for m in marks), *(m[1] for m in marks)})
-    root: list[dict[str, Any]] = []
-    stack: list[tuple[ProvenanceValue | None, list[dict[str, Any]]]] = [(None, root)]
-    opened: set[int] = set()
-    for a, b in itertools.pairwise(points):
-        active = [v for start, end, v in marks if start <= a and end >= b]
-        keep = 0
-        while keep < len(active) and keep + 1 < len(stack) and stack[keep + 1][0] is active[keep]:
-            keep += 1
-        del stack[keep + 1 :]
-        for v in active[keep:]:
-            children: list[dict[str, Any]] = []
-            stack[-1][1].append({"mark": _mark(v, first=v.id not in opened), "children": children})
-            opened.add(v.id)
-            stack.append((v, children))
-        stack[-1][1].append({"text": text[a:b]})
-    return root
-
-
-def _mark(value: ProvenanceValue, *, first: bool) -> dict[str, Any]:
-    shown = value.current if isinstance(value.current, str) else json.dumps(value.current)
-    return {
-        "anchor": value.anchor if first else None,
-        "field": value.field,
-        "decision": value.decision or "proposed",
-        "label": f"{value.field.replace('_', ' ')}: {shown}",
-    }
 
 
 # --- one review item ------------------------------------------------------------------------
