@@ -185,3 +185,17 @@ def test_unreadable_text_gets_no_event_type(text: str) -> None:
 )
 def test_participation_speeches_and_summit_meetings(text: str, expected: str) -> None:
     assert _run(text).get("event_type") == expected
+
+
+def test_statement_delivered_at_a_meeting_is_a_speech_and_a_press_statement_is_not() -> None:
+    delivered = (
+        "Statement by Ambassador Barbara Woodward, UK Permanent Representative to the UN, at "
+        "the UN Security Council meeting on Women, Peace and Security.\n\nThe UK is unwavering "
+        "in its commitment to the agenda and to the women of the world."
+    )
+    press = (
+        "Statement by the Press Secretary on the adoption of the resolution\n\nJapan welcomes "
+        "the adoption of the resolution and the commitment of the members to the agenda."
+    )
+    assert _run(delivered).get("event_type") == "speech"
+    assert _run(press).get("event_type") == "statement"

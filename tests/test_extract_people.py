@@ -399,3 +399,29 @@ def test_a_name_spelt_two_ways_in_one_release_is_one_person() -> None:
         "himself."
     )
     assert list(_people(_run(text), "other_participants")) == ["Sergiy Kiyslytsya"]
+
+
+def test_capitalised_office_ends_where_the_sentence_goes_on() -> None:
+    text = HEAD + (
+        "On 15 September, Baroness Stern, Vice-Chair of the All Party Parliamentary Group on "
+        "Women, Peace and Security chaired a meeting at the Foreign Office.\n"
+        "In attendance were Baroness Verma, International Development Minister and Baroness "
+        "Anelay, Special Representative on Preventing Sexual Violence in Conflict."
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Baroness Stern"]
+    assert principal["organisation_or_country"] == (
+        "All Party Parliamentary Group on Women, Peace and Security"
+    )
+    assert _people(st, "other_participants")["Baroness Verma"]["title"] == (
+        "International Development Minister"
+    )
+    assert st.get("women_count_named") == 3
+
+
+def test_future_launch_by_several_ministers_makes_them_all_principals() -> None:
+    text = HEAD + (
+        "At an event today, International Development Secretary Penny Mordaunt and Defence "
+        "Minister Mark Lancaster will launch the fourth national action plan."
+    )
+    assert set(_people(_run(text), "principal_actors")) == {"Penny Mordaunt", "Mark Lancaster"}

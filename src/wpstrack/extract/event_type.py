@@ -39,7 +39,10 @@ _TITLE_GENRE_RE = re.compile(
     re.I,
 )
 _DELIVERED_RE = re.compile(
-    r"Check against delivery|\b(?:Madam|Mr\.?) (?:President|Chair)\b|\bopen debate\b", re.I
+    r"Check against delivery|\b(?:Madam|Mr\.?) (?:President|Chair)\b|\bopen debate\b"
+    r"|\bby\b[^.]{0,150}?\bat the\b[^.]{0,80}?\b(?:meeting|debate|session|conference|summit"
+    r"|forum)\b",
+    re.I,
 )
 # (regex, event type) tried in order on the headline and lead sentence.
 _STRONG = (

@@ -83,7 +83,8 @@ TITLE_WORDS = TITLE_HEADS | words(
     excellency baroness baron lord lady dame sir madam republic reduction violence drugs
     week war debate agreement conference partnership alliance initiative compact coalition
     federation league society trust platform school college academy force forces service navy
-    army police foundation caucus collective bank court authority
+    army police foundation caucus collective bank court authority group party parliament
+    charge
     strategy museum instituto fundacion asociacion chairpersonship risk disaster session
     summit day framework world city prefecture province county district region island
     islands street road river lake mount

@@ -24,7 +24,7 @@ ORG_HEADS = _words(
     union centre center caucus collective service navy army police initiative compact
     alliance foundation committee secretariat bank court authority coalition federation
     league society trust partnership platform school college academy force forces guard
-    nations instituto fundacion fundação asociacion associação
+    nations group instituto fundacion fundação asociacion associação
     """
 )
 _HEAD_ALT = "|".join(
@@ -236,6 +236,9 @@ def parse_office(phrase: str) -> Office:
     office = Office()
     phrase = phrase.strip().strip(",;").strip()
     if not phrase:
+        return office
+    if country_name(phrase):  # "Ambassador Barbara Woodward, UK"
+        office.country = country_name(phrase)
         return office
     if re.match(r"^(?:an?)\s", phrase) or (phrase[0].islower() and not phrase.startswith("the ")):
         _descriptor(phrase, office)

@@ -154,7 +154,17 @@ def _post_phrase(text: str, end: int) -> str:
     )
     if stop and stop.group() == "§" and re.search(r"[A-Z][\w\-]*[ \xa0]$", tail[: stop.start()]):
         return ""  # "X, Assistant Secretary-General Y": the office is the next person's
-    return tail[: stop.start()] if stop else tail
+    phrase = tail[: stop.start()] if stop else tail
+    if phrase[:1].isupper():  # a capitalised office ends at the first word of the sentence
+        words = list(re.finditer(r"[^\W\d_][\w'’\-]*", phrase))
+        for word in words:
+            low = word.group()
+            if low[0].islower() and low not in _CONNECTORS and not is_title_word(low):
+                phrase = phrase[: word.start()]
+                break
+    return re.sub(
+        r"(?:[ \xa0,]+(?:and|of|for|the|to|in|on|at|a|an))+[ \xa0,]*$", "", phrase.rstrip()
+    )
 
 
 def _pre_phrase(text: str, start: int) -> str:
@@ -191,7 +201,9 @@ def _pre_phrase(text: str, start: int) -> str:
     return phrase if phrase[:1].isupper() or first in TITLE_HEADS else ""
 
 
-_CONNECTORS = frozenset({"of", "for", "and", "the", "to", "in", "on", "at", "a", "an", "s"})
+_CONNECTORS = frozenset(
+    {"of", "for", "and", "the", "to", "in", "on", "at", "a", "an", "s", "from", "with", "de", "du"}
+)
 
 
 def _has_head(text: str) -> bool:
@@ -294,7 +306,8 @@ def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[
             office.organisation, office.country = extra.organisation, extra.country
     if office.title is None and honorific:
         rank = next((r for r in RANKS if r.lower().replace(" ", "") == honorific), None)
-        office.title = rank or ("Professor" if honorific in {"professor", "prof"} else None)
+        named = {"professor": "Professor", "prof": "Professor", "ambassador": "Ambassador"}
+        office.title = rank or named.get(honorific)
     weight = 2 * bool(office.affiliation) + bool(office.title)
     return office, weight * 1000 + len(office.title or "")
 

@@ -53,7 +53,9 @@ _DELEGATION_LED_RE = re.compile(r"\bdelegation\b[^.;]{0,80}\bled by\b")
 _EVENT_VERB_RE = re.compile(
     r"\b(?:held|holds|hosted|hosts|met|meets|received|receives|paid|pays|visited|visits"
     r"|attended|attends|opened|opens|announced|announces|launched|launches|co-chaired"
-    r"|chaired|signed)\b|\b(?:had|has|delivered|delivers|spoke|speaks|called|calls)\s+(?:an?\s+"
+    r"|chaired|signed)\b|\b(?:will|to)\s+(?:hold|host|meet|receive|visit|attend|open|launch"
+    r"|co-chair|chair|sign|announce)\b"
+    r"|\b(?:had|has|delivered|delivers|spoke|speaks|called|calls)\s+(?:an?\s+"
     r"|the\s+)?(?:\w+\s+){0,2}(?:meeting|talk|dialogue|conference|call|exchange|lunch|dinner"
     r"|breakfast|roundtable|discussion|remarks|speech|address|statement|video)"
 )
