@@ -470,6 +470,7 @@ def test_report_page_offers_each_plan_and_format(web: Any) -> None:
     for fmt in reports.FORMATS:
         assert f'name="format" value="{fmt}"' in page
     assert 'action="/reports/download"' in page
+    assert '<a href="/reports" aria-current="page">Reports</a>' in page, "in the navigation"
 
 
 @pytest.mark.parametrize(("fmt", "start"), [("md", b"# Annual"), ("docx", b"PK")])
