@@ -234,7 +234,7 @@ def _section(
 ) -> PillarSection:
     mine = [i for i in items if i.pillar == code]
     ids = {i.id for i in mine}
-    tagged = [a for a, pillars in register.pillars.items() if code in pillars]
+    tagged = {a for a, pillars in register.pillars.items() if code in pillars}
     section = PillarSection(code, title, description, tagged_activities=len(tagged))
     for i in mine:
         linked = [e for a, e in register.entries.items() if i.id in register.items.get(a, ())]
