@@ -425,3 +425,23 @@ def test_future_launch_by_several_ministers_makes_them_all_principals() -> None:
         "Minister Mark Lancaster will launch the fourth national action plan."
     )
     assert set(_people(_run(text), "principal_actors")) == {"Penny Mordaunt", "Mark Lancaster"}
+
+
+def test_both_signatories_lead_and_a_quoted_speaker_named_after_said_is_found() -> None:
+    text = (
+        "SCW signs memo with UPEACE\n\nSecretary General of the Supreme Council for Women "
+        "(SCW), Hala Al-Ansari, signed today a memorandum of understanding (MoU) with Dr. David "
+        "Fernandez Puyana, the Permanent Observer of the United Nations University for Peace "
+        "(UPEACE) to the United Nations.\n\n"
+        '"Women lead," said UN Women Executive Director Sima Bahous, opening the event.'
+    )
+    st = _run(text)
+    principals = _people(st, "principal_actors")
+    assert principals["Hala Al-Ansari"]["organisation_or_country"] == "Supreme Council for Women"
+    assert principals["David Fernandez Puyana"]["title"] == "Permanent Observer"
+    # the signing came first, so the later speaker is another participant
+    assert _people(st, "other_participants")["Sima Bahous"] == {
+        "name": "Sima Bahous",
+        "title": "Executive Director",
+        "organisation_or_country": "UN Women",
+    }

@@ -30,6 +30,26 @@ ORG_HEADS = _words(
 _HEAD_ALT = "|".join(
     rf"\b{w.capitalize()}" for w in ("office", "department", "ministry", "agency", "fund")
 )
+# Words that open an office before its head ("Executive Director", "Deputy Minister").
+_MODIFIERS = frozenset(
+    [
+        "deputy",
+        "assistant",
+        "senior",
+        "special",
+        "regional",
+        "executive",
+        "chief",
+        "vice",
+        "permanent",
+        "acting",
+        "interim",
+        "associate",
+        "principal",
+        "first",
+        "second",
+    ]
+)
 # Parts of an organisation that stay in the office ("Chair of the Funding Board of ...").
 _SUBUNITS = frozenset({"board", "bureau", "secretariat", "division", "section", "unit", "branch"})
 # Offices that an office can be "of" ("Special Envoy of the Chairperson of ...").
@@ -207,7 +227,7 @@ def _owner_prefix(segment: str, office: Office) -> str:
     words = segment.split(" ")
     for index, word in enumerate(words):
         low = word.lower()
-        if low in TITLE_HEADS or low in {"deputy", "assistant", "senior", "special", "regional"}:
+        if low in TITLE_HEADS or low in _MODIFIERS:
             if index == 0:
                 return segment
             owner = " ".join(words[:index])

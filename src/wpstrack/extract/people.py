@@ -64,7 +64,8 @@ _CAPITAL_RUN_RE = re.compile(
 )
 _PSEUDONYM_RE = re.compile(r"^\s*\((?:not (?:her|his|their) real name|name changed)[^)]*\)")
 _CLAUSE_START_RE = re.compile(
-    r"(?:^|[.;:\n(\"“,]|\b(?:by|and|with|them|included|including|from|Signed))\s*$"
+    r"(?:^|[.;:\n(\"“”,]|\b(?:by|and|with|them|included|including|from|Signed|said|says"
+    r"|added))\s*$"
 )
 
 
@@ -136,7 +137,7 @@ def _post_phrase(text: str, end: int) -> str:
     tail = rest.split("\n", 1)[0]
     if tail.startswith(" of ") or tail.startswith(" at "):
         tail = tail[1:]
-    elif re.match(rf",\s+(?:an?\s|[A-Z]|(?:{_LOWER_HEADS})\b)", tail) and not re.match(
+    elif re.match(rf",\s+(?:an?\s|the\s+[A-Z]|[A-Z]|(?:{_LOWER_HEADS})\b)", tail) and not re.match(
         r",\s+(?:who|which|whose|and)\b", tail
     ):
         tail = tail[1:].lstrip()
@@ -191,7 +192,7 @@ def _pre_phrase(text: str, start: int) -> str:
     phrase = phrase[cuts[-1] :] if cuts else phrase
     phrase = re.sub(r"^(?:\(?\d+[.)]|[*•])?\s*", "", phrase.strip(" -–—/,"))
     phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase)
-    last = re.split(r"[ /]", phrase)[-1]
+    last = re.split(r"[ /]", re.sub(r"\s*\([A-Z][\w\- ]*\)$", "", phrase))[-1]
     if last in _CONNECTORS or not (is_title_word(last) or is_place_word(last)):
         return ""
     lower = [w for w in re.findall(r"[\w'’\-]+", phrase) if w[:1].islower()]
@@ -222,7 +223,8 @@ _COMMA_RE = re.compile(r",\s+")
 _WEAK_RE = re.compile(
     r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included|and"
     r"|including|among them|[Nn]oting|Signed|attributable to|[Pp]residing over"
-    r"|thank|thanks|thanked|welcome|welcomed|congratulate)\s+"
+    r"|thank|thanks|thanked|welcome|welcomed|congratulate|said|says|added|noted|stated"
+    r"|underscored|told)\s+"
 )
 
 
