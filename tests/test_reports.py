@@ -110,7 +110,9 @@ def _review(conn: Connection, ids: dict[int, int]) -> None:
     _name_a_woman(conn, docs[ids[0]])
     for n in (*REVIEWED_2024, EARLIER):
         review.accept_record(conn, "reviewer", docs[ids[n]])
-    for n in REVIEWED_2024[:3]:
+    # Every reviewed release of 2024 is published, so the anonymous dashboard (published
+    # activities of any date) covers exactly the report's register and the two must agree.
+    for n in REVIEWED_2024:
         activities.set_published(conn, "editor", ids[n], True)
     items = dict(
         conn.execute(
@@ -263,16 +265,7 @@ def test_annex_holds_the_years_significant_and_principal_funding_converted(
 # --- figures equal the dashboard's, the indicator engine's and the funding totals --------
 
 
-def test_figures_equal_the_dashboard_once_the_register_is_the_period(
-    conn: Connection, report: reports.Report
-) -> None:
-    """The dashboard covers the whole register: narrowed to the period's reviewed
-    activities (the rest deleted in this rolled-back transaction), it must agree."""
-    act = schema.activity
-    keep = [r.id for r in _in_scope(conn)]
-    conn.execute(delete(act).where(act.c.id.not_in(keep)))
-    board = dashboard.dashboard(conn, public=False)
-    f = report.figures
+def _assert_dashboard_agrees(board: dict[str, Any], f: Any) -> None:
     assert board["activities"] == f.activities
     assert [(t["type"], t["count"]) for t in board["by_type"]] == [
         (c.key, c.count) for c in f.by_type
@@ -286,11 +279,40 @@ def test_figures_equal_the_dashboard_once_the_register_is_the_period(
         f.women,
         f.gender_unknown,
     )
-    assert f.women >= 1
     assert women["share"] == round(f.women_share or 0, 3)
     assert [(u["code"], u["count"]) for u in board["un_entities"]] == [
         (c.key, c.count) for c in f.un_entities[: len(board["un_entities"])]
     ]
+
+
+def test_figures_equal_the_dashboard_and_its_api(engine: Engine, report: reports.Report) -> None:
+    """Every reviewed activity of 2024 is published and no other is, so the anonymous
+    dashboard counts the report's register: its figures, as a function and through
+    ``/api/v1/dashboard``, must be the report's."""
+    from fastapi.testclient import TestClient
+
+    from wpstrack.settings import Settings
+    from wpstrack.web import create_app
+
+    assert report.figures.women >= 1 and report.figures.activities >= 5
+    with engine.connect() as other:
+        _assert_dashboard_agrees(dashboard.dashboard(other, public=True), report.figures)
+    app = create_app(
+        Settings(_env_file=None, database_url=engine.url.render_as_string(False)), engine=engine
+    )
+    response = TestClient(app).get("/api/v1/dashboard")
+    assert response.status_code == 200
+    _assert_dashboard_agrees(response.json(), report.figures)
+
+
+def test_reviewed_activities_count_before_they_are_published(
+    conn: Connection, report: reports.Report
+) -> None:
+    first = _entries(report)[0]
+    activities.set_published(conn, "editor", first.id, False)
+    again = reports.build_report(conn, PLAN, "2024")
+    assert first.id in {e.id for e in _entries(again)}
+    assert again.figures.activities == report.figures.activities
 
 
 def test_figures_equal_the_indicator_engine_for_the_period(
