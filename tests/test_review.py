@@ -222,3 +222,16 @@ def test_review_item_offers_plan_measures_and_neighbours(conn: Connection) -> No
     assert item["activity"].document_id == second
     items = conn.execute(select(func.count()).select_from(schema.plan_item)).scalar_one()
     assert len(item["measures"]) == items > 0
+
+
+def test_a_text_correction_of_a_structured_value_changes_its_main_part(conn: Connection) -> None:
+    words = "resolution 1325 and the protection of women"
+    statement = {"speaker": "Yoko KAMIKAWA", "text": words}
+    document_id, _ = add_release(conn, values=[("commitments", statement, words, 1.0)])
+    said = _value(conn, document_id, "commitments")
+    row = review.decide(conn, "rev", said.id, "correct", "the protection of women")
+    assert row.value == {"speaker": "Yoko KAMIKAWA", "text": "the protection of women"}
+    document_id, _ = add_release(conn)
+    actor = _value(conn, document_id, "principal_actors")
+    row = review.decide(conn, "rev", actor.id, "correct", "Yoko KAMIKAWA-SATO")
+    assert row.value["name"] == "Yoko KAMIKAWA-SATO" and row.value["title"]

@@ -199,7 +199,9 @@ def _coerce(field_name: str, raw: Any, original: Any) -> Any:
     if field_name == "country":
         return str(raw).upper()[:2]
     if isinstance(original, dict) and isinstance(raw, str):
-        return {**original, "name": raw}  # a form corrects a person's name
+        # A one-line form corrects a person's name, or a statement's text.
+        key = "name" if "name" in original or "text" not in original else "text"
+        return {**original, key: raw}
     return raw
 
 
