@@ -445,3 +445,19 @@ def test_both_signatories_lead_and_a_quoted_speaker_named_after_said_is_found() 
         "title": "Executive Director",
         "organisation_or_country": "UN Women",
     }
+
+
+def test_official_opening_a_council_debate_leads_it() -> None:
+    text = (
+        "9158th Meeting (AM & PM)\n\nAt Security Council Debate, Delegates Call for Inclusion\n\n"
+        "Many of the challenges are connected to the trampling of women's rights, United Nations "
+        "Deputy Secretary-General Amina Mohammed told the Security Council today, opening its "
+        "annual open debate on women, peace and security.\n\n“Women must lead,” she said."
+    )
+    st = _run(text)
+    assert _people(st, "principal_actors")["Amina Mohammed"] == {
+        "name": "Amina Mohammed",
+        "title": "Deputy Secretary-General",
+        "organisation_or_country": "United Nations",
+    }
+    assert st.get("women_count_named") == 1

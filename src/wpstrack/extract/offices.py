@@ -237,8 +237,8 @@ def _owner_prefix(segment: str, office: Office) -> str:
                 return segment
             if country_name(owner):
                 office.country = country_name(owner)
-            elif _ACRONYM_RE.match(owner.split(" ")[0]):
-                office.organisation = owner
+            elif _ACRONYM_RE.match(owner.split(" ")[0]) or (" " in owner and _org_like(owner)):
+                office.organisation = owner  # "UN Women", "United Nations"
             else:
                 return segment
             return rest

@@ -53,7 +53,8 @@ _DELEGATION_LED_RE = re.compile(r"\bdelegation\b[^.;]{0,80}\bled by\b")
 _EVENT_VERB_RE = re.compile(
     r"\b(?:held|holds|hosted|hosts|met|meets|received|receives|paid|pays|visited|visits"
     r"|attended|attends|opened|opens|announced|announces|launched|launches|co-chaired"
-    r"|chaired|signed|opening the (?:event|meeting|session|conference|forum|dialogue))\b"
+    r"|chaired|signed|opening (?:the|its|their|an?)\s+(?:[\w\-]+\s+){0,3}(?:event|meeting"
+    r"|debate|session|conference|forum|dialogue))\b"
     r"|\b(?:will|to)\s+(?:hold|host|meet|receive|visit|attend|open|launch"
     r"|co-chair|chair|sign|announce)\b"
     r"|\b(?:had|has|delivered|delivers|spoke|speaks|called|calls)\s+(?:an?\s+"
@@ -190,7 +191,8 @@ def _principals_in_sentence(text: str, people: list[Person], start: int, end: in
     lead = _LEAD_BY_RE.search(sentence)
     verb = _EVENT_VERB_RE.search(sentence)
     first_at = present[0][0] - start
-    if verb and _REPORTED_RE.search(sentence, max(first_at, 0), verb.start()):
+    participle = verb is not None and verb.group().startswith("opening")
+    if verb and not participle and _REPORTED_RE.search(sentence, max(first_at, 0), verb.start()):
         verb = None  # "X said that she had met ...": reported, not the event
     if verb and present[0][0] < start + verb.start() and not (lead and lead.start() < verb.start()):
         for pos, person in present:
