@@ -285,24 +285,37 @@ def _assert_dashboard_agrees(board: dict[str, Any], f: Any) -> None:
     ]
 
 
-def test_figures_equal_the_dashboard_and_its_api(engine: Engine, report: reports.Report) -> None:
-    """Every reviewed activity of 2024 is published and no other is, so the anonymous
-    dashboard counts the report's register: its figures, as a function and through
-    ``/api/v1/dashboard``, must be the report's."""
+def _api(engine: Engine) -> Any:
+    """An in-process client of the web application over the module's database."""
     from fastapi.testclient import TestClient
 
     from wpstrack.settings import Settings
     from wpstrack.web import create_app
 
+    url = engine.url.render_as_string(False)
+    return TestClient(create_app(Settings(_env_file=None, database_url=url), engine=engine))
+
+
+def test_figures_equal_the_dashboard_and_its_api(engine: Engine, report: reports.Report) -> None:
+    """Every reviewed activity of 2024 is published and no other is, so the anonymous
+    dashboard counts the report's register: its figures, as a function and through
+    ``/api/v1/dashboard``, must be the report's."""
     assert report.figures.women >= 1 and report.figures.activities >= 5
     with engine.connect() as other:
         _assert_dashboard_agrees(dashboard.dashboard(other, public=True), report.figures)
-    app = create_app(
-        Settings(_env_file=None, database_url=engine.url.render_as_string(False)), engine=engine
-    )
-    response = TestClient(app).get("/api/v1/dashboard")
+    response = _api(engine).get("/api/v1/dashboard")
     assert response.status_code == 200
     _assert_dashboard_agrees(response.json(), report.figures)
+
+
+def test_indicator_rows_equal_the_indicator_api(engine: Engine, report: reports.Report) -> None:
+    client = _api(engine)
+    for row in report.sections[0].indicators:
+        found = client.get(f"/api/v1/indicators/{PLAN}/{row.code}").json()
+        point = next(p for p in found["series"] if p["period"] == row.latest_period)
+        assert (point["value"], point["target"]) == (row.latest, row.target)
+        assert point["progress"] == row.progress_pct
+        assert found["baseline_value"] == row.baseline
 
 
 def test_reviewed_activities_count_before_they_are_published(
