@@ -273,3 +273,15 @@ def test_the_activity_api_pages_with_cursors_and_downloads_csv(web: WebSite) -> 
     assert csv_text.splitlines()[0].startswith("id,document_id,type,title,status")
     queue = client.get("/api/v1/review?format=csv", headers=viewer)
     assert queue.status_code == 200 and queue.text.startswith("id,title")
+
+
+def test_a_value_posted_under_another_document_is_not_found(web: WebSite, reviewer: Any) -> None:
+    document_id, _ = _release(web)
+    other, _ = _release(web)
+    [machine] = _extractions(web, document_id, "city")
+    response = reviewer.post(
+        f"/review/{other}/values/{machine.id}",
+        data={"decision": "reject", "csrf_token": web.csrf(reviewer, "/")},
+    )
+    assert response.status_code == 404
+    assert len(_extractions(web, document_id, "city")) == 1

@@ -216,12 +216,24 @@ def _machine_row(conn: Connection, extraction_id: int) -> dict[str, Any]:
 
 
 def decide(
-    conn: Connection, actor: str | None, extraction_id: int, verb: str, value: Any = None
+    conn: Connection,
+    actor: str | None,
+    extraction_id: int,
+    verb: str,
+    value: Any = None,
+    *,
+    document_id: int | None = None,
 ) -> Extraction:
-    """Accept, correct or reject one machine value: a new human row, the machine row kept."""
+    """Accept, correct or reject one machine value: a new human row, the machine row kept.
+
+    ``document_id``, when given, is the document the caller showed: a value of another
+    document is not found rather than decided on unseen.
+    """
     if verb not in DECISIONS:
         raise InvalidInput(f"the decision must be one of {', '.join(DECISIONS)}", "decision")
     row = _machine_row(conn, extraction_id)
+    if document_id is not None and row["document_id"] != document_id:
+        raise NotFound(f"document {document_id} has no extracted value {extraction_id}")
     _draft(conn, row["document_id"])
     decided = _coerce(row["field"], value, row["value"]) if verb == "correct" else row["value"]
     values = {

@@ -57,7 +57,7 @@ def decide_value(
     decision: Annotated[str, Form()],
     value: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Response:
-    review.decide(conn, user.username, extraction_id, decision, value)
+    review.decide(conn, user.username, extraction_id, decision, value, document_id=document_id)
     return _back(document_id, f"#value-{extraction_id}")
 
 
