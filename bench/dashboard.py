@@ -112,13 +112,15 @@ def generate(conn: Connection, n: int, rng: random.Random) -> dict[str, int]:
     start = date(2019, 1, 1)
     for aid in range(1, n + 1):
         day = start + timedelta(days=rng.randrange(7 * 365))
+        status = rng.choices(("draft", "reviewed", "published"), (1, 3, 6))[0]
         activities.append(
             {
                 "id": aid,
                 "document_id": rng.randrange(len(docs)) + 1,
                 "type": rng.choice(EVENT_TYPES),
                 "title": f"Generated activity {aid}",
-                "status": rng.choices(("draft", "reviewed", "published"), (1, 3, 6))[0],
+                "status": status,
+                "is_published": status == "published",
                 "date": day,
                 "country": rng.choice(COUNTRIES),
                 "created_at": at,
