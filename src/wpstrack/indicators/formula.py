@@ -49,9 +49,7 @@ class ActivityFilters(BaseModel):
     organisation: list[str] = Field(default_factory=list)
     country: list[str] = Field(default_factory=list)
     # A draft never counts: nothing reaches the register without a review decision.
-    status: list[Status] = Field(
-        default_factory=lambda: list(COUNTED_STATUSES)
-    )
+    status: list[Status] = Field(default_factory=lambda: list(COUNTED_STATUSES))
 
     @field_validator(
         "type", "pillar", "plan_item", "organisation", "country", "status", mode="before"
