@@ -461,3 +461,20 @@ def test_official_opening_a_council_debate_leads_it() -> None:
         "organisation_or_country": "United Nations",
     }
     assert st.get("women_count_named") == 1
+
+
+def test_counterpart_without_stated_country_gets_no_home_country() -> None:
+    text = (
+        "Australia's newly elected Foreign Minister Penny Wong will be visiting Fiji tomorrow "
+        "to strengthen the partnership with Australia.\n\nAustralia will listen to its "
+        "partners. She will be meeting Prime Minister and Minister for Foreign Affairs Voreqe "
+        "Bainimarama."
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Penny Wong"]
+    assert (principal["title"], principal["organisation_or_country"]) == (
+        "Foreign Minister",
+        "Australia",
+    )
+    other = _people(st, "other_participants")["Voreqe Bainimarama"]
+    assert other["organisation_or_country"] is None

@@ -84,7 +84,7 @@ TITLE_WORDS = TITLE_HEADS | words(
     week war debate agreement conference partnership alliance initiative compact coalition
     federation league society trust platform school college academy force forces service navy
     army police foundation caucus collective bank court authority group party parliament
-    charge
+    charge newly elected appointed incoming designate
     strategy museum instituto fundacion asociacion chairpersonship risk disaster session
     summit day framework world city prefecture province county district region island
     islands street road river lake mount

@@ -297,5 +297,13 @@ def parse_office(phrase: str) -> Office:
         title = _split_org(title, office)
     office.organisation = office.organisation or found_org
     title = re.sub(r"^(Ambassador Extraordinary and Plenipotentiary)\s+to\s+.*$", r"\1", title)
-    office.title = title.strip(" ,;") or None
+    title = title.strip(" ,;")
+    lead = re.match(r"^(?:[a-z][\w\-]*\s+)+(?=[A-Z])", title)  # "newly elected Foreign Minister"
+    if (
+        lead
+        and title.split(" ", 1)[0] not in TITLE_HEADS
+        and _is_title_segment(title[lead.end() :])
+    ):
+        title = title[lead.end() :]
+    office.title = title or None
     return office

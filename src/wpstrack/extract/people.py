@@ -199,7 +199,10 @@ def _pre_phrase(text: str, start: int) -> str:
     if any(w not in _CONNECTORS and w.lower() not in TITLE_WORDS for w in lower):
         return ""
     first = phrase.split(" ", 1)[0].lower()
-    return phrase if phrase[:1].isupper() or first in TITLE_HEADS else ""
+    if phrase[:1].islower() and first not in TITLE_HEADS:  # "newly elected Foreign Minister"
+        capital = re.search(r"\b[A-Z]", phrase)
+        phrase = phrase[capital.start() :] if capital else ""
+    return phrase
 
 
 _CONNECTORS = frozenset(

@@ -55,7 +55,7 @@ _EVENT_VERB_RE = re.compile(
     r"|attended|attends|opened|opens|announced|announces|launched|launches|co-chaired"
     r"|chaired|signed|opening (?:the|its|their|an?)\s+(?:[\w\-]+\s+){0,3}(?:event|meeting"
     r"|debate|session|conference|forum|dialogue))\b"
-    r"|\b(?:will|to)\s+(?:hold|host|meet|receive|visit|attend|open|launch"
+    r"|\bwill be visiting\b|\b(?:will|to)\s+(?:hold|host|meet|receive|visit|attend|open|launch"
     r"|co-chair|chair|sign|announce)\b"
     r"|\b(?:had|has|delivered|delivers|spoke|speaks|called|calls)\s+(?:an?\s+"
     r"|the\s+)?(?:\w+\s+){0,2}(?:meeting|talk|dialogue|conference|call|exchange|lunch|dinner"
@@ -338,7 +338,11 @@ _GOVERNMENT_TITLE_RE = re.compile(
 def affiliation(
     person: Person, text: str, acronyms: dict[str, str], home: str | None
 ) -> str | None:
-    """A stated body or country, else the home government for a government official."""
+    """A stated body or country, else the home government for its own officials.
+
+    The release's own officials are its principals and the authors named in its header; a
+    counterpart whose country is not stated gets none rather than the wrong one.
+    """
     office = person.office
     if office.organisation:
         return normalise_org(office.organisation, text, acronyms)
@@ -346,5 +350,8 @@ def affiliation(
         return office.country
     title = office.title or ""
     if _GOVERNMENT_TITLE_RE.search(title) and title[:1].isupper():
-        return "Japan" if person.caps_family else home
+        if person.caps_family:
+            return "Japan"
+        own = person.role == "principal" or person.start < _body_start(text, [])
+        return home if own else None
     return None
