@@ -17,6 +17,7 @@ import pycountry
 from sqlalchemy import Connection, select
 
 from wpstrack import funding, indicators, schema
+from wpstrack.dashboard import PEOPLE_ROLES
 from wpstrack.funding.rates import Converter
 from wpstrack.plans.store import plan_id
 from wpstrack.reports.figures import figures, money_lines, scope
@@ -31,8 +32,6 @@ from wpstrack.reports.model import (
     PillarSection,
     Report,
 )
-
-PEOPLE_ROLES = ("principal", "participant")
 
 
 def country_name(code: str | None) -> str:
