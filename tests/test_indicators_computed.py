@@ -200,10 +200,13 @@ def test_refresh_replaces_stale_values_and_records_when(plan_conn: Connection) -
     first = indicators.overview(plan_conn, "T-NAP")[0]
     assert first["refreshed_at"] is not None
     assert first["latest"]["period"] == "2024"
+    assert first["stale"] is False
     a = schema.activity
-    plan_conn.execute(a.update().where(a.c.id == aid).values(status="draft"))
+    plan_conn.execute(a.update().where(a.c.id == aid).values(status="draft", updated_at=now()))
+    assert indicators.overview(plan_conn, "T-NAP")[0]["stale"] is True
     indicators.refresh(plan_conn, "T-NAP")
     assert values(plan_conn, "C1")["2023"] == 0.0
+    assert indicators.series(plan_conn, "T-NAP", "C1")["stale"] is False
 
 
 def test_overview_gives_progress_from_baseline_to_target(plan_conn: Connection) -> None:

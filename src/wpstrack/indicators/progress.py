@@ -6,12 +6,16 @@ way. ``maintain`` indicators are at 100 % while they hold the target (or the bas
 target is set). Values above 100 or below 0 are kept: overshooting and going backwards are
 both facts the desk needs to see.
 
+Computed values are marked ``stale`` when the register or the funding changed after their
+last refresh (or they were never refreshed), so a reader knows to refresh before quoting.
+
 The overview (one line per indicator) and the series (one indicator) are the plain dicts
 the pages, the JSON API, the dashboard and the annual report all read.
 """
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -88,6 +92,33 @@ def _refreshed(conn: Connection, ids: list[int]) -> dict[int, Any]:
     return dict(conn.execute(stmt).all())
 
 
+def _utc(value: Any) -> Any:
+    """Instants compared as naive UTC (SQLite hands them back without a zone)."""
+    if value is not None and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def register_changed_at(conn: Connection) -> Any:
+    """When the register or the funding last changed: computed values older are stale."""
+    act, con = schema.activity, schema.contribution
+    times = [
+        conn.execute(select(func.max(act.c.updated_at))).scalar(),
+        conn.execute(select(func.max(con.c.created_at))).scalar(),
+    ]
+    known = [_utc(t) for t in times if t is not None]
+    return max(known) if known else None
+
+
+def is_stale(row: Any, refreshed_at: Any, changed_at: Any) -> bool:
+    """A computed indicator never refreshed, or refreshed before the last change."""
+    if row.method != "computed" or row.formula is None:
+        return False
+    if refreshed_at is None:
+        return True
+    return changed_at is not None and _utc(refreshed_at) < changed_at
+
+
 def _head(row: Any, plan_code: str) -> dict[str, Any]:
     return {
         "plan": plan_code,
@@ -122,6 +153,7 @@ def overview(conn: Connection, plan_code: str) -> list[dict[str, Any]]:
     ).all()
     ids = [r.id for r in rows]
     targets, totals, refreshed = _targets(conn, ids), _totals(conn, ids), _refreshed(conn, ids)
+    changed_at = register_changed_at(conn)
     out = []
     for r in rows:
         values = totals.get(r.id, [])
@@ -134,6 +166,7 @@ def overview(conn: Connection, plan_code: str) -> list[dict[str, Any]]:
                 "progress": latest["progress"] if latest else None,
                 "periods": len(values),
                 "refreshed_at": refreshed.get(r.id),
+                "stale": is_stale(r, refreshed.get(r.id), changed_at),
             }
         )
     return out
@@ -148,6 +181,7 @@ def series(conn: Connection, plan_code: str, indicator_code: str) -> dict[str, A
         select(val).where(val.c.indicator_id == row.id).order_by(val.c.period, val.c.sex)
     ).all()
     points = [_point(v, row, targets) for v in values if v.sex == "total"]
+    refreshed_at = _refreshed(conn, [row.id]).get(row.id)
     by_sex = [
         {"period": v.period, "sex": v.sex, "value": v.value} for v in values if v.sex != "total"
     ]
@@ -157,5 +191,6 @@ def series(conn: Connection, plan_code: str, indicator_code: str) -> dict[str, A
         "targets": targets,
         "series": points,
         "by_sex": by_sex,
-        "refreshed_at": _refreshed(conn, [row.id]).get(row.id),
+        "refreshed_at": refreshed_at,
+        "stale": is_stale(row, refreshed_at, register_changed_at(conn)),
     }
