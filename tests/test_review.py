@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, func, select
 
-from review_fixtures import RELEASE, add_release, measure_id
+from review_fixtures import RELEASE, VALUES, add_release, measure_id
 from wpstrack import activities, review, schema
 from wpstrack.errors import Conflict, InvalidInput, NotFound, StaleVersion
 
@@ -235,3 +235,21 @@ def test_a_text_correction_of_a_structured_value_changes_its_main_part(conn: Con
     actor = _value(conn, document_id, "principal_actors")
     row = review.decide(conn, "rev", actor.id, "correct", "Yoko KAMIKAWA-SATO")
     assert row.value["name"] == "Yoko KAMIKAWA-SATO" and row.value["title"]
+
+
+def test_values_nobody_decided_on_leave_the_draft_as_it_is(conn: Connection) -> None:
+    headline = ("title", "An extracted headline", "Foreign Minister Kamikawa held", 1.0)
+    document_id, activity_id = add_release(
+        conn, values=[*VALUES, headline], title="The document's own title"
+    )
+    act = schema.activity
+    conn.execute(act.update().where(act.c.id == activity_id).values(summary="kept"))
+    review.decide(conn, "rev", _value(conn, document_id, "event_type").id, "reject")
+    review.accept_record(conn, "rev", document_id)
+    row = _activity(conn, activity_id)
+    assert (row.title, row.summary, row.city, row.type) == (
+        "The document's own title",
+        "kept",
+        "Boston",
+        "other",
+    )

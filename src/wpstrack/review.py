@@ -306,23 +306,25 @@ def _column_value(column: str, value: Any) -> Any:
 
 
 def _activity_values(values: list[ProvenanceValue], activity: dict[str, Any]) -> dict[str, Any]:
-    """The activity columns the decisions give (fields without any value stay as they are)."""
+    """The activity columns a reviewer decided on; the rest keep the draft's values.
+
+    The draft was made from the same machine values, so only a decision can change it (a
+    document's own title, preferred over the extracted headline, survives acceptance).
+    """
     chosen = chosen_values(values)
+    touched = {v.field for v in values if v.decisions or v.source == "human"}
     out: dict[str, Any] = {}
     for field_name, column in ACTIVITY_COLUMNS.items():
-        if field_name in chosen:
+        if field_name in touched:
             first = chosen[field_name][0] if chosen[field_name] else None
             out[column] = _column_value(column, first)
-    touched = {v.field for v in values if v.decisions or v.source == "human"}
     if touched & set(WHEN_FIELDS) and "start_utc" not in touched:
         merged = activity | out
         out["start_utc"] = activities.start_instant(
             merged["date"], merged["start_time_local"], merged["timezone"]
         )
-    if out.get("type") not in (None, *EVENT_TYPES):
-        out["type"] = "other"
-    if "type" in out and out["type"] is None:
-        out["type"] = "other"
+    if "type" in out and out["type"] not in EVENT_TYPES:
+        out["type"] = "other"  # the column is never empty
     return out
 
 
