@@ -478,3 +478,19 @@ def test_counterpart_without_stated_country_gets_no_home_country() -> None:
     )
     other = _people(st, "other_participants")["Voreqe Bainimarama"]
     assert other["organisation_or_country"] is None
+
+
+def test_japanese_release_keeps_a_guest_named_in_english_in_brackets() -> None:
+    text = (
+        "河野外務大臣への表敬\n\n1.  本1日午前10時00分から約15分間,河野太郎外務大臣は,訪日中の"
+        "国連女性機関(UN Women)事務局長(H. E. Ms. Phumzile Mlambo-Ngcuka, Executive Director "
+        "of UN Women)による表敬を受けたところ,概要は以下のとおりです。\n"
+    )
+    st = _run(text)
+    assert _people(st, "principal_actors")["Taro KONO"]["title"] == "Minister for Foreign Affairs"
+    assert _people(st, "other_participants")["Phumzile Mlambo-Ngcuka"] == {
+        "name": "Phumzile Mlambo-Ngcuka",
+        "title": "Executive Director",
+        "organisation_or_country": "UN Women",
+    }
+    assert st.get("women_count_named") == 1

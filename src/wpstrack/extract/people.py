@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from wpstrack.extract import people_ja
 from wpstrack.extract.model import state
 from wpstrack.extract.names import (
+    FEMALE_HONORIFICS,
     PARTICLES,
     PEER_TITLES,
     POSTNOMINALS,
@@ -156,6 +157,13 @@ def _post_phrase(text: str, end: int) -> str:
     if stop and stop.group() == "§" and re.search(r"[A-Z][\w\-]*[ \xa0]$", tail[: stop.start()]):
         return ""  # "X, Assistant Secretary-General Y": the office is the next person's
     phrase = tail[: stop.start()] if stop else tail
+    phrase = re.split(r"[\u3000-\u30ff\u4e00-\u9fff]", phrase)[0]  # English inside Japanese
+    depth = 0
+    for index, char in enumerate(phrase):  # an unmatched ")" closes the bracket it was written in
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            phrase = phrase[:index]
+            break
     if phrase[:1].isupper():  # a capitalised office ends at the first word of the sentence
         words = list(re.finditer(r"[^\W\d_][\w'’\-]*", phrase))
         for word in words:
@@ -476,6 +484,24 @@ def doc_text(doc: Doc) -> str:
     return cached
 
 
+def _add_english_names(text: str, records: list[Participant], women: list[tuple[int, int]]) -> None:
+    """Japanese releases often give a foreign guest's name and office in English in brackets."""
+    for person in _find_people(text, _scan_text(text)):
+        if not person.name.honorific or any(
+            person.start < end and start < person.end for _f, _v, start, end in records
+        ):
+            continue
+        value = {
+            "name": person.name.display,
+            "title": person.office.title,
+            "organisation_or_country": person.office.affiliation,
+        }
+        records.append(("other_participants", value, person.start, person.end))
+        if person.name.honorific in FEMALE_HONORIFICS:
+            women.append((person.start, person.end))
+    women.sort()
+
+
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The ``people`` component: principal actors, other participants, named women."""
 
@@ -484,6 +510,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         text = doc_text(doc)
         if st.language == "ja" or people_ja.is_japanese(text):
             records, women = people_ja.extract(text)
+            _add_english_names(text, records, women)
             method = "people_ja_rules"
         else:
             records, people = extract_people(text)
