@@ -271,6 +271,8 @@ def annex(conn: Connection, period: Period, currency: str) -> Annex:
         year_from=period.year, year_to=period.year, gender_marker_at_least=1
     )
     converter = Converter(conn, currency)
+    pillar = schema.pillar
+    pillars = dict(conn.execute(select(pillar.c.code, pillar.c.name)).all())
     lines: list[AnnexLine] = []
     cursor: str | None = None
     while True:
@@ -288,7 +290,7 @@ def annex(conn: Connection, period: Period, currency: str) -> Annex:
                     converted=None if converted is None else funding.rates.quantize(converted),
                     gender_marker=marker,
                     marker_label=funding.GENDER_MARKERS[marker],
-                    pillar=c.pillar_code,
+                    pillar=pillars.get(c.pillar_code) if c.pillar_code else None,
                     transaction_type=c.transaction_type,
                     reference=c.reference,
                 )
