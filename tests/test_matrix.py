@@ -111,3 +111,8 @@ def test_csv_has_one_line_per_cell(register: Connection) -> None:
         "year": "2023",
         "activities": "1",
     }
+
+
+def test_table_rows_can_be_capped_while_cells_stay_complete(register: Connection) -> None:
+    data = matrix(register, max_rows=1)
+    assert (len(data["rows"]), data["rows_total"], len(data["cells"])) == (1, 3, 4)

@@ -143,9 +143,17 @@ def _funding(conn: Connection, f: MatrixFilter) -> tuple[list[dict[str, Any]], l
 
 
 def matrix(
-    conn: Connection, filters: MatrixFilter | None = None, *, public: bool = False
+    conn: Connection,
+    filters: MatrixFilter | None = None,
+    *,
+    public: bool = False,
+    max_rows: int | None = None,
 ) -> dict[str, Any]:
-    """The matrix as cells plus the axes a table needs (pillars in their reference order)."""
+    """The matrix as cells plus the axes a table needs (pillars in their reference order).
+
+    ``max_rows`` caps the table rows (a page cannot usefully show 50,000 lines);
+    ``rows_total`` says how many there were, and the cells are always complete.
+    """
     f = filters or MatrixFilter()
     cells = _cells(conn, f, public)
     p = schema.pillar
@@ -162,8 +170,10 @@ def matrix(
         "countries": sorted({c["country"] for c in cells if c["country"]}),
         "years": sorted({c["year"] for c in cells}),
         "cells": cells,
-        "rows": _rows(cells, pillars),
     }
+    rows = _rows(cells, pillars)
+    data["rows_total"] = len(rows)
+    data["rows"] = rows[:max_rows] if max_rows is not None else rows
     if f.funding:
         data["currency"] = f.currency.upper()
         data["funding"], data["missing_rates"] = _funding(conn, f)

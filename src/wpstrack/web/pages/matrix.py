@@ -11,13 +11,14 @@ from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/matrix")
+MAX_ROWS = 500  # more is unreadable on a page; the CSV download has every cell
 
 
 @router.get("")
 def matrix_page(
     request: Request, conn: ConnDep, user: OptionalUser, filters: MatrixQuery
 ) -> Response:
-    data = matrix(conn, filters, public=user is None)
+    data = matrix(conn, filters, public=user is None, max_rows=MAX_ROWS)
     return render(request, "matrix.html", {"title": "Who does what where", "m": data})
 
 
