@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,3 +124,23 @@ def test_rebuild_indexes_rows_written_before_the_index(conn: Connection) -> None
         assert search.search(conn, "cartography", public=False) == []
     assert search.rebuild(conn) >= 1
     assert ("document", doc_id) in _kinds(search.search(conn, "cartography", public=False))
+
+
+def test_the_command_line_finds_and_rebuilds(cli_env: dict[str, str]) -> None:
+    from typer.testing import CliRunner
+
+    from wpstrack.cli import app
+
+    runner = CliRunner()
+    sample = str(Path(__file__).resolve().parents[1] / "src/wpstrack/sample/releases")
+    assert runner.invoke(app, ["ingest", sample]).exit_code == 0
+    found = runner.invoke(app, ["search", "peacekeeping Bangkok", "--json"])
+    assert found.exit_code == 0, found.output
+    assert sorted(h["kind"] for h in json.loads(found.output)) == ["activity", "document"]
+    assert (
+        runner.invoke(app, ["search", "Bangkok", "--json", "--published-only"]).output.strip()
+        == "[]"
+    )
+    rebuilt = runner.invoke(app, ["search", "--rebuild"])
+    assert rebuilt.exit_code == 0 and "6 rows indexed" in rebuilt.output
+    assert runner.invoke(app, ["search"]).exit_code == 1

@@ -2,8 +2,9 @@
 
 It loads the reference data and the example plans, ingests a sample corpus (the shared
 development corpus when this checkout sits beside it, else three short releases shipped in
-the package), and creates an administrator with a random password when the database has no
-active administrator yet. Each step is safe to repeat: documents already present are
+the package: illustrations in the style of official releases written for wpstrack, not
+copies of real ones), and creates an administrator with a random password when the database
+has no active administrator yet. Each step is safe to repeat: documents already present are
 reported as such, and an existing administrator is never replaced.
 """
 

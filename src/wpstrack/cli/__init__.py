@@ -18,6 +18,7 @@ from wpstrack.cli import (
     plans,
     report,
     review,
+    search,
     setup,
     users,
 )
@@ -43,6 +44,7 @@ users.register(app)
 report.register(app)
 exports.register(app)
 demo.register(app)
+search.register(app)
 
 
 def main() -> None:
