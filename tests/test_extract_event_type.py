@@ -199,3 +199,19 @@ def test_statement_delivered_at_a_meeting_is_a_speech_and_a_press_statement_is_n
     )
     assert _run(delivered).get("event_type") == "speech"
     assert _run(press).get("event_type") == "statement"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "河野外務大臣との会談\n\n1.  本1日午前10時00分から約15分間,河野太郎外務大臣は,訪日中の"
+            "国連女性機関事務局長による表敬を受けたところ,概要は以下のとおりです。\n",
+            "courtesy_call",
+        ),
+        ("上川外務大臣とウォン外相との電話会談\n\n令和6年3月1日\n", "telephone_talk"),
+        ("上川外務大臣によるWPSに関する意見交換会の開催\n\n令和6年7月30日\n", "dialogue"),
+    ],
+)
+def test_japanese_releases_are_typed_from_headline_and_lead(text: str, expected: str) -> None:
+    assert _run(text).get("event_type") == expected

@@ -86,6 +86,7 @@ _VERB_RE = re.compile(
     r"(?P<object>[^.;\n]{0,90})"
 )
 _BODY_RE = re.compile(r"^[^\n]{40,}[.。:][ \t]*$|^[^\n]{60,}[.。]\s[^\n]*$", re.M)
+_JA_EVENT_RE = re.compile(r"会談|表敬|意見交換|開催|出席|訪問|署名|交換")
 _SIGN_RE = re.compile(r"\bsign(?:s|ed)?\b")
 _PASSIVE_RE = re.compile(
     r"(?P<object>[^.;\n]{3,120}?)\b(?:was|were|is|will be)\s+(?:held|convened|organi[sz]ed"
@@ -118,7 +119,8 @@ def _lead(text: str) -> tuple[str, str, int]:
     window = text[start : start + 1500]
     for s_start, s_end in _sentences(window):
         sentence = window[s_start:s_end]
-        if _VERB_RE.search(sentence) or _PASSIVE_RE.search(sentence) or _SIGN_RE.search(sentence):
+        found = _VERB_RE.search(sentence) or _PASSIVE_RE.search(sentence)
+        if found or _SIGN_RE.search(sentence) or _JA_EVENT_RE.search(sentence):
             offset = len(sentence) - len(sentence.lstrip())
             return headline, sentence.strip(), start + s_start + offset
     return headline, "", start
