@@ -10,6 +10,7 @@ Every piece goes in through the domain functions, as the CLI and the web would p
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from sqlalchemy import Connection, Engine, delete, select
 
 from wpstrack import activities, dashboard, funding, ingest, plans, reports, review, schema
 from wpstrack.db import make_engine, upgrade
-from wpstrack.errors import InvalidInput, NotFound
+from wpstrack.errors import ConfigError, InvalidInput, NotFound
 from wpstrack.indicators import ValueIn, compute, record_value, refresh, series
 from wpstrack.indicators.formula import Formula
 from wpstrack.reference import sync_reference
@@ -525,3 +526,20 @@ def test_report_download_refuses_an_unknown_format_or_plan(web: Any) -> None:
     client = web.login("viewer")
     assert client.get("/reports/download?plan=JP-NAP3&period=2024&format=odt").status_code == 422
     assert client.get("/reports/download?plan=XX&period=2024&format=md").status_code == 404
+
+
+def test_pdf_without_pango_is_a_config_error_naming_the_packages(
+    report: reports.Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(ConfigError, match=re.escape("libpango-1.0-0 libpangoft2-1.0-0")):
+        reports.render(report, "pdf")

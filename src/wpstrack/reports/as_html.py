@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from wpstrack import charts
+from wpstrack.errors import ConfigError
 from wpstrack.reports import text
 from wpstrack.reports.model import Report
 
@@ -112,6 +113,11 @@ def render_html(report: Report) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The HTML page printed to PDF by WeasyPrint (needs Pango from the system)."""
-    from weasyprint import HTML  # imported here: loading Pango costs time other formats skip
-
+    try:  # imported here: loading Pango costs time the other formats need not spend
+        from weasyprint import HTML
+    except OSError as exc:  # WeasyPrint is installed but the system's Pango is not
+        raise ConfigError(
+            f"PDF reports need Pango ({exc}): apt-get install libpango-1.0-0 "
+            "libpangoft2-1.0-0 fonts-dejavu-core, or choose --format html, md or docx"
+        ) from None
     return bytes(HTML(string=render_html(report)).write_pdf())
