@@ -191,3 +191,18 @@ def test_linking_twice_keeps_one_link_and_unknown_items_are_not_found(conn: Conn
         activities.link_plan_item(conn, "ed", activity_id, 10**9)
     with pytest.raises(NotFound):
         activities.unlink_plan_item(conn, "ed", activity_id, 10**9)
+
+
+def test_history_shows_links_and_unlinks_with_the_plan_item(conn: Connection) -> None:
+    _, activity_id = add_release(conn)
+    item = measure_id(conn)
+    activities.link_plan_item(conn, "ed", activity_id, item)
+    detail = activities.unlink_plan_item(conn, "rev", activity_id, item)
+    linked = [(e.table_name, e.action, e.actor) for e in detail.history]
+    assert linked == [
+        ("activity", "link", "ed"),
+        ("activity_link", "link", "ed"),
+        ("activity", "unlink", "rev"),
+        ("activity_link", "delete", "rev"),
+    ]
+    assert detail.history[1].after is not None and detail.history[1].after["plan_item_id"] == item

@@ -134,6 +134,7 @@ def test_link_and_accept_by_form_then_publish_for_anonymous_readers(
     page = anonymous.get(f"/activities/{activity_id}")
     assert page.status_code == 200
     assert f'href="/documents/{document_id}#span-' in page.text
+    assert re.search(r"linked to JP-NAP3 [\d.]+ by reviewer", page.text)
     listed = anonymous.get("/activities", params={"plan_item": item, "date_from": ""})
     assert f'href="/activities/{activity_id}"' in listed.text
 

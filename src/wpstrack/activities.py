@@ -374,6 +374,18 @@ def _links(conn: Connection, activity_id: int) -> dict[str, list[Any]]:
     return found
 
 
+def history(conn: Connection, activity_id: int) -> list[AuditEvent]:
+    """Every recorded write to an activity and to its plan links, oldest first."""
+    log = schema.audit_event
+    own = (log.c.table_name == "activity") & (log.c.row_id == str(activity_id))
+    links = (log.c.table_name == "activity_link") & (
+        (log.c.after["activity_id"].as_integer() == activity_id)
+        | (log.c.before["activity_id"].as_integer() == activity_id)
+    )
+    rows = conn.execute(select(log).where(own | links).order_by(log.c.id)).mappings()
+    return [AuditEvent.model_validate(dict(r)) for r in rows]
+
+
 def get_activity(
     conn: Connection, activity_id: int, *, public_only: bool = False
 ) -> ActivityDetail:
@@ -393,7 +405,7 @@ def get_activity(
         pillars=links["pillars"],
         topics=links["topics"],
         provenance=provenance(conn, row["document_id"]) if row["document_id"] else [],
-        history=audit.history(conn, "activity", activity_id),
+        history=history(conn, activity_id),
     )
 
 

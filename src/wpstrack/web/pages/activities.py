@@ -68,12 +68,14 @@ def activity_page(
     request: Request, conn: ConnDep, user: OptionalUser, activity_id: int
 ) -> Response:
     detail = activities.get_activity(conn, activity_id, public_only=user is None)
+    measures = activities.plan_measures(conn)
     context = {
         "title": detail.title or f"Activity {activity_id}",
         "activity": detail,
         "can_edit": user is not None and has_role(user, "editor"),
         "can_link": user is not None and has_role(user, "reviewer", "editor"),
-        "measures": activities.plan_measures(conn) if user is not None else [],
+        "measures": measures if user is not None else [],
+        "item_labels": {m.id: f"{m.plan_code} {m.code}" for m in measures},
         "types": activities.EVENT_TYPES,
     }
     return render(request, "activity.html", context)
