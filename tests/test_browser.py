@@ -65,7 +65,7 @@ def _add_measure(conn: Any) -> None:
 
     plans.load_examples(conn)
     plan = read_plan(conn, "JP-NAP3")
-    parent = next(item for item, _p, _i in plan.walk() if item.children or item.kind == "objective")
+    parent = next(item for item, _p, _i in plan.walk() if item.kind == "objective")
     parent.children.append(Item(code=MEASURE[0], kind="measure", title=MEASURE[1]))
     save_plan(conn, plan, replace=True)
 
