@@ -34,10 +34,7 @@ def report_cli(
     an annex of funding scored significant or principal on the DAC gender marker. Built
     from the database alone: the same database gives the same HTML and Markdown.
     """
-    if fmt not in reports.FORMATS:
-        raise typer.BadParameter(
-            f"choose one of {', '.join(reports.FORMATS)}", param_hint="--format"
-        )
+    reports.check_format(fmt)
     with connect() as conn:
         report = reports.build_report(conn, plan, period, currency=currency)
     data = reports.render(report, fmt)
