@@ -105,6 +105,7 @@ PAGE_MATRIX |= {
 # Indicators, the who-does-what-where matrix and exports (monitoring).
 _REFRESHERS = {None: 401, "viewer": 403, "reviewer": 200, "editor": 200, "admin": 200}
 API_MATRIX |= {
+    ("GET", "/api/v1/indicators"): _everyone(200),
     ("GET", "/api/v1/indicators/JP-NAP3"): _everyone(200),
     ("GET", "/api/v1/indicators/XX-NONE"): _everyone(404),
     ("GET", "/api/v1/indicators/JP-NAP3/NO-SUCH"): _everyone(404),

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from wpstrack import exports, indicators
+from wpstrack import exports, indicators, plans
 from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
 from wpstrack.web.api.common import ERROR_RESPONSES
 from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, require_role
@@ -47,6 +47,13 @@ def matrix_filter(
 
 
 MatrixQuery = Annotated[MatrixFilter, Depends(matrix_filter)]
+
+
+@router.get("")
+def all_indicators(conn: ConnDep) -> dict[str, Any]:
+    """Every plan's indicators with latest value and progress, plan by plan."""
+    codes = [p["code"] for p in plans.plan_summaries(conn)]
+    return {"plans": [{"plan": c, "items": indicators.overview(conn, c)} for c in codes]}
 
 
 @router.get("/{plan}")
