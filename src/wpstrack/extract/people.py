@@ -43,7 +43,15 @@ from wpstrack.extract.names import (
 from wpstrack.extract.offices import ORG_HEADS, Office, parse_office
 from wpstrack.extract.orgnames import acronym_map
 from wpstrack.extract.people_ja import Participant
-from wpstrack.extract.people_roles import affiliation, assign_roles, home_country, mark_gender
+from wpstrack.extract.people_roles import (
+    affiliation,
+    assign_roles,
+    elected_as,
+    home_country,
+    mark_gender,
+    merge_misspellings,
+    reorder_family_first,
+)
 
 _PREFIX_WORDS = (
     r"Ms|Mrs|Mr|Miss|Mme|Madam|Dr|Prof|Professor|Baroness|Baron|Lord|Lady|Sir|Dame"
@@ -380,67 +388,14 @@ def _find_people(text: str, scan: str) -> list[Person]:
             person.office, person.office_weight = office, weight
         if _PSEUDONYM_RE.match(scan[end : end + 40]):
             person.pseudonym = True
-    _reorder_family_first(scan, people)
-    _merge_misspellings(people)
+    reorder_family_first(scan, people)
+    merge_misspellings(people)
     for person in people.values():
         family = re.escape(person.name.family)
         for match in re.finditer(rf"(?<![\w'’\-]){family}(?![\w'’\-])", scan, re.I):
             person.mentions.append((match.start(), match.end()))
-    _elected_as(scan, people)
+    elected_as(scan, people)
     return sorted(people.values(), key=lambda p: p.start)
-
-
-_ELECTED_RE = re.compile(
-    r"\b(?:elected|appointed|named|designated)\b(?P<who>[^;\n]{3,200}?)\bas\s+(?:the\s+)?"
-    r"(?:new\s+)?(?P<post>co-chairs?|chairs?|chairpersons?|presidents?|vice-chairs?|rapporteurs?)\b"
-)
-
-
-def _elected_as(scan: str, people: dict[str, Person]) -> None:
-    """'Members elected Ms. X and Ms. Y as co-chairs': their post is co-chair."""
-    for match in _ELECTED_RE.finditer(scan):
-        post = match.group("post").removesuffix("s")
-        for person in people.values():
-            if person.office.title is None and any(
-                match.start("who") <= s < match.end("who") for s, _e in person.mentions
-            ):
-                person.office.title = post
-
-
-def _merge_misspellings(people: dict[str, Person]) -> None:
-    """'Sergiy Kiyslytsya' and 'Sergiy Kyslytsya' in one release: one person, spelt twice."""
-    for key, person in list(people.items()):
-        for other_key, other in list(people.items()):
-            if other_key == key or key not in people or other_key not in people:
-                continue
-            same_given = other.name.given == person.name.given
-            later = other.start > person.start and len(key) > 4
-            if later and same_given and _one_edit(key, other_key):
-                people.pop(other_key)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether two words differ by one inserted, deleted or replaced letter."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
-def _reorder_family_first(scan: str, people: dict[str, Person]) -> None:
-    """'Ms. Nguyen Thi Lan' ... 'Ms. Nguyen': the first word is the family name."""
-    for key, person in list(people.items()):
-        words = f"{person.name.given} {person.name.family}".split()
-        if len(words) < 2 or person.caps_family:
-            continue
-        later = rf"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+{re.escape(words[0])}\b([ \xa0]\w)?"
-        alone = [m for m in re.finditer(later, scan) if not (m.group(1) or "")[-1:].isupper()]
-        if alone:
-            person.name = ParsedName(" ".join(words[1:]), words[0], person.name.honorific)
-            people.pop(key)
-            people[person.key] = person
 
 
 def _scan_text(text: str) -> str:
