@@ -12,6 +12,9 @@ not a participant; a pseudonym ("not her real name") is not either.
 
 Gender: an honorific (Ms., Mrs., Madam, Baroness) or a she/her pronoun that follows the
 person's mention marks a woman; he/his marks a man.
+
+Names: a later "Ms. Nguyen" shows that "Nguyen Thi Lan" is written family name first; a name
+spelt two ways in one release is one person; "elected X and Y as co-chairs" gives their post.
 """
 
 from __future__ import annotations
