@@ -494,3 +494,18 @@ def test_japanese_release_keeps_a_guest_named_in_english_in_brackets() -> None:
         "organisation_or_country": "UN Women",
     }
     assert st.get("women_count_named") == 1
+
+
+def test_minister_who_issued_the_statement_is_its_author() -> None:
+    text = (
+        "Statement on the publication of Canada's National Action Plan\n\nMarch 28, 2024 – "
+        "Ottawa, Ontario – Global Affairs Canada\n\nThe Honorable Mélanie Joly, Minister of "
+        "Foreign Affairs, together with eleven other ministers, issued the following statement "
+        "today:\n\n“Gender equality is a fundamental human right. It is the foundation of a "
+        "more peaceful world.”"
+    )
+    principal = _people(_run(text), "principal_actors")["Mélanie Joly"]
+    assert (principal["title"], principal["organisation_or_country"]) == (
+        "Minister of Foreign Affairs",
+        "Canada",
+    )

@@ -228,14 +228,28 @@ def _unquoted(text: str) -> str:
 def _first_person(text: str, people: list[Person]) -> Person | None:
     """The author of a statement, speech or first-person release, named in its header."""
     text = _unquoted(text)
-    if not (_AUTHOR_HEADER_RE.search(text) or _FIRST_PERSON_RE.search(text)):
+    if not (
+        _AUTHOR_HEADER_RE.search(text) or _FIRST_PERSON_RE.search(text) or _ISSUED_RE.search(text)
+    ):
         return None
     signed = re.search(r"^\s*Signed\s*:?\s*$", text, re.M)
     if signed or not people:
         return None
+    issued = _ISSUED_RE.search(text)  # "X, Minister of ..., issued the following statement"
+    if issued:
+        line_start = text.rfind("\n", 0, issued.start()) + 1
+        in_line = [p for p in people if line_start <= p.start < issued.start()]
+        if in_line:
+            return min(in_line, key=lambda p: p.start)
     first = min(people, key=lambda p: p.start)
     body = re.search(r"^.{60,}[.!?:]\s*$", text, re.M)  # the header ends at the first prose
     return first if body is None or first.start < body.start() else None
+
+
+_ISSUED_RE = re.compile(
+    r"\b(?:issued|released|made|delivered|gave)\s+the\s+following\s+(?:statement|remarks"
+    r"|speech|address)"
+)
 
 
 def _only_cued_in_speech(text: str, people: list[Person]) -> None:
