@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from wpstrack import schema, search
 from wpstrack.db import now
@@ -144,3 +144,31 @@ def test_the_command_line_finds_and_rebuilds(cli_env: dict[str, str]) -> None:
     rebuilt = runner.invoke(app, ["search", "--rebuild"])
     assert rebuilt.exit_code == 0 and "6 rows indexed" in rebuilt.output
     assert runner.invoke(app, ["search"]).exit_code == 1
+
+
+def test_activity_matches_filters_on_the_activity_or_its_document(conn: Connection) -> None:
+    act = schema.activity
+    doc_id = _document(conn, RELEASE + " Quokka sanctuary visit.", "Quokka")
+    by_document = _activity(conn, doc_id, title="Untitled")
+    by_title = _activity(conn, None, title="Quokka census briefing")
+    neither = _activity(conn, None, title="Budget talks")
+    for query in ("quokka", "quokka census"):
+        found = set(
+            conn.execute(
+                select(act.c.id).where(
+                    search.activity_matches(query), act.c.id.in_([by_document, by_title, neither])
+                )
+            ).scalars()
+        )
+        expected = {by_document, by_title} if query == "quokka" else {by_title}
+        assert found == expected, query
+
+
+def test_the_activity_register_filters_by_words(conn: Connection) -> None:
+    from wpstrack.activities import ActivityFilter, list_activities
+
+    doc_id = _document(conn, RELEASE + " Wombat corridor.", "Wombat")
+    wanted = _activity(conn, doc_id, status="published", title="A meeting")
+    _activity(conn, None, status="published", title="Another meeting")
+    page = list_activities(conn, ActivityFilter(q="wombat corridor"), public_only=True)
+    assert [a.id for a in page.items] == [wanted]

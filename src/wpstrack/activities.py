@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Connection, Select, exists, func, select
 
-from wpstrack import audit, schema
+from wpstrack import audit, schema, search
 from wpstrack.audit import AuditEvent, UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -43,6 +43,7 @@ class ActivityFilter(BaseModel):
     ``pillar`` a pillar code, ``plan_item`` the id of a plan measure.
     """
 
+    q: str | None = Field(default=None, max_length=200)  # words in the activity or its document
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     type: str | None = None
@@ -241,6 +242,8 @@ def _filtered(filters: ActivityFilter, public_only: bool) -> Select[Any]:
             conditions.append(act.c[name] == getattr(filters, name))
     if filters.country:
         conditions.append(act.c.country == filters.country.upper())
+    if filters.q and search.terms(filters.q):
+        conditions.append(search.activity_matches(filters.q))
     if filters.date_from:
         conditions.append(act.c.date >= filters.date_from)
     if filters.date_to:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
     exists,
@@ -36,6 +37,8 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from wpstrack import schema
 
@@ -336,3 +339,46 @@ def _search_postgresql(conn: Connection, words: list[str], public: bool, limit: 
         select(combined).order_by(combined.c.score.desc(), combined.c.id).limit(limit)
     ).all()
     return [_hit(r) for r in rows]
+
+
+# --- a filter for lists ----------------------------------------------------------------------
+
+
+class ActivityMatches(ColumnElement[bool]):
+    """True for an activity whose own text or whose document's text holds every word of a
+    query: a condition other queries (the activity register's filters) can add, compiled for
+    the backend it runs on."""
+
+    inherit_cache = True
+    type = Boolean()
+    # The words are part of the cache key: each query compiles (and caches) its own SQL.
+    _traverse_internals = [("words", InternalTraversal.dp_plain_obj)]  # noqa: RUF012
+
+    def __init__(self, q: str) -> None:
+        self.words = tuple(terms(q))
+
+
+def activity_matches(q: str) -> ColumnElement[bool]:
+    """The condition "this activity or its document matches ``q``" (see :func:`search`)."""
+    return ActivityMatches(q)
+
+
+@compiles(ActivityMatches, "sqlite")
+def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
+    match = " ".join('"' + w.replace('"', "") + '"' for w in element.words) or '""'
+    act = schema.activity
+    hits = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :search_q"
+    own = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 1").bindparams(search_q=match)
+    docs = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 0").bindparams(search_q=match)
+    return str(compiler.process(act.c.id.in_(own) | act.c.document_id.in_(docs), **kw))
+
+
+@compiles(ActivityMatches, "postgresql")
+def _matches_postgresql(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
+    query = func.plainto_tsquery(PG_CONFIG, " ".join(element.words))
+    act, doc = schema.activity, schema.document
+    own = literal_column(_pg_expression("activity")).op("@@")(query)
+    in_document = exists().where(
+        doc.c.id == act.c.document_id, literal_column(_pg_expression("document")).op("@@")(query)
+    )
+    return str(compiler.process(own | in_document, **kw))
