@@ -228,6 +228,8 @@ def test_review_publish_and_find_a_release_end_to_end(server: Server, browser: A
     expect(anonymous.locator("body")).to_contain_text("Kamikawa held a dialogue")
     anonymous.goto(f"{server.url}/search?q=Kamikawa")
     expect(anonymous.locator(f'ol.results a[href="{activity_url}"]')).to_be_visible()
+    anonymous.goto(f"{server.url}/activities?q=Kamikawa+dialogue")
+    expect(anonymous.locator(f'main a[href="{activity_url}"]').first).to_be_visible()
     anonymous.goto(f"{server.url}/plans/JP-NAP3")
     expect(anonymous.locator(f'ul.linked-activities a[href="{activity_url}"]')).to_be_visible()
     anonymous.goto(server.url + activity_url)
