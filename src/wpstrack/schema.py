@@ -314,6 +314,9 @@ activity = Table(
     # entries on SQLite (bench/RESULTS.md). Indexes on is_published or status were measured
     # and left out: SQLite then drives the joins from them and the other queries slow down.
     Index("ix_activity_type", "type"),
+    # The indicators ask when the register last changed (are computed values stale?):
+    # MAX(updated_at) read from the index end instead of a scan (8.6 ms at 100,000 entries).
+    Index("ix_activity_updated_at", "updated_at"),
 )
 
 activity_participant = Table(
