@@ -318,3 +318,23 @@ def test_indicator_page_draws_the_series_the_api_returns(web: WebSite) -> None:
     anonymous = client.get("/api/v1/matrix").json()["cells"]
     logged_in = client.get("/api/v1/matrix", headers=web.bearer("viewer")).json()["cells"]
     assert len(anonymous) < len(logged_in)
+
+
+def test_dashboard_benchmark_prints_one_json_object_with_the_issues_figures() -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "dashboard.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--activities", "300", "--requests", "2", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    data = json.loads(out)
+    assert data["activities"] == 300
+    for key in ("dashboard_p95_ms", "indicators_p95_ms", "report_s"):
+        assert data[key] > 0
