@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Connection, insert
@@ -15,6 +16,9 @@ from wpstrack import schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput
 from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
+
+if TYPE_CHECKING:
+    from conftest import WebSite
 
 
 @pytest.fixture()
@@ -116,3 +120,18 @@ def test_csv_has_one_line_per_cell(register: Connection) -> None:
 def test_table_rows_can_be_capped_while_cells_stay_complete(register: Connection) -> None:
     data = matrix(register, max_rows=1)
     assert (len(data["rows"]), data["rows_total"], len(data["cells"])) == (1, 3, 4)
+
+
+def test_matrix_page_has_an_accessible_table_and_funding_on_request(web: WebSite) -> None:
+    with web.engine.begin() as conn:
+        add_activity(conn, date(2023, 5, 1), orgs=("unfpa",), pillars=("protection",))
+        add_activity(conn, date(2023, 6, 1), orgs=("unfpa",), status="published")
+    client = web.login("viewer")
+    html = client.get("/matrix?organisation=unfpa&funding=true").text
+    assert "<caption>Entries per organisation, country and year" in html
+    assert '<th scope="col">Protection</th>' in html
+    assert "Funding received" in html
+    anonymous = web.client().get("/matrix?organisation=unfpa").text
+    assert "published entries; log in" in anonymous
+    csv_text = client.get("/matrix.csv?organisation=unfpa").text
+    assert csv_text.splitlines()[0] == "organisation,label,pillar,country,year,activities"
