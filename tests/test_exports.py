@@ -8,6 +8,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow.parquet as pq
 import pytest
@@ -19,6 +20,9 @@ from wpstrack import exports, indicators, plans, schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput
 from wpstrack.exports import Options, export
+
+if TYPE_CHECKING:
+    from conftest import WebSite
 
 
 @pytest.fixture()
@@ -157,3 +161,13 @@ def test_cli_export_writes_the_file(cli_env: dict[str, str], tmp_path: Path) -> 
     assert "unwomen,UN Women,protection,JP,2023,1" in shown.output
     binary = runner.invoke(app, ["export", "activities", "--format", "xlsx"])
     assert binary.exit_code != 0
+
+
+def test_api_download_names_the_file_and_needs_a_login(web: WebSite) -> None:
+    path = "/api/v1/exports/indicator_values?format=sdmx-csv"
+    response = web.client().get(path, headers=web.bearer("viewer"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.sdmx.data+csv")
+    assert 'filename="indicator_values.sdmx.csv"' in response.headers["content-disposition"]
+    assert response.text.startswith("DATAFLOW,REF_AREA,NAP,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE")
+    assert web.client().get(path).status_code == 401

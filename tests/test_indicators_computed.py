@@ -134,6 +134,12 @@ def test_counts_only_reviewed_and_published_activities_per_year(plan_conn: Conne
 def test_share_of_women_counts_named_participants_only(plan_conn: Connection) -> None:
     add_activity(plan_conn, date(2023, 5, 1), people=("f", "m", None, "f"), orgs=("unwomen",))
     add_activity(plan_conn, date(2023, 9, 1), status="draft", people=("m", "m"))
+    mentioned = add_activity(plan_conn, date(2023, 10, 1))
+    plan_conn.execute(
+        insert(schema.activity_participant).values(
+            activity_id=mentioned, name="Someone Named", gender="m", role="mentioned"
+        )
+    )
     indicators.refresh(plan_conn, "T-NAP")
     [point] = indicators.series(plan_conn, "T-NAP", "C2")["series"]
     assert (point["period"], point["value"]) == ("2023", 50.0)
