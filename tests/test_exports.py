@@ -116,10 +116,12 @@ def test_indicator_values_as_sdmx_csv(filled: Connection) -> None:
     assert fiscal == ["2022-04-01/P1Y", "2023-04-01/P1Y", "2024-04-01/P1Y"]
 
 
-def test_indicators_export_holds_the_formula_as_json(filled: Connection) -> None:
+def test_indicators_export_holds_the_formula_and_targets_as_json(filled: Connection) -> None:
     rows = json.loads(export(filled, "indicators", "json", Options(plan="T-NAP")))
     assert [r["code"] for r in rows] == ["C1", "C2", "C3", "C4", "C5"]
     assert json.loads(rows[0]["formula"])["measure"] == "count_activities"
+    assert json.loads(rows[0]["targets"]) == {"2024": 4.0}
+    assert rows[1]["targets"] is None
 
 
 @pytest.mark.parametrize(

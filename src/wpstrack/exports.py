@@ -162,9 +162,15 @@ def _indicators(conn: Connection, options: Options) -> list[dict[str, Any]]:
         .outerjoin(item, item.c.id == ind.c.plan_item_id)
     )
     stmt = _plan_filter(conn, stmt, options).order_by(plan.c.code, ind.c.sort_order, ind.c.code)
-    rows = _mappings(conn, stmt)
+    rows = _mappings(conn, stmt.add_columns(ind.c.id))
+    tgt = schema.indicator_target
+    targets: dict[int, dict[str, float]] = {}
+    for t in conn.execute(select(tgt).order_by(tgt.c.indicator_id, tgt.c.period)):
+        targets.setdefault(t.indicator_id, {})[t.period] = t.value
     for row in rows:
         row["formula"] = json.dumps(row["formula"], sort_keys=True) if row["formula"] else None
+        found = targets.get(row.pop("id"))
+        row["targets"] = json.dumps(found) if found else None
     return rows
 
 
@@ -239,7 +245,7 @@ TABLES: dict[str, Table] = {
             *(("plan", "str"), ("code", "str"), ("name", "str"), ("item", "str")),
             *(("unit", "str"), ("direction", "str"), ("method", "str"), ("formula", "str")),
             *(("disaggregation", "str"), ("baseline_value", "float")),
-            ("baseline_period", "str"),
+            *(("baseline_period", "str"), ("targets", "str")),
         ),
         _indicators,
     ),
