@@ -301,18 +301,24 @@ def plan_measures(conn: Connection) -> list[PlanItemRef]:
     """
     plan, item = schema.plan, schema.plan_item
     rows = conn.execute(
-        select(
-            item.c.id,
-            plan.c.code.label("plan_code"),
-            item.c.code,
-            item.c.kind,
-            item.c.title,
-            item.c.pillar_code,
-        )
+        select(*_plan_item_columns())
         .join(plan, plan.c.id == item.c.plan_id)
         .order_by(plan.c.country, plan.c.edition, plan.c.code, item.c.sort_order, item.c.id)
     ).mappings()
     return [PlanItemRef.model_validate(dict(r)) for r in rows]
+
+
+def _plan_item_columns() -> tuple[Any, ...]:
+    """The columns of a PlanItemRef: an item with its plan's code."""
+    plan, item = schema.plan, schema.plan_item
+    return (
+        item.c.id,
+        plan.c.code.label("plan_code"),
+        item.c.code,
+        item.c.kind,
+        item.c.title,
+        item.c.pillar_code,
+    )
 
 
 # --- one activity ---------------------------------------------------------------------------
@@ -345,14 +351,7 @@ def linked_plan_items(conn: Connection, activity_id: int) -> list[PlanItemRef]:
     """The plan items an activity is linked to."""
     plan, item, link = schema.plan, schema.plan_item, schema.activity_link
     rows = conn.execute(
-        select(
-            item.c.id,
-            plan.c.code.label("plan_code"),
-            item.c.code,
-            item.c.kind,
-            item.c.title,
-            item.c.pillar_code,
-        )
+        select(*_plan_item_columns())
         .join(link, link.c.plan_item_id == item.c.id)
         .join(plan, plan.c.id == item.c.plan_id)
         .where(link.c.activity_id == activity_id, link.c.kind == "plan_item")

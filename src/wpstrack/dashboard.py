@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, distinct, func, select, true
 
 from wpstrack import schema
+from wpstrack.schema import PEOPLE_ROLES
 
 LATEST = 10
 # Organisation types that are part of the UN system (see the reference data).
 UN_TYPE_PREFIX = "un_"
 # Roles of named people; "mentioned" rows are organisations named in the text.
-PEOPLE_ROLES = ("principal", "participant")
 
 
 def _visible(public: bool) -> ColumnElement[bool]:

@@ -17,8 +17,7 @@ from sqlalchemy import ColumnElement, Connection, distinct, func, select
 from wpstrack import schema
 from wpstrack.errors import NotFound
 from wpstrack.pagination import Page, paginate
-
-PEOPLE_ROLES = ("principal", "participant")
+from wpstrack.schema import PEOPLE_ROLES
 
 
 class PersonSummary(BaseModel):

@@ -319,6 +319,10 @@ activity = Table(
     Index("ix_activity_updated_at", "updated_at"),
 )
 
+# Participant roles of people who took part; "mentioned" people did not, so the dashboard,
+# the computed indicators, the people pages and the report all count only these.
+PEOPLE_ROLES = ("principal", "participant")
+
 activity_participant = Table(
     "activity_participant",
     metadata,

@@ -31,10 +31,10 @@ from wpstrack import schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput
 from wpstrack.indicators.formula import ActivityFilters, Formula, parse_formula
+from wpstrack.schema import PEOPLE_ROLES
 
 COMPUTED_SOURCE = "computed"
 UN_TYPE_PREFIX = "un_"  # organisation types of the UN system: un_fund_programme, ...
-PEOPLE_ROLES = ("principal", "participant")  # "mentioned" people did not take part
 
 
 @dataclass

@@ -17,7 +17,6 @@ import pycountry
 from sqlalchemy import Connection, select
 
 from wpstrack import funding, indicators, schema
-from wpstrack.dashboard import PEOPLE_ROLES
 from wpstrack.funding.rates import Converter
 from wpstrack.plans.store import plan_id
 from wpstrack.reports.figures import figures, money_lines, scope
@@ -32,6 +31,7 @@ from wpstrack.reports.model import (
     PillarSection,
     Report,
 )
+from wpstrack.schema import PEOPLE_ROLES
 
 
 def country_name(code: str | None) -> str:

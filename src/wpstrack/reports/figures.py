@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, distinct, func, select
 
 from wpstrack import funding, schema
-from wpstrack.dashboard import PEOPLE_ROLES
 from wpstrack.indicators.compute import UN_TYPE_PREFIX, activity_conditions, compute
 from wpstrack.indicators.formula import ActivityFilters, Formula
 from wpstrack.reports.model import Count, Figures, MoneyLine, Period
+from wpstrack.schema import PEOPLE_ROLES
 
 PERIOD_KIND = {True: "fiscal_year", False: "year"}
 
