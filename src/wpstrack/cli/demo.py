@@ -47,10 +47,14 @@ def demo_cli(
     counts = summary.as_dict()
     console.print(
         f"Corpus {folder}: {counts['ingested']} ingested, {counts['already_present']} already "
-        f"present, {counts['rejected']} rejected."
+        f"present, {counts['rejected']} rejected.",
+        soft_wrap=True,  # a long corpus path must not split the counts across lines
     )
     if admin is not None:
-        console.print(f"Administrator [bold]{admin[0]}[/bold], password (shown once): {admin[1]}")
+        console.print(
+            f"Administrator [bold]{admin[0]}[/bold], password (shown once): {admin[1]}",
+            soft_wrap=True,  # the password must come out whole, to copy
+        )
     else:
         console.print("An administrator already exists; its password is unchanged.")
     engine.dispose()
