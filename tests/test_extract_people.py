@@ -72,6 +72,7 @@ def test_excellency_and_country_of_office_give_title_and_country() -> None:
         "name": "Retno Marsudi",
         "title": "Minister for Foreign Affairs",
         "organisation_or_country": "Indonesia",
+        "gender": "f",
     }
     assert _span_text(text, st, "other_participants", "Retno Marsudi") == "Retno Marsudi"
 
@@ -126,6 +127,39 @@ def test_women_are_counted_only_where_the_text_marks_them(sentence: str, counted
         "with experts. " + sentence
     )
     assert int(_run(text).get("women_count_named") or 0) == counted
+
+
+def _genders(st: ExtractionState) -> dict[str, str | None]:
+    listed = [*st.items("principal_actors"), *st.items("other_participants")]
+    return {p["name"]: p.get("gender") for p in listed}
+
+
+def test_people_carry_the_gender_the_text_marks_and_the_women_are_those_counted() -> None:
+    text = HEAD + (
+        "On May 16, Mr. KISHIDA Fumio, Minister for Foreign Affairs of Japan, held a meeting "
+        "with Ms. Retno Marsudi, Minister for Foreign Affairs of Indonesia, and Regula "
+        "Baumgartner, State Secretary of Switzerland. Amna Osman, who coordinates a network "
+        "of women's groups, attended the meeting and said that she would help."
+    )
+    st = _run(text)
+    assert _genders(st) == {
+        "Fumio KISHIDA": "m",  # Mr.
+        "Retno Marsudi": "f",  # Ms.
+        "Regula Baumgartner": None,  # nothing in the text says
+        "Amna Osman": "f",  # she
+    }
+    assert "gender" not in _people(st, "other_participants")["Regula Baumgartner"]
+    assert st.get("women_count_named") == 2
+
+
+def test_japanese_release_marks_the_woman_that_josei_describes() -> None:
+    text = (
+        "上川外務大臣とアフガニスタン女性との意見交換\n\n本18日、上川陽子外務大臣は、"
+        "アフガニスタン出身の女性人権活動家であるファリダ・ノーリ氏と意見交換を行いました。\n"
+    )
+    st = _run(text)
+    assert _genders(st) == {"Yoko KAMIKAWA": None, "Farida Noori": "f"}
+    assert st.get("women_count_named") == 1
 
 
 def test_no_named_women_gives_no_span_and_a_zero_count() -> None:
@@ -459,6 +493,7 @@ def test_official_opening_a_council_debate_leads_it() -> None:
         "name": "Amina Mohammed",
         "title": "Deputy Secretary-General",
         "organisation_or_country": "United Nations",
+        "gender": "f",
     }
     assert st.get("women_count_named") == 1
 
@@ -492,6 +527,7 @@ def test_japanese_release_keeps_a_guest_named_in_english_in_brackets() -> None:
         "name": "Phumzile Mlambo-Ngcuka",
         "title": "Executive Director",
         "organisation_or_country": "UN Women",
+        "gender": "f",
     }
     assert st.get("women_count_named") == 1
 

@@ -11,6 +11,10 @@ is the principal and its objects the other participants; "co-chaired by", "hoste
 "joined by", "accompanied by", "witnessed by", "took part" and speakers name other
 participants. First-person releases ("Today in Suva I met ...", "Statement by ...") are led
 by their author. Japanese releases are read by :mod:`wpstrack.extract.people_ja`.
+
+A person's record carries ``gender`` (``"f"`` or ``"m"``, as the participant table stores it)
+only where the text marks it (Ms., Mr., she, 女性...); the women among the listed people are
+those counted in ``women_count_named``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from wpstrack.extract import people_ja
 from wpstrack.extract.model import state
 from wpstrack.extract.names import (
     FEMALE_HONORIFICS,
+    MALE_HONORIFICS,
     PARTICLES,
     PEER_TITLES,
     POSTNOMINALS,
@@ -425,6 +430,9 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
             "title": person.office.title,
             "organisation_or_country": affiliation(person, scan, acronyms, home),
         }
+        gender = "f" if person.female_at else "m" if person.male else None
+        if gender:
+            value["gender"] = gender
         field = "principal_actors" if person.role == "principal" else "other_participants"
         records.append((field, value, person.start, person.end))
     return records, people
@@ -451,9 +459,12 @@ def _add_english_names(text: str, records: list[Participant], women: list[tuple[
             "title": person.office.title,
             "organisation_or_country": person.office.affiliation,
         }
-        records.append(("other_participants", value, person.start, person.end))
         if person.name.honorific in FEMALE_HONORIFICS:
+            value["gender"] = "f"
             women.append((person.start, person.end))
+        elif person.name.honorific in MALE_HONORIFICS:
+            value["gender"] = "m"
+        records.append(("other_participants", value, person.start, person.end))
     women.sort()
 
 

@@ -15,7 +15,7 @@ import re
 from functools import cache
 from typing import Any
 
-# (gold field, {name, title, organisation_or_country}, start, end)
+# (gold field, {name, title, organisation_or_country[, gender]}, start, end)
 Participant = tuple[str, dict[str, Any], int, int]
 
 _KANJI = "一-龯々"
@@ -223,6 +223,8 @@ def extract(text: str) -> tuple[list[Participant], list[tuple[int, int]]]:
             "title": p["title"],
             "organisation_or_country": p["affiliation"],
         }
+        if (p["start"], p["start"] + len(p["written"])) in women:
+            value["gender"] = "f"  # Japanese marks women only (女性), never men
         field = "principal_actors" if p["role"] == "principal" else "other_participants"
         records.append((field, value, p["start"], p["start"] + len(p["written"])))
     return records, women
