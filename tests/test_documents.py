@@ -266,3 +266,89 @@ def test_any_bytes_are_read_or_refused_with_a_reason_never_crash(
         assert error.reason in REASONS
     else:
         assert document.text.strip()
+
+
+def _page_with(head: str) -> bytes:
+    body = "<body><article><h1>Minister meets UN Women</h1><p>They discussed WPS.</p></article>"
+    return f"<!DOCTYPE html><html><head>{head}</head>{body}</body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    ("head", "publisher"),
+    [
+        ('<meta property="og:site_name" content="Ministry of Foreign Affairs of Japan">',
+         "Ministry of Foreign Affairs of Japan"),
+        ('<meta name="DCTERMS.publisher" content="  Global Affairs\n Canada ">'
+         '<meta property="og:site_name" content="GAC">',
+         "Global Affairs Canada"),
+        ('<meta name="dc.publisher" content="UN Women">', "UN Women"),
+        ('<meta property="og:site_name" content="Press room">'
+         '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+         '"publisher": {"@id": "#org"}}, {"@id": "#org", "name": "Auswärtiges Amt"}]}</script>',
+         "Auswärtiges Amt"),
+        ('<script type="application/ld+json">[{"@type": "NewsArticle", '
+         '"publisher": {"@type": "Organization", "name": "UNDP"}}]</script>',
+         "UNDP"),
+        ('<meta name="author" content="Yoko Kamikawa"><meta name="application-name" '
+         'content="Press CMS"><meta name="dcterms.publisher" content=" ">'
+         '<script type="application/ld+json">{"publisher": </script>',
+         None),
+        ("", None),
+    ],
+    ids=["og-site-name", "dcterms-over-site", "dc", "json-ld-graph", "json-ld-list",
+         "author-app-name-blank-broken-json", "none"],
+)  # fmt: skip
+def test_a_page_states_its_publisher_in_its_metadata(head: str, publisher: str | None) -> None:
+    document = read_bytes(_page_with(head), filename="page.html")
+    assert document.publisher == publisher
+    assert "WPS" in document.text
+
+
+def test_plain_text_states_no_publisher() -> None:
+    assert read_bytes(RELEASE.encode(), filename="release.txt").publisher is None
+
+
+def _pdf(publisher: list[str] | None) -> bytes:
+    from pypdf import PdfWriter
+    from pypdf.xmp import XmpInformation
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setAuthor("Yoko Kamikawa")
+    pdf.drawString(72, 770, "The ministers reaffirmed resolution 1325 (2000) in Tokyo.")
+    pdf.save()
+    writer = PdfWriter(clone_from=io.BytesIO(buffer.getvalue()))
+    if publisher is not None:
+        xmp = XmpInformation.create()
+        xmp.dc_publisher = publisher
+        writer.xmp_metadata = xmp
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("names", "publisher"),
+    [(["Ministry of Foreign Affairs of Japan"], "Ministry of Foreign Affairs of Japan"),
+     ([" ", "UN Women"], "UN Women"), (None, None)],
+    ids=["xmp", "first-non-blank", "author-only"],
+)  # fmt: skip
+def test_a_pdf_publisher_comes_from_its_xmp_dublin_core_never_its_author(
+    names: list[str] | None, publisher: str | None
+) -> None:
+    document = read_bytes(_pdf(names), filename="statement.pdf")
+    assert document.publisher == publisher
+    assert "resolution 1325" in document.text
+
+
+def test_a_word_document_states_no_publisher_even_with_an_author() -> None:
+    import docx
+
+    word = docx.Document()
+    word.core_properties.author = "Yoko Kamikawa"
+    word.add_paragraph("On July 3, the Ambassador signed a grant with UNDP.")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    assert read_bytes(buffer.getvalue(), filename="grant.docx").publisher is None

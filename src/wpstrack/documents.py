@@ -8,6 +8,11 @@ suffix only breaks ties: a saved web page named ``.txt`` is still HTML. Text is 
 UTF-8 when it is valid UTF-8, else with charset-normalizer, then repaired with ftfy
 (``BogotÃ¡`` → ``Bogotá``) while curly quotes and full-width characters are kept as written.
 A file that cannot be read raises :class:`DocumentRejected` with one of :data:`REASONS`.
+
+The publisher is taken only where the document states it in a standard metadata field: a
+page's Dublin Core, ``citation_publisher`` or ``og:site_name`` ``<meta>`` or its JSON-LD, a
+PDF's XMP ``dc:publisher``. Word files have none: their core properties name an author (a
+person) and their ``Company`` property the owner of the Office copy, neither a publisher.
 """
 
 from __future__ import annotations
@@ -25,9 +30,9 @@ from typing import Any
 
 import ftfy
 from charset_normalizer import from_bytes
-from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from wpstrack.errors import UnreadableDocument
+from wpstrack.webpage import html_to_text
 
 TEXT = "text/plain"
 HTML = "text/html"
@@ -80,7 +85,8 @@ class ReadDocument:
     """A document read as text, with what the reader learned about it.
 
     ``title`` is the title the format declares (an HTML ``<h1>`` or ``<title>``, PDF or
-    DOCX properties); plain text declares none.
+    DOCX properties); plain text declares none. ``publisher`` is the body the document's
+    own metadata names as its publisher (HTML ``<meta>`` or JSON-LD, PDF XMP), else None.
     """
 
     text: str
@@ -91,6 +97,7 @@ class ReadDocument:
     sha256: str
     size_bytes: int
     published_on: date | None = None
+    publisher: str | None = None
 
 
 class DocumentRejected(UnreadableDocument):
@@ -127,8 +134,9 @@ def read_bytes(
     encoding: str | None = None
     title: str | None = None
     published: date | None = None
+    publisher: str | None = None
     if media_type == PDF:
-        text, title = _pdf_text(raw)
+        text, title, publisher = _pdf_text(raw)
     elif media_type == DOCX:
         text, title = _docx_text(raw)
     else:
@@ -137,6 +145,7 @@ def read_bytes(
             media_type = HTML
             page = html_to_text(decoded)
             text, title, published = page.text, page.title, page.published_on
+            publisher = page.publisher
         else:
             text = decoded
     text = clean_text(text)
@@ -152,6 +161,7 @@ def read_bytes(
         sha256=sha256_hex(raw),
         size_bytes=len(raw),
         published_on=published,
+        publisher=publisher,
     )
 
 
@@ -292,7 +302,9 @@ def first_line(text: str) -> str | None:
     return None
 
 
-def _pdf_text(raw: bytes) -> tuple[str, str | None]:
+def _pdf_text(raw: bytes) -> tuple[str, str | None, str | None]:
+    """Text, title and publisher of a PDF. The document information dictionary has no
+    publisher entry; the XMP metadata's Dublin Core ``dc:publisher`` is the standard place."""
     from pypdf import PdfReader
 
     try:
@@ -306,7 +318,12 @@ def _pdf_text(raw: bytes) -> tuple[str, str | None]:
         raise
     except Exception as exc:  # pypdf raises many kinds of error on damaged files
         raise DocumentRejected("undecodable", f"broken PDF ({type(exc).__name__})") from exc
-    return "\n\n".join(pages), title
+    publisher = None
+    with contextlib.suppress(Exception):  # damaged XMP costs the publisher, not the text
+        xmp = reader.xmp_metadata
+        names = (xmp.dc_publisher if xmp is not None else None) or ()
+        publisher = next((" ".join(n.split()) for n in names if n.strip()), None)
+    return "\n\n".join(pages), title, publisher
 
 
 def _docx_text(raw: bytes) -> tuple[str, str | None]:
@@ -322,171 +339,6 @@ def _docx_text(raw: bytes) -> tuple[str, str | None]:
     except Exception as exc:  # damaged ZIP or XML parts surface as many kinds of error
         raise DocumentRejected("undecodable", f"broken DOCX ({type(exc).__name__})") from exc
     return "\n".join(parts), title
-
-
-# --- HTML -----------------------------------------------------------------------------------
-
-# Elements that never hold release text.
-_DROP_TAGS = (
-    "script, style, noscript, template, svg, iframe, object, form, button, input, select, "
-    "textarea, nav, aside, dialog, figure figcaption"
-)
-# Boilerplate blocks named by id, class or role: banners, menus, sidebars, share bars.
-_BOILERPLATE = re.compile(
-    r"cookie|consent|banner|breadcrumb|\bnav|menu|sidebar|side-bar|related|share|social|"
-    r"skip|search|pagetop|page-top|footer|\bheader|masthead|advert|\bads?\b|popup|modal",
-    re.I,
-)
-_BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "header",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "ul",
-        "ol",
-        "li",
-        "dl",
-        "dt",
-        "dd",
-        "table",
-        "tr",
-        "blockquote",
-        "pre",
-        "address",
-        "figure",
-        "hr",
-        "br",
-        "caption",
-    ]
-)
-_LINE_TAGS = frozenset(("li", "tr", "dt", "dd", "caption"))
-_MAIN_SELECTORS = ("article", "main", "[role=main]", "#main", "#content", ".content", "body")
-
-
-@dataclass(frozen=True)
-class HtmlPage:
-    """The main text of a web page, its title and its publication date when stated."""
-
-    text: str
-    title: str | None
-    published_on: date | None
-
-
-def html_to_text(markup: str) -> HtmlPage:
-    """The release text of a page: the longest ``<article>`` (else ``<main>``, else the body)
-    without navigation, cookie banners, scripts, sidebars and footers."""
-    tree = LexborHTMLParser(markup)
-    published = _published_on(tree)
-    page_title = _node_text(tree.css_first("title"))
-    root = _main_node(tree)
-    if root is None:
-        return HtmlPage("", page_title, published)
-    for node in root.css(_DROP_TAGS):
-        node.decompose()
-    for node in root.css("[id], [class], [role]"):
-        marker = " ".join(str(node.attributes.get(name) or "") for name in ("id", "class", "role"))
-        if _BOILERPLATE.search(marker) and node.tag not in {"article", "main"}:
-            node.decompose()
-    if root.tag == "body":
-        for node in root.css("header, footer"):
-            node.decompose()
-    heading = _node_text(root.css_first("h1"))
-    return HtmlPage(_block_text(root), heading or page_title, published)
-
-
-def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
-    for selector in _MAIN_SELECTORS:
-        nodes = tree.css(selector)
-        if nodes:
-            return max(nodes, key=lambda n: len(n.text(deep=True) or ""))
-    return tree.body
-
-
-def _node_text(node: LexborNode | None) -> str | None:
-    if node is None:
-        return None
-    text = " ".join((node.text(deep=True) or "").split())
-    return text or None
-
-
-def _block_text(root: LexborNode) -> str:
-    """Text of ``root`` as a browser shows it: paragraphs apart, list items on their own
-    lines (numbered in an ``<ol>``), ``<br>`` as a line break."""
-    parts: list[str] = []
-    # Items are nodes still to visit, or literal text to emit when popped.
-    stack: list[LexborNode | str] = [root]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-            continue
-        tag = item.tag or ""
-        if tag == "-text":
-            parts.append(item.text_content or "")
-            continue
-        if tag.startswith("-"):
-            continue
-        if tag == "br":
-            parts.append("\n")
-            continue
-        # A list item or table row starts a line; a paragraph-like block stands apart.
-        if tag in _LINE_TAGS:
-            parts.append("\n" + _list_number(item))
-        elif tag in _BLOCK_TAGS:
-            parts.append("\n\n")
-            stack.append("\n\n")
-        children = []
-        child = item.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        stack.extend(reversed(children))
-    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-def _list_number(node: LexborNode) -> str:
-    """``"2. "`` for the second item of an ordered list, else nothing."""
-    if node.tag != "li" or node.parent is None or node.parent.tag != "ol":
-        return ""
-    number = 1
-    sibling = node.prev
-    while sibling is not None:
-        number += sibling.tag == "li"
-        sibling = sibling.prev
-    return f"{number}. "
-
-
-_JSON_DATE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')
-
-
-def _published_on(tree: LexborHTMLParser) -> date | None:
-    """The publication date a page declares (JSON-LD or ``article:published_time``)."""
-    for node in tree.css('script[type="application/ld+json"]'):
-        found = _JSON_DATE.search(node.text() or "")
-        if found:
-            return _iso_date(found.group(1))
-    meta = tree.css_first('meta[property="article:published_time"]')
-    if meta is not None:
-        return _iso_date(str(meta.attributes.get("content") or "")[:10])
-    return None
-
-
-def _iso_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def extract_record(document: ReadDocument) -> dict[str, Any]:

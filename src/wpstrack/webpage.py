@@ -1,0 +1,234 @@
+"""Reading a web page: its release text without the site around it, and what the page
+states about itself (title, publication date, publisher).
+
+Used by :mod:`wpstrack.documents` for every document that is HTML by content or by name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+# Elements that never hold release text.
+_DROP_TAGS = (
+    "script, style, noscript, template, svg, iframe, object, form, button, input, select, "
+    "textarea, nav, aside, dialog, figure figcaption"
+)
+# Boilerplate blocks named by id, class or role: banners, menus, sidebars, share bars.
+_BOILERPLATE = re.compile(
+    r"cookie|consent|banner|breadcrumb|\bnav|menu|sidebar|side-bar|related|share|social|"
+    r"skip|search|pagetop|page-top|footer|\bheader|masthead|advert|\bads?\b|popup|modal",
+    re.I,
+)
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "blockquote",
+        "pre",
+        "address",
+        "figure",
+        "hr",
+        "br",
+        "caption",
+    ]
+)
+_LINE_TAGS = frozenset(("li", "tr", "dt", "dd", "caption"))
+_MAIN_SELECTORS = ("article", "main", "[role=main]", "#main", "#content", ".content", "body")
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """The main text of a web page, its title, publication date and publisher when stated."""
+
+    text: str
+    title: str | None
+    published_on: date | None
+    publisher: str | None = None
+
+
+def html_to_text(markup: str) -> HtmlPage:
+    """The release text of a page: the longest ``<article>`` (else ``<main>``, else the body)
+    without navigation, cookie banners, scripts, sidebars and footers."""
+    tree = LexborHTMLParser(markup)
+    published = _published_on(tree)
+    publisher = _html_publisher(tree)
+    page_title = _node_text(tree.css_first("title"))
+    root = _main_node(tree)
+    if root is None:
+        return HtmlPage("", page_title, published, publisher)
+    for node in root.css(_DROP_TAGS):
+        node.decompose()
+    for node in root.css("[id], [class], [role]"):
+        marker = " ".join(str(node.attributes.get(name) or "") for name in ("id", "class", "role"))
+        if _BOILERPLATE.search(marker) and node.tag not in {"article", "main"}:
+            node.decompose()
+    if root.tag == "body":
+        for node in root.css("header, footer"):
+            node.decompose()
+    heading = _node_text(root.css_first("h1"))
+    return HtmlPage(_block_text(root), heading or page_title, published, publisher)
+
+
+def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in _MAIN_SELECTORS:
+        nodes = tree.css(selector)
+        if nodes:
+            return max(nodes, key=lambda n: len(n.text(deep=True) or ""))
+    return tree.body
+
+
+def _node_text(node: LexborNode | None) -> str | None:
+    if node is None:
+        return None
+    text = " ".join((node.text(deep=True) or "").split())
+    return text or None
+
+
+def _block_text(root: LexborNode) -> str:
+    """Text of ``root`` as a browser shows it: paragraphs apart, list items on their own
+    lines (numbered in an ``<ol>``), ``<br>`` as a line break."""
+    parts: list[str] = []
+    # Items are nodes still to visit, or literal text to emit when popped.
+    stack: list[LexborNode | str] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        tag = item.tag or ""
+        if tag == "-text":
+            parts.append(item.text_content or "")
+            continue
+        if tag.startswith("-"):
+            continue
+        if tag == "br":
+            parts.append("\n")
+            continue
+        # A list item or table row starts a line; a paragraph-like block stands apart.
+        if tag in _LINE_TAGS:
+            parts.append("\n" + _list_number(item))
+        elif tag in _BLOCK_TAGS:
+            parts.append("\n\n")
+            stack.append("\n\n")
+        children = []
+        child = item.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend(reversed(children))
+    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _list_number(node: LexborNode) -> str:
+    """``"2. "`` for the second item of an ordered list, else nothing."""
+    if node.tag != "li" or node.parent is None or node.parent.tag != "ol":
+        return ""
+    number = 1
+    sibling = node.prev
+    while sibling is not None:
+        number += sibling.tag == "li"
+        sibling = sibling.prev
+    return f"{number}. "
+
+
+_JSON_DATE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+
+
+def _published_on(tree: LexborHTMLParser) -> date | None:
+    """The publication date a page declares (JSON-LD or ``article:published_time``)."""
+    for node in tree.css('script[type="application/ld+json"]'):
+        found = _JSON_DATE.search(node.text() or "")
+        if found:
+            return _iso_date(found.group(1))
+    meta = tree.css_first('meta[property="article:published_time"]')
+    if meta is not None:
+        return _iso_date(str(meta.attributes.get("content") or "")[:10])
+    return None
+
+
+# ``<meta name>`` values that name the publisher, compared in lower case: Dublin Core
+# (DC-HTML, in both its element-set and its terms spelling) and the Highwire Press tag of
+# scholarly pages.
+_PUBLISHER_META = ("dcterms.publisher", "dc.publisher", "citation_publisher")
+
+
+def _html_publisher(tree: LexborHTMLParser) -> str | None:
+    """The publisher a page states: Dublin Core or ``citation_publisher`` ``<meta>``, else
+    schema.org ``publisher`` in JSON-LD, else Open Graph ``og:site_name``.
+
+    The site's name comes last because it names the site, which publishes the page only as
+    a rule; ``application-name`` (a web application's name) and ``author`` (a person) are
+    not publishers and are never read.
+    """
+    metas: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        key = str(node.attributes.get("name") or node.attributes.get("property") or "")
+        metas.setdefault(key.strip().lower(), str(node.attributes.get("content") or ""))
+    for name in _PUBLISHER_META:
+        if found := _name(metas.get(name)):
+            return found
+    return _json_ld_publisher(tree) or _name(metas.get("og:site_name"))
+
+
+def _json_ld_publisher(tree: LexborHTMLParser) -> str | None:
+    """The name of the first ``publisher`` in the page's JSON-LD (inline, or by ``@id``)."""
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text() or "")
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else [data]
+        items += [g for i in items if isinstance(i, dict) for g in _as_list(i.get("@graph"))]
+        nodes = [i for i in items if isinstance(i, dict)]
+        named = {n["@id"]: n.get("name") for n in nodes if isinstance(n.get("@id"), str)}
+        for node in nodes:
+            for publisher in _as_list(node.get("publisher")):
+                if isinstance(publisher, dict):
+                    publisher = publisher.get("name") or named.get(str(publisher.get("@id")))
+                if found := _name(publisher):
+                    return found
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _name(value: Any) -> str | None:
+    """``value`` on one line when it is a string with words, else None."""
+    return (" ".join(value.split()) or None) if isinstance(value, str) else None
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
