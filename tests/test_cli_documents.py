@@ -137,3 +137,37 @@ def test_eval_reports_fields_macro_and_mismatches(tmp_path: Path) -> None:
     assert table.exit_code == 0, table.output
     assert "macro (gold fields)" in table.output
     assert "doc-1  city  gold 'Atlantis'  predicted None" in table.output
+
+
+def test_ingest_publisher_fills_in_for_files_that_name_none(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path)
+    (folder / "partner.html").write_text(
+        '<html><head><meta property="og:site_name" content="UN Women"></head>'
+        f"<body><article><p>{RELEASE} Partner copy.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    mofa = "Ministry of Foreign Affairs of Japan"
+    result = runner.invoke(app, ["ingest", str(folder), "--publisher", mofa, "--json"])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    with engine.connect() as conn:
+        doc = schema.document
+        rows = conn.execute(
+            select(doc.c.filename, doc.c.publisher).where(doc.c.status == "ingested")
+        ).all()
+    engine.dispose()
+    assert dict(rows) == {"good.txt": mofa, "page.html": mofa, "partner.html": "UN Women"}
+
+
+def test_extract_shows_the_publisher_a_page_states(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html><head><meta name="dcterms.publisher" content="UN Women"></head>'
+        f"<body><article><p>{RELEASE}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["extract", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["document"]["publisher"] == "UN Women"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, String, func, select
 
 from wpstrack import schema
 from wpstrack.db import now
@@ -15,6 +15,7 @@ from wpstrack.errors import NotFound
 from wpstrack.ingest import (
     DUPLICATE,
     INGESTED,
+    PUBLISHER_MAX,
     REJECTED,
     Summary,
     batched,
@@ -22,6 +23,7 @@ from wpstrack.ingest import (
     document_view,
     ingest_batch,
     iter_files,
+    publisher_name,
     store_extractions,
 )
 
@@ -316,3 +318,76 @@ def test_a_document_the_extractor_fails_on_is_recorded_and_the_batch_goes_on(
     monkeypatch.setattr(ingest_module, "extract_record", real)
     (retry,) = ingest_batch(conn, [bad])
     assert retry.status == INGESTED
+
+
+def _publishers(conn: Connection, outcomes: list[Any]) -> dict[str, str | None]:
+    doc = schema.document
+    ids = {o.document_id: Path(o.path).name for o in outcomes}
+    rows = conn.execute(select(doc.c.id, doc.c.publisher).where(doc.c.id.in_(ids)))
+    return {ids[row.id]: row.publisher for row in rows}
+
+
+def test_a_batch_publisher_fills_in_for_documents_that_name_none_never_over_their_own(
+    conn: Connection, tmp_path: Path
+) -> None:
+    article = f"<article><h1>Minister meets UN Women</h1><p>{RELEASE}</p></article>"
+    (tmp_path / "release.txt").write_text(RELEASE, encoding="utf-8")
+    (tmp_path / "own.html").write_text(
+        f'<html><head><meta name="DCTERMS.publisher" content="UN Women"></head>'
+        f"<body>{article}</body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "plain.html").write_text(f"<html><body>{article}</body></html>", "utf-8")
+    outcomes = ingest_batch(
+        conn, iter_files([tmp_path]), publisher="  Ministry of Foreign Affairs\n of Japan "
+    )
+    assert _publishers(conn, outcomes) == {
+        "release.txt": "Ministry of Foreign Affairs of Japan",
+        "own.html": "UN Women",
+        "plain.html": "Ministry of Foreign Affairs of Japan",
+    }
+    again = ingest_batch(conn, [tmp_path / "release.txt"], publisher="Another ministry")
+    assert again[0].status == DUPLICATE
+    assert _publishers(conn, again) == {"release.txt": "Ministry of Foreign Affairs of Japan"}
+
+
+def test_without_a_batch_publisher_a_document_that_names_none_has_none(
+    conn: Connection, tmp_path: Path
+) -> None:
+    (tmp_path / "release.txt").write_text(RELEASE, encoding="utf-8")
+    assert _publishers(conn, ingest_batch(conn, [tmp_path / "release.txt"], publisher=" ")) == {
+        "release.txt": None
+    }
+
+
+def test_a_publisher_longer_than_the_column_is_stored_cut(conn: Connection, tmp_path: Path) -> None:
+    (tmp_path / "release.txt").write_text(RELEASE, encoding="utf-8")
+    long_name = "Ministry of Foreign Affairs " * 20
+    stored = _publishers(conn, ingest_batch(conn, [tmp_path / "release.txt"], publisher=long_name))
+    assert stored["release.txt"] == publisher_name(long_name)
+
+
+def test_the_publisher_limit_is_the_width_of_its_column() -> None:
+    column = schema.document.c.publisher.type
+    assert isinstance(column, String)
+    assert column.length == PUBLISHER_MAX
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        (None, None),
+        (" \t\n", None),
+        ("  UN\u00a0Women \n", "UN Women"),
+        ("Cafe\u0301 des Nations", "Caf\u00e9 des Nations"),
+        ("word " * 39 + "wordy-end-of-name", ("word " * 39).strip()),
+        ("Ministry, " * 25, ("Ministry, " * 19 + "Ministry")),
+        ("外務省" * 100, "外務省" * 66 + "外務"),
+    ],
+    ids=["none", "blank", "spaces", "nfc", "whole-words", "no-trailing-comma", "no-spaces"],
+)
+def test_a_publisher_is_stored_on_one_line_trimmed_and_cut_after_a_whole_word(
+    given: str | None, stored: str | None
+) -> None:
+    assert publisher_name(given) == stored
+    assert len(stored or "") <= PUBLISHER_MAX

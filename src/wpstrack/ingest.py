@@ -14,11 +14,18 @@ with reason ``extraction_failed``, so that ingesting it again after a fix retrie
 Each ingested document gets one ``extraction`` row per extracted value (with its character
 span, method and confidence, ``source='machine'``) and one ``activity`` in status ``draft``
 with its participants and links (resolutions, pillars, topics). Nothing here commits.
+
+A document's publisher is the one its own metadata states (:attr:`ReadDocument.publisher`);
+the ``publisher`` a user gives for a batch or an upload fills in only for documents that
+state none. The user's value is said once for many files, the document's for itself: a
+folder of one ministry's releases often holds a joint statement or a partner's page that
+names its own publisher, and a batch default must not re-attribute it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +48,7 @@ from wpstrack.errors import NotFound
 from wpstrack.reference import resolve_organisation
 
 INGESTED, DUPLICATE, REJECTED = "ingested", "already present", "rejected"
+PUBLISHER_MAX = 200  # characters: the width of ``document.publisher``
 PARTICIPANT_ROLES = {"principal_actors": "principal", "other_participants": "participant"}
 
 
@@ -171,26 +179,37 @@ def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes | None, str, in
 
 
 def ingest_batch(
-    conn: Connection, paths: Iterable[Path], *, max_bytes: int | None = None
+    conn: Connection,
+    paths: Iterable[Path],
+    *,
+    max_bytes: int | None = None,
+    publisher: str | None = None,
 ) -> list[Outcome]:
-    """Read, store and extract each file of one batch (in the caller's transaction)."""
+    """Read, store and extract each file of one batch (in the caller's transaction);
+    ``publisher`` is for the files whose metadata names none."""
     lookups = _Lookups.load(conn)
     outcomes = []
     for path in paths:
         try:
-            outcomes.append(ingest_file(conn, path, lookups, max_bytes=max_bytes))
+            outcome = ingest_file(conn, path, lookups, max_bytes=max_bytes, publisher=publisher)
+            outcomes.append(outcome)
         except OSError as exc:
             outcomes.append(Outcome(str(path), REJECTED, None, "unreadable", exc.strerror))
     return outcomes
 
 
 def ingest_file(
-    conn: Connection, path: Path, lookups: _Lookups | None = None, *, max_bytes: int | None = None
+    conn: Connection,
+    path: Path,
+    lookups: _Lookups | None = None,
+    *,
+    max_bytes: int | None = None,
+    publisher: str | None = None,
 ) -> Outcome:
     """Ingest one file: store it (or its rejection), its extractions and its draft."""
     raw, digest, size = _read_file(path, max_bytes)
     source = Source(str(path), str(path.resolve()), path.name, digest, size)
-    return ingest_content(conn, raw, source, lookups, max_bytes=max_bytes)
+    return ingest_content(conn, raw, source, lookups, max_bytes=max_bytes, publisher=publisher)
 
 
 @dataclass(frozen=True)
@@ -211,8 +230,12 @@ def ingest_content(
     lookups: _Lookups | None = None,
     *,
     max_bytes: int | None = None,
+    publisher: str | None = None,
 ) -> Outcome:
-    """Ingest content already read (``raw`` is None when it was over ``max_bytes``)."""
+    """Ingest content already read (``raw`` is None when it was over ``max_bytes``).
+
+    ``publisher`` is stored for a document whose own metadata names no publisher.
+    """
     lookups = lookups or _Lookups.load(conn)
     path = Path(origin.label)  # named in the outcome; never opened here
     digest, size = origin.digest, origin.size
@@ -241,7 +264,8 @@ def ingest_content(
         detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
         failure = DocumentRejected("extraction_failed", detail)
         return _record_rejection(conn, path, base | {"raw": raw}, failure)
-    document_id = _insert_document(conn, base | {"raw": raw}, read, record)
+    stated = publisher_name(read.publisher) or publisher_name(publisher)
+    document_id = _insert_document(conn, base | {"raw": raw, "publisher": stated}, read, record)
     store_extractions(conn, document_id, record)
     create_draft(conn, document_id, record, lookups, title=_title(read, record))
     return Outcome(origin.label, INGESTED, document_id)
@@ -285,7 +309,6 @@ def _insert_document(
         "media_type": read.media_type,
         "encoding": read.encoding,
         "language": record.get("language") or read.language,
-        "publisher": _text(record.get("publisher"), 200),
         "title": _title(read, record),
         "published_on": published,
         "text": read.text,
@@ -345,6 +368,17 @@ def _as_instant(value: Any) -> datetime | None:
         return datetime.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def publisher_name(value: str | None) -> str | None:
+    """A publisher as stored: on one line, trimmed, cut after a whole word to fit the column
+    (mid-word only when one word is longer than the column); None when blank."""
+    name = " ".join(unicodedata.normalize("NFC", value or "").split())
+    if len(name) > PUBLISHER_MAX:
+        words = name[: PUBLISHER_MAX + 1].rsplit(" ", 1)[0]
+        name = words if len(words) <= PUBLISHER_MAX else name[:PUBLISHER_MAX]
+        name = name.rstrip(" ,;:-–—(")
+    return name or None
 
 
 def _text(value: Any, limit: int) -> str | None:

@@ -108,6 +108,7 @@ def extract_cli(
     record = extract_record(document)
     if as_json:
         info = {"media_type": document.media_type, "encoding": document.encoding}
+        info |= {"publisher": document.publisher}
         print_json(record | {"document": info | {"sha256": document.sha256}})
         return
     console.print(
@@ -138,6 +139,11 @@ def record_table(record: dict[str, Any]) -> Table:
 
 def ingest_cli(
     paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders to ingest."),
+    publisher: str | None = typer.Option(
+        None,
+        "--publisher",
+        help="Publisher of documents whose own metadata names none (cited in reports).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Ingest files and folders: store each document, extract it, create an activity draft.
@@ -145,6 +151,11 @@ def ingest_cli(
     Files are streamed in batches (one transaction per batch). The same bytes again are
     reported as already present; unreadable files are recorded as rejected with their
     reason and the run goes on. Exits non-zero only when nothing could be ingested.
+
+    A publisher named in a document's own metadata (a web page's Dublin Core, JSON-LD or
+    site name, a PDF's XMP) is kept: --publisher is said once for the whole run, and a
+    joint statement or a partner's page in the folder must keep its own. Documents
+    already present keep what they have.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -164,7 +175,8 @@ def ingest_cli(
             task = progress.add_task("ingest", total=total)
             for batch in batched(iter_files(paths), max(1, settings.ingest_batch_size)):
                 with transaction(engine) as conn:
-                    outcomes = ingest_batch(conn, batch, max_bytes=settings.max_document_bytes)
+                    limit = settings.max_document_bytes
+                    outcomes = ingest_batch(conn, batch, max_bytes=limit, publisher=publisher)
                 for outcome in outcomes:
                     summary.add(outcome)
                 progress.advance(task, len(batch))
