@@ -16,8 +16,7 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract.model import state
-from wpstrack.extract.people import doc_text
+from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.people_roles import sentence_spans
 
 _REPORTING = (

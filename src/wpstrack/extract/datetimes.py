@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.patterns import (
     DATE_RE,
     JAPAN_TIME_RE,
@@ -33,7 +33,6 @@ from wpstrack.extract.patterns import (
     parse_date,
     resolve_year,
     sentence_bounds,
-    text_of,
     weekday_on_or_before,
     zone_name,
 )
@@ -259,7 +258,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The date-and-time component."""
 
     def component(doc: Doc) -> Doc:
-        text = text_of(doc)
+        text = doc_text(doc)
         st = state(doc)
         body_start = st.release_date_span[1] if st.release_date_span else 0
         time = _first_event_time(text, body_start)

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract.model import ExtractionState, state
-from wpstrack.extract.patterns import sentence_bounds, text_of
+from wpstrack.extract.model import ExtractionState, doc_text, state
+from wpstrack.extract.patterns import sentence_bounds
 
 _NUMBER_WORDS = {
     "a": 1,
@@ -134,7 +134,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The duration component."""
 
     def component(doc: Doc) -> Doc:
-        text = text_of(doc)
+        text = doc_text(doc)
         st = state(doc)
         body_start = st.release_date_span[1] if st.release_date_span else 0
         time = st.scalars.get("start_time_local")

@@ -23,8 +23,7 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract.model import state
-from wpstrack.extract.people import doc_text
+from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.people_roles import sentence_spans as _sentences
 
 _GENRE_RE = re.compile(
@@ -88,10 +87,12 @@ _VERB_RE = re.compile(
 _BODY_RE = re.compile(r"^[^\n]{40,}[.。:][ \t]*$|^[^\n]{60,}[.。]\s[^\n]*$", re.M)
 _JA_EVENT_RE = re.compile(r"会談|表敬|意見交換|開催|出席|訪問|署名|交換")
 _SIGN_RE = re.compile(r"\bsign(?:s|ed)?\b")
-_PASSIVE_RE = re.compile(
-    r"(?P<object>[^.;\n]{3,120}?)\b(?:was|were|is|will be)\s+(?:held|convened|organi[sz]ed"
-    r"|opened|inaugurated|launched)\b"
+_PASSIVE_VERB = (
+    r"\b(?:was|were|is|will be)\s+(?:held|convened|organi[sz]ed|opened|inaugurated|launched)\b"
 )
+_PASSIVE_RE = re.compile(rf"(?P<object>[^.;\n]{{3,120}}?){_PASSIVE_VERB}")
+# The passive verb alone: where it is absent, the slow search for its object is skipped.
+_PASSIVE_VERB_RE = re.compile(_PASSIVE_VERB)
 _GOVERNMENT_TITLE_RE = re.compile(
     r"\b(?:Minister|Ambassador|Secretary of State|State Secretary|Government|Presidential"
     r"|President|Prime|Vice-Minister|Deputy Minister|Senator)\b"
@@ -101,13 +102,22 @@ _GOVERNMENT_TITLE_RE = re.compile(
 _FUNCTION_WORDS = frozenset({"the", "and", "with", "for", "from", "that", "of", "to", "in", "on"})
 
 
+_JAPANESE_CHAR_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+
+
 def _is_readable(text: str) -> bool:
     """Whether the text is prose at all (empty and binary texts are not)."""
     text = text[:3000]
-    words = re.findall(r"[A-Za-z]{2,}", text)
-    japanese = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
-    common = sum(1 for w in words if w.lower() in _FUNCTION_WORDS)
-    return japanese > 20 or common >= 2
+    if len(_JAPANESE_CHAR_RE.findall(text)) > 20:
+        return True
+    words = _ASCII_WORD_RE.findall(text)
+    return sum(1 for w in words if w.lower() in _FUNCTION_WORDS) >= 2
+
+
+def _passive(line: str) -> re.Match[str] | None:
+    """The first passive report of an event in the line ("... was held")."""
+    return _PASSIVE_RE.search(line) if _PASSIVE_VERB_RE.search(line) else None
 
 
 def _lead(text: str) -> tuple[str, str, int]:
@@ -119,7 +129,7 @@ def _lead(text: str) -> tuple[str, str, int]:
     window = text[start : start + 1500]
     for s_start, s_end in _sentences(window):
         sentence = window[s_start:s_end]
-        found = _VERB_RE.search(sentence) or _PASSIVE_RE.search(sentence)
+        found = _VERB_RE.search(sentence) or _passive(sentence)
         if found or _SIGN_RE.search(sentence) or _JA_EVENT_RE.search(sentence):
             offset = len(sentence) - len(sentence.lstrip())
             return headline, sentence.strip(), start + s_start + offset
@@ -128,11 +138,11 @@ def _lead(text: str) -> tuple[str, str, int]:
 
 def _by_verb(line: str) -> str | None:
     """The event type from a line's main verb and its object."""
-    passive = _PASSIVE_RE.search(line)
+    passive = _passive(line)
     active = None
     for match in _VERB_RE.finditer(line):
         before = line[: match.start()]
-        if re.search(r"\bwho\s+(?:is|are|was|were)\s+[^,]*$", before):
+        if _WHO_IS_RE.search(before):
             continue  # "who is visiting New York to attend ..."
         active = match
         break
@@ -157,18 +167,30 @@ def _by_verb(line: str) -> str | None:
     return None
 
 
+_WHO_IS_RE = re.compile(r"\bwho\s+(?:is|are|was|were)\s+[^,]*$")
+_STRONG_RES = tuple((re.compile(pattern, re.I), kind) for pattern, kind in _STRONG)
+_NOUN_RES = tuple((re.compile(rf"\b(?:{pattern})", re.I), kind) for pattern, kind in _NOUNS)
+
+
 def _noun_kind(text: str) -> str | None:
     """The event type of the first event noun in the text."""
     hits = []
-    for pattern, kind in _NOUNS:
-        match = re.search(rf"\b(?:{pattern})", text, re.I)
+    for regex, kind in _NOUN_RES:
+        match = regex.search(text)
         if match:
             hits.append((match.start(), kind))
     return min(hits)[1] if hits else None
 
 
-def classify(text: str, counterparts: list[dict[str, object]] | None = None) -> str | None:
-    """The event type of a release, or None when the text is not readable prose."""
+def classify(
+    text: str,
+    counterparts: list[dict[str, object]] | None = None,
+    lead: tuple[str, str, int] | None = None,
+) -> str | None:
+    """The event type of a release, or None when the text is not readable prose.
+
+    ``lead`` is the text's :func:`_lead`, when the caller has it already.
+    """
     if not _is_readable(text):
         return None
     genre = _GENRE_RE.search(text[:400]) or _TITLE_GENRE_RE.match(text.lstrip())
@@ -179,17 +201,17 @@ def classify(text: str, counterparts: list[dict[str, object]] | None = None) -> 
         ):
             return "statement"
         return "speech"
-    headline, lead, _start = _lead(text)
-    focus = headline + "\n" + lead
-    for pattern, kind in _STRONG:
-        if re.search(pattern, focus, re.I):
-            return _refine(kind, lead, counterparts)
-    for line in [*headline.split("\n"), lead]:
+    headline, lead_sentence, _start = lead or _lead(text)
+    focus = headline + "\n" + lead_sentence
+    for regex, kind in _STRONG_RES:
+        if regex.search(focus):
+            return _refine(kind, lead_sentence, counterparts)
+    for line in [*headline.split("\n"), lead_sentence]:
         kind = _by_verb(line)
         if kind:
-            return _refine(kind, lead, counterparts)
+            return _refine(kind, lead_sentence, counterparts)
     kind = _noun_kind(focus)
-    return _refine(kind or "other", lead, counterparts)
+    return _refine(kind or "other", lead_sentence, counterparts)
 
 
 def _refine(kind: str, lead: str, counterparts: list[dict[str, object]] | None) -> str:
@@ -226,10 +248,11 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         st = state(doc)
         counterparts = st.items("other_participants")
         text = doc_text(doc)
-        kind = classify(text, counterparts)
+        found = _lead(text)
+        kind = classify(text, counterparts, found)
         if kind is None:
             return doc
-        _headline, lead, start = _lead(text)
+        _headline, lead, start = found
         if not lead:  # no narrative sentence: the first line that says anything
             line = re.search(r"\S[^\n]*", text)
             start, lead = (line.start(), line.group().rstrip()) if line else (0, "")

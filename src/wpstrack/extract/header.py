@@ -15,8 +15,8 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract.model import state
-from wpstrack.extract.patterns import WEEKDAY, DateMention, iter_dates, paragraphs, text_of
+from wpstrack.extract.model import doc_text, state
+from wpstrack.extract.patterns import WEEKDAY, DateMention, iter_dates, paragraphs
 
 HEADER_LINES = 14  # the date line sits among the first lines of a release
 FOOTER_LINES = 4
@@ -102,7 +102,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The header component: release date (with its span) and title."""
 
     def component(doc: Doc) -> Doc:
-        text = text_of(doc)
+        text = doc_text(doc)
         st = state(doc)
         found = find_release_date(text)
         date_index = None

@@ -1,8 +1,9 @@
 """What the extraction components share: the gold field list, mentions, and the state on a Doc.
 
-Every component reads the document text (``doc.text``) and writes into ``doc._.wps``, an
-:class:`ExtractionState`. A value always goes in with the character span it came from and
-the name of the method that found it, so that reviewers can see why a value was proposed.
+Every component reads the document text (:func:`doc_text`, ``doc.text`` read once) and
+writes into ``doc._.wps``, an :class:`ExtractionState`. A value always goes in with the
+character span it came from and the name of the method that found it, so that reviewers can
+see why a value was proposed.
 Offsets are into ``doc.text``, the clean text stored for the document.
 """
 
@@ -157,6 +158,15 @@ def state(doc: Doc) -> ExtractionState:
         current = ExtractionState()
         doc._.wps = current
     return current
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept in ``doc.user_data``: spaCy rebuilds it from the tokens on every read."""
+    cached = doc.user_data.get("wpstrack_text")
+    if not isinstance(cached, str):  # a Doc's tokens, hence its text, never change
+        cached = doc.text
+        doc.user_data["wpstrack_text"] = cached
+    return cached
 
 
 def ensure_extension() -> None:

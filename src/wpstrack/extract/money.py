@@ -15,8 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.gazetteer import gazetteer
-from wpstrack.extract.model import ExtractionState, state
-from wpstrack.extract.patterns import text_of
+from wpstrack.extract.model import ExtractionState, doc_text, state
 
 _SYMBOLS = {
     "US$": "USD",
@@ -104,7 +103,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The money component."""
 
     def component(doc: Doc) -> Doc:
-        text = text_of(doc)
+        text = doc_text(doc)
         st = state(doc)
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, int, float, str, float]] = []

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from wpstrack.extract import organisation_japanese
 from wpstrack.extract import organisation_rules as rules
-from wpstrack.extract.model import state
+from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.organisation_rules import Hit
 from wpstrack.reference import (
     is_japanese,
@@ -120,7 +120,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     typos = typo_index(nlp, table.folded)
 
     def component(doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         if not text.strip():
             return doc
         st = state(doc)

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from spacy.tokens import Doc
-
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -299,12 +297,3 @@ def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
         if match.group().strip():
             spans.append((start + match.start(), start + match.end()))
     return spans
-
-
-def text_of(doc: Doc) -> str:
-    """``doc.text``, built once per document: spaCy rebuilds it from the tokens on every read."""
-    cached = doc.user_data.get("wpstrack_text")
-    if cached is None:
-        cached = doc.text
-        doc.user_data["wpstrack_text"] = cached
-    return cached

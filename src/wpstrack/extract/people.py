@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract import people_ja
-from wpstrack.extract.model import state
+from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import (
     FEMALE_HONORIFICS,
     MALE_HONORIFICS,
@@ -436,15 +436,6 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
         field = "principal_actors" if person.role == "principal" else "other_participants"
         records.append((field, value, person.start, person.end))
     return records, people
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, kept in ``doc.user_data``: spaCy rebuilds it from the tokens each time."""
-    cached = doc.user_data.get("wpstrack_text")
-    if not isinstance(cached, str):  # a Doc's tokens, hence its text, never change
-        cached = doc.text
-        doc.user_data["wpstrack_text"] = cached
-    return cached
 
 
 def _add_english_names(text: str, records: list[Participant], women: list[tuple[int, int]]) -> None:

@@ -110,14 +110,19 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_SENTENCE_STOP_RE = re.compile(r"[.!?](?=[ \xa0]+[A-Z0-9(\"“])|\n")
+_LAST_WORD_RE = re.compile(r"([\w.]+)$")
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans: a stop, then space and a capital, unless the word is an abbreviation."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in re.finditer(r"[.!?](?=[ \xa0]+[A-Z0-9(\"“])|\n", text):
+    for match in _SENTENCE_STOP_RE.finditer(text):
         if match.group() != "\n":
-            word = re.search(r"([\w.]+)$", text[max(0, match.start() - 8) : match.start()])
-            initial = word and re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word.group(1))
+            word = _LAST_WORD_RE.search(text, max(0, match.start() - 8), match.start())
+            initial = word and _INITIALS_RE.fullmatch(word.group(1))
             if word and (initial or word.group(1).lower().strip(".") in _ABBREVIATIONS):
                 continue
         if text[start : match.end()].strip():
@@ -257,14 +262,11 @@ def _only_cued_in_speech(text: str, people: list[Person]) -> None:
     cue = re.compile(
         r"\b(?:briefers?|briefings?|joined|with me|accompanied|took part|co-chair|attended)\b"
     )
+    spans = sentence_spans(text)
     for person in people:
         if person.role != "other":
             continue
-        sentences = [
-            text[s:e]
-            for s, e in sentence_spans(text)
-            if any(s <= m < e for m, _ in person.mentions)
-        ]
+        sentences = [text[s:e] for s, e in spans if any(s <= m < e for m, _ in person.mentions)]
         if not any(cue.search(sentence) for sentence in sentences):
             person.role = None
 

@@ -19,8 +19,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.gazetteer import City, Gazetteer, ascii_fold, gazetteer, kana_key
-from wpstrack.extract.model import ExtractionState, state
-from wpstrack.extract.patterns import DATE_RE, paragraphs, text_of
+from wpstrack.extract.model import ExtractionState, doc_text, state
+from wpstrack.extract.patterns import DATE_RE, paragraphs
 
 _WORD = r"[A-ZÀ-Þ][\w'’.À-ÿ-]*"
 _PLACE = rf"(?P<place>{_WORD}(?:\s+(?:{_WORD}|de|del|da|do|es|al|el|la|upon|sur))*)"
@@ -280,7 +280,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The place component."""
 
     def component(doc: Doc) -> Doc:
-        text = text_of(doc)
+        text = doc_text(doc)
         st = state(doc)
         gaz = gazetteer()
         found = _labelled(gaz, text) or _in_body(gaz, text, st)

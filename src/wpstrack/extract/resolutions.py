@@ -15,8 +15,7 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract.model import state
-from wpstrack.extract.patterns import text_of
+from wpstrack.extract.model import doc_text, state
 
 _NUMBER = r"(?P<n>[1-9]\d{2,3})(?![\d/.,]\d)(?!/|-?\d)(?:\s*\((?:19|20)\d\d\))?"
 _HEAD_RE = re.compile(
@@ -60,7 +59,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
     def component(doc: Doc) -> Doc:
         st = state(doc)
-        for number, start, end in _mentions(text_of(doc)):
+        for number, start, end in _mentions(doc_text(doc)):
             st.add("resolutions", number, start, end, "resolutions.cited")
         return doc
 

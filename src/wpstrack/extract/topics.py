@@ -19,9 +19,9 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.money import MONEY_NEEDLES, PREFIX_RE, SUFFIX_RE
-from wpstrack.extract.patterns import paragraphs, text_of
+from wpstrack.extract.patterns import paragraphs
 
 Cue = tuple[str | re.Pattern[str], float]
 STRONG, WEAK = 1.0, 0.5
@@ -279,7 +279,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The topics component."""
 
     def component(doc: Doc) -> Doc:
-        text = text_of(doc)
+        text = doc_text(doc)
         lower = text.lower()
         st = state(doc)
         start = _after_section_label(text, st)
