@@ -26,15 +26,24 @@ HOSTILE = (
 )
 
 
-def _upload(client: Any, files: list[tuple[str, bytes]], **headers: str) -> Any:
+def _upload(
+    client: Any, files: list[tuple[str, bytes]], data: dict[str, str] | None = None, **headers: str
+) -> Any:
     parts = [("files", (name, body, "application/octet-stream")) for name, body in files]
-    return client.post("/api/v1/documents", files=parts, headers=headers)
+    return client.post("/api/v1/documents", files=parts, data=data, headers=headers)
 
 
-def _page_upload(web: WebSite, client: Any, files: list[tuple[str, bytes]]) -> Any:
+def _page_upload(web: WebSite, client: Any, files: list[tuple[str, bytes]], **fields: str) -> Any:
     parts = [("files", (name, body, "text/plain")) for name, body in files]
     token = web.csrf(client, "/documents")
-    return client.post("/documents", files=parts, data={"csrf_token": token})
+    return client.post("/documents", files=parts, data={"csrf_token": token, **fields})
+
+
+def _publisher(web: WebSite, document_id: int) -> str | None:
+    with web.engine.connect() as conn:
+        return conn.execute(
+            select(schema.document.c.publisher).where(schema.document.c.id == document_id)
+        ).scalar_one()
 
 
 def test_an_editor_uploads_several_files_and_each_is_ingested_or_refused(web: WebSite) -> None:
@@ -155,3 +164,32 @@ def test_document_list_pages_with_a_cursor(web: WebSite) -> None:
     assert second["items"][0]["id"] < first["items"][0]["id"]
     csv = web.client().get("/api/v1/documents?format=csv", headers=headers)
     assert csv.headers["content-type"].startswith("text/csv")
+
+
+def test_an_api_upload_names_the_publisher_of_files_that_name_none(web: WebSite) -> None:
+    page = (
+        '<html><head><meta name="dc.publisher" content="UN Women"></head><body><article>'
+        f"<p>{RELEASE} Published by the partner.</p></article></body></html>"
+    )
+    files = [("statement.txt", (RELEASE + "API upload.").encode()), ("partner.html", page.encode())]
+    batch = {"publisher": " Ministry of Foreign Affairs of Japan "}
+    response = _upload(web.client(), files, batch, **web.bearer("editor"))
+    assert response.status_code == 201, response.text
+    text_id, page_id = (r["document_id"] for r in response.json())
+    assert _publisher(web, text_id) == "Ministry of Foreign Affairs of Japan"
+    assert _publisher(web, page_id) == "UN Women"
+    unnamed = _upload(
+        web.client(), [("bare.txt", b"Bare: " + RELEASE.encode())], **web.bearer("editor")
+    )
+    assert _publisher(web, unnamed.json()[0]["document_id"]) is None
+
+
+def test_the_upload_form_takes_a_publisher_and_the_document_page_shows_it(web: WebSite) -> None:
+    client = web.login("editor")
+    assert 'name="publisher"' in client.get("/documents").text
+    body = (RELEASE + "Form upload with a publisher.").encode()
+    response = _page_upload(web, client, [("form.txt", body)], publisher="Global Affairs Canada")
+    assert response.status_code == 201, response.text
+    doc_id = int(re.search(r'href="/documents/(\d+)"', response.text).group(1))  # type: ignore[union-attr]
+    assert _publisher(web, doc_id) == "Global Affairs Canada"
+    assert "<dd>Global Affairs Canada</dd>" in client.get(f"/documents/{doc_id}").text

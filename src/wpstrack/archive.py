@@ -166,13 +166,20 @@ def _read_limited(stream: BinaryIO, max_bytes: int) -> tuple[bytes | None, str, 
 
 
 def upload(
-    conn: Connection, name: str | None, stream: BinaryIO, *, max_bytes: int, actor: str | None
+    conn: Connection,
+    name: str | None,
+    stream: BinaryIO,
+    *,
+    max_bytes: int,
+    actor: str | None,
+    publisher: str | None = None,
 ) -> UploadResult:
-    """Ingest one uploaded file (read, type-checked, extracted) and log who uploaded it."""
+    """Ingest one uploaded file (read, type-checked, extracted) and log who uploaded it;
+    ``publisher`` is for a file whose own metadata names none, as in ``wpstrack ingest``."""
     filename = safe_filename(name)
     raw, digest, size = _read_limited(stream, max_bytes)
     origin = ingest.Source(filename, f"upload:{filename}", filename, digest, size)
-    outcome = ingest.ingest_content(conn, raw, origin, max_bytes=max_bytes)
+    outcome = ingest.ingest_content(conn, raw, origin, max_bytes=max_bytes, publisher=publisher)
     if outcome.document_id is not None and outcome.status != ingest.DUPLICATE:
         after = {"filename": filename, "status": outcome.status, "reason": outcome.reason}
         audit.record(conn, actor, "upload", "document", outcome.document_id, None, after)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from wpstrack import archive
 from wpstrack.archive import DocumentFilter, DocumentSummary, UploadResult
@@ -17,13 +17,20 @@ UPLOAD_ROLES = ("editor",)
 Uploader = Annotated[User, require_role(*UPLOAD_ROLES)]
 
 
+PublisherField = Annotated[
+    str | None, Form(description="Publisher of the files whose own metadata names none.")
+]
+
+
 def upload_files(
-    request: Request, conn: Any, files: list[UploadFile], user: User
+    request: Request, conn: Any, files: list[UploadFile], user: User, publisher: str | None
 ) -> list[UploadResult]:
     """Ingest each uploaded file under the size limit of the settings."""
     limit = request.app.state.settings.max_document_bytes
     return [
-        archive.upload(conn, f.filename, f.file, max_bytes=limit, actor=user.username)
+        archive.upload(
+            conn, f.filename, f.file, max_bytes=limit, actor=user.username, publisher=publisher
+        )
         for f in files
     ]
 
@@ -43,9 +50,13 @@ def list_documents(
 
 @router.post("", status_code=201, response_model=list[UploadResult])
 def upload_documents(
-    request: Request, conn: ConnDep, user: Uploader, files: Annotated[list[UploadFile], File()]
+    request: Request,
+    conn: ConnDep,
+    user: Uploader,
+    files: Annotated[list[UploadFile], File()],
+    publisher: PublisherField = None,
 ) -> list[UploadResult]:
-    return upload_files(request, conn, files, user)
+    return upload_files(request, conn, files, user, publisher)
 
 
 @router.get("/{document_id}")

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from wpstrack import archive
 from wpstrack.archive import DocumentFilter
 from wpstrack.users import has_role
-from wpstrack.web.api.documents import UPLOAD_ROLES, Uploader, upload_files
+from wpstrack.web.api.documents import UPLOAD_ROLES, PublisherField, Uploader, upload_files
 from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.templating import render
 
@@ -37,8 +37,9 @@ def upload_page(
     conn: ConnDep,
     user: Uploader,
     files: Annotated[list[UploadFile], File()],
+    publisher: PublisherField = None,
 ) -> Response:
-    results = upload_files(request, conn, files, user)
+    results = upload_files(request, conn, files, user, publisher)
     page = archive.list_documents(conn, DocumentFilter(), public_only=False)
     context = {"title": "Documents", "page": page, "filters": DocumentFilter()}
     context |= {"results": results, "can_upload": True}
