@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -260,21 +260,21 @@ def is_title_word(word: str) -> bool:
 
 def name_words_ok(words: list[str]) -> bool:
     """Whether capitalised words can be a person's name (no office, organisation or place)."""
-    if not words:
+    if not words or not all(name_word_ok(word) for word in words):
         return False
-    for word in words:
-        if word.lower() in PARTICLES:
-            continue
-        low = word.lower().strip("'’")
-        if (
-            not word[0].isupper()
-            or low in TITLE_WORDS
-            or (low[:-1] in TITLE_WORDS and low[-1] == "s")
-        ):
-            return False
-        if word.endswith(("'s", "’s")) or is_place_word(word) or word.lower() in DEMONYMS:
-            return False
     return _plain(" ".join(words)) not in _city_names()
+
+
+@lru_cache(maxsize=1 << 16)  # capitalised words recur from release to release
+def name_word_ok(word: str) -> bool:
+    """Whether one word can be part of a person's name (a particle, or a capitalised word
+    that is no office, place or nationality)."""
+    if word.lower() in PARTICLES:
+        return True
+    low = word.lower().strip("'’")
+    if not word[0].isupper() or low in TITLE_WORDS or (low[:-1] in TITLE_WORDS and low[-1] == "s"):
+        return False
+    return not (word.endswith(("'s", "’s")) or is_place_word(word) or word.lower() in DEMONYMS)
 
 
 def _plain(text: str) -> str:

@@ -10,6 +10,7 @@ headings, days and titles). The acronym rules live with the component itself.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -229,7 +230,12 @@ def _line_flags(text: str, idx: list[int], test: Callable[[str], bool]) -> list[
         offset += len(line) + 1
     if not ranges:
         return [False] * len(idx)
-    return [any(s <= i < e for s, e in ranges) for i in idx]
+    starts = [s for s, _e in ranges]
+    flags = []
+    for i in idx:
+        k = bisect.bisect_right(starts, i) - 1  # the last passing line that starts by i
+        flags.append(k >= 0 and i < ranges[k][1])
+    return flags
 
 
 def _in_portfolio(ctx: Context, start: int) -> bool:

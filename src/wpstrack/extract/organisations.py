@@ -18,6 +18,7 @@ The canonical codes go to the extra list ``organisation_codes`` for ingestion.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -293,30 +294,26 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def _differences(words: list[str], text_words: list[str], at: int) -> list[tuple[str, str]]:
-    """The words that differ between a name and the text at ``at`` (stops after two)."""
-    pairs = []
-    for k, word in enumerate(words):
-        if text_words[at + k] != word:
-            pairs.append((word, text_words[at + k]))
-            if len(pairs) > 1:
-                break
-    return pairs
-
-
 def typo_spans(ctx: rules.Context, spans: list[rules.Span], index: TypoIndex) -> list[rules.Span]:
     """A known name with one misspelt word ("UN Wmen") is kept as written, unresolved."""
     taken = {i: span for span in spans for i in range(span[0], span[1])}
+    taken_at = sorted(taken)
     found: list[rules.Span] = []
     for i, first in enumerate(ctx.words):
         owner = taken.get(i)
         if first not in index or (owner and not (owner[2] == "un" and owner[1] - owner[0] == 1)):
             continue
+        next_taken = bisect.bisect_right(taken_at, i)
+        free_until = taken_at[next_taken] if next_taken < len(taken_at) else ctx.n
         for words in index[first]:
             end = i + len(words)
-            if end > ctx.n or any(j in taken for j in range(i + 1, end)):
+            if end > ctx.n or end > free_until:
                 continue
-            pairs = _differences(words, ctx.words, i)
+            pairs = [
+                (want, got)
+                for want, got in zip(words, ctx.words[i:end], strict=True)
+                if want != got
+            ]
             if len(pairs) != 1:
                 continue
             want, got = pairs[0]

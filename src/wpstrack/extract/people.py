@@ -41,6 +41,7 @@ from wpstrack.extract.names import (
     ParsedName,
     is_place_word,
     is_title_word,
+    name_word_ok,
     name_words_ok,
     parse_name,
     smart_title,
@@ -283,13 +284,17 @@ def _bare_name(
     text: str, run: re.Match[str], taken: set[int]
 ) -> Iterator[tuple[int, int, list[str], str | None, int]]:
     """A name written without honorific, accepted only beside an office or description."""
-    tokens = list(re.finditer(r"[^\W\d_][\w'’\-]*", run.group()))
+    tokens = list(_WORD_RE.finditer(run.group()))
     for first in range(len(tokens)):
-        if not tokens[first].group()[0].isupper():
+        word = tokens[first].group()
+        # The name read from here starts with this word: a title or place word rules it out.
+        if not word[0].isupper() or not name_word_ok(word):
             continue
         start = run.start() + tokens[first].start()
+        if start in taken:
+            continue
         end, words = _scan_name(text, start)
-        if not 2 <= len(words) <= 4 or not name_words_ok(words) or start in taken:
+        if not 2 <= len(words) <= 4 or not name_words_ok(words):
             continue
         if first and _inside_body_name(run.group()[: tokens[first].start()].strip()):
             continue
@@ -395,12 +400,33 @@ def _find_people(text: str, scan: str) -> list[Person]:
             person.pseudonym = True
     reorder_family_first(scan, people)
     merge_misspellings(people)
-    for person in people.values():
+    _find_mentions(scan, list(people.values()))
+    elected_as(scan, people)
+    return sorted(people.values(), key=lambda p: p.start)
+
+
+_NAME_RUN_RE = re.compile(r"[\w'’\-]+")
+
+
+def _find_mentions(scan: str, people: list[Person]) -> None:
+    """Every place the text writes a person's family name, in any case.
+
+    A one-word ASCII family name matches only a whole word, so no two such names can match
+    the same text: they are all found in one pass. Other names are searched one by one.
+    """
+    one_word = [
+        p for p in people if p.name.family.isascii() and _NAME_RUN_RE.fullmatch(p.name.family)
+    ]
+    if one_word:
+        names = "|".join(f"(?P<p{i}>{re.escape(p.name.family)})" for i, p in enumerate(one_word))
+        for match in re.finditer(rf"(?<![\w'’\-])(?:{names})(?![\w'’\-])", scan, re.I):
+            one_word[int(str(match.lastgroup)[1:])].mentions.append(match.span())
+    for person in people:
+        if any(person is p for p in one_word):
+            continue
         family = re.escape(person.name.family)
         for match in re.finditer(rf"(?<![\w'’\-]){family}(?![\w'’\-])", scan, re.I):
             person.mentions.append((match.start(), match.end()))
-    elected_as(scan, people)
-    return sorted(people.values(), key=lambda p: p.start)
 
 
 def _scan_text(text: str) -> str:

@@ -101,8 +101,11 @@ _FEMALE_RE = re.compile(rf"女性(?:の)?(?:[{_KANJI}]{{0,4}})(?:{_TITLE_ALT}|�
 def is_japanese(text: str) -> bool:
     """Whether the text is mostly Japanese (kana and kanji)."""
     sample = text[:2000]
-    cjk = sum(1 for c in sample if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
+    cjk = len(_CJK_RE.findall(sample))
     return cjk > 50 and cjk > len(sample) * 0.2
+
+
+_CJK_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 @cache

@@ -167,11 +167,12 @@ def assign_roles(text: str, people: list[Person]) -> None:
             break
         _principals_in_sentence(text, people, start, end)
     cut = second.start() if second else stop
+    signatures = _signatures_start(text)
     for person in people:
         if person.role or person.pseudonym:
             continue
         first = min((s for s, _e in person.mentions), default=person.start)
-        if _in_signatures(text, first):
+        if signatures is not None and first > signatures:
             person.role = "principal"
         elif body <= first < min(cut, stop) or (
             first < body and any(body <= s < min(cut, stop) for s, _e in person.mentions)
@@ -181,10 +182,13 @@ def assign_roles(text: str, people: list[Person]) -> None:
         _only_cued_in_speech(text, people)
 
 
-def _in_signatures(text: str, pos: int) -> bool:
-    """Whether a position lies in a "Signed:" block."""
-    sign = re.search(r"^\s*Signed\s*:?\s*$", text, re.M)
-    return bool(sign and pos > sign.start())
+_SIGNED_RE = re.compile(r"^\s*Signed\s*:?\s*$", re.M)
+
+
+def _signatures_start(text: str) -> int | None:
+    """Where a "Signed:" block begins: the people named after it signed."""
+    sign = _SIGNED_RE.search(text)
+    return sign.start() if sign else None
 
 
 _REPORTED_RE = re.compile(r"\b(?:said|says|stated|told|noted|explained|added|recalled|that)\b")
@@ -237,8 +241,7 @@ def _first_person(text: str, people: list[Person]) -> Person | None:
         _AUTHOR_HEADER_RE.search(text) or _FIRST_PERSON_RE.search(text) or _ISSUED_RE.search(text)
     ):
         return None
-    signed = re.search(r"^\s*Signed\s*:?\s*$", text, re.M)
-    if signed or not people:
+    if _SIGNED_RE.search(text) or not people:
         return None
     issued = _ISSUED_RE.search(text)  # "X, Minister of ..., issued the following statement"
     if issued:
@@ -416,12 +419,18 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+_HONORIFIC_RE = re.compile(r"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+")
+
+
 def reorder_family_first(scan: str, people: dict[str, Person]) -> None:
     """'Ms. Nguyen Thi Lan' ... 'Ms. Nguyen': the first word is the family name."""
+    after_honorific = [m.end() for m in _HONORIFIC_RE.finditer(scan)]
     for key, person in list(people.items()):
         words = f"{person.name.given} {person.name.family}".split()
         if len(words) < 2 or person.caps_family:
             continue
+        if not any(scan.startswith(words[0], end) for end in after_honorific):
+            continue  # never written after an honorific
         later = rf"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+{re.escape(words[0])}\b([ \xa0]\w)?"
         alone = [m for m in re.finditer(later, scan) if not (m.group(1) or "")[-1:].isupper()]
         if alone:

@@ -224,12 +224,13 @@ def needles(pattern: str) -> tuple[str, ...] | None:
     return tuple(literals)
 
 
+# (regex, weight, needles, whether a match starts with one of its needles)
 _COMPILED = {
     topic: [
         (
-            re.compile(pattern) if isinstance(pattern, str) else pattern,
-            weight,
-            needles(pattern) if isinstance(pattern, str) else MONEY_NEEDLES.get(pattern),
+            (re.compile(pattern), weight, needles(pattern), True)
+            if isinstance(pattern, str)
+            else (pattern, weight, MONEY_NEEDLES.get(pattern), False)
         )
         for pattern, weight in cues
     ]
@@ -237,12 +238,37 @@ _COMPILED = {
 }
 
 
+def _first_match(
+    regex: re.Pattern[str], leading: tuple[str, ...], text: str, lower: str, start: int
+) -> re.Match[str] | None:
+    """``regex.search(text, start)``, tried only where one of its leading needles is written.
+
+    A match starts with a needle, so only those places can start one; ``lower`` must have
+    the offsets of ``text``.
+    """
+    places = []
+    for needle in leading:
+        at = lower.find(needle, start)
+        while at >= 0:
+            places.append(at)
+            at = lower.find(needle, at + 1)
+    for at in sorted(places):
+        match = regex.match(text, at)
+        if match:
+            return match
+    return None
+
+
 def _score(text: str, lower: str, topic: str, start: int) -> tuple[float, tuple[int, int] | None]:
     total, first = 0.0, None
-    for regex, weight, required in _COMPILED[topic]:
-        if required is not None and not any(n in lower for n in required):
+    aligned = len(lower) == len(text)  # lower-casing kept every offset
+    for regex, weight, required, leading in _COMPILED[topic]:
+        if required is not None and leading and aligned:
+            match = _first_match(regex, required, text, lower, start)
+        elif required is not None and not any(n in lower for n in required):
             continue
-        match = regex.search(text, start)
+        else:
+            match = regex.search(text, start)
         if match:
             total += weight
             if first is None or match.start() < first[0]:
