@@ -391,3 +391,30 @@ def test_a_publisher_is_stored_on_one_line_trimmed_and_cut_after_a_whole_word(
 ) -> None:
     assert publisher_name(given) == stored
     assert len(stored or "") <= PUBLISHER_MAX
+
+
+def test_participants_keep_the_gender_the_release_marks_and_none_where_it_is_silent(
+    conn: Connection, tmp_path: Path
+) -> None:
+    """The dashboard's share of women reads this column, so ingestion must fill it."""
+    (tmp_path / "meeting.txt").write_text(
+        "June 4, 2024\nState Minister meets UN agencies\n\n"
+        "On June 4, Mr. TANAKA Ichiro, State Minister for Foreign Affairs of Japan, held a "
+        "meeting with Ms. Amina Diallo, Representative of UN Women, and Pierre Martin, "
+        "Country Director of UNDP, in Dakar.\n",
+        encoding="utf-8",
+    )
+    (outcome,) = ingest_batch(conn, [tmp_path / "meeting.txt"])
+    part = schema.activity_participant
+    draft = schema.activity
+    rows = conn.execute(
+        select(part.c.role, part.c.name, part.c.gender)
+        .join(draft, draft.c.id == part.c.activity_id)
+        .where(draft.c.document_id == outcome.document_id, part.c.role != "mentioned")
+        .order_by(part.c.id)
+    ).all()
+    assert {(r.name, r.gender) for r in rows} == {
+        ("Ichiro TANAKA", "m"),
+        ("Amina Diallo", "f"),
+        ("Pierre Martin", None),
+    }
