@@ -27,15 +27,26 @@ _MODAL = (
     r"would like to|would continue to|will continue to|would|will|intends? to|is determined to"
     r"|are determined to|plans? to|is committed to|are committed to"
 )
-_REPORTING_RE = re.compile(rf"\b(?:{_REPORTING})\b")
-_MODAL_RE = re.compile(rf"\b(?:{_MODAL})\b")
-_STANCE_RE = re.compile(
-    r"^(?P<speaker>.*?)\b(?P<text>(?:expressed (?:its|his|her|their) (?:intention|readiness"
-    r"|commitment|determination) to|pledged|committed to|commit to|undertook to|promised to"
-    r"|agreed to|confirmed that they would)\b[^.;]*)"
+_STANCE = (
+    r"expressed (?:its|his|her|their) (?:intention|readiness|commitment|determination) to"
+    r"|pledged|committed to|commit to|undertook to|promised to|agreed to"
+    r"|confirmed that they would"
 )
+
+
+def _initials(alternation: str) -> str:
+    """The first letters of the words of an alternation ("said|noted" -> "ns")."""
+    return "".join(sorted({alternative[0] for alternative in alternation.split("|")}))
+
+
+# Each pattern starts with a lookahead on the letters a match can start with, so that the
+# regex engine passes over the other characters of a sentence fast.
+_REPORTING_RE = re.compile(rf"(?=[{_initials(_REPORTING)}])\b(?:{_REPORTING})\b")
+_MODAL_RE = re.compile(rf"(?=[{_initials(_MODAL)}])\b(?:{_MODAL})\b")
+_STANCE_VERB_RE = re.compile(rf"(?=[{_initials(_STANCE)}])\b(?:{_STANCE})\b")
+_STANCE_RE = re.compile(rf"^(?P<speaker>.*?)\b(?P<text>(?:{_STANCE})\b[^.;]*)")
 _FIRST_PERSON_RE = re.compile(
-    r"(?P<speaker>\bI|\b[Ww]e|\bOur Government|\bMy Government)\s+(?P<text>(?:will|am "
+    r"(?=[IWwOM])(?P<speaker>\bI|\b[Ww]e|\bOur Government|\bMy Government)\s+(?P<text>(?:will|am "
     r"determined to|are determined to|commit to|pledge to|intend to)\b[^.;\"”]*)"
 )
 _LEADING_RE = re.compile(
@@ -93,7 +104,7 @@ def find_commitments(text: str, people: list[str]) -> list[tuple[str, str, int, 
         span: tuple[int, int] | None = None
         speaker_raw: str | None = None
         reported = _reported(sentence)
-        stance = _STANCE_RE.search(sentence)
+        stance = _STANCE_RE.search(sentence) if _STANCE_VERB_RE.search(sentence) else None
         first = _FIRST_PERSON_RE.search(sentence)
         if stance and (reported is None or stance.start("text") < reported[1]):
             speaker_raw, span = _clean_speaker(stance.group("speaker")), stance.span("text")
@@ -102,8 +113,8 @@ def find_commitments(text: str, people: list[str]) -> list[tuple[str, str, int, 
         elif first:
             speaker_raw, span = first.group("speaker"), first.span("text")
         if span is None or speaker_raw is None:
-            if re.search(r"\b(?:" + _REPORTING + r")\b", sentence):
-                subject = _clean_speaker(re.split(r"\b(?:" + _REPORTING + r")\b", sentence)[0])
+            if _REPORTING_RE.search(sentence):
+                subject = _clean_speaker(_REPORTING_RE.split(sentence)[0])
                 previous = _resolve(subject, people, previous) or previous
             continue
         speaker = _resolve(speaker_raw, people, previous)

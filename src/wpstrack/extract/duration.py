@@ -54,8 +54,10 @@ _AND_MINUTES = rf"(?:,?\s*(?:and\s+)?(?P<hm>{_NUM})\s*(?:minutes?|mins?\.?))?"
 _LENGTH = rf"(?:{_HOURS}{_AND_MINUTES}|{_MINUTES}|(?P<halfhour>half\s+an\s+hour))"
 # A length belongs to the event only in these frames: "for ...", "lasted ...", "a ...-long",
 # "the two-hour meeting", "over ... of talks".
+_STARTS = "".join(sorted({word[0] for word in _NUMBER_WORDS} | set("flto")))
 STATED_RE = re.compile(
     rf"""
+    (?=[\d{_STARTS}])  # what a match can start with: other characters are passed over fast
     (?:\b(?:for|lasted|lasting|lasts|took|of)\s+{_QUALIFIER}{_LENGTH}(?![\w-])
       | \b(?P<adj>{_NUM})-(?P<unit>hour|minute)(?:-long)?\s+(?=[a-z])
     )

@@ -42,8 +42,11 @@ WEEKDAY = "(?:" + "|".join(f"{d}|{d.upper()}|{d[:3]}\\." for d in WEEKDAYS) + ")
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 
+# Each pattern below that scans whole texts starts with a lookahead on the characters a match
+# can start with: the regex engine then passes over every other character at once.
 DATE_RE = re.compile(
     rf"""
+    (?=[A-Z\d令平])
     (?:(?P<wd>{WEEKDAY}),?\s+(?:the\s+)?)?
     (?:
         (?P<d1>{_DAY})(?:\s+of)?\s+(?P<m1>{MONTH})(?:,?\s+(?P<y1>{_YEAR}))?
@@ -57,7 +60,9 @@ DATE_RE = re.compile(
     """,
     re.VERBOSE,
 )
-RELATIVE_DAY_RE = re.compile(r"\b(?P<rel>[Tt]oday|[Yy]esterday|[Tt]omorrow|本日|昨日)\b")
+RELATIVE_DAY_RE = re.compile(
+    r"(?=[TtYy本昨])\b(?P<rel>[Tt]oday|[Yy]esterday|[Tt]omorrow|本日|昨日)\b"
+)
 ON_WEEKDAY_RE = re.compile(rf"\bon\s+(?P<wd>{WEEKDAY})\b(?!,?\s+(?:the\s+)?\d)")
 
 _ERAS = {"令和": 2018, "平成": 1988}
@@ -200,7 +205,7 @@ def zone_name(written: str) -> str:
 
 TIME_RE = re.compile(
     rf"""
-    (?<![0-9A-Za-z.:/,])
+    (?=[\dnm午])(?<![0-9A-Za-z.:/,])
     (?:
         (?P<h12>1[0-2]|0?\d)(?:[:.](?P<m12>[0-5]\d))?\s?{_AMPM}
       | (?P<noon>12\s+noon|noon|midday)
@@ -275,7 +280,7 @@ _ABBREVIATIONS = (
 )
 _NOT_AFTER = "".join(f"(?<!\\b{a}\\.)" for a in _ABBREVIATIONS)
 _SENTENCE_END_RE = re.compile(
-    rf"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\.m\.){_NOT_AFTER}\s+(?=[A-Z(\"“])|\n|。"
+    rf"(?=[\s。])(?:(?<=[.!?])(?<!\b[A-Z]\.)(?<!\.m\.){_NOT_AFTER}\s+(?=[A-Z(\"“])|\n|。)"
 )
 
 

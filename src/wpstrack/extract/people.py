@@ -64,8 +64,12 @@ _PREFIX_WORDS = (
     r"|Ambassador|AMBASSADOR|Ambassadress|Senator|Judge|Justice|"
     + "|".join(r.replace(" ", r"\s") for r in RANKS)
 )
+# The leading lookaheads name the characters a match can start with, so that the regex
+# engine passes over the others fast.
 _PREFIX_RE = re.compile(
-    r"(?<![\w.\-])(?=H\.|His\s|Her\s|[Tt]he\s+Hon|Hon|Rt\.?\s|(?:" + _PREFIX_WORDS + r")\b)"
+    r"(?=[A-Z]|the\s)(?<![\w.\-])(?=H\.|His\s|Her\s|[Tt]he\s+Hon|Hon|Rt\.?\s|(?:"
+    + _PREFIX_WORDS
+    + r")\b)"
     r"(?:(?P<he>H\.\s?E\.|His\s+Excellency|Her\s+Excellency)\s+)?"
     r"(?P<hon>(?:Senator\s+)?(?:[Tt]he\s+)?(?:Hon(?:ourable|orable)?|Rt\.?\s+Hon)\.?\s+)?"
     r"(?:(?P<word>" + _PREFIX_WORDS + r")\.?[ \xa0]+)?(?=[^\W\d_])"
@@ -74,8 +78,8 @@ _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
 _INITIAL_RE = re.compile(r"\.[ \xa0](?=[^\W\d_])")
 _UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĘĚĞĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
 _CAPITAL_RUN_RE = re.compile(
-    rf"(?<![\w'’\-.])[{_UPPER}][\w'’\-]*(?:[ \xa0](?:(?:van|von|de|da|del|der|di|du|dos|bin|al|"
-    rf"el)[ \xa0])?[{_UPPER}][\w'’\-]*)+"
+    rf"(?=[{_UPPER}])(?<![\w'’\-.])[{_UPPER}][\w'’\-]*(?:[ \xa0](?:(?:van|von|de|da|del|der|di|du"
+    rf"|dos|bin|al|el)[ \xa0])?[{_UPPER}][\w'’\-]*)+"
 )
 _PSEUDONYM_RE = re.compile(r"^\s*\((?:not (?:her|his|their) real name|name changed)[^)]*\)")
 _CLAUSE_START_RE = re.compile(
