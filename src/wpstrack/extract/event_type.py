@@ -111,8 +111,8 @@ def _is_readable(text: str) -> bool:
     text = text[:3000]
     if len(_JAPANESE_CHAR_RE.findall(text)) > 20:
         return True
-    words = _ASCII_WORD_RE.findall(text)
-    return sum(1 for w in words if w.lower() in _FUNCTION_WORDS) >= 2
+    common = (m for m in _ASCII_WORD_RE.finditer(text) if m.group().lower() in _FUNCTION_WORDS)
+    return next(common, None) is not None and next(common, None) is not None  # two of them
 
 
 def _passive(line: str) -> re.Match[str] | None:

@@ -373,8 +373,9 @@ _ROMAN_RE = re.compile(r"[IVXLC]+")
 
 
 def _is_candidate_acronym(ctx: rules.Context, i: int) -> bool:
+    """Whether the word at ``i``, written like an acronym (:data:`_ACRONYM_RE`), names a body."""
     word = ctx.words[i]
-    if i in ctx.occupied or not _ACRONYM_RE.fullmatch(word) or _ROMAN_RE.fullmatch(word):
+    if i in ctx.occupied or _ROMAN_RE.fullmatch(word):
         return False
     if word in NOT_ACRONYMS or ctx.stop[i] or word in rules.non_org_words():
         return False
@@ -413,7 +414,9 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
     keys: dict[str, str] = {}
     not_orgs: set[str] = set()
     candidates = [
-        (i, _acronym_surface(ctx, i)) for i in range(ctx.n) if _is_candidate_acronym(ctx, i)
+        (i, _acronym_surface(ctx, i))
+        for i, word in enumerate(ctx.words)
+        if _ACRONYM_RE.fullmatch(word) and _is_candidate_acronym(ctx, i)
     ]
     for i, end in candidates:  # definitions first: "... Network (APWMN)" may follow a heading
         s, e = ctx.chars(i, end)

@@ -423,7 +423,9 @@ def _find_mentions(scan: str, people: list[Person]) -> None:
     ]
     if one_word:
         names = "|".join(f"(?P<p{i}>{re.escape(p.name.family)})" for i, p in enumerate(one_word))
-        for match in re.finditer(rf"(?<![\w'’\-])(?:{names})(?![\w'’\-])", scan, re.I):
+        initials = re.escape("".join(sorted({p.name.family[0] for p in one_word})))
+        pattern = rf"(?=[{initials}])(?<![\w'’\-])(?:{names})(?![\w'’\-])"
+        for match in re.finditer(pattern, scan, re.I):
             one_word[int(str(match.lastgroup)[1:])].mentions.append(match.span())
     for person in people:
         if any(person is p for p in one_word):

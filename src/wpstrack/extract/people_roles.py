@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName, country_name
@@ -75,6 +76,10 @@ _FIRST_PERSON_RE = re.compile(
     r"(?=[.!?\nATI])(?:^|[.!?\n]\s*)(?:Today[^.]{0,40}?\s)?I\s+(?:met|am|was|have|"
     r"announced|visited|thank|welcome)\b|\bAs a woman\b"
 )
+# What any first-person match contains: where it is absent, the scan above is skipped.
+_FIRST_PERSON_CUE_RE = re.compile(
+    r"I\s+(?:met|am|was|have|announced|visited|thank|welcome)\b|As a woman\b"
+)
 _AUTHOR_HEADER_RE = re.compile(r"^\s*(?:STATEMENT|Statement|SPEECH|Speech|Remarks|REMARKS)\b")
 
 
@@ -122,7 +127,8 @@ _LAST_WORD_RE = re.compile(r"([\w.]+)$")
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)  # the people and commitments components split the same text
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence spans: a stop, then space and a capital, unless the word is an abbreviation."""
     spans: list[tuple[int, int]] = []
     start = 0
@@ -137,7 +143,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def _people_in(people: list[Person], start: int, end: int) -> list[tuple[int, Person]]:
@@ -245,7 +251,9 @@ def _first_person(text: str, people: list[Person]) -> Person | None:
     """The author of a statement, speech or first-person release, named in its header."""
     text = _unquoted(text)
     if not (
-        _AUTHOR_HEADER_RE.search(text) or _FIRST_PERSON_RE.search(text) or _ISSUED_RE.search(text)
+        _AUTHOR_HEADER_RE.search(text)
+        or (_FIRST_PERSON_CUE_RE.search(text) and _FIRST_PERSON_RE.search(text))
+        or _ISSUED_RE.search(text)
     ):
         return None
     if _SIGNED_RE.search(text) or not people:
@@ -302,13 +310,17 @@ def mark_gender(text: str, people: list[Person]) -> None:
                 person.female_at = person.female_at or (person.start, person.end)
     ends = sorted((e, s, index) for index, (s, e, _p) in enumerate(mentions))
     end_positions = [e for e, _s, _i in ends]
+    # latest[k]: of the first k + 1 mentions to end, the one that starts last (first on ties)
+    latest: list[tuple[int, int, int]] = []
+    for item in ends:
+        latest.append(item if not latest or item[1] > latest[-1][1] else latest[-1])
     for regex, female in ((_FEMALE_PRONOUN_RE, True), (_MALE_PRONOUN_RE, False)):
         for match in regex.finditer(text):
             count = bisect.bisect_right(end_positions, match.start())
             if not count:
                 continue
             # the mention that starts last among those ended before the pronoun
-            _e, start, index = max(ends[:count], key=lambda item: item[1])
+            _e, start, index = latest[count - 1]
             if match.start() - start > 400:
                 continue
             person = mentions[index][2]
@@ -429,18 +441,33 @@ def _one_edit(a: str, b: str) -> bool:
 _HONORIFIC_RE = re.compile(r"(?=[MDP])\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+")
 
 
+def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: str) -> bool:
+    """Whether 'Ms. <word>' is written without a capitalised word after it.
+
+    The same as scanning the text for the pattern, but tried only where an honorific is
+    (``honorifics``: its spans, in order), as the scan would try them.
+    """
+    pattern = re.compile(rf"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+{re.escape(word)}\b([ \xa0]\w)?")
+    resume = 0  # a scan goes on after its last match
+    for start, end in honorifics:
+        if start < resume or not scan.startswith(word, end):
+            continue
+        match = pattern.match(scan, start)
+        if match:
+            if not (match.group(1) or "")[-1:].isupper():
+                return True
+            resume = match.end()
+    return False
+
+
 def reorder_family_first(scan: str, people: dict[str, Person]) -> None:
     """'Ms. Nguyen Thi Lan' ... 'Ms. Nguyen': the first word is the family name."""
-    after_honorific = [m.end() for m in _HONORIFIC_RE.finditer(scan)]
+    honorifics = [m.span() for m in _HONORIFIC_RE.finditer(scan)]
     for key, person in list(people.items()):
         words = f"{person.name.given} {person.name.family}".split()
         if len(words) < 2 or person.caps_family:
             continue
-        if not any(scan.startswith(words[0], end) for end in after_honorific):
-            continue  # never written after an honorific
-        later = rf"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+{re.escape(words[0])}\b([ \xa0]\w)?"
-        alone = [m for m in re.finditer(later, scan) if not (m.group(1) or "")[-1:].isupper()]
-        if alone:
+        if _alone_after_honorific(scan, honorifics, words[0]):
             person.name = ParsedName(" ".join(words[1:]), words[0], person.name.honorific)
             people.pop(key)
             people[person.key] = person
