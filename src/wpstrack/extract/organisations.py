@@ -19,6 +19,7 @@ The canonical codes go to the extra list ``organisation_codes`` for ingestion.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -299,9 +300,9 @@ def typo_spans(ctx: rules.Context, spans: list[rules.Span], index: TypoIndex) ->
     taken = {i: span for span in spans for i in range(span[0], span[1])}
     taken_at = sorted(taken)
     found: list[rules.Span] = []
-    for i, first in enumerate(ctx.words):
-        owner = taken.get(i)
-        if first not in index or (owner and not (owner[2] == "un" and owner[1] - owner[0] == 1)):
+    for i in [i for i, word in enumerate(ctx.words) if word in index]:
+        first, owner = ctx.words[i], taken.get(i)
+        if owner and not (owner[2] == "un" and owner[1] - owner[0] == 1):
             continue
         next_taken = bisect.bisect_right(taken_at, i)
         free_until = taken_at[next_taken] if next_taken < len(taken_at) else ctx.n
@@ -309,14 +310,12 @@ def typo_spans(ctx: rules.Context, spans: list[rules.Span], index: TypoIndex) ->
             end = i + len(words)
             if end > ctx.n or end > free_until:
                 continue
-            pairs = [
-                (want, got)
-                for want, got in zip(words, ctx.words[i:end], strict=True)
-                if want != got
-            ]
-            if len(pairs) != 1:
+            written = ctx.words[i:end]
+            if sum(map(operator.ne, words, written)) != 1:
                 continue
-            want, got = pairs[0]
+            want, got = next(
+                pair for pair in zip(words, written, strict=True) if pair[0] != pair[1]
+            )
             plural = got.startswith(want) or want.startswith(got)
             if len(want) >= 4 and got[:1].isupper() and _one_edit(want, got) and not plural:
                 found.append((i, end, None, "typo_kept"))

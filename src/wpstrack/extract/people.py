@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -177,9 +177,9 @@ def _post_phrase(text: str, end: int) -> str:
     phrase = tail[: stop.start()] if stop else tail
     phrase = re.split(r"[\u3000-\u30ff\u4e00-\u9fff]", phrase)[0]  # English inside Japanese
     depth = 0
-    for index, char in enumerate(phrase):  # an unmatched ")" closes the bracket it was written in
+    for index, char in enumerate(phrase if ")" in phrase else ""):
         depth += (char == "(") - (char == ")")
-        if depth < 0:
+        if depth < 0:  # an unmatched ")" closes the bracket the name was written in
             phrase = phrase[:index]
             break
     if phrase[:1].isupper():  # a capitalised office ends at the first word of the sentence
@@ -236,6 +236,7 @@ _CONNECTORS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 14)  # words and short phrases of offices recur
 def _has_head(text: str) -> bool:
     """Whether the words contain the head of an office ("Minister", "Envoy")."""
     return any(_is_head(w) for w in _HEAD_SPLIT_RE.split(text))

@@ -43,9 +43,7 @@ _SECOND_EVENT_RE = re.compile(
 _FEMALE_PRONOUN_RE = re.compile(r"(?=[sh])\b(?:she|her|hers|herself)\b", re.I)
 # "In her closing summary, Professor Sugawara stated ...": the pronoun comes first.
 _CATAPHORA_RE = re.compile(
-    r"(?=[\n.;(\dIDAO])(?:^|\n|[.;]\s+)(?:\(?\d+[.)]\s*)?(?:In|During|At|On|After) (her|his)"
-    r" [^,.]{3,60},",
-    re.I,
+    r"(?:^|\n|[.;]\s+)(?:\(?\d+[.)]\s*)?(?:In|During|At|On|After) (her|his) [^,.]{3,60},", re.I
 )
 _MALE_PRONOUN_RE = re.compile(r"(?=h)\b(?:he|his|him|himself)\b", re.I)
 _WOMAN_HONORIFIC_RE = re.compile(

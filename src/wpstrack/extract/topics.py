@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -238,33 +239,46 @@ _COMPILED = {
 }
 
 
-def _first_match(
-    regex: re.Pattern[str], leading: tuple[str, ...], text: str, lower: str, start: int
-) -> re.Match[str] | None:
-    """``regex.search(text, start)``, tried only where one of its leading needles is written.
+Places = Callable[[str], list[int]]  # needle -> where the lower-cased text has it
 
-    A match starts with a needle, so only those places can start one; ``lower`` must have
-    the offsets of ``text``.
+
+def _first_match(
+    regex: re.Pattern[str], leading: tuple[str, ...], text: str, places: Places
+) -> re.Match[str] | None:
+    """``regex.search(text, start)``, where ``places`` finds its needles from ``start``.
+
+    A match starts with one of its leading needles, so only their places can start one.
     """
-    places = []
-    for needle in leading:
-        at = lower.find(needle, start)
-        while at >= 0:
-            places.append(at)
-            at = lower.find(needle, at + 1)
-    for at in sorted(places):
+    for at in sorted(at for needle in leading for at in places(needle)):
         match = regex.match(text, at)
         if match:
             return match
     return None
 
 
-def _score(text: str, lower: str, topic: str, start: int) -> tuple[float, tuple[int, int] | None]:
+def _needle_places(lower: str, start: int) -> Places:
+    """Where each needle is written in ``lower`` from ``start`` (each needle looked up once)."""
+
+    @cache
+    def places(needle: str) -> list[int]:
+        found = []
+        at = lower.find(needle, start)
+        while at >= 0:
+            found.append(at)
+            at = lower.find(needle, at + 1)
+        return found
+
+    return places
+
+
+def _score(
+    text: str, lower: str, topic: str, start: int, places: Places
+) -> tuple[float, tuple[int, int] | None]:
     total, first = 0.0, None
     aligned = len(lower) == len(text)  # lower-casing kept every offset
     for regex, weight, required, leading in _COMPILED[topic]:
         if required is not None and leading and aligned:
-            match = _first_match(regex, required, text, lower, start)
+            match = _first_match(regex, required, text, places)
         elif required is not None and not any(n in lower for n in required):
             continue
         else:
@@ -309,8 +323,9 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         lower = text.lower()
         st = state(doc)
         start = _after_section_label(text, st)
+        places = _needle_places(lower, start)
         for topic in LEXICON:
-            total, span = _score(text, lower, topic, start)
+            total, span = _score(text, lower, topic, start, places)
             if topic == "WPS" and total < 1.0:
                 span = _wps_by_resolution(st)
                 total = 1.0 if span else total
