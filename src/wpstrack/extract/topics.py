@@ -213,16 +213,46 @@ def _leading_literal(alternative: str) -> str:
     return "".join(out)
 
 
+def _group_end(pattern: str) -> int:
+    """The index of the ")" that closes the group ``pattern`` opens with (-1 if none)."""
+    depth, escaped, in_class = 0, False, False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def _leading_literals(alternative: str) -> list[str]:
+    """What an alternative must start with: one text, or one for each word of a group it
+    opens with ("(?:full|equal)..." -> "full", "equal")."""
+    end = _group_end(alternative) if alternative.startswith("(?:") else -1
+    if end > 0 and alternative[end + 1 : end + 2] not in ("?", "*", "{"):
+        return [_leading_literal(word) for word in _split_top(alternative[3:end])]
+    return [_leading_literal(alternative)]
+
+
 def needles(pattern: str) -> tuple[str, ...] | None:
     """Substrings of which one must occur (lower-cased) for ``pattern`` to match, or None.
 
     A cheap prefilter: ``in`` on the lower-cased text is far faster than a regex search, and
-    most cues are absent from most releases.
+    most cues are absent from most releases. Every match starts with one of them.
     """
-    literals = [_leading_literal(alt) for alt in _split_top(pattern)]
+    literals = [lit for alt in _split_top(pattern) for lit in _leading_literals(alt)]
     if any(len(lit) < 2 for lit in literals):
         return None
-    return tuple(literals)
+    return tuple(dict.fromkeys(literals))
 
 
 # (regex, weight, needles, whether a match starts with one of its needles)
