@@ -202,8 +202,13 @@ def _plural_noun(word: str) -> bool:
     )
 
 
+_NO_SMALL_ASCII = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _in_capitals(line: str) -> bool:
     """A line written in capitals (headings, datelines)."""
+    if len(line) - len(line.translate(_NO_SMALL_ASCII)) > len(line) / 10:
+        return False  # prose: over a tenth of its characters are small letters
     letters = sum(map(str.isalpha, line))
     return letters >= 8 and sum(map(str.isupper, line)) >= 0.9 * letters
 
@@ -228,13 +233,10 @@ def _line_flags(text: str, idx: list[int], test: Callable[[str], bool]) -> list[
         if test(line):
             ranges.append((offset, offset + len(line)))
         offset += len(line) + 1
-    if not ranges:
-        return [False] * len(idx)
-    starts = [s for s, _e in ranges]
-    flags = []
-    for i in idx:
-        k = bisect.bisect_right(starts, i) - 1  # the last passing line that starts by i
-        flags.append(k >= 0 and i < ranges[k][1])
+    flags = [False] * len(idx)
+    for start, end in ranges:  # token offsets ascend: the line's tokens are one slice
+        first, stop = bisect.bisect_left(idx, start), bisect.bisect_left(idx, end)
+        flags[first:stop] = [True] * (stop - first)
     return flags
 
 
@@ -285,9 +287,9 @@ def merge_un_prefix(spans: list[Span], un_family: frozenset[str]) -> list[Span]:
 def joint_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
     """ "Departments of Political and Peacebuilding Affairs and Peace Operations" → two."""
     hits: list[Hit] = []
-    for i in range(ctx.n - 2):
-        single = PLURAL_HEADS.get(ctx.words[i])
-        if not single or ctx.words[i + 1] != "of" or not ctx.free(i, i + 2):
+    for i in [i for i, word in enumerate(ctx.words[: ctx.n - 2]) if word in PLURAL_HEADS]:
+        single = PLURAL_HEADS[ctx.words[i]]
+        if ctx.words[i + 1] != "of" or not ctx.free(i, i + 2):
             continue
         end = i + 2
         while (
@@ -371,8 +373,9 @@ def _left_start(ctx: Context, i: int) -> int:
 def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
     """Names of bodies outside the table, built on an organisation's head word."""
     hits: list[Hit] = []
-    for i, word in enumerate(ctx.words):
-        if word not in ANY_HEAD or i in ctx.occupied or ctx.caps_line[i] or ctx.title_line[i]:
+    for i in [i for i, word in enumerate(ctx.words) if word in ANY_HEAD]:
+        word = ctx.words[i]
+        if i in ctx.occupied or ctx.caps_line[i] or ctx.title_line[i]:
             continue
         if word in FOREIGN_HEADS:
             end = i + 1
