@@ -104,7 +104,9 @@ def _longest_known_form(org: str, text: str) -> str | None:
     forms = _known_forms().get(org)
     if not forms:
         return None
-    present = [f for f in forms if re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text)]
+    present = [
+        f for f in forms if f in text and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text)
+    ]
     return max(present, key=len) if present else None
 
 

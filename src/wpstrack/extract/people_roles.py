@@ -30,14 +30,14 @@ from wpstrack.extract.orgnames import normalise_org
 if TYPE_CHECKING:
     from wpstrack.extract.people import Person
 
-_BACKGROUND_RE = re.compile(
-    r"^\s*(?:\(Reference[^)]*\)|Background|Quick facts|Notes to editors|Associated links)",
-    re.M,
-)
+_BACKGROUND = r"\(Reference[^)]*\)|Background|Quick facts|Notes to editors|Associated links"
+_BACKGROUND_RE = re.compile(rf"^\s*(?:{_BACKGROUND})", re.M)
+_BACKGROUND_WORDS_RE = re.compile(_BACKGROUND)  # what a heading has: absent, no need to look
 _SECOND_EVENT_RE = re.compile(
     r"(?:^|\n)\s*(?:\d+\.\s+)?(?:Following the (?:meeting|talk|call|dialogue)|After the "
     r"(?:meeting|talk|call))",
 )
+_AFTER_RE = re.compile(r"Following the |After the ")  # in every match of the one above
 # Patterns run over whole texts start with a lookahead on the characters a match can start
 # with, so that the regex engine passes over the others fast.
 _FEMALE_PRONOUN_RE = re.compile(r"(?=[sh])\b(?:she|her|hers|herself)\b", re.I)
@@ -165,9 +165,11 @@ def _body_start(text: str, people: list[Person]) -> int:
 def assign_roles(text: str, people: list[Person]) -> None:
     """Principals from the event sentence or a 'led by' phrase; everyone else who took part."""
     body = _body_start(text, people)
-    background = _BACKGROUND_RE.search(text, body)
+    background = (
+        _BACKGROUND_RE.search(text, body) if _BACKGROUND_WORDS_RE.search(text, body) else None
+    )
     stop = background.start() if background else len(text)
-    second = _SECOND_EVENT_RE.search(text, body)
+    second = _SECOND_EVENT_RE.search(text, body) if _AFTER_RE.search(text, body) else None
     author = _first_person(text, people)
     if author is not None:
         author.role = "principal"
