@@ -250,15 +250,16 @@ def _unquoted(text: str) -> str:
 def _first_person(text: str, people: list[Person]) -> Person | None:
     """The author of a statement, speech or first-person release, named in its header."""
     text = _unquoted(text)
+    # "X, Minister of ..., issued the following statement" (the word is in every match)
+    issued = _ISSUED_RE.search(text) if "following" in text else None
     if not (
         _AUTHOR_HEADER_RE.search(text)
         or (_FIRST_PERSON_CUE_RE.search(text) and _FIRST_PERSON_RE.search(text))
-        or _ISSUED_RE.search(text)
+        or issued
     ):
         return None
     if _SIGNED_RE.search(text) or not people:
         return None
-    issued = _ISSUED_RE.search(text)  # "X, Minister of ..., issued the following statement"
     if issued:
         line_start = text.rfind("\n", 0, issued.start()) + 1
         in_line = [p for p in people if line_start <= p.start < issued.start()]
@@ -407,7 +408,8 @@ _ELECTED_RE = re.compile(
 
 def elected_as(scan: str, people: dict[str, Person]) -> None:
     """'Members elected Ms. X and Ms. Y as co-chairs': their post is co-chair."""
-    for match in _ELECTED_RE.finditer(scan):
+    words = ("elected", "appointed", "named", "designated")  # one is in every match
+    for match in _ELECTED_RE.finditer(scan) if any(w in scan for w in words) else ():
         post = match.group("post").removesuffix("s")
         for person in people.values():
             if person.office.title is None and any(
