@@ -95,8 +95,14 @@ def minutes_of(match: re.Match[str]) -> int | None:
     return None
 
 
+# A unit is written in every stated length: where none is, neither pattern needs to run.
+_UNIT_RE = re.compile(r"hour|hr|min|時間|分間", re.IGNORECASE)
+
+
 def _stated(text: str, start: int, end: int) -> tuple[int, int, int] | None:
     """The first stated length in ``text[start:end]``: (minutes, start, end)."""
+    if not _UNIT_RE.search(text, start, end):
+        return None
     best: tuple[int, int, int] | None = None
     for regex in (STATED_RE, _JA_STRICT_RE):
         match = regex.search(text, start, end)

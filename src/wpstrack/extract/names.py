@@ -279,6 +279,8 @@ def name_word_ok(word: str) -> bool:
 
 def _plain(text: str) -> str:
     """The text without accents, to compare with gazetteer names."""
+    if text.isascii():
+        return text  # nothing to decompose
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 

@@ -164,11 +164,14 @@ def _split_org(title: str, office: Office) -> str:
     return title
 
 
+_DEMONYMS_LONGEST_FIRST = tuple(sorted(DEMONYMS, key=len, reverse=True))
+
+
 def _descriptor(text: str, office: Office) -> None:
     """'a Peruvian mediator who ...', 'a member of the X', 'a youth activist from Y'."""
     text = re.sub(r"^(?:an?|the)\s+", "", text.strip())
     low = text.lower()
-    for demonym in sorted(DEMONYMS, key=len, reverse=True):
+    for demonym in _DEMONYMS_LONGEST_FIRST:
         if low.startswith(demonym + " "):
             office.country = DEMONYMS[demonym]
             text = text[len(demonym) + 1 :]
