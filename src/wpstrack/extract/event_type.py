@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import doc_text, state
-from wpstrack.extract.people_roles import sentence_spans as _sentences
+from wpstrack.extract.people_roles import iter_sentence_spans
 
 _GENRE_RE = re.compile(
     r"^\s*(?P<kind>(?:Joint\s+)?Statement|STATEMENT|JOINT STATEMENT|Speech|SPEECH|Remarks"
@@ -127,7 +127,7 @@ def _lead(text: str) -> tuple[str, str, int]:
     start = body.start() if body else 0
     headline = text[:start] if start else text[:300]
     window = text[start : start + 1500]
-    for s_start, s_end in _sentences(window):
+    for s_start, s_end in iter_sentence_spans(window):
         sentence = window[s_start:s_end]
         found = _VERB_RE.search(sentence) or _passive(sentence)
         if found or _SIGN_RE.search(sentence) or _JA_EVENT_RE.search(sentence):

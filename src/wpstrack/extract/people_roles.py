@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -40,12 +41,14 @@ _SECOND_EVENT_RE = re.compile(
 _AFTER_RE = re.compile(r"Following the |After the ")  # in every match of the one above
 # Patterns run over whole texts start with a lookahead on the characters a match can start
 # with, so that the regex engine passes over the others fast.
-_FEMALE_PRONOUN_RE = re.compile(r"(?=[sh])\b(?:she|her|hers|herself)\b", re.I)
+# A pronoun, group "her" when it is a woman's; pronouns are whole words, so one pass finds
+# each of them.
+_PRONOUN_RE = re.compile(r"(?=[sh])\b(?:(?P<her>she|her|hers|herself)|he|his|him|himself)\b", re.I)
 # "In her closing summary, Professor Sugawara stated ...": the pronoun comes first.
 _CATAPHORA_RE = re.compile(
     r"(?:^|\n|[.;]\s+)(?:\(?\d+[.)]\s*)?(?:In|During|At|On|After) (her|his) [^,.]{3,60},", re.I
 )
-_MALE_PRONOUN_RE = re.compile(r"(?=h)\b(?:he|his|him|himself)\b", re.I)
+_CATAPHORA_CUE_RE = re.compile(r" h(?:er|is) ", re.I)  # in every match of the one above
 _WOMAN_HONORIFIC_RE = re.compile(
     r"(?=[MBD])\b(?:Ms|Mrs|Miss|Madam|Baroness|Dame)\.?[ \xa0]+([A-Z][\w'’\-]*)"
 )
@@ -128,7 +131,11 @@ _INITIALS_RE = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 @lru_cache(maxsize=4)  # the people and commitments components split the same text
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence spans: a stop, then space and a capital, unless the word is an abbreviation."""
-    spans: list[tuple[int, int]] = []
+    return tuple(iter_sentence_spans(text))
+
+
+def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """:func:`sentence_spans` one at a time, for a reader that stops at the one it wants."""
     start = 0
     for match in _SENTENCE_STOP_RE.finditer(text):
         if match.group() != "\n":
@@ -137,11 +144,10 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
             if word and (initial or word.group(1).lower().strip(".") in _ABBREVIATIONS):
                 continue
         if text[start : match.end()].strip():
-            spans.append((start, match.end()))
+            yield start, match.end()
         start = match.end()
     if text[start:].strip():
-        spans.append((start, len(text)))
-    return tuple(spans)
+        yield start, len(text)
 
 
 def _people_in(people: list[Person], start: int, end: int) -> list[tuple[int, Person]]:
@@ -303,7 +309,7 @@ def mark_gender(text: str, people: list[Person]) -> None:
             if match.group(1).lower() in {person.key, person.name.given.split(" ")[0].lower()}:
                 person.female_at = person.female_at or (person.start, person.end)
     mentions = sorted((s, e, p) for p in people for s, e in p.mentions)
-    for match in _CATAPHORA_RE.finditer(text):
+    for match in _CATAPHORA_RE.finditer(text) if _CATAPHORA_CUE_RE.search(text) else ():
         after = [(s, e, p) for s, e, p in mentions if match.end() <= s < match.end() + 120]
         if after:
             person = after[0][2]
@@ -315,8 +321,9 @@ def mark_gender(text: str, people: list[Person]) -> None:
     latest: list[tuple[int, int, int]] = []
     for item in ends:
         latest.append(item if not latest or item[1] > latest[-1][1] else latest[-1])
-    for regex, female in ((_FEMALE_PRONOUN_RE, True), (_MALE_PRONOUN_RE, False)):
-        for match in regex.finditer(text):
+    pronouns = list(_PRONOUN_RE.finditer(text))
+    for female in (True, False):  # she/her first; he/his then marks only the others
+        for match in (m for m in pronouns if (m.group("her") is not None) == female):
             count = bisect.bisect_right(end_positions, match.start())
             if not count:
                 continue
