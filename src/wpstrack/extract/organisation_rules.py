@@ -140,7 +140,7 @@ class Context:
         self.caps_line = _line_flags(text, self.idx, _in_capitals)
         self.title_line = _line_flags(text, self.idx, _in_title_case)
         self.occupied: set[int] = set()
-        self.lower_words = {w for w in self.words if w.islower()}
+        self.lower_words = set(filter(str.islower, self.words))
 
     def word(self, k: int) -> str:
         return self.words[k] if 0 <= k < self.n else ""
