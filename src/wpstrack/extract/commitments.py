@@ -77,9 +77,11 @@ def _resolve(speaker: str, people: list[str], previous: str | None) -> str | Non
     return speaker
 
 
-def _reported(sentence: str) -> tuple[str, int, int] | None:
-    """(speaker words, start, end of the undertaking) in reported speech, or None."""
-    verb = _REPORTING_RE.search(sentence)
+def _reported(sentence: str, verb: re.Match[str] | None) -> tuple[str, int, int] | None:
+    """(speaker words, start, end of the undertaking) in reported speech, or None.
+
+    ``verb`` is the sentence's first reporting verb (:data:`_REPORTING_RE`).
+    """
     if not verb:
         return None
     modal = _MODAL_RE.search(sentence, verb.end())
@@ -103,7 +105,8 @@ def find_commitments(text: str, people: list[str]) -> list[tuple[str, str, int, 
         sentence = text[start:end]
         span: tuple[int, int] | None = None
         speaker_raw: str | None = None
-        reported = _reported(sentence)
+        verb = _REPORTING_RE.search(sentence)
+        reported = _reported(sentence, verb)
         stance = _STANCE_RE.search(sentence) if _STANCE_VERB_RE.search(sentence) else None
         first = _FIRST_PERSON_RE.search(sentence)
         if stance and (reported is None or stance.start("text") < reported[1]):
@@ -113,8 +116,8 @@ def find_commitments(text: str, people: list[str]) -> list[tuple[str, str, int, 
         elif first:
             speaker_raw, span = first.group("speaker"), first.span("text")
         if span is None or speaker_raw is None:
-            if _REPORTING_RE.search(sentence):
-                subject = _clean_speaker(_REPORTING_RE.split(sentence)[0])
+            if verb:  # the words before it are who spoke
+                subject = _clean_speaker(sentence[: verb.start()])
                 previous = _resolve(subject, people, previous) or previous
             continue
         speaker = _resolve(speaker_raw, people, previous)
