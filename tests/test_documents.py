@@ -60,8 +60,9 @@ def test_plain_utf8_text_is_read_with_its_hash_and_language() -> None:
         (b"\x89PNG\r\n\x1a\n" + bytes(64), "unsupported"),
         (b"GIF89a" + bytes(32), "unsupported"),
         (b"%PDF-1.4\nthis is not really a PDF\n", "undecodable"),
+        (b"\xfe\xff" + bytes(5), "undecodable"),
     ],
-    ids=["empty", "whitespace", "nul-bytes", "png", "gif", "broken-pdf"],
+    ids=["empty", "whitespace", "nul-bytes", "png", "gif", "broken-pdf", "odd-utf16"],
 )
 def test_unreadable_content_is_refused_with_a_coded_reason(raw: bytes, reason: str) -> None:
     error = rejected(raw)

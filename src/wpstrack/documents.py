@@ -193,7 +193,12 @@ def decode(raw: bytes) -> tuple[str, str]:
     """Decode text bytes: UTF-8 (with or without BOM) first, then a charset the document
     declares (``<meta charset>``, ``encoding=``), then the one charset-normalizer detects."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:  # a BOM, then an odd byte count or a lone surrogate
+            raise DocumentRejected(
+                "undecodable", f"broken UTF-16 after its BOM: {exc.reason}"
+            ) from exc
     if b"\x00" in raw[:4096]:
         raise DocumentRejected("binary", "NUL bytes in the content")
     if b"\x1b$B" in raw or b"\x1b$@" in raw:  # ISO-2022-JP escapes: 7-bit Japanese mail text
