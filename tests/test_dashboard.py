@@ -105,6 +105,33 @@ def test_drafts_count_only_for_logged_in_users(conn: Connection) -> None:
     assert act_id in [a["id"] for a in after["latest"]]
 
 
+def test_pillars_and_un_entities_of_drafts_count_only_for_logged_in_users(
+    conn: Connection,
+) -> None:
+    un_id = _org(conn, "un_")
+    org = schema.organisation
+    un_code = conn.execute(select(org.c.code).where(org.c.id == un_id)).scalar_one()
+    pillar = conn.execute(select(schema.pillar.c.code).limit(1)).scalar_one()
+
+    def counts(public: bool) -> tuple[int, int]:
+        figures = _baseline(conn, public=public)
+        pillars = {p["code"]: p["count"] for p in figures["by_pillar"]}
+        entities = {u["code"]: u["count"] for u in figures["un_entities"]}
+        return pillars[pillar], entities.get(un_code, 0)
+
+    public_before, before = counts(True), counts(False)
+    act_id = _activity(conn, date(2031, 6, 6), False)
+    link = {"activity_id": act_id, "kind": "pillar", "pillar_code": pillar}
+    conn.execute(schema.activity_link.insert().values(**link))
+    conn.execute(
+        schema.activity_participant.insert().values(
+            activity_id=act_id, organisation_id=un_id, role="mentioned"
+        )
+    )
+    assert counts(True) == public_before
+    assert counts(False) == (before[0] + 1, before[1] + 1)
+
+
 def test_un_entities_are_un_system_organisations_linked_to_activities(conn: Connection) -> None:
     un_id, ministry_id = _org(conn, "un_"), _org(conn, "ministry")
     act_id = _activity(conn, date(2031, 5, 5), True)
