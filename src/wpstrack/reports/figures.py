@@ -3,9 +3,9 @@
 The register is narrowed as the indicator engine narrows it
 (:func:`~wpstrack.indicators.compute.activity_conditions`: reviewed and published
 activities), then to the period's dates; the total is the value a computed indicator
-``count_activities`` stores for the period. Each breakdown counts what the dashboard counts
-(:mod:`wpstrack.dashboard`: types, pillars as tagged, named people, UN entities), over that
-narrower register: the dashboard's functions cover the whole register, not a period. Funding
+``count_activities`` stores for the period. Each breakdown is the dashboard's own function
+(:mod:`wpstrack.dashboard`: types, pillars as tagged, named people, UN entities) given that
+scope instead of the dashboard's, so a figure has one definition. Funding
 totals are :func:`wpstrack.funding.summarise`, in the report's currency, leaving out (and
 listing) amounts that have no rate rather than refusing the whole report.
 """
@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, distinct, func, select
+from sqlalchemy import ColumnElement, Connection
 
-from wpstrack import funding, schema
-from wpstrack.indicators.compute import UN_TYPE_PREFIX, activity_conditions, compute
+from wpstrack import dashboard, funding, schema
+from wpstrack.indicators.compute import activity_conditions, compute
 from wpstrack.indicators.formula import ActivityFilters, Formula
 from wpstrack.reports.model import Count, Figures, MoneyLine, Period
-from wpstrack.schema import PEOPLE_ROLES
 
 PERIOD_KIND = {True: "fiscal_year", False: "year"}
 
@@ -56,68 +55,26 @@ def _count(conn: Connection, period: Period, **filters: Any) -> int:
 
 def by_type(conn: Connection, period: Period) -> list[Count]:
     """Activities per type, most frequent first (ties by type)."""
-    act = schema.activity
-    n = func.count().label("n")
-    rows = conn.execute(
-        select(act.c.type, n).where(*scope(conn, period)).group_by(act.c.type).order_by(n.desc())
-    ).all()
-    counts = sorted(((r.type, int(r.n)) for r in rows), key=lambda r: (-r[1], r[0]))
-    return [Count(t, t.replace("_", " "), c) for t, c in counts]
+    counts = dashboard.tally(conn, scope(conn, period))
+    return [Count(t, t.replace("_", " "), n) for t, n in counts.by_type]
 
 
 def by_pillar(conn: Connection, period: Period) -> list[Count]:
-    """Activities tagged with each pillar, in the pillars' order (as the dashboard counts)."""
-    act, link, pillar = schema.activity, schema.activity_link, schema.pillar
-    tagged = (
-        select(link.c.pillar_code, func.count(distinct(act.c.id)).label("n"))
-        .join(act, act.c.id == link.c.activity_id)
-        .where(link.c.kind == "pillar", *scope(conn, period))
-        .group_by(link.c.pillar_code)
-        .subquery()
-    )
-    rows = conn.execute(
-        select(pillar.c.code, pillar.c.name, func.coalesce(tagged.c.n, 0))
-        .outerjoin(tagged, tagged.c.pillar_code == pillar.c.code)
-        .order_by(pillar.c.sort_order)
-    )
-    return [Count(code, name, int(n)) for code, name, n in rows]
+    """Activities tagged with each pillar, in the pillars' order."""
+    rows = dashboard.by_pillar(conn, scope(conn, period))
+    return [Count(p["code"], p["name"], p["count"]) for p in rows]
 
 
 def women_named(conn: Connection, period: Period) -> tuple[int, int, int]:
-    """Named people taking part, the women among them and those of unstated gender.
-
-    The dashboard's definition (:func:`wpstrack.dashboard.women_share`): participant rows
-    in a person's role (not organisations merely mentioned) that carry a name.
-    """
-    act, part = schema.activity, schema.activity_participant
-    row = conn.execute(
-        select(
-            func.count(),
-            func.count().filter(part.c.gender == "f"),
-            func.count().filter(part.c.gender.is_(None)),
-        )
-        .join(act, act.c.id == part.c.activity_id)
-        .where(part.c.role.in_(PEOPLE_ROLES), part.c.name.is_not(None), *scope(conn, period))
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    """Named people taking part, the women among them and those of unstated gender."""
+    women = dashboard.women_share(conn, scope(conn, period))
+    return women["named"], women["women"], women["gender_unknown"]
 
 
 def un_entities(conn: Connection, period: Period) -> list[Count]:
     """UN-system organisations taking part in or named by activities, by activities."""
-    act, part, org = schema.activity, schema.activity_participant, schema.organisation
-    n = func.count(distinct(act.c.id)).label("n")
-    rows = conn.execute(
-        select(org.c.code, org.c.name, org.c.acronym, n)
-        .select_from(
-            act.join(part, part.c.activity_id == act.c.id).join(
-                org, org.c.id == part.c.organisation_id
-            )
-        )
-        .where(*scope(conn, period), org.c.type.startswith(UN_TYPE_PREFIX))
-        .group_by(org.c.code, org.c.name, org.c.acronym)
-    ).all()
-    ordered = sorted(rows, key=lambda r: (-int(r.n), r.code))
-    return [Count(r.code, r.acronym or r.name, int(r.n)) for r in ordered]
+    rows = dashboard.un_entities(conn, scope(conn, period), limit=None)
+    return [Count(u["code"], u["acronym"] or u["name"], u["count"]) for u in rows]
 
 
 def money_lines(groups: Sequence[funding.SummaryGroup]) -> list[MoneyLine]:
