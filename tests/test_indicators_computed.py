@@ -135,10 +135,16 @@ def test_share_of_women_counts_named_participants_only(plan_conn: Connection) ->
     add_activity(plan_conn, date(2023, 5, 1), people=("f", "m", None, "f"), orgs=("unwomen",))
     add_activity(plan_conn, date(2023, 9, 1), status="draft", people=("m", "m"))
     mentioned = add_activity(plan_conn, date(2023, 10, 1))
+    # Ingestion records the organisations a text names as "mentioned" rows carrying the
+    # name as written; they, like a person only mentioned, took no part.
     plan_conn.execute(
-        insert(schema.activity_participant).values(
-            activity_id=mentioned, name="Someone Named", gender="m", role="mentioned"
-        )
+        insert(schema.activity_participant),
+        [
+            {"activity_id": mentioned, "name": "Someone Named", "gender": "m"}
+            | {"organisation_id": None, "role": "mentioned"},
+            {"activity_id": mentioned, "name": "UN Women", "gender": None}
+            | {"organisation_id": org_id(plan_conn, "unwomen"), "role": "mentioned"},
+        ],
     )
     indicators.refresh(plan_conn, "T-NAP")
     [point] = indicators.series(plan_conn, "T-NAP", "C2")["series"]
