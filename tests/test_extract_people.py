@@ -320,6 +320,10 @@ def test_japanese_names_drop_long_vowel_doubling(
         ("a volunteer leader from Wajima City, Ishikawa Prefecture", "volunteer leader", None),
         ("an Afro-Colombian leader from Chocó", "Afro-Colombian leader", "Colombia"),
         ("a Dutch-Moroccan mediator", "mediator", None),
+        ("Marshall Islands' Minister for Culture", "Minister for Culture", "Marshall Islands"),
+        ("the Friends' Council Chair", "Chair", "Friends' Council"),
+        ("a Chadian midwife", "midwife", "Chad"),
+        ("Senegalese mediator", "mediator", "Senegal"),
         (
             "Special Representative of the OSCE Chairpersonship on Gender",
             "Special Representative of the OSCE Chairpersonship on Gender",
