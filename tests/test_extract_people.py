@@ -189,6 +189,21 @@ def test_military_rank_is_the_title_when_no_post_is_given() -> None:
     assert others["Sofia Mendoza"]["organisation_or_country"] == "Philippine Navy"
 
 
+def test_hyphenated_rank_is_a_title_and_a_peer_named_in_full_later_keeps_the_given_name() -> None:
+    text = HEAD + (
+        "Trade Minister Baroness Whitmore visited a clinic in Kisumu today. Baroness Whitmore "
+        "was joined by Major-General Tomas Lindqvist of the Swedish Armed Forces, who spoke "
+        "about the training of women officers.\n"
+        'Trade Minister Baroness Helena Whitmore said: "We will keep listening."'
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Helena Whitmore"]
+    assert principal["title"] == "Trade Minister"
+    other = _people(st, "other_participants")["Tomas Lindqvist"]
+    assert other["title"] == "Major-General"
+    assert st.get("women_count_named") == 1
+
+
 def test_korean_and_vietnamese_names_keep_their_family_name() -> None:
     text = HEAD + (
         "The meeting was opened by H.E. Ms. KIM Hye-jin, Deputy Permanent Representative of "

@@ -40,6 +40,8 @@ RANKS = (
     "Commander",
     "Captain",
     "Admiral",
+    "Commodore",
+    "Sergeant",
     "Brigadier",
     "Major",
     "Lieutenant",
@@ -85,6 +87,7 @@ TITLE_WORDS = TITLE_HEADS | words(
     federation league society trust platform school college academy force forces service navy
     army police foundation caucus collective bank court authority group party parliament
     charge newly elected appointed incoming designate
+    colonel lieutenant captain admiral brigadier sergeant corporal commodore marshal
     strategy museum instituto fundacion asociacion chairpersonship risk disaster session
     summit day framework world city prefecture province county district region island
     islands street road river lake mount

@@ -62,7 +62,7 @@ from wpstrack.extract.people_roles import (
 _PREFIX_WORDS = (
     r"Ms|Mrs|Mr|Miss|Mme|Madam|Dr|Prof|Professor|Baroness|Baron|Lord|Lady|Sir|Dame"
     r"|Ambassador|AMBASSADOR|Ambassadress|Senator|Judge|Justice|"
-    + "|".join(r.replace(" ", r"\s") for r in RANKS)
+    + "|".join(r.replace(" ", r"[\s\-]") for r in RANKS)  # "Lieutenant-Colonel" too
 )
 # The leading lookaheads name the characters a match can start with, so that the regex
 # engine passes over the others fast.
@@ -268,7 +268,7 @@ def _candidates(text: str) -> Iterator[tuple[int, int, list[str], str | None, in
         if not words or not name_words_ok(words):
             continue
         word = match.group("word")
-        honorific = word.lower().replace(" ", "") if word else None
+        honorific = re.sub(r"\s", "", word.lower()) if word else None
         taken.update(range(match.end(), end))
         yield match.end(), end, words, honorific, match.start()
     for run in _CAPITAL_RUN_RE.finditer(text):
@@ -341,7 +341,10 @@ def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[
         if not office.affiliation:
             office.organisation, office.country = extra.organisation, extra.country
     if office.title is None and honorific:
-        rank = next((r for r in RANKS if r.lower().replace(" ", "") == honorific), None)
+        plain = honorific.replace("-", "")
+        rank = next((r for r in RANKS if r.lower().replace(" ", "") == plain), None)
+        if rank and "-" in honorific:
+            rank = rank.replace(" ", "-")  # the rank as written
         named = {"professor": "Professor", "prof": "Professor", "ambassador": "Ambassador"}
         office.title = rank or named.get(honorific)
     weight = 2 * bool(office.affiliation) + bool(office.title)
@@ -398,6 +401,8 @@ def _find_people(text: str, scan: str) -> list[Person]:
             people[key] = person
         elif not person.name.honorific and honorific:
             person.name.honorific = honorific
+        if parsed.given and not person.name.given:  # "Baroness X", later "Baroness Y X"
+            person.name.given = parsed.given
         office, weight = _office_at(_masked(scan, candidates, start), end, mention_start, honorific)
         if weight > person.office_weight:
             person.office, person.office_weight = office, weight
