@@ -204,6 +204,23 @@ def test_hyphenated_rank_is_a_title_and_a_peer_named_in_full_later_keeps_the_giv
     assert st.get("women_count_named") == 1
 
 
+def test_people_joined_by_met_or_of_a_body_are_found_with_their_posts() -> None:
+    text = HEAD + (
+        "The workshop in Accra was opened by UNICEF Deputy Director (Operations) Kofi Mensah. "
+        "He was joined by Special Adviser for Liberia Grace Tamba and by Ruth Owusu, Senior "
+        "Gender Officer at the U.K. Department for Health (DfH). Later he met Adjoa Boateng, "
+        "coordinator of the Accra Women's Hub. Efua Asante of Market Women Voices said that "
+        "traders needed safe transport."
+    )
+    st = _run(text)
+    assert _people(st, "principal_actors")["Kofi Mensah"]["title"] == "Deputy Director (Operations)"
+    others = _people(st, "other_participants")
+    assert others["Grace Tamba"]["title"] == "Special Adviser for Liberia"
+    assert others["Ruth Owusu"]["organisation_or_country"].startswith("U.K. Department for Health")
+    assert others["Adjoa Boateng"]["title"] == "coordinator"
+    assert others["Efua Asante"]["organisation_or_country"] == "Market Women Voices"
+
+
 def test_korean_and_vietnamese_names_keep_their_family_name() -> None:
     text = HEAD + (
         "The meeting was opened by H.E. Ms. KIM Hye-jin, Deputy Permanent Representative of "

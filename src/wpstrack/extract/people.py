@@ -84,7 +84,7 @@ _CAPITAL_RUN_RE = re.compile(
 _PSEUDONYM_RE = re.compile(r"^\s*\((?:not (?:her|his|their) real name|name changed)[^)]*\)")
 _CLAUSE_START_RE = re.compile(
     r"(?:^|[.;:\n(\"“”,]|\b(?:by|and|with|them|included|including|from|Signed|said|says"
-    r"|added))\s*$"
+    r"|added|met|meets|joined|thanked))\s*$"
 )
 
 
@@ -167,7 +167,7 @@ def _post_phrase(text: str, end: int) -> str:
         return ""
     stop = re.search(
         r",\s+(?:and\s+)?(?:who|which|whose|said|[a-z]+ed\b|H\.E\.|Hon|Ms|Mr|Mrs|Dr|the Hon)"
-        r"|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|\.(?:\s|$)|;|:|\s\((?![A-Z][\w\- ]*\))|§"
+        r"|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|(?<!\.[A-Z])\.(?:\s|$)|;|:|\s\((?![A-Z][\w\- ]*\))|§"
         r"|\s(?:who|which|said|stated|explained|told|briefed|described|presented|spoke|held"
         r"|met|attended|introduced|received|thanked|noted|expressed|visited|opened)\b",
         tail,
@@ -200,8 +200,10 @@ def _pre_phrase(text: str, start: int) -> str:
     left = text[line_start:start]
     if left.endswith(", "):
         left = left[:-2]
-    elif not left.endswith((" ", "\xa0")) or not left.rstrip()[-1:].isalpha():
-        return ""
+    elif not left.endswith((" ", "\xa0")) or not (
+        left.rstrip()[-1:].isalpha() or left.endswith(") ")
+    ):
+        return ""  # "Deputy Executive Director (Programme) X" keeps its bracket
     strong = list(_STRONG_RE.finditer(left))
     chunk = left[strong[-1].end() :] if strong else left
     picked: list[str] = []
@@ -301,7 +303,8 @@ def _bare_name(
         end, words = _scan_name(text, start)
         if not 2 <= len(words) <= 4 or not name_words_ok(words):
             continue
-        if first and _inside_body_name(run.group()[: tokens[first].start()].strip()):
+        before_run = text[max(0, run.start() - 40) : run.start()]  # "Envoy for Sudan X"
+        if first and _inside_body_name(before_run + run.group()[: tokens[first].start()].strip()):
             continue
         pre, post = text[max(0, start - 120) : start], text[end : end + 60]
         titled = bool(_pre_phrase(text, start))
@@ -312,10 +315,10 @@ def _bare_name(
             or _PSEUDONYM_RE.match(post)
             or (
                 clause
-                and re.match(r",\s+(?:who\b|an?\s+\w|[A-Z][\w\-]*\s)", post)
+                and re.match(rf",\s+(?:who\b|an?\s+\w|[A-Z][\w\-]*\s|(?:{_LOWER_HEADS})\b)", post)
                 and (parse_office(_post_phrase(text, end)).title or re.match(r",\s+who", post))
             )
-            or (clause and re.match(r"\s+of\s+the\s+[A-Z]", post))
+            or (clause and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", post))
         )
         if ok:
             taken.update(range(start, end))
