@@ -215,3 +215,54 @@ def test_statement_delivered_at_a_meeting_is_a_speech_and_a_press_statement_is_n
 )
 def test_japanese_releases_are_typed_from_headline_and_lead(text: str, expected: str) -> None:
     assert _run(text).get("event_type") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "報道発表\n\nＡ国に対する無償資金協力「保健計画」に関する書簡の交換\n\n"
+            "令和6年5月2日\n\n1　現地時間5月1日、Ａ国の首都において、大使と先方外務大臣との間で、"
+            "無償資金協力「保健計画」に関する書簡の交換が行われました。",
+            "exchange_of_notes",
+        ),
+        (
+            "Press release\n\nMinister for Asia call with the Foreign Minister of Ruritania: "
+            "2 May 2025\n\nThe Minister for Asia, Jane Doe, spoke to the Foreign Minister of "
+            "Ruritania, John Roe, today about the ceasefire talks.",
+            "telephone_talk",
+        ),
+        (
+            "Media release\n\nPacific peacebuilders meet in Suva\n\nToday I opened the Pacific "
+            "Peacebuilders Dialogue in Suva, bringing together 30 women negotiators.",
+            "dialogue",
+        ),
+        (
+            "Press release\n\nMinister meets nurses in Tanzania and announces new funding\n\n"
+            "The Minister for Development, Jane Doe, today visited a hospital in Kigoma, where "
+            "refugees from Burundi receive care.",
+            "visit",
+        ),
+        (
+            "Press Release\nSC/99999\n1 May 2025\n\nSecurity Council Press Statement on the "
+            "Situation in Ruritania\n\nThe following Security Council press statement was issued "
+            "today by Council President Jane Doe (Ruritania):\n\nThe members of the Security "
+            "Council condemned the attack on civilians in the capital.",
+            "statement",
+        ),
+        (
+            "Press Releases\n\nVice Minister Doe Delivers Opening Remarks at the 2025 "
+            "International Conference on Peace\n\nDate 2025-05-01\n\n1. Vice Minister Doe "
+            "delivered opening remarks at the conference held at the Grand Hotel on May 1.",
+            "conference",
+        ),
+        (
+            "Press Releases\n\nMinister Doe delivers a statement at the Security Council Open "
+            "Debate on Women, Peace and Security\n\nOn May 1, Mr. DOE John, Minister for Foreign "
+            "Affairs, delivered a statement at the Open Debate held in New York.",
+            "speech",
+        ),
+    ],
+)
+def test_event_type_conventions_of_other_house_styles(text: str, expected: str) -> None:
+    assert _run(text).get("event_type") == expected

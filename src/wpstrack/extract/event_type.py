@@ -4,13 +4,17 @@ Read from the headline and the lead sentence, in this order of priority:
 
 1. the document's own genre: "Statement by ..." is a ``statement`` unless it was delivered
    at a meeting ("Check against delivery", "Madam President"), then a ``speech``, as are
-   "Speech by" and "Remarks by";
+   "Speech by" and "Remarks by"; the genre word may stand under a kicker line ("Press
+   Release / SC/1234 / ... Press Statement on ..."); "delivers opening remarks at the
+   Conference" reports the conference;
 2. words that fix the form of the event wherever they appear in the headline or lead:
    an exchange of notes or a grant agreement, a telephone talk, a video conference or
    virtual meeting, a courtesy call; a signature of any other agreement is a ``signing``;
 3. the main verb and its object ("held a dialogue", "attends the symposium", "visited the
    Centre", "launched a project", "announced $45 million", "met ..."); passive forms ("the
-   Seventh Meeting ... was held") name the event before the verb;
+   Seventh Meeting ... was held") name the event before the verb; an event named anywhere
+   there wins over a bare verb, and the lead's bare verb ("visited Adre") over a headline's
+   summary ("meets refugees");
 4. a meeting with the representative of one other government, named in the lead, is a
    ``bilateral_meeting``; with international organisations or several parties a ``meeting``.
 """
@@ -37,6 +41,12 @@ _TITLE_GENRE_RE = re.compile(
     r"of|delivered))",
     re.I,
 )
+# Opening or closing words delivered by the host: the title reports the event itself.
+_REPORTED_GENRE_RE = re.compile(
+    r"\b(?:deliver(?:s|ed)?|give(?:s|n)?|gave|make(?:s)?|made)\s+(?:the\s+|an?\s+)?"
+    r"(?:opening|closing|welcom(?:e|ing))\s*$",
+    re.I,
+)
 _DELIVERED_RE = re.compile(
     r"Check against delivery|\b(?:Madam|Mr\.?) (?:President|Chair)\b|\bopen debate\b"
     r"|\bby\b[^.]{0,150}?\bat the\b[^.]{0,80}?\b(?:meeting|debate|session|conference|summit"
@@ -45,10 +55,10 @@ _DELIVERED_RE = re.compile(
 )
 # (regex, event type) tried in order on the headline and lead sentence.
 _STRONG = (
-    (r"exchange of (?:the )?notes|\bgrant agreement", "exchange_of_notes"),
+    (r"exchange of (?:the )?notes|\bgrant agreement|書簡の交換", "exchange_of_notes"),
     (
         r"telephone (?:talk|call|conversation|meeting)|phone call|(?:by|over the) (?:tele)?phone"
-        r"|電話会談",
+        r"|(?<!video )\bcall with\b|電話会談",
         "telephone_talk",
     ),
     (
@@ -136,8 +146,20 @@ def _lead(text: str) -> tuple[str, str, int]:
     return headline, "", start
 
 
-def _by_verb(line: str) -> str | None:
-    """The event type from a line's main verb and its object."""
+def _title_genre(text: str, headline: str) -> re.Match[str] | None:
+    """A genre word in the title: the first line, or a headline line under a kicker."""
+    first = _TITLE_GENRE_RE.match(text.lstrip())
+    if first or not headline:
+        return first
+    for line in headline.split("\n")[:8]:
+        found = _TITLE_GENRE_RE.match(line)
+        if found:
+            return found
+    return None
+
+
+def _by_verb(line: str) -> tuple[str | None, str | None]:
+    """(the event type from a line's main verb alone, from the event its object names)."""
     passive = _passive(line)
     active = None
     for match in _VERB_RE.finditer(line):
@@ -149,22 +171,22 @@ def _by_verb(line: str) -> str | None:
     if passive and (active is None or passive.start() < active.start()):
         kind = _noun_kind(passive.group("object")[-80:])
         if kind:
-            return kind
+            return None, kind
     if active is None:
-        return None
+        return None, None
     verb, obj = active.group("verb").lower(), active.group("object")
     if verb.startswith(("launch", "inaugurat")):
-        return "other"
+        return None, "other"
     kind = _noun_kind(obj[:70])
     if kind:
-        return kind
+        return None, kind
     if verb.startswith("visit") or verb == "sees":
-        return "visit"
+        return "visit", None
     if verb.startswith("announce"):
-        return "other"
+        return None, "other"
     if verb.startswith("me"):
-        return "meeting"
-    return None
+        return "meeting", None
+    return None, None
 
 
 _WHO_IS_RE = re.compile(r"\bwho\s+(?:is|are|was|were)\s+[^,]*$")
@@ -193,23 +215,34 @@ def classify(
     """
     if not _is_readable(text):
         return None
-    genre = _GENRE_RE.search(text[:400]) or _TITLE_GENRE_RE.match(text.lstrip())
+    headline, lead_sentence, _start = lead or _lead(text)
+    genre = _GENRE_RE.search(text[:400]) or _title_genre(text, headline)
     if genre:
         kind = genre.group("kind").lower()
+        reported = _REPORTED_GENRE_RE.search(genre.string, 0, genre.start("kind"))
+        if reported:  # "X delivers opening remarks at the Conference" reports the conference
+            after = genre.string[genre.end("kind") :]
+            event = _noun_kind(after[after.find(" at ") :]) if " at " in after else None
+            return "conference" if event == "conference" else "speech"
         if kind in {"statement", "joint statement", "message"} and not _DELIVERED_RE.search(
             text[:3000]
         ):
             return "statement"
         return "speech"
-    headline, lead_sentence, _start = lead or _lead(text)
     focus = headline + "\n" + lead_sentence
     for regex, kind in _STRONG_RES:
         if regex.search(focus):
             return _refine(kind, lead_sentence, counterparts)
+    bare: list[str] = []  # kinds from a verb alone ("meets", "visited"), headline first
+    kind = None
     for line in [*headline.split("\n"), lead_sentence]:
-        kind = _by_verb(line)
+        kind, named = _by_verb(line)
+        if named:
+            return _refine(named, lead_sentence, counterparts)
         if kind:
-            return _refine(kind, lead_sentence, counterparts)
+            bare.append(kind)
+    if bare:  # the lead's own verb (the loop's last) says more than a headline's summary
+        return _refine(kind or bare[0], lead_sentence, counterparts)
     kind = _noun_kind(focus)
     return _refine(kind or "other", lead_sentence, counterparts)
 
