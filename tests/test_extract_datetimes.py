@@ -278,3 +278,32 @@ def test_a_closing_line_supplies_the_year():
         "August 2025"
     )
     assert _run(text).get("date") == "2025-08-06"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "報道発表\n\n書簡の交換\n\n令和6年5月10日\n\n1　現地時間5月9日（木曜日）、Ａ国の首都に"
+            "おいて、大使と先方外務大臣との間で書簡の交換が行われました。\n",
+            ("2024-05-09", None, None, None),
+        ),
+        (
+            "Press release\n\n12 June 2025\n\nThe Special Envoy visited Port Vila, Vanuatu, from "
+            "8 to 11 June. It was his second visit.\n",
+            ("2025-06-08", None, None, None),
+        ),
+        (
+            "Press release\n\n12 June 2025\n\nThe Special Envoy held consultations in Apia on "
+            "9-11 June with women leaders.\n",
+            ("2025-06-09", None, None, None),
+        ),
+        (
+            "Category\n\nMay 3, 2024\nTitle\n\nOn May 2, from 9:10 to 10:00 (local time; from "
+            "16:10 to 17:00 JST), the Ambassador held a meeting with the Director.\n",
+            ("2024-05-02", "09:10", "local", "2024-05-02T16:10"),
+        ),
+    ],
+)
+def test_local_dates_first_days_of_spans_and_japan_time_ranges(text, expected):
+    assert _fields(_run(text)) == expected

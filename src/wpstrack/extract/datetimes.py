@@ -51,7 +51,13 @@ _LOCAL_AFTER_RE = re.compile(r",?\s*(?P<local>local\s+time|現地時間)")
 # Japanese writes it first: "現地時間3月18日午後6時5分"
 _LOCAL_BEFORE_RE = re.compile(r"(?P<local>現地時間)[^、。]{0,12}$")
 _OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
-_ON_RE = re.compile(r"\b(?:[Oo]n|[Ff]rom|[Bb]etween)\s+(?:the\s+)?$")
+_ON_RE = re.compile(r"(?:\b(?:[Oo]n|[Ff]rom|[Bb]etween)\s+(?:the\s+)?|現地時間\s*)$")
+# "from 15 to 17 July", "15-17 July": the first day of a stated span is written bare.
+_FIRST_DAY_RE = re.compile(
+    r"(?:\b(?:[Ff]rom|[Bb]etween)\s+|(?<![\d.,:]))(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+    r"\s*(?:to|and|until|-|–)\s*$"
+)
+_RANGE_JOIN_RE = re.compile(r"\s*(?:to|until|till|-|–|—|〜|～|から)\s*")
 _BODY_DATE_LINES = 3
 _DATE_LABEL_RE = re.compile(
     r"(?m)^[ \t]*(?:Date|When)[ \t]*:[ \t]*"
@@ -112,10 +118,12 @@ def _jst_in(text: str, start: int, end: int) -> tuple[TimeMention, DateMention |
     if not times:
         return None
     chosen = times[0]
-    for mention in times:
+    for index, mention in enumerate(times):
         zone = TZ_RE.match(text, mention.end)
         if zone and zone_name(zone.group("tz")) == "JST":
             chosen = mention
+            if index and _RANGE_JOIN_RE.fullmatch(text, times[index - 1].end, mention.start):
+                chosen = times[index - 1]  # "from 22:30 to 23:15 JST": the zone ends a range
             break
     dates = iter_dates(text, start, end)
     nearest = min(
@@ -203,7 +211,11 @@ def _lead_candidates(text: str, st: ExtractionState, start: int, end: int) -> li
     found: list[Candidate] = []
     for mention in iter_dates(text, start, end):
         value = _resolve(mention, st.release_date)
-        if value and _ON_RE.search(text, max(0, mention.start - 10), mention.start):
+        first = _FIRST_DAY_RE.search(text, max(0, mention.start - 20), mention.start)
+        if value and first and int(first.group("d")) < value.day:
+            value = value.replace(day=int(first.group("d")))
+            found.append((value, first.start("d"), mention.end, "datetime.first_day"))
+        elif value and _ON_RE.search(text, max(0, mention.start - 10), mention.start):
             found.append((value, mention.start, mention.end, "datetime.on_date"))
     if st.release_date is None:
         return found
