@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select
+import pytest
+from sqlalchemy import Connection, Engine, event, func, select
 
 from wpstrack import dashboard, schema
-from wpstrack.db import now
+from wpstrack.db import make_engine, now, upgrade
+from wpstrack.reference import sync_reference
+
+if TYPE_CHECKING:
+    from conftest import WebSite
 
 
 def _org(conn: Connection, type_prefix: str) -> int:
@@ -159,3 +165,92 @@ def test_latest_activities_come_newest_first(conn: Connection) -> None:
     assert dates == sorted(dates, reverse=True)
     total = conn.execute(select(func.count()).select_from(schema.activity)).scalar_one()
     assert len(latest) == min(dashboard.LATEST, total)
+
+
+# --- figures kept while the database does not change -----------------------------------------
+
+
+def _publish_one(c: Connection) -> None:
+    _activity(c, date(2032, 1, 1), True)
+
+
+def _change_a_gender(c: Connection) -> None:
+    """An update that leaves every count of rows and every updated_at as it was."""
+    part = schema.activity_participant
+    first = c.execute(select(func.min(part.c.id)).where(part.c.name.is_not(None))).scalar_one()
+    c.execute(part.update().where(part.c.id == first).values(gender="m"))
+
+
+def _unlink_pillars(c: Connection) -> None:
+    c.execute(schema.activity_link.delete().where(schema.activity_link.c.kind == "pillar"))
+
+
+def _rename_organisations(c: Connection) -> None:
+    org = schema.organisation
+    c.execute(org.update().where(org.c.type.startswith("un_")).values(name=org.c.code))
+
+
+@pytest.fixture()
+def register(fresh_database_url: str) -> Iterator[Engine]:
+    """A database of its own, with published entries, people and UN entities, for tests
+    that commit."""
+    engine = make_engine(fresh_database_url)
+    with engine.begin() as c:
+        upgrade(c)
+        sync_reference(c)
+        pillar = c.execute(select(schema.pillar.c.code).limit(1)).scalar_one()
+        for day in (date(2031, 1, 1), date(2031, 2, 1)):
+            act_id = _activity(c, day, True)
+            _people(c, act_id, ["f", "f"])
+            link = {"activity_id": act_id, "kind": "pillar", "pillar_code": pillar}
+            c.execute(schema.activity_link.insert().values(**link))
+            c.execute(
+                schema.activity_participant.insert().values(
+                    activity_id=act_id, organisation_id=_org(c, "un_"), role="mentioned"
+                )
+            )
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "write", [_publish_one, _change_a_gender, _unlink_pillars, _rename_organisations]
+)
+def test_figures_are_kept_until_any_write_is_committed(
+    register: Engine, write: Callable[[Connection], None]
+) -> None:
+    queries: list[str] = []
+    event.listen(register, "before_cursor_execute", lambda *a: queries.append(a[2]))
+    with register.connect() as reader:
+        first = dashboard.dashboard(reader, public=True)
+        queries.clear()
+        assert dashboard.dashboard(reader, public=True) == first
+        assert len(queries) == 1  # the stamp, not the figures
+        with register.begin() as writer:
+            write(writer)
+        second = dashboard.dashboard(reader, public=True)
+        assert second != first
+        with register.connect() as other:  # figures computed afresh agree
+            assert second == dashboard.dashboard(other, public=True)
+
+
+def test_own_writes_count_at_once_and_a_rollback_undoes_them(register: Engine) -> None:
+    with register.connect() as conn:
+        before = dashboard.dashboard(conn, public=False)["activities"]
+        _publish_one(conn)
+        assert dashboard.dashboard(conn, public=False)["activities"] == before + 1
+        conn.rollback()
+        assert dashboard.dashboard(conn, public=False)["activities"] == before
+        _publish_one(conn)
+        conn.commit()
+        assert dashboard.dashboard(conn, public=False)["activities"] == before + 1
+
+
+def test_a_write_shows_on_the_next_request(web: WebSite) -> None:
+    client = web.client()
+    before = client.get("/api/v1/dashboard").json()
+    assert client.get("/api/v1/dashboard").json() == before
+    with web.engine.begin() as c:
+        _publish_one(c)
+    after = client.get("/api/v1/dashboard").json()
+    assert after["activities"] == before["activities"] + 1
