@@ -221,6 +221,34 @@ def test_people_joined_by_met_or_of_a_body_are_found_with_their_posts() -> None:
     assert others["Efua Asante"]["organisation_or_country"] == "Market Women Voices"
 
 
+def test_posts_ending_in_any_word_movements_quoted_ngos_and_presence_of() -> None:
+    text = HEAD + (
+        "The forum in Quito was opened by Ecuador's Minister of Housing and Solidarity, Rosa "
+        "Quishpe, in the presence of the Bolivian journalist Elena Mamani. Ms. Lucia Torres, Head "
+        'of the Andean Mothers Movement, and Mr. Pablo Ruiz, Director of the NGO "Casa '
+        'Segura Quito", took part.'
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Rosa Quishpe"]
+    assert principal["title"] == "Minister of Housing and Solidarity"
+    assert principal["organisation_or_country"] == "Ecuador"
+    others = _people(st, "other_participants")
+    assert others["Elena Mamani"]["title"] == "journalist"
+    assert others["Lucia Torres"]["organisation_or_country"] == "Andean Mothers Movement"
+    assert others["Pablo Ruiz"]["organisation_or_country"] == "Casa Segura Quito"
+    assert len(others) == 3
+
+
+def test_a_pronoun_opening_a_sentence_refers_to_the_last_sentence_subject() -> None:
+    text = HEAD + (
+        "In Lusaka, Ms. Hanna Berg met Zambia's Minister of Health, Joseph Banda, and toured a "
+        "clinic. She also met Mary Phiri, coordinator of the Lusaka Women's Forum."
+    )
+    st = _run(text)
+    assert _people(st, "other_participants")["Joseph Banda"].get("gender") != "f"
+    assert st.get("women_count_named") == 1
+
+
 def test_korean_and_vietnamese_names_keep_their_family_name() -> None:
     text = HEAD + (
         "The meeting was opened by H.E. Ms. KIM Hye-jin, Deputy Permanent Representative of "

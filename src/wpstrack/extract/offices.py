@@ -23,7 +23,7 @@ ORG_HEADS = _words(
     university institute entity commission council department departments ministry forum
     union centre center caucus collective service navy army police initiative compact
     alliance foundation committee secretariat bank court authority coalition federation
-    league society trust partnership platform school college academy force forces guard
+    league society trust partnership platform school college academy force forces guard movement
     nations group instituto fundacion fundação asociacion associação
     """
 )

@@ -65,11 +65,17 @@ def acronym_map(text: str) -> dict[str, str]:
     return found
 
 
+_QUOTED_NAME_RE = re.compile(r"^(?:the\s+)?(?:[\w\-]+\s+){1,3}[\"“]([^\"”]{3,})[\"”]$")
+
+
 def normalise_org(org: str | None, text: str, acronyms: dict[str, str]) -> str | None:
     """The fullest written form of ``org``: expand acronyms, resolve 'the Centre'."""
     if not org:
         return None
     org = org.strip().rstrip(",.;")
+    quoted = _QUOTED_NAME_RE.match(org)
+    if quoted:  # 'the NGO "Safe Harbour"': the name is what the quotes hold
+        return quoted.group(1)
     bracket = re.match(r"^(.*?)\s*\(([A-Z][A-Za-z\-&]{1,11}(?: [A-Z][a-z]+)?)\)$", org)
     if bracket:
         return re.sub(r"^(?:the|The)\s+", "", bracket.group(1))

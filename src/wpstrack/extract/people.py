@@ -198,7 +198,8 @@ def _pre_phrase(text: str, start: int) -> str:
     """The office written before a name: 'Mozambique's Minister for X, ' or 'Minister X '."""
     line_start = max(text.rfind("\n", 0, start) + 1, start - 250)  # an office is short
     left = text[line_start:start]
-    if left.endswith(", "):
+    appositive = left.endswith(", ")
+    if appositive:
         left = left[:-2]
     elif not left.endswith((" ", "\xa0")) or not (
         left.rstrip()[-1:].isalpha() or left.endswith(") ")
@@ -221,7 +222,10 @@ def _pre_phrase(text: str, start: int) -> str:
     phrase = re.sub(r"^(?:\(?\d+[.)]|[*•])?\s*", "", phrase.strip(" -–—/,"))
     phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase)
     last = re.split(r"[ /]", re.sub(r"\s*\([A-Z][\w\- ]*\)$", "", phrase))[-1]
-    if last in _CONNECTORS or not (is_title_word(last) or is_place_word(last)):
+    # "Minister of Family and Solidarity, X": a post set off by a comma ends in any word
+    if last in _CONNECTORS or not (
+        is_title_word(last) or is_place_word(last) or (appositive and last[:1].isupper())
+    ):
         return ""
     lower = [w for w in re.findall(r"[\w'’\-]+", phrase) if w[:1].islower()]
     if any(w not in _CONNECTORS and w.lower() not in TITLE_WORDS for w in lower):
@@ -256,7 +260,7 @@ _WEAK_RE = re.compile(
     r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included|and"
     r"|including|among them|[Nn]oting|Signed|attributable to|[Pp]residing over"
     r"|thank|thanks|thanked|welcome|welcomed|congratulate|said|says|added|noted|stated"
-    r"|underscored|told)\s+"
+    r"|underscored|told|in\s+the\s+presence\s+of)\s+"
 )
 
 

@@ -235,7 +235,7 @@ def _principals_in_sentence(text: str, people: list[Person], start: int, end: in
         return
     if lead and not _DELEGATION_LED_RE.search(sentence):
         tail = re.search(
-            r"\b(?:attended|joined|accompanied|witnessed|took part|also)\b|;",
+            r"\b(?:attended|joined|accompanied|witnessed|took part|also|in the presence)\b|;",
             sentence[lead.end() :],
         )
         limit = start + lead.end() + (tail.start() if tail else len(sentence))
@@ -331,7 +331,7 @@ def mark_gender(text: str, people: list[Person]) -> None:
             _e, start, index = latest[count - 1]
             if match.start() - start > 400:
                 continue
-            person = mentions[index][2]
+            person = _sentence_subject(text, mentions, match.start()) or mentions[index][2]
             if female and not person.male:
                 person.female_at = person.female_at or (person.start, person.end)
             elif not female and person.female_at is None:
@@ -340,6 +340,20 @@ def mark_gender(text: str, people: list[Person]) -> None:
         author = _first_person(text, people)
         if author is not None:
             author.female_at = author.female_at or (author.start, author.end)
+
+
+def _sentence_subject(text: str, mentions: list[tuple[int, int, Person]], at: int) -> Person | None:
+    """'In Lima, X met Y. She also visited ...': a capitalised pronoun opens a sentence and
+    refers to the person the previous sentence opens with (within its first few words)."""
+    if not text[at].isupper():
+        return None
+    spans = sentence_spans(text)
+    index = bisect.bisect_right(spans, (at, len(text) + 1)) - 1
+    if index < 1:
+        return None
+    start, end = spans[index - 1]
+    first = next((m for m in mentions if start <= m[0] < end), None)
+    return first[2] if first and first[0] - start < 40 else None
 
 
 def home_country(text: str) -> str | None:
