@@ -123,3 +123,22 @@ def test_japanese_cues(text, present, absent):
     found = _topics(text)
     assert present <= found
     assert not absent & found
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("The National Action Plan on Women, Peace, and Security guides our work.", "WPS"),
+        ("Funds will go to mine action and the clearing of farmland.", "other"),
+        ("Landmines still kill farmers in the border districts.", "other"),
+        ("They discussed population ageing in East Asia and its effects.", "other"),
+        ("Ministers discussed the impact of climate change on security in the region.", "other"),
+        ("両国は少子高齢化の課題について意見交換を行いました。", "other"),
+    ],
+)
+def test_oxford_comma_and_more_named_themes_outside_the_list(text, topic):
+    assert topic in _topics(text)
+
+
+def test_determine_action_is_not_mine_action():
+    assert "other" not in _topics("The parties will determine action on the draft next week.")

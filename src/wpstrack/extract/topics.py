@@ -32,7 +32,7 @@ STRONG, WEAK = 1.0, 0.5
 LEXICON: dict[str, tuple[Cue, ...]] = {
     "WPS": (
         (r"WPS\b(?<=\bWPS)", STRONG),
-        (r"[Ww]omen,?\s+[Pp]eace\s+and\s+[Ss]ecurity|WOMEN,?\s+PEACE\s+AND\s+SECURITY", STRONG),
+        (r"[Ww]omen,?\s+[Pp]eace,?\s+and\s+[Ss]ecurity|WOMEN,?\s+PEACE,?\s+AND\s+SECURITY", STRONG),
         (r"[Ww]omen\s+and\s+peace\s+and\s+security", STRONG),
         (r"女性・平和・安全保障", STRONG),
     ),
@@ -157,10 +157,12 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (r"economic\s+empowerment", STRONG),
         (
             r"climate\s+change\s+and\s+security|climate\s+and\s+security|"
-            r"climate\s+change\s+on\s+the\s+security",
+            r"climate\s+change\s+on\s+(?:the\s+)?security",
             STRONG,
         ),
         (r"migrant\s+workers|labour\s+migration|labor\s+migration", STRONG),
+        (r"mine(?<=\bmine)\s+action|[Dd]emining|[Ll]andmines?\b", STRONG),
+        (r"population\s+ag(?:e?ing)|declining\s+fertility|少子高齢化", STRONG),
     ),
 }
 # Resolutions of the agenda's participation strand (see the module docstring).
