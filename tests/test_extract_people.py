@@ -249,6 +249,40 @@ def test_a_pronoun_opening_a_sentence_refers_to_the_last_sentence_subject() -> N
     assert st.get("women_count_named") == 1
 
 
+def test_the_minister_who_spoke_to_a_counterpart_leads_the_call() -> None:
+    text = HEAD + (
+        "The Minister for Asia, Ruth Calloway, spoke with the Special Envoy of the UN "
+        "Secretary-General for Myanmar, Pedro Alvarez, today."
+    )
+    st = _run(text)
+    assert set(_people(st, "principal_actors")) == {"Ruth Calloway"}
+    assert set(_people(st, "other_participants")) == {"Pedro Alvarez"}
+
+
+def test_statement_issued_by_a_named_author_is_led_by_that_author() -> None:
+    text = (
+        "Press Release\n\n2 March 2025\n\nPress Statement on Displacement\n\n"
+        "The following press statement was issued today by Council President Omar Haddadi:\n\n"
+        "The members of the Council expressed deep concern at the displacement of civilians "
+        "and called on all parties to protect women and girls.\n"
+    )
+    assert set(_people(_run(text), "principal_actors")) == {"Omar Haddadi"}
+
+
+def test_first_person_author_takes_the_post_under_the_name_and_co_chairs_lead() -> None:
+    text = (
+        "Media release\n\nThe Hon Peter Lowe MP\nMinister for International Development\n\n"
+        "3 May 2024\n\nWomen leaders meet in Darwin\n\n"
+        "Today I opened a regional forum in Darwin on women's leadership in disaster response.\n"
+        "I co-chaired the first session with the Director of the Pacific Disaster Centre, Mele "
+        "Tupou, who said she wanted practical outcomes.\n"
+    )
+    st = _run(text)
+    principals = _people(st, "principal_actors")
+    assert principals["Peter Lowe"]["title"] == "Minister for International Development"
+    assert "Mele Tupou" in principals
+
+
 def test_korean_and_vietnamese_names_keep_their_family_name() -> None:
     text = HEAD + (
         "The meeting was opened by H.E. Ms. KIM Hye-jin, Deputy Permanent Representative of "

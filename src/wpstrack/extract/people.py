@@ -162,7 +162,8 @@ def _post_phrase(text: str, end: int) -> str:
         tail = tail[1:].lstrip()
     elif re.match(r"[ \xa0]*\n[A-Z][^\n.]{5,100}\n", rest):
         line = rest.lstrip(" \xa0\n").split("\n", 1)[0]  # a header: the name, then the office
-        return line if _has_head(line.split(" ")[0]) else ""
+        capitalised = all(w[:1].isupper() or w in _CONNECTORS for w in line.split(" "))
+        return line if _has_head(line.split(" ")[0]) or (capitalised and _has_head(line)) else ""
     else:
         return ""
     stop = re.search(

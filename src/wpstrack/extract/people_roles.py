@@ -57,8 +57,8 @@ _WOMAN_HONORIFIC_RE = re.compile(
 # Passive phrases naming who led the event ("was co-chaired by X and Y").
 _LEAD_BY_RE = re.compile(
     r"\b(?:co-chaired|chaired|hosted|opened|led|signed|inaugurated|launched|convened|presided"
-    r"|co-hosted|opening remarks)\b[^.;]{0,160}?\bby\b|\bPresiding over\b|\bco-chair(?:ed)?\b"
-    r"[^.;]{0,60}\bwith\b"
+    r"|co-hosted|opening remarks|issued)\b[^.;]{0,160}?\bby\b|\bPresiding over\b"
+    r"|\bco-chair(?:ed)?\b[^.;]{0,60}\bwith\b"
 )
 _DELEGATION_LED_RE = re.compile(r"\bdelegation\b[^.;]{0,80}\bled by\b")
 # Active verbs of the event sentence ("X held a meeting with Y").
@@ -69,17 +69,19 @@ _EVENT_VERB_RE = re.compile(
     r"|debate|session|conference|forum|dialogue))\b"
     r"|\bwill be visiting\b|\b(?:will|to)\s+(?:hold|host|meet|receive|visit|attend|open|launch"
     r"|co-chair|chair|sign|announce)\b"
+    r"|\b(?:spoke|speaks|talked|talks)\s+(?:to|with)\b"
     r"|\b(?:had|has|delivered|delivers|spoke|speaks|called|calls)\s+(?:an?\s+"
     r"|the\s+)?(?:\w+\s+){0,2}(?:meeting|talk|dialogue|conference|call|exchange|lunch|dinner"
     r"|breakfast|roundtable|discussion|remarks|speech|address|statement|video)"
 )
 _FIRST_PERSON_RE = re.compile(
-    r"(?=[.!?\nATI])(?:^|[.!?\n]\s*)(?:Today[^.]{0,40}?\s)?I\s+(?:met|am|was|have|"
-    r"announced|visited|thank|welcome)\b|\bAs a woman\b"
+    r"(?=[.!?\nATI])(?:^|[.!?\n]\s*)(?:Today[^.]{0,40}?\s)?I\s+(?:met|am|was|have|announced"
+    r"|visited|thank|welcome|opened|co-chaired|chaired|hosted|launched|signed)\b|\bAs a woman\b"
 )
 # What any first-person match contains: where it is absent, the scan above is skipped.
 _FIRST_PERSON_CUE_RE = re.compile(
-    r"I\s+(?:met|am|was|have|announced|visited|thank|welcome)\b|As a woman\b"
+    r"I\s+(?:met|am|was|have|announced|visited|thank|welcome|opened|co-chaired|chaired|hosted"
+    r"|launched|signed)\b|As a woman\b"
 )
 _AUTHOR_HEADER_RE = re.compile(r"^\s*(?:STATEMENT|Statement|SPEECH|Speech|Remarks|REMARKS)\b")
 
@@ -182,8 +184,12 @@ def assign_roles(text: str, people: list[Person]) -> None:
     for start, end in sentence_spans(text):
         if start < body:
             continue
-        if start >= stop or any(p.role == "principal" for p in people):
+        if start >= stop:
             break
+        if any(p.role == "principal" for p in people):
+            if "co-chair" in text[start:end]:  # "I co-chaired the session with X"
+                _principals_in_sentence(text, people, start, end)
+            continue
         _principals_in_sentence(text, people, start, end)
     cut = second.start() if second else stop
     signatures = _signatures_start(text)
@@ -268,7 +274,9 @@ def _first_person(text: str, people: list[Person]) -> Person | None:
         return None
     if issued:
         line_start = text.rfind("\n", 0, issued.start()) + 1
-        in_line = [p for p in people if line_start <= p.start < issued.start()]
+        line_end = text.find("\n", issued.end()) % (len(text) + 1)  # "... was issued by X:"
+        before = [p for p in people if line_start <= p.start < issued.start()]
+        in_line = before or [p for p in people if issued.end() <= p.start < line_end]
         if in_line:
             return min(in_line, key=lambda p: p.start)
     first = min(people, key=lambda p: p.start)
@@ -277,8 +285,9 @@ def _first_person(text: str, people: list[Person]) -> Person | None:
 
 
 _ISSUED_RE = re.compile(
-    r"(?=[irmdg])\b(?:issued|released|made|delivered|gave)\s+the\s+following\s+(?:statement|remarks"
-    r"|speech|address)"
+    r"(?=[irmdgf])\b(?:(?:issued|released|made|delivered|gave)\s+the\s+following\s+(?:statement"
+    r"|remarks|speech|address)|following\s+(?:[\w\-]+\s+){0,4}(?:statement|remarks)\s+(?:was|were)"
+    r"\s+(?:issued|released|made|delivered)\b[^\n]*?\bby\b)"
 )
 
 
