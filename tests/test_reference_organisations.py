@@ -104,6 +104,11 @@ def test_the_header_comment_documents_every_type_in_use() -> None:
         ("内閣府男女共同参画局", "jp-cao-geb"),
         ("Agencia Presidencial de Cooperacion Internacional de Colombia", "co-apc"),
         ("OSRSG-SVC", "osrsg-svc"),
+        ("RAMSI", "ramsi"),
+        ("AU Executive Council", "au-executive-council"),
+        ("Commission of the Economic Community of West African States", "ecowas-commission"),
+        ("UN Office to the African Union", "unoau"),
+        ("Office of the UN Special Envoy for Syria", "oses"),
     ],
 )
 def test_written_forms_resolve_to_their_organisation(written: str, code: str) -> None:
