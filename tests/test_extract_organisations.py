@@ -197,6 +197,11 @@ def test_a_website_section_label_above_the_date_is_not_a_mention(find: Find) -> 
     assert names(find(label + "The Minister met officials of UNICEF.")) == ["UNICEF"]
 
 
+def test_a_back_to_section_link_at_the_foot_is_not_a_mention(find: Find) -> None:
+    text = "The Minister met officials of UNICEF.\n\nBack to Japan and the United Nations\n"
+    assert names(find(text)) == ["UNICEF"]
+
+
 def test_un_written_before_a_un_body_belongs_to_its_name(find: Find) -> None:
     found = find("The Network thanked the UN Department of Political and Peacebuilding Affairs.")
     assert names(found) == ["UN Department of Political and Peacebuilding Affairs"]

@@ -136,7 +136,12 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             ctx = rules.Context(work, folded_text, text)
             hits = _english_hits(ctx, work, exact, folded, table, typos)
             label_end = rules.section_label_end(text)
-            hits = [h for h in hits if h.start >= label_end]
+            links = _navigation_links(text)
+            hits = [
+                h
+                for h in hits
+                if h.start >= label_end and not any(s <= h.start < e for s, e in links)
+            ]
             if _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
         for hit, start, end in _fullest(hits, table, japanese):
@@ -149,6 +154,15 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 
 _JAPANESE_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+_NAVIGATION_RE = re.compile(r"(?m)^[ \t]*(?:Back to|Return to|Go to)\b[^\n]{0,80}$")
+
+
+def _navigation_links(text: str) -> list[tuple[int, int]]:
+    """A website's "Back to Japan and the United Nations" line names a page of the site, as
+    the section label does, not a body the release mentions."""
+    if "Back to" not in text and "Return to" not in text and "Go to" not in text:
+        return []
+    return [m.span() for m in _NAVIGATION_RE.finditer(text)]
 
 
 def _mostly_japanese(text: str) -> bool:
