@@ -417,6 +417,14 @@ def test_japanese_names_drop_long_vowel_doubling(
         ("Marshall Islands' Minister for Culture", "Minister for Culture", "Marshall Islands"),
         ("the Friends' Council Chair", "Chair", "Friends' Council"),
         ("a Chadian midwife", "midwife", "Chad"),
+        ("a nurse running mobile clinics in Kassala", "nurse", None),
+        ("a youth training coordinator", "youth training coordinator", None),
+        ("the school's head teacher", "head teacher", None),
+        (
+            "a member of a mediating team in the Nile talks",
+            "member of a mediating team in the Nile talks",
+            None,
+        ),
         ("Senegalese mediator", "mediator", "Senegal"),
         (
             "Special Representative of the OSCE Chairpersonship on Gender",

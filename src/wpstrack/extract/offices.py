@@ -167,9 +167,19 @@ def _split_org(title: str, office: Office) -> str:
 _DEMONYMS_LONGEST_FIRST = tuple(sorted(DEMONYMS, key=len, reverse=True))
 
 
+# "a physician coordinating clinics in X": the post ends where a clause in -ing begins,
+# unless an office's head follows ("a youth training coordinator").
+_PARTICIPLE_RE = re.compile(
+    r"(?<=[a-z]{3})(?<!\bthe)(?<!\band)(?<!\bfor)(?<!\bwith)\s+(?!(?:[\w\-]+\s+)?(?:"
+    + "|".join(sorted(TITLE_HEADS, key=len, reverse=True))
+    + r")\b)[a-z]+ing\s+[a-z].*$"
+)
+
+
 def _descriptor(text: str, office: Office) -> None:
     """'a Peruvian mediator who ...', 'a member of the X', 'a youth activist from Y'."""
-    text = re.sub(r"^(?:an?|the)\s+", "", text.strip())
+    text = re.sub(r"^(?:an?|the)\s+(?:[a-z]+['’]s\s+)?", "", text.strip())  # "the clinic's"
+    text = _PARTICIPLE_RE.sub("", text)
     low = text.lower()
     for demonym in _DEMONYMS_LONGEST_FIRST:
         if low.startswith(demonym + " "):
@@ -267,7 +277,9 @@ def parse_office(phrase: str) -> Office:
     if country_name(phrase):  # "Ambassador Barbara Woodward, UK"
         office.country = country_name(phrase)
         return office
-    if re.match(r"^(?:an?)\s", phrase) or (phrase[0].islower() and not phrase.startswith("the ")):
+    if re.match(r"^(?:an?\s|the\s+[a-z]+['’]s\s)", phrase) or (
+        phrase[0].islower() and not phrase.startswith("the ")
+    ):
         _descriptor(phrase, office)
         return office
     pieces = re.split(r"(,\s+|\s+and\s+|;\s+)", phrase)

@@ -156,9 +156,9 @@ def _post_phrase(text: str, end: int) -> str:
     tail = rest.split("\n", 1)[0]
     if tail.startswith(" of ") or tail.startswith(" at "):
         tail = tail[1:]
-    elif re.match(rf",\s+(?:an?\s|the\s+[A-Z]|[A-Z]|(?:{_LOWER_HEADS})\b)", tail) and not re.match(
-        r",\s+(?:who|which|whose|and)\b", tail
-    ):
+    elif re.match(
+        rf",\s+(?:an?\s|the\s+[A-Z]|the\s+[a-z]+['’]s\s|[A-Z]|(?:{_LOWER_HEADS})\b)", tail
+    ) and not re.match(r",\s+(?:who|which|whose|and)\b", tail):
         tail = tail[1:].lstrip()
     elif re.match(r"[ \xa0]*\n[A-Z][^\n.]{5,100}\n", rest):
         line = rest.lstrip(" \xa0\n").split("\n", 1)[0]  # a header: the name, then the office
