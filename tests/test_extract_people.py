@@ -297,6 +297,20 @@ def test_korean_and_vietnamese_names_keep_their_family_name() -> None:
     assert "Thi Lan Nguyen" in _people(st, "other_participants")
 
 
+def test_korean_name_without_capitals_is_family_first_and_its_later_mentions_link() -> None:
+    text = (
+        "Press Releases\n\nDate 2024-05-02\n\n"
+        "1. Deputy Minister for Foreign Affairs Park Ji-won held a seminar in Busan on the "
+        "Republic of Korea's support to women peacebuilders, which the Republic of Korea has "
+        "funded since 2020.\n"
+        "2. In her closing remarks, Deputy Minister Park thanked the participants.\n"
+    )
+    st = _run(text)
+    principal = _people(st, "principal_actors")["Ji-won Park"]
+    assert principal["organisation_or_country"] == "Republic of Korea"
+    assert st.get("women_count_named") == 1
+
+
 def test_co_chairs_are_principals_and_those_who_took_part_are_others() -> None:
     text = HEAD + (
         "On May 28, the Third Japan-Canada Policy Dialogue was held in Ottawa, Canada. The "

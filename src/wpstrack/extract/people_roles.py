@@ -387,7 +387,8 @@ def home_country(text: str) -> str | None:
 
 
 _COUNTRY_WORDS_RE = re.compile(
-    r"(?=[A-Z])\b(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
+    r"(?=[A-Z])\b(?:Republic of (?:the )?[A-Z][a-z]+|[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US"
+    r"|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
 )
 # "Fiji's Minister for Women": the possessive names another official's country.
 _OFFICE_AFTER_RE = re.compile(
@@ -492,6 +493,19 @@ def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: s
     return False
 
 
+_KOREAN_GIVEN_RE = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
+_KOREAN_FAMILY_RE = re.compile(r"[A-Z][a-z]{1,4}")
+
+
+def _korean_order(words: list[str]) -> bool:
+    """'Kim Eun-kyung': a short family name, then a hyphenated two-syllable given name."""
+    return (
+        len(words) == 2
+        and _KOREAN_FAMILY_RE.fullmatch(words[0]) is not None
+        and _KOREAN_GIVEN_RE.fullmatch(words[1]) is not None
+    )
+
+
 def reorder_family_first(scan: str, people: dict[str, Person]) -> None:
     """'Ms. Nguyen Thi Lan' ... 'Ms. Nguyen': the first word is the family name."""
     honorifics = [m.span() for m in _HONORIFIC_RE.finditer(scan)]
@@ -499,7 +513,7 @@ def reorder_family_first(scan: str, people: dict[str, Person]) -> None:
         words = f"{person.name.given} {person.name.family}".split()
         if len(words) < 2 or person.caps_family:
             continue
-        if _alone_after_honorific(scan, honorifics, words[0]):
+        if _korean_order(words) or _alone_after_honorific(scan, honorifics, words[0]):
             person.name = ParsedName(" ".join(words[1:]), words[0], person.name.honorific)
             people.pop(key)
             people[person.key] = person
