@@ -237,3 +237,34 @@ def test_never_raises_and_every_span_lies_in_the_text(text: str) -> None:
     for mention in found.lists.get("organisations", []):
         assert 0 <= mention.start < mention.end <= len(text)
         assert text[mention.start : mention.end].strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Diplomats will be trained at the Police Service Academy (PSA) in the capital.",
+            ["Police Service Academy"],
+        ),
+        (
+            "The Council heard Ms. Awa Diallo, Coordinator of the Malian Women for Peace Network, "
+            "on the talks.",
+            ["Malian Women for Peace Network"],
+        ),
+        ("The Council met on 3 May via video teleconference (VTC), on the theme of aid.", []),
+        (
+            "Report\n\nLAPU-LAPU CITY - The Commission on Audit (COA) and UNICEF signed an MOU.",
+            ["Commission on Audit", "UNICEF"],
+        ),
+    ],
+)
+def test_head_words_in_a_row_women_for_peace_common_acronyms_and_capital_datelines(
+    find: Find, text: str, expected: list[str]
+) -> None:
+    assert names(find(text)) == expected
+
+
+def test_un_before_a_title_that_owns_a_body_is_a_mention_of_the_un(find: Find) -> None:
+    owned = names(find("The Minister thanked the UN Secretary-General's Peacebuilding Fund."))
+    assert "UN" in owned and len(owned) == 2
+    assert names(find("The Minister met the UN Secretary-General in New York.")) == []

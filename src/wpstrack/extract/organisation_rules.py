@@ -167,13 +167,23 @@ class Context:
         after, after2 = self.word(end), self.word(end + 1)
         if after in VENUE_NEXT or (after == "Conference" and after2 in {"Centre", "Center"}):
             return False
-        if code == "un" and after in UN_TITLE_NEXT:
+        if code == "un" and after in UN_TITLE_NEXT and not self._owns_a_body(end):
             return False
         if code == "un" and end - start == 1 and _plural_noun(after):
             return False  # "heads of UN agencies": only the written-out name counts as the UN
         if end - start == 1 and self.caps_line[start] and self.stop[start]:
             return False  # "WHO" in an all-capitals heading is the word
         return not _in_portfolio(self, start)
+
+    def _owns_a_body(self, title: int) -> bool:
+        """ "UN Secretary-General's Peacebuilding Fund": the UN names the fund's owner, so it
+        counts as a modifier, where "the UN Secretary-General" alone is a person's title."""
+        for k in range(title, min(title + 4, self.n)):
+            if self.words[k] == "'s":
+                return self.cap[k + 1] if k + 1 < self.n else False
+            if not (self.cap[k] or self.words[k] == "-"):
+                return False
+        return False
 
     def inside_longer_name(self, start: int, end: int) -> bool:
         """ "National Security Council": a generic known name inside a longer unknown one."""
@@ -270,12 +280,14 @@ def delegation_spans(ctx: Context) -> list[Span]:
     return spans
 
 
-def merge_un_prefix(spans: list[Span], un_family: frozenset[str]) -> list[Span]:
-    """ "UN" written before a UN body's name is part of that name, not a second mention."""
+def merge_un_prefix(spans: list[Span], un_family: frozenset[str], words: list[str]) -> list[Span]:
+    """ "UN" written before a UN body's name is part of that name, not a second mention;
+    before a title that owns the body ("UN Secretary-General's Peacebuilding Fund") it is
+    a mention of the UN of its own."""
     merged: list[Span] = []
     for span in spans:
         s, e, code, method = span
-        if merged and code in un_family and code != "un":
+        if merged and code in un_family and code != "un" and words[s] not in UN_TITLE_NEXT:
             ps, pe, pcode, _ = merged[-1]
             if pcode == "un" and pe == s and pe - ps <= 2:
                 merged[-1] = (ps, e, code, method)
@@ -365,9 +377,21 @@ def _left_start(ctx: Context, i: int) -> int:
             left -= 1
         elif prev == "'s" and left >= 2 and ctx.words[left - 2] in PLURAL_OWNERS:
             left -= 1  # "Japan Women's Network", but not "Dr Mukwege's Panzi Foundation"
+        elif prev in NAME_PREPOSITIONS and left < i and _owner_before(ctx, left - 1):
+            left -= 2  # "Sudanese Women for Peace Network"
         else:
             break
     return left
+
+
+def _owner_before(ctx: Context, prep: int) -> bool:
+    """Whether the word before a preposition belongs to the name: "Women for Peace Network"
+    is one body, where in "the Minister for Peace Network" the preposition ends the name."""
+    k = prep - 1
+    if k < 0 or not ctx.cap[k] or not ctx.free(k, k + 1) or not ctx.spaced[k]:
+        return False
+    word = ctx.words[k]
+    return word in PLURAL_OWNERS and word not in TITLE_WORDS
 
 
 def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
@@ -386,6 +410,8 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
             left = _left_start(ctx, i)
             has_prep = ctx.word(i + 1) in NAME_PREPOSITIONS
             end = _name_end(ctx, i + 1) if has_prep and word in HEAD_INITIAL else i + 1
+            while end < ctx.n and ctx.words[end] in HEAD_FINAL and ctx.free(end, end + 1):
+                end += 1  # "Foreign Service Institute": a head word may qualify the next
             if word in HEAD_FINAL and left == i and end == i + 1:
                 continue
             if word in HEAD_INITIAL - HEAD_FINAL and end == i + 1:

@@ -221,7 +221,7 @@ def _english_hits(
             chosen.append((s, e, code, method))
         else:
             blocked.append((s, e))
-    chosen = rules.merge_un_prefix(sorted(chosen), table.un_family)
+    chosen = rules.merge_un_prefix(sorted(chosen), table.un_family, ctx.words)
     chosen = [
         (s, *rules.national_name(ctx, e, code, table.countries), m) for s, e, code, m in chosen
     ]
@@ -383,6 +383,11 @@ NOT_ACRONYMS = frozenset(
 )
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z&]{2,7}")
 _ROMAN_RE = re.compile(r"[IVXLC]+")
+# "PASAY CITY - The Department ...": a place in capitals opening the first body paragraph.
+_DATELINE_RE = re.compile(
+    r"(?s).{0,1500}?^(?P<place>[A-Z][A-Z.'’ -]{1,30}(?:,[ A-Z.]{2,30})?)[ \t]+[-–—][ \t]",
+    re.M,
+)
 
 
 def _is_candidate_acronym(ctx: rules.Context, i: int) -> bool:
@@ -426,10 +431,13 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
     found: list[Hit] = []
     keys: dict[str, str] = {}
     not_orgs: set[str] = set()
+    dateline = _DATELINE_RE.match(ctx.text)
     candidates = [
         (i, _acronym_surface(ctx, i))
         for i, word in enumerate(ctx.words)
-        if _ACRONYM_RE.fullmatch(word) and _is_candidate_acronym(ctx, i)
+        if _ACRONYM_RE.fullmatch(word)
+        and _is_candidate_acronym(ctx, i)
+        and not (dateline and dateline.start("place") <= ctx.idx[i] < dateline.end("place"))
     ]
     for i, end in candidates:  # definitions first: "... Network (APWMN)" may follow a heading
         s, e = ctx.chars(i, end)
@@ -441,7 +449,8 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
             left = _expansion_start(ctx, i - 1, word)
             last = max(i - 2, 0)
             named = ctx.words[left if left is not None else last : i - 1]
-            if _not_an_organisation(named) or (left is not None and not ctx.cap[last]):
+            common = left is None and all(w.islower() for w in named)  # "video call (VTC)"
+            if common or _not_an_organisation(named) or (left is not None and not ctx.cap[last]):
                 not_orgs.add(word)
                 continue
             if left is not None:
