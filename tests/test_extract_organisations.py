@@ -268,3 +268,9 @@ def test_un_before_a_title_that_owns_a_body_is_a_mention_of_the_un(find: Find) -
     owned = names(find("The Minister thanked the UN Secretary-General's Peacebuilding Fund."))
     assert "UN" in owned and len(owned) == 2
     assert names(find("The Minister met the UN Secretary-General in New York.")) == []
+
+
+def test_a_quoted_name_after_the_kind_of_body_is_an_organisation(find: Find) -> None:
+    text = 'Ms. Olha Bondar, head of the NGO "Bright Future Lviv", spoke about shelters.'
+    assert names(find(text)) == ["Bright Future Lviv"]
+    assert names(find('The charity called it "a turning point" for women.')) == []

@@ -233,12 +233,38 @@ def _english_hits(
     for s, e in [(s, e) for s, e, _, _ in chosen] + blocked:
         ctx.occupy(s, e)
     hits += rules.joint_hits(ctx, resolve_organisation)
+    hits += _quoted_hits(ctx)
     hits += rules.pattern_hits(ctx, resolve_organisation)
     hits += acronym_hits(ctx, hits)
     return sorted(hits, key=lambda h: h.start)
 
 
 _INLINE_ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&-]*\)")
+
+
+_KIND_BEFORE_QUOTE = frozenset({"NGO", "organisation", "organization", "charity", "foundation"})
+_QUOTES = frozenset({'"', "“", "”", "«", "»"})
+
+
+def _quoted_hits(ctx: rules.Context) -> list[Hit]:
+    """'the NGO "Safe Home Kharkiv"': a name in quotes after the kind of body it names."""
+    if '"' not in ctx.text and "“" not in ctx.text and "«" not in ctx.text:
+        return []
+    hits = []
+    for i, word in enumerate(ctx.words[: ctx.n - 2]):
+        if word not in _KIND_BEFORE_QUOTE or ctx.words[i + 1] not in _QUOTES:
+            continue
+        end = i + 2
+        while end < ctx.n and end - i < 10 and ctx.words[end] not in _QUOTES:
+            end += 1
+        if end == ctx.n or end == i + 2 or not ctx.cap[i + 2]:
+            continue
+        if ctx.free(i + 2, end):
+            s, e = ctx.chars(i + 2, end)
+            name = ctx.text[s:e]
+            hits.append(Hit(s, e, name, resolve_organisation(name), "quoted_name"))
+            ctx.occupy(i + 2, end)
+    return hits
 
 
 def _across_inline_acronyms(
