@@ -391,6 +391,22 @@ def test_japanese_release_is_romanised_with_family_name_in_capitals() -> None:
     assert st.get("women_count_named") == 1
 
 
+def test_japanese_exchange_of_notes_is_led_by_both_sides_and_a_visitor_takes_part() -> None:
+    text = (
+        "報道発表\n\nケニアに対する無償資金協力に関する書簡の交換\n\n令和6年2月5日\n\n"
+        "1　2月5日、ナイロビにおいて、岡田健一駐ケニア日本国特命全権大使と、"
+        "マリア・ロペス国連児童基金（UNICEF）ケニア常駐代表（Ms. Maria Lopez, Resident "
+        "Representative, UNICEF Kenya）との間で、書簡の交換が行われました。\n"
+        "2　同日、来日中のサラ・カマウ国連人口基金（UNFPA）事務局次長も出席しました。\n"
+    )
+    st = _run(text)
+    principals = _people(st, "principal_actors")
+    assert principals["Kenichi OKADA"]["title"] == "Ambassador Extraordinary and Plenipotentiary"
+    assert principals["Maria Lopez"]["title"] == "Resident Representative"
+    assert "Sara Kamau" in _people(st, "other_participants")
+    assert st.get("women_count_named") == 1
+
+
 @pytest.mark.parametrize(
     ("written", "family_length", "expected"),
     [("上川陽子", 2, "Yoko KAMIKAWA"), ("大塚健一", None, "Kenichi OTSUKA")],

@@ -225,9 +225,9 @@ def _owner_prefix(segment: str, office: Office) -> str:
         office.country = DEMONYMS[lead[0].lower()]  # "Japanese Foreign Minister"
         return lead[1]
     if len(lead) == 2 and lead[0].lower() in DEMONYMS and lead[1].split(" ")[0] in TITLE_HEADS:
-        office.country = DEMONYMS[lead[0].lower()]  # "Nigerien mediator"
+        office.country = DEMONYMS[lead[0].lower()]  # "Chadian midwife"
         return lead[1]
-    # "Canada's Ambassador"; a name ending in s takes the apostrophe alone ("Solomon Islands'")
+    # "Canada's Ambassador"; a name ending in s takes the apostrophe alone ("Marshall Islands'")
     possessive = re.match(r"^((?:[A-Z][\w.&\-]*\s?){1,4}?)(['’]s|(?<=s)['’])\s+(.+)$", segment)
     if possessive and (len(possessive.group(2)) == 2 or country_name(possessive.group(1))):
         owner, _mark, rest = possessive.groups()

@@ -485,23 +485,43 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
 
 
 def _add_english_names(text: str, records: list[Participant], women: list[tuple[int, int]]) -> None:
-    """Japanese releases often give a foreign guest's name and office in English in brackets."""
+    """Japanese releases often give a foreign guest's name and office in English in brackets.
+
+    Where the bracket follows the katakana name ("マリア・ロペス...（Ms. Maria Lopez, ...）"),
+    the English spelling replaces the romanised one.
+    """
     for person in _find_people(text, _scan_text(text)):
         if not person.name.honorific or any(
             person.start < end and start < person.end for _f, _v, start, end in records
         ):
             continue
+        katakana = next(
+            (
+                (value, start, end)
+                for _f, value, start, end in records
+                if "・" in text[start:end]
+                and 0 <= person.start - end < 80
+                and "。" not in text[end : person.start]
+            ),
+            None,
+        )
         value = {
             "name": person.name.display,
             "title": person.office.title,
             "organisation_or_country": person.office.affiliation,
         }
+        span = (person.start, person.end)
+        if katakana is not None:
+            value, span = katakana[0], katakana[1:]
+            value["name"] = person.name.display
         if person.name.honorific in FEMALE_HONORIFICS:
             value["gender"] = "f"
-            women.append((person.start, person.end))
+            if span not in women:
+                women.append(span)
         elif person.name.honorific in MALE_HONORIFICS:
             value["gender"] = "m"
-        records.append(("other_participants", value, person.start, person.end))
+        if katakana is None:
+            records.append(("other_participants", value, person.start, person.end))
     women.sort()
 
 

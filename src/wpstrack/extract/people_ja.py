@@ -32,6 +32,8 @@ _TITLES = {
     "准教授": "Associate Professor",
     "教授": "Professor",
     "事務総長": "Secretary-General",
+    "事務局次長": "Deputy Executive Director",
+    "常駐代表": "Resident Representative",
     "事務次長": "Deputy Secretary-General",
     "事務局長": "Secretary General",
     "局長": "Director-General",
@@ -88,9 +90,18 @@ _COUNTRIES = {
 }
 _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 # name + office, or name + 氏 (office or description before it with の / である).
-_NAME_OFFICE_RE = re.compile(rf"(?<![{_KANJI}])(?P<name>[{_KANJI}]{{2,6}}?)(?P<title>{_TITLE_ALT})")
+_NAME_OFFICE_RE = re.compile(
+    rf"(?<![{_KANJI}])(?P<name>[{_KANJI}]{{2,6}}?)(?:駐[{_KATAKANA}{_KANJI}]{{1,12}}?)?"
+    rf"(?P<title>{_TITLE_ALT})"
+)  # "<name>駐<country>日本国特命全権大使": an ambassador's post names the host country
+# A foreign name in katakana, then its body and office: "<カナ・カナ>国連人口基金事務局次長".
+_KANA_OFFICE_RE = re.compile(
+    rf"(?P<name>[{_KATAKANA}]+・[{_KATAKANA}]+)(?P<org>[^、。\s「」]{{0,30}}?)(?P<title>{_TITLE_ALT})"
+)
+# "AとBとの間で ... 書簡の交換／署名": both sides of an exchange or a signature lead it.
+_BETWEEN_RE = re.compile(r"との間で[^。]*(?:署名|書簡の交換|交換公文)")
 # Kanji that belong to offices, topics and bodies, never to a person's name.
-_NOT_NAME_RE = re.compile(r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全|事務|機関|委員")
+_NOT_NAME_RE = re.compile(r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全|事務|機関|委員|駐")
 _NAME_SHI_RE = re.compile(
     rf"(?:(?P<before>[^、，。\s（）()]*?)(?:の|である))?(?P<name>[{_KANJI}]{{3,6}}"
     rf"|[{_KATAKANA}]+・[{_KATAKANA}]+)氏"
@@ -201,6 +212,14 @@ def extract(text: str) -> tuple[list[Participant], list[tuple[int, int]]]:
         if affiliation is None and title.endswith(_GOVERNMENT):
             affiliation = "Japan"
         people.append(_person(written, match.start("name"), _TITLES[title], affiliation))
+    for match in _KANA_OFFICE_RE.finditer(text) if "・" in text else ():
+        org = re.sub(r"（[^）]*）|\([^)]*\)", "", match.group("org"))
+        for written in _COUNTRIES:  # "UNDPウクライナ常駐代表": the country is where the post is
+            org = org.removesuffix(written)
+        affiliation = translate_org(org) if org else None
+        people.append(
+            _person(match.group("name"), match.start(), _TITLES[match.group("title")], affiliation)
+        )
     for match in _NAME_SHI_RE.finditer(text):
         written = match.group("name")
         if any(p["written"] == written for p in people):
@@ -269,8 +288,19 @@ def _assign(text: str, people: list[dict[str, Any]]) -> None:
         if re.match(rf"(?:{_TITLE_ALT})?は", text[end : end + 12]):
             principal = person
             break
+    between = signing_sides(text)
     for person in people:
-        person["role"] = "principal" if person is (principal or people[0]) else "other"
+        signed = between is not None and between[0] <= person["start"] < between[1]
+        person["role"] = "principal" if signed or person is (principal or people[0]) else "other"
+
+
+def signing_sides(text: str) -> tuple[int, int] | None:
+    """The span naming both sides of an exchange of notes or a signature ('AとBとの間で')."""
+    match = _BETWEEN_RE.search(text) if "との間で" in text else None
+    if match is None:
+        return None
+    start = max(text.rfind("。", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    return start, match.start()
 
 
 def _women(text: str, people: list[dict[str, Any]]) -> list[tuple[int, int]]:

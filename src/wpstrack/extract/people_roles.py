@@ -498,7 +498,7 @@ _KOREAN_FAMILY_RE = re.compile(r"[A-Z][a-z]{1,4}")
 
 
 def _korean_order(words: list[str]) -> bool:
-    """'Kim Eun-kyung': a short family name, then a hyphenated two-syllable given name."""
+    """'Park Ji-won': a short family name, then a hyphenated two-syllable given name."""
     return (
         len(words) == 2
         and _KOREAN_FAMILY_RE.fullmatch(words[0]) is not None
