@@ -274,3 +274,9 @@ def test_a_quoted_name_after_the_kind_of_body_is_an_organisation(find: Find) -> 
     text = 'Ms. Olha Bondar, head of the NGO "Bright Future Lviv", spoke about shelters.'
     assert names(find(text)) == ["Bright Future Lviv"]
     assert names(find('The charity called it "a turning point" for women.')) == []
+
+
+def test_a_body_named_inside_a_programme_name_is_not_a_mention(find: Find) -> None:
+    text = "The partners will promote the UNICEF Girls for Peace Registry in the region."
+    assert names(find(text)) == []
+    assert names(find("The partners will work with UNICEF in the region.")) == ["UNICEF"]

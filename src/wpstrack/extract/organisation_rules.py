@@ -55,6 +55,8 @@ NOT_ORG_LAST = {
     "Zone", "Province", "Territory", "Vision", "Approach",
 }  # fmt: skip
 NAME_PREPOSITIONS = {"of", "for", "on", "against"}
+# Last words of a programme's name: a body named before them is part of the name.
+PROGRAMME_LAST = {"Programme", "Program", "Initiative", "Registry", "Roster", "Project", "Award"}
 # Endings of names that are venues or diplomatic missions, not organisations.
 NOT_ORG_ENDINGS = (["Conference", "Centre"], ["Conference", "Center"], ["High", "Commission"])
 ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS
@@ -169,11 +171,25 @@ class Context:
             return False
         if code == "un" and after in UN_TITLE_NEXT and not self._owns_a_body(end):
             return False
+        if self._programme_name_after(end):
+            return False  # "the ASEAN Women for Peace Registry" names a programme
         if code == "un" and end - start == 1 and _plural_noun(after):
             return False  # "heads of UN agencies": only the written-out name counts as the UN
         if end - start == 1 and self.caps_line[start] and self.stop[start]:
             return False  # "WHO" in an all-capitals heading is the word
         return not _in_portfolio(self, start)
+
+    def _programme_name_after(self, end: int) -> bool:
+        """Whether the capitalised words from ``end`` close a programme's name."""
+        k = end
+        while k < min(end + 6, self.n) and (
+            self.cap[k]
+            or (self.words[k] in NAME_PREPOSITIONS and self.cap[k + 1 : k + 2] == [True])
+        ):
+            if self.words[k] in HEAD_FINAL:
+                return False  # "UNDP Women's Network": a body of its own
+            k += 1
+        return k > end and self.words[k - 1] in PROGRAMME_LAST
 
     def _owns_a_body(self, title: int) -> bool:
         """ "UN Secretary-General's Peacebuilding Fund": the UN names the fund's owner, so it
