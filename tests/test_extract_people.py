@@ -262,11 +262,14 @@ def test_the_minister_who_spoke_to_a_counterpart_leads_the_call() -> None:
 def test_statement_issued_by_a_named_author_is_led_by_that_author() -> None:
     text = (
         "Press Release\n\n2 March 2025\n\nPress Statement on Displacement\n\n"
-        "The following press statement was issued today by Council President Omar Haddadi:\n\n"
+        "The following press statement was issued today by Council President Omar Haddadi "
+        "(Malta):\n\n"
         "The members of the Council expressed deep concern at the displacement of civilians "
         "and called on all parties to protect women and girls.\n"
     )
-    assert set(_people(_run(text), "principal_actors")) == {"Omar Haddadi"}
+    principal = _people(_run(text), "principal_actors")
+    assert set(principal) == {"Omar Haddadi"}
+    assert principal["Omar Haddadi"]["organisation_or_country"] == "Malta"
 
 
 def test_first_person_author_takes_the_post_under_the_name_and_co_chairs_lead() -> None:

@@ -39,6 +39,7 @@ from wpstrack.extract.names import (
     TITLE_HEADS,
     TITLE_WORDS,
     ParsedName,
+    country_name,
     is_place_word,
     is_title_word,
     name_word_ok,
@@ -308,8 +309,8 @@ def _bare_name(
         end, words = _scan_name(text, start)
         if not 2 <= len(words) <= 4 or not name_words_ok(words):
             continue
-        before_run = text[max(0, run.start() - 40) : run.start()]  # "Envoy for Sudan X"
-        if first and _inside_body_name(before_run + run.group()[: tokens[first].start()].strip()):
+        # the words before the name, with those before the run ("Envoy for Sudan X")
+        if first and _inside_body_name(text[max(0, run.start() - 40) : start].strip()):
             continue
         pre, post = text[max(0, start - 120) : start], text[end : end + 60]
         titled = bool(_pre_phrase(text, start))
@@ -355,8 +356,14 @@ def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[
             rank = rank.replace(" ", "-")  # the rank as written
         named = {"professor": "Professor", "prof": "Professor", "ambassador": "Ambassador"}
         office.title = rank or named.get(honorific)
+    bracket = _BRACKET_COUNTRY_RE.match(scan, end) if office.affiliation is None else None
+    if bracket:  # UN style: "Council President X (Guyana)"
+        office.country = country_name(bracket.group(1))
     weight = 2 * bool(office.affiliation) + bool(office.title)
     return office, weight * 1000 + len(office.title or "")
+
+
+_BRACKET_COUNTRY_RE = re.compile(r"[ \xa0]\(([A-Z][\w'’ \-]{2,40})\)")
 
 
 def _org_phrase(text: str) -> str:
