@@ -134,6 +134,11 @@ def test_japanese_cues(text, present, absent):
         ("They discussed population ageing in East Asia and its effects.", "other"),
         ("Ministers discussed the impact of climate change on security in the region.", "other"),
         ("両国は少子高齢化の課題について意見交換を行いました。", "other"),
+        (
+            "UNHCR is strengthening the prevention of, risk mitigation of and response to "
+            "gender-based violence in the camps.",
+            "prevention",
+        ),
     ],
 )
 def test_oxford_comma_and_more_named_themes_outside_the_list(text, topic):

@@ -49,6 +49,8 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
             STRONG,
         ),
         (r"prevention\s+and\s+resolution\s+of\s+conflict|[Pp]revention\s+is", STRONG),
+        # "the prevention of, risk mitigation of and response to gender-based violence"
+        (r"prevention\s+of,[^.;]{0,60}?\b(?:violence|gender-based|conflicts?)\b", STRONG),
         (
             r"[Pp]revention,(?<!conflict prevention,)|"
             r"prevent\w*\s+(?:and\s+\w+\s+)?(?:conflict|violence|trafficking)",
