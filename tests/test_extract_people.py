@@ -450,6 +450,12 @@ def test_japanese_names_drop_long_vowel_doubling(
         ("Marshall Islands' Minister for Culture", "Minister for Culture", "Marshall Islands"),
         ("the Friends' Council Chair", "Chair", "Friends' Council"),
         ("a Chadian midwife", "midwife", "Chad"),
+        (
+            "Deputy Director of the Caribbean Community Secretariat",
+            "Deputy Director",
+            "Caribbean Community Secretariat",
+        ),
+        ("Director of the Gender Unit", "Director of the Gender Unit", None),
         ("a nurse running mobile clinics in Kassala", "nurse", None),
         ("a youth training coordinator", "youth training coordinator", None),
         ("the school's head teacher", "head teacher", None),

@@ -126,6 +126,13 @@ def _strip_country(title: str, office: Office) -> str:
     return title
 
 
+def _whole_secretariat(rest: str, run: re.Match[str]) -> bool:
+    """'of the Commonwealth Secretariat' names a body; 'of the Secretariat of X' a part of X."""
+    words = run.group(1).split()
+    owned = re.match(r"\s*of\s", rest[run.end() :]) is not None
+    return words[-1].lower() == "secretariat" and len(words) > 1 and not owned
+
+
 def _split_org(title: str, office: Office) -> str:
     """The office without "of/at <body>", the body kept as affiliation."""
     for match in re.finditer(r"\s+(?:of|at|in)\s+", title):
@@ -134,7 +141,11 @@ def _split_org(title: str, office: Office) -> str:
             continue
         word = re.sub(r"^the\s+", "", rest).split(" ", 1)[0].lower()
         run = re.match(r"(?:the\s+)?((?:[A-Z][\w'’\-]*\s?)+)", rest)
-        if run and run.group(1).split()[-1].lower() in _SUBUNITS:
+        if (
+            run
+            and run.group(1).split()[-1].lower() in _SUBUNITS
+            and not _whole_secretariat(rest, run)
+        ):
             continue
         if word in _SUBUNITS or (match.group().strip() == "in" and not rest.startswith("the ")):
             continue
