@@ -286,6 +286,17 @@ def test_first_person_author_takes_the_post_under_the_name_and_co_chairs_lead() 
     assert "Mele Tupou" in principals
 
 
+def test_an_official_who_joins_the_principal_speaks_for_the_same_government() -> None:
+    text = HEAD + (
+        "Norway will fund women's shelters in Chad. Ambassador Ingrid Solberg of Norway held a "
+        "meeting with Chadian women leaders in N'Djamena. Ambassador Solberg was joined by "
+        "Special Envoy for Mali Erik Dahl and by Ms. Halima Oumar, a local lawyer.\n"
+    )
+    others = _people(_run(text), "other_participants")
+    assert others["Erik Dahl"]["organisation_or_country"] == "Norway"
+    assert others["Halima Oumar"]["organisation_or_country"] is None
+
+
 def test_korean_and_vietnamese_names_keep_their_family_name() -> None:
     text = HEAD + (
         "The meeting was opened by H.E. Ms. KIM Hye-jin, Deputy Permanent Representative of "

@@ -426,8 +426,20 @@ def affiliation(
         if person.caps_family:
             return "Japan"
         own = person.role == "principal" or person.start < _body_start(text, [])
-        return home if own else None
+        return home if own or _in_delegation(text, person) else None
+    if title[:1].isupper() and _in_delegation(text, person):
+        return home
     return None
+
+
+_DELEGATION_RE = re.compile(r"\b(?:was|were) (?:joined|accompanied) by\b[^.;]*$")
+
+
+def _in_delegation(text: str, person: Person) -> bool:
+    """'The Ambassador was joined by Special Envoy X': an official who joins the release's
+    own principal speaks for the same government."""
+    before = text[max(0, person.start - 120) : person.start]
+    return "by" in before and _DELEGATION_RE.search(before) is not None
 
 
 # Names: the same person written differently within one release.
