@@ -467,6 +467,12 @@ def test_japanese_names_drop_long_vowel_doubling(
             "Caribbean Community Secretariat",
         ),
         ("Director of the Gender Unit", "Director of the Gender Unit", None),
+        (
+            "National Commission on Women (NCW) Chairperson",
+            "Chairperson",
+            "National Commission on Women",
+        ),
+        ("UNDP Kenya Country Director", "Country Director", "UNDP"),
         ("a nurse running mobile clinics in Kassala", "nurse", None),
         ("a youth training coordinator", "youth training coordinator", None),
         ("the school's head teacher", "head teacher", None),

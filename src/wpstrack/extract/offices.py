@@ -228,9 +228,16 @@ def _is_title_segment(segment: str) -> bool:
     return any(w in TITLE_HEADS for w in words)
 
 
+_ORG_ACRONYM_TITLE_RE = re.compile(r"^([A-Z][^()]*[a-z])\s+\([A-Z]{2,}\)\s+([A-Z][\w\- ]*)$")
+
+
 def _owner_prefix(segment: str, office: Office) -> str:
     """'Canada's Ambassador', 'the UK Ambassador', 'UN Women Deputy Executive Director'."""
     segment = re.sub(r"^[Tt]he\s+", "", segment)
+    bracketed = _ORG_ACRONYM_TITLE_RE.match(segment)
+    if bracketed and any(w.lower() in TITLE_HEADS for w in bracketed.group(2).split()):
+        office.organisation = bracketed.group(1)  # "National Commission on Women (NCW) Chair"
+        return bracketed.group(2)
     lead = segment.split(" ", 1)
     if len(lead) == 2 and lead[0].lower() in DEMONYMS and lead[1][:1].isupper():
         office.country = DEMONYMS[lead[0].lower()]  # "Japanese Foreign Minister"
@@ -258,6 +265,10 @@ def _owner_prefix(segment: str, office: Office) -> str:
         if low in TITLE_HEADS or low in _MODIFIERS:
             if index == 0:
                 return segment
+            place = next((k for k in range(1, index) if country_name(words[k])), None)
+            if place is not None and _ACRONYM_RE.match(words[0]):
+                office.organisation = " ".join(words[:place])  # "UNDP Kenya Country Director"
+                return " ".join(words[place + 1 :])
             owner = " ".join(words[:index])
             rest = " ".join(words[index:])
             if "'s" in rest or "’s" in rest:
