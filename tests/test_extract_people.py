@@ -297,6 +297,18 @@ def test_an_official_who_joins_the_principal_speaks_for_the_same_government() ->
     assert others["Halima Oumar"]["organisation_or_country"] is None
 
 
+def test_a_pronoun_that_points_forward_does_not_mark_the_person_before_it() -> None:
+    text = HEAD + (
+        "The agreement was signed in Manila by Secretary Jose Ramos and Director Maria Cruz. "
+        "It was witnessed by Commissioner Pilar Santos and by officials of the Office of the "
+        "Ombudsman.\n"
+        "In her remarks, Director Cruz said that the agreement would help women diplomats.\n"
+    )
+    st = _run(text)
+    assert _people(st, "other_participants")["Pilar Santos"].get("gender") != "f"
+    assert st.get("women_count_named") == 1
+
+
 def test_korean_and_vietnamese_names_keep_their_family_name() -> None:
     text = HEAD + (
         "The meeting was opened by H.E. Ms. KIM Hye-jin, Deputy Permanent Representative of "

@@ -318,9 +318,11 @@ def mark_gender(text: str, people: list[Person]) -> None:
             if match.group(1).lower() in {person.key, person.name.given.split(" ")[0].lower()}:
                 person.female_at = person.female_at or (person.start, person.end)
     mentions = sorted((s, e, p) for p in people for s, e in p.mentions)
+    cataphoric: set[int] = set()  # "In her remarks, X ...": that pronoun points forward only
     for match in _CATAPHORA_RE.finditer(text) if _CATAPHORA_CUE_RE.search(text) else ():
         after = [(s, e, p) for s, e, p in mentions if match.end() <= s < match.end() + 120]
         if after:
+            cataphoric.add(match.start(1))
             person = after[0][2]
             if match.group(1).lower() == "her" and not person.male:
                 person.female_at = person.female_at or (person.start, person.end)
@@ -330,7 +332,7 @@ def mark_gender(text: str, people: list[Person]) -> None:
     latest: list[tuple[int, int, int]] = []
     for item in ends:
         latest.append(item if not latest or item[1] > latest[-1][1] else latest[-1])
-    pronouns = list(_PRONOUN_RE.finditer(text))
+    pronouns = [m for m in _PRONOUN_RE.finditer(text) if m.start() not in cataphoric]
     for female in (True, False):  # she/her first; he/his then marks only the others
         for match in (m for m in pronouns if (m.group("her") is not None) == female):
             count = bisect.bisect_right(end_positions, match.start())
