@@ -719,3 +719,19 @@ def test_minister_who_issued_the_statement_is_its_author() -> None:
         "Minister of Foreign Affairs",
         "Canada",
     )
+
+
+def test_headline_verb_event_phrase_and_office_unit_are_not_people() -> None:
+    text = (
+        "Women, Peace and Security\n\nMay 16, 2024\n"
+        "Minister Harcourt Meets Delegates as Nations Mark Tenth Anniversary of the Plan\n\n"
+        "Minister for Trade and Development Aid Petra van Loon met Ms. Sara Quell, Director of"
+        " the Fund.\n\nPress Unit, Lusaka\n"
+    )
+    st = _run(text)
+    names = set(_people(st, "principal_actors")) | set(_people(st, "other_participants"))
+    assert names == {"Petra van Loon", "Sara Quell"}
+
+
+def test_irish_particle_stays_in_the_family_name() -> None:
+    assert parse_name("Niamh Ó Briain").family == "Ó Briain"  # type: ignore[union-attr]

@@ -52,7 +52,9 @@ RANKS = (
 POSTNOMINALS = frozenset(
     {"MP", "TD", "QC", "KC", "MLA", "MPP", "MHK", "OBE", "CBE", "MBE", "DBE", "KBE", "PhD", "AO"}
 )
-PARTICLES = frozenset({"van", "von", "de", "da", "del", "der", "di", "du", "dos", "bin", "binti"})
+PARTICLES = frozenset(
+    {"van", "von", "de", "da", "del", "der", "di", "du", "dos", "bin", "binti", "ó", "ní", "nic"}
+)
 # Words that head an office ("Deputy Executive Director", "Special Envoy", "Chair"...).
 TITLE_HEADS = words(
     """
@@ -88,10 +90,18 @@ TITLE_WORDS = TITLE_HEADS | words(
     army police foundation caucus collective bank court authority group party parliament
     charge newly elected appointed incoming designate
     colonel lieutenant captain admiral brigadier sergeant corporal commodore marshal
-    movement
+    movement aid unit division section anniversary
     strategy museum instituto fundacion asociacion chairpersonship risk disaster session
     summit day framework world city prefecture province county district region island
     islands street road river lake mount
+    """
+)
+# Verbs that headlines glue to a name ("Minister X Meets Y"): never part of a name.
+HEADLINE_VERBS = words(
+    """
+    meets meet holds hold visits visit calls signs sign opens open announces announce welcomes
+    welcome attends attend hosts host launches launch marks receives delivers pays joins
+    addresses discusses condemns urges
     """
 )
 _CONTINENTS = frozenset(
@@ -328,6 +338,8 @@ def name_word_ok(word: str) -> bool:
         return True
     low = word.lower().strip("'’")
     if not word[0].isupper() or low in TITLE_WORDS or (low[:-1] in TITLE_WORDS and low[-1] == "s"):
+        return False
+    if low in HEADLINE_VERBS:
         return False
     return not (word.endswith(("'s", "’s")) or is_place_word(word) or word.lower() in DEMONYMS)
 
