@@ -735,3 +735,13 @@ def test_headline_verb_event_phrase_and_office_unit_are_not_people() -> None:
 
 def test_irish_particle_stays_in_the_family_name() -> None:
     assert parse_name("Niamh Ó Briain").family == "Ó Briain"  # type: ignore[union-attr]
+
+
+def test_family_name_with_particle_mentioned_alone_is_the_same_person() -> None:
+    text = HEAD + (
+        "Minister for Foreign Trade Anneke van Dijk met Ms. Sara Quell, Director of the Fund."
+        " Minister Van Dijk thanked her.\n"
+    )
+    st = _run(text)
+    names = set(_people(st, "principal_actors")) | set(_people(st, "other_participants"))
+    assert names == {"Anneke van Dijk", "Sara Quell"}

@@ -312,8 +312,8 @@ def parse_name(raw: str, honorific: str | None = None) -> ParsedName | None:
     if len(words) == 1:
         return ParsedName("", words[0], honorific)
     family_start = len(words) - 1
-    while family_start > 1 and words[family_start - 1].lower() in PARTICLES:
-        family_start -= 1
+    while family_start > 0 and words[family_start - 1].lower() in PARTICLES:
+        family_start -= 1  # "Minister De Waal": a particle alone before it is no given name
     return ParsedName(" ".join(words[:family_start]), " ".join(words[family_start:]), honorific)
 
 
