@@ -745,3 +745,16 @@ def test_family_name_with_particle_mentioned_alone_is_the_same_person() -> None:
     st = _run(text)
     names = set(_people(st, "principal_actors")) | set(_people(st, "other_participants"))
     assert names == {"Anneke van Dijk", "Sara Quell"}
+
+
+def test_comma_separated_ministry_title_is_one_office_not_people() -> None:
+    text = HEAD + (
+        "H.E. Mr. Osei Mensah, Minister of Foreign Affairs, Regional Integration and Ghanaians"
+        " Abroad of the Republic of Ghana, met Ms. Sara Quell, Director of the Fund.\n"
+    )
+    st = _run(text)
+    people = _people(st, "principal_actors") | _people(st, "other_participants")
+    assert set(people) == {"Osei Mensah", "Sara Quell"}
+    assert people["Osei Mensah"]["title"] == (
+        "Minister of Foreign Affairs, Regional Integration and Ghanaians Abroad"
+    )

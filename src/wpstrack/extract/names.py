@@ -90,7 +90,7 @@ TITLE_WORDS = TITLE_HEADS | words(
     army police foundation caucus collective bank court authority group party parliament
     charge newly elected appointed incoming designate
     colonel lieutenant captain admiral brigadier sergeant corporal commodore marshal
-    movement aid unit division section anniversary
+    movement aid unit division section anniversary integration abroad nationals
     strategy museum instituto fundacion asociacion chairpersonship risk disaster session
     summit day framework world city prefecture province county district region island
     islands street road river lake mount
@@ -341,7 +341,9 @@ def name_word_ok(word: str) -> bool:
         return False
     if low in HEADLINE_VERBS:
         return False
-    return not (word.endswith(("'s", "’s")) or is_place_word(word) or word.lower() in DEMONYMS)
+    if low in DEMONYMS or (low[-1] == "s" and low[:-1] in DEMONYMS):  # "Chadians Abroad"
+        return False
+    return not (word.endswith(("'s", "’s")) or is_place_word(word))
 
 
 def _plain(text: str) -> str:
