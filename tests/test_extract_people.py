@@ -758,3 +758,16 @@ def test_comma_separated_ministry_title_is_one_office_not_people() -> None:
     assert people["Osei Mensah"]["title"] == (
         "Minister of Foreign Affairs, Regional Integration and Ghanaians Abroad"
     )
+
+
+def test_japanese_foreign_minister_joined_to_her_country_by_a_nakaguro() -> None:
+    text = (
+        "日ケニア外相電話会談\n\n令和6年7月30日\n\n"
+        "　本日午後4時から約20分間、上川陽子外務大臣は、メアリー・ジョイ・ワンジク・ケニア共和国"
+        "外務大臣と電話会談を行いました。\n"
+    )
+    st = _run(text)
+    people = _people(st, "principal_actors") | _people(st, "other_participants")
+    assert len(people) == 2
+    guest = next(p for name, p in people.items() if name.endswith("Joi Wanjiku"))
+    assert guest["organisation_or_country"] == "Kenya"

@@ -96,12 +96,16 @@ _NAME_OFFICE_RE = re.compile(
 )  # "<name>駐<country>日本国特命全権大使": an ambassador's post names the host country
 # A foreign name in katakana, then its body and office: "<カナ・カナ>国連人口基金事務局次長".
 _KANA_OFFICE_RE = re.compile(
-    rf"(?P<name>[{_KATAKANA}]+・[{_KATAKANA}]+)(?P<org>[^、。\s「」]{{0,30}}?)(?P<title>{_TITLE_ALT})"
+    rf"(?P<name>[{_KATAKANA}]+(?:・[{_KATAKANA}]+)+)(?P<org>[^、。\s「」]{{0,30}}?)"
+    rf"(?P<title>{_TITLE_ALT})"
 )
 # "AとBとの間で ... 書簡の交換／署名": both sides of an exchange or a signature lead it.
 _BETWEEN_RE = re.compile(r"との間で[^。]*(?:署名|書簡の交換|交換公文)")
-# Kanji that belong to offices, topics and bodies, never to a person's name.
-_NOT_NAME_RE = re.compile(r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全|事務|機関|委員|駐")
+# Kanji that belong to offices, topics, bodies and states, never to a person's name.
+_NOT_NAME_RE = re.compile(
+    r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全|事務|機関|委員|駐|共和国|王国|連邦"
+)
+_STATE_SUFFIX_RE = re.compile(r"(?:民主共和国|共和国|王国|連邦)$")
 _NAME_SHI_RE = re.compile(
     rf"(?:(?P<before>[^、，。\s（）()]*?)(?:の|である))?(?P<name>[{_KANJI}]{{3,6}}"
     rf"|[{_KATAKANA}]+・[{_KATAKANA}]+)氏"
@@ -213,13 +217,21 @@ def extract(text: str) -> tuple[list[Participant], list[tuple[int, int]]]:
             affiliation = "Japan"
         people.append(_person(written, match.start("name"), _TITLES[title], affiliation))
     for match in _KANA_OFFICE_RE.finditer(text) if "・" in text else ():
+        parts = match.group("name").split("・")
         org = re.sub(r"（[^）]*）|\([^)]*\)", "", match.group("org"))
-        for written in _COUNTRIES:  # "UNDPウクライナ常駐代表": the country is where the post is
-            org = org.removesuffix(written)
-        affiliation = translate_org(org) if org else None
-        people.append(
-            _person(match.group("name"), match.start(), _TITLES[match.group("title")], affiliation)
-        )
+        # "<名・姓>・<国>共和国外務大臣": a country joined by ・ belongs to the office
+        while len(parts) > 2 and any(parts[-1].startswith(c) for c in _COUNTRIES):
+            org = parts.pop() + org
+        state = _STATE_SUFFIX_RE.sub("", org)
+        if state in _COUNTRIES:  # a government's office: its country is the affiliation
+            affiliation = _COUNTRIES[state]
+        else:
+            for written in _COUNTRIES:  # "UNDPウクライナ常駐代表": the country is where the post is
+                org = org.removesuffix(written)
+            # a romanised katakana run is no body: better none than garbage
+            affiliation = translate_org(org) if org and "・" not in org else None
+        written = "・".join(parts)
+        people.append(_person(written, match.start(), _TITLES[match.group("title")], affiliation))
     for match in _NAME_SHI_RE.finditer(text):
         written = match.group("name")
         if any(p["written"] == written for p in people):
