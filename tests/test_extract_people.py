@@ -480,6 +480,11 @@ def test_japanese_names_drop_long_vowel_doubling(
         ),
         ("Director of the Gender Unit", "Director of the Gender Unit", None),
         (
+            "Director for Arctic Affairs, Ministry of Foreign Affairs",
+            "Director for Arctic Affairs",
+            None,
+        ),
+        (
             "National Commission on Women (NCW) Chairperson",
             "Chairperson",
             "National Commission on Women",

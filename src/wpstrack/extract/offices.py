@@ -317,14 +317,18 @@ def parse_office(phrase: str) -> Office:
             office.country = office.country or extra.country
         else:
             segments[-1] += sep + piece
-    trailing = re.match(rf"^(.*),\s+([A-Z][^,]*?(?:\([A-Z][\w\- ]*\)|{_HEAD_ALT}))$", segments[-1])
+    trailing = re.match(
+        rf"^(.*),\s+([A-Z][^,]*?(?:\([A-Z][\w\- ]*\)|{_HEAD_ALT})|Ministry of [A-Z][\w ]*)$",
+        segments[-1],
+    )  # ", Ministry of Foreign Affairs" names the body the post belongs to
     body_start = trailing and re.match(
         r"(?:Department|Office|Ministry|Agency|Division|Bureau|Secretariat|[A-Z]{2,}\b)",
         trailing.group(2),
     )
     if trailing and body_start and not _is_title_segment(trailing.group(2)):
         segments[-1] = trailing.group(1)
-        office.organisation = _trim_org(trailing.group(2))
+        if not trailing.group(2).startswith("Ministry of "):  # a ministry stands for its state
+            office.organisation = _trim_org(trailing.group(2))
     chosen = segments[-1]
     for segment in segments[:-1]:
         extra = Office()
