@@ -479,6 +479,7 @@ def test_japanese_names_drop_long_vowel_doubling(
             "Caribbean Community Secretariat",
         ),
         ("Director of the Gender Unit", "Director of the Gender Unit", None),
+        ("Trinidad and Tobago's Minister of Health", "Minister of Health", "Trinidad and Tobago"),
         (
             "Director for Arctic Affairs, Ministry of Foreign Affairs",
             "Director for Arctic Affairs",
@@ -776,3 +777,15 @@ def test_japanese_foreign_minister_joined_to_her_country_by_a_nakaguro() -> None
     assert len(people) == 2
     guest = next(p for name, p in people.items() if name.endswith("Joi Wanjiku"))
     assert guest["organisation_or_country"] == "Kenya"
+
+
+def test_country_name_with_and_is_not_cut_before_an_office() -> None:
+    text = HEAD + (
+        "Ms. Sara Quell, Director of the Fund, met Antigua and Barbuda's Minister of Health,"
+        " Mr. Colin Baptiste.\n"
+    )
+    guest = _people(_run(text), "other_participants")["Colin Baptiste"]
+    assert (guest["title"], guest["organisation_or_country"]) == (
+        "Minister of Health",
+        "Antigua and Barbuda",
+    )

@@ -246,7 +246,11 @@ def _owner_prefix(segment: str, office: Office) -> str:
         office.country = DEMONYMS[lead[0].lower()]  # "Chadian midwife"
         return lead[1]
     # "Canada's Ambassador"; a name ending in s takes the apostrophe alone ("Marshall Islands'")
-    possessive = re.match(r"^((?:[A-Z][\w.&\-]*\s?){1,4}?)(['’]s|(?<=s)['’])\s+(.+)$", segment)
+    possessive = re.match(
+        r"^((?:(?:[A-Z][\w.&\-]*|and)\s?){1,4}?)(['’]s|(?<=s)['’])\s+(.+)$", segment
+    )  # "and" only inside a country ("Bosnia and Herzegovina's"), checked below
+    if possessive and " and " in possessive.group(1) and not country_name(possessive.group(1)):
+        possessive = None
     if possessive and (len(possessive.group(2)) == 2 or country_name(possessive.group(1))):
         owner, _mark, rest = possessive.groups()
         if country_name(owner):
@@ -286,6 +290,13 @@ def _owner_prefix(segment: str, office: Office) -> str:
     return segment
 
 
+def _joins_country(left: str, right: str) -> bool:
+    """Whether 'and' between these joins the two halves of one country name."""
+    before = left.split()
+    after = re.split(r"['’\s]", right, maxsplit=1)[0]
+    return bool(before) and country_name(f"{before[-1]} and {after}") is not None
+
+
 def parse_office(phrase: str) -> Office:
     """Read an office phrase: the post as written without 'of <country>', and the affiliation.
 
@@ -307,7 +318,9 @@ def parse_office(phrase: str) -> Office:
     pieces = re.split(r"(,\s+|\s+and\s+|;\s+)", phrase)
     segments: list[str] = [pieces[0]]
     for sep, piece in zip(pieces[1::2], pieces[2::2], strict=False):
-        if (_is_title_segment(piece) and not re.match(r"\s*,", sep + "x")) or (
+        if sep.strip() == "and" and _joins_country(segments[-1], piece):
+            segments[-1] += sep + piece  # "Bosnia and Herzegovina's Minister": one country
+        elif (_is_title_segment(piece) and not re.match(r"\s*,", sep + "x")) or (
             _is_title_segment(piece) and sep.startswith(",") and _is_title_segment(segments[-1])
         ):
             segments.append(piece)

@@ -219,7 +219,11 @@ def _pre_phrase(text: str, start: int) -> str:
     heads = [m.start() for m in re.finditer(r"\S+", phrase) if _has_head(m.group())]
     if not heads:
         return ""
-    cuts = [m.end() for m in weak if any(h >= m.end() for h in heads)]
+    cuts = [
+        m.end()
+        for m in weak
+        if any(h >= m.end() for h in heads) and not _inside_country(phrase, m.start(), m.end())
+    ]
     phrase = phrase[cuts[-1] :] if cuts else phrase
     phrase = re.sub(r"^(?:\(?\d+[.)]|[*•])?\s*", "", phrase.strip(" -–—/,"))
     phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase)
@@ -237,6 +241,15 @@ def _pre_phrase(text: str, start: int) -> str:
         capital = re.search(r"\b[A-Z]", phrase)
         phrase = phrase[capital.start() :] if capital else ""
     return phrase
+
+
+def _inside_country(phrase: str, start: int, end: int) -> bool:
+    """Whether an 'and' joins the two halves of one country ("Bosnia and Herzegovina's")."""
+    if not phrase.startswith("and", start):
+        return False
+    before = phrase[:start].split()
+    after = re.split(r"['’\s]", phrase[end:], maxsplit=1)[0]
+    return bool(before) and country_name(f"{before[-1]} and {after}") is not None
 
 
 _CONNECTORS = frozenset(
