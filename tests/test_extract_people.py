@@ -479,6 +479,11 @@ def test_japanese_names_drop_long_vowel_doubling(
             "Caribbean Community Secretariat",
         ),
         ("Director of the Gender Unit", "Director of the Gender Unit", None),
+        (
+            "Minister of State at the Ministry of Trade",
+            "Minister of State at the Ministry of Trade",
+            None,
+        ),
         ("Trinidad and Tobago's Minister of Health", "Minister of Health", "Trinidad and Tobago"),
         (
             "Director for Arctic Affairs, Ministry of Foreign Affairs",

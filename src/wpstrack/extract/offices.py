@@ -133,8 +133,16 @@ def _whole_secretariat(rest: str, run: re.Match[str]) -> bool:
     return words[-1].lower() == "secretariat" and len(words) > 1 and not owned
 
 
+_JUNIOR_MINISTER_AT_RE = re.compile(
+    r"^(?:Minister of State|(?:Parliamentary )?State Secretary)\s+at\s+(?:the\s+)?"
+    r"(?:[A-Z][\w\-]*\s+)*(?:Office|Ministry|Department)\b"
+)
+
+
 def _split_org(title: str, office: Office) -> str:
     """The office without "of/at <body>", the body kept as affiliation."""
+    if _JUNIOR_MINISTER_AT_RE.match(title):  # the department a junior minister sits in is the post
+        return title
     for match in re.finditer(r"\s+(?:of|at|in)\s+", title):
         rest = title[match.end() :]
         if title[: match.start()].endswith("in charge"):
