@@ -313,7 +313,7 @@ def parse_name(raw: str, honorific: str | None = None) -> ParsedName | None:
         return ParsedName("", words[0], honorific)
     family_start = len(words) - 1
     while family_start > 0 and words[family_start - 1].lower() in PARTICLES:
-        family_start -= 1  # "Minister De Waal": a particle alone before it is no given name
+        family_start -= 1  # "Minister Van Dijk": a particle alone before it is no given name
     return ParsedName(" ".join(words[:family_start]), " ".join(words[family_start:]), honorific)
 
 
@@ -341,7 +341,7 @@ def name_word_ok(word: str) -> bool:
         return False
     if low in HEADLINE_VERBS:
         return False
-    if low in DEMONYMS or (low[-1] == "s" and low[:-1] in DEMONYMS):  # "Chadians Abroad"
+    if low in DEMONYMS or (low[-1] == "s" and low[:-1] in DEMONYMS):  # "Malians Abroad"
         return False
     return not (word.endswith(("'s", "’s")) or is_place_word(word))
 

@@ -251,12 +251,12 @@ def _owner_prefix(segment: str, office: Office) -> str:
         office.country = DEMONYMS[lead[0].lower()]  # "Japanese Foreign Minister"
         return lead[1]
     if len(lead) == 2 and lead[0].lower() in DEMONYMS and lead[1].split(" ")[0] in TITLE_HEADS:
-        office.country = DEMONYMS[lead[0].lower()]  # "Chadian midwife"
+        office.country = DEMONYMS[lead[0].lower()]  # "a Malian midwife"
         return lead[1]
     # "Canada's Ambassador"; a name ending in s takes the apostrophe alone ("Marshall Islands'")
     possessive = re.match(
         r"^((?:(?:[A-Z][\w.&\-]*|and)\s?){1,4}?)(['’]s|(?<=s)['’])\s+(.+)$", segment
-    )  # "and" only inside a country ("Bosnia and Herzegovina's"), checked below
+    )  # "and" only inside a country ("Trinidad and Tobago's"), checked below
     if possessive and " and " in possessive.group(1) and not country_name(possessive.group(1)):
         possessive = None
     if possessive and (len(possessive.group(2)) == 2 or country_name(possessive.group(1))):
@@ -327,7 +327,7 @@ def parse_office(phrase: str) -> Office:
     segments: list[str] = [pieces[0]]
     for sep, piece in zip(pieces[1::2], pieces[2::2], strict=False):
         if sep.strip() == "and" and _joins_country(segments[-1], piece):
-            segments[-1] += sep + piece  # "Bosnia and Herzegovina's Minister": one country
+            segments[-1] += sep + piece  # "Trinidad and Tobago's Minister": one country
         elif (_is_title_segment(piece) and not re.match(r"\s*,", sep + "x")) or (
             _is_title_segment(piece) and sep.startswith(",") and _is_title_segment(segments[-1])
         ):

@@ -247,7 +247,7 @@ _QUOTES = frozenset({'"', "“", "”", "«", "»"})
 
 
 def _quoted_hits(ctx: rules.Context) -> list[Hit]:
-    """'the NGO "Safe Home Kharkiv"': a name in quotes after the kind of body it names."""
+    """'the NGO "Open Doors"': a name in quotes after the kind of body it names."""
     if '"' not in ctx.text and "“" not in ctx.text and "«" not in ctx.text:
         return []
     hits = []

@@ -244,7 +244,7 @@ def _pre_phrase(text: str, start: int) -> str:
 
 
 def _inside_country(phrase: str, start: int, end: int) -> bool:
-    """Whether an 'and' joins the two halves of one country ("Bosnia and Herzegovina's")."""
+    """Whether an 'and' joins the two halves of one country ("Trinidad and Tobago's")."""
     if not phrase.startswith("and", start):
         return False
     before = phrase[:start].split()

