@@ -280,3 +280,22 @@ def test_a_body_named_inside_a_programme_name_is_not_a_mention(find: Find) -> No
     text = "The partners will promote the UNICEF Girls for Peace Registry in the region."
     assert names(find(text)) == []
     assert names(find("The partners will work with UNICEF in the region.")) == ["UNICEF"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ms. Jane Doe, Coordinator of the Women's Situation Room in Ghana, spoke.",
+         ["Women's Situation Room"]),
+        ("The talks were held in the Conference Room.", []),
+        ("Ms Ann Lee, Director of the Ukrainian NGO Women's Hope Centre, spoke.",
+         ["Women's Hope Centre"]),
+        ("She leads the Global Alliance of Farmers and Fishers to End Rural Poverty.",
+         ["Global Alliance of Farmers and Fishers to End Rural Poverty"]),
+        ("Assistant Secretary for International Organization Affairs John Smith spoke.", []),
+    ],
+)  # fmt: skip
+def test_owned_rooms_kind_words_to_clauses_and_portfolios(
+    find: Find, text: str, expected: list[str]
+) -> None:
+    assert names(find(text)) == expected

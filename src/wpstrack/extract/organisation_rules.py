@@ -44,6 +44,10 @@ FOREIGN_HEADS = {
 }  # fmt: skip
 # A "Forum" is an event as often as a body: only "<someone> of the ... Forum" is a body.
 EVENT_LIKE_HEADS = {"Forum"}
+# A "Room" is a place unless a possessive owner makes it a body ("Women's Situation Room").
+OWNED_HEADS = {"Room"}
+# Words naming a body's kind before its name ("the Ukrainian NGO Hope Centre"), not in it.
+KIND_WORDS = {"NGO", "CSO", "INGO", "charity", "organisation", "organization"}
 # Last words of bracket-defined names that are not organisations.
 NOT_ORG_LAST = {
     "Programme", "Program", "Plan", "Initiative", "Conference", "Framework", "Strategy",
@@ -59,7 +63,7 @@ NAME_PREPOSITIONS = {"of", "for", "on", "against"}
 PROGRAMME_LAST = {"Programme", "Program", "Initiative", "Registry", "Roster", "Project", "Award"}
 # Endings of names that are venues or diplomatic missions, not organisations.
 NOT_ORG_ENDINGS = (["Conference", "Centre"], ["Conference", "Center"], ["High", "Commission"])
-ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS
+ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS | OWNED_HEADS
 PLURAL_HEADS = {
     "Departments": "Department", "Ministries": "Ministry", "Offices": "Office",
     "Committees": "Committee", "Commissions": "Commission", "Agencies": "Agency",
@@ -373,12 +377,20 @@ def _name_end(ctx: Context, j: int) -> int:
         if word in {"'s", "'", "-"} and k > j and k + 1 < n and ctx.cap[k + 1]:
             k += 1
             continue
+        if word == "to" and k > j and k + 1 < n and _clause_word(ctx, k + 1):
+            k += 1  # "Network of Survivors to End Wartime Violence"; not "... to Japan"
+            continue
         if ctx.cap[k] and ctx.free(k, k + 1) and k > j:
             k += 1
             end = k
             continue
         break
     return end
+
+
+def _clause_word(ctx: Context, k: int) -> bool:
+    """A capitalised word after "to" that goes on the name, not a country it is sent to."""
+    return ctx.cap[k] and ctx.free(k, k + 1) and ctx.words[k].casefold() not in _country_names()
 
 
 def _left_start(ctx: Context, i: int) -> int:
@@ -434,6 +446,13 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
                 continue
             if word in EVENT_LIKE_HEADS and not _said_of_someone(ctx, left):
                 continue
+            if word in OWNED_HEADS and "'s" not in ctx.words[left:i]:
+                continue
+            if ctx.word(end) == "Affairs":
+                continue  # "for International Organization Affairs" is a portfolio
+            kinds = [k for k in range(left, min(left + 2, i)) if ctx.words[k] in KIND_WORDS]
+            if kinds:
+                left = kinds[-1] + 1
         if end - left < 2 or _indefinite(ctx, left) or _part_of_known(ctx, left, end):
             continue
         if ctx.word(end) in VENUE_NEXT:
