@@ -794,3 +794,17 @@ def test_country_name_with_and_is_not_cut_before_an_office() -> None:
         "Minister of Health",
         "Antigua and Barbuda",
     )
+
+
+def test_japanese_katakana_body_and_bare_kanji_word_before_an_office_are_no_people() -> None:
+    text = (
+        "日・ノルウェー外相会談\n\n本3日、田村健二外務大臣は、訪日中のイングリッド・ベルゲ・"
+        "ノルウェー王国外務大臣（H.E. Ms. Ingrid Berge, Minister for Foreign Affairs of the "
+        "Kingdom of Norway）と会談を行いました。田村大臣から、グリーン・ピース・フォーラムの"
+        "共同議長を務めたノルウェーと連携したい旨述べました。\n"
+    )
+    st = _run(text)
+    assert _people(st, "principal_actors").keys() == {"Kenji TAMURA"}
+    others = _people(st, "other_participants")
+    assert others.keys() == {"Ingrid Berge"}
+    assert others["Ingrid Berge"]["organisation_or_country"] == "Norway"

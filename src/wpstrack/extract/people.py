@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract import people_ja
+from wpstrack.extract.gazetteer import gazetteer
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import (
     FEMALE_HONORIFICS,
@@ -534,6 +535,8 @@ def _add_english_names(text: str, records: list[Participant], women: list[tuple[
         if katakana is not None:
             value, span = katakana[0], katakana[1:]
             value["name"] = person.name.display
+            if value["organisation_or_country"] is None:  # a state the Japanese glossary lacks
+                value["organisation_or_country"] = _state_name(person.office.affiliation)
         if person.name.honorific in FEMALE_HONORIFICS:
             value["gender"] = "f"
             if span not in women:
@@ -543,6 +546,15 @@ def _add_english_names(text: str, records: list[Participant], women: list[tuple[
         if katakana is None:
             records.append(("other_participants", value, person.start, person.end))
     women.sort()
+
+
+def _state_name(written: str | None) -> str | None:
+    """A state's short English name ('the Republic of Kenya' -> 'Kenya'), else None."""
+    import pycountry
+
+    code = gazetteer().country(written.strip("()（）")) if written else None
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    return getattr(country, "common_name", None) or getattr(country, "name", None)
 
 
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:

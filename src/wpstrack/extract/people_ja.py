@@ -219,11 +219,16 @@ def extract(text: str) -> tuple[list[Participant], list[tuple[int, int]]]:
     for match in _KANA_OFFICE_RE.finditer(text) if "・" in text else ():
         parts = match.group("name").split("・")
         org = re.sub(r"（[^）]*）|\([^)]*\)", "", match.group("org"))
+        if org.startswith("の"):  # "<ネットワーク>の共同議長": a body, not a person
+            continue
         # "<名・姓>・<国>共和国外務大臣": a country joined by ・ belongs to the office
         while len(parts) > 2 and any(parts[-1].startswith(c) for c in _COUNTRIES):
             org = parts.pop() + org
         state = _STATE_SUFFIX_RE.sub("", org)
-        if state in _COUNTRIES:  # a government's office: its country is the affiliation
+        if not state and org and len(parts) > 2:  # "・<国>共和国": a state the glossary lacks
+            parts.pop()
+            affiliation = None
+        elif state in _COUNTRIES:  # a government's office: its country is the affiliation
             affiliation = _COUNTRIES[state]
         else:
             for written in _COUNTRIES:  # "UNDPウクライナ常駐代表": the country is where the post is
@@ -265,15 +270,12 @@ def extract(text: str) -> tuple[list[Participant], list[tuple[int, int]]]:
 
 
 def _merge_family_only(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A family-name mention ('上川外務大臣' in the headline) is the fully named person."""
-    full = [p for p in people if len(p["written"]) > 2 or "・" in p["written"]]
-    for person in people:
-        if person in full:
-            continue
-        match = next((p for p in full if p["written"].startswith(person["written"])), None)
-        if match is None:
-            full.append(person)
-    return full
+    """A family-name mention ('上川外務大臣' in the headline) is the fully named person.
+
+    Two kanji before an office with no full name to join may as well be a word ('共同議長'):
+    without a full name the family name cannot be read, and nothing beats a wrong name.
+    """
+    return [p for p in people if len(p["written"]) > 2 or "・" in p["written"]]
 
 
 def _person(written: str, start: int, title: str | None, affiliation: str | None) -> dict[str, Any]:
