@@ -299,3 +299,10 @@ def test_owned_rooms_kind_words_to_clauses_and_portfolios(
     find: Find, text: str, expected: list[str]
 ) -> None:
     assert names(find(text)) == expected
+
+
+def test_a_katakana_loanword_name_is_left_out_not_romanised(find: Find) -> None:
+    assert names(find("山田氏はアジア・ピース・センターの代表です。", "ja")) == []
+    assert names(find("山田氏は東洋国際大学の教授です。", "ja")) == [
+        "Toyo International University"
+    ]

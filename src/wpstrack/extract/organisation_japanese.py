@@ -42,6 +42,7 @@ GLOSSARY = {
     "の": "", "・": " ",
 }  # fmt: skip
 _GLOSSARY_RE = re.compile("|".join(sorted(map(re.escape, GLOSSARY), key=len, reverse=True)))
+_KATAKANA_RE = re.compile("[\u30a1-\u30fa]")
 _LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ee", "e"), ("ii", "i"))
 
 
@@ -88,6 +89,8 @@ def unknown_hits(text: str, taken: list[Hit], known: Callable[[str], str | None]
             name = m.group(1)
             if any(s < te and ts < e for ts, te in spans) or known(name):
                 continue
+            if _KATAKANA_RE.search(_GLOSSARY_RE.sub("", name)):
+                continue  # a romanised loanword ("Fokaru") is no English name: leave it out
             english = translate(name)
             if english and english.isascii():
                 hits.append(Hit(s, e, name, None, "translated_ja", english))
