@@ -808,3 +808,13 @@ def test_japanese_katakana_body_and_bare_kanji_word_before_an_office_are_no_peop
     others = _people(st, "other_participants")
     assert others.keys() == {"Ingrid Berge"}
     assert others["Ingrid Berge"]["organisation_or_country"] == "Norway"
+
+
+def test_a_body_named_like_a_person_and_an_unnamed_post_are_no_people() -> None:
+    text = HEAD + (
+        "Ms. Amina Kallon, Chair of the Youth Situation Room in Liberia, described the "
+        "monitoring work.\n\nFor enquiries: Programme Specialist, Regional Office for Asia\n"
+    )
+    st = _run(text)
+    people = {**_people(st, "principal_actors"), **_people(st, "other_participants")}
+    assert people.keys() == {"Amina Kallon"}

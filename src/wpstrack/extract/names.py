@@ -66,7 +66,7 @@ TITLE_HEADS = words(
     senator founder co-founder lecturer manager superintendent commander rapporteur
     delegate attaché principal dean administrator registrar judge counsel leader member
     mediator activist lawyer peacebuilder physician prosecutor student expert official
-    analyst journalist advocate
+    analyst journalist advocate specialist
     """
 )
 # Capitalised words found in offices and organisation names: never part of a person's name.
@@ -93,7 +93,7 @@ TITLE_WORDS = TITLE_HEADS | words(
     movement aid unit division section anniversary integration abroad nationals
     strategy museum instituto fundacion asociacion chairpersonship risk disaster session
     summit day framework world city prefecture province county district region island
-    islands street road river lake mount
+    islands street road river lake mount room
     """
 )
 # Verbs that headlines glue to a name ("Minister X Meets Y"): never part of a name.
