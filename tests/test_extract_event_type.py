@@ -266,3 +266,24 @@ def test_japanese_releases_are_typed_from_headline_and_lead(text: str, expected:
 )
 def test_event_type_conventions_of_other_house_styles(text: str, expected: str) -> None:
     assert _run(text).get("event_type") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Country X announces new funding for survivors\n\nThe Minister announced new "
+            "funding today. The Minister made the announcement at a roundtable she hosted "
+            "with survivors and partners.",
+            "meeting",
+        ),
+        (
+            "Country X announces new funding for survivors\n\nThe Minister announced new "
+            "funding today. The Minister made the announcement at a press conference in the "
+            "capital.",
+            "other",
+        ),
+    ],
+)
+def test_an_announcement_is_typed_by_the_event_it_was_made_at(text: str, expected: str) -> None:
+    assert _run(text).get("event_type") == expected

@@ -230,21 +230,40 @@ def classify(
             return "statement"
         return "speech"
     focus = headline + "\n" + lead_sentence
+    found = _classify_focus(focus, headline, lead_sentence, counterparts)
+    if found == "other":  # an announcement made at a roundtable reports the roundtable; one
+        # made at a press conference is the announcement alone
+        made_at = _ANNOUNCED_AT_RE.search(text, _start, _start + 1500)
+        event = _noun_kind(made_at.group("object")) if made_at else None
+        return _refine(event, lead_sentence, counterparts) if event else found
+    return found
+
+
+_ANNOUNCED_AT_RE = re.compile(
+    r"\bannounce(?:s|d|ment)?\b[^.;\n]{0,40}?\bat (?:a|an|the)\b"
+    r"(?!\s*(?:press|news|media)\b)(?P<object>[^.;\n]{0,40})",
+    re.I,
+)
+
+
+def _classify_focus(
+    focus: str, headline: str, lead_sentence: str, counterparts: list[dict[str, object]] | None
+) -> str:
+    """The event type from the headline and the lead sentence."""
     for regex, kind in _STRONG_RES:
         if regex.search(focus):
             return _refine(kind, lead_sentence, counterparts)
     bare: list[str] = []  # kinds from a verb alone ("meets", "visited"), headline first
-    kind = None
+    verb_kind: str | None = None
     for line in [*headline.split("\n"), lead_sentence]:
-        kind, named = _by_verb(line)
+        verb_kind, named = _by_verb(line)
         if named:
             return _refine(named, lead_sentence, counterparts)
-        if kind:
-            bare.append(kind)
+        if verb_kind:
+            bare.append(verb_kind)
     if bare:  # the lead's own verb (the loop's last) says more than a headline's summary
-        return _refine(kind or bare[0], lead_sentence, counterparts)
-    kind = _noun_kind(focus)
-    return _refine(kind or "other", lead_sentence, counterparts)
+        return _refine(verb_kind or bare[0], lead_sentence, counterparts)
+    return _refine(_noun_kind(focus) or "other", lead_sentence, counterparts)
 
 
 def _refine(kind: str, lead: str, counterparts: list[dict[str, object]] | None) -> str:
