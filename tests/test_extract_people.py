@@ -818,3 +818,17 @@ def test_a_body_named_like_a_person_and_an_unnamed_post_are_no_people() -> None:
     st = _run(text)
     people = {**_people(st, "principal_actors"), **_people(st, "other_participants")}
     assert people.keys() == {"Amina Kallon"}
+
+
+def test_statement_header_under_a_section_line_names_its_author_as_principal() -> None:
+    text = (
+        "Press Releases\n\nJune 2, 2025\nStatement by Press Secretary MORI Kenta on the "
+        "Tenth Anniversary of the National Action Plan on Women, Peace and Security\n\n"
+        "1. Today marks the tenth anniversary of the plan, and Japan renews its resolve to "
+        "advance women's participation in peace processes.\n"
+    )
+    st = _run(text)
+    principals = _people(st, "principal_actors")
+    assert principals.keys() == {"Kenta MORI"}
+    assert principals["Kenta MORI"]["title"] == "Press Secretary"
+    assert principals["Kenta MORI"]["organisation_or_country"] == "Japan"

@@ -83,7 +83,9 @@ _FIRST_PERSON_CUE_RE = re.compile(
     r"I\s+(?:met|am|was|have|announced|visited|thank|welcome|opened|co-chaired|chaired|hosted"
     r"|launched|signed)\b|As a woman\b"
 )
-_AUTHOR_HEADER_RE = re.compile(r"^\s*(?:STATEMENT|Statement|SPEECH|Speech|Remarks|REMARKS)\b")
+# A header line that opens a statement or speech: its first named person is the author, also
+# where a section line ("Press Releases") or a date stands above it.
+_AUTHOR_HEADER_RE = re.compile(r"^\s*(?:STATEMENT|Statement|SPEECH|Speech|Remarks|REMARKS)\b", re.M)
 
 
 _ABBREVIATIONS = frozenset(
@@ -262,12 +264,13 @@ def _unquoted(text: str) -> str:
 def _first_person(text: str, people: list[Person]) -> Person | None:
     """The author of a statement, speech or first-person release, named in its header."""
     text = _unquoted(text)
+    body = re.search(r"^.{60,}[.!?:]\s*$", text, re.M)  # the header ends at the first prose
+    header_end = body.start() if body else len(text)
     # "X, Minister of ..., issued the following statement" (the word is in every match)
     issued = _ISSUED_RE.search(text) if "following" in text else None
+    header = _AUTHOR_HEADER_RE.search(text, 0, header_end)
     if not (
-        _AUTHOR_HEADER_RE.search(text)
-        or (_FIRST_PERSON_CUE_RE.search(text) and _FIRST_PERSON_RE.search(text))
-        or issued
+        header or (_FIRST_PERSON_CUE_RE.search(text) and _FIRST_PERSON_RE.search(text)) or issued
     ):
         return None
     if _SIGNED_RE.search(text) or not people:
@@ -279,9 +282,9 @@ def _first_person(text: str, people: list[Person]) -> Person | None:
         in_line = before or [p for p in people if issued.end() <= p.start < line_end]
         if in_line:
             return min(in_line, key=lambda p: p.start)
-    first = min(people, key=lambda p: p.start)
-    body = re.search(r"^.{60,}[.!?:]\s*$", text, re.M)  # the header ends at the first prose
-    return first if body is None or first.start < body.start() else None
+    named = [p for p in people if header is None or p.start >= header.start()]
+    first = min(named or people, key=lambda p: p.start)
+    return first if first.start < header_end else None
 
 
 _ISSUED_RE = re.compile(
@@ -406,7 +409,7 @@ _ACTING = frozenset(
 
 _GOVERNMENT_TITLE_RE = re.compile(
     r"\b(?:Minister|Vice-Minister|Ambassador|Director-General|Director General|Permanent "
-    r"Representative|State Secretary|Secretary of State|Senator|Deputy Minister)\b"
+    r"Representative|State Secretary|Secretary of State|Senator|Deputy Minister|Press Secretary)\b"
 )
 
 
