@@ -147,3 +147,24 @@ def test_oxford_comma_and_more_named_themes_outside_the_list(text, topic):
 
 def test_determine_action_is_not_mine_action():
     assert "other" not in _topics("The parties will determine action on the draft next week.")
+
+
+def test_a_peacekeeping_operation_whose_work_is_discussed_makes_the_topic() -> None:
+    discussed = (
+        "The Minister met the Special Representative. They discussed the role of the United "
+        "Nations Mission in South Sudan (UNMISS) in protecting civilians."
+    )
+    cited = (
+        "The Minister met the Special Representative. According to the United Nations "
+        "Mission in South Sudan (UNMISS), reported cases have risen."
+    )
+    nlp = build_pipeline(["organisations", "topics"])
+
+    def topics(text: str) -> set[str]:
+        doc = prepare(nlp, text)
+        for _name, proc in nlp.pipeline:
+            doc = proc(doc)
+        return {m.value for m in state(doc).lists.get("topics", [])}
+
+    assert "peacekeeping" in topics(discussed)
+    assert "peacekeeping" not in topics(cited)

@@ -342,6 +342,27 @@ def _after_section_label(text: str, st: ExtractionState) -> int:
     return end if short else 0
 
 
+# UN peacekeeping operations (not the political missions): one whose work the talks discuss
+# makes the event about peacekeeping, though the word itself may not appear; one only cited
+# as a source or a partner ("according to", "coordinated with") does not.
+PEACEKEEPING_OPERATIONS = frozenset({
+    "unmiss", "monusco", "unifil", "minusca", "minusma", "unisfa", "undof", "unficyp", "unmik",
+    "minurso", "untso", "unmogip",
+})  # fmt: skip
+
+
+_DISCUSSED_RE = re.compile(r"\bdiscuss(?:ed|es|ing|ion)?\b[^.;\n]*$")
+
+
+def _peace_operation(st: ExtractionState, text: str) -> tuple[int, int] | None:
+    for mention in st.lists.get("organisation_codes", []):
+        if mention.value in PEACEKEEPING_OPERATIONS:
+            sentence = text[max(0, mention.start - 200) : mention.start]
+            if _DISCUSSED_RE.search(sentence):
+                return mention.start, mention.end
+    return None
+
+
 def _wps_by_resolution(st: ExtractionState) -> tuple[int, int] | None:
     for mention in st.lists.get("resolutions", []):
         if mention.value in WPS_RESOLUTIONS:
@@ -362,6 +383,9 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             total, span = _score(text, lower, topic, start, places)
             if topic == "WPS" and total < 1.0:
                 span = _wps_by_resolution(st)
+                total = 1.0 if span else total
+            if topic == "peacekeeping" and total < 1.0:
+                span = _peace_operation(st, text)
                 total = 1.0 if span else total
             if total >= 1.0 and span is not None:
                 st.add("topics", topic, span[0], span[1], "topics.lexicon", min(1.0, total / 2))
