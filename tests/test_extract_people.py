@@ -832,3 +832,15 @@ def test_statement_header_under_a_section_line_names_its_author_as_principal() -
     assert principals.keys() == {"Kenta MORI"}
     assert principals["Kenta MORI"]["title"] == "Press Secretary"
     assert principals["Kenta MORI"]["organisation_or_country"] == "Japan"
+
+
+def test_openers_named_after_a_clock_time_lead_the_conference() -> None:
+    text = HEAD + (
+        "Women officers from the region met in Almaty on 4 June at a forum on policing.\n\n"
+        "The forum was opened at 10:00 a.m. by Ambassador Peter Lindqvist, Head of the Centre, "
+        "and Ms. Dana Omarova, Deputy Minister of Interior.\n\n"
+        "Ms. Sara Novak, Senior Adviser at the Secretariat, presented the plan.\n"
+    )
+    st = _run(text)
+    assert _people(st, "principal_actors").keys() == {"Peter Lindqvist", "Dana Omarova"}
+    assert _people(st, "other_participants").keys() == {"Sara Novak"}

@@ -55,9 +55,11 @@ _WOMAN_HONORIFIC_RE = re.compile(
 
 
 # Passive phrases naming who led the event ("was co-chaired by X and Y").
+# "opened at 9:30 a.m. by X": the clock's periods end no sentence.
 _LEAD_BY_RE = re.compile(
     r"\b(?:co-chaired|chaired|hosted|opened|led|signed|inaugurated|launched|convened|presided"
-    r"|co-hosted|opening remarks|issued)\b[^.;]{0,160}?\bby\b|\bPresiding over\b"
+    r"|co-hosted|opening remarks|issued)\b(?:[^.;]|(?<=\b[ap])\.(?=m\.)|(?<=\b[ap]\.m)\.)"
+    r"{0,160}?\bby\b|\bPresiding over\b"
     r"|\bco-chair(?:ed)?\b[^.;]{0,60}\bwith\b"
 )
 _DELEGATION_LED_RE = re.compile(r"\bdelegation\b[^.;]{0,80}\bled by\b")
