@@ -168,3 +168,8 @@ def test_a_peacekeeping_operation_whose_work_is_discussed_makes_the_topic() -> N
 
     assert "peacekeeping" in topics(discussed)
     assert "peacekeeping" not in topics(cited)
+
+
+def test_to_finance_is_funding_but_a_ministry_of_finance_is_not() -> None:
+    assert "funding" in _topics("The call asks States to finance women's organizations.")
+    assert "funding" not in _topics("The Ministry of Finance hosted the meeting.")

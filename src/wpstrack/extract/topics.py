@@ -130,6 +130,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         ),
         (r"funded\b|donors?\b|resources\b(?<=\bresources)|supplementary\s+budget", STRONG),
         (r"provided\s+support\s+through\b", WEAK),
+        (r"to\s+finance\b", STRONG),  # the verb, not "Ministry of Finance"
         (r"Fund\b(?<=\bFund)", WEAK),
         # an amount of money given, pledged or discussed
         (PREFIX_RE, STRONG),
