@@ -844,3 +844,15 @@ def test_openers_named_after_a_clock_time_lead_the_conference() -> None:
     st = _run(text)
     assert _people(st, "principal_actors").keys() == {"Peter Lindqvist", "Dana Omarova"}
     assert _people(st, "other_participants").keys() == {"Sara Novak"}
+
+
+def test_a_country_named_as_a_place_is_not_the_home_of_an_unplaced_official() -> None:
+    text = HEAD + (
+        "Deputy Secretary of State Laura Quinn met today in Geneva with the Special "
+        "Representative on Children and Armed Conflict, Omar Haidari. They discussed "
+        "violence in the Democratic Republic of the Congo and aid to the Democratic Republic "
+        "of the Congo. Deputy Secretary Quinn said that the United States expects progress.\n"
+    )
+    st = _run(text)
+    quinn = _people(st, "principal_actors")["Laura Quinn"]
+    assert quinn["organisation_or_country"] == "United States"

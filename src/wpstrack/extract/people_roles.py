@@ -385,17 +385,17 @@ def home_country(text: str) -> str | None:
         if not country:
             continue
         after = (match.group("after") or "").strip().lower()
-        before = text[max(0, match.start() - 5) : match.start()].lower()
+        before = text[max(0, match.start() - 9) : match.start()].lower()
         owner = after in {"'s", "’s"} and not _OFFICE_AFTER_RE.match(text, match.end())
         acting = after in _ACTING or owner or before.endswith("new ")
-        placed = before.endswith(("in ", "to ", "from ")) or after[:1] == ","
+        placed = bool(re.search(r"\b(?:in|to|from) (?:the )?$", before)) or after[:1] == ","
         counts[country] = counts.get(country, 0) + (3 if acting else 0 if placed else 1)
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
 _COUNTRY_WORDS_RE = re.compile(
-    r"(?=[A-Z])\b(?:Republic of (?:the )?[A-Z][a-z]+|[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US"
-    r"|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
+    r"(?=[A-Z])\b(?:(?:Democratic )?Republic of (?:the )?[A-Z][a-z]+"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
 )
 # "Fiji's Minister for Women": the possessive names another official's country.
 _OFFICE_AFTER_RE = re.compile(
@@ -405,7 +405,7 @@ _OFFICE_AFTER_RE = re.compile(
 _ACTING = frozenset(
     {"will", "is", "has", "have", "hosts", "hosted", "supports", "supported", "announces"}
     | {"announced", "increases", "adopted", "funding", "minister", "government", "commits"}
-    | {"committed", "provides", "provided"}
+    | {"committed", "provides", "provided", "expects", "calls", "urges"}
 )
 
 
