@@ -173,3 +173,9 @@ def test_a_peacekeeping_operation_whose_work_is_discussed_makes_the_topic() -> N
 def test_to_finance_is_funding_but_a_ministry_of_finance_is_not() -> None:
     assert "funding" in _topics("The call asks States to finance women's organizations.")
     assert "funding" not in _topics("The Ministry of Finance hosted the meeting.")
+
+
+def test_people_fleeing_are_refugees_and_prevention_work_is_prevention() -> None:
+    assert "refugees" in _topics("Families fleeing the fighting reached the border town.")
+    assert "prevention" in _topics("The project funds community-based prevention activities.")
+    assert "prevention" not in _topics("The project funds community-based activities.")

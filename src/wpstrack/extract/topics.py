@@ -57,6 +57,8 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
             STRONG,
         ),
         (r"[Mm]ediators\b|mediation\b|[Mm]ediator\s+[Nn]etworks?", STRONG),
+        # "community-based prevention activities": prevention as work the project does
+        (r"prevention\s+(?:activities|programmes|programs|measures|work)\b", STRONG),
         (r"early[- ]warning|defuse", WEAK),
         (r"conflict\s+resolution|resolving\s+conflict", WEAK),
         (r"紛争予防|予防|暴力の防止|紛争の防止", STRONG),
@@ -149,7 +151,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
     "refugees": (
         (
             r"[Rr]efugees?|internally\s+displaced|displacement|displaced\b|fled\b(?<=\bfled)|"
-            r"forced\s+to\s+flee|難民|避難民",
+            r"forced\s+to\s+flee|fleeing\b|難民|避難民",
             STRONG,
         ),
     ),
