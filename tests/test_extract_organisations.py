@@ -306,3 +306,9 @@ def test_a_katakana_loanword_name_is_left_out_not_romanised(find: Find) -> None:
     assert names(find("山田氏は東洋国際大学の教授です。", "ja")) == [
         "Toyo International University"
     ]
+
+
+def test_a_body_whose_name_opens_with_ngo_keeps_it(find: Find) -> None:
+    assert names(find("Mr Ian Bell, representative of the NGO Working Group, spoke.")) == [
+        "NGO Working Group"
+    ]

@@ -450,9 +450,8 @@ def pattern_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit
                 continue
             if ctx.word(end) == "Affairs":
                 continue  # "for International Organization Affairs" is a portfolio
-            kinds = [k for k in range(left, min(left + 2, i)) if ctx.words[k] in KIND_WORDS]
-            if kinds:
-                left = kinds[-1] + 1
+            if left + 1 < i and ctx.words[left + 1] in KIND_WORDS:
+                left += 2  # "the Ukrainian NGO Hope Centre"; "the NGO Working Group" is a name
         if end - left < 2 or _indefinite(ctx, left) or _part_of_known(ctx, left, end):
             continue
         if ctx.word(end) in VENUE_NEXT:
