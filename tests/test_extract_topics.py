@@ -179,3 +179,13 @@ def test_people_fleeing_are_refugees_and_prevention_work_is_prevention() -> None
     assert "refugees" in _topics("Families fleeing the fighting reached the border town.")
     assert "prevention" in _topics("The project funds community-based prevention activities.")
     assert "prevention" not in _topics("The project funds community-based activities.")
+
+
+def test_promoting_gender_equality_security_sector_reform_and_prevent_and_respond() -> None:
+    assert "gender_equality" in _topics(
+        "She presented the Plan for the Promotion of Gender Equality."
+    )
+    assert "other" in _topics("The talks turned to security sector reform in the region.")
+    found = _topics("Police must prevent and respond to domestic and gender-based violence.")
+    assert "prevention" in found
+    assert "prevention" not in _topics("Police must respond to reports quickly.")

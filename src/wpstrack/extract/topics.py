@@ -53,7 +53,8 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         (r"prevention\s+of,[^.;]{0,60}?\b(?:violence|gender-based|conflicts?)\b", STRONG),
         (
             r"[Pp]revention,(?<!conflict prevention,)|"
-            r"prevent\w*\s+(?:and\s+\w+\s+)?(?:conflict|violence|trafficking)",
+            r"prevent\w*\s+(?:and\s+\w+\s+)?(?:conflict|violence|trafficking)|"
+            r"prevent\s+and\s+respond\s+to\s+[\w\s-]{0,40}?\bviolence",
             STRONG,
         ),
         (r"[Mm]ediators\b|mediation\b|[Mm]ediator\s+[Nn]etworks?", STRONG),
@@ -116,6 +117,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
     ),
     "gender_equality": (
         (r"gender\s+equality|Gender\s+equality\s+(?:at|is|in)", STRONG),
+        (r"[Pp]romot\w*\s+(?:of\s+)?[Gg]ender\s+[Ee]quality", STRONG),  # a plan's name too
         (r"empowerment\b|empowering\b|women['’]s\s+rights|feminist\b", STRONG),
         (r"discrimination|inequalit(?:y|ies)", STRONG),
         (r"gender\s+(?:perspectives?|pay\s+gap|provisions|policy|strategy|expertise)", STRONG),
@@ -167,6 +169,7 @@ LEXICON: dict[str, tuple[Cue, ...]] = {
         ),
         (r"migrant\s+workers|labour\s+migration|labor\s+migration", STRONG),
         (r"mine(?<=\bmine)\s+action|[Dd]emining|[Ll]andmines?\b", STRONG),
+        (r"[Ss]ecurity\s+[Ss]ector\s+[Rr]eform", STRONG),
         (r"population\s+ag(?:e?ing)|declining\s+fertility|少子高齢化", STRONG),
     ),
 }
