@@ -856,3 +856,13 @@ def test_a_country_named_as_a_place_is_not_the_home_of_an_unplaced_official() ->
     st = _run(text)
     quinn = _people(st, "principal_actors")["Laura Quinn"]
     assert quinn["organisation_or_country"] == "United States"
+
+
+def test_a_kind_word_and_nationality_before_a_body_are_not_its_name() -> None:
+    text = HEAD + (
+        "The Minister met Ms. Irena Petrova, Director of the Kenyan NGO Safe Harbour Trust, "
+        "who described shelters for survivors.\n"
+    )
+    st = _run(text)
+    people = {**_people(st, "principal_actors"), **_people(st, "other_participants")}
+    assert people["Irena Petrova"]["organisation_or_country"] == "Safe Harbour Trust"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from wpstrack.extract.names import DEMONYMS
+
 _PAREN_RE = re.compile(r"\(([A-Z][A-Za-z\-&]{1,11}(?: [A-Z][a-z]+)?)\)")
 _WORD_RE = re.compile(r"[\w'’&\-]+")
 
@@ -68,6 +70,13 @@ def acronym_map(text: str) -> dict[str, str]:
 _QUOTED_NAME_RE = re.compile(r"^(?:the\s+)?(?:[\w\-]+\s+){1,3}[\"“]([^\"”]{3,})[\"”]$")
 
 
+# A kind word, with a nationality before it, that describes the body before its name.
+_KIND_RE = re.compile(
+    r"^(?:(?:the|an?)\s+)?([A-Z][a-z]+)\s+(?:NGO|non-governmental organi[sz]ation),?\s+"
+    r"(?=[A-Z][\w'’]*\s+[A-Z])"
+)
+
+
 def normalise_org(org: str | None, text: str, acronyms: dict[str, str]) -> str | None:
     """The fullest written form of ``org``: expand acronyms, resolve 'the Centre'."""
     if not org:
@@ -76,6 +85,9 @@ def normalise_org(org: str | None, text: str, acronyms: dict[str, str]) -> str |
     quoted = _QUOTED_NAME_RE.match(org)
     if quoted:  # 'the NGO "Safe Harbour"': the name is what the quotes hold
         return quoted.group(1)
+    kind = _KIND_RE.match(org)
+    if kind and kind.group(1).lower() in DEMONYMS:  # "NGO Working Group" is a name
+        org = org[kind.end() :]  # "a Ukrainian NGO, X": the name is X
     bracket = re.match(r"^(.*?)\s*\(([A-Z][A-Za-z\-&]{1,11}(?: [A-Z][a-z]+)?)\)$", org)
     if bracket:
         return re.sub(r"^(?:the|The)\s+", "", bracket.group(1))
