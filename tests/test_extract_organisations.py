@@ -312,3 +312,9 @@ def test_a_body_whose_name_opens_with_ngo_keeps_it(find: Find) -> None:
     assert names(find("Mr Ian Bell, representative of the NGO Working Group, spoke.")) == [
         "NGO Working Group"
     ]
+
+
+def test_a_photo_credit_names_a_body_only_when_it_ends_in_a_head_word(find: Find) -> None:
+    credit = "Photograph: Northern Public Affairs Office\n\nThe Minister met the envoy."
+    assert names(find(credit)) == ["Northern Public Affairs Office"]
+    assert names(find("Photo: Panelists of the side event\n\nThe Minister spoke.")) == []

@@ -235,8 +235,28 @@ def _english_hits(
     hits += rules.joint_hits(ctx, resolve_organisation)
     hits += _quoted_hits(ctx)
     hits += rules.pattern_hits(ctx, resolve_organisation)
+    hits += _credit_hits(ctx.text, hits)
     hits += acronym_hits(ctx, hits)
     return sorted(hits, key=lambda h: h.start)
+
+
+# "Photo: Cabinet Public Affairs Office": a credit line naming a body, in capitalised words
+# that end in an organisation's head word ("Photo: Panelists of the side event" does not).
+_CREDIT_RE = re.compile(
+    r"(?m)^[ \t]*(?:Photo(?:graph)?s?|Photo credit|Image|Credit)[ \t]*[:：][ \t]*"
+    r"(?:©[ \t]*)?(?P<name>(?:[A-Z][\w'’&-]*[ \t]+){1,6}(?P<head>[A-Z]\w+))[ \t]*$"
+)
+
+
+def _credit_hits(text: str, hits: list[Hit]) -> list[Hit]:
+    """The body a photo credit names, where no other rule has found it."""
+    found = []
+    for m in _CREDIT_RE.finditer(text):
+        s, e = m.span("name")
+        if m.group("head") not in rules.ANY_HEAD or any(h.start < e and s < h.end for h in hits):
+            continue
+        found.append(Hit(s, e, m.group("name"), resolve_organisation(m.group("name")), "credit"))
+    return found
 
 
 _INLINE_ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&-]*\)")
