@@ -2,8 +2,8 @@
 the two sets written apart from it, so that a rule which helps one set and breaks another
 fails here rather than in the held-out check.
 
-The floors of the probe and blind sets sit a little under today's scores (0.965 and 0.996
-macro): they catch a regression, they are not targets to tune to.
+The floors of the probe and the two blind sets sit a little under today's scores (0.965,
+0.996 and 0.996 macro): they catch a regression, they are not targets to tune to.
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ def test_development_corpus_meets_the_acceptance_of_issue_3(corpus_dir: Path) ->
     assert [e for e in report.errors if e["id"] == "dev-000"] == []
 
 
-@pytest.mark.parametrize(("folder", "floor"), [("probe", 0.94), ("blind", 0.97)])
+@pytest.mark.parametrize(("folder", "floor"), [("probe", 0.94), ("blind", 0.97), ("blind2", 0.97)])
 def test_sets_written_apart_from_the_extractor_stay_above_their_floor(
     folder: str, floor: float
 ) -> None:
     report = evaluate_folder(DATA / folder / "gold.jsonl", DATA / folder)
-    assert report.documents >= 20
+    assert report.documents >= 12
     assert (report.macro(GOLD_FIELDS) or 0) >= floor
