@@ -44,7 +44,7 @@ FOREIGN_HEADS = {
 }  # fmt: skip
 # A "Forum" is an event as often as a body: only "<someone> of the ... Forum" is a body.
 EVENT_LIKE_HEADS = {"Forum"}
-# A "Room" is a place unless a possessive owner makes it a body ("Women's Situation Room").
+# A "Room" is a place unless a possessive owner makes it a body ("Citizens' Situation Room").
 OWNED_HEADS = {"Room"}
 # Words naming a body's kind before its name ("the Ukrainian NGO Hope Centre"), not in it.
 KIND_WORDS = {"NGO", "CSO", "INGO", "charity", "organisation", "organization"}
@@ -378,7 +378,7 @@ def _name_end(ctx: Context, j: int) -> int:
             k += 1
             continue
         if word == "to" and k > j and k + 1 < n and _clause_word(ctx, k + 1):
-            k += 1  # "Network of Survivors to End Wartime Violence"; not "... to Japan"
+            k += 1  # "Network of Mothers to End Child Marriage"; not "... to Japan"
             continue
         if ctx.cap[k] and ctx.free(k, k + 1) and k > j:
             k += 1
