@@ -64,6 +64,10 @@ def _typed(value: Any, key: ColumnElement[Any]) -> Any:
         python_type = key.type.python_type
     except NotImplementedError:
         return value
+    if python_type is object:
+        # An untyped key (a SQL function without ``type_``, NullType) was written to the
+        # cursor as the plain JSON value the database gave; reading it back means keeping it.
+        return value
     try:
         if python_type is datetime:
             return datetime.fromisoformat(value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Connection, distinct, func, select
+from sqlalchemy import ColumnElement, Connection, String, distinct, func, select
 
 from wpstrack import schema
 from wpstrack.errors import NotFound
@@ -49,7 +49,8 @@ def list_people(
 ) -> Page[PersonSummary]:
     """People named in activities, by name; ``q`` matches part of the name."""
     act, part = schema.activity, schema.activity_participant
-    key = func.lower(part.c.name)
+    # Typed, so the cursor of the next page reads back as text (an untyped key did not).
+    key = func.lower(part.c.name, type_=String)
     conditions = [*_named(), *_visible(public_only)]
     if q and q.strip():
         conditions.append(part.c.name.icontains(q.strip(), autoescape=True))
