@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from wpstrack import schema
 from wpstrack.db import now
@@ -45,11 +45,11 @@ from wpstrack.documents import (
     read_bytes,
 )
 from wpstrack.errors import NotFound
-from wpstrack.reference import resolve_organisation
+from wpstrack.register import Lookups
+from wpstrack.register import create_draft as create_draft
 
 INGESTED, DUPLICATE, REJECTED = "ingested", "already present", "rejected"
 PUBLISHER_MAX = 200  # characters: the width of ``document.publisher``
-PARTICIPANT_ROLES = {"principal_actors": "principal", "other_participants": "participant"}
 
 
 @dataclass(frozen=True)
@@ -116,57 +116,6 @@ def batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
         yield batch
 
 
-@dataclass
-class _Lookups:
-    """Reference ids resolved once per batch instead of once per value."""
-
-    organisations: dict[str, int]
-    resolutions: set[int]
-    pillars: set[str]
-    places: dict[tuple[str, str | None], int | None] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, conn: Connection) -> _Lookups:
-        org = schema.organisation
-        return cls(
-            organisations={code: id_ for code, id_ in conn.execute(select(org.c.code, org.c.id))},
-            resolutions=set(conn.execute(select(schema.resolution.c.number)).scalars()),
-            pillars=set(conn.execute(select(schema.pillar.c.code)).scalars()),
-        )
-
-    def organisation_id(self, name: Any) -> int | None:
-        code = resolve_organisation(str(name)) if name else None
-        return self.organisations.get(code) if code else None
-
-    def place_id(self, conn: Connection, city: str | None, country: str | None) -> int | None:
-        """The most populous city of that name (in that country), else the country."""
-        key = ((city or "").casefold(), country)
-        if key not in self.places:
-            found = self._city(conn, city, country) if city else None
-            if found is None and country:
-                place = schema.place
-                found = conn.execute(
-                    select(place.c.id).where(
-                        place.c.kind == "country", place.c.country == country.upper()
-                    )
-                ).scalar()
-            self.places[key] = found
-        return self.places[key]
-
-    @staticmethod
-    def _city(conn: Connection, city: str, country: str | None) -> int | None:
-        place = schema.place
-        query = (
-            select(place.c.id)
-            .where(place.c.kind == "city", func.lower(place.c.name) == city.casefold())
-            .order_by(place.c.population.desc())
-            .limit(1)
-        )
-        if country:
-            query = query.where(place.c.country == country.upper())
-        return conn.execute(query).scalar()
-
-
 def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes | None, str, int]:
     """The file's bytes (None when over the limit: never loaded), its hash and size."""
     size = path.stat().st_size
@@ -187,7 +136,7 @@ def ingest_batch(
 ) -> list[Outcome]:
     """Read, store and extract each file of one batch (in the caller's transaction);
     ``publisher`` is for the files whose metadata names none."""
-    lookups = _Lookups.load(conn)
+    lookups = Lookups.load(conn)
     outcomes = []
     for path in paths:
         try:
@@ -201,7 +150,7 @@ def ingest_batch(
 def ingest_file(
     conn: Connection,
     path: Path,
-    lookups: _Lookups | None = None,
+    lookups: Lookups | None = None,
     *,
     max_bytes: int | None = None,
     publisher: str | None = None,
@@ -227,7 +176,7 @@ def ingest_content(
     conn: Connection,
     raw: bytes | None,
     origin: Source,
-    lookups: _Lookups | None = None,
+    lookups: Lookups | None = None,
     *,
     max_bytes: int | None = None,
     publisher: str | None = None,
@@ -236,7 +185,7 @@ def ingest_content(
 
     ``publisher`` is stored for a document whose own metadata names no publisher.
     """
-    lookups = lookups or _Lookups.load(conn)
+    lookups = lookups or Lookups.load(conn)
     path = Path(origin.label)  # named in the outcome; never opened here
     digest, size = origin.digest, origin.size
     doc = schema.document
@@ -361,15 +310,6 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
-def _as_instant(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def publisher_name(value: str | None) -> str | None:
     """A publisher as stored: on one line, trimmed, cut after a whole word to fit the column
     (mid-word only when one word is longer than the column); None when blank."""
@@ -379,106 +319,6 @@ def publisher_name(value: str | None) -> str | None:
         name = words if len(words) <= PUBLISHER_MAX else name[:PUBLISHER_MAX]
         name = name.rstrip(" ,;:-–—(")
     return name or None
-
-
-def _text(value: Any, limit: int) -> str | None:
-    return str(value)[:limit] if value not in (None, "") else None
-
-
-def create_draft(
-    conn: Connection,
-    document_id: int,
-    record: dict[str, Any],
-    lookups: _Lookups | None = None,
-    *,
-    title: str | None = None,
-) -> int:
-    """An activity draft from an extraction record, with participants and links."""
-    lookups = lookups or _Lookups.load(conn)
-    created = now()
-    country = _text(record.get("country"), 2)
-    values = {
-        "document_id": document_id,
-        "type": record.get("event_type") or "other",
-        "title": title,
-        "status": "draft",
-        "date": _as_date(record.get("date")),
-        "start_time_local": _text(record.get("start_time_local"), 5),
-        "timezone": _text(record.get("timezone") or record.get("iana_zone"), 64),
-        "tz_stated": _text(record.get("tz_stated"), 16),
-        "start_time_jst": _text(record.get("start_time_jst"), 16),
-        "start_utc": _as_instant(record.get("start_utc")),
-        "duration_minutes": record.get("duration_minutes"),
-        "place_id": lookups.place_id(conn, record.get("city"), country),
-        "city": _text(record.get("city"), 200),
-        "country": country,
-        "created_at": created,
-        "updated_at": created,
-    }
-    act = schema.activity
-    activity_id = int(conn.execute(act.insert().values(**values).returning(act.c.id)).scalar_one())
-    participants = _participants(activity_id, record, lookups)
-    if participants:
-        conn.execute(schema.activity_participant.insert(), participants)
-    links = _links(activity_id, record, lookups)
-    if links:
-        conn.execute(schema.activity_link.insert(), links)
-    return activity_id
-
-
-def _participants(
-    activity_id: int, record: dict[str, Any], lookups: _Lookups
-) -> list[dict[str, Any]]:
-    rows = []
-    for field_name, role in PARTICIPANT_ROLES.items():
-        for person in record.get(field_name) or ():
-            person = person if isinstance(person, dict) else {"name": person}
-            affiliation = person.get("organisation_or_country")
-            rows.append(
-                {
-                    "activity_id": activity_id,
-                    "name": _text(person.get("name"), 300),
-                    "title": _text(person.get("title"), 300),
-                    "affiliation": _text(affiliation, 300),
-                    "organisation_id": lookups.organisation_id(affiliation),
-                    "gender": _text(person.get("gender"), 1),
-                    "role": role,
-                }
-            )
-    for name in record.get("organisations") or ():
-        rows.append(
-            {
-                "activity_id": activity_id,
-                "name": _text(name, 300),
-                "title": None,
-                "affiliation": None,
-                "organisation_id": lookups.organisation_id(name),
-                "gender": None,
-                "role": "mentioned",
-            }
-        )
-    return rows
-
-
-def _links(activity_id: int, record: dict[str, Any], lookups: _Lookups) -> list[dict[str, Any]]:
-    """Links to reference rows that exist (an unknown resolution stays in the extractions)."""
-    rows: list[dict[str, Any]] = []
-    # Every row names every column: an executemany needs the same keys in each row.
-    base: dict[str, Any] = {
-        "activity_id": activity_id,
-        "resolution_number": None,
-        "pillar_code": None,
-        "topic": None,
-    }
-    for number in record.get("resolutions") or ():
-        if int(number) in lookups.resolutions:
-            rows.append(base | {"kind": "resolution", "resolution_number": int(number)})
-    for code in record.get("pillars") or ():
-        if code in lookups.pillars:
-            rows.append(base | {"kind": "pillar", "pillar_code": code})
-    for topic in record.get("topics") or ():
-        rows.append(base | {"kind": "topic", "topic": str(topic)[:40]})
-    return rows
 
 
 def document_view(conn: Connection, document_id: int) -> dict[str, Any]:

@@ -21,9 +21,9 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, func, select
 
-from wpstrack import activities, audit, ingest, schema
+from wpstrack import activities, audit, fields, ingest, register, schema
 from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -34,22 +34,11 @@ from wpstrack.provenance import highlight as highlight
 
 DECISIONS: dict[str, str] = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
 # Extraction field -> activity column it fills when the record is accepted.
-ACTIVITY_COLUMNS = {
-    "title": "title",
-    "date": "date",
-    "start_time_local": "start_time_local",
-    "tz_stated": "tz_stated",
-    "start_time_jst": "start_time_jst",
-    "start_utc": "start_utc",
-    "duration_minutes": "duration_minutes",
-    "city": "city",
-    "country": "country",
-    "timezone": "timezone",
-    "event_type": "type",
-}
+ACTIVITY_COLUMNS = {str(f.extracted_as): str(f.activity_column) for f in fields.column_fields()}
 # Fields whose values become participants and links (rebuilt when a reviewer touched them).
-LIST_FIELDS = ("principal_actors", "other_participants", "organisations", "resolutions", "topics")
-INTEGER_FIELDS = ("duration_minutes", "resolutions", "women_count_named")
+LIST_FIELDS = tuple(str(f.extracted_as) for f in fields.child_fields() if f.reviewable)
+# The part of a structured value that the review page's one-line form corrects, by kind.
+EDITABLE_PART = {"person": "name", "organisation": "name", "commitment": "text", "money": "text"}
 WHEN_FIELDS = ("date", "start_time_local", "timezone")
 
 
@@ -184,23 +173,27 @@ def _coerce(field_name: str, raw: Any, original: Any) -> Any:
             raise InvalidInput(
                 "a correction needs a value (reject the value to drop it)", field_name
             )
-    if field_name in INTEGER_FIELDS:
+    entry = fields.field_of(field_name)
+    kind = entry.type if entry is not None else "json"
+    if kind == "int":
         try:
             return int(raw)
         except (TypeError, ValueError) as exc:
             raise InvalidInput(f"{raw!r} is not a whole number", field_name) from exc
-    if field_name == "date":
+    if kind in ("date", "datetime"):
+        parse = date.fromisoformat if kind == "date" else datetime.fromisoformat
         try:
-            return date.fromisoformat(str(raw)).isoformat()
+            return parse(str(raw)).isoformat()
         except ValueError as exc:
-            raise InvalidInput(f"{raw!r} is not a date YYYY-MM-DD", field_name) from exc
+            shape = "YYYY-MM-DD" if kind == "date" else "YYYY-MM-DDTHH:MM+00:00"
+            raise InvalidInput(f"{raw!r} is not a {kind} {shape}", field_name) from exc
     if field_name == "event_type" and raw not in EVENT_TYPES:
         raise InvalidInput(f"{raw!r} is not one of {', '.join(EVENT_TYPES)}", field_name)
     if field_name == "country":
         return str(raw).upper()[:2]
     if isinstance(original, dict) and isinstance(raw, str):
-        # A one-line form corrects a person's name, or a statement's text.
-        key = "name" if "name" in original or "text" not in original else "text"
+        # A one-line form corrects the part of a value its kind names (see EDITABLE_PART).
+        key = EDITABLE_PART.get(entry.kind if entry else "", "name")
         return {**original, key: raw}
     return raw
 
@@ -259,8 +252,9 @@ def add_value(
     conn: Connection, actor: str | None, document_id: int, field_name: str, value: Any
 ) -> Extraction:
     """A value the extractor missed, entered by a reviewer (a human row of its own)."""
-    if field_name not in ACTIVITY_COLUMNS and field_name not in LIST_FIELDS:
-        known = ", ".join([*ACTIVITY_COLUMNS, *LIST_FIELDS])
+    reviewable = [f.extracted_as for f in fields.reviewable_fields()]
+    if field_name not in reviewable:
+        known = ", ".join(str(name) for name in reviewable)
         raise InvalidInput(f"{field_name!r} is not a reviewable field ({known})", "field")
     _draft(conn, document_id)
     values = {
@@ -291,20 +285,6 @@ def chosen_values(values: list[ProvenanceValue]) -> dict[str, list[Any]]:
     return chosen
 
 
-def _column_value(column: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if column == "date":
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
-    if column == "start_utc":
-        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if column == "duration_minutes":
-        return int(value)
-    limits = {"start_time_local": 5, "timezone": 64, "tz_stated": 16, "start_time_jst": 16}
-    text = str(value)
-    return text[: limits[column]] if column in limits else text
-
-
 def _activity_values(values: list[ProvenanceValue], activity: dict[str, Any]) -> dict[str, Any]:
     """The activity columns a reviewer decided on; the rest keep the draft's values.
 
@@ -314,10 +294,10 @@ def _activity_values(values: list[ProvenanceValue], activity: dict[str, Any]) ->
     chosen = chosen_values(values)
     touched = {v.field for v in values if v.decisions or v.source == "human"}
     out: dict[str, Any] = {}
-    for field_name, column in ACTIVITY_COLUMNS.items():
-        if field_name in touched:
-            first = chosen[field_name][0] if chosen[field_name] else None
-            out[column] = _column_value(column, first)
+    for f in fields.column_fields():
+        if f.extracted_as in touched and f.activity_column:
+            first = chosen[f.extracted_as][0] if chosen[f.extracted_as] else None
+            out[f.activity_column] = fields.fit(f, first)
     if touched & set(WHEN_FIELDS) and "start_utc" not in touched:
         merged = activity | out
         out["start_utc"] = activities.start_instant(
@@ -333,21 +313,9 @@ def _rebuild_lists(
 ) -> None:
     """Participants and resolution, pillar and topic links from the decided values."""
     chosen = chosen_values(values)
-    record = {name: _unique(chosen.get(name, [])) for name in LIST_FIELDS}
+    record: dict[str, Any] = {name: _unique(chosen.get(name, [])) for name in LIST_FIELDS}
     record["pillars"] = [TOPIC_PILLARS[t] for t in record["topics"] if t in TOPIC_PILLARS]
-    part, link = schema.activity_participant, schema.activity_link
-    before = {"participants": [dict(r) for r in _rows(conn, part, activity_id)]}
-    conn.execute(delete(part).where(part.c.activity_id == activity_id))
-    conn.execute(delete(link).where(link.c.activity_id == activity_id, link.c.kind != "plan_item"))
-    lookups = ingest._Lookups.load(conn)
-    participants = ingest._participants(activity_id, record, lookups)
-    if participants:
-        conn.execute(part.insert(), participants)
-    links = ingest._links(activity_id, record, lookups)
-    if links:
-        conn.execute(link.insert(), links)
-    after = {"participants": participants, "links": links}
-    audit.record(conn, actor, "accept", "activity_participant", activity_id, before, after)
+    register.replace_children(conn, actor, activity_id, record)
 
 
 def _unique(items: list[Any]) -> list[Any]:
@@ -355,10 +323,6 @@ def _unique(items: list[Any]) -> list[Any]:
     for item in items:
         seen.setdefault(json.dumps(item, sort_keys=True, default=str), item)
     return list(seen.values())
-
-
-def _rows(conn: Connection, table: Any, activity_id: int) -> list[Any]:
-    return list(conn.execute(select(table).where(table.c.activity_id == activity_id)).mappings())
 
 
 def _accept_undecided(

@@ -1,0 +1,462 @@
+"""The field catalogue: every field of an activity, written out once.
+
+An activity's fields used to be listed again in the draft builder, review, the activity
+models, the edit form, two templates, the exports, the CLI and in hand-copied column widths;
+a field added in one place and not another was a page that answered 500 (a money value
+reached a template that expected a statement). Every one of those now iterates
+:data:`FIELDS`.
+
+A :class:`Field` says where the value is stored (a ``schema`` column, from which its type and
+width are read, never copied), what the extractor calls it, its label in English and
+Japanese, how it is shown (``kind``: the templates dispatch on it, one macro per kind), and
+whether an editor may change it, a reviewer may add it, and the activities export carries it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, String
+
+from wpstrack import schema
+
+# How a value is shown; ``_fields.html`` has one branch per kind and a test renders them all.
+KINDS = (
+    "id",
+    "text",
+    "longtext",
+    "status",
+    "flag",
+    "event_type",
+    "date",
+    "time",
+    "stated_time",
+    "zone",
+    "instant",
+    "duration",
+    "count",
+    "place",
+    "country",
+    "document",
+    "person",
+    "organisation",
+    "organisation_code",
+    "resolution",
+    "topic",
+    "pillar",
+    "money",
+    "commitment",
+)
+_PYTHON_TYPES = {str: "str", int: "int", float: "float", date: "date", datetime: "datetime"}
+_PYTHON_TYPES[bool] = "bool"
+# Keys of an extraction record that are about the record, not fields of an activity.
+RECORD_META = ("language", "spans", "warnings")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of an activity: storage, extraction name, labels, display and permissions.
+
+    ``column`` is the schema column holding the value: a column of ``activity``, or of the
+    child row (participant, link) or document it becomes. ``value_type`` is given only for
+    values kept solely as extraction rows (no column to read a type from). ``role`` and
+    ``link`` say which participant or link rows a list field becomes.
+    """
+
+    name: str
+    kind: str
+    label_en: str
+    label_ja: str
+    column: Column[Any] | None = None
+    extracted_as: str | None = None
+    many: bool = False
+    editable: bool = False
+    reviewable: bool = False
+    exported: bool = False
+    shown: bool = True  # on the activity and review pages' facts
+    role: str | None = None  # participant role of each item
+    link: str | None = None  # activity_link kind of each item
+    value_type: str | None = None
+
+    @property
+    def activity_column(self) -> str | None:
+        """The ``activity`` column this field fills, if it is one."""
+        if self.column is not None and self.column.table is schema.activity:
+            return self.column.name
+        return None
+
+    @property
+    def type(self) -> str:
+        """``str``, ``int``, ``float``, ``bool``, ``date``, ``datetime`` or ``json``."""
+        if self.value_type is not None:
+            return self.value_type
+        assert self.column is not None  # checked when the catalogue is built
+        return _PYTHON_TYPES.get(self.column.type.python_type, "str")
+
+    @property
+    def width(self) -> int | None:
+        """The most characters the column holds (None: unbounded or not text)."""
+        if self.column is not None and isinstance(self.column.type, String):
+            return self.column.type.length
+        return None
+
+    def label(self, language: str = "en") -> str:
+        """The field's label in ``language`` (English unless Japanese is asked for)."""
+        return self.label_ja if language == "ja" else self.label_en
+
+
+_act, _part, _link = schema.activity, schema.activity_participant, schema.activity_link
+
+# Display order: the order of the activity page, the CLI and the exports.
+FIELDS: tuple[Field, ...] = (
+    Field("id", "id", "Id", "ID", _act.c.id, exported=True, shown=False),
+    Field(
+        "type",
+        "event_type",
+        "Type",
+        "種別",
+        _act.c.type,
+        "event_type",
+        editable=True,
+        reviewable=True,
+        exported=True,
+    ),
+    Field(
+        "title",
+        "text",
+        "Title",
+        "件名",
+        _act.c.title,
+        "title",
+        editable=True,
+        reviewable=True,
+        exported=True,
+        shown=False,  # the page heading
+    ),
+    Field("status", "status", "Status", "状態", _act.c.status, exported=True),
+    Field(
+        "date",
+        "date",
+        "Date",
+        "日付",
+        _act.c.date,
+        "date",
+        editable=True,
+        reviewable=True,
+        exported=True,
+    ),
+    Field(
+        "start_time_local",
+        "time",
+        "Local start time",
+        "現地開始時刻",
+        _act.c.start_time_local,
+        "start_time_local",
+        editable=True,
+        reviewable=True,
+        exported=True,
+    ),
+    Field(
+        "timezone",
+        "zone",
+        "Time zone (IANA)",
+        "タイムゾーン (IANA)",
+        _act.c.timezone,
+        "timezone",
+        editable=True,
+        reviewable=True,
+        exported=True,
+    ),
+    Field(
+        "tz_stated",
+        "text",
+        "Time stated as",
+        "時刻の表記",
+        _act.c.tz_stated,
+        "tz_stated",
+        editable=True,
+        reviewable=True,
+    ),
+    Field(
+        "start_time_jst",
+        "stated_time",
+        "Stated Japan time",
+        "記載の日本時間",
+        _act.c.start_time_jst,
+        "start_time_jst",
+        reviewable=True,
+    ),
+    Field(
+        "start_utc",
+        "instant",
+        "Start (UTC)",
+        "開始 (UTC)",
+        _act.c.start_utc,
+        "start_utc",
+        reviewable=True,
+        exported=True,
+    ),
+    Field(
+        "duration_minutes",
+        "duration",
+        "Duration (minutes)",
+        "所要時間 (分)",
+        _act.c.duration_minutes,
+        "duration_minutes",
+        editable=True,
+        reviewable=True,
+        exported=True,
+    ),
+    Field("place_id", "place", "Place", "場所", _act.c.place_id, shown=False),
+    Field(
+        "city",
+        "text",
+        "City",
+        "都市",
+        _act.c.city,
+        "city",
+        editable=True,
+        reviewable=True,
+        exported=True,
+    ),
+    Field(
+        "country",
+        "country",
+        "Country (ISO code)",
+        "国 (ISO コード)",
+        _act.c.country,
+        "country",
+        editable=True,
+        reviewable=True,
+        exported=True,
+    ),
+    Field("summary", "longtext", "Summary", "概要", _act.c.summary, editable=True, shown=False),
+    Field(
+        "principal_actors",
+        "person",
+        "Principal actors",
+        "主な出席者",
+        _part.c.name,
+        "principal_actors",
+        many=True,
+        reviewable=True,
+        role="principal",
+    ),
+    Field(
+        "other_participants",
+        "person",
+        "Other participants",
+        "その他の出席者",
+        _part.c.name,
+        "other_participants",
+        many=True,
+        reviewable=True,
+        role="participant",
+    ),
+    Field(
+        "organisations",
+        "organisation",
+        "Organisations",
+        "組織",
+        _part.c.name,
+        "organisations",
+        many=True,
+        reviewable=True,
+        role="mentioned",
+    ),
+    Field(
+        "organisation_codes",
+        "organisation_code",
+        "Organisation codes",
+        "組織コード",
+        schema.organisation.c.code,
+        "organisation_codes",
+        many=True,
+        shown=False,
+    ),
+    Field(
+        "resolutions",
+        "resolution",
+        "Resolutions",
+        "安保理決議",
+        _link.c.resolution_number,
+        "resolutions",
+        many=True,
+        reviewable=True,
+        link="resolution",
+    ),
+    Field(
+        "topics",
+        "topic",
+        "Topics",
+        "テーマ",
+        _link.c.topic,
+        "topics",
+        many=True,
+        reviewable=True,
+        link="topic",
+    ),
+    Field(
+        "pillars",
+        "pillar",
+        "Pillars",
+        "柱",
+        _link.c.pillar_code,
+        "pillars",
+        many=True,
+        exported=True,
+        link="pillar",
+    ),
+    Field(
+        "money",
+        "money",
+        "Amounts",
+        "金額",
+        extracted_as="money",
+        many=True,
+        value_type="json",
+    ),
+    Field(
+        "commitments",
+        "commitment",
+        "Commitments",
+        "表明",
+        extracted_as="commitments",
+        many=True,
+        value_type="json",
+    ),
+    Field(
+        "women_count_named",
+        "count",
+        "Women named",
+        "名前の挙がった女性",
+        extracted_as="women_count_named",
+        value_type="int",
+    ),
+    Field(
+        "release_date",
+        "date",
+        "Release date",
+        "発表日",
+        schema.document.c.published_on,
+        "release_date",
+        shown=False,
+    ),
+    Field(
+        "document_id",
+        "document",
+        "Source document",
+        "出典文書",
+        _act.c.document_id,
+        exported=True,
+        shown=False,
+    ),
+    Field("is_published", "flag", "Published", "公開", _act.c.is_published, shown=False),
+    Field("reviewed_by", "text", "Reviewed by", "確認者", _act.c.reviewed_by, shown=False),
+    Field("reviewed_at", "instant", "Reviewed at", "確認日時", _act.c.reviewed_at, shown=False),
+    Field("version", "count", "Version", "版", _act.c.version, shown=False),
+    Field("created_at", "instant", "Created", "作成日時", _act.c.created_at, shown=False),
+    Field(
+        "updated_at",
+        "instant",
+        "Updated",
+        "更新日時",
+        _act.c.updated_at,
+        exported=True,
+        shown=False,
+    ),
+)
+
+BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+# Extraction field name -> its catalogue entry (``event_type`` is the ``type`` field).
+BY_EXTRACTION: dict[str, Field] = {f.extracted_as: f for f in FIELDS if f.extracted_as}
+
+
+def _check() -> None:
+    """The catalogue is consistent: known kinds, a type for every field, one name each."""
+    assert len(BY_NAME) == len(FIELDS), "a field is listed twice"
+    for f in FIELDS:
+        assert f.kind in KINDS, f"{f.name}: unknown kind {f.kind!r}"
+        assert f.column is not None or f.value_type, f"{f.name}: no column and no type"
+        assert not (f.editable and f.activity_column is None), f"{f.name}: not editable"
+
+
+_check()
+
+
+def field_of(extraction_name: str) -> Field | None:
+    """The catalogue entry of an extraction field name (None for an unknown one)."""
+    return BY_EXTRACTION.get(extraction_name)
+
+
+def kind_of(extraction_name: str) -> str:
+    """How a value of extraction field ``extraction_name`` is shown (``text`` if unknown)."""
+    found = BY_EXTRACTION.get(extraction_name) or BY_NAME.get(extraction_name)
+    return found.kind if found else "text"
+
+
+def label_of(name: str, language: str = "en") -> str:
+    """The label of a field by catalogue or extraction name (its name spelt out if unknown)."""
+    found = BY_EXTRACTION.get(name) or BY_NAME.get(name)
+    return found.label(language) if found else name.replace("_", " ")
+
+
+def activity_fields() -> tuple[Field, ...]:
+    """Fields stored in an ``activity`` column."""
+    return tuple(f for f in FIELDS if f.activity_column)
+
+
+def column_fields() -> tuple[Field, ...]:
+    """Extracted fields that fill an ``activity`` column when a draft is made or accepted."""
+    return tuple(f for f in FIELDS if f.activity_column and f.extracted_as)
+
+
+def child_fields() -> tuple[Field, ...]:
+    """Extracted list fields that become participant or link rows."""
+    return tuple(f for f in FIELDS if f.role or f.link)
+
+
+def editable_fields() -> tuple[Field, ...]:
+    """Fields an editor may change on an activity."""
+    return tuple(f for f in FIELDS if f.editable)
+
+
+def reviewable_fields() -> tuple[Field, ...]:
+    """Fields a reviewer may add a missed value for (by extraction name)."""
+    return tuple(f for f in FIELDS if f.reviewable)
+
+
+def exported_fields() -> tuple[Field, ...]:
+    """Columns of the activities export, in order."""
+    return tuple(f for f in FIELDS if f.exported)
+
+
+def shown_fields() -> tuple[Field, ...]:
+    """Fields listed among an activity's facts on its page and the review page."""
+    return tuple(f for f in FIELDS if f.shown and f.activity_column)
+
+
+def fit(field: Field, value: Any) -> Any:
+    """``value`` as ``field``'s column stores it: typed, and text cut to the column width.
+
+    Extractor output and corrections arrive as JSON (ISO strings for dates); a value that
+    cannot be read as the column's type is None rather than a failed insert.
+    """
+    if value is None or value == "":
+        return None
+    kind = field.type
+    try:
+        if kind == "date":
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        if kind == "datetime":
+            return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        if kind == "int":
+            return int(value)
+    except (TypeError, ValueError):
+        return None
+    if kind == "str":
+        text = str(value)
+        return text[: field.width] if field.width else text
+    return value

@@ -1,0 +1,196 @@
+"""Writing an activity aggregate: the activity row with its participant and link rows.
+
+Ingestion makes a draft from an extraction record and review rebuilds its participants and
+links from the decided values; both call this module, the one owner of how a record becomes
+rows, so the two cannot disagree on a column, a width or a role. Which record field fills
+which column, and which list becomes which child rows, comes from :mod:`wpstrack.fields`.
+Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select
+
+from wpstrack import audit, fields, schema
+from wpstrack.db import now
+from wpstrack.reference import resolve_organisation
+
+
+@dataclass
+class Lookups:
+    """Reference ids resolved once per batch instead of once per value."""
+
+    organisations: dict[str, int]
+    resolutions: set[int]
+    pillars: set[str]
+    places: dict[tuple[str, str | None], int | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, conn: Connection) -> Lookups:
+        org = schema.organisation
+        return cls(
+            organisations={code: id_ for code, id_ in conn.execute(select(org.c.code, org.c.id))},
+            resolutions=set(conn.execute(select(schema.resolution.c.number)).scalars()),
+            pillars=set(conn.execute(select(schema.pillar.c.code)).scalars()),
+        )
+
+    def organisation_id(self, name: Any) -> int | None:
+        code = resolve_organisation(str(name)) if name else None
+        return self.organisations.get(code) if code else None
+
+    def place_id(self, conn: Connection, city: str | None, country: str | None) -> int | None:
+        """The most populous city of that name (in that country), else the country."""
+        key = ((city or "").casefold(), country)
+        if key not in self.places:
+            found = self._city(conn, city, country) if city else None
+            if found is None and country:
+                place = schema.place
+                found = conn.execute(
+                    select(place.c.id).where(
+                        place.c.kind == "country", place.c.country == country.upper()
+                    )
+                ).scalar()
+            self.places[key] = found
+        return self.places[key]
+
+    @staticmethod
+    def _city(conn: Connection, city: str, country: str | None) -> int | None:
+        place = schema.place
+        query = (
+            select(place.c.id)
+            .where(place.c.kind == "city", func.lower(place.c.name) == city.casefold())
+            .order_by(place.c.population.desc())
+            .limit(1)
+        )
+        if country:
+            query = query.where(place.c.country == country.upper())
+        return conn.execute(query).scalar()
+
+
+def column_values(record: dict[str, Any]) -> dict[str, Any]:
+    """The activity columns an extraction record fills, typed and cut to their widths."""
+    values: dict[str, Any] = {}
+    for f in fields.column_fields():
+        raw = record.get(f.extracted_as or f.name)
+        if f.name == "timezone" and not raw:
+            raw = record.get("iana_zone")  # the name older records used
+        column = f.activity_column
+        assert column is not None
+        values[column] = fields.fit(f, raw)
+    return values
+
+
+def create_draft(
+    conn: Connection,
+    document_id: int,
+    record: dict[str, Any],
+    lookups: Lookups | None = None,
+    *,
+    title: str | None = None,
+) -> int:
+    """An activity draft from an extraction record, with participants and links."""
+    lookups = lookups or Lookups.load(conn)
+    created = now()
+    values = column_values(record) | {
+        "document_id": document_id,
+        "title": fields.fit(fields.BY_NAME["title"], title),
+        "status": "draft",
+        "created_at": created,
+        "updated_at": created,
+    }
+    values["type"] = values.get("type") or "other"  # the column is never empty
+    values["place_id"] = lookups.place_id(conn, values["city"], values["country"])
+    act = schema.activity
+    activity_id = int(conn.execute(act.insert().values(**values).returning(act.c.id)).scalar_one())
+    _insert_children(conn, activity_id, record, lookups)
+    return activity_id
+
+
+def replace_children(
+    conn: Connection, actor: str | None, activity_id: int, record: dict[str, Any]
+) -> None:
+    """Replace an activity's participants and its resolution, pillar and topic links with
+    those of ``record``; plan item links, made by people, stay. Logged in the audit log."""
+    part, link = schema.activity_participant, schema.activity_link
+    before = {"participants": [dict(r) for r in _rows(conn, part, activity_id)]}
+    conn.execute(delete(part).where(part.c.activity_id == activity_id))
+    conn.execute(delete(link).where(link.c.activity_id == activity_id, link.c.kind != "plan_item"))
+    participants, links = _insert_children(conn, activity_id, record, Lookups.load(conn))
+    after = {"participants": participants, "links": links}
+    audit.record(conn, actor, "accept", "activity_participant", activity_id, before, after)
+
+
+def _rows(conn: Connection, table: Any, activity_id: int) -> list[Any]:
+    return list(conn.execute(select(table).where(table.c.activity_id == activity_id)).mappings())
+
+
+def _insert_children(
+    conn: Connection, activity_id: int, record: dict[str, Any], lookups: Lookups
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    participants = participant_rows(activity_id, record, lookups)
+    if participants:
+        conn.execute(schema.activity_participant.insert(), participants)
+    links = link_rows(activity_id, record, lookups)
+    if links:
+        conn.execute(schema.activity_link.insert(), links)
+    return participants, links
+
+
+def _text(column: Any, value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    width = column.type.length
+    return str(value)[:width] if width else str(value)
+
+
+def participant_rows(
+    activity_id: int, record: dict[str, Any], lookups: Lookups
+) -> list[dict[str, Any]]:
+    """A participant row per person and organisation of ``record``, in catalogue order."""
+    part = schema.activity_participant
+    rows = []
+    for f in fields.child_fields():
+        if f.role is None:
+            continue
+        for item in record.get(f.extracted_as or f.name) or ():
+            person = item if isinstance(item, dict) else {"name": item}
+            # An organisation is named by itself; a person is resolved by their affiliation.
+            affiliation = person.get("organisation_or_country")
+            resolved = affiliation if f.kind == "person" else person.get("name")
+            rows.append(
+                {
+                    "activity_id": activity_id,
+                    "name": _text(part.c.name, person.get("name")),
+                    "title": _text(part.c.title, person.get("title")),
+                    "affiliation": _text(part.c.affiliation, affiliation),
+                    "organisation_id": lookups.organisation_id(resolved),
+                    "gender": _text(part.c.gender, person.get("gender")),
+                    "role": f.role,
+                }
+            )
+    return rows
+
+
+def link_rows(activity_id: int, record: dict[str, Any], lookups: Lookups) -> list[dict[str, Any]]:
+    """Links to reference rows that exist (an unknown resolution stays in the extractions)."""
+    rows: list[dict[str, Any]] = []
+    # Every row names every column: an executemany needs the same keys in each row.
+    base: dict[str, Any] = {
+        "activity_id": activity_id,
+        "resolution_number": None,
+        "pillar_code": None,
+        "topic": None,
+    }
+    known: dict[str, Any] = {"resolution": lookups.resolutions, "pillar": lookups.pillars}
+    for f in fields.child_fields():
+        if f.link is None or f.column is None:
+            continue
+        for item in record.get(f.extracted_as or f.name) or ():
+            value = fields.fit(f, item)
+            if value is None or (f.link in known and value not in known[f.link]):
+                continue
+            rows.append(base | {"kind": f.link, f.column.name: value})
+    return rows
