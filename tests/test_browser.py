@@ -127,11 +127,8 @@ def _shot(page: Any, name: str) -> None:
 
 def _value_item(page: Any, field: str) -> Any:
     """The review page's list item of the first value of ``field``."""
-    return (
-        page.locator("ol.values > li")
-        .filter(has=page.locator(".value-field", has_text=re.compile(rf"^{field}$")))
-        .first
-    )
+    # Labels come from the field catalogue; the item names its field for scripts and tests.
+    return page.locator(f'ol.values > li[data-field="{field}"]').first
 
 
 def test_review_publish_and_find_a_release_end_to_end(server: Server, browser: Any) -> None:

@@ -49,6 +49,8 @@ KINDS = (
     "money",
     "commitment",
 )
+# The part of a structured value that a one-line correction replaces, by kind.
+EDITABLE_PART = {"person": "name", "organisation": "name", "commitment": "text", "money": "text"}
 _PYTHON_TYPES = {str: "str", int: "int", float: "float", date: "date", datetime: "datetime"}
 _PYTHON_TYPES[bool] = "bool"
 # Keys of an extraction record that are about the record, not fields of an activity.
@@ -135,7 +137,8 @@ FIELDS: tuple[Field, ...] = (
         exported=True,
         shown=False,  # the page heading
     ),
-    Field("status", "status", "Status", "状態", _act.c.status, exported=True),
+    # Shown with the version beside it by the pages themselves.
+    Field("status", "status", "Status", "状態", _act.c.status, exported=True, shown=False),
     Field(
         "date",
         "date",
@@ -397,6 +400,11 @@ def kind_of(extraction_name: str) -> str:
     return found.kind if found else "text"
 
 
+def editable_part(name: str) -> str:
+    """The key of a structured value of field ``name`` that a one-line correction replaces."""
+    return EDITABLE_PART.get(kind_of(name), "name")
+
+
 def label_of(name: str, language: str = "en") -> str:
     """The label of a field by catalogue or extraction name (its name spelt out if unknown)."""
     found = BY_EXTRACTION.get(name) or BY_NAME.get(name)
@@ -433,9 +441,19 @@ def exported_fields() -> tuple[Field, ...]:
     return tuple(f for f in FIELDS if f.exported)
 
 
-def shown_fields() -> tuple[Field, ...]:
-    """Fields listed among an activity's facts on its page and the review page."""
-    return tuple(f for f in FIELDS if f.shown and f.activity_column)
+def facts(record: Any) -> list[tuple[Field, Any]]:
+    """The shown fields ``record`` (a mapping or a model) has a value for, in catalogue order.
+
+    The activity page, the review page and ``wpstrack show`` list an activity's facts with
+    this, so a field added to the catalogue appears on all of them.
+    """
+    data = record if isinstance(record, dict) else getattr(record, "__dict__", {})
+    found = []
+    for f in FIELDS:
+        value = data.get(f.name)
+        if f.shown and value not in (None, "", []):
+            found.append((f, value))
+    return found
 
 
 def fit(field: Field, value: Any) -> Any:

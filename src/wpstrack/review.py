@@ -37,8 +37,6 @@ DECISIONS: dict[str, str] = {"accept": "accepted", "correct": "corrected", "reje
 ACTIVITY_COLUMNS = {str(f.extracted_as): str(f.activity_column) for f in fields.column_fields()}
 # Fields whose values become participants and links (rebuilt when a reviewer touched them).
 LIST_FIELDS = tuple(str(f.extracted_as) for f in fields.child_fields() if f.reviewable)
-# The part of a structured value that the review page's one-line form corrects, by kind.
-EDITABLE_PART = {"person": "name", "organisation": "name", "commitment": "text", "money": "text"}
 WHEN_FIELDS = ("date", "start_time_local", "timezone")
 
 
@@ -192,8 +190,8 @@ def _coerce(field_name: str, raw: Any, original: Any) -> Any:
     if field_name == "country":
         return str(raw).upper()[:2]
     if isinstance(original, dict) and isinstance(raw, str):
-        # A one-line form corrects the part of a value its kind names (see EDITABLE_PART).
-        key = EDITABLE_PART.get(entry.kind if entry else "", "name")
+        # A one-line form corrects the part of a value its kind names (fields.EDITABLE_PART).
+        key = fields.editable_part(field_name)
         return {**original, key: raw}
     return raw
 

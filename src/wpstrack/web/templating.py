@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import Response
 
+from wpstrack import fields
 from wpstrack.users import has_role
 from wpstrack.web.sessions import CSRF_FIELD, csrf_token
 
@@ -38,6 +39,13 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["pretty_json"] = _pretty_json
     env.globals["CSRF_FIELD"] = CSRF_FIELD
+    # The field catalogue: pages list, label, show and edit fields only through it.
+    env.globals["field_facts"] = fields.facts
+    env.globals["field_kind"] = fields.kind_of
+    env.globals["field_label"] = fields.label_of
+    env.globals["editable_fields"] = fields.editable_fields
+    env.globals["reviewable_fields"] = fields.reviewable_fields
+    env.globals["editable_part"] = fields.editable_part
     return Jinja2Templates(env=env)
 
 
