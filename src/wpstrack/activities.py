@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Connection, Select, exists, func, select
 
-from wpstrack import audit, schema, search
+from wpstrack import audit, fields, schema, search
 from wpstrack.audit import AuditEvent, UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -130,7 +130,11 @@ class ActivityDetail(ActivitySummary):
 
 
 class ActivityUpdate(BaseModel):
-    """The fields an editor may change; omitted fields stay as they are."""
+    """The fields an editor may change; omitted fields stay as they are.
+
+    They are the catalogue's editable fields (a test holds the two together) and text is
+    bounded by the widths the catalogue reads from the schema.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -138,10 +142,10 @@ class ActivityUpdate(BaseModel):
     title: str | None = Field(default=None, max_length=2000)
     date: dt.date | None = None
     start_time_local: str | None = None
-    timezone: str | None = Field(default=None, max_length=64)
-    tz_stated: str | None = Field(default=None, max_length=16)
+    timezone: str | None = Field(default=None, max_length=fields.width_of("timezone"))
+    tz_stated: str | None = Field(default=None, max_length=fields.width_of("tz_stated"))
     duration_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 366)
-    city: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=fields.width_of("city"))
     country: str | None = None
     summary: str | None = Field(default=None, max_length=20000)
 

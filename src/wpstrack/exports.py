@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
 
-from wpstrack import schema
+from wpstrack import fields, schema
 from wpstrack.errors import InvalidInput
 
 FORMATS = ("csv", "xlsx", "json", "parquet", "sdmx-csv")
@@ -88,23 +88,17 @@ def _activities(conn: Connection, options: Options) -> list[dict[str, Any]]:
     return rows
 
 
-ACTIVITY_COLUMNS: Columns = (
-    ("id", "int"),
-    ("type", "str"),
-    ("title", "str"),
-    ("status", "str"),
-    ("date", "date"),
-    ("start_time_local", "str"),
-    ("timezone", "str"),
-    ("start_utc", "datetime"),
-    ("duration_minutes", "int"),
-    ("city", "str"),
-    ("country", "str"),
-    ("pillars", "str"),
-    ("document_id", "int"),
-    ("document_source", "str"),
-    ("updated_at", "datetime"),
-)
+def _activity_columns() -> Columns:
+    """The catalogue's exported fields in order, the document's source after its id."""
+    columns: list[tuple[str, str]] = []
+    for f in fields.exported_fields():
+        columns.append((f.name, f.type))
+        if f.name == "document_id":
+            columns.append(("document_source", "str"))
+    return tuple(columns)
+
+
+ACTIVITY_COLUMNS: Columns = _activity_columns()
 
 
 def _participants(conn: Connection, options: Options) -> list[dict[str, Any]]:

@@ -400,6 +400,11 @@ def kind_of(extraction_name: str) -> str:
     return found.kind if found else "text"
 
 
+def width_of(name: str) -> int | None:
+    """The column width of catalogue field ``name``."""
+    return BY_NAME[name].width
+
+
 def editable_part(name: str) -> str:
     """The key of a structured value of field ``name`` that a one-line correction replaces."""
     return EDITABLE_PART.get(kind_of(name), "name")

@@ -262,13 +262,13 @@ def show_cli(
 
 
 def _draft_table(view: dict[str, Any]) -> Table:
+    from wpstrack import fields
+
     activity = view["activity"]
     table = Table("field", "value", title=f"activity {activity['id']} ({activity['status']})")
-    for name in (
-        "type", "title", "date", "start_time_local", "tz_stated", "start_time_jst",
-        "timezone", "start_utc", "duration_minutes", "city", "country",
-    ):  # fmt: skip
-        table.add_row(name, _fmt(activity[name]))
+    for f in fields.FIELDS:  # the catalogue's columns an extractor fills, in its order
+        if f.activity_column and f.extracted_as:
+            table.add_row(f.name, _fmt(activity[f.activity_column]))
     for person in view["participants"]:
         detail = ", ".join(str(person[k]) for k in ("title", "affiliation") if person[k])
         table.add_row(person["role"], f"{person['name']}" + (f" ({detail})" if detail else ""))
