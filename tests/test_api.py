@@ -191,7 +191,7 @@ def test_api_permission_matrix(web: WebSite, role: str | None, method: str, path
     response = web.client().request(method, path, headers=headers, json=_body(method, path))
     assert response.status_code == API_MATRIX[(method, path)][role], response.text
     if response.status_code >= 400:
-        assert set(response.json()["error"]) == {"code", "message", "details"}
+        assert set(response.json()["error"]) == {"code", "message", "details", "request_id"}
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")

@@ -6,14 +6,15 @@ stored on ``app.state`` together with the settings and the templates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -24,13 +25,17 @@ from wpstrack import __version__
 from wpstrack.db import engine_from_settings
 from wpstrack.errors import Unauthenticated, WpstrackError
 from wpstrack.settings import Settings
+from wpstrack.web import apidocs
 from wpstrack.web.api import API_PREFIX, create_api
-from wpstrack.web.errors import describe, validation_details
+from wpstrack.web.deps import optional_user
+from wpstrack.web.errors import describe, error_body, validation_details
 from wpstrack.web.pages import pages_router
-from wpstrack.web.sessions import SessionMiddleware
+from wpstrack.web.requests import RequestIds, request_id
+from wpstrack.web.sessions import SessionMiddleware, verify_csrf
 from wpstrack.web.templating import make_templates, render
 
 STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger("wpstrack.web")
 
 # Scripts and styles only from our own origin: even a value that escaped escaping cannot run.
 SECURITY_HEADERS = {
@@ -71,6 +76,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, exc.status_code, f"HTTP{exc.status_code}", str(exc.detail), None)
 
 
+async def _unexpected_error(request: Request, _exc: Exception) -> Response:
+    """A failure nothing handled: the API's envelope, or a page in the layout with the id."""
+    rid = request_id(request)
+    message = "an internal error; it has been logged"
+    if request.url.path.startswith(API_PREFIX):
+        return JSONResponse(error_body("W500", message, None, rid), status_code=500)
+    try:
+        response = _error_page(request, 500, "W500", message, None)
+    except Exception:  # the layout itself failed (say the database is gone): plain words
+        log.exception("the error page failed too [request %s]", rid)
+        text = f"<!doctype html><title>Error 500</title><h1>Error 500</h1><p>[W500] {message}."
+        response = HTMLResponse(f"{text} Request id: {rid}</p>", status_code=500)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 async def _security_headers(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
@@ -107,7 +129,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.mount(API_PREFIX, create_api(settings, engine), name="api")
+    # Outermost, so every response carries the id and every failure is answered and logged.
+    app.add_middleware(RequestIds, owner=app, respond=_unexpected_error)
+    app.state.api = create_api(settings, engine)
+    # The reference page answers under the API's prefix, so it goes before the mount.
+    app.include_router(apidocs.router(API_PREFIX, [Depends(verify_csrf), Depends(optional_user)]))
+    app.mount(API_PREFIX, app.state.api, name="api")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages_router())
     return app

@@ -12,9 +12,13 @@ from fastapi.encoders import jsonable_encoder
 from wpstrack.errors import InvalidInput, StaleVersion, Unauthenticated, WpstrackError
 
 
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    """The one error envelope of the API: ``{"error": {"code", "message", "details"}}``."""
-    return {"error": {"code": code, "message": message, "details": details}}
+def error_body(
+    code: str, message: str, details: Any = None, request_id: str | None = None
+) -> dict[str, Any]:
+    """The one error envelope of the API:
+    ``{"error": {"code", "message", "details", "request_id"}}``."""
+    error = {"code": code, "message": message, "details": details, "request_id": request_id}
+    return {"error": error}
 
 
 def describe(exc: WpstrackError) -> tuple[int, dict[str, Any], dict[str, str]]:

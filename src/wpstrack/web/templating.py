@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from wpstrack import fields
 from wpstrack.users import has_role
+from wpstrack.web.requests import request_id
 from wpstrack.web.sessions import CSRF_FIELD, csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -72,6 +73,7 @@ def render(
         "csrf_token": csrf_token(request),
         "page_url": lambda **kw: page_url(request, **kw),
         "title": "",
+        "request_id": request_id(request),
     }
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(

@@ -31,30 +31,35 @@ from wpstrack.web.api import (
 )
 from wpstrack.web.deps import optional_user
 from wpstrack.web.errors import describe, error_body, validation_details
+from wpstrack.web.requests import request_id
 
 API_PREFIX = "/api/v1"
 
 
-async def _wpstrack_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _wpstrack_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, WpstrackError)
     status, body, headers = describe(exc)
+    body["error"]["request_id"] = request_id(request)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors = exc.errors() if isinstance(exc, RequestValidationError | ValidationError) else []
-    body = error_body("W010", "the request is not valid", validation_details(errors))
+    details = validation_details(errors)
+    body = error_body("W010", "the request is not valid", details, request_id(request))
     return JSONResponse(body, status_code=422)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    body = error_body(f"HTTP{exc.status_code}", str(exc.detail))
+    body = error_body(f"HTTP{exc.status_code}", str(exc.detail), None, request_id(request))
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _server_error(_request: Request, _exc: Exception) -> JSONResponse:
-    return JSONResponse(error_body("W500", "internal error; it has been logged"), 500)
+async def _server_error(request: Request, _exc: Exception) -> JSONResponse:
+    # The traceback is logged with this id by wpstrack.web.requests, where the error lands.
+    message = "internal error; it has been logged"
+    return JSONResponse(error_body("W500", message, None, request_id(request)), 500)
 
 
 def create_api(settings: Settings, engine: Engine) -> FastAPI:

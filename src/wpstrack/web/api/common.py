@@ -22,6 +22,7 @@ class ErrorDetail(BaseModel):
     code: str
     message: str
     details: Any = None
+    request_id: str | None = None  # also in the X-Request-ID header and the server log
 
 
 class ErrorEnvelope(BaseModel):
