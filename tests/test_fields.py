@@ -150,6 +150,8 @@ def test_the_review_page_shows_every_kind_of_value(web: WebSite, everything: Any
         assert fields.label_of(name) in page.text
     assert "USD 5,000,000" in page.text and "Minister Quartz: Japan will keep" in page.text
     assert 'value="Zenobia QUARTZ"' in page.text  # the part of a person a correction edits
+    document = web.login("reviewer").get(f"/documents/{document_id}")
+    assert document.status_code == 200 and "USD 5,000,000" in document.text
 
 
 def test_the_activity_page_shows_every_kind_of_value(web: WebSite, everything: Any) -> None:

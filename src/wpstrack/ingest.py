@@ -13,7 +13,8 @@ with reason ``extraction_failed``, so that ingesting it again after a fix retrie
 
 Each ingested document gets one ``extraction`` row per extracted value (with its character
 span, method and confidence, ``source='machine'``) and one ``activity`` in status ``draft``
-with its participants and links (resolutions, pillars, topics). Nothing here commits.
+with its participants and links (resolutions, pillars, topics), written by
+:mod:`wpstrack.register`, which owns the activity aggregate. Nothing here commits.
 
 A document's publisher is the one its own metadata states (:attr:`ReadDocument.publisher`);
 the ``publisher`` a user gives for a batch or an upload fills in only for documents that
