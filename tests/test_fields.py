@@ -174,3 +174,11 @@ def test_the_activity_page_shows_every_kind_of_value(web: WebSite, everything: A
     public = web.client().get(f"/activities/{activity_id}")
     assert public.status_code == 200, public.text[:500]
     assert "USD 5,000,000" in public.text and "resolution 1325" in public.text
+
+
+def test_the_api_models_take_their_labels_from_the_catalogue() -> None:
+    properties = ActivityDetail.model_json_schema()["properties"]
+    for f in fields.activity_fields():
+        if f.name in properties:
+            assert properties[f.name]["title"] == f.label_en
+            assert properties[f.name]["x-label-ja"] == f.label_ja

@@ -68,7 +68,7 @@ class ActivityFilter(BaseModel):
 class ActivitySummary(BaseModel):
     """An activity in a list."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=fields.describe_schema)
 
     id: int
     document_id: int | None
@@ -136,7 +136,7 @@ class ActivityUpdate(BaseModel):
     bounded by the widths the catalogue reads from the schema.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=fields.describe_schema)
 
     type: str | None = None
     title: str | None = Field(default=None, max_length=2000)

@@ -461,6 +461,20 @@ def facts(record: Any) -> list[tuple[Field, Any]]:
     return found
 
 
+def describe_schema(schema: dict[str, Any]) -> None:
+    """Label the catalogue's fields in a model's JSON schema (``json_schema_extra``).
+
+    The API's models name their fields for Python; their OpenAPI document, and the API
+    reference built from it, take each field's labels from the catalogue.
+    """
+    for name, prop in (schema.get("properties") or {}).items():
+        found = BY_NAME.get(name)
+        if found is not None:
+            prop["title"] = found.label_en
+            prop["x-label-ja"] = found.label_ja
+            prop["x-kind"] = found.kind
+
+
 def fit(field: Field, value: Any) -> Any:
     """``value`` as ``field``'s column stores it: typed, and text cut to the column width.
 

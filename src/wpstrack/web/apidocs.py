@@ -99,7 +99,13 @@ def reference(spec: dict[str, Any], prefix: str = "") -> dict[str, Any]:
                 "name": name,
                 "description": schema.get("description") or "",
                 "fields": [
-                    {"name": f, "type": type_name(s), "required": f in required}
+                    {
+                        "name": f,
+                        "type": type_name(s),
+                        "required": f in required,
+                        "label": s.get("title") or "",
+                        "description": s.get("description") or "",
+                    }
                     for f, s in (schema.get("properties") or {}).items()
                 ],
             }
