@@ -109,6 +109,38 @@ def create_draft(
     return activity_id
 
 
+def accept(
+    conn: Connection,
+    actor: str | None,
+    activity_id: int,
+    changes: dict[str, Any],
+    children: dict[str, Any] | None,
+    *,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """A reviewer's acceptance: the draft takes ``changes`` and becomes ``reviewed``; its
+    participants and links are rebuilt from ``children`` when given. Returns the row."""
+    stamp = now()
+    values = changes | {
+        "status": "reviewed",
+        "reviewed_by": actor,
+        "reviewed_at": stamp,
+        "updated_at": stamp,
+    }
+    stored = audit.update(
+        conn,
+        actor,
+        schema.activity,
+        activity_id,
+        values,
+        expected_version=expected_version,
+        action="accept",
+    )
+    if children is not None:
+        replace_children(conn, actor, activity_id, children)
+    return stored
+
+
 def replace_children(
     conn: Connection, actor: str | None, activity_id: int, record: dict[str, Any]
 ) -> None:

@@ -306,14 +306,12 @@ def _activity_values(values: list[ProvenanceValue], activity: dict[str, Any]) ->
     return out
 
 
-def _rebuild_lists(
-    conn: Connection, actor: str | None, activity_id: int, values: list[ProvenanceValue]
-) -> None:
-    """Participants and resolution, pillar and topic links from the decided values."""
+def _decided_lists(values: list[ProvenanceValue]) -> dict[str, Any]:
+    """Participants and resolution, pillar and topic values as decided, as a record."""
     chosen = chosen_values(values)
     record: dict[str, Any] = {name: _unique(chosen.get(name, [])) for name in LIST_FIELDS}
     record["pillars"] = [TOPIC_PILLARS[t] for t in record["topics"] if t in TOPIC_PILLARS]
-    register.replace_children(conn, actor, activity_id, record)
+    return record
 
 
 def _unique(items: list[Any]) -> list[Any]:
@@ -363,24 +361,12 @@ def accept_record(
     activity = _draft(conn, document_id)
     values = activities.provenance(conn, document_id)
     changes = _activity_values(values, activity)
-    stamp = now()
-    changes |= {
-        "status": "reviewed",
-        "reviewed_by": actor,
-        "reviewed_at": stamp,
-        "updated_at": stamp,
-    }
-    stored = audit.update(
-        conn,
-        actor,
-        schema.activity,
-        activity["id"],
-        changes,
-        expected_version=expected_version,
-        action="accept",
-    )
+    children = None
     if any(v.field in LIST_FIELDS and (v.decisions or v.source == "human") for v in values):
-        _rebuild_lists(conn, actor, activity["id"], values)
+        children = _decided_lists(values)
+    stored = register.accept(
+        conn, actor, activity["id"], changes, children, expected_version=expected_version
+    )
     _accept_undecided(conn, actor, document_id, values)
     return stored
 
