@@ -363,6 +363,12 @@ def activity_matches(q: str) -> ColumnElement[bool]:
     return ActivityMatches(q)
 
 
+def _bracketed(sql: Any) -> str:
+    # The compiler does not know this element is an OR: unbracketed, ``a AND x OR y`` would
+    # let every row matching ``y`` past the caller's other conditions (visibility included).
+    return f"({sql})"
+
+
 @compiles(ActivityMatches, "sqlite")
 def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
     match = " ".join('"' + w.replace('"', "") + '"' for w in element.words) or '""'
@@ -370,7 +376,7 @@ def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
     hits = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :search_q"
     own = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 1").bindparams(search_q=match)
     docs = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 0").bindparams(search_q=match)
-    return str(compiler.process(act.c.id.in_(own) | act.c.document_id.in_(docs), **kw))
+    return _bracketed(compiler.process(act.c.id.in_(own) | act.c.document_id.in_(docs), **kw))
 
 
 @compiles(ActivityMatches, "postgresql")
@@ -381,4 +387,4 @@ def _matches_postgresql(element: ActivityMatches, compiler: Any, **kw: Any) -> s
     in_document = exists().where(
         doc.c.id == act.c.document_id, literal_column(_pg_expression("document")).op("@@")(query)
     )
-    return str(compiler.process(own | in_document, **kw))
+    return _bracketed(compiler.process(own | in_document, **kw))
