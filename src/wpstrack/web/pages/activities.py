@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from wpstrack import activities
+from wpstrack import activities, visibility
 from wpstrack.activities import ActivityFilter, ActivityUpdate
 from wpstrack.users import User, has_role
 from wpstrack.web.deps import ConnDep, OptionalUser, require_role
@@ -57,7 +57,7 @@ def activities_page(
     filters: Annotated[ActivityFilter, Query()],
     cursor: str | None = None,
 ) -> Response:
-    page = activities.list_activities(conn, filters, cursor, public_only=user is None)
+    page = activities.list_activities(conn, filters, cursor, public_only=visibility.is_public(user))
     choices = activities.filter_choices(conn)
     context = {"title": "Activities", "page": page, "filters": filters, **choices}
     return render(request, "activities.html", context)
@@ -67,7 +67,7 @@ def activities_page(
 def activity_page(
     request: Request, conn: ConnDep, user: OptionalUser, activity_id: int
 ) -> Response:
-    detail = activities.get_activity(conn, activity_id, public_only=user is None)
+    detail = activities.get_activity(conn, activity_id, public_only=visibility.is_public(user))
     measures = activities.plan_measures(conn)
     context = {
         "title": detail.title or f"Activity {activity_id}",

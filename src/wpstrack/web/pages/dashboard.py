@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from wpstrack import charts, dashboard
+from wpstrack import charts, dashboard, visibility
 from wpstrack.web.api.search import search_results
 from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.templating import render
@@ -45,7 +45,7 @@ def dashboard_charts(figures: dict) -> dict:
 @router.get("/")
 @router.get("/dashboard")
 def dashboard_page(request: Request, conn: ConnDep, user: OptionalUser) -> Response:
-    figures = dashboard.dashboard(conn, public=user is None)
+    figures = dashboard.dashboard(conn, public=visibility.is_public(user))
     context = {"title": "Dashboard", "figures": figures, "charts": dashboard_charts(figures)}
     return render(request, "dashboard.html", context)
 
@@ -57,5 +57,5 @@ def search_page(
     user: OptionalUser,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    found = search_results(conn, q, user is None)
+    found = search_results(conn, q, visibility.is_public(user))
     return render(request, "search.html", {"title": "Search", **found})

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from starlette.responses import Response
 
-from wpstrack import archive
+from wpstrack import archive, visibility
 from wpstrack.archive import DocumentFilter
 from wpstrack.users import has_role
 from wpstrack.web.api.documents import UPLOAD_ROLES, PublisherField, Uploader, upload_files
@@ -25,7 +25,9 @@ def documents_page(
     filters: Annotated[DocumentFilter, Query()],
     cursor: str | None = None,
 ) -> Response:
-    page = archive.list_documents(conn, filters, cursor=cursor, public_only=user is None)
+    page = archive.list_documents(
+        conn, filters, cursor=cursor, public_only=visibility.is_public(user)
+    )
     can_upload = user is not None and has_role(user, *UPLOAD_ROLES)
     context = {"title": "Documents", "page": page, "filters": filters, "results": None}
     return render(request, "documents.html", {**context, "can_upload": can_upload})
@@ -50,6 +52,6 @@ def upload_page(
 def document_page(
     request: Request, conn: ConnDep, user: OptionalUser, document_id: int
 ) -> Response:
-    view = archive.document_detail(conn, document_id, public_only=user is None)
+    view = archive.document_detail(conn, document_id, public_only=visibility.is_public(user))
     title = view["document"]["title"] or view["document"]["filename"] or f"Document {document_id}"
     return render(request, "document.html", {"title": title, **view})

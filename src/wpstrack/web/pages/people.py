@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from wpstrack import charts, people
+from wpstrack import charts, people, visibility
 from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.templating import render
 
@@ -32,13 +32,13 @@ def people_page(
     q: Annotated[str | None, Query(max_length=200)] = None,
     cursor: str | None = None,
 ) -> Response:
-    page = people.list_people(conn, q, cursor, public_only=user is None)
+    page = people.list_people(conn, q, cursor, public_only=visibility.is_public(user))
     return render(request, "people.html", {"title": "People", "page": page, "q": q or ""})
 
 
 @router.get("/people/{person_id}")
 def person_page(request: Request, conn: ConnDep, user: OptionalUser, person_id: int) -> Response:
-    view = people.person_view(conn, person_id, public_only=user is None)
+    view = people.person_view(conn, person_id, public_only=visibility.is_public(user))
     name = view["person"]["name"]
     context = {"title": name, "heading": name, "chart": _by_year(view, name), **view}
     return render(request, "timeline.html", {**context, "back": ("/people", "People")})
@@ -46,7 +46,7 @@ def person_page(request: Request, conn: ConnDep, user: OptionalUser, person_id: 
 
 @router.get("/organisations/{code}/activities")
 def organisation_page(request: Request, conn: ConnDep, user: OptionalUser, code: str) -> Response:
-    view = people.organisation_view(conn, code, public_only=user is None)
+    view = people.organisation_view(conn, code, public_only=visibility.is_public(user))
     name = view["organisation"]["name"]
     back = (f"/organisations/{code}", name)
     context = {"title": f"{name}: activities", "heading": name, "chart": _by_year(view, name)}

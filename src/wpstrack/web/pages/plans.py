@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from wpstrack import visibility
 from wpstrack.web.api.plans import plan_detail, plan_list
 from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.templating import render
@@ -19,5 +20,5 @@ def plans_page(request: Request, conn: ConnDep) -> Response:
 
 @router.get("/{code}")
 def plan_page(request: Request, conn: ConnDep, user: OptionalUser, code: str) -> Response:
-    plan = plan_detail(conn, code, public_only=user is None)
+    plan = plan_detail(conn, code, public_only=visibility.is_public(user))
     return render(request, "plan.html", {"title": plan.title, "plan": plan})
