@@ -7,6 +7,8 @@ each with a document of its own, all of them matching the query words. An anonym
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 from typing import Any
@@ -427,3 +429,52 @@ def test_anonymous_search_fills_its_page_when_unpublished_entries_rank_higher(
     hits = search.search(conn, "serval", public=True, limit=3)
     assert len(hits) == 3 and {h["id"] for h in hits} <= published
     assert {h["id"] for h in search.search(conn, "serval", public=True)} == published
+
+
+# --- every list page as CSV and JSON -----------------------------------------------------------
+
+LIST_PAGES = [
+    "/activities",
+    "/documents",
+    "/people",
+    "/organisations",
+    "/plans",
+    "/indicators/JP-NAP3",
+    "/search?q=Okapi+corridor",
+    "/admin/audit",
+]
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+def test_every_list_page_links_to_and_serves_its_rows_as_csv_and_json(site: Any, path: str) -> None:
+    client = site.login("admin")
+    html = client.get(path).text
+    joiner = "&amp;" if "?" in path else "?"
+    assert f"{joiner}format=csv" in html and f"{joiner}format=json" in html
+    sep = "&" if "?" in path else "?"
+    as_csv = client.get(f"{path}{sep}format=csv")
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in as_csv.headers["content-disposition"]
+    as_json = client.get(f"{path}{sep}format=json")
+    assert as_json.status_code == 200 and isinstance(as_json.json()["items"], list)
+    assert len(list(csv.DictReader(io.StringIO(as_csv.text)))) >= len(as_json.json()["items"])
+
+
+@pytest.mark.parametrize("path", ["/activities?q=Okapi+corridor", "/search?q=Okapi+corridor"])
+def test_list_downloads_show_what_the_visitor_may_see(site: Any, path: str) -> None:
+    def key(row: dict[str, Any]) -> tuple[str, int]:
+        return (row.get("kind") or "activity", int(row["id"]))
+
+    kinds = ["activity"] if path.startswith("/act") else ["activity", "document"]
+    wanted = {(k, site.register["published"][k]) for k in kinds}
+    rows = list(csv.DictReader(io.StringIO(site.client().get(path + "&format=csv").text)))
+    assert {key(r) for r in rows} == wanted
+    items = site.client().get(path + "&format=json").json()["items"]
+    assert {key(i) for i in items} == wanted
+    viewer = site.login("viewer").get(path + "&format=json").json()["items"]
+    assert {key(i) for i in viewer} == {(k, r[k]) for r in site.register.values() for k in kinds}
+
+
+def test_the_audit_download_is_for_admins_only(site: Any) -> None:
+    assert site.client().get("/admin/audit?format=csv").status_code in (303, 401)
+    assert site.login("viewer").get("/admin/audit?format=json").status_code == 403

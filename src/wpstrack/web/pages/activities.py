@@ -15,9 +15,12 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from wpstrack import activities, visibility
-from wpstrack.activities import ActivityFilter, ActivityUpdate
+from wpstrack.activities import ActivityFilter, ActivitySummary, ActivityUpdate
+from wpstrack.pagination import Page
 from wpstrack.users import User, has_role
+from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep, OptionalUser, require_role
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/activities")
@@ -56,8 +59,15 @@ def activities_page(
     user: OptionalUser,
     filters: Annotated[ActivityFilter, Query()],
     cursor: str | None = None,
+    format: FormatParam = "html",
 ) -> Response:
-    page = activities.list_activities(conn, filters, cursor, public_only=visibility.is_public(user))
+    def fetch(cursor: str | None, limit: int | None = None) -> Page[ActivitySummary]:
+        public = visibility.is_public(user)
+        return activities.list_activities(conn, filters, cursor, limit, public_only=public)
+
+    if format != "html":
+        return downloads.paged(format, cursor, fetch, ActivitySummary, "activities")
+    page = fetch(cursor)
     choices = activities.filter_choices(conn)
     context = {"title": "Activities", "page": page, "filters": filters, **choices}
     return render(request, "activities.html", context)

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from wpstrack import charts, dashboard, visibility
+from wpstrack.web import downloads
 from wpstrack.web.api.search import search_results
 from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter()
@@ -56,6 +58,9 @@ def search_page(
     conn: ConnDep,
     user: OptionalUser,
     q: Annotated[str, Query(max_length=200)] = "",
+    format: FormatParam = "html",
 ) -> Response:
     found = search_results(conn, q, visibility.is_public(user))
+    if format != "html":
+        return downloads.whole(format, found["results"], "search")
     return render(request, "search.html", {"title": "Search", **found})

@@ -8,7 +8,11 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from wpstrack import charts, people, visibility
+from wpstrack.pagination import Page
+from wpstrack.people import PersonSummary
+from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter()
@@ -31,8 +35,14 @@ def people_page(
     user: OptionalUser,
     q: Annotated[str | None, Query(max_length=200)] = None,
     cursor: str | None = None,
+    format: FormatParam = "html",
 ) -> Response:
-    page = people.list_people(conn, q, cursor, public_only=visibility.is_public(user))
+    def fetch(cursor: str | None, limit: int | None = None) -> Page[PersonSummary]:
+        return people.list_people(conn, q, cursor, limit, public_only=visibility.is_public(user))
+
+    if format != "html":
+        return downloads.paged(format, cursor, fetch, PersonSummary, "people")
+    page = fetch(cursor)
     return render(request, "people.html", {"title": "People", "page": page, "q": q or ""})
 
 

@@ -6,16 +6,21 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from wpstrack import visibility
+from wpstrack.web import downloads
 from wpstrack.web.api.plans import plan_detail, plan_list
 from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/plans")
 
 
 @router.get("")
-def plans_page(request: Request, conn: ConnDep) -> Response:
-    return render(request, "plans.html", {"title": "Action plans", "plans": plan_list(conn)})
+def plans_page(request: Request, conn: ConnDep, format: FormatParam = "html") -> Response:
+    plans = plan_list(conn)
+    if format != "html":
+        return downloads.whole(format, plans, "plans")
+    return render(request, "plans.html", {"title": "Action plans", "plans": plans})
 
 
 @router.get("/{code}")
