@@ -125,7 +125,9 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 
 def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], env=os.environ)
-    for _ in range(200):
+    for _ in range(1200):  # a loaded machine takes its time to import the app
+        if server.poll() is not None:
+            break
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/v1/search?q=x", timeout=1)
             return server
