@@ -79,11 +79,12 @@ def test_text_and_json_exports_are_byte_identical_between_runs(filled: Connectio
 
 
 def test_activities_export_lists_pillars_and_guards_formulas(filled: Connection) -> None:
-    rows = _csv_rows(export(filled, "activities", "csv"))
+    rows = _csv_rows(export(filled, "activities", "csv", Options(public=False)))
     assert [r["status"] for r in rows] == ["reviewed", "published", "draft"]
     assert rows[0]["pillars"] == "protection"
     assert rows[2]["title"].startswith("'=HYPERLINK")
-    public = _csv_rows(export(filled, "activities", "csv", Options(public=True)))
+    # What the public may read unless drafts are asked for explicitly.
+    public = _csv_rows(export(filled, "activities", "csv"))
     assert [r["status"] for r in public] == ["published"]
 
 
@@ -157,7 +158,12 @@ def test_cli_export_writes_the_file(cli_env: dict[str, str], tmp_path: Path) -> 
     out = tmp_path / "a.parquet"
     result = runner.invoke(app, ["export", "activities", "--format", "parquet", "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert pq.read_table(out).num_rows == 0  # the entry is reviewed, not published
+    drafts = ["export", "activities", "-f", "parquet", "-o", str(out), "--include-drafts"]
+    assert runner.invoke(app, drafts).exit_code == 0
     assert pq.read_table(out).num_rows == 1
+    both = runner.invoke(app, ["export", "activities", "--public", "--include-drafts"])
+    assert both.exit_code != 0
     shown = runner.invoke(app, ["matrix", "--csv", "--pillar", "protection"])
     assert shown.exit_code == 0, shown.output
     assert "unwomen,UN Women,protection,JP,2023,1" in shown.output

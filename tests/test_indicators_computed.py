@@ -80,7 +80,13 @@ def add_activity(
     aid = conn.execute(
         insert(a)
         .values(
-            type=type, status=status, date=day, country=country, created_at=now(), updated_at=now()
+            type=type,
+            status=status,
+            is_published=status == "published",  # as publishing sets both
+            date=day,
+            country=country,
+            created_at=now(),
+            updated_at=now(),
         )
         .returning(a.c.id)
     ).scalar_one()

@@ -18,9 +18,9 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from sqlalchemy import Connection, Select, exists, func, select
+from sqlalchemy import Connection, Select, exists, func, not_, select
 
-from wpstrack import audit, fields, schema, search
+from wpstrack import audit, fields, schema, search, visibility
 from wpstrack.audit import AuditEvent, UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -236,11 +236,11 @@ def _participant_filter(filters: ActivityFilter) -> list[Any]:
 def _filtered(filters: ActivityFilter, public_only: bool) -> Select[Any]:
     act, link = schema.activity, schema.activity_link
     stmt = select(act)
-    conditions = _participant_filter(filters)
-    if public_only or filters.published is True:
-        conditions.append(act.c.is_published.is_(True))
-    elif filters.published is False:
-        conditions.append(act.c.is_published.is_(False))
+    conditions = [visibility.activities(public_only), *_participant_filter(filters)]
+    # "published" asks for what the public sees (or does not): the same rule, not a copy.
+    if filters.published is not None:
+        public_view = visibility.activities(True)
+        conditions.append(public_view if filters.published else not_(public_view))
     for name in ("type", "status"):
         if getattr(filters, name):
             conditions.append(act.c[name] == getattr(filters, name))
@@ -331,7 +331,7 @@ def _plan_item_columns() -> tuple[Any, ...]:
 def _row(conn: Connection, activity_id: int, public_only: bool = False) -> dict[str, Any]:
     act = schema.activity
     row = conn.execute(select(act).where(act.c.id == activity_id)).mappings().first()
-    if row is None or (public_only and not row["is_published"]):
+    if row is None or not visibility.activity_shown(public_only, row):
         raise NotFound(f"no activity {activity_id}")
     return dict(row)
 

@@ -20,9 +20,9 @@ from datetime import date
 from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Connection, Select, exists, select
+from sqlalchemy import Connection, Select, select
 
-from wpstrack import activities, audit, ingest, review, schema
+from wpstrack import activities, audit, ingest, review, schema, visibility
 from wpstrack.audit import UtcDateTime
 from wpstrack.errors import NotFound
 from wpstrack.pagination import Page, paginate
@@ -75,11 +75,6 @@ def safe_filename(name: str | None) -> str:
     return cleaned[:MAX_NAME] or "upload"
 
 
-def _published_behind(doc_id: Any) -> Any:
-    act = schema.activity
-    return exists().where(act.c.document_id == doc_id, act.c.is_published.is_(True))
-
-
 def _list_query(filters: DocumentFilter, public_only: bool) -> Select[Any]:
     doc, act = schema.document, schema.activity
 
@@ -105,8 +100,7 @@ def _list_query(filters: DocumentFilter, public_only: bool) -> Select[Any]:
         first_activity(act.c.id).label("activity_id"),
         first_activity(act.c.status).label("activity_status"),
     )
-    if public_only:
-        stmt = stmt.where(doc.c.status == "ingested", _published_behind(doc.c.id))
+    stmt = stmt.where(visibility.documents(public_only))
     if filters.status:
         stmt = stmt.where(doc.c.status == filters.status)
     if filters.q and filters.q.strip():
@@ -133,14 +127,12 @@ def list_documents(
 
 def document_detail(conn: Connection, document_id: int, *, public_only: bool = True) -> dict:
     """A document with its text cut into highlighted spans, its values and its activity."""
-    if public_only:
-        visible = conn.execute(
-            select(schema.document.c.id).where(
-                schema.document.c.id == document_id, _published_behind(schema.document.c.id)
-            )
-        ).scalar()
-        if visible is None:
-            raise NotFound(f"no document with id {document_id}")
+    doc = schema.document
+    visible = conn.execute(
+        select(doc.c.id).where(doc.c.id == document_id, visibility.documents(public_only))
+    ).scalar()
+    if visible is None:
+        raise NotFound(f"no document with id {document_id}")
     view = ingest.document_view(conn, document_id)
     values = activities.provenance(conn, document_id)
     text = view["document"].get("text") or ""

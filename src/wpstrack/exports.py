@@ -21,16 +21,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
 
-from wpstrack import fields, schema
+from wpstrack import fields, schema, visibility
 from wpstrack.errors import InvalidInput
 
 FORMATS = ("csv", "xlsx", "json", "parquet", "sdmx-csv")
@@ -45,6 +47,8 @@ EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "parquet": "parquet"
 DATAFLOW = "WPSTRACK:DF_WPS_NAP(1.0)"
 SDMX_SEX = {"total": "_T", "f": "F", "m": "M"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Only web addresses are shown whole: a file:// URL is a server path too.
+_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 Columns = tuple[tuple[str, str], ...]  # (name, type): str | int | float | date | datetime
 
@@ -54,7 +58,9 @@ class Options:
     """What to narrow an export to."""
 
     plan: str | None = None  # indicators and their values: one plan
-    public: bool = False  # activities and participants: published entries only
+    # Activities and participants: what the public may see (published entries) unless a
+    # caller allowed to read drafts asks for them explicitly (``--include-drafts``).
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,20 @@ def _mappings(conn: Connection, stmt: Any) -> list[dict[str, Any]]:
 
 
 def _public(stmt: Any, options: Options) -> Any:
-    act = schema.activity
-    return stmt.where(act.c.status == "published") if options.public else stmt
+    return stmt.where(visibility.activities(options.public))
+
+
+def public_source(source: str | None, filename: str | None) -> str | None:
+    """Where a document came from, as an export may say it: its URL, or its file name.
+
+    A local source is a path on the server (the inbox, an upload directory): it tells the
+    reader nothing and discloses the server's layout, so only its last part is given.
+    """
+    if source is None:
+        return None
+    if _URL.match(source):
+        return source
+    return filename or PurePath(source.replace("\\", "/")).name or None
 
 
 def _activities(conn: Connection, options: Options) -> list[dict[str, Any]]:
@@ -77,8 +95,11 @@ def _activities(conn: Connection, options: Options) -> list[dict[str, Any]]:
     stmt = select(
         *(act.c[name] for name, _ in ACTIVITY_COLUMNS if name in act.c),
         doc.c.source.label("document_source"),
+        doc.c.filename.label("document_filename"),
     ).outerjoin(doc, doc.c.id == act.c.document_id)
     rows = _mappings(conn, _public(stmt, options).order_by(act.c.id))
+    for row in rows:
+        row["document_source"] = public_source(row["document_source"], row.pop("document_filename"))
     pillars: dict[int, list[str]] = {}
     links = select(link.c.activity_id, link.c.pillar_code).where(link.c.kind == "pillar")
     for aid, code in conn.execute(links.order_by(link.c.activity_id, link.c.pillar_code)):

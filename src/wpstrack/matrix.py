@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Connection, func, select
 
-from wpstrack import schema
+from wpstrack import schema, visibility
 from wpstrack.indicators.compute import activity_conditions
 from wpstrack.indicators.formula import ActivityFilters
 
@@ -53,13 +53,11 @@ class MatrixFilter(BaseModel):
         return [p.strip() for v in items for p in str(v).split(",") if p.strip()]
 
 
-def _activity_filters(f: MatrixFilter, public: bool) -> ActivityFilters:
+def _activity_filters(f: MatrixFilter) -> ActivityFilters:
+    # Reviewed and published entries count (as for the indicators); what the caller may
+    # see narrows that separately, with the one visibility rule.
     return ActivityFilters(
-        type=f.type,
-        pillar=f.pillar,
-        organisation=f.organisation,
-        country=f.country,
-        status=["published"] if public else ["reviewed", "published"],
+        type=f.type, pillar=f.pillar, organisation=f.organisation, country=f.country
     )
 
 
@@ -67,7 +65,7 @@ def _cells(conn: Connection, f: MatrixFilter, public: bool) -> list[dict[str, An
     act, part = schema.activity, schema.activity_participant
     org, link = schema.organisation, schema.activity_link
     year = func.extract("year", act.c.date)
-    where = activity_conditions(conn, _activity_filters(f, public))
+    where = [*activity_conditions(conn, _activity_filters(f)), visibility.activities(public)]
     # Years as date ranges, which the date index serves: the database then starts from the
     # entries of those years instead of computing the year of every entry.
     if f.year_from is not None:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, String, distinct, func, select
 
-from wpstrack import schema
+from wpstrack import schema, visibility
 from wpstrack.errors import NotFound
 from wpstrack.pagination import Page, paginate
 from wpstrack.schema import PEOPLE_ROLES
@@ -30,8 +30,7 @@ class PersonSummary(BaseModel):
 
 
 def _visible(public_only: bool) -> list[ColumnElement[bool]]:
-    act = schema.activity
-    return [act.c.is_published.is_(True)] if public_only else []
+    return [visibility.activities(public_only)]
 
 
 def _named() -> list[ColumnElement[bool]]:

@@ -16,7 +16,8 @@ migration that alters ``document`` or ``activity`` must call :func:`install` aga
 tests check that a document written at head is found. :func:`rebuild` re-creates the
 triggers and re-indexes every existing row.
 
-Anonymous visitors search published activities and the documents behind them only.
+Anonymous visitors search what :mod:`wpstrack.visibility` lets them see: published
+activities and the documents behind them.
 """
 
 from __future__ import annotations
@@ -29,18 +30,25 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    column,
     exists,
     func,
     literal,
     literal_column,
+    or_,
     select,
     text,
     union_all,
 )
+from sqlalchemy import table as sql_table
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from wpstrack import schema
+from wpstrack import schema, visibility
 
 # Objects this module creates by hand; Alembic's autogenerate must leave them alone.
 INDEX_TABLE = "search_index"
@@ -202,14 +210,14 @@ def terms(q: str) -> list[str]:
     return _WORD.findall(q or "")[:20]
 
 
-def _published_activity() -> ColumnElement[bool]:
-    """What anonymous visitors may read (the same test as ``wpstrack.activities``)."""
-    return schema.activity.c.is_published.is_(True)
-
-
-def _document_visible() -> ColumnElement[bool]:
+def _visible_ids(kind: str, public: bool) -> Select[Any]:
+    """The ids of ``kind`` the caller may see (:mod:`wpstrack.visibility`), as a subquery
+    the index query filters on, so a page of results is a page of visible results."""
+    if kind == "document":
+        doc = schema.document
+        return select(doc.c.id).where(visibility.documents(public))
     act = schema.activity
-    return exists().where(act.c.document_id == schema.document.c.id, _published_activity())
+    return select(act.c.id).where(visibility.activities(public))
 
 
 def _split_snippet(marked: str | None) -> list[tuple[str, bool]]:
@@ -225,8 +233,10 @@ def search(
 ) -> list[dict[str, Any]]:
     """Documents and activities matching every word of ``q``, best first.
 
-    ``public`` limits the results to published activities and their documents (what an
-    anonymous visitor may read).
+    ``public`` limits the results to what an anonymous visitor may read
+    (:mod:`wpstrack.visibility`). The condition is part of the index query itself: the
+    best ``limit`` visible matches are chosen by the database, and snippets are made for
+    those alone.
     """
     words = terms(q)
     if not words:
@@ -236,7 +246,7 @@ def search(
     return [hit.as_dict() for hit in run(conn, words, public, limit)]
 
 
-def _hit(row: Any) -> Hit:
+def _hit(row: Any, snippet: str | None) -> Hit:
     kind = row.kind
     url = f"/documents/{row.id}" if kind == "document" else f"/activities/{row.id}"
     return Hit(
@@ -246,46 +256,58 @@ def _hit(row: Any) -> Hit:
         url=url,
         status=row.status,
         date=row.date.isoformat() if row.date else None,
-        snippet=_split_snippet(row.snippet),
+        snippet=_split_snippet(snippet),
     )
 
 
+def _fts_match(words: list[str]) -> str:
+    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+
+
+_FTS = sql_table(INDEX_TABLE, column("rowid", Integer))
+
+
 def _search_sqlite(conn: Connection, words: list[str], public: bool, limit: int) -> list[Hit]:
-    match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+    match = literal_column(INDEX_TABLE).op("MATCH")(bindparam("match"))
+    conditions: list[ColumnElement[bool]] = [match]
+    if public:
+        rowid = _FTS.c.rowid
+        conditions.append(
+            or_(
+                and_(rowid % 2 == 0, (rowid // 2).in_(_visible_ids("document", True))),
+                and_(rowid % 2 == 1, (rowid // 2).in_(_visible_ids("activity", True))),
+            )
+        )
+    score: ColumnElement[float] = literal_column(f"bm25({INDEX_TABLE})")
+    top = conn.execute(
+        select(_FTS.c.rowid).where(*conditions).order_by(score).limit(limit),
+        {"match": _fts_match(words)},
+    ).scalars()
+    order = list(top)
+    if not order:
+        return []
     snippet = f"snippet({INDEX_TABLE}, 1, '{_HIT_START}', '{_HIT_END}', ' … ', 24)"
-    found = conn.execute(
-        text(
-            f"SELECT rowid, {snippet} AS snippet, bm25({INDEX_TABLE}) AS score "
-            f"FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :match ORDER BY score LIMIT :n"
-        ),
-        {"match": match, "n": limit * 4},
-    ).all()
-    doc_ids = [r.rowid // 2 for r in found if r.rowid % 2 == 0]
-    act_ids = [r.rowid // 2 for r in found if r.rowid % 2 == 1]
-    rows = {(r.kind, r.id): r for r in _records(conn, doc_ids, act_ids, public)}
+    snippets: dict[int, str] = dict(
+        conn.execute(
+            select(_FTS.c.rowid, literal_column(snippet)).where(match, _FTS.c.rowid.in_(order)),
+            {"match": _fts_match(words)},
+        ).all()
+    )
+    rows = _records(
+        conn, [r // 2 for r in order if r % 2 == 0], [r // 2 for r in order if r % 2 == 1]
+    )
     hits = []
-    for r in found:
-        key = ("document" if r.rowid % 2 == 0 else "activity", r.rowid // 2)
+    for r in order:
+        key = ("document" if r % 2 == 0 else "activity", r // 2)
         if key in rows:
-            hits.append(_hit(_with(rows[key], snippet=r.snippet)))
-    return hits[:limit]
+            hits.append(_hit(rows[key], snippets.get(r)))
+    return hits
 
 
-@dataclass
-class _Row:
-    kind: str
-    id: int
-    title: str | None
-    status: str
-    date: Any
-    snippet: str | None
-
-
-def _with(row: Any, snippet: str | None) -> _Row:
-    return _Row(row.kind, row.id, row.title, row.status, row.date, snippet)
-
-
-def _records(conn: Connection, doc_ids: list[int], act_ids: list[int], public: bool) -> list[Any]:
+def _records(
+    conn: Connection, doc_ids: list[int], act_ids: list[int]
+) -> dict[tuple[str, int], Any]:
+    """What a hit shows of each record (already known to be visible)."""
     doc, act = schema.document, schema.activity
     documents = select(
         literal("document").label("kind"),
@@ -297,48 +319,57 @@ def _records(conn: Connection, doc_ids: list[int], act_ids: list[int], public: b
     activities = select(
         literal("activity").label("kind"), act.c.id, act.c.title, act.c.status, act.c.date
     ).where(act.c.id.in_(act_ids))
-    if public:
-        documents = documents.where(_document_visible())
-        activities = activities.where(_published_activity())
-    return list(conn.execute(union_all(documents, activities)).all())
+    return {(r.kind, r.id): r for r in conn.execute(union_all(documents, activities)).all()}
 
 
 def _search_postgresql(conn: Connection, words: list[str], public: bool, limit: int) -> list[Hit]:
     query = func.plainto_tsquery(PG_CONFIG, " ".join(words))
     doc, act = schema.document, schema.activity
-    options = f"StartSel={_HIT_START}, StopSel={_HIT_END}, MaxWords=30, MinWords=12"
     parts = []
-    for table, kind, when, body in (
-        (doc, "document", doc.c.published_on, doc.c.text),
-        (act, "activity", act.c.date, act.c.summary),
-    ):
-        vector: ColumnElement[Any] = literal_column(_pg_expression(table.name))
-        matches = vector.op("@@")(query)
-        rank = func.ts_rank(vector, query)
-        headline_source = func.concat_ws(" ", body, table.c.city) if kind == "activity" else body
+    for table_, kind in ((doc, "document"), (act, "activity")):
+        vector: ColumnElement[Any] = literal_column(_pg_expression(table_.name))
         stmt = select(
             literal(kind).label("kind"),
-            table.c.id,
-            table.c.title,
-            table.c.status,
-            when.label("date"),
-            func.ts_headline(
-                PG_CONFIG, func.coalesce(headline_source, table.c.title), query, options
-            ).label("snippet"),
-            rank.label("score"),
-        ).where(matches)
+            table_.c.id,
+            func.ts_rank(vector, query).label("score"),
+        ).where(vector.op("@@")(query))
         if kind == "document":
             stmt = stmt.where(doc.c.status == "ingested")
-            if public:
-                stmt = stmt.where(_document_visible())
-        elif public:
-            stmt = stmt.where(_published_activity())
+        if public:
+            stmt = stmt.where(table_.c.id.in_(_visible_ids(kind, True)))
         parts.append(stmt)
     combined = union_all(*parts).subquery()
-    rows = conn.execute(
-        select(combined).order_by(combined.c.score.desc(), combined.c.id).limit(limit)
+    top = conn.execute(
+        select(combined.c.kind, combined.c.id)
+        .order_by(combined.c.score.desc(), combined.c.id)
+        .limit(limit)
     ).all()
-    return [_hit(r) for r in rows]
+    if not top:
+        return []
+    ids = {kind: [i for k, i in top if k == kind] for kind in ("document", "activity")}
+    rows = _records(conn, ids["document"], ids["activity"])
+    snippets = _pg_headlines(conn, query, ids)
+    return [_hit(rows[k, i], snippets.get((k, i))) for k, i in top if (k, i) in rows]
+
+
+def _pg_headlines(
+    conn: Connection, query: Any, ids: dict[str, list[int]]
+) -> dict[tuple[str, int], str]:
+    """Highlighted passages of the chosen hits only: a headline re-reads the whole text."""
+    doc, act = schema.document, schema.activity
+    options = f"StartSel={_HIT_START}, StopSel={_HIT_END}, MaxWords=30, MinWords=12"
+    found: dict[tuple[str, int], str] = {}
+    for table_, kind, body in (
+        (doc, "document", doc.c.text),
+        (act, "activity", func.concat_ws(" ", act.c.summary, act.c.city)),
+    ):
+        if not ids[kind]:
+            continue
+        source = func.coalesce(func.nullif(body, ""), table_.c.title)
+        headline = func.ts_headline(PG_CONFIG, source, query, options)
+        stmt = select(table_.c.id, headline).where(table_.c.id.in_(ids[kind]))
+        found.update(((kind, i), h) for i, h in conn.execute(stmt).all())
+    return found
 
 
 # --- a filter for lists ----------------------------------------------------------------------
@@ -363,6 +394,12 @@ def activity_matches(q: str) -> ColumnElement[bool]:
     return ActivityMatches(q)
 
 
+def _bracketed(sql: Any) -> str:
+    # The compiler does not know this element is an OR: unbracketed, ``a AND x OR y`` would
+    # let every row matching ``y`` past the caller's other conditions (visibility included).
+    return f"({sql})"
+
+
 @compiles(ActivityMatches, "sqlite")
 def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
     match = " ".join('"' + w.replace('"', "") + '"' for w in element.words) or '""'
@@ -370,7 +407,7 @@ def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
     hits = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :search_q"
     own = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 1").bindparams(search_q=match)
     docs = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 0").bindparams(search_q=match)
-    return str(compiler.process(act.c.id.in_(own) | act.c.document_id.in_(docs), **kw))
+    return _bracketed(compiler.process(act.c.id.in_(own) | act.c.document_id.in_(docs), **kw))
 
 
 @compiles(ActivityMatches, "postgresql")
@@ -381,4 +418,4 @@ def _matches_postgresql(element: ActivityMatches, compiler: Any, **kw: Any) -> s
     in_document = exists().where(
         doc.c.id == act.c.document_id, literal_column(_pg_expression("document")).op("@@")(query)
     )
-    return str(compiler.process(own | in_document, **kw))
+    return _bracketed(compiler.process(own | in_document, **kw))

@@ -11,7 +11,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from wpstrack import schema
+from wpstrack import schema, visibility
 
 
 class LinkedActivity(BaseModel):
@@ -37,8 +37,7 @@ def activities_by_item(
         .where(plan.c.code == plan_code, link.c.kind == "plan_item")
         .order_by(item.c.code, act.c.date.desc().nulls_last(), act.c.id.desc())
     )
-    if public_only:
-        stmt = stmt.where(act.c.is_published.is_(True))
+    stmt = stmt.where(visibility.activities(public_only))
     found: dict[str, list[LinkedActivity]] = {}
     for row in conn.execute(stmt).mappings():
         entries = found.setdefault(row["code"], [])

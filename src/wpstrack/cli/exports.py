@@ -20,17 +20,26 @@ def export_cli(
         None, "--output", "-o", help="File to write; stdout when left out."
     ),
     plan: str = typer.Option(None, "--plan", help="Indicators and values of this plan only."),
-    public: bool = typer.Option(False, "--public", help="Published activities only."),
+    public: bool = typer.Option(
+        False, "--public", help="Published activities only (the default; kept for scripts)."
+    ),
+    include_drafts: bool = typer.Option(
+        False, "--include-drafts", help="Every activity: drafts and reviewed ones as well."
+    ),
 ) -> None:
     """Export TABLE as CSV, XLSX, JSON, Parquet or (indicator values) SDMX-CSV.
 
-    Rows come in a fixed order, so the same database gives the same file. Binary formats
-    (xlsx, parquet) need --output.
+    Activities and participants are the published ones (what the public may read) unless
+    --include-drafts asks for every entry. Rows come in a fixed order, so the same database
+    gives the same file. Binary formats (xlsx, parquet) need --output.
     """
     if fmt in ("xlsx", "parquet") and output is None:
         raise typer.BadParameter(f"{fmt} is binary: give --output FILE", param_hint="--output")
+    if public and include_drafts:
+        raise typer.BadParameter("--public and --include-drafts contradict each other")
+    options = exports.Options(plan=plan, public=not include_drafts)
     with connect() as conn:
-        data = exports.export(conn, table, fmt, exports.Options(plan=plan, public=public))
+        data = exports.export(conn, table, fmt, options)
     if output is None:
         sys.stdout.buffer.write(data)
         return

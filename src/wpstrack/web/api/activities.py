@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel
 
-from wpstrack import activities
+from wpstrack import activities, visibility
 from wpstrack.activities import ActivityDetail, ActivityFilter, ActivitySummary, ActivityUpdate
 from wpstrack.users import User
 from wpstrack.web.api.common import (
@@ -54,7 +54,9 @@ def list_activities(
     page: PageParams,
 ) -> Any:
     def fetch(cursor: str | None, limit: int) -> Any:
-        return activities.list_activities(conn, filters, cursor, limit, public_only=user is None)
+        return activities.list_activities(
+            conn, filters, cursor, limit, public_only=visibility.is_public(user)
+        )
 
     return list_response(page, fetch, ActivitySummary, "activities")
 
@@ -64,7 +66,7 @@ def get_activity(
     conn: ConnDep, user: OptionalUser, activity_id: int, response: Response
 ) -> ActivityDetail:
     """One activity with each value's provenance (document, span, method, decisions)."""
-    detail = activities.get_activity(conn, activity_id, public_only=user is None)
+    detail = activities.get_activity(conn, activity_id, public_only=visibility.is_public(user))
     return _tagged(detail, response)
 
 

@@ -76,11 +76,20 @@ def _cell(value: Any) -> Any:
 
 def csv_response(items: Sequence[BaseModel], model: type[BaseModel], name: str) -> Response:
     """``items`` as a CSV download, one column per field of ``model``."""
+    rows = [item.model_dump(mode="json") for item in items]
+    return csv_rows(rows, name, list(model.model_fields))
+
+
+def csv_rows(
+    rows: Sequence[dict[str, Any]], name: str, columns: list[str] | None = None
+) -> Response:
+    """Plain ``rows`` as a CSV download; the columns are the first row's keys if not given."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(model.model_fields))
+    fieldnames = columns if columns is not None else list(rows[0]) if rows else []
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames)
     writer.writeheader()
-    for item in items:
-        writer.writerow({k: _cell(v) for k, v in item.model_dump(mode="json").items()})
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     disposition = f'attachment; filename="{name}.csv"'
     return Response(
         buffer.getvalue(),

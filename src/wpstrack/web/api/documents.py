@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
-from wpstrack import archive
+from wpstrack import archive, visibility
 from wpstrack.archive import DocumentFilter, DocumentSummary, UploadResult
 from wpstrack.users import User
 from wpstrack.web.api.common import ERROR_RESPONSES, PageOut, PageParams, list_response
@@ -43,7 +43,9 @@ def list_documents(
     page: PageParams,
 ) -> Any:
     def fetch(cursor: str | None, limit: int) -> Any:
-        return archive.list_documents(conn, filters, cursor, limit, public_only=user is None)
+        return archive.list_documents(
+            conn, filters, cursor, limit, public_only=visibility.is_public(user)
+        )
 
     return list_response(page, fetch, DocumentSummary, "documents")
 
@@ -61,4 +63,4 @@ def upload_documents(
 
 @router.get("/{document_id}")
 def get_document(conn: ConnDep, user: OptionalUser, document_id: int) -> dict[str, Any]:
-    return archive.document_detail(conn, document_id, public_only=user is None)
+    return archive.document_detail(conn, document_id, public_only=visibility.is_public(user))

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from wpstrack import exports, indicators, plans
+from wpstrack import exports, indicators, plans, visibility
 from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
 from wpstrack.web.api.common import ERROR_RESPONSES
 from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, require_role
@@ -82,7 +82,7 @@ def get_matrix(
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """Who does what where; ``format=csv`` downloads one line per cell."""
-    data = matrix(conn, filters, public=user is None)
+    data = matrix(conn, filters, public=visibility.is_public(user))
     if format == "json":
         return data
     return Response(
@@ -99,9 +99,14 @@ def download_export(
     table: str,
     format: Annotated[str, Query(description=", ".join(exports.FORMATS))] = "csv",
     plan: str | None = None,
+    include_drafts: Annotated[
+        bool, Query(description="Every activity, not only the published ones.")
+    ] = False,
 ) -> Response:
-    """The whole table as a download in the format asked for."""
-    data = exports.export(conn, table, format, exports.Options(plan=plan))
+    """The whole table as a download in the format asked for (published activities unless
+    ``include_drafts`` asks for every entry)."""
+    options = exports.Options(plan=plan, public=not include_drafts)
+    data = exports.export(conn, table, format, options)
     name = exports.filename(table, format)
     return Response(
         data,

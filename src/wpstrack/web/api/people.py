@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from wpstrack import people
+from wpstrack import people, visibility
 from wpstrack.people import PersonSummary
 from wpstrack.web.api.common import ERROR_RESPONSES, PageOut, PageParams, list_response
 from wpstrack.web.deps import ConnDep, OptionalUser
@@ -22,16 +22,16 @@ def list_people(
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Any:
     def fetch(cursor: str | None, limit: int) -> Any:
-        return people.list_people(conn, q, cursor, limit, public_only=user is None)
+        return people.list_people(conn, q, cursor, limit, public_only=visibility.is_public(user))
 
     return list_response(page, fetch, PersonSummary, "people")
 
 
 @router.get("/people/{person_id}")
 def get_person(conn: ConnDep, user: OptionalUser, person_id: int) -> dict[str, Any]:
-    return people.person_view(conn, person_id, public_only=user is None)
+    return people.person_view(conn, person_id, public_only=visibility.is_public(user))
 
 
 @router.get("/organisations/{code}/activities", tags=["organisations"])
 def organisation_activities(conn: ConnDep, user: OptionalUser, code: str) -> dict[str, Any]:
-    return people.organisation_view(conn, code, public_only=user is None)
+    return people.organisation_view(conn, code, public_only=visibility.is_public(user))

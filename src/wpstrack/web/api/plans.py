@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection
 
-from wpstrack import plans, tracker
+from wpstrack import plans, tracker, visibility
 from wpstrack.tracker import LinkedActivity
 from wpstrack.web.api.common import ERROR_RESPONSES, PageOut
 from wpstrack.web.deps import ConnDep, OptionalUser
@@ -109,4 +109,4 @@ def list_plans(conn: ConnDep) -> PageOut[PlanSummary]:
 
 @router.get("/{code}", response_model=PlanOut)
 def get_plan(conn: ConnDep, user: OptionalUser, code: str) -> PlanOut:
-    return plan_detail(conn, code, public_only=user is None)
+    return plan_detail(conn, code, public_only=visibility.is_public(user))

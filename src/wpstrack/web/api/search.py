@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from wpstrack import dashboard, search
+from wpstrack import dashboard, search, visibility
 from wpstrack.web.api.common import ERROR_RESPONSES
 from wpstrack.web.deps import ConnDep, OptionalUser
 
@@ -25,9 +25,9 @@ def search_api(
     q: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=search.MAX_RESULTS)] = 50,
 ) -> dict[str, Any]:
-    return search_results(conn, q, user is None, limit)
+    return search_results(conn, q, visibility.is_public(user), limit)
 
 
 @router.get("/dashboard", tags=["dashboard"])
 def dashboard_api(conn: ConnDep, user: OptionalUser) -> dict[str, Any]:
-    return dashboard.dashboard(conn, public=user is None)
+    return dashboard.dashboard(conn, public=visibility.is_public(user))

@@ -14,10 +14,13 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from wpstrack import activities
-from wpstrack.activities import ActivityFilter, ActivityUpdate
+from wpstrack import activities, visibility
+from wpstrack.activities import ActivityFilter, ActivitySummary, ActivityUpdate
+from wpstrack.pagination import Page
 from wpstrack.users import User, has_role
+from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep, OptionalUser, require_role
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/activities")
@@ -56,8 +59,15 @@ def activities_page(
     user: OptionalUser,
     filters: Annotated[ActivityFilter, Query()],
     cursor: str | None = None,
+    format: FormatParam = "html",
 ) -> Response:
-    page = activities.list_activities(conn, filters, cursor, public_only=user is None)
+    def fetch(cursor: str | None, limit: int | None = None) -> Page[ActivitySummary]:
+        public = visibility.is_public(user)
+        return activities.list_activities(conn, filters, cursor, limit, public_only=public)
+
+    if format != "html":
+        return downloads.paged(format, cursor, fetch, ActivitySummary, "activities")
+    page = fetch(cursor)
     choices = activities.filter_choices(conn)
     context = {"title": "Activities", "page": page, "filters": filters, **choices}
     return render(request, "activities.html", context)
@@ -67,7 +77,7 @@ def activities_page(
 def activity_page(
     request: Request, conn: ConnDep, user: OptionalUser, activity_id: int
 ) -> Response:
-    detail = activities.get_activity(conn, activity_id, public_only=user is None)
+    detail = activities.get_activity(conn, activity_id, public_only=visibility.is_public(user))
     measures = activities.plan_measures(conn)
     context = {
         "title": detail.title or f"Activity {activity_id}",

@@ -9,9 +9,12 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from wpstrack import audit, users
-from wpstrack.audit import AuditFilter
+from wpstrack.audit import AuditEvent, AuditFilter
+from wpstrack.pagination import Page
 from wpstrack.users import UserUpdate
+from wpstrack.web import downloads
 from wpstrack.web.deps import AdminUser, ConnDep, require_role
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/admin", dependencies=[require_role("admin")])
@@ -61,7 +64,13 @@ def audit_page(
     filters: Annotated[AuditFilter, Query()],
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    format: FormatParam = "html",
 ) -> Response:
-    page = audit.list_events(conn, filters, cursor=cursor, limit=limit)
+    def fetch(cursor: str | None, size: int | None = limit) -> Page[AuditEvent]:
+        return audit.list_events(conn, filters, cursor=cursor, limit=size)
+
+    if format != "html":
+        return downloads.paged(format, cursor, fetch, AuditEvent, "audit")
+    page = fetch(cursor)
     context = {"title": "Audit log", "page": page, "filters": filters}
     return render(request, "admin_audit.html", context)

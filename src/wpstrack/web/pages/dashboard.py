@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from wpstrack import charts, dashboard
+from wpstrack import charts, dashboard, visibility
+from wpstrack.web import downloads
 from wpstrack.web.api.search import search_results
 from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter()
@@ -45,7 +47,7 @@ def dashboard_charts(figures: dict) -> dict:
 @router.get("/")
 @router.get("/dashboard")
 def dashboard_page(request: Request, conn: ConnDep, user: OptionalUser) -> Response:
-    figures = dashboard.dashboard(conn, public=user is None)
+    figures = dashboard.dashboard(conn, public=visibility.is_public(user))
     context = {"title": "Dashboard", "figures": figures, "charts": dashboard_charts(figures)}
     return render(request, "dashboard.html", context)
 
@@ -56,6 +58,9 @@ def search_page(
     conn: ConnDep,
     user: OptionalUser,
     q: Annotated[str, Query(max_length=200)] = "",
+    format: FormatParam = "html",
 ) -> Response:
-    found = search_results(conn, q, user is None)
+    found = search_results(conn, q, visibility.is_public(user))
+    if format != "html":
+        return downloads.whole(format, found["results"], "search")
     return render(request, "search.html", {"title": "Search", **found})

@@ -7,11 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from starlette.responses import Response
 
-from wpstrack import archive
-from wpstrack.archive import DocumentFilter
+from wpstrack import archive, visibility
+from wpstrack.archive import DocumentFilter, DocumentSummary
+from wpstrack.pagination import Page
 from wpstrack.users import has_role
+from wpstrack.web import downloads
 from wpstrack.web.api.documents import UPLOAD_ROLES, PublisherField, Uploader, upload_files
 from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/documents")
@@ -24,8 +27,15 @@ def documents_page(
     user: OptionalUser,
     filters: Annotated[DocumentFilter, Query()],
     cursor: str | None = None,
+    format: FormatParam = "html",
 ) -> Response:
-    page = archive.list_documents(conn, filters, cursor=cursor, public_only=user is None)
+    def fetch(cursor: str | None, limit: int | None = None) -> Page[DocumentSummary]:
+        public = visibility.is_public(user)
+        return archive.list_documents(conn, filters, cursor, limit, public_only=public)
+
+    if format != "html":
+        return downloads.paged(format, cursor, fetch, DocumentSummary, "documents")
+    page = fetch(cursor)
     can_upload = user is not None and has_role(user, *UPLOAD_ROLES)
     context = {"title": "Documents", "page": page, "filters": filters, "results": None}
     return render(request, "documents.html", {**context, "can_upload": can_upload})
@@ -50,6 +60,6 @@ def upload_page(
 def document_page(
     request: Request, conn: ConnDep, user: OptionalUser, document_id: int
 ) -> Response:
-    view = archive.document_detail(conn, document_id, public_only=user is None)
+    view = archive.document_detail(conn, document_id, public_only=visibility.is_public(user))
     title = view["document"]["title"] or view["document"]["filename"] or f"Document {document_id}"
     return render(request, "document.html", {"title": title, **view})

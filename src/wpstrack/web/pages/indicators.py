@@ -9,7 +9,9 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from wpstrack import charts, indicators
+from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep, require_role
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/indicators")
@@ -27,8 +29,12 @@ def series_chart(data: dict[str, Any]) -> Any:
 
 
 @router.get("/{plan}")
-def indicators_page(request: Request, conn: ConnDep, plan: str) -> Response:
+def indicators_page(
+    request: Request, conn: ConnDep, plan: str, format: FormatParam = "html"
+) -> Response:
     items = indicators.overview(conn, plan)
+    if format != "html":
+        return downloads.whole(format, items, "indicators")
     context = {"title": f"Indicators of {plan}", "plan": plan, "items": items}
     return render(request, "indicators.html", context)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from wpstrack import visibility
 from wpstrack.matrix import matrix, matrix_csv
 from wpstrack.web.api.indicators import MatrixQuery
 from wpstrack.web.deps import ConnDep, OptionalUser
@@ -18,13 +19,13 @@ MAX_ROWS = 500  # more is unreadable on a page; the CSV download has every cell
 def matrix_page(
     request: Request, conn: ConnDep, user: OptionalUser, filters: MatrixQuery
 ) -> Response:
-    data = matrix(conn, filters, public=user is None, max_rows=MAX_ROWS)
+    data = matrix(conn, filters, public=visibility.is_public(user), max_rows=MAX_ROWS)
     return render(request, "matrix.html", {"title": "Who does what where", "m": data})
 
 
 @router.get(".csv")
 def matrix_download(conn: ConnDep, user: OptionalUser, filters: MatrixQuery) -> Response:
-    data = matrix(conn, filters, public=user is None)
+    data = matrix(conn, filters, public=visibility.is_public(user))
     return Response(
         matrix_csv(data),
         media_type="text/csv; charset=utf-8",

@@ -8,8 +8,11 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from wpstrack import organisations
-from wpstrack.organisations import OrganisationFilter
+from wpstrack.organisations import Organisation, OrganisationFilter
+from wpstrack.pagination import Page
+from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/organisations")
@@ -21,8 +24,14 @@ def organisations_page(
     conn: ConnDep,
     filters: Annotated[OrganisationFilter, Query()],
     cursor: str | None = None,
+    format: FormatParam = "html",
 ) -> Response:
-    page = organisations.list_organisations(conn, filters, cursor=cursor)
+    def fetch(cursor: str | None, limit: int | None = None) -> Page[Organisation]:
+        return organisations.list_organisations(conn, filters, cursor, limit)
+
+    if format != "html":
+        return downloads.paged(format, cursor, fetch, Organisation, "organisations")
+    page = fetch(cursor)
     types = organisations.organisation_types(conn)
     context = {"title": "Organisations", "page": page, "filters": filters, "types": types}
     return render(request, "organisations.html", context)

@@ -7,8 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from wpstrack import charts, people
+from wpstrack import charts, people, visibility
+from wpstrack.pagination import Page
+from wpstrack.people import PersonSummary
+from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter()
@@ -31,14 +35,20 @@ def people_page(
     user: OptionalUser,
     q: Annotated[str | None, Query(max_length=200)] = None,
     cursor: str | None = None,
+    format: FormatParam = "html",
 ) -> Response:
-    page = people.list_people(conn, q, cursor, public_only=user is None)
+    def fetch(cursor: str | None, limit: int | None = None) -> Page[PersonSummary]:
+        return people.list_people(conn, q, cursor, limit, public_only=visibility.is_public(user))
+
+    if format != "html":
+        return downloads.paged(format, cursor, fetch, PersonSummary, "people")
+    page = fetch(cursor)
     return render(request, "people.html", {"title": "People", "page": page, "q": q or ""})
 
 
 @router.get("/people/{person_id}")
 def person_page(request: Request, conn: ConnDep, user: OptionalUser, person_id: int) -> Response:
-    view = people.person_view(conn, person_id, public_only=user is None)
+    view = people.person_view(conn, person_id, public_only=visibility.is_public(user))
     name = view["person"]["name"]
     context = {"title": name, "heading": name, "chart": _by_year(view, name), **view}
     return render(request, "timeline.html", {**context, "back": ("/people", "People")})
@@ -46,7 +56,7 @@ def person_page(request: Request, conn: ConnDep, user: OptionalUser, person_id: 
 
 @router.get("/organisations/{code}/activities")
 def organisation_page(request: Request, conn: ConnDep, user: OptionalUser, code: str) -> Response:
-    view = people.organisation_view(conn, code, public_only=user is None)
+    view = people.organisation_view(conn, code, public_only=visibility.is_public(user))
     name = view["organisation"]["name"]
     back = (f"/organisations/{code}", name)
     context = {"title": f"{name}: activities", "heading": name, "chart": _by_year(view, name)}

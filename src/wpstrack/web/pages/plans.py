@@ -5,19 +5,25 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from wpstrack import visibility
+from wpstrack.web import downloads
 from wpstrack.web.api.plans import plan_detail, plan_list
 from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/plans")
 
 
 @router.get("")
-def plans_page(request: Request, conn: ConnDep) -> Response:
-    return render(request, "plans.html", {"title": "Action plans", "plans": plan_list(conn)})
+def plans_page(request: Request, conn: ConnDep, format: FormatParam = "html") -> Response:
+    plans = plan_list(conn)
+    if format != "html":
+        return downloads.whole(format, plans, "plans")
+    return render(request, "plans.html", {"title": "Action plans", "plans": plans})
 
 
 @router.get("/{code}")
 def plan_page(request: Request, conn: ConnDep, user: OptionalUser, code: str) -> Response:
-    plan = plan_detail(conn, code, public_only=user is None)
+    plan = plan_detail(conn, code, public_only=visibility.is_public(user))
     return render(request, "plan.html", {"title": plan.title, "plan": plan})
