@@ -319,8 +319,7 @@ def read_rows(conn: Connection, spec: TableSpec) -> Iterator[Row]:
     result = conn.execution_options(yield_per=BATCH_ROWS).execute(query)
     for row in result:
         yield {
-            name: encode(kind, value)
-            for (name, kind), value in zip(spec.columns, row, strict=True)
+            name: encode(kind, value) for (name, kind), value in zip(spec.columns, row, strict=True)
         }
 
 
