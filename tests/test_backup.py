@@ -297,15 +297,45 @@ def _short(path: Path, out: Path) -> None:
     _rewrite(path, out, change)
 
 
-def _newer(path: Path, out: Path) -> None:
+def _at_revision(path: Path, out: Path, revision: str) -> None:
+    """The backup as if taken at ``revision`` (its tables have the same columns as head's)."""
+
     def change(name: str, data: bytes) -> bytes:
         if name != backup.MANIFEST:
             return data
         manifest = json.loads(data)
-        manifest["revision"] = "9999"
+        manifest["revision"] = revision
         return json.dumps(manifest).encode()
 
     _rewrite(path, out, change)
+
+
+def _newer(path: Path, out: Path) -> None:
+    _at_revision(path, out, "9999")
+
+
+@pytest.mark.parametrize("target_at", [None, "head"])
+def test_an_older_backup_is_loaded_at_its_revision_then_upgraded(
+    source: Engine,
+    backup_file: Path,
+    databases: DatabaseFactory,
+    tmp_path: Path,
+    target_at: str | None,
+) -> None:
+    # 0007 -> 0008 adds indexes only, so a head backup relabelled 0007 is a faithful one.
+    older = tmp_path / "0007.zip"
+    _at_revision(backup_file, older, "0007")
+    engine = make_engine(databases.new_url())
+    if target_at:  # an empty database already at a newer revision is taken down first
+        with engine.begin() as conn:
+            upgrade(conn, target_at)
+    with backup.writing(engine) as conn:
+        assert backup.restore_file(conn, older).revision == "0007"
+    with engine.connect() as conn:
+        assert backup.current_revision(conn) == backup.head_revision()
+    assert_same(source, engine)
+    assert hits(engine) == hits(source)
+    engine.dispose()
 
 
 @pytest.mark.parametrize(
