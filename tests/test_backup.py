@@ -20,7 +20,7 @@ from wpstrack import users as users_mod
 from wpstrack.activities import set_published
 from wpstrack.cli import app
 from wpstrack.db import make_engine, upgrade
-from wpstrack.errors import NewerSchema, TargetNotEmpty, UnreadableBackup
+from wpstrack.errors import DatabaseError, NewerSchema, TargetNotEmpty, UnreadableBackup
 from wpstrack.indicators import ValueIn
 from wpstrack.reference import sync_reference
 
@@ -62,6 +62,16 @@ def populate(conn: Connection) -> None:
     users_mod.add_user(conn, users_mod.user_in("editor1", "editor", PASSWORD), actor=None)
     users_mod.create_token(conn, "editor1", "laptop", actor="editor1")
     users_mod.authenticate(conn, "editor1", PASSWORD, "10.0.0.1")
+    # A parent organisation with a larger id than its child: the child's row comes first.
+    org = schema.organisation
+    child = conn.execute(
+        org.insert().values(code="test-child", name="Child office", type="ngo")
+    ).inserted_primary_key
+    parent = conn.execute(
+        org.insert().values(code="test-parent", name="Parent body", type="ngo")
+    ).inserted_primary_key
+    assert child is not None and parent is not None
+    conn.execute(org.update().where(org.c.id == child[0]).values(parent_id=parent[0]))
     person = conn.execute(
         schema.person.insert().values(family_name="KAMIKAWA", given_name="Yoko", gender="f")
     ).inserted_primary_key
@@ -361,6 +371,16 @@ def test_restore_refuses_a_bad_backup_and_leaves_the_target_as_it_was(
     with pytest.raises(error, match=message), backup.writing(engine) as conn:
         backup.restore_file(conn, bad)
     assert _state(engine) == {}  # not even the schema: the load is one transaction
+    engine.dispose()
+
+
+def test_backup_of_a_database_without_a_schema_is_refused(
+    databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    engine = make_engine(databases.new_url())
+    with pytest.raises(DatabaseError, match=r"W002.*no schema"):
+        _backup(engine, tmp_path / "b.zip")
+    assert list(tmp_path.iterdir()) == []
     engine.dispose()
 
 

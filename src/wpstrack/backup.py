@@ -76,7 +76,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from wpstrack import __version__, audit, schema, search
 from wpstrack.audit import as_utc
 from wpstrack.db import alembic_config, downgrade, now, upgrade
-from wpstrack.errors import NewerSchema, TargetNotEmpty, UnreadableBackup
+from wpstrack.errors import DatabaseError, NewerSchema, TargetNotEmpty, UnreadableBackup
 
 FORMAT = "wpstrack-backup"
 FORMAT_VERSION = 1
@@ -287,6 +287,8 @@ def head_revision() -> str:
 def read_manifest(conn: Connection) -> Manifest:
     """The manifest of the database ``conn`` sees: every table of the schema, with counts."""
     revision = current_revision(conn)
+    if revision is None:
+        raise DatabaseError("the database has no schema yet: there is nothing to back up")
     if revision != head_revision():
         raise NewerSchema(
             f"the database is at schema revision {revision}, this wpstrack at "
@@ -362,7 +364,7 @@ def write_backup(conn: Connection, path: Path) -> Summary:
                 with zf.open(member, "w", force_zip64=True) as out:
                     written = _write_lines(out, read_rows(conn, spec))
                 if written != spec.rows:  # cannot happen inside one snapshot; say so if it does
-                    raise UnreadableBackup(
+                    raise DatabaseError(
                         f"{spec.name}: counted {spec.rows} rows but read {written}: "
                         "the read was not one snapshot"
                     )
