@@ -241,6 +241,27 @@ def test_backup_is_one_snapshot_while_another_connection_writes(
     target.dispose()
 
 
+def test_ids_of_deleted_rows_are_not_handed_out_again_after_a_restore(
+    backend: str, databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    if backend == "sqlite":
+        pytest.skip("SQLite's INTEGER PRIMARY KEY itself reuses the largest id once deleted")
+    engine = make_engine(databases.new_url())
+    with engine.begin() as conn:
+        upgrade(conn)
+        for name in ("kept", "gone"):
+            users_mod.add_user(conn, users_mod.user_in(name, "viewer"), actor=None)
+        gone = users_mod.get_user(conn, "gone").id
+        conn.execute(schema.app_user.delete().where(schema.app_user.c.id == gone))
+    _backup(engine, tmp_path / "b.zip")
+    target = _restore(tmp_path / "b.zip", databases.new_url())
+    with target.begin() as conn:
+        user, _ = users_mod.add_user(conn, users_mod.user_in("new", "viewer"), actor=None)
+    assert user.id > gone  # the audit log's entries about "gone" name only "gone"
+    engine.dispose()
+    target.dispose()
+
+
 # --- refusals ---------------------------------------------------------------------------------
 
 

@@ -18,10 +18,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
     Text,
     cast,
     func,
     select,
+    text,
 )
 
 from wpstrack import schema
@@ -32,6 +34,7 @@ from wpstrack.backup.model import (
     Row,
     Summary,
     TableSpec,
+    base_type,
     encode,
     value_kind,
 )
@@ -117,7 +120,41 @@ def read_manifest(conn: Connection) -> Manifest:
         created_at=now().isoformat(),
         source=conn.dialect.name,
         tables=tables,
+        next_ids=next_ids(conn),
     )
+
+
+def id_sequences(conn: Connection) -> Iterator[tuple[str, str, str]]:
+    """(table, id column, sequence) for each table whose ids a PostgreSQL sequence hands out."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in schema.metadata.sorted_tables:
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or not isinstance(base_type(key[0].type), Integer):
+            continue
+        sequence = conn.execute(
+            text("SELECT pg_get_serial_sequence(:t, :c)"),
+            {"t": f'"{table.name}"', "c": key[0].name},
+        ).scalar()
+        if sequence is not None:
+            yield table.name, key[0].name, str(sequence)
+
+
+def next_ids(conn: Connection) -> dict[str, int]:
+    """The id each table would hand out next, where a sequence remembers it: ids of deleted
+    rows are not given again after a restore (the audit log still names them). SQLite's
+    plain ``INTEGER PRIMARY KEY`` remembers nothing beyond the largest id."""
+    found = {}
+    for table, _column, sequence in id_sequences(conn):
+        found[table] = int(
+            conn.execute(
+                text(
+                    "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END "
+                    f"FROM {sequence}"
+                )
+            ).scalar_one()
+        )
+    return found
 
 
 def read_rows(conn: Connection, spec: TableSpec) -> Iterator[Row]:

@@ -3,7 +3,7 @@ head, sequences advanced, the search index rebuilt and the restore audited."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,6 @@ from alembic.util import CommandError
 from sqlalchemy import (
     JSON,
     Connection,
-    Integer,
     MetaData,
     Table,
     Text,
@@ -31,6 +30,7 @@ from wpstrack.backup.dump import (
     BackupFile,
     current_revision,
     head_revision,
+    id_sequences,
     read_manifest,
     read_rows,
 )
@@ -41,7 +41,6 @@ from wpstrack.backup.model import (
     Row,
     Summary,
     TableSpec,
-    base_type,
     decode,
 )
 from wpstrack.db import alembic_config, downgrade, upgrade
@@ -196,30 +195,21 @@ def _set_deferred(conn: Connection, later: list[tuple[Table, str, Any, str, Any]
         conn.execute(table.update().where(table.c[pk] == key).values({column: value}))
 
 
-def advance_sequences(conn: Connection) -> None:
-    """Move each PostgreSQL sequence past its table's largest id, so the next insert works.
+def advance_sequences(conn: Connection, next_ids: Mapping[str, int] | None = None) -> None:
+    """Move each PostgreSQL sequence past its table's largest id (and to at least the next id
+    the source would have handed out), so the next insert works.
 
     SQLite needs nothing: an ``INTEGER PRIMARY KEY`` takes the largest id + 1, and
     ``sqlite_sequence`` (AUTOINCREMENT tables) follows explicit ids by itself.
     """
-    if conn.dialect.name != "postgresql":
-        return
-    for table in schema.metadata.sorted_tables:
-        pk = list(table.primary_key.columns)
-        if len(pk) != 1 or not isinstance(base_type(pk[0].type), Integer):
-            continue
-        quoted = f'"{table.name}"'
-        sequence = conn.execute(
-            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": quoted, "c": pk[0].name}
-        ).scalar()
-        if sequence is None:
-            continue
+    floors = next_ids or {}
+    for table, column, sequence in id_sequences(conn):
         conn.execute(
             text(
-                f'SELECT setval(:s, coalesce((SELECT max("{pk[0].name}") FROM {quoted}), 0) + 1, '
-                "false)"
+                f'SELECT setval(:s, greatest(coalesce((SELECT max("{column}") FROM "{table}"), 0) '
+                "+ 1, :floor), false)"
             ),
-            {"s": sequence},
+            {"s": sequence, "floor": floors.get(table, 1)},
         )
 
 
@@ -262,7 +252,7 @@ def load(
             progress(table.name, count)
     _set_deferred(conn, later)
     upgrade(conn)
-    advance_sequences(conn)
+    advance_sequences(conn, manifest.next_ids)
     search.rebuild(conn)
     summary = Summary(manifest.revision, counts)
     audit.record(

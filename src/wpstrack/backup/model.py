@@ -128,7 +128,8 @@ class Manifest:
     source: str
     tables: list[TableSpec]
     wpstrack_version: str = __version__
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Next id per table where the source's sequences remember more than the largest id.
+    next_ids: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -140,6 +141,7 @@ class Manifest:
             "source": self.source,
             "documents": "raw bytes are in table document, column raw",
             "tables": [t.as_dict() for t in self.tables],
+            "next_ids": self.next_ids,
             "total_rows": sum(t.rows for t in self.tables),
         }
 
@@ -168,6 +170,7 @@ class Manifest:
                 source=str(data["source"]),
                 tables=tables,
                 wpstrack_version=str(data.get("wpstrack_version", "")),
+                next_ids={str(k): int(v) for k, v in data.get("next_ids", {}).items()},
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise UnreadableBackup(f"the manifest is incomplete ({exc})", where) from exc
