@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, Text, cast, func, inspect, select, text
+from sqlalchemy.pool import StaticPool
 from typer.testing import CliRunner
 
 from conftest import CORPUS_DIR, DatabaseFactory
@@ -469,3 +470,20 @@ def test_cli_backup_restore_and_migrate_to(
     assert "Restored" in result.output
     missing = runner.invoke(app, ["restore", str(tmp_path / "nope.zip")])
     assert missing.exit_code == 1 and "[W050]" in missing.output
+    nonsense = runner.invoke(app, ["migrate-to", "not-a-url"])
+    assert nonsense.exit_code == 2 and "[W001] not a database URL" in nonsense.output
+
+
+def test_a_locked_sqlite_target_is_a_coded_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'locked.db'}"
+    server = make_engine(url)
+    engine = make_engine(url, poolclass=StaticPool)  # one connection: the pragma below holds
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # fail at once instead of in 5 s
+    with server.connect() as writer:
+        writer.exec_driver_sql("BEGIN IMMEDIATE")  # the server is writing
+        with pytest.raises(DatabaseError, match=r"W002.*locked"), backup.writing(engine) as conn:
+            backup.restore_file(conn, tmp_path / "never-read.zip")
+        writer.rollback()
+    server.dispose()
+    engine.dispose()

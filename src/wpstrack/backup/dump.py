@@ -25,6 +25,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import OperationalError
 
 from wpstrack import schema
 from wpstrack.backup.model import (
@@ -53,14 +54,23 @@ def _begin_sqlite(conn: Connection, how: str) -> None:
 
 
 @contextmanager
+def _coded_errors() -> Iterator[None]:
+    """A database that cannot be reached or stays locked is a coded error, as elsewhere."""
+    try:
+        yield
+    except OperationalError as exc:
+        raise DatabaseError(f"database error: {exc.orig}") from exc
+
+
+@contextmanager
 def snapshot(engine: Engine) -> Iterator[Connection]:
     """A read-only connection that sees one consistent state of the database."""
     if engine.dialect.name == "postgresql":
         options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
-        with engine.connect().execution_options(**options) as conn, conn.begin():
+        with _coded_errors(), engine.connect().execution_options(**options) as conn, conn.begin():
             yield conn
         return
-    with engine.connect() as conn:
+    with _coded_errors(), engine.connect() as conn:
         _begin_sqlite(conn, "DEFERRED")
         try:
             yield conn
@@ -73,7 +83,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
     """A connection in one transaction that commits when the block ends and rolls back on
     error; on SQLite it takes the write lock first so that nothing writes between the
     emptiness check and the load, and so that schema changes roll back too."""
-    with engine.connect() as conn:
+    with _coded_errors(), engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             _begin_sqlite(conn, "IMMEDIATE")
         try:

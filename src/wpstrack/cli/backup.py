@@ -6,12 +6,14 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from wpstrack import backup
 from wpstrack.backup import Summary
 from wpstrack.cli.common import console, load_settings
 from wpstrack.cli.users import cli_actor
 from wpstrack.db import make_engine
+from wpstrack.errors import ConfigError
 
 REPLACE = typer.Option(
     False,
@@ -52,7 +54,7 @@ def backup_cli(
 
 
 def restore_cli(
-    file: Path = typer.Argument(..., exists=False, help="A file written by wpstrack backup."),
+    file: Path = typer.Argument(..., help="A file written by wpstrack backup."),
     replace: bool = REPLACE,
 ) -> None:
     """Restore a backup into the configured database, which must be empty.
@@ -81,8 +83,11 @@ def migrate_to_cli(
     The same machinery as backup and restore, streamed without a file: one snapshot of the
     source, one transaction on the target. Afterwards point WPSTRACK_DATABASE_URL at URL.
     """
+    try:
+        target = make_engine(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise ConfigError(f"not a database URL: {url!r} ({exc})") from exc
     source = make_engine(load_settings().effective_database_url)
-    target = make_engine(url)
     try:
         with backup.snapshot(source) as src, backup.writing(target) as dst:
             summary = backup.copy_database(src, dst, replace=replace, actor=cli_actor())
