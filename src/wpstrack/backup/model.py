@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Time,
+    Uuid,
 )
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -53,6 +55,7 @@ def value_kind(type_: TypeEngine[Any]) -> str:
         (DateTime, "datetime"),
         (Date, "date"),
         (Time, "time"),
+        (Uuid, "uuid"),
         (Boolean, "bool"),
         (Float, "float"),
         (Numeric, "decimal"),
@@ -74,7 +77,7 @@ def encode(kind: str, value: Any) -> Any:
         return as_utc(value).isoformat()
     if kind in ("date", "time"):
         return value.isoformat()
-    if kind == "decimal":
+    if kind in ("decimal", "uuid"):
         return str(value)
     return float(value)
 
@@ -93,6 +96,8 @@ def decode(kind: str, value: Any) -> Any:
         return date.fromisoformat(value)
     if kind == "time":
         return time.fromisoformat(value)
+    if kind == "uuid":
+        return uuid.UUID(value)
     if kind == "decimal":
         return Decimal(value)
     if kind == "float":
