@@ -228,8 +228,12 @@ def test_copies_cross_backends(
 
 
 def test_backup_is_one_snapshot_while_another_connection_writes(
-    source: Engine, databases: DatabaseFactory, tmp_path: Path
+    databases: DatabaseFactory, tmp_path: Path
 ) -> None:
+    source = make_engine(databases.new_url())  # its own: the shared one must not change
+    with source.begin() as setup:
+        upgrade(setup)
+        sync_reference(setup)
     with backup.snapshot(source) as conn:
         seen = conn.execute(select(func.count()).select_from(schema.audit_event)).scalar_one()
         with source.begin() as writer:  # the server writes between two reads of the backup
@@ -243,6 +247,7 @@ def test_backup_is_one_snapshot_while_another_connection_writes(
         events = check.execute(select(func.count()).select_from(schema.audit_event)).scalar()
     assert "during" not in names and events == seen + 1  # + the restore's own event
     target.dispose()
+    source.dispose()
 
 
 def test_ids_of_deleted_rows_are_not_handed_out_again_after_a_restore(
