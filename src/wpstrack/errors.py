@@ -117,3 +117,22 @@ class MissingRate(WpstrackError):
     def __init__(self, message: str, missing: list[tuple[str, int, int]]) -> None:
         self.missing = missing
         super().__init__(message)
+
+
+class UnreadableBackup(InvalidInput):
+    """A backup file is not one, or is damaged or truncated; nothing was restored from it."""
+
+    code = "W050"
+
+
+class TargetNotEmpty(Conflict):
+    """A restore or migration was pointed at a database that already holds rows."""
+
+    code = "W051"
+
+
+class NewerSchema(DatabaseError):
+    """A backup or database is at a schema revision this wpstrack does not handle."""
+
+    code = "W052"
+    exit_code = 3

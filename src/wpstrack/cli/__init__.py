@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from wpstrack.cli import (
+    backup,
     demo,
     documents,
     exports,
@@ -45,6 +46,7 @@ report.register(app)
 exports.register(app)
 demo.register(app)
 search.register(app)
+backup.register(app)
 
 
 def main() -> None:
