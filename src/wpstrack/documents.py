@@ -23,7 +23,7 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ import ftfy
 from charset_normalizer import from_bytes
 
 from wpstrack.errors import UnreadableDocument
+from wpstrack.limits import Deadline, ReadLimits, check_chars, check_zip
 from wpstrack.webpage import html_to_text
 
 TEXT = "text/plain"
@@ -45,6 +46,11 @@ REASONS = {
     "binary": "the content is binary data, not text",
     "undecodable": "the content cannot be decoded",
     "too_large": "the document is larger than the size limit",
+    "unpacked_too_large": "the document unpacks to more than the unpacked size limit",
+    "too_many_pages": "the document has more pages than the page limit",
+    "too_long": "the text is longer than the character limit",
+    "too_deep": "the markup is nested deeper than the nesting limit",
+    "too_slow": "reading the document took longer than the reading time limit",
     "unsupported": "the document type is not supported",
     "extraction_failed": "the document was read but the extractor failed on it",
     "unreadable": "the file cannot be opened (permissions, vanished)",
@@ -114,44 +120,69 @@ def sha256_hex(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_path(path: Path, *, max_bytes: int | None = None) -> ReadDocument:
-    """Read the file at ``path``; refuses a file over ``max_bytes`` without loading it."""
+def read_path(
+    path: Path, *, max_bytes: int | None = None, limits: ReadLimits | None = None
+) -> ReadDocument:
+    """Read the file at ``path``; refuses a file over the byte limit without loading it."""
+    limits = _limits(limits, max_bytes)
     size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        raise DocumentRejected("too_large", f"{size} bytes is over the limit of {max_bytes}")
-    return read_bytes(path.read_bytes(), filename=path.name, max_bytes=max_bytes)
+    if limits.max_bytes is not None and size > limits.max_bytes:
+        raise DocumentRejected("too_large", f"{size} bytes is over the limit of {limits.max_bytes}")
+    return read_bytes(path.read_bytes(), filename=path.name, limits=limits)
+
+
+def _limits(limits: ReadLimits | None, max_bytes: int | None) -> ReadLimits:
+    """``limits`` (else the defaults), with ``max_bytes`` in place of its byte limit if given."""
+    limits = limits or ReadLimits(max_bytes=None)
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
+    return limits
 
 
 def read_bytes(
-    raw: bytes, *, filename: str | None = None, max_bytes: int | None = None
+    raw: bytes,
+    *,
+    filename: str | None = None,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
 ) -> ReadDocument:
-    """Detect the type of ``raw``, turn it into clean text and describe it."""
-    if max_bytes is not None and len(raw) > max_bytes:
-        raise DocumentRejected("too_large", f"{len(raw)} bytes is over the limit of {max_bytes}")
+    """Detect the type of ``raw``, turn it into clean text and describe it, within
+    ``limits`` (the defaults of :class:`ReadLimits` when None; ``max_bytes`` overrides its
+    byte limit)."""
+    limits = _limits(limits, max_bytes)
+    if limits.max_bytes is not None and len(raw) > limits.max_bytes:
+        raise DocumentRejected(
+            "too_large", f"{len(raw)} bytes is over the limit of {limits.max_bytes}"
+        )
     if not raw.strip():
         raise DocumentRejected("empty", "the file is empty" if not raw else "only white space")
+    deadline = limits.deadline()
     media_type = sniff(raw, filename)
     encoding: str | None = None
     title: str | None = None
     published: date | None = None
     publisher: str | None = None
     if media_type == PDF:
-        text, title, publisher = _pdf_text(raw)
+        text, title, publisher = _pdf_text(raw, limits, deadline)
     elif media_type == DOCX:
-        text, title = _docx_text(raw)
+        text, title = _docx_text(raw, limits, deadline)
     else:
         decoded, encoding = decode(raw)
         if media_type == HTML or looks_like_html(decoded, filename):
             media_type = HTML
-            page = html_to_text(decoded)
+            page = html_to_text(decoded, limits, deadline)
             text, title, published = page.text, page.title, page.published_on
             publisher = page.publisher
         else:
+            check_chars(len(decoded), limits)
             text = decoded
+    check_chars(len(text), limits)
+    deadline.check()
     text = clean_text(text)
     if not text.strip():
         raise DocumentRejected("empty", f"no text found in the {media_type} content")
     check_readable(text)
+    deadline.check()
     return ReadDocument(
         text=text,
         media_type=media_type,
@@ -307,16 +338,31 @@ def first_line(text: str) -> str | None:
     return None
 
 
-def _pdf_text(raw: bytes) -> tuple[str, str | None, str | None]:
+def _pdf_text(
+    raw: bytes, limits: ReadLimits, deadline: Deadline
+) -> tuple[str, str | None, str | None]:
     """Text, title and publisher of a PDF. The document information dictionary has no
-    publisher entry; the XMP metadata's Dublin Core ``dc:publisher`` is the standard place."""
+    publisher entry; the XMP metadata's Dublin Core ``dc:publisher`` is the standard place.
+
+    The page count is checked before any page is read, the deadline and the character limit
+    after each page, so a 20,000-page file costs its page tree, not 20,000 pages."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentRejected("undecodable", "the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        count = len(reader.pages)
+        if count > limits.max_pages:
+            detail = f"{count} pages is over the limit of {limits.max_pages}"
+            raise DocumentRejected("too_many_pages", detail)
+        pages: list[str] = []
+        chars = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            check_chars(chars, limits)
+            deadline.check()
         meta = reader.metadata
         title = str(meta.title) if meta and meta.title else None
     except DocumentRejected:
@@ -331,19 +377,37 @@ def _pdf_text(raw: bytes) -> tuple[str, str | None, str | None]:
     return "\n\n".join(pages), title, publisher
 
 
-def _docx_text(raw: bytes) -> tuple[str, str | None]:
+def _docx_text(raw: bytes, limits: ReadLimits, deadline: Deadline) -> tuple[str, str | None]:
+    """Text and title of a Word file, once its ZIP is known to unpack within the limit."""
     import docx
 
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            check_zip(archive, limits, deadline)
         document = docx.Document(io.BytesIO(raw))
-        parts = [p.text for p in document.paragraphs]
+        parts = []
+        chars = 0
+        for paragraph in document.paragraphs:
+            parts.append(paragraph.text)
+            chars = _count(chars, parts[-1], limits, deadline)
         for table in document.tables:
             for row in table.rows:
                 parts.append("\t".join(cell.text for cell in row.cells))
+                chars = _count(chars, parts[-1], limits, deadline)
         title = document.core_properties.title or None
+    except DocumentRejected:
+        raise
     except Exception as exc:  # damaged ZIP or XML parts surface as many kinds of error
         raise DocumentRejected("undecodable", f"broken DOCX ({type(exc).__name__})") from exc
     return "\n".join(parts), title
+
+
+def _count(chars: int, part: str, limits: ReadLimits, deadline: Deadline) -> int:
+    """``chars`` plus the part's length (and its line break), refused over the limits."""
+    chars += len(part) + 1
+    check_chars(chars, limits)
+    deadline.check()
+    return chars
 
 
 def extract_record(document: ReadDocument) -> dict[str, Any]:
