@@ -23,7 +23,7 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ import ftfy
 from charset_normalizer import from_bytes
 
 from wpstrack.errors import UnreadableDocument
-from wpstrack.limits import Deadline, ReadLimits, check_chars, check_zip
+from wpstrack.limits import Deadline, ReadLimits, check_chars, check_zip, resolve_limits
 from wpstrack.webpage import html_to_text
 
 TEXT = "text/plain"
@@ -53,6 +53,7 @@ REASONS = {
     "too_slow": "reading the document took longer than the reading time limit",
     "unsupported": "the document type is not supported",
     "extraction_failed": "the document was read but the extractor failed on it",
+    "storage_failed": "the document was read but the database refused its values",
     "unreadable": "the file cannot be opened (permissions, vanished)",
 }
 
@@ -124,19 +125,11 @@ def read_path(
     path: Path, *, max_bytes: int | None = None, limits: ReadLimits | None = None
 ) -> ReadDocument:
     """Read the file at ``path``; refuses a file over the byte limit without loading it."""
-    limits = _limits(limits, max_bytes)
+    limits = resolve_limits(limits, max_bytes)
     size = path.stat().st_size
     if limits.max_bytes is not None and size > limits.max_bytes:
         raise DocumentRejected("too_large", f"{size} bytes is over the limit of {limits.max_bytes}")
     return read_bytes(path.read_bytes(), filename=path.name, limits=limits)
-
-
-def _limits(limits: ReadLimits | None, max_bytes: int | None) -> ReadLimits:
-    """``limits`` (else the defaults), with ``max_bytes`` in place of its byte limit if given."""
-    limits = limits or ReadLimits(max_bytes=None)
-    if max_bytes is not None:
-        limits = replace(limits, max_bytes=max_bytes)
-    return limits
 
 
 def read_bytes(
@@ -149,7 +142,7 @@ def read_bytes(
     """Detect the type of ``raw``, turn it into clean text and describe it, within
     ``limits`` (the defaults of :class:`ReadLimits` when None; ``max_bytes`` overrides its
     byte limit)."""
-    limits = _limits(limits, max_bytes)
+    limits = resolve_limits(limits, max_bytes)
     if limits.max_bytes is not None and len(raw) > limits.max_bytes:
         raise DocumentRejected(
             "too_large", f"{len(raw)} bytes is over the limit of {limits.max_bytes}"
@@ -265,8 +258,9 @@ def looks_like_html(text: str, filename: str | None = None) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """Repair mojibake, unify line breaks and spaces, drop control characters at the edges."""
-    text = ftfy.fix_text(text, _FIX_CONFIG)
+    """Repair mojibake, unify line breaks and spaces, drop control characters at the edges
+    and NUL characters anywhere (no text holds them, and PostgreSQL refuses them)."""
+    text = ftfy.fix_text(text.replace("\x00", ""), _FIX_CONFIG)
     text = _SPACES.sub(" ", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
@@ -410,10 +404,14 @@ def _count(chars: int, part: str, limits: ReadLimits, deadline: Deadline) -> int
     return chars
 
 
-def extract_record(document: ReadDocument) -> dict[str, Any]:
-    """The extraction record of a read document (language and publication date passed on)."""
+def extract_record(document: ReadDocument, limits: ReadLimits | None = None) -> dict[str, Any]:
+    """The extraction record of a read document (language and publication date passed on),
+    refused as ``too_long`` over the character limit."""
     from wpstrack.extract import extract_text
 
     return extract_text(
-        document.text, language=document.language, release_date=document.published_on
+        document.text,
+        language=document.language,
+        release_date=document.published_on,
+        max_chars=(limits or ReadLimits()).max_chars,
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +30,14 @@ if TYPE_CHECKING:
 # Chromium's HTML parser stops nesting at 512 levels; no real page comes near it (official
 # releases nest 20 to 40 deep) and the parser's cost per tag grows with the depth.
 DEFAULT_MAX_DEPTH = 512
+
+# The plausible range of each numeric field. A number outside it is absurd input or a
+# misreading ("for 99999999999999999999 minutes"): it is dropped with a warning, never
+# stored, because it would overflow the database's integer columns and end the batch.
+NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "duration_minutes": (1, 14 * 24 * 60),  # two weeks: longer lengths are not events
+    "money": (0.01, 1e15),  # a quadrillion in any currency is beyond any programme
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,13 @@ class ReadLimits:
     def deadline(self) -> Deadline:
         """A deadline ``max_seconds`` from now."""
         return Deadline(self.max_seconds)
+
+
+def resolve_limits(limits: ReadLimits | None, max_bytes: int | None = None) -> ReadLimits:
+    """``limits`` (else the defaults with no byte limit), with ``max_bytes`` as its byte
+    limit when given: callers that only ever passed a byte limit keep working."""
+    limits = limits or ReadLimits(max_bytes=None)
+    return limits if max_bytes is None else replace(limits, max_bytes=max_bytes)
 
 
 class Deadline:

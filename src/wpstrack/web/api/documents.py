@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from wpstrack import archive
 from wpstrack.archive import DocumentFilter, DocumentSummary, UploadResult
+from wpstrack.limits import ReadLimits
 from wpstrack.users import User
 from wpstrack.web.api.common import ERROR_RESPONSES, PageOut, PageParams, list_response
 from wpstrack.web.deps import ConnDep, OptionalUser, require_role
@@ -25,11 +26,17 @@ PublisherField = Annotated[
 def upload_files(
     request: Request, conn: Any, files: list[UploadFile], user: User, publisher: str | None
 ) -> list[UploadResult]:
-    """Ingest each uploaded file under the size limit of the settings."""
-    limit = request.app.state.settings.max_document_bytes
+    """Ingest each uploaded file within the reading limits of the settings."""
+    limits = ReadLimits.from_settings(request.app.state.settings)
     return [
         archive.upload(
-            conn, f.filename, f.file, max_bytes=limit, actor=user.username, publisher=publisher
+            conn,
+            f.filename,
+            f.file,
+            max_bytes=limits.max_bytes or 0,
+            actor=user.username,
+            publisher=publisher,
+            limits=limits,
         )
         for f in files
     ]
