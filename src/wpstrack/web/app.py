@@ -26,6 +26,7 @@ from wpstrack.errors import Unauthenticated, WpstrackError
 from wpstrack.settings import Settings
 from wpstrack.web.api import API_PREFIX, create_api
 from wpstrack.web.errors import describe, validation_details
+from wpstrack.web.limits import BodyLimitMiddleware
 from wpstrack.web.pages import pages_router
 from wpstrack.web.sessions import SessionMiddleware
 from wpstrack.web.templating import make_templates, render
@@ -103,6 +104,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.templates = make_templates()
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value())
     app.middleware("http")(_security_headers)
+    # Added last, so it wraps the others: a body over the limit is refused before the
+    # session, the routes or any parser see it.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        upload_bytes=settings.max_request_bytes,
+        body_bytes=settings.max_body_bytes,
+        api_prefix=API_PREFIX,
+    )
     app.add_exception_handler(WpstrackError, _wpstrack_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)
