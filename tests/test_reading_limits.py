@@ -88,6 +88,19 @@ def test_pdf_with_more_pages_than_the_limit_is_refused_before_reading_them() -> 
     assert refusal(_pdf(30), "many.pdf", ReadLimits(max_pages=20)) == "too_many_pages"
 
 
+def test_pdf_whose_page_count_understates_its_pages_is_refused_by_walking_the_tree() -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, NumberObject
+
+    writer = PdfWriter()
+    for _ in range(30):
+        writer.add_blank_page(width=200, height=200)
+    writer.root_object["/Pages"].get_object()[NameObject("/Count")] = NumberObject(1)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert refusal(buffer.getvalue(), "liar.pdf", ReadLimits(max_pages=20)) == "too_many_pages"
+
+
 def test_plain_text_over_the_character_limit_is_refused() -> None:
     raw = (PROSE * 40).encode()
     assert refusal(raw, "long.txt", ReadLimits(max_chars=len(raw) - 1)) == "too_long"
@@ -103,6 +116,12 @@ def test_html_whose_text_is_over_the_character_limit_is_refused() -> None:
 def test_deeply_nested_markup_is_refused_before_parsing(opened: str) -> None:
     raw = f"<html><body>{opened * 600}deep text</body></html>".encode()
     assert refusal(raw, "deep.html", ReadLimits()) == "too_deep"
+
+
+def test_a_page_with_more_elements_than_the_limit_is_refused_before_parsing() -> None:
+    raw = ("<html><body><ul>" + "<li>item</li>" * 600 + "</ul></body></html>").encode()
+    assert refusal(raw, "many.html", ReadLimits(max_elements=1000)) == "too_many_elements"
+    assert read_bytes(raw, filename="ok.html", limits=ReadLimits(max_elements=2000)).text
 
 
 @pytest.mark.parametrize(

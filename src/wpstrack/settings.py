@@ -43,8 +43,11 @@ class Settings(BaseSettings):
     )
     # Limits before work (see wpstrack.limits): each is checked before the step it bounds.
     max_unpacked_bytes: int = Field(
-        default=50 * 1024 * 1024,
-        description="Largest size a DOCX (a ZIP) may unpack to, in bytes; a bigger one is refused.",
+        default=24 * 1024 * 1024,
+        description=(
+            "Largest size a DOCX (a ZIP) may unpack to, in bytes; a bigger one is refused "
+            "(its XML is parsed whole, at about ten times its size in memory)."
+        ),
     )
     max_document_pages: int = Field(
         default=1000,
@@ -60,6 +63,10 @@ class Settings(BaseSettings):
     max_html_depth: int = Field(
         default=512,
         description="Deepest nesting of HTML elements read (Chromium's limit); deeper is refused.",
+    )
+    max_html_elements: int = Field(
+        default=100_000,
+        description="Most elements (tags) an HTML page may have; more is refused before parsing.",
     )
     max_reading_seconds: float = Field(
         default=8.0,

@@ -14,7 +14,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from wpstrack.limits import Deadline, ReadLimits, check_depth
+from wpstrack.limits import Deadline, ReadLimits, check_markup
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -81,11 +81,12 @@ def html_to_text(
     """The release text of a page: the longest ``<article>`` (else ``<main>``, else the body)
     without navigation, cookie banners, scripts, sidebars and footers.
 
-    Markup nested deeper than the limits allow is refused before it is parsed: the parser's
-    work per tag grows with the depth of the open elements.
+    Markup with more elements, or nested deeper, than the limits allow is refused before it
+    is parsed: the parser's work per tag grows with the depth of the open elements, and every
+    later step visits each element.
     """
     limits = limits or ReadLimits()
-    check_depth(markup, limits)
+    check_markup(markup, limits)
     deadline = deadline or limits.deadline()
     tree = LexborHTMLParser(markup)
     published = _published_on(tree)
