@@ -405,11 +405,17 @@ def _docx_text(raw: bytes, limits: ReadLimits, deadline: Deadline) -> tuple[str,
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             check_zip(archive, limits, deadline)
+        from docx.oxml.ns import qn
+        from docx.text.paragraph import Paragraph
+
         document = docx.Document(io.BytesIO(raw))
         parts = []
         chars = 0
-        for paragraph in document.paragraphs:
-            parts.append(paragraph.text)
+        body = document._body
+        # The body's paragraphs one at a time (``document.paragraphs`` builds all of them
+        # first), so the character limit and the deadline stop a huge body early.
+        for element in body._element.iterchildren(qn("w:p")):
+            parts.append(Paragraph(element, body).text)
             chars = _count(chars, parts[-1], limits, deadline)
         for table in document.tables:
             for row in table.rows:

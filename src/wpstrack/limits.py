@@ -45,12 +45,12 @@ class ReadLimits:
     """What reading one document may cost; ``None`` bytes means no byte limit."""
 
     max_bytes: int | None = 20 * 1024 * 1024
-    max_unpacked_bytes: int = 24 * 1024 * 1024
+    max_unpacked_bytes: int = 16 * 1024 * 1024
     max_pages: int = 1000
     max_chars: int = 300_000
     max_depth: int = DEFAULT_MAX_DEPTH
     max_elements: int = 100_000
-    max_seconds: float = 8.0
+    max_seconds: float = 5.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReadLimits:

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     )
     # Limits before work (see wpstrack.limits): each is checked before the step it bounds.
     max_unpacked_bytes: int = Field(
-        default=24 * 1024 * 1024,
+        default=16 * 1024 * 1024,
         description=(
             "Largest size a DOCX (a ZIP) may unpack to, in bytes; a bigger one is refused "
             "(its XML is parsed whole, at about ten times its size in memory)."
@@ -69,8 +69,11 @@ class Settings(BaseSettings):
         description="Most elements (tags) an HTML page may have; more is refused before parsing.",
     )
     max_reading_seconds: float = Field(
-        default=8.0,
-        description="Longest time reading one document (bytes to clean text) may take.",
+        default=5.0,
+        description=(
+            "Longest time reading one document (bytes to clean text) may take; extraction "
+            "follows, bounded by the character limit."
+        ),
     )
     max_request_bytes: int = Field(
         default=24 * 1024 * 1024,
