@@ -211,3 +211,15 @@ def test_a_real_server_refuses_a_chunked_upload_as_it_passes_the_limit(
             reply += data
     assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
     assert sent < 1024 * len(chunk)  # refused while streaming, not after the whole body
+
+
+def test_an_api_upload_with_an_absurd_number_is_ingested_not_a_server_error(web: WebSite) -> None:
+    from fastapi.testclient import TestClient
+
+    absurd = RELEASE + "The dialogue lasted for approximately 99999999999999999999 minutes.\n"
+    files = [("files", ("absurd.txt", absurd.encode(), "text/plain"))]
+    response = TestClient(web.app).post(
+        "/api/v1/documents", files=files, headers=web.bearer("editor")
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()[0]["status"] == "ingested"
