@@ -28,6 +28,11 @@ SAMPLES: dict[str, tuple[Any, str]] = {
     "release_date": ("2024-03-19", "March 19, 2024"),
     "date": ("2024-03-18", "On March 18"),
     "start_time_local": ("18:05", "6:05 p.m."),
+    "end_time_local": ("18:45", "6:05 p.m."),
+    "dropped_number": (
+        {"field": "duration_minutes", "value": "1e+20"},
+        "approximately 40 minutes",
+    ),
     "tz_stated": ("local", "(local time"),
     "start_time_jst": ("2024-03-19T07:05", "7:05 a.m. JST"),
     "timezone": ("America/New_York", "New York"),

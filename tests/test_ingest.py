@@ -300,10 +300,10 @@ def test_a_document_the_extractor_fails_on_is_recorded_and_the_batch_goes_on(
 
     real = ingest_module.extract_record
 
-    def flaky(document: Any) -> dict[str, Any]:
+    def flaky(document: Any, *limits: Any) -> dict[str, Any]:
         if "BOOM" in document.text:
             raise RuntimeError("component crashed")
-        return real(document)
+        return real(document, *limits)
 
     monkeypatch.setattr(ingest_module, "extract_record", flaky)
     bad, good = tmp_path / "a-bad.txt", tmp_path / "b-good.txt"

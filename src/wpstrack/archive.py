@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Select, select
 from wpstrack import activities, audit, ingest, review, schema, visibility
 from wpstrack.audit import UtcDateTime
 from wpstrack.errors import NotFound
+from wpstrack.limits import ReadLimits, resolve_limits
 from wpstrack.pagination import Page, paginate
 
 CHUNK = 64 * 1024
@@ -165,13 +166,15 @@ def upload(
     max_bytes: int,
     actor: str | None,
     publisher: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> UploadResult:
     """Ingest one uploaded file (read, type-checked, extracted) and log who uploaded it;
     ``publisher`` is for a file whose own metadata names none, as in ``wpstrack ingest``."""
     filename = safe_filename(name)
     raw, digest, size = _read_limited(stream, max_bytes)
     origin = ingest.Source(filename, f"upload:{filename}", filename, digest, size)
-    outcome = ingest.ingest_content(conn, raw, origin, max_bytes=max_bytes, publisher=publisher)
+    limits = resolve_limits(limits, max_bytes)
+    outcome = ingest.ingest_content(conn, raw, origin, limits=limits, publisher=publisher)
     if outcome.document_id is not None and outcome.status != ingest.DUPLICATE:
         after = {"filename": filename, "status": outcome.status, "reason": outcome.reason}
         audit.record(conn, actor, "upload", "document", outcome.document_id, None, after)

@@ -31,6 +31,10 @@ def now() -> datetime:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling starts a transaction only before DML, so a
+    # SAVEPOINT as the first write opened (and its RELEASE committed) one of its own, behind
+    # the caller's back. SQLAlchemy's recipe: the driver does nothing, we emit BEGIN.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -48,7 +52,12 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
     engine = create_engine(url, echo=echo, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def engine_from_settings(settings: Settings) -> Engine:

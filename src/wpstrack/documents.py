@@ -32,6 +32,7 @@ import ftfy
 from charset_normalizer import from_bytes
 
 from wpstrack.errors import UnreadableDocument
+from wpstrack.limits import Deadline, ReadLimits, check_chars, check_zip, resolve_limits
 from wpstrack.webpage import html_to_text
 
 TEXT = "text/plain"
@@ -45,8 +46,15 @@ REASONS = {
     "binary": "the content is binary data, not text",
     "undecodable": "the content cannot be decoded",
     "too_large": "the document is larger than the size limit",
+    "unpacked_too_large": "the document unpacks to more than the unpacked size limit",
+    "too_many_pages": "the document has more pages than the page limit",
+    "too_long": "the text is longer than the character limit",
+    "too_deep": "the markup is nested deeper than the nesting limit",
+    "too_many_elements": "the markup has more elements than the element limit",
+    "too_slow": "reading the document took longer than the reading time limit",
     "unsupported": "the document type is not supported",
     "extraction_failed": "the document was read but the extractor failed on it",
+    "storage_failed": "the document was read but the database refused its values",
     "unreadable": "the file cannot be opened (permissions, vanished)",
 }
 
@@ -114,44 +122,61 @@ def sha256_hex(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_path(path: Path, *, max_bytes: int | None = None) -> ReadDocument:
-    """Read the file at ``path``; refuses a file over ``max_bytes`` without loading it."""
+def read_path(
+    path: Path, *, max_bytes: int | None = None, limits: ReadLimits | None = None
+) -> ReadDocument:
+    """Read the file at ``path``; refuses a file over the byte limit without loading it."""
+    limits = resolve_limits(limits, max_bytes)
     size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        raise DocumentRejected("too_large", f"{size} bytes is over the limit of {max_bytes}")
-    return read_bytes(path.read_bytes(), filename=path.name, max_bytes=max_bytes)
+    if limits.max_bytes is not None and size > limits.max_bytes:
+        raise DocumentRejected("too_large", f"{size} bytes is over the limit of {limits.max_bytes}")
+    return read_bytes(path.read_bytes(), filename=path.name, limits=limits)
 
 
 def read_bytes(
-    raw: bytes, *, filename: str | None = None, max_bytes: int | None = None
+    raw: bytes,
+    *,
+    filename: str | None = None,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
 ) -> ReadDocument:
-    """Detect the type of ``raw``, turn it into clean text and describe it."""
-    if max_bytes is not None and len(raw) > max_bytes:
-        raise DocumentRejected("too_large", f"{len(raw)} bytes is over the limit of {max_bytes}")
+    """Detect the type of ``raw``, turn it into clean text and describe it, within
+    ``limits`` (the defaults of :class:`ReadLimits` when None; ``max_bytes`` overrides its
+    byte limit)."""
+    limits = resolve_limits(limits, max_bytes)
+    if limits.max_bytes is not None and len(raw) > limits.max_bytes:
+        raise DocumentRejected(
+            "too_large", f"{len(raw)} bytes is over the limit of {limits.max_bytes}"
+        )
     if not raw.strip():
         raise DocumentRejected("empty", "the file is empty" if not raw else "only white space")
+    deadline = limits.deadline()
     media_type = sniff(raw, filename)
     encoding: str | None = None
     title: str | None = None
     published: date | None = None
     publisher: str | None = None
     if media_type == PDF:
-        text, title, publisher = _pdf_text(raw)
+        text, title, publisher = _pdf_text(raw, limits, deadline)
     elif media_type == DOCX:
-        text, title = _docx_text(raw)
+        text, title = _docx_text(raw, limits, deadline)
     else:
         decoded, encoding = decode(raw)
         if media_type == HTML or looks_like_html(decoded, filename):
             media_type = HTML
-            page = html_to_text(decoded)
+            page = html_to_text(decoded, limits, deadline)
             text, title, published = page.text, page.title, page.published_on
             publisher = page.publisher
         else:
+            check_chars(len(decoded), limits)
             text = decoded
+    check_chars(len(text), limits)
+    deadline.check()
     text = clean_text(text)
     if not text.strip():
         raise DocumentRejected("empty", f"no text found in the {media_type} content")
     check_readable(text)
+    deadline.check()
     return ReadDocument(
         text=text,
         media_type=media_type,
@@ -234,8 +259,9 @@ def looks_like_html(text: str, filename: str | None = None) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """Repair mojibake, unify line breaks and spaces, drop control characters at the edges."""
-    text = ftfy.fix_text(text, _FIX_CONFIG)
+    """Repair mojibake, unify line breaks and spaces, drop control characters at the edges
+    and NUL characters anywhere (no text holds them, and PostgreSQL refuses them)."""
+    text = ftfy.fix_text(text.replace("\x00", ""), _FIX_CONFIG)
     text = _SPACES.sub(" ", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
@@ -307,16 +333,28 @@ def first_line(text: str) -> str | None:
     return None
 
 
-def _pdf_text(raw: bytes) -> tuple[str, str | None, str | None]:
+def _pdf_text(
+    raw: bytes, limits: ReadLimits, deadline: Deadline
+) -> tuple[str, str | None, str | None]:
     """Text, title and publisher of a PDF. The document information dictionary has no
-    publisher entry; the XMP metadata's Dublin Core ``dc:publisher`` is the standard place."""
+    publisher entry; the XMP metadata's Dublin Core ``dc:publisher`` is the standard place.
+
+    The page count is checked before any page is read, the deadline and the character limit
+    after each page, so a 20,000-page file costs its page tree, not 20,000 pages."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentRejected("undecodable", "the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        check_page_count(reader, limits.max_pages)
+        pages: list[str] = []
+        chars = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            check_chars(chars, limits)
+            deadline.check()
         meta = reader.metadata
         title = str(meta.title) if meta and meta.title else None
     except DocumentRejected:
@@ -331,25 +369,82 @@ def _pdf_text(raw: bytes) -> tuple[str, str | None, str | None]:
     return "\n\n".join(pages), title, publisher
 
 
-def _docx_text(raw: bytes) -> tuple[str, str | None]:
+def check_page_count(reader: Any, limit: int) -> None:
+    """Refuse a PDF with more than ``limit`` pages, at a cost bounded by the limit.
+
+    pypdf's own page list flattens the whole page tree (six seconds for 20,000 pages), so
+    the stated ``/Count`` is checked first and the tree is then walked here, stopping as
+    soon as the pages, or the nodes visited, pass what ``limit`` pages can need; a kid seen
+    twice (a cycle) is visited once.
+    """
+    pages = reader.trailer["/Root"]["/Pages"].get_object()
+    stated = pages.get("/Count")
+    if isinstance(stated, int) and stated > limit:
+        raise DocumentRejected("too_many_pages", f"{stated} pages is over the limit of {limit}")
+    stack, seen, leaves, visited = [pages], set(), 0, 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        kids = node.get("/Kids")
+        if kids is None:
+            leaves += 1
+        if leaves > limit or visited > 2 * limit + 64:
+            detail = f"more pages than the limit of {limit}"
+            raise DocumentRejected("too_many_pages", detail)
+        for kid in kids.get_object() if kids is not None else ():
+            key = getattr(kid, "idnum", None)
+            if key is None or key not in seen:
+                seen.add(key)
+                stack.append(kid.get_object())
+
+
+def _docx_text(raw: bytes, limits: ReadLimits, deadline: Deadline) -> tuple[str, str | None]:
+    """Text and title of a Word file, once its ZIP is known to unpack within the limit."""
     import docx
 
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            check_zip(archive, limits, deadline)
+        from docx.oxml.ns import qn
+        from docx.text.paragraph import Paragraph
+
         document = docx.Document(io.BytesIO(raw))
-        parts = [p.text for p in document.paragraphs]
+        parts = []
+        chars = 0
+        body = document._body
+        # The body's paragraphs one at a time (``document.paragraphs`` builds all of them
+        # first), so the character limit and the deadline stop a huge body early.
+        for element in body._element.iterchildren(qn("w:p")):
+            parts.append(Paragraph(element, body).text)
+            chars = _count(chars, parts[-1], limits, deadline)
         for table in document.tables:
             for row in table.rows:
                 parts.append("\t".join(cell.text for cell in row.cells))
+                chars = _count(chars, parts[-1], limits, deadline)
         title = document.core_properties.title or None
+    except DocumentRejected:
+        raise
     except Exception as exc:  # damaged ZIP or XML parts surface as many kinds of error
         raise DocumentRejected("undecodable", f"broken DOCX ({type(exc).__name__})") from exc
     return "\n".join(parts), title
 
 
-def extract_record(document: ReadDocument) -> dict[str, Any]:
-    """The extraction record of a read document (language and publication date passed on)."""
+def _count(chars: int, part: str, limits: ReadLimits, deadline: Deadline) -> int:
+    """``chars`` plus the part's length (and its line break), refused over the limits."""
+    chars += len(part) + 1
+    check_chars(chars, limits)
+    deadline.check()
+    return chars
+
+
+def extract_record(document: ReadDocument, limits: ReadLimits | None = None) -> dict[str, Any]:
+    """The extraction record of a read document (language and publication date passed on),
+    refused as ``too_long`` over the character limit."""
     from wpstrack.extract import extract_text
 
     return extract_text(
-        document.text, language=document.language, release_date=document.published_on
+        document.text,
+        language=document.language,
+        release_date=document.published_on,
+        max_chars=(limits or ReadLimits()).max_chars,
     )

@@ -72,6 +72,13 @@ class UnreadableDocument(WpstrackError):
     code = "W020"
 
 
+class RequestTooLarge(WpstrackError):
+    """A request body is larger than the configured limit; it was not read further."""
+
+    code = "W021"
+    http_status = 413
+
+
 class Unauthenticated(WpstrackError):
     """The request needs a logged-in user or a valid API token, and has neither."""
 

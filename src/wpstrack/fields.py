@@ -14,6 +14,7 @@ whether an editor may change it, a reviewer may add it, and the activities expor
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import Column, String
 
 from wpstrack import schema
+from wpstrack.limits import NUMBER_RANGES
 
 # How a value is shown; ``_fields.html`` has one branch per kind and a test renders them all.
 KINDS = (
@@ -160,6 +162,23 @@ FIELDS: tuple[Field, ...] = (
         editable=True,
         reviewable=True,
         exported=True,
+    ),
+    Field(
+        "end_time_local",
+        "time",
+        "Local end time",
+        "現地終了時刻",
+        extracted_as="end_time_local",
+        value_type="str",
+    ),
+    Field(
+        "dropped_number",
+        "text",
+        "Numbers dropped as implausible",
+        "範囲外として除いた数値",
+        extracted_as="dropped_number",
+        many=True,
+        value_type="json",
     ),
     Field(
         "timezone",
@@ -490,10 +509,25 @@ def fit(field: Field, value: Any) -> Any:
         if kind == "datetime":
             return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         if kind == "int":
-            return int(value)
-    except (TypeError, ValueError):
+            return _plausible(field.name, value)
+    except (TypeError, ValueError, OverflowError):
         return None
     if kind == "str":
         text = str(value)
         return text[: field.width] if field.width else text
     return value
+
+
+# The widest a 32-bit integer column holds on both backends.
+_INT_RANGE = (-(2**31), 2**31 - 1)
+
+
+def _plausible(name: str, value: Any) -> int | None:
+    """A whole number within the field's plausible range (``limits.NUMBER_RANGES``), else
+    None: an absurd number ("for 99999999999999999999 minutes") would overflow the integer
+    column and end the batch, whether it came from the extractor or a hand-built record."""
+    number = float(value)
+    low, high = NUMBER_RANGES.get(name, _INT_RANGE)
+    if not (math.isfinite(number) and low <= number <= high):
+        return None
+    return round(number)

@@ -26,6 +26,7 @@ names its own publisher, and a batch default must not re-attribute it.
 from __future__ import annotations
 
 import hashlib
+import math
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import StatementError
 
 from wpstrack import schema
 from wpstrack.db import now
@@ -46,6 +48,7 @@ from wpstrack.documents import (
     read_bytes,
 )
 from wpstrack.errors import NotFound
+from wpstrack.limits import ReadLimits, resolve_limits
 from wpstrack.register import Lookups
 from wpstrack.register import create_draft as create_draft
 
@@ -134,14 +137,16 @@ def ingest_batch(
     *,
     max_bytes: int | None = None,
     publisher: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> list[Outcome]:
     """Read, store and extract each file of one batch (in the caller's transaction);
     ``publisher`` is for the files whose metadata names none."""
     lookups = Lookups.load(conn)
+    limits = resolve_limits(limits, max_bytes)
     outcomes = []
     for path in paths:
         try:
-            outcome = ingest_file(conn, path, lookups, max_bytes=max_bytes, publisher=publisher)
+            outcome = ingest_file(conn, path, lookups, limits=limits, publisher=publisher)
             outcomes.append(outcome)
         except OSError as exc:
             outcomes.append(Outcome(str(path), REJECTED, None, "unreadable", exc.strerror))
@@ -155,11 +160,13 @@ def ingest_file(
     *,
     max_bytes: int | None = None,
     publisher: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> Outcome:
     """Ingest one file: store it (or its rejection), its extractions and its draft."""
-    raw, digest, size = _read_file(path, max_bytes)
+    limits = resolve_limits(limits, max_bytes)
+    raw, digest, size = _read_file(path, limits.max_bytes)
     source = Source(str(path), str(path.resolve()), path.name, digest, size)
-    return ingest_content(conn, raw, source, lookups, max_bytes=max_bytes, publisher=publisher)
+    return ingest_content(conn, raw, source, lookups, limits=limits, publisher=publisher)
 
 
 @dataclass(frozen=True)
@@ -181,11 +188,16 @@ def ingest_content(
     *,
     max_bytes: int | None = None,
     publisher: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> Outcome:
-    """Ingest content already read (``raw`` is None when it was over ``max_bytes``).
+    """Ingest content already read (``raw`` is None when it was over the byte limit).
 
-    ``publisher`` is stored for a document whose own metadata names no publisher.
+    ``publisher`` is stored for a document whose own metadata names no publisher. The
+    document's rows are written under a savepoint: when the database refuses one of them,
+    only this document is rolled back and recorded as rejected (``storage_failed``), and the
+    rest of the batch is kept.
     """
+    limits = resolve_limits(limits, max_bytes)
     lookups = lookups or Lookups.load(conn)
     path = Path(origin.label)  # named in the outcome; never opened here
     digest, size = origin.digest, origin.size
@@ -204,10 +216,10 @@ def ingest_content(
     }
     try:
         if raw is None:
-            limit = f"{size} bytes is over the limit of {max_bytes}"
+            limit = f"{size} bytes is over the limit of {limits.max_bytes}"
             raise DocumentRejected("too_large", limit)
-        read = read_bytes(raw, filename=origin.filename, max_bytes=max_bytes)
-        record = extract_record(read)
+        read = read_bytes(raw, filename=origin.filename, limits=limits)
+        record = extract_record(read, limits)
     except DocumentRejected as exc:
         return _record_rejection(conn, path, base | {"raw": raw}, exc)
     except Exception as exc:  # a failing component must not end the batch: retry it later
@@ -215,10 +227,25 @@ def ingest_content(
         failure = DocumentRejected("extraction_failed", detail)
         return _record_rejection(conn, path, base | {"raw": raw}, failure)
     stated = publisher_name(read.publisher) or publisher_name(publisher)
-    document_id = _insert_document(conn, base | {"raw": raw, "publisher": stated}, read, record)
-    store_extractions(conn, document_id, record)
-    create_draft(conn, document_id, record, lookups, title=_title(read, record))
+    try:
+        with conn.begin_nested():
+            row = base | {"raw": raw, "publisher": stated}
+            document_id = _insert_document(conn, row, read, record)
+            store_extractions(conn, document_id, record)
+            create_draft(conn, document_id, record, lookups, title=_title(read, record))
+    # The driver's errors, and Python values it cannot bind (sqlite3 raises OverflowError
+    # for an int over 64 bits, outside SQLAlchemy's wrapping).
+    except (StatementError, OverflowError) as exc:
+        return _record_rejection(conn, path, base | {"raw": raw}, _storage_failure(exc))
     return Outcome(origin.label, INGESTED, document_id)
+
+
+def _storage_failure(exc: StatementError | OverflowError) -> DocumentRejected:
+    """The rejection of a document whose rows the database refused (a value out of range
+    that no check caught), named by the driver's error class and message."""
+    cause = getattr(exc, "orig", None) or exc
+    detail = f"the database refused a value ({type(cause).__name__}: {cause})"
+    return DocumentRejected("storage_failed", " ".join(detail.split())[:500])
 
 
 def _record_rejection(
@@ -269,6 +296,8 @@ def _insert_document(
 
 def _jsonable(value: Any) -> Any:
     """A value as JSON can store it: dates become ISO strings, tuples lists, others text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no infinity; PostgreSQL refuses the whole row
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, dict):

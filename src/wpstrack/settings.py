@@ -41,6 +41,51 @@ class Settings(BaseSettings):
         default=20 * 1024 * 1024,
         description="Largest document accepted by ingestion, in bytes; larger files are rejected.",
     )
+    # Limits before work (see wpstrack.limits): each is checked before the step it bounds.
+    max_unpacked_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        description=(
+            "Largest size a DOCX (a ZIP) may unpack to, in bytes; a bigger one is refused "
+            "(its XML is parsed whole, at about ten times its size in memory)."
+        ),
+    )
+    max_document_pages: int = Field(
+        default=1000,
+        description="Most pages a PDF may have; a longer one is refused before any page is read.",
+    )
+    max_document_chars: int = Field(
+        default=300_000,
+        description=(
+            "Most characters of text a document may hold; a longer one is refused before "
+            "extraction (which reads about 80,000 characters a second)."
+        ),
+    )
+    max_html_depth: int = Field(
+        default=512,
+        description="Deepest nesting of HTML elements read (Chromium's limit); deeper is refused.",
+    )
+    max_html_elements: int = Field(
+        default=100_000,
+        description="Most elements (tags) an HTML page may have; more is refused before parsing.",
+    )
+    max_reading_seconds: float = Field(
+        default=5.0,
+        description=(
+            "Longest time reading one document (bytes to clean text) may take; extraction "
+            "follows, bounded by the character limit."
+        ),
+    )
+    max_request_bytes: int = Field(
+        default=24 * 1024 * 1024,
+        description=(
+            "Largest upload request body (multipart form), in bytes; larger gets 413 while "
+            "it streams, before anything is parsed."
+        ),
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        description="Largest body of any other request (JSON, forms), in bytes; larger gets 413.",
+    )
     ingest_batch_size: int = Field(
         default=64,
         description="Documents extracted and written per transaction during ingestion.",

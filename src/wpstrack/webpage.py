@@ -14,6 +14,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from wpstrack.limits import Deadline, ReadLimits, check_markup
+
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 # Elements that never hold release text.
@@ -73,9 +75,19 @@ class HtmlPage:
     publisher: str | None = None
 
 
-def html_to_text(markup: str) -> HtmlPage:
+def html_to_text(
+    markup: str, limits: ReadLimits | None = None, deadline: Deadline | None = None
+) -> HtmlPage:
     """The release text of a page: the longest ``<article>`` (else ``<main>``, else the body)
-    without navigation, cookie banners, scripts, sidebars and footers."""
+    without navigation, cookie banners, scripts, sidebars and footers.
+
+    Markup with more elements, or nested deeper, than the limits allow is refused before it
+    is parsed: the parser's work per tag grows with the depth of the open elements, and every
+    later step visits each element.
+    """
+    limits = limits or ReadLimits()
+    check_markup(markup, limits)
+    deadline = deadline or limits.deadline()
     tree = LexborHTMLParser(markup)
     published = _published_on(tree)
     publisher = _html_publisher(tree)
@@ -93,14 +105,21 @@ def html_to_text(markup: str) -> HtmlPage:
         for node in root.css("header, footer"):
             node.decompose()
     heading = _node_text(root.css_first("h1"))
-    return HtmlPage(_block_text(root), heading or page_title, published, publisher)
+    return HtmlPage(_block_text(root, deadline), heading or page_title, published, publisher)
 
 
 def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
+    """The match of the first selector that has any, with the longest text.
+
+    Only outermost matches are measured: a match nested in another holds less text, and
+    measuring every one of thousands of nested matches made the reader quadratic.
+    """
     for selector in _MAIN_SELECTORS:
         nodes = tree.css(selector)
         if nodes:
-            return max(nodes, key=lambda n: len(n.text(deep=True) or ""))
+            nested = {n.mem_id for n in tree.css(f"{selector} {selector}")}
+            outer = [n for n in nodes if n.mem_id not in nested] or nodes[:1]
+            return max(outer, key=lambda n: len(n.text(deep=True) or ""))
     return tree.body
 
 
@@ -111,17 +130,26 @@ def _node_text(node: LexborNode | None) -> str | None:
     return text or None
 
 
-def _block_text(root: LexborNode) -> str:
+def _block_text(root: LexborNode, deadline: Deadline | None = None) -> str:
     """Text of ``root`` as a browser shows it: paragraphs apart, list items on their own
-    lines (numbered in an ``<ol>``), ``<br>`` as a line break."""
+    lines (numbered in an ``<ol>``), ``<br>`` as a line break.
+
+    One visit per node: an ``<ol>`` numbers its items as it pushes them, instead of each
+    item counting its earlier siblings (quadratic in a long list).
+    """
     parts: list[str] = []
-    # Items are nodes still to visit, or literal text to emit when popped.
-    stack: list[LexborNode | str] = [root]
+    # Items are (node, list number) still to visit, or literal text to emit when popped.
+    stack: list[tuple[LexborNode, str] | str] = [(root, "")]
+    visited = 0
     while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
+        entry = stack.pop()
+        if isinstance(entry, str):
+            parts.append(entry)
             continue
+        item, number = entry
+        visited += 1
+        if deadline is not None and visited % 2048 == 0:
+            deadline.check()
         tag = item.tag or ""
         if tag == "-text":
             parts.append(item.text_content or "")
@@ -133,30 +161,28 @@ def _block_text(root: LexborNode) -> str:
             continue
         # A list item or table row starts a line; a paragraph-like block stands apart.
         if tag in _LINE_TAGS:
-            parts.append("\n" + _list_number(item))
+            parts.append("\n" + number)
         elif tag in _BLOCK_TAGS:
             parts.append("\n\n")
             stack.append("\n\n")
-        children = []
-        child = item.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        stack.extend(reversed(children))
+        stack.extend(reversed(_children(item, numbered=tag == "ol")))
     lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def _list_number(node: LexborNode) -> str:
-    """``"2. "`` for the second item of an ordered list, else nothing."""
-    if node.tag != "li" or node.parent is None or node.parent.tag != "ol":
-        return ""
-    number = 1
-    sibling = node.prev
-    while sibling is not None:
-        number += sibling.tag == "li"
-        sibling = sibling.prev
-    return f"{number}. "
+def _children(node: LexborNode, *, numbered: bool) -> list[tuple[LexborNode, str]]:
+    """The children of ``node``, each ``<li>`` of an ordered list with its ``"2. "``."""
+    children = []
+    count = 0
+    child = node.child
+    while child is not None:
+        number = ""
+        if numbered and child.tag == "li":
+            count += 1
+            number = f"{count}. "
+        children.append((child, number))
+        child = child.next
+    return children
 
 
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')

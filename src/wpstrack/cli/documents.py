@@ -102,10 +102,11 @@ def extract_cli(
     A file that cannot be read exits with its coded reason.
     """
     from wpstrack.documents import extract_record, read_path
+    from wpstrack.limits import ReadLimits
 
-    settings = load_settings()
-    document = read_path(path, max_bytes=settings.max_document_bytes)
-    record = extract_record(document)
+    limits = ReadLimits.from_settings(load_settings())
+    document = read_path(path, limits=limits)
+    record = extract_record(document, limits)
     if as_json:
         info = {"media_type": document.media_type, "encoding": document.encoding}
         info |= {"publisher": document.publisher}
@@ -161,9 +162,11 @@ def ingest_cli(
 
     from wpstrack.db import migrated_engine, transaction
     from wpstrack.ingest import Summary, batched, ingest_batch, iter_files
+    from wpstrack.limits import ReadLimits
     from wpstrack.reference import sync_reference
 
     settings = load_settings()
+    limits = ReadLimits.from_settings(settings)
     engine = migrated_engine(settings)
     summary = Summary()
     total = sum(1 for _ in iter_files(paths))
@@ -175,8 +178,7 @@ def ingest_cli(
             task = progress.add_task("ingest", total=total)
             for batch in batched(iter_files(paths), max(1, settings.ingest_batch_size)):
                 with transaction(engine) as conn:
-                    limit = settings.max_document_bytes
-                    outcomes = ingest_batch(conn, batch, max_bytes=limit, publisher=publisher)
+                    outcomes = ingest_batch(conn, batch, limits=limits, publisher=publisher)
                 for outcome in outcomes:
                     summary.add(outcome)
                 progress.advance(task, len(batch))

@@ -9,6 +9,7 @@ longer ("a two-day forum") are not durations in minutes and give nothing.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -76,22 +77,28 @@ def _number(text: str | None) -> float:
     return float(_NUMBER_WORDS[lowered]) if lowered in _NUMBER_WORDS else float(lowered)
 
 
-def minutes_of(match: re.Match[str]) -> int | None:
+def _whole(minutes: float) -> float:
+    """``minutes`` rounded; an infinite length (a 400-digit number) is kept as it is, for
+    the state's range check to drop with a warning instead of ``round`` raising."""
+    return round(minutes) if math.isfinite(minutes) else minutes
+
+
+def minutes_of(match: re.Match[str]) -> float | None:
     """The length in minutes of a :data:`STATED_RE` or Japanese match."""
     g = match.groupdict()
     if g.get("adj"):
         amount = _number(g["adj"])
-        return round(amount * (60 if g["unit"].lower() == "hour" else 1))
+        return _whole(amount * (60 if g["unit"].lower() == "hour" else 1))
     if g.get("halfhour"):
         return 30
     if g.get("jh") is not None or g.get("jm2") is not None:
         hours = float(g.get("jh") or 0) + (0.5 if g.get("jhalf") else 0)
-        return round(hours * 60 + float(g.get("jm") or g.get("jm2") or 0)) or None
+        return _whole(hours * 60 + float(g.get("jm") or g.get("jm2") or 0)) or None
     if g.get("h"):
         hours = _number(g["h"]) + (0.5 if g.get("half") or g.get("half2") else 0)
-        return round(hours * 60 + _number(g.get("hm")))
+        return _whole(hours * 60 + _number(g.get("hm")))
     if g.get("m"):
-        return round(_number(g["m"]))
+        return _whole(_number(g["m"]))
     return None
 
 
@@ -99,11 +106,11 @@ def minutes_of(match: re.Match[str]) -> int | None:
 _UNIT_RE = re.compile(r"hour|hr|min|時間|分間", re.IGNORECASE)
 
 
-def _stated(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+def _stated(text: str, start: int, end: int) -> tuple[float, int, int] | None:
     """The first stated length in ``text[start:end]``: (minutes, start, end)."""
     if not _UNIT_RE.search(text, start, end):
         return None
-    best: tuple[int, int, int] | None = None
+    best: tuple[float, int, int] | None = None
     for regex in (STATED_RE, _JA_STRICT_RE):
         match = regex.search(text, start, end)
         if match:
@@ -122,7 +129,7 @@ def _length_start(match: re.Match[str]) -> int:
     return match.start()
 
 
-def _from_range(st: ExtractionState) -> tuple[int, int, int] | None:
+def _from_range(st: ExtractionState) -> tuple[float, int, int] | None:
     start = st.scalars.get("start_time_local")
     end = st.extra.get("end_time_local")
     if start is None or end is None:

@@ -9,11 +9,14 @@ Offsets are into ``doc.text``, the clean text stored for the document.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from spacy.tokens import Doc
+
+from wpstrack.limits import NUMBER_RANGES
 
 # Scalar fields of the gold format, in the order the corpus README lists them.
 SCALAR_FIELDS = (
@@ -119,8 +122,11 @@ class ExtractionState:
         method: str,
         confidence: float = 1.0,
     ) -> Mention:
-        """Choose ``value`` for the scalar field ``name`` (replacing an earlier choice)."""
+        """Choose ``value`` for the scalar field ``name`` (replacing an earlier choice);
+        a number outside its plausible range is dropped with a warning."""
         mention = Mention(name, value, start, end, method, confidence)
+        if not self.plausible(mention):
+            return mention
         if name in SCALAR_FIELDS:
             self.scalars[name] = mention
         else:
@@ -136,10 +142,31 @@ class ExtractionState:
         method: str,
         confidence: float = 1.0,
     ) -> Mention:
-        """Append an item to the list field ``name``."""
+        """Append an item to the list field ``name`` (a number outside its plausible range
+        is dropped with a warning)."""
         mention = Mention(name, value, start, end, method, confidence)
+        if not self.plausible(mention):
+            return mention
         self.lists.setdefault(name, []).append(mention)
         return mention
+
+    def plausible(self, mention: Mention) -> bool:
+        """False, with a warning and a ``dropped_number`` mention at its span, when the
+        mention is a number outside the range :data:`NUMBER_RANGES` gives its field."""
+        if mention.field not in NUMBER_RANGES:
+            return True
+        value = mention.value
+        number = value.get("amount") if isinstance(value, dict) else value
+        low, high = NUMBER_RANGES[mention.field]
+        if isinstance(number, int | float) and math.isfinite(number) and low <= number <= high:
+            return True
+        shown = f"{number:.6g}" if isinstance(number, int | float) else repr(number)
+        self.warnings.append(
+            f"{mention.field} {shown} is outside the plausible range {low:g} to {high:g}: dropped"
+        )
+        dropped = {"field": mention.field, "value": shown}
+        self.add("dropped_number", dropped, mention.start, mention.end, "range_check", 0.0)
+        return False
 
     def get(self, name: str) -> Any:
         """The chosen value of a scalar or extra field, or None."""

@@ -29,6 +29,7 @@ from wpstrack.extract.model import (
     ensure_extension,
     state,
 )
+from wpstrack.limits import ReadLimits, check_chars
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,17 @@ def extract_text(
     language: str | None = None,
     release_date: date | None = None,
     nlp: Language | None = None,
+    max_chars: int = ReadLimits.max_chars,
 ) -> dict[str, Any]:
-    """Run the pipeline over one text and return its record."""
+    """Run the pipeline over one text and return its record.
+
+    Text longer than ``max_chars`` is refused with a coded error before spaCy sees it; the
+    pipeline's own ``max_length`` (spaCy's E088) is kept at least as high, so the one limit
+    that applies is the configured one.
+    """
+    check_chars(len(text), ReadLimits(max_chars=max_chars))
     nlp = nlp or default_pipeline()
+    nlp.max_length = max(nlp.max_length, max_chars)
     doc = prepare(nlp, text, language=language, release_date=release_date)
     for _name, proc in nlp.pipeline:
         doc = proc(doc)

@@ -29,6 +29,7 @@ from wpstrack.web import apidocs
 from wpstrack.web.api import API_PREFIX, create_api
 from wpstrack.web.deps import optional_user
 from wpstrack.web.errors import describe, error_body, validation_details
+from wpstrack.web.limits import BodyLimitMiddleware
 from wpstrack.web.pages import pages_router
 from wpstrack.web.requests import RequestIds, request_id
 from wpstrack.web.sessions import SessionMiddleware, verify_csrf
@@ -125,6 +126,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.templates = make_templates()
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value())
     app.middleware("http")(_security_headers)
+    # Added last, so it wraps the others: a body over the limit is refused before the
+    # session, the routes or any parser see it.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        upload_bytes=settings.max_request_bytes,
+        body_bytes=settings.max_body_bytes,
+        api_prefix=API_PREFIX,
+    )
     app.add_exception_handler(WpstrackError, _wpstrack_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ValidationError, _validation_error)

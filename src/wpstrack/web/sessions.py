@@ -96,11 +96,17 @@ def log_out(request: Request) -> None:
 
 
 async def verify_csrf(request: Request) -> None:
-    """Refuse an unsafe request whose form field or header lacks the session's CSRF token."""
+    """Refuse an unsafe request whose form field or header lacks the session's CSRF token.
+
+    An upload (``multipart/form-data``) carries the token in the header or in the form's
+    address (``?csrf_token=``), never in its body: checking it must not read a body that
+    the route reads only once it knows the caller is allowed to upload.
+    """
     if request.method not in UNSAFE_METHODS:
         return
-    sent = request.headers.get(CSRF_HEADER)
-    if sent is None:
+    sent = request.headers.get(CSRF_HEADER) or request.query_params.get(CSRF_FIELD)
+    multipart = request.headers.get("content-type", "").startswith("multipart/form-data")
+    if sent is None and not multipart:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.datastructures import UploadFile
 
 from wpstrack import archive, visibility
 from wpstrack.archive import DocumentFilter, DocumentSummary, UploadResult
+from wpstrack.errors import InvalidInput
+from wpstrack.limits import ReadLimits
 from wpstrack.users import User
 from wpstrack.web.api.common import ERROR_RESPONSES, PageOut, PageParams, list_response
 from wpstrack.web.deps import ConnDep, OptionalUser, require_role
@@ -17,19 +22,74 @@ UPLOAD_ROLES = ("editor",)
 Uploader = Annotated[User, require_role(*UPLOAD_ROLES)]
 
 
-PublisherField = Annotated[
-    str | None, Form(description="Publisher of the files whose own metadata names none.")
-]
+UPLOAD_FIELD = "files"
+# The form is read by :func:`upload_form`, not declared as File()/Form() parameters: FastAPI
+# reads a declared body before it solves any dependency, so an anonymous caller's upload was
+# spooled to disk before the 401. This describes the same form in the OpenAPI document.
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [UPLOAD_FIELD],
+                    "properties": {
+                        UPLOAD_FIELD: {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                        },
+                        "publisher": {
+                            "type": "string",
+                            "description": "Publisher of the files whose own metadata names none.",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@dataclass
+class UploadForm:
+    """The files and the publisher of an upload form."""
+
+    files: list[UploadFile]
+    publisher: str | None
+
+
+async def upload_form(request: Request, _user: Uploader) -> AsyncIterator[UploadForm]:
+    """The upload form, read only once the caller is known to be an uploader (``Uploader``
+    is solved first), so nobody else's body is ever read; its files are closed after."""
+    form = await request.form(max_files=100, max_fields=20)
+    try:
+        files = [f for f in form.getlist(UPLOAD_FIELD) if isinstance(f, UploadFile)]
+        if not files:
+            raise InvalidInput(f"send one or more files in the form field {UPLOAD_FIELD!r}")
+        publisher = form.get("publisher")
+        yield UploadForm(files, publisher if isinstance(publisher, str) and publisher else None)
+    finally:
+        await form.close()
+
+
+UploadFormDep = Annotated[UploadForm, Depends(upload_form)]
 
 
 def upload_files(
     request: Request, conn: Any, files: list[UploadFile], user: User, publisher: str | None
 ) -> list[UploadResult]:
-    """Ingest each uploaded file under the size limit of the settings."""
-    limit = request.app.state.settings.max_document_bytes
+    """Ingest each uploaded file within the reading limits of the settings."""
+    limits = ReadLimits.from_settings(request.app.state.settings)
     return [
         archive.upload(
-            conn, f.filename, f.file, max_bytes=limit, actor=user.username, publisher=publisher
+            conn,
+            f.filename,
+            f.file,
+            max_bytes=limits.max_bytes or 0,
+            actor=user.username,
+            publisher=publisher,
+            limits=limits,
         )
         for f in files
     ]
@@ -50,15 +110,11 @@ def list_documents(
     return list_response(page, fetch, DocumentSummary, "documents")
 
 
-@router.post("", status_code=201, response_model=list[UploadResult])
+@router.post("", status_code=201, response_model=list[UploadResult], openapi_extra=UPLOAD_BODY)
 def upload_documents(
-    request: Request,
-    conn: ConnDep,
-    user: Uploader,
-    files: Annotated[list[UploadFile], File()],
-    publisher: PublisherField = None,
+    request: Request, conn: ConnDep, user: Uploader, form: UploadFormDep
 ) -> list[UploadResult]:
-    return upload_files(request, conn, files, user, publisher)
+    return upload_files(request, conn, form.files, user, form.publisher)
 
 
 @router.get("/{document_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from wpstrack import archive, visibility
@@ -12,7 +12,7 @@ from wpstrack.archive import DocumentFilter, DocumentSummary
 from wpstrack.pagination import Page
 from wpstrack.users import has_role
 from wpstrack.web import downloads
-from wpstrack.web.api.documents import UPLOAD_ROLES, PublisherField, Uploader, upload_files
+from wpstrack.web.api.documents import UPLOAD_ROLES, Uploader, UploadFormDep, upload_files
 from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
@@ -42,14 +42,8 @@ def documents_page(
 
 
 @router.post("")
-def upload_page(
-    request: Request,
-    conn: ConnDep,
-    user: Uploader,
-    files: Annotated[list[UploadFile], File()],
-    publisher: PublisherField = None,
-) -> Response:
-    results = upload_files(request, conn, files, user, publisher)
+def upload_page(request: Request, conn: ConnDep, user: Uploader, form: UploadFormDep) -> Response:
+    results = upload_files(request, conn, form.files, user, form.publisher)
     page = archive.list_documents(conn, DocumentFilter(), public_only=False)
     context = {"title": "Documents", "page": page, "filters": DocumentFilter()}
     context |= {"results": results, "can_upload": True}

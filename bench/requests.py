@@ -1,0 +1,231 @@
+"""Worst-case requests against a running server: time and the server's peak RSS for each.
+
+    python bench/requests.py [--json]
+
+Starts ``wpstrack serve`` on 127.0.0.1 over a fresh SQLite database in a temporary folder,
+creates an editor with an API token, warms the extractor up with one small release, then
+posts the worst documents of the hardening issue, each at or near the configured limits
+(the 20 MB document limit, the page, character, element and unpacked-size limits), and
+an anonymous 1 GiB upload announced by its Content-Length. For each it prints the status,
+the outcome, the wall time and the server's peak RSS during that request (the kernel's
+high-water mark, reset before each request through ``/proc/<pid>/clear_refs``).
+
+The acceptance: every request finishes within 10 s and the server stays under 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from readers import LINE, docx_bomb, docx_paragraphs, list_items, nested_divs, pdf_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+MB = 1024 * 1024
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare(data_dir: Path) -> str:
+    """A migrated database with the reference data and an editor; returns its token."""
+    from wpstrack import users
+    from wpstrack.db import engine_from_settings, upgrade
+    from wpstrack.reference import sync_reference
+    from wpstrack.settings import Settings
+
+    engine = engine_from_settings(Settings(_env_file=None, data_dir=data_dir))
+    with engine.begin() as conn:
+        upgrade(conn)
+        sync_reference(conn)
+        users.add_user(conn, users.user_in("editor", "editor", "a long bench password"), None)
+        token = users.create_token(conn, "editor", "bench", actor=None)[1]
+    engine.dispose()
+    return token
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak(pid: int) -> bool:
+    """Reset the process's RSS high-water mark (Linux 4.0+); False when not allowed."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def html(size_mb: int, unit: str) -> tuple[str, bytes]:
+    body = unit * ((size_mb * MB - 100) // len(unit))
+    return "page.html", f"<html><body><article>{body}</article></body></html>".encode()
+
+
+def text(chars: int) -> tuple[str, bytes]:
+    line = f"{LINE} On March 18, 2024 the meeting lasted for approximately 40 minutes.\n"
+    return "long.txt", (line * (chars // len(line))).encode()
+
+
+CASES: dict[str, Callable[[], tuple[str, bytes]]] = {
+    "html 20 MB list items": lambda: html(20, "<li>an item</li>"),
+    "html 20 MB nested divs": lambda: nested_divs(19 * MB // 11),
+    "html 49,000 list items": lambda: list_items(49_000),  # 98,000 tags: under the limit
+    "pdf 20,000 pages": lambda: pdf_pages(20_000),
+    "pdf 1,000 pages (limit)": lambda: pdf_pages(1_000),
+    "docx bomb 300 MB inside": lambda: docx_bomb(300),
+    "docx 15 MB inside (limit)": lambda: docx_bomb(15),
+    "docx 20,000 paragraphs": lambda: docx_paragraphs(20_000),
+    "text 20 MB": lambda: text(20 * MB),
+    "text 300,000 chars (limit)": lambda: text(299_000),
+}
+
+
+def run(port: int, token: str, pid: int) -> list[dict[str, Any]]:
+    base = f"http://127.0.0.1:{port}"
+    auth = {"Authorization": f"Bearer {token}"}
+    rows = []
+    with httpx.Client(base_url=base, timeout=120) as client:
+        warm = client.post("/api/v1/documents", headers=auth, files={"files": text(2000)})
+        rows.append(
+            {
+                "case": "warm-up release",
+                "status": warm.status_code,
+                "seconds": 0.0,
+                "outcome": warm.json()[0]["status"],
+                "peak_rss_mb": peak_rss_mb(pid),
+            }
+        )
+        for case, make in CASES.items():
+            name, raw = make()
+            reset_peak(pid)
+            before = round(rss_mb(pid))
+            started = time.perf_counter()
+            response = client.post("/api/v1/documents", headers=auth, files={"files": (name, raw)})
+            seconds = time.perf_counter() - started
+            result = response.json()
+            outcome = (
+                f"{result[0]['status']} {result[0].get('reason') or ''}".strip()
+                if response.status_code == 201
+                else result["error"]["code"]
+            )
+            rows.append(
+                {
+                    "case": case,
+                    "bytes": len(raw),
+                    "status": response.status_code,
+                    "seconds": round(seconds, 2),
+                    "outcome": outcome,
+                    "rss_before_mb": before,
+                    "peak_rss_mb": round(peak_rss_mb(pid)),
+                }
+            )
+        reset_peak(pid)
+        payload = {"title": "x" * MB}
+        started = time.perf_counter()
+        response = client.post("/api/v1/activities/1/links", headers=auth, json=payload)
+        rows.append(
+            {
+                "case": "json body 1 MB",
+                "status": response.status_code,
+                "seconds": round(time.perf_counter() - started, 2),
+                "outcome": response.json()["error"]["code"],
+                "peak_rss_mb": round(peak_rss_mb(pid)),
+            }
+        )
+    rows.append(anonymous_gigabyte(port, pid))
+    return rows
+
+
+def anonymous_gigabyte(port: int, pid: int) -> dict[str, Any]:
+    """An anonymous upload announcing 1 GiB: only its headers are sent before the answer."""
+    reset_peak(pid)
+    head = (
+        "POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: multipart/form-data; boundary=x\r\n"
+        f"Content-Length: {1024 * MB}\r\n\r\n"
+    )
+    started = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(head.encode())
+        reply = conn.recv(65536)
+    return {
+        "case": "anonymous 1 GiB upload",
+        "status": int(reply.split()[1]),
+        "seconds": round(time.perf_counter() - started, 2),
+        "outcome": "not read",
+        "peak_rss_mb": round(peak_rss_mb(pid)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder)
+        token = prepare(data_dir)
+        port = free_port()
+        env = os.environ | {"WPSTRACK_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT / "src")}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "wpstrack", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            rows = run(port, token, server.pid)
+        finally:
+            server.terminate()
+            server.wait(20)
+    load = os.getloadavg()[0]
+    if options.json:
+        print(json.dumps({"load_1min": load, "requests": rows}, indent=2))
+        return
+    print(f"load average (1 min): {load:.2f}; peak RSS is the server's, per request")
+    for row in rows:
+        print(
+            f"{row['case']:<28}{row.get('bytes', 0):>11} B  {row['status']}  "
+            f"{row['seconds']:>6.2f}s {row['peak_rss_mb']:>6} MB  {row['outcome']}"
+        )
+    worst = max(r["seconds"] for r in rows)
+    print(
+        f"slowest request {worst:.2f}s; highest peak RSS {max(r['peak_rss_mb'] for r in rows)} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
