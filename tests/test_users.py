@@ -9,10 +9,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, event, func, select
 
 from wpstrack import schema, users
 from wpstrack.db import make_engine
@@ -279,3 +279,39 @@ def test_serve_answers_http_on_the_given_port(cli_env: dict[str, str]) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --- token use without a write per request -----------------------------------------------
+
+
+def _count_writes(connection: Connection) -> list[str]:
+    """The UPDATE/INSERT/DELETE statements ``connection`` runs from now on."""
+    writes: list[str] = []
+
+    def listen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in {"UPDATE", "INSERT", "DELETE"}:
+            writes.append(statement)
+
+    event.listen(connection, "before_cursor_execute", listen)
+    return writes
+
+
+def test_token_use_is_stamped_only_when_the_stamp_is_stale(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(conn, "kai")
+    _, token = users.create_token(conn, "kai", "ci", actor="tester")
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(users, "now", lambda: start)
+    writes = _count_writes(conn)
+    users.user_for_token(conn, token)  # never used: stamped
+    assert len(writes) == 1
+    monkeypatch.setattr(users, "now", lambda: start + timedelta(minutes=4))
+    users.user_for_token(conn, token)  # fresh stamp: no write at all
+    assert len(writes) == 1
+    assert users.list_tokens(conn, "kai")[0].last_used_at == start
+    later = start + users.TOKEN_USE_GRANULARITY + timedelta(seconds=1)
+    monkeypatch.setattr(users, "now", lambda: later)
+    users.user_for_token(conn, token)
+    assert len(writes) == 2
+    assert users.list_tokens(conn, "kai")[0].last_used_at == later

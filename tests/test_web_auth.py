@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from fastapi import FastAPI
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from wpstrack import audit, schema
 from wpstrack.settings import Settings
@@ -232,3 +232,22 @@ def test_importing_the_web_package_builds_no_app() -> None:
     import wpstrack.web.app as module
 
     assert not [name for name, value in vars(module).items() if isinstance(value, FastAPI)]
+
+
+def test_an_api_read_with_a_recently_used_token_writes_nothing(web: WebSite) -> None:
+    client = web.client()
+    headers = web.bearer("viewer")
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # stamps the token
+    writes: list[str] = []
+
+    def listen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in {"UPDATE", "INSERT", "DELETE"}:
+            writes.append(statement)
+
+    event.listen(web.engine, "before_cursor_execute", listen)
+    try:
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+        assert client.get("/api/v1/activities", headers=headers).status_code == 200
+    finally:
+        event.remove(web.engine, "before_cursor_execute", listen)
+    assert writes == []

@@ -44,6 +44,10 @@ ROLES: tuple[str, ...] = ("admin", "editor", "reviewer", "viewer")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "wpst_"
+# How stale ``api_token.last_used_at`` may get before a request refreshes it. Writing it on
+# every request made each authenticated read a write: on SQLite one slow upload holding the
+# write lock then turned reads into 503s. The stamp only needs to say "used recently".
+TOKEN_USE_GRANULARITY = timedelta(minutes=5)
 
 
 class User(BaseModel):
@@ -370,12 +374,12 @@ def revoke_token(conn: Connection, token_id: int, actor: str | None) -> ApiToken
 
 
 def user_for_token(conn: Connection, token: str) -> User:
-    """The active user an API token belongs to; marks the token as used."""
+    """The active user an API token belongs to; refreshes its stale ``last_used_at``."""
     t, u = schema.api_token, schema.app_user
     digest = _token_hash(token)
     row = (
         conn.execute(
-            select(u, t.c.id.label("token_id"), t.c.token_hash, t.c.revoked_at)
+            select(u, t.c.id.label("token_id"), t.c.token_hash, t.c.revoked_at, t.c.last_used_at)
             .join(t, t.c.user_id == u.c.id)
             .where(t.c.token_hash == digest)
         )
@@ -386,5 +390,9 @@ def user_for_token(conn: Connection, token: str) -> User:
         raise Unauthenticated("unknown API token")
     if row["revoked_at"] is not None or not row["is_active"]:
         raise Unauthenticated("this API token is revoked or its user is disabled")
-    conn.execute(t.update().where(t.c.id == row["token_id"]).values(last_used_at=now()))
+    at = now()
+    last = row["last_used_at"]
+    if last is None or audit.as_utc(last) <= at - TOKEN_USE_GRANULARITY:
+        # Only a stale stamp is written, so most requests (reads above all) stay read-only.
+        conn.execute(t.update().where(t.c.id == row["token_id"]).values(last_used_at=at))
     return User.model_validate(dict(row))
