@@ -315,3 +315,29 @@ def test_token_use_is_stamped_only_when_the_stamp_is_stale(
     users.user_for_token(conn, token)
     assert len(writes) == 2
     assert users.list_tokens(conn, "kai")[0].last_used_at == later
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected_exit", "expected_text"),
+    [("development", 0, "DEVELOPMENT mode"), ("production", 2, "[W001]")],
+)
+def test_serve_on_all_addresses_warns_in_development_and_is_refused_in_production(
+    cli_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    environment: str,
+    expected_exit: int,
+    expected_text: str,
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from wpstrack.cli import app
+
+    served: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_a, **kw: served.append(kw["host"]))
+    monkeypatch.setenv("WPSTRACK_ENVIRONMENT", environment)
+    monkeypatch.delenv("WPSTRACK_SECRET_KEY", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == expected_exit, result.output
+    assert expected_text in result.output.replace("\n", " ")
+    assert served == (["0.0.0.0"] if environment == "development" else [])

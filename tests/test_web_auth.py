@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from itsdangerous import URLSafeTimedSerializer
 from pydantic import ValidationError
 from sqlalchemy import event, select
 
 from wpstrack import audit, schema
-from wpstrack.settings import Settings
+from wpstrack.errors import ConfigError
+from wpstrack.settings import PUBLISHED_SECRET_KEY, Settings
+from wpstrack.web import create_app
+from wpstrack.web.sessions import (
+    COOKIE_NAME,
+    SECRET_KEY_FILE,
+    check_serving_address,
+    installation_secret,
+)
 
 if TYPE_CHECKING:
     from conftest import WebSite
@@ -216,16 +227,64 @@ def test_layout_has_skip_link_navigation_and_labelled_fields(web: WebSite) -> No
     assert 'name="viewport"' in html
 
 
-def test_default_secret_key_is_refused_outside_development(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("WPSTRACK_SECRET_KEY", raising=False)
+def test_a_cookie_signed_with_the_published_development_key_is_no_session(web: WebSite) -> None:
+    with web.engine.connect() as conn:
+        admin = conn.execute(select(schema.app_user).where(schema.app_user.c.username == "admin"))
+        row = admin.mappings().one()
+    forger = URLSafeTimedSerializer(PUBLISHED_SECRET_KEY, salt="wpstrack.session")
+    forged = {"uid": row["id"], "csrf": "forged", "sv": row.get("session_version")}
+    client = web.client()
+    client.cookies.set(COOKIE_NAME, forger.dumps(forged))
+    assert client.get("/admin/users").status_code == 303  # sent to the login page
+
+
+@pytest.mark.parametrize("key", ["short", PUBLISHED_SECRET_KEY])
+def test_weak_or_published_secret_keys_are_refused(key: str) -> None:
     with pytest.raises(ValidationError, match="WPSTRACK_SECRET_KEY"):
-        Settings(_env_file=None, environment="production")
-    key = "k" * 40
-    assert Settings(_env_file=None, environment="production", secret_key=key).environment == (
-        "production"
-    )
+        Settings(_env_file=None, secret_key=key)
+    assert Settings(_env_file=None, environment="production", secret_key="k" * 40).secret_key
+
+
+def test_installation_key_is_random_private_and_survives_a_restart(
+    web: WebSite, tmp_path: Path
+) -> None:
+    key = installation_secret(web.settings.data_dir)
+    path = web.settings.data_dir / SECRET_KEY_FILE
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert installation_secret(web.settings.data_dir) == key
+    assert installation_secret(tmp_path / "another") != key
+    client = web.login("viewer")
+    restarted = create_app(web.settings, engine=web.engine)
+    with TestClient(restarted, follow_redirects=False) as again:
+        again.cookies.update(client.cookies)
+        assert again.get("/admin/audit").status_code == 403  # known as viewer, not anonymous
+
+
+@pytest.mark.parametrize(
+    ("environment", "host", "outcome"),
+    [
+        ("development", "127.0.0.1", None),
+        ("development", "::1", None),
+        ("development", "localhost", None),
+        ("development", "0.0.0.0", "warning"),
+        ("production", "127.0.0.1", None),
+        ("production", "0.0.0.0", "refused"),
+        ("production", "example.org", "refused"),
+    ],
+)
+def test_serving_beyond_this_machine_needs_a_configured_key_in_production(
+    environment: str, host: str, outcome: str | None
+) -> None:
+    settings = Settings(_env_file=None, environment=environment)  # type: ignore[arg-type]
+    if outcome == "refused":
+        with pytest.raises(ConfigError, match="WPSTRACK_SECRET_KEY"):
+            check_serving_address(settings, host)
+        keyed = Settings(_env_file=None, environment="production", secret_key="k" * 40)
+        assert check_serving_address(keyed, host) is None
+    elif outcome == "warning":
+        assert "DEVELOPMENT" in (check_serving_address(settings, host) or "")
+    else:
+        assert check_serving_address(settings, host) is None
 
 
 def test_importing_the_web_package_builds_no_app() -> None:

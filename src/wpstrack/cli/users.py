@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from wpstrack import users
-from wpstrack.cli.common import connect, console, load_settings, print_json
+from wpstrack.cli.common import connect, console, err_console, load_settings, print_json
 
 app = typer.Typer(help="Users and their roles (admin, editor, reviewer, viewer).")
 tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token>'.")
@@ -116,8 +116,12 @@ def serve_cli(
 
     from wpstrack.db import migrated_engine
     from wpstrack.web import create_app
+    from wpstrack.web.sessions import check_serving_address
 
     settings = load_settings()
+    warning = check_serving_address(settings, host)
+    if warning:
+        err_console.print(f"[bold red]warning:[/bold red] {warning}", highlight=False)
     app = create_app(settings, engine=migrated_engine(settings))
     console.print(f"Serving http://{host}:{port}/  (database: {settings.effective_database_url})")
     # proxy_headers: behind a TLS proxy on this host, https is seen and cookies get Secure.
