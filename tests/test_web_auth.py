@@ -118,12 +118,36 @@ def test_repeated_failures_from_one_address_block_that_address_only(web: WebSite
     assert _login_post(web.client("10.9.2.2"), "reviewer", PASSWORD).status_code == 303
 
 
+def _copy_of_session(web: WebSite, client: Any) -> Any:
+    """Another client holding the same cookie, as a thief or a second tab would."""
+    copy = web.client()
+    copy.cookies.update(client.cookies)
+    return copy
+
+
 def test_logout_ends_the_session(web: WebSite) -> None:
     client = web.login("admin")
+    stolen = _copy_of_session(web, client)
     assert client.get("/admin/users").status_code == 200
     response = client.post("/logout", data={"csrf_token": web.csrf(client, "/logout")})
     assert response.status_code == 303
     assert client.get("/admin/users").status_code == 303
+    assert stolen.get("/admin/users").status_code == 303  # the old cookie is dead too
+    with web.engine.connect() as conn:
+        events = audit.list_events(conn, audit.AuditFilter(actor="admin", action="logout"))
+        assert events.items
+
+
+def test_a_role_change_ends_the_users_sessions(web: WebSite) -> None:
+    from wpstrack import users
+
+    _make_user(web, "demoted", "editor")
+    client = web.login("demoted")
+    assert "demoted" in client.get("/").text
+    with web.engine.begin() as conn:
+        users.update_user(conn, "demoted", users.UserUpdate(role="viewer"), actor="tests")
+    assert "demoted" not in client.get("/").text
+    assert "demoted" in web.login("demoted").get("/").text  # logging in again works
 
 
 @pytest.mark.parametrize(
@@ -180,6 +204,9 @@ def test_a_disabled_users_session_stops_working(web: WebSite) -> None:
     with web.engine.begin() as conn:
         users.disable_user(conn, "leaving", actor="tests")
     assert "leaving" not in client.get("/").text
+    with web.engine.begin() as conn:
+        users.update_user(conn, "leaving", users.UserUpdate(is_active=True), actor="tests")
+    assert "leaving" not in client.get("/").text  # enabling again does not revive the session
 
 
 @pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>'])

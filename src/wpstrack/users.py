@@ -181,6 +181,32 @@ def get_user_by_id(conn: Connection, user_id: int) -> User | None:
     return User.model_validate(dict(row)) if row is not None else None
 
 
+def user_for_session(conn: Connection, user_id: int, session_version: object) -> User | None:
+    """The active user a web session belongs to, or None once that session has been ended."""
+    t = schema.app_user
+    row = conn.execute(select(t).where(t.c.id == user_id)).mappings().first()
+    if row is None or not row["is_active"] or row["session_version"] != session_version:
+        return None
+    return User.model_validate(dict(row))
+
+
+def session_version(conn: Connection, user_id: int) -> int:
+    """The value a session starting now carries (see :func:`user_for_session`)."""
+    t = schema.app_user
+    return int(conn.execute(select(t.c.session_version).where(t.c.id == user_id)).scalar_one())
+
+
+def end_sessions(conn: Connection, username: str, actor: str | None, action: str) -> None:
+    """End every web session of ``username`` (``action`` names why in the audit log)."""
+    t = schema.app_user
+    user = get_user(conn, username)
+    bump = {"session_version": t.c.session_version + 1}
+    conn.execute(t.update().where(t.c.id == user.id).values(**bump))
+    # Not through audit.update: ending sessions is not an edit of the user, so it must not
+    # move ``version`` under an admin's open edit form.
+    audit.record(conn, actor, action, t.name, user.id, None, None)
+
+
 def add_user(conn: Connection, data: UserIn, actor: str | None) -> tuple[User, str]:
     """Create a user and return it with its password (generated when none was given)."""
     if _user_row(conn, data.username) is not None:
@@ -231,6 +257,9 @@ def update_user(
         if demoted and _active_admins(conn) <= 1:
             raise Conflict(f"{username!r} is the last active admin; appoint another first")
     action = "disable" if values.get("is_active") is False else "update"
+    if values.get("is_active") is False or values.get("role", current.role) != current.role:
+        # A session must not keep rights its user no longer holds.
+        values["session_version"] = schema.app_user.c.session_version + 1
     row = audit.update(
         conn,
         actor,
@@ -249,9 +278,12 @@ def disable_user(conn: Connection, username: str, actor: str | None) -> User:
 
 
 def set_password(conn: Connection, username: str, password: str, actor: str | None) -> User:
-    """Replace a user's password."""
+    """Replace a user's password and end their sessions (a leaked one may be why)."""
     current = get_user(conn, username)
-    values = {"password_hash": hash_password(password)}
+    values = {
+        "password_hash": hash_password(password),
+        "session_version": schema.app_user.c.session_version + 1,
+    }
     row = audit.update(conn, actor, schema.app_user, current.id, values, action="set_password")
     return User.model_validate(row)
 
@@ -314,7 +346,9 @@ def authenticate(
     if not ok or row is None:
         raise Unauthenticated("wrong username or password")
     if _hasher().check_needs_rehash(stored):
-        set_password(conn, username, password, username)
+        # Same password, stronger hash: no reason to end the user's other sessions.
+        values = {"password_hash": hash_password(password)}
+        audit.update(conn, username, schema.app_user, row["id"], values, action="rehash")
     return User.model_validate(row)
 
 

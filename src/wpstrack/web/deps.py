@@ -54,8 +54,7 @@ def optional_user(request: Request, conn: ConnDep) -> User | None:
     else:
         uid = request.session.get("uid")
         if isinstance(uid, int):
-            found = users.get_user_by_id(conn, uid)
-            user = found if found is not None and found.is_active else None
+            user = users.user_for_session(conn, uid, request.session.get("sv"))
     request.state.user = user  # for the layout's navigation
     return user
 

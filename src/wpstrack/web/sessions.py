@@ -153,10 +153,14 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def log_in(request: Request, user_id: int) -> None:
-    """Start a fresh session for ``user_id``: a new CSRF token, nothing carried over."""
+def log_in(request: Request, user_id: int, session_version: int) -> None:
+    """Start a fresh session for ``user_id``: a new CSRF token, nothing carried over.
+
+    ``session_version`` is the user's at login; the session ends when it moves on.
+    """
     request.session.clear()
     request.session["uid"] = user_id
+    request.session["sv"] = session_version
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from wpstrack import users
 from wpstrack.errors import TooManyAttempts, Unauthenticated
-from wpstrack.web.deps import ConnDep
+from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.sessions import log_in, log_out
 from wpstrack.web.templating import render
 
@@ -45,7 +45,7 @@ def login(
         # Returning (not raising) commits the recorded attempt, which the throttle counts.
         status = exc.http_status
         return render(request, "login.html", {**context, "error": exc.message}, status)
-    log_in(request, user.id)
+    log_in(request, user.id, users.session_version(conn, user.id))
     return RedirectResponse(safe_next(next), status_code=303)
 
 
@@ -55,6 +55,9 @@ def logout_form(request: Request) -> Response:
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, conn: ConnDep, user: OptionalUser) -> Response:
+    # Forgetting the cookie is not enough: a copy of it would stay valid until it expires.
+    if user is not None:
+        users.end_sessions(conn, user.username, actor=user.username, action="logout")
     log_out(request)
     return RedirectResponse("/", status_code=303)
