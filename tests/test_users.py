@@ -14,11 +14,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Connection, event, func, select
 
-from wpstrack import schema, users
+from wpstrack import audit, schema, users
 from wpstrack.db import make_engine
 from wpstrack.errors import (
     Conflict,
     InvalidInput,
+    NotFound,
     StaleVersion,
     TooManyAttempts,
     Unauthenticated,
@@ -341,3 +342,62 @@ def test_serve_on_all_addresses_warns_in_development_and_is_refused_in_productio
     assert result.exit_code == expected_exit, result.output
     assert expected_text in result.output.replace("\n", " ")
     assert served == (["0.0.0.0"] if environment == "development" else [])
+
+
+# --- password change and reset ------------------------------------------------------------
+
+
+def _audited_actions(conn: Connection, name: str) -> list[str]:
+    user = users.get_user(conn, name)
+    return [e.action for e in audit.history(conn, "app_user", user.id)]
+
+
+def test_changing_a_password_needs_the_current_one_and_is_audited(conn: Connection) -> None:
+    _add(conn, "hina")
+    with pytest.raises(InvalidInput, match="current password"):
+        users.change_password(conn, "hina", users.password_change("wrong one", "a new password 1"))
+    with pytest.raises(InvalidInput, match="at least 10"):
+        users.password_change(PASSWORD, "short")
+    before = _stored(conn, "hina")
+    users.change_password(conn, "hina", users.password_change(PASSWORD, "a new password 1"))
+    after = _stored(conn, "hina")
+    assert after["session_version"] == before["session_version"] + 1
+    assert users.authenticate(conn, "hina", "a new password 1", "10.5.0.1").username == "hina"
+    with pytest.raises(Unauthenticated):
+        users.authenticate(conn, "hina", PASSWORD, "10.5.0.1")
+    assert _audited_actions(conn, "hina") == ["create", "change_password"]
+    event_after = audit.history(conn, "app_user", after["id"])[-1].after or {}
+    assert event_after["password_hash"] == audit.REDACTED
+
+
+def test_an_admin_reset_gives_a_working_generated_password_once(conn: Connection) -> None:
+    _add(conn, "koko")
+    user, password = users.reset_password(conn, "koko", actor="boss")
+    assert len(password) >= 20 and user.username == "koko"
+    assert users.authenticate(conn, "koko", password, "10.5.0.2").username == "koko"
+    assert _audited_actions(conn, "koko") == ["create", "reset_password"]
+    with pytest.raises(NotFound):
+        users.reset_password(conn, "nobody-at-all", actor="boss")
+
+
+def test_cli_sets_and_resets_passwords_with_an_audit_trail(cli_env: dict[str, str]) -> None:
+    from typer.testing import CliRunner
+
+    from wpstrack.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "add", "nene", "--role", "viewer"]).exit_code == 0
+    typed = runner.invoke(app, ["users", "passwd", "nene"], input="typed password 1\n" * 2)
+    assert typed.exit_code == 0, typed.output
+    assert "typed password 1" not in typed.output  # hidden input
+    reset = runner.invoke(app, ["users", "reset-password", "nene"])
+    assert reset.exit_code == 0, reset.output
+    generated = reset.output.strip().splitlines()[-1]
+    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    with engine.begin() as conn:
+        assert users.authenticate(conn, "nene", generated, "cli-test").username == "nene"
+        actions = _audited_actions(conn, "nene")
+    engine.dispose()
+    assert actions == ["create", "set_password", "reset_password"]
+    short = runner.invoke(app, ["users", "passwd", "nene"], input="short\nshort\n")
+    assert short.exit_code != 0 and "[W010]" in short.output

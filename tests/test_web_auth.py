@@ -337,3 +337,58 @@ def test_an_api_read_with_a_recently_used_token_writes_nothing(web: WebSite) -> 
     finally:
         event.remove(web.engine, "before_cursor_execute", listen)
     assert writes == []
+
+
+def test_a_user_changes_their_password_and_their_other_sessions_end(web: WebSite) -> None:
+    _make_user(web, "changer")
+    client = web.login("changer")
+    other_device = web.login("changer", address="10.9.6.2")
+    form = {"current_password": PASSWORD, "new_password": "my new password 1"}
+    form["confirm_password"] = form["new_password"]
+    refused = client.post("/password", data=form)  # no CSRF token
+    assert refused.status_code == 403
+    wrong = {**form, "current_password": "not my password", "csrf_token": _csrf(client)}
+    assert client.post("/password", data=wrong).status_code == 422
+    response = client.post("/password", data={**form, "csrf_token": web.csrf(client, "/password")})
+    assert response.status_code == 200 and "was changed" in response.text
+    assert "changer" in client.get("/").text  # this session goes on
+    assert "changer" not in other_device.get("/").text
+    assert _login_post(web.client("10.9.6.3"), "changer", PASSWORD).status_code == 401
+    web.login("changer", "my new password 1", address="10.9.6.4")
+
+
+def test_an_admin_resets_a_password_shown_once_and_the_users_sessions_end(web: WebSite) -> None:
+    _make_user(web, "forgetful")
+    victim_session = web.login("forgetful")
+    admin = web.login("admin")
+    response = admin.post("/admin/users/forgetful/password", data={"csrf_token": _csrf(admin)})
+    assert response.status_code == 200
+    shown = re.search(r'<code class="secret">([^<]+)</code>', response.text)
+    assert shown
+    password = shown.group(1)
+    assert "secret" not in admin.get("/admin/users").text
+    assert "forgetful" not in victim_session.get("/").text
+    web.login("forgetful", password, address="10.9.7.1")
+    with web.engine.connect() as conn:
+        found = audit.list_events(conn, audit.AuditFilter(actor="admin", action="reset_password"))
+        assert found.items
+
+
+def test_passwords_change_and_reset_through_the_api(web: WebSite) -> None:
+    from wpstrack import users
+
+    _make_user(web, "api-changer")
+    with web.engine.begin() as conn:
+        token = users.create_token(conn, "api-changer", "tests", actor="tests")[1]
+    client = web.client()
+    mine = {"Authorization": f"Bearer {token}"}
+    body = {"current_password": "wrong password", "new_password": "api new password 1"}
+    assert client.post("/api/v1/me/password", json=body, headers=mine).status_code == 422
+    body["current_password"] = PASSWORD
+    assert client.post("/api/v1/me/password", json=body, headers=mine).status_code == 204
+    web.login("api-changer", "api new password 1", address="10.9.8.1")
+    forbidden = client.post("/api/v1/users/api-changer/password", headers=mine)
+    assert forbidden.status_code == 403
+    reset = client.post("/api/v1/users/api-changer/password", headers=web.bearer("admin"))
+    assert reset.status_code == 200 and reset.json()["username"] == "api-changer"
+    web.login("api-changer", reset.json()["password"], address="10.9.8.2")

@@ -78,13 +78,17 @@ class UserIn(BaseModel):
         return value
 
 
+def _invalid(exc: ValidationError) -> InvalidInput:
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    return InvalidInput(problems)
+
+
 def user_in(username: str, role: str, password: str | None = None) -> UserIn:
     """A :class:`UserIn` from loose values (a form, the command line), or InvalidInput."""
     try:
         return UserIn.model_validate({"username": username, "role": role, "password": password})
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise InvalidInput(problems) from exc
+        raise _invalid(exc) from exc
 
 
 class UserUpdate(BaseModel):
@@ -277,15 +281,59 @@ def disable_user(conn: Connection, username: str, actor: str | None) -> User:
     return update_user(conn, username, UserUpdate(is_active=False), actor)
 
 
-def set_password(conn: Connection, username: str, password: str, actor: str | None) -> User:
+def set_password(
+    conn: Connection,
+    username: str,
+    password: str,
+    actor: str | None,
+    *,
+    action: str = "set_password",
+) -> User:
     """Replace a user's password and end their sessions (a leaked one may be why)."""
     current = get_user(conn, username)
     values = {
         "password_hash": hash_password(password),
         "session_version": schema.app_user.c.session_version + 1,
     }
-    row = audit.update(conn, actor, schema.app_user, current.id, values, action="set_password")
+    row = audit.update(conn, actor, schema.app_user, current.id, values, action=action)
     return User.model_validate(row)
+
+
+class PasswordChange(BaseModel):
+    """A user changing their own password: the current one proves it is them."""
+
+    current_password: str = Field(max_length=500)
+    new_password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
+
+
+def password_change(current_password: str, new_password: str) -> PasswordChange:
+    """A :class:`PasswordChange` from loose values (a form), or InvalidInput."""
+    try:
+        return PasswordChange(current_password=current_password, new_password=new_password)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+
+
+def change_password(conn: Connection, username: str, change: PasswordChange) -> User:
+    """Set a user's new password after checking their current one; ends their sessions.
+
+    A stolen session alone must not be enough to take the account over, hence the check.
+    """
+    row = _user_row(conn, username)
+    if row is None or not row["is_active"]:
+        raise NotFound(f"no active user {username!r}")
+    if not verify_password(row["password_hash"], change.current_password):
+        raise InvalidInput("the current password is not right")
+    if change.new_password == change.current_password:
+        raise InvalidInput("the new password is the current one; choose another")
+    return set_password(conn, username, change.new_password, username, action="change_password")
+
+
+def reset_password(conn: Connection, username: str, actor: str | None) -> tuple[User, str]:
+    """Give a user a generated password (returned once) and end their sessions."""
+    password = generate_password()
+    user = set_password(conn, username, password, actor, action="reset_password")
+    return user, password
 
 
 # --- logging in -------------------------------------------------------------------------

@@ -70,6 +70,32 @@ def disable_cli(name: str = typer.Argument(..., help="Username.")) -> None:
     console.print(f"Disabled {name!r}.")
 
 
+@app.command("passwd")
+def passwd_cli(
+    name: str = typer.Argument(..., help="Username."),
+    password: str = typer.Option(
+        ...,
+        prompt="New password",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="The new password (asked for, hidden, when not given).",
+    ),
+) -> None:
+    """Set a user's password (asked for twice); their web sessions end."""
+    with connect() as conn:
+        users.set_password(conn, name, password, actor=cli_actor())
+    console.print(f"Password of {name!r} changed; their sessions have ended.")
+
+
+@app.command("reset-password")
+def reset_password_cli(name: str = typer.Argument(..., help="Username.")) -> None:
+    """Give a user a generated password and print it, once; their web sessions end."""
+    with connect() as conn:
+        user, password = users.reset_password(conn, name, actor=cli_actor())
+    console.print(f"New password of {user.username!r} (shown only now):")
+    typer.echo(password)
+
+
 @tokens_app.command("create")
 def token_create_cli(
     name: str = typer.Argument(..., help="Username the token acts as."),

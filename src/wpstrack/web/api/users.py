@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
+from pydantic import BaseModel
 
 from wpstrack import users
-from wpstrack.users import User, UserIn, UserUpdate
+from wpstrack.users import PasswordChange, User, UserIn, UserUpdate
 from wpstrack.web.api.common import (
     ERROR_RESPONSES,
     PageOut,
@@ -30,6 +31,13 @@ me_router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
 class UserCreated(User):
     """The new user and its password, which is shown here and never again."""
 
+    password: str
+
+
+class PasswordReset(BaseModel):
+    """A user's new generated password, shown here and never again."""
+
+    username: str
     password: str
 
 
@@ -69,7 +77,21 @@ def update_user(
     return user
 
 
+@router.post("/{username}/password", response_model=PasswordReset)
+def reset_password(conn: ConnDep, admin: AdminUser, username: str) -> PasswordReset:
+    """Give the user a generated password (in the answer, once) and end their web sessions."""
+    user, password = users.reset_password(conn, username, actor=admin.username)
+    return PasswordReset(username=user.username, password=password)
+
+
 @me_router.get("/me", response_model=User)
 def me(user: CurrentUser) -> User:
     """The user the bearer token belongs to."""
     return user
+
+
+@me_router.post("/me/password", status_code=204)
+def change_password(conn: ConnDep, user: CurrentUser, change: PasswordChange) -> Response:
+    """Change your own password; ``current_password`` must be right (else 422)."""
+    users.change_password(conn, user.username, change)
+    return Response(status_code=204)
