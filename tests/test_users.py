@@ -88,38 +88,98 @@ def test_unknown_user_fails_like_a_wrong_password(conn: Connection) -> None:
         users.authenticate(conn, "nobody-here", PASSWORD, "10.0.0.3")
 
 
-def test_account_is_locked_after_repeated_failures_even_for_the_right_password(
-    conn: Connection,
+class FakeClock:
+    """Stands in for ``users.now`` so that waits can be crossed without sleeping."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.at = datetime.now(UTC)
+        monkeypatch.setattr(users, "now", lambda: self.at)
+
+    def advance(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+@pytest.fixture()
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    return FakeClock(monkeypatch)
+
+
+LIMITS = LoginLimits(
+    free_failures=3,
+    first_delay=timedelta(seconds=2),
+    max_delay=timedelta(seconds=60),
+    per_address=5,
+    address_spacing=timedelta(seconds=5),
+)
+
+
+def _fail(conn: Connection, name: str, address: str) -> None:
+    with pytest.raises(Unauthenticated):
+        users.authenticate(conn, name, "wrong guess", address, limits=LIMITS)
+
+
+def _refused_for(conn: Connection, name: str, password: str, address: str) -> int:
+    with pytest.raises(TooManyAttempts) as refused:
+        users.authenticate(conn, name, password, address, limits=LIMITS)
+    assert refused.value.retry_after is not None
+    return refused.value.retry_after
+
+
+def test_failures_of_one_account_from_one_address_back_off_exponentially_and_bounded(
+    conn: Connection, clock: FakeClock
 ) -> None:
     _add(conn, "riko")
-    limits = LoginLimits(per_account=3, per_address=100, window=timedelta(minutes=5))
-    for i in range(3):
-        with pytest.raises(Unauthenticated):
-            users.authenticate(conn, "riko", "wrong", f"10.1.0.{i}", limits=limits)
-    with pytest.raises(TooManyAttempts, match="this account"):
-        users.authenticate(conn, "riko", PASSWORD, "10.1.0.9", limits=limits)
+    for _ in range(3):  # the free failures: no wait
+        _fail(conn, "riko", "10.1.0.1")
+    waits = []
+    for _ in range(8):
+        waits.append(_refused_for(conn, "riko", "wrong guess", "10.1.0.1"))
+        clock.advance(waits[-1])
+        _fail(conn, "riko", "10.1.0.1")
+    assert waits == [2, 4, 8, 16, 32, 60, 60, 60]
+    # Being refused during the wait is not a failure: the wait does not grow from hammering.
+    assert _refused_for(conn, "riko", PASSWORD, "10.1.0.1") == 60
+    clock.advance(30)
+    assert _refused_for(conn, "riko", PASSWORD, "10.1.0.1") == 30
+    clock.advance(30)  # the owner, after the wait, gets in with the right password
+    assert users.authenticate(conn, "riko", PASSWORD, "10.1.0.1", limits=LIMITS).username == "riko"
+    _fail(conn, "riko", "10.1.0.1")  # the success ended the run: free failures again
+    _fail(conn, "riko", "10.1.0.1")
 
 
-def test_address_is_throttled_across_accounts(conn: Connection) -> None:
+def test_an_attacker_cannot_lock_the_owner_out_from_another_address(
+    conn: Connection, clock: FakeClock
+) -> None:
+    _add(conn, "mio")
+    for _ in range(3):
+        _fail(conn, "mio", "10.1.1.1")
+    _refused_for(conn, "mio", PASSWORD, "10.1.1.1")
+    assert users.authenticate(conn, "mio", PASSWORD, "10.1.1.2", limits=LIMITS).username == "mio"
+
+
+def test_one_address_trying_many_accounts_is_slowed_not_locked(
+    conn: Connection, clock: FakeClock
+) -> None:
     _add(conn, "sora")
-    limits = LoginLimits(per_account=100, per_address=3)
-    for name in ("x1", "x2", "x3"):
-        with pytest.raises(Unauthenticated):
-            users.authenticate(conn, name, "guess", "10.2.0.1", limits=limits)
-    with pytest.raises(TooManyAttempts, match="this address"):
-        users.authenticate(conn, "sora", PASSWORD, "10.2.0.1", limits=limits)
-    assert users.authenticate(conn, "sora", PASSWORD, "10.2.0.2", limits=limits).username == "sora"
+    _add(conn, "regular")
+    users.authenticate(conn, "regular", PASSWORD, "10.2.0.1", limits=LIMITS)  # a known place
+    for i in range(5):
+        _fail(conn, f"ghost{i}", "10.2.0.1")
+    assert _refused_for(conn, "sora", PASSWORD, "10.2.0.1") == 5
+    assert _refused_for(conn, "ghost9", "guess", "10.2.0.1") == 5
+    # Someone who logged in from here before is not held up, nor is any other address.
+    assert users.authenticate(conn, "regular", PASSWORD, "10.2.0.1", limits=LIMITS)
+    assert users.authenticate(conn, "sora", PASSWORD, "10.2.0.2", limits=LIMITS)
+    clock.advance(5)
+    assert users.authenticate(conn, "sora", PASSWORD, "10.2.0.1", limits=LIMITS).username == "sora"
+    _fail(conn, "ghost10", "10.2.0.1")  # each further guess from here waits again
+    assert _refused_for(conn, "ghost11", "guess", "10.2.0.1") == 5
 
 
-def test_a_successful_login_clears_the_account_failures(conn: Connection) -> None:
-    _add(conn, "yui")
-    limits = LoginLimits(per_account=2, per_address=100)
-    with pytest.raises(Unauthenticated):
-        users.authenticate(conn, "yui", "wrong", "10.3.0.1", limits=limits)
-    users.authenticate(conn, "yui", PASSWORD, "10.3.0.1", limits=limits)
-    with pytest.raises(Unauthenticated):
-        users.authenticate(conn, "yui", "wrong", "10.3.0.1", limits=limits)
-    assert users.authenticate(conn, "yui", PASSWORD, "10.3.0.1", limits=limits).username == "yui"
+def test_backoff_is_bounded_even_after_very_many_failures() -> None:
+    assert LIMITS.pair_delay(2) == timedelta(0)
+    assert LIMITS.pair_delay(10**6) == LIMITS.max_delay
+    assert LoginLimits().pair_delay(10**6) == timedelta(minutes=15)
 
 
 def test_disabled_user_can_neither_log_in_nor_use_a_token(conn: Connection) -> None:

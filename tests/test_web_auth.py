@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,22 +101,42 @@ def test_form_post_with_another_sessions_csrf_token_is_refused(web: WebSite) -> 
         assert found.first() is None
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(web: WebSite) -> None:
+def test_failures_from_one_address_never_lock_the_owner_out(
+    web: WebSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wpstrack import users
+
     _make_user(web, "throttled")
+    at = datetime.now(UTC)
+    monkeypatch.setattr(users, "now", lambda: at)
     client = web.client("10.9.1.1")
-    for _ in range(5):
+    for i in range(5):  # spaced so that the backoff lets each one through
+        at += timedelta(seconds=20 if i else 0)
         assert _login_post(client, "throttled", "guess guess guess").status_code == 401
-    locked = _login_post(web.client("10.9.1.2"), "throttled", PASSWORD)
-    assert locked.status_code == 429
-    assert "too many failed logins" in locked.text
+    slowed = _login_post(client, "throttled", PASSWORD)
+    assert slowed.status_code == 429
+    assert "too many failed logins" in slowed.text
+    assert int(slowed.headers["retry-after"]) == 8
+    assert _login_post(web.client("10.9.1.2"), "throttled", PASSWORD).status_code == 303
+    at += timedelta(seconds=8)
+    assert _login_post(client, "throttled", PASSWORD).status_code == 303
 
 
-def test_repeated_failures_from_one_address_block_that_address_only(web: WebSite) -> None:
+def test_one_address_guessing_many_accounts_is_slowed_for_a_few_seconds(
+    web: WebSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wpstrack import users
+
+    at = datetime.now(UTC)
+    monkeypatch.setattr(users, "now", lambda: at)
     client = web.client("10.9.2.1")
     for i in range(20):
         assert _login_post(client, f"ghost{i}", "guess guess guess").status_code == 401
-    assert _login_post(client, "reviewer", PASSWORD).status_code == 429
+    slowed = _login_post(client, "reviewer", PASSWORD)
+    assert slowed.status_code == 429 and int(slowed.headers["retry-after"]) <= 5
     assert _login_post(web.client("10.9.2.2"), "reviewer", PASSWORD).status_code == 303
+    at += timedelta(seconds=5)
+    assert _login_post(client, "reviewer", PASSWORD).status_code == 303
 
 
 def _copy_of_session(web: WebSite, client: Any) -> Any:

@@ -6,14 +6,16 @@ drafts as well as published records). Anonymous visitors read published records 
 
 Secrets are never stored as given: passwords are hashed with argon2id, API tokens with
 SHA-256 (a token is 256 random bits, so a fast hash is enough and lets a request find its
-token by an indexed lookup). Failed logins are rows in ``login_attempt``, so the throttle
-holds across processes and restarts.
+token by an indexed lookup). Login attempts are rows in ``login_attempt``, so the throttle
+holds across processes and restarts; it slows guessing down rather than locking accounts,
+so that nobody can lock an account's owner out (see :class:`LoginLimits`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from typing import Any, Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import Connection, and_, delete, func, select
+from sqlalchemy import Connection, and_, delete, func, or_, select
 
 from wpstrack import audit, schema
 from wpstrack.audit import UtcDateTime
@@ -111,15 +113,32 @@ class ApiToken(BaseModel):
 
 @dataclass(frozen=True)
 class LoginLimits:
-    """How many failed logins are allowed within ``window`` before further tries are refused.
+    """How the login throttle slows guessing down without locking the owner out.
 
-    Per account to stop guessing one password from many addresses; per address to stop one
-    client from trying many accounts.
+    Per (account, address) pair: after ``free_failures`` failures in a row, each further try
+    waits ``first_delay`` after the last failure, doubled per failure up to ``max_delay``. It is
+    per pair so that failures from one place never refuse the right password from another
+    (a lock per account let anyone lock its owner out), and a success ends the run.
+    Per address: after ``per_address`` failures within ``window`` (one place trying many
+    accounts), tries from there are spaced ``address_spacing`` apart: slower, never closed.
+    An account that logged in from that address within ``known_for`` is not slowed by it,
+    so colleagues behind one NAT are not held up by a guesser among them.
     """
 
-    per_account: int = 5
+    free_failures: int = 3
+    first_delay: timedelta = timedelta(seconds=2)
+    max_delay: timedelta = timedelta(minutes=15)
     per_address: int = 20
     window: timedelta = timedelta(minutes=15)
+    address_spacing: timedelta = timedelta(seconds=5)
+    known_for: timedelta = timedelta(days=30)
+
+    def pair_delay(self, failures: int) -> timedelta:
+        """The wait after the last of ``failures`` consecutive failures of one pair."""
+        if failures < self.free_failures:
+            return timedelta(0)
+        doublings = min(failures - self.free_failures, 40)  # bounded before the multiply
+        return min(self.first_delay * 2**doublings, self.max_delay)
 
 
 def has_role(user: User, *roles: str) -> bool:
@@ -339,29 +358,55 @@ def reset_password(conn: Connection, username: str, actor: str | None) -> tuple[
 # --- logging in -------------------------------------------------------------------------
 
 
-def _recent_failures(conn: Connection, column: str, value: str, since: datetime) -> int:
+def _pair_wait(
+    conn: Connection, username: str, address: str, limits: LoginLimits, at: datetime
+) -> timedelta:
     t = schema.login_attempt
-    if column == "username":
-        # A success ends the run of failures that counts against an account.
-        last_ok = select(func.max(t.c.at)).where(t.c.username == value, t.c.succeeded.is_(True))
-        ok_at = conn.execute(last_ok).scalar()
-        if ok_at is not None:
-            since = max(since, audit.as_utc(ok_at))
-    stmt = select(func.count()).where(
-        and_(t.c[column] == value, t.c.succeeded.is_(False), t.c.at > since)
+    pair = and_(t.c.username == username, t.c.address == address)
+    last_ok = conn.execute(select(func.max(t.c.at)).where(pair, t.c.succeeded.is_(True))).scalar()
+    failed = select(func.count(), func.max(t.c.at)).where(pair, t.c.succeeded.is_(False))
+    if last_ok is not None:
+        failed = failed.where(t.c.at > last_ok)
+    failures, last_failure = conn.execute(failed).one()
+    if not failures:
+        return timedelta(0)
+    return audit.as_utc(last_failure) + limits.pair_delay(int(failures)) - at
+
+
+def _address_wait(
+    conn: Connection, username: str, address: str, limits: LoginLimits, at: datetime
+) -> timedelta:
+    t = schema.login_attempt
+    known = select(t.c.id).where(
+        t.c.username == username,
+        t.c.address == address,
+        t.c.succeeded.is_(True),
+        t.c.at > at - limits.known_for,
     )
-    return int(conn.execute(stmt).scalar_one())
+    if conn.execute(known.limit(1)).first() is not None:
+        return timedelta(0)
+    recent = select(func.count(), func.max(t.c.at)).where(
+        t.c.address == address, t.c.succeeded.is_(False), t.c.at > at - limits.window
+    )
+    failures, last_failure = conn.execute(recent).one()
+    if failures < limits.per_address:
+        return timedelta(0)
+    return audit.as_utc(last_failure) + limits.address_spacing - at
 
 
 def _check_throttle(
     conn: Connection, username: str, address: str, limits: LoginLimits, at: datetime
 ) -> None:
-    since = at - limits.window
-    minutes = int(limits.window.total_seconds() // 60)
-    if _recent_failures(conn, "username", username, since) >= limits.per_account:
-        raise TooManyAttempts(f"too many failed logins for this account; wait {minutes} minutes")
-    if _recent_failures(conn, "address", address, since) >= limits.per_address:
-        raise TooManyAttempts(f"too many failed logins from this address; wait {minutes} minutes")
+    for wait, what in (
+        (_pair_wait(conn, username, address, limits, at), "for this account from here"),
+        (_address_wait(conn, username, address, limits, at), "from this address"),
+    ):
+        if wait > timedelta(0):
+            seconds = math.ceil(wait.total_seconds())
+            raise TooManyAttempts(
+                f"too many failed logins {what}; try again in {seconds} seconds",
+                retry_after=seconds,
+            )
 
 
 def authenticate(
@@ -376,8 +421,8 @@ def authenticate(
 
     The attempt is written to ``login_attempt`` before a failure is raised: the caller must
     commit even when this raises :class:`Unauthenticated`, or the throttle never counts.
-    Refused attempts (:class:`TooManyAttempts`) are not written, so a lock ends one window
-    after the last real failure.
+    Refused attempts (:class:`TooManyAttempts`) are not written: hammering during a wait
+    does not make the wait longer, only real failures do.
     """
     limits = limits or LoginLimits()
     at = now()
@@ -389,7 +434,10 @@ def authenticate(
     stored = row["password_hash"] if row else _decoy_hash()
     ok = verify_password(stored, password) and row is not None and bool(row["is_active"])
     t = schema.login_attempt
-    conn.execute(delete(t).where(t.c.at < at - timedelta(days=1)))
+    # Failures matter for a day at most (the longest wait is far shorter); successes are
+    # kept for ``known_for``, as they mark the addresses an account is used from.
+    stale_failure = and_(t.c.succeeded.is_(False), t.c.at < at - timedelta(days=1))
+    conn.execute(delete(t).where(or_(stale_failure, t.c.at < at - limits.known_for)))
     conn.execute(t.insert().values(at=at, username=username, address=address, succeeded=ok))
     if not ok or row is None:
         raise Unauthenticated("wrong username or password")

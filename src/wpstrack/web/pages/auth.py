@@ -43,8 +43,10 @@ def login(
         user = users.authenticate(conn, username, password, address)
     except (Unauthenticated, TooManyAttempts) as exc:
         # Returning (not raising) commits the recorded attempt, which the throttle counts.
-        status = exc.http_status
-        return render(request, "login.html", {**context, "error": exc.message}, status)
+        page = render(request, "login.html", {**context, "error": exc.message}, exc.http_status)
+        if isinstance(exc, TooManyAttempts) and exc.retry_after is not None:
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     log_in(request, user.id, users.session_version(conn, user.id))
     return RedirectResponse(safe_next(next), status_code=303)
 
