@@ -97,6 +97,8 @@ def describe(settings: Settings) -> list[dict[str, Any]]:
         if name == "database_url" and value is None:
             value = settings.effective_database_url
             source = "default (SQLite in data dir)"
+        if name == "secret_key" and value is None:
+            value = f"random per installation, kept in {settings.data_dir / 'secret_key'}"
         rows.append(
             {
                 "name": name,
