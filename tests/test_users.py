@@ -415,11 +415,12 @@ def _audited_actions(conn: Connection, name: str) -> list[str]:
 def test_changing_a_password_needs_the_current_one_and_is_audited(conn: Connection) -> None:
     _add(conn, "hina")
     with pytest.raises(InvalidInput, match="current password"):
-        users.change_password(conn, "hina", users.password_change("wrong one", "a new password 1"))
+        wrong = users.password_change("wrong one", "a new password 1")
+        users.change_password(conn, "hina", wrong, "10.5.0.1")
     with pytest.raises(InvalidInput, match="at least 10"):
         users.password_change(PASSWORD, "short")
     before = _stored(conn, "hina")
-    users.change_password(conn, "hina", users.password_change(PASSWORD, "a new password 1"))
+    users.change_password(conn, "hina", users.password_change(PASSWORD, "a new password 1"), "x")
     after = _stored(conn, "hina")
     assert after["session_version"] == before["session_version"] + 1
     assert users.authenticate(conn, "hina", "a new password 1", "10.5.0.1").username == "hina"
@@ -428,6 +429,21 @@ def test_changing_a_password_needs_the_current_one_and_is_audited(conn: Connecti
     assert _audited_actions(conn, "hina") == ["create", "change_password"]
     event_after = audit.history(conn, "app_user", after["id"])[-1].after or {}
     assert event_after["password_hash"] == audit.REDACTED
+
+
+def test_guessing_the_current_password_is_throttled_like_a_login(
+    conn: Connection, clock: FakeClock
+) -> None:
+    _add(conn, "yuzu")
+    guess = users.password_change("a guess at it", "a new password 1")
+    for _ in range(3):
+        with pytest.raises(InvalidInput):
+            users.change_password(conn, "yuzu", guess, "10.5.1.1", limits=LIMITS)
+    with pytest.raises(TooManyAttempts):
+        users.change_password(conn, "yuzu", guess, "10.5.1.1", limits=LIMITS)
+    clock.advance(2)
+    right = users.password_change(PASSWORD, "a new password 1")
+    assert users.change_password(conn, "yuzu", right, "10.5.1.1", limits=LIMITS)
 
 
 def test_an_admin_reset_gives_a_working_generated_password_once(conn: Connection) -> None:

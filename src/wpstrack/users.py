@@ -8,27 +8,25 @@ Secrets are never stored as given: passwords are hashed with argon2id, API token
 SHA-256 (a token is 256 random bits, so a fast hash is enough and lets a request find its
 token by an indexed lookup). Login attempts are rows in ``login_attempt``, so the throttle
 holds across processes and restarts; it slows guessing down rather than locking accounts,
-so that nobody can lock an account's owner out (see :class:`LoginLimits`).
+so that nobody can lock an account's owner out (see :mod:`wpstrack.throttle`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import Connection, and_, delete, func, or_, select
+from sqlalchemy import Connection, func, select
 
-from wpstrack import audit, schema
+from wpstrack import audit, schema, throttle
 from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import (
@@ -36,10 +34,12 @@ from wpstrack.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
-    TooManyAttempts,
     Unauthenticated,
 )
 from wpstrack.pagination import Page, paginate
+from wpstrack.throttle import LoginLimits
+
+__all__ = ["LoginLimits"]  # re-exported: callers configure the throttle through this module
 
 Role = Literal["admin", "editor", "reviewer", "viewer"]
 ROLES: tuple[str, ...] = ("admin", "editor", "reviewer", "viewer")
@@ -109,36 +109,6 @@ class ApiToken(BaseModel):
     created_at: UtcDateTime
     last_used_at: UtcDateTime | None
     revoked_at: UtcDateTime | None
-
-
-@dataclass(frozen=True)
-class LoginLimits:
-    """How the login throttle slows guessing down without locking the owner out.
-
-    Per (account, address) pair: after ``free_failures`` failures in a row, each further try
-    waits ``first_delay`` after the last failure, doubled per failure up to ``max_delay``. It is
-    per pair so that failures from one place never refuse the right password from another
-    (a lock per account let anyone lock its owner out), and a success ends the run.
-    Per address: after ``per_address`` failures within ``window`` (one place trying many
-    accounts), tries from there are spaced ``address_spacing`` apart: slower, never closed.
-    An account that logged in from that address within ``known_for`` is not slowed by it,
-    so colleagues behind one NAT are not held up by a guesser among them.
-    """
-
-    free_failures: int = 3
-    first_delay: timedelta = timedelta(seconds=2)
-    max_delay: timedelta = timedelta(minutes=15)
-    per_address: int = 20
-    window: timedelta = timedelta(minutes=15)
-    address_spacing: timedelta = timedelta(seconds=5)
-    known_for: timedelta = timedelta(days=30)
-
-    def pair_delay(self, failures: int) -> timedelta:
-        """The wait after the last of ``failures`` consecutive failures of one pair."""
-        if failures < self.free_failures:
-            return timedelta(0)
-        doublings = min(failures - self.free_failures, 40)  # bounded before the multiply
-        return min(self.first_delay * 2**doublings, self.max_delay)
 
 
 def has_role(user: User, *roles: str) -> bool:
@@ -333,15 +303,29 @@ def password_change(current_password: str, new_password: str) -> PasswordChange:
         raise _invalid(exc) from exc
 
 
-def change_password(conn: Connection, username: str, change: PasswordChange) -> User:
+def change_password(
+    conn: Connection,
+    username: str,
+    change: PasswordChange,
+    address: str,
+    *,
+    limits: LoginLimits | None = None,
+) -> User:
     """Set a user's new password after checking their current one; ends their sessions.
 
-    A stolen session alone must not be enough to take the account over, hence the check.
+    A stolen session alone must not be enough to take the account over, hence the check,
+    which the login throttle guards like a login (the caller commits a failure, as there).
     """
+    limits = limits or LoginLimits()
+    at = now()
+    address = (address or "unknown")[:64]
     row = _user_row(conn, username)
     if row is None or not row["is_active"]:
         raise NotFound(f"no active user {username!r}")
-    if not verify_password(row["password_hash"], change.current_password):
+    throttle.check(conn, username, address, limits, at)
+    ok = verify_password(row["password_hash"], change.current_password)
+    throttle.record(conn, username, address, ok, limits, at)
+    if not ok:
         raise InvalidInput("the current password is not right")
     if change.new_password == change.current_password:
         raise InvalidInput("the new password is the current one; choose another")
@@ -356,57 +340,6 @@ def reset_password(conn: Connection, username: str, actor: str | None) -> tuple[
 
 
 # --- logging in -------------------------------------------------------------------------
-
-
-def _pair_wait(
-    conn: Connection, username: str, address: str, limits: LoginLimits, at: datetime
-) -> timedelta:
-    t = schema.login_attempt
-    pair = and_(t.c.username == username, t.c.address == address)
-    last_ok = conn.execute(select(func.max(t.c.at)).where(pair, t.c.succeeded.is_(True))).scalar()
-    failed = select(func.count(), func.max(t.c.at)).where(pair, t.c.succeeded.is_(False))
-    if last_ok is not None:
-        failed = failed.where(t.c.at > last_ok)
-    failures, last_failure = conn.execute(failed).one()
-    if not failures:
-        return timedelta(0)
-    return audit.as_utc(last_failure) + limits.pair_delay(int(failures)) - at
-
-
-def _address_wait(
-    conn: Connection, username: str, address: str, limits: LoginLimits, at: datetime
-) -> timedelta:
-    t = schema.login_attempt
-    known = select(t.c.id).where(
-        t.c.username == username,
-        t.c.address == address,
-        t.c.succeeded.is_(True),
-        t.c.at > at - limits.known_for,
-    )
-    if conn.execute(known.limit(1)).first() is not None:
-        return timedelta(0)
-    recent = select(func.count(), func.max(t.c.at)).where(
-        t.c.address == address, t.c.succeeded.is_(False), t.c.at > at - limits.window
-    )
-    failures, last_failure = conn.execute(recent).one()
-    if failures < limits.per_address:
-        return timedelta(0)
-    return audit.as_utc(last_failure) + limits.address_spacing - at
-
-
-def _check_throttle(
-    conn: Connection, username: str, address: str, limits: LoginLimits, at: datetime
-) -> None:
-    for wait, what in (
-        (_pair_wait(conn, username, address, limits, at), "for this account from here"),
-        (_address_wait(conn, username, address, limits, at), "from this address"),
-    ):
-        if wait > timedelta(0):
-            seconds = math.ceil(wait.total_seconds())
-            raise TooManyAttempts(
-                f"too many failed logins {what}; try again in {seconds} seconds",
-                retry_after=seconds,
-            )
 
 
 def authenticate(
@@ -428,17 +361,12 @@ def authenticate(
     at = now()
     username = username.strip()[:80]
     address = (address or "unknown")[:64]
-    _check_throttle(conn, username, address, limits, at)
+    throttle.check(conn, username, address, limits, at)
     row = _user_row(conn, username)
     # Hash even for unknown users so that timing does not tell which usernames exist.
     stored = row["password_hash"] if row else _decoy_hash()
     ok = verify_password(stored, password) and row is not None and bool(row["is_active"])
-    t = schema.login_attempt
-    # Failures matter for a day at most (the longest wait is far shorter); successes are
-    # kept for ``known_for``, as they mark the addresses an account is used from.
-    stale_failure = and_(t.c.succeeded.is_(False), t.c.at < at - timedelta(days=1))
-    conn.execute(delete(t).where(or_(stale_failure, t.c.at < at - limits.known_for)))
-    conn.execute(t.insert().values(at=at, username=username, address=address, succeeded=ok))
+    throttle.record(conn, username, address, ok, limits, at)
     if not ok or row is None:
         raise Unauthenticated("wrong username or password")
     if _hasher().check_needs_rehash(stored):

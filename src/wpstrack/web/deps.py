@@ -30,6 +30,11 @@ def get_conn(request: Request) -> Iterator[Connection]:
 ConnDep = Annotated[Connection, Depends(get_conn, scope="function")]
 
 
+def client_address(request: Request) -> str:
+    """The address the request came from, as the login throttle counts it."""
+    return request.client.host if request.client else "unknown"
+
+
 def _bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from wpstrack import users
+from wpstrack.errors import InvalidInput, TooManyAttempts
 from wpstrack.users import PasswordChange, User, UserIn, UserUpdate
 from wpstrack.web.api.common import (
     ERROR_RESPONSES,
@@ -17,7 +19,8 @@ from wpstrack.web.api.common import (
     list_response,
     parse_if_match,
 )
-from wpstrack.web.deps import AdminUser, ConnDep, CurrentUser, require_role
+from wpstrack.web.deps import AdminUser, ConnDep, CurrentUser, client_address, require_role
+from wpstrack.web.errors import describe
 
 router = APIRouter(
     prefix="/users",
@@ -91,7 +94,14 @@ def me(user: CurrentUser) -> User:
 
 
 @me_router.post("/me/password", status_code=204)
-def change_password(conn: ConnDep, user: CurrentUser, change: PasswordChange) -> Response:
-    """Change your own password; ``current_password`` must be right (else 422)."""
-    users.change_password(conn, user.username, change)
+def change_password(
+    request: Request, conn: ConnDep, user: CurrentUser, change: PasswordChange
+) -> Response:
+    """Change your own password, giving the current one (422 if wrong; throttled like logins)."""
+    try:
+        users.change_password(conn, user.username, change, client_address(request))
+    except (InvalidInput, TooManyAttempts) as exc:
+        # Returned, not raised, so that a wrong current password is committed and counted.
+        status, body, headers = describe(exc)
+        return JSONResponse(body, status_code=status, headers=headers)
     return Response(status_code=204)

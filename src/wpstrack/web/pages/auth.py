@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from wpstrack import users
 from wpstrack.errors import InvalidInput, TooManyAttempts, Unauthenticated
-from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser
+from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, client_address
 from wpstrack.web.sessions import log_in, log_out
 from wpstrack.web.templating import render
 
@@ -37,7 +37,7 @@ def login(
     password: Annotated[str, Form(max_length=500)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     context = {"title": "Log in", "next": safe_next(next), "username": username}
     try:
         user = users.authenticate(conn, username, password, address)
@@ -90,8 +90,9 @@ def change_password(
         if new_password != confirm_password:
             raise InvalidInput("the new password and its repetition differ")
         change = users.password_change(current_password, new_password)
-        users.change_password(conn, user.username, change)
-    except InvalidInput as exc:
+        users.change_password(conn, user.username, change, client_address(request))
+    except (InvalidInput, TooManyAttempts) as exc:
+        # Returned, not raised, so that a wrong current password is committed and counted.
         return _password_page(request, exc.http_status, error=exc.message)
     # The change ended every session of the user, this one included: start a new one here.
     log_in(request, user.id, users.session_version(conn, user.id))
