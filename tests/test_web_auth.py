@@ -308,6 +308,16 @@ def test_installation_key_is_random_private_and_survives_a_restart(
         assert again.get("/admin/audit").status_code == 403  # known as viewer, not anonymous
 
 
+def test_an_unusable_key_file_or_data_dir_is_a_coded_error(tmp_path: Path) -> None:
+    (tmp_path / "short").mkdir()
+    (tmp_path / "short" / SECRET_KEY_FILE).write_text("too short\n")
+    with pytest.raises(ConfigError, match="shorter than 32"):
+        installation_secret(tmp_path / "short")
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(ConfigError, match="WPSTRACK_SECRET_KEY"):
+        installation_secret(tmp_path / "a-file" / "data")
+
+
 @pytest.mark.parametrize(
     ("environment", "host", "outcome"),
     [

@@ -38,23 +38,33 @@ CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def _make_key_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp creates the file 0600; linking it into place is atomic and never replaces an
+    # existing key, so two processes starting at once end up with the same key.
+    fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+        os.link(scratch, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(scratch)
+
+
 def installation_secret(data_dir: Path) -> str:
     """The key kept in ``data_dir``, made on first use (readable by this OS user only)."""
     path = data_dir / SECRET_KEY_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        # mkstemp creates the file 0600; linking it into place is atomic and never replaces
-        # an existing key, so two processes starting at once end up with the same key.
-        fd, scratch = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(48))
-            os.link(scratch, path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(scratch)
-    key = path.read_text(encoding="utf-8").strip()
+    try:
+        if not path.exists():
+            _make_key_file(path)
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot keep the session key in {path} ({exc.strerror or exc}); make the data dir "
+            "writable or set WPSTRACK_SECRET_KEY"
+        ) from exc
     if len(key) < MIN_SECRET_KEY_LENGTH:
         raise ConfigError(
             f"the session key in {path} is shorter than {MIN_SECRET_KEY_LENGTH} characters; "
