@@ -239,7 +239,9 @@ def _requests(url: str, token: str, requests: int) -> dict[str, dict[str, float]
 
     from wpstrack.web import create_app
 
-    client = TestClient(create_app(Settings(_env_file=None, database_url=url)))
+    # The session key file goes next to the scratch database, not into ./data.
+    data_dir = Path(url.split("///", 1)[1]).parent
+    client = TestClient(create_app(Settings(_env_file=None, database_url=url, data_dir=data_dir)))
     bearer = {"Authorization": f"Bearer {token}"}
     matrix = "/api/v1/matrix?pillar=protection&year_from=2024&year_to=2024"
     writer = make_engine(url)

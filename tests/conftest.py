@@ -152,7 +152,7 @@ class WebSite:
     ``WEB_PASSWORD``; ``tokens[role]`` is its API token.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, data_dir: Path) -> None:
         from wpstrack import plans, users
         from wpstrack.settings import Settings
         from wpstrack.web import create_app
@@ -167,7 +167,8 @@ class WebSite:
             for role in users.ROLES:
                 users.add_user(conn, users.user_in(role, role, WEB_PASSWORD), actor=None)
                 self.tokens[role] = users.create_token(conn, role, "tests", actor=None)[1]
-        self.app = create_app(Settings(_env_file=None, database_url=url), engine=self.engine)
+        self.settings = Settings(_env_file=None, database_url=url, data_dir=data_dir)
+        self.app = create_app(self.settings, engine=self.engine)
 
     def client(self, address: str = "testclient") -> Any:
         """An anonymous in-process client calling from ``address``."""
@@ -203,6 +204,6 @@ class WebSite:
 @pytest.fixture(scope="module")
 def web(databases: DatabaseFactory) -> Iterator[WebSite]:
     """A web app with a user per role, shared by one test module (its tests commit)."""
-    site = WebSite(databases.new_url())
+    site = WebSite(databases.new_url(), databases.tmp / f"data-{uuid.uuid4().hex[:8]}")
     yield site
     site.engine.dispose()

@@ -59,6 +59,9 @@ API_MATRIX: dict[tuple[str, str], dict[str | None, int]] = {
     ("PATCH", "/api/v1/users/matrix-target"): _admin_only(200),
     ("GET", "/api/v1/audit"): _admin_only(200),
     ("GET", "/api/v1/openapi.json"): _everyone(200),
+    # Past the door, the missing body (422) or the unknown user (404) answers.
+    ("POST", "/api/v1/me/password"): {**_everyone(422), None: 401},
+    ("POST", "/api/v1/users/no-such-user/password"): _admin_only(404),
 }
 
 PAGE_MATRIX: dict[tuple[str, str], dict[str | None, int]] = {
@@ -73,6 +76,8 @@ PAGE_MATRIX: dict[tuple[str, str], dict[str | None, int]] = {
     ("GET", "/admin/audit"): {**_admin_only(200), None: 303},
     ("POST", "/admin/users"): {**_admin_only(201), None: 303},
     ("POST", "/admin/users/matrix-target"): {**_admin_only(303), None: 303},
+    ("GET", "/password"): {**_everyone(200), None: 303},
+    ("POST", "/admin/users/no-such-user/password"): {**_admin_only(404), None: 303},
 }
 
 

@@ -286,7 +286,7 @@ def _assert_dashboard_agrees(board: dict[str, Any], f: Any) -> None:
     ]
 
 
-def _api(engine: Engine) -> Any:
+def _api(engine: Engine, data_dir: Path) -> Any:
     """An in-process client of the web application over the module's database."""
     from fastapi.testclient import TestClient
 
@@ -294,23 +294,28 @@ def _api(engine: Engine) -> Any:
     from wpstrack.web import create_app
 
     url = engine.url.render_as_string(False)
-    return TestClient(create_app(Settings(_env_file=None, database_url=url), engine=engine))
+    settings = Settings(_env_file=None, database_url=url, data_dir=data_dir)
+    return TestClient(create_app(settings, engine=engine))
 
 
-def test_figures_equal_the_dashboard_and_its_api(engine: Engine, report: reports.Report) -> None:
+def test_figures_equal_the_dashboard_and_its_api(
+    engine: Engine, report: reports.Report, tmp_path: Path
+) -> None:
     """Every reviewed activity of 2024 is published and no other is, so the anonymous
     dashboard counts the report's register: its figures, as a function and through
     ``/api/v1/dashboard``, must be the report's."""
     assert report.figures.women >= 1 and report.figures.activities >= 5
     with engine.connect() as other:
         _assert_dashboard_agrees(dashboard.dashboard(other, public=True), report.figures)
-    response = _api(engine).get("/api/v1/dashboard")
+    response = _api(engine, tmp_path).get("/api/v1/dashboard")
     assert response.status_code == 200
     _assert_dashboard_agrees(response.json(), report.figures)
 
 
-def test_indicator_rows_equal_the_indicator_api(engine: Engine, report: reports.Report) -> None:
-    client = _api(engine)
+def test_indicator_rows_equal_the_indicator_api(
+    engine: Engine, report: reports.Report, tmp_path: Path
+) -> None:
+    client = _api(engine, tmp_path)
     for row in report.sections[0].indicators:
         found = client.get(f"/api/v1/indicators/{PLAN}/{row.code}").json()
         point = next(p for p in found["series"] if p["period"] == row.latest_period)

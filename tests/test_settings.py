@@ -34,3 +34,15 @@ def test_every_setting_has_help_and_is_documented_in_readme() -> None:
     for name, field in Settings.model_fields.items():
         assert field.description, f"setting {name} has no description"
         assert f"WPSTRACK_{name.upper()}" in documented, f"README does not document {name}"
+
+
+def test_the_secret_key_is_never_shown_and_its_default_says_where_it_lives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("WPSTRACK_SECRET_KEY", raising=False)
+    monkeypatch.setenv("WPSTRACK_DATA_DIR", "/srv/wps")
+    rows = {row["name"]: row for row in describe(Settings(_env_file=None))}
+    assert rows["secret_key"]["value"] == "random per installation, kept in /srv/wps/secret_key"
+    key = "s" * 40
+    rows = {row["name"]: row for row in describe(Settings(_env_file=None, secret_key=key))}
+    assert key not in rows["secret_key"]["value"]

@@ -9,16 +9,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, event, func, select
 
-from wpstrack import schema, users
+from wpstrack import audit, schema, users
 from wpstrack.db import make_engine
 from wpstrack.errors import (
     Conflict,
     InvalidInput,
+    NotFound,
     StaleVersion,
     TooManyAttempts,
     Unauthenticated,
@@ -87,38 +88,98 @@ def test_unknown_user_fails_like_a_wrong_password(conn: Connection) -> None:
         users.authenticate(conn, "nobody-here", PASSWORD, "10.0.0.3")
 
 
-def test_account_is_locked_after_repeated_failures_even_for_the_right_password(
-    conn: Connection,
+class FakeClock:
+    """Stands in for ``users.now`` so that waits can be crossed without sleeping."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.at = datetime.now(UTC)
+        monkeypatch.setattr(users, "now", lambda: self.at)
+
+    def advance(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+@pytest.fixture()
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    return FakeClock(monkeypatch)
+
+
+LIMITS = LoginLimits(
+    free_failures=3,
+    first_delay=timedelta(seconds=2),
+    max_delay=timedelta(seconds=60),
+    per_address=5,
+    address_spacing=timedelta(seconds=5),
+)
+
+
+def _fail(conn: Connection, name: str, address: str) -> None:
+    with pytest.raises(Unauthenticated):
+        users.authenticate(conn, name, "wrong guess", address, limits=LIMITS)
+
+
+def _refused_for(conn: Connection, name: str, password: str, address: str) -> int:
+    with pytest.raises(TooManyAttempts) as refused:
+        users.authenticate(conn, name, password, address, limits=LIMITS)
+    assert refused.value.retry_after is not None
+    return refused.value.retry_after
+
+
+def test_failures_of_one_account_from_one_address_back_off_exponentially_and_bounded(
+    conn: Connection, clock: FakeClock
 ) -> None:
     _add(conn, "riko")
-    limits = LoginLimits(per_account=3, per_address=100, window=timedelta(minutes=5))
-    for i in range(3):
-        with pytest.raises(Unauthenticated):
-            users.authenticate(conn, "riko", "wrong", f"10.1.0.{i}", limits=limits)
-    with pytest.raises(TooManyAttempts, match="this account"):
-        users.authenticate(conn, "riko", PASSWORD, "10.1.0.9", limits=limits)
+    for _ in range(3):  # the free failures: no wait
+        _fail(conn, "riko", "10.1.0.1")
+    waits = []
+    for _ in range(8):
+        waits.append(_refused_for(conn, "riko", "wrong guess", "10.1.0.1"))
+        clock.advance(waits[-1])
+        _fail(conn, "riko", "10.1.0.1")
+    assert waits == [2, 4, 8, 16, 32, 60, 60, 60]
+    # Being refused during the wait is not a failure: the wait does not grow from hammering.
+    assert _refused_for(conn, "riko", PASSWORD, "10.1.0.1") == 60
+    clock.advance(30)
+    assert _refused_for(conn, "riko", PASSWORD, "10.1.0.1") == 30
+    clock.advance(30)  # the owner, after the wait, gets in with the right password
+    assert users.authenticate(conn, "riko", PASSWORD, "10.1.0.1", limits=LIMITS).username == "riko"
+    _fail(conn, "riko", "10.1.0.1")  # the success ended the run: free failures again
+    _fail(conn, "riko", "10.1.0.1")
 
 
-def test_address_is_throttled_across_accounts(conn: Connection) -> None:
+def test_an_attacker_cannot_lock_the_owner_out_from_another_address(
+    conn: Connection, clock: FakeClock
+) -> None:
+    _add(conn, "mio")
+    for _ in range(3):
+        _fail(conn, "mio", "10.1.1.1")
+    _refused_for(conn, "mio", PASSWORD, "10.1.1.1")
+    assert users.authenticate(conn, "mio", PASSWORD, "10.1.1.2", limits=LIMITS).username == "mio"
+
+
+def test_one_address_trying_many_accounts_is_slowed_not_locked(
+    conn: Connection, clock: FakeClock
+) -> None:
     _add(conn, "sora")
-    limits = LoginLimits(per_account=100, per_address=3)
-    for name in ("x1", "x2", "x3"):
-        with pytest.raises(Unauthenticated):
-            users.authenticate(conn, name, "guess", "10.2.0.1", limits=limits)
-    with pytest.raises(TooManyAttempts, match="this address"):
-        users.authenticate(conn, "sora", PASSWORD, "10.2.0.1", limits=limits)
-    assert users.authenticate(conn, "sora", PASSWORD, "10.2.0.2", limits=limits).username == "sora"
+    _add(conn, "regular")
+    users.authenticate(conn, "regular", PASSWORD, "10.2.0.1", limits=LIMITS)  # a known place
+    for i in range(5):
+        _fail(conn, f"ghost{i}", "10.2.0.1")
+    assert _refused_for(conn, "sora", PASSWORD, "10.2.0.1") == 5
+    assert _refused_for(conn, "ghost9", "guess", "10.2.0.1") == 5
+    # Someone who logged in from here before is not held up, nor is any other address.
+    assert users.authenticate(conn, "regular", PASSWORD, "10.2.0.1", limits=LIMITS)
+    assert users.authenticate(conn, "sora", PASSWORD, "10.2.0.2", limits=LIMITS)
+    clock.advance(5)
+    assert users.authenticate(conn, "sora", PASSWORD, "10.2.0.1", limits=LIMITS).username == "sora"
+    _fail(conn, "ghost10", "10.2.0.1")  # each further guess from here waits again
+    assert _refused_for(conn, "ghost11", "guess", "10.2.0.1") == 5
 
 
-def test_a_successful_login_clears_the_account_failures(conn: Connection) -> None:
-    _add(conn, "yui")
-    limits = LoginLimits(per_account=2, per_address=100)
-    with pytest.raises(Unauthenticated):
-        users.authenticate(conn, "yui", "wrong", "10.3.0.1", limits=limits)
-    users.authenticate(conn, "yui", PASSWORD, "10.3.0.1", limits=limits)
-    with pytest.raises(Unauthenticated):
-        users.authenticate(conn, "yui", "wrong", "10.3.0.1", limits=limits)
-    assert users.authenticate(conn, "yui", PASSWORD, "10.3.0.1", limits=limits).username == "yui"
+def test_backoff_is_bounded_even_after_very_many_failures() -> None:
+    assert LIMITS.pair_delay(2) == timedelta(0)
+    assert LIMITS.pair_delay(10**6) == LIMITS.max_delay
+    assert LoginLimits().pair_delay(10**6) == timedelta(minutes=15)
 
 
 def test_disabled_user_can_neither_log_in_nor_use_a_token(conn: Connection) -> None:
@@ -279,3 +340,140 @@ def test_serve_answers_http_on_the_given_port(cli_env: dict[str, str]) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --- token use without a write per request -----------------------------------------------
+
+
+def _count_writes(connection: Connection) -> list[str]:
+    """The UPDATE/INSERT/DELETE statements ``connection`` runs from now on."""
+    writes: list[str] = []
+
+    def listen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in {"UPDATE", "INSERT", "DELETE"}:
+            writes.append(statement)
+
+    event.listen(connection, "before_cursor_execute", listen)
+    return writes
+
+
+def test_token_use_is_stamped_only_when_the_stamp_is_stale(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(conn, "kai")
+    _, token = users.create_token(conn, "kai", "ci", actor="tester")
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(users, "now", lambda: start)
+    writes = _count_writes(conn)
+    users.user_for_token(conn, token)  # never used: stamped
+    assert len(writes) == 1
+    monkeypatch.setattr(users, "now", lambda: start + timedelta(minutes=4))
+    users.user_for_token(conn, token)  # fresh stamp: no write at all
+    assert len(writes) == 1
+    assert users.list_tokens(conn, "kai")[0].last_used_at == start
+    later = start + users.TOKEN_USE_GRANULARITY + timedelta(seconds=1)
+    monkeypatch.setattr(users, "now", lambda: later)
+    users.user_for_token(conn, token)
+    assert len(writes) == 2
+    assert users.list_tokens(conn, "kai")[0].last_used_at == later
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected_exit", "expected_text"),
+    [("development", 0, "DEVELOPMENT mode"), ("production", 2, "[W001]")],
+)
+def test_serve_on_all_addresses_warns_in_development_and_is_refused_in_production(
+    cli_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    environment: str,
+    expected_exit: int,
+    expected_text: str,
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from wpstrack.cli import app
+
+    served: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_a, **kw: served.append(kw["host"]))
+    monkeypatch.setenv("WPSTRACK_ENVIRONMENT", environment)
+    monkeypatch.delenv("WPSTRACK_SECRET_KEY", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == expected_exit, result.output
+    assert expected_text in result.output.replace("\n", " ")
+    assert served == (["0.0.0.0"] if environment == "development" else [])
+
+
+# --- password change and reset ------------------------------------------------------------
+
+
+def _audited_actions(conn: Connection, name: str) -> list[str]:
+    user = users.get_user(conn, name)
+    return [e.action for e in audit.history(conn, "app_user", user.id)]
+
+
+def test_changing_a_password_needs_the_current_one_and_is_audited(conn: Connection) -> None:
+    _add(conn, "hina")
+    with pytest.raises(InvalidInput, match="current password"):
+        wrong = users.password_change("wrong one", "a new password 1")
+        users.change_password(conn, "hina", wrong, "10.5.0.1")
+    with pytest.raises(InvalidInput, match="at least 10"):
+        users.password_change(PASSWORD, "short")
+    before = _stored(conn, "hina")
+    users.change_password(conn, "hina", users.password_change(PASSWORD, "a new password 1"), "x")
+    after = _stored(conn, "hina")
+    assert after["session_version"] == before["session_version"] + 1
+    assert users.authenticate(conn, "hina", "a new password 1", "10.5.0.1").username == "hina"
+    with pytest.raises(Unauthenticated):
+        users.authenticate(conn, "hina", PASSWORD, "10.5.0.1")
+    assert _audited_actions(conn, "hina") == ["create", "change_password"]
+    event_after = audit.history(conn, "app_user", after["id"])[-1].after or {}
+    assert event_after["password_hash"] == audit.REDACTED
+
+
+def test_guessing_the_current_password_is_throttled_like_a_login(
+    conn: Connection, clock: FakeClock
+) -> None:
+    _add(conn, "yuzu")
+    guess = users.password_change("a guess at it", "a new password 1")
+    for _ in range(3):
+        with pytest.raises(InvalidInput):
+            users.change_password(conn, "yuzu", guess, "10.5.1.1", limits=LIMITS)
+    with pytest.raises(TooManyAttempts):
+        users.change_password(conn, "yuzu", guess, "10.5.1.1", limits=LIMITS)
+    clock.advance(2)
+    right = users.password_change(PASSWORD, "a new password 1")
+    assert users.change_password(conn, "yuzu", right, "10.5.1.1", limits=LIMITS)
+
+
+def test_an_admin_reset_gives_a_working_generated_password_once(conn: Connection) -> None:
+    _add(conn, "koko")
+    user, password = users.reset_password(conn, "koko", actor="boss")
+    assert len(password) >= 20 and user.username == "koko"
+    assert users.authenticate(conn, "koko", password, "10.5.0.2").username == "koko"
+    assert _audited_actions(conn, "koko") == ["create", "reset_password"]
+    with pytest.raises(NotFound):
+        users.reset_password(conn, "nobody-at-all", actor="boss")
+
+
+def test_cli_sets_and_resets_passwords_with_an_audit_trail(cli_env: dict[str, str]) -> None:
+    from typer.testing import CliRunner
+
+    from wpstrack.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "add", "nene", "--role", "viewer"]).exit_code == 0
+    typed = runner.invoke(app, ["users", "passwd", "nene"], input="typed password 1\n" * 2)
+    assert typed.exit_code == 0, typed.output
+    assert "typed password 1" not in typed.output  # hidden input
+    reset = runner.invoke(app, ["users", "reset-password", "nene"])
+    assert reset.exit_code == 0, reset.output
+    generated = reset.output.strip().splitlines()[-1]
+    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    with engine.begin() as conn:
+        assert users.authenticate(conn, "nene", generated, "cli-test").username == "nene"
+        actions = _audited_actions(conn, "nene")
+    engine.dispose()
+    assert actions == ["create", "set_password", "reset_password"]
+    short = runner.invoke(app, ["users", "passwd", "nene"], input="short\nshort\n")
+    assert short.exit_code != 0 and "[W010]" in short.output

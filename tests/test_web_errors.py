@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from fastapi.testclient import TestClient
 
-from wpstrack.settings import Settings
 from wpstrack.web import create_app
 
 if TYPE_CHECKING:
@@ -20,7 +19,7 @@ LAYOUT = '<footer class="site-footer">'
 
 def _failing_app(web: WebSite) -> Any:
     """The site with a page and an API route that raise an unexpected error."""
-    app = create_app(Settings(_env_file=None, database_url=web.url), engine=web.engine)
+    app = create_app(web.settings, engine=web.engine)
 
     def explode() -> None:
         raise RuntimeError("a bug nobody handled")

@@ -56,8 +56,17 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
     return engine
 
 
+# How a transaction on SQLite begins, as the execution option ``sqlite_begin``: ``DEFERRED``
+# (the default: a reader that takes the write lock at its first write) or ``IMMEDIATE``
+# (the write lock first, for a writer that must see nothing change between read and write).
+SQLITE_BEGIN = "sqlite_begin"
+
+
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    how = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    if how not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
+        raise ValueError(f"{SQLITE_BEGIN}: {how!r} is not a SQLite transaction mode")
+    conn.exec_driver_sql(f"BEGIN {how}")
 
 
 def engine_from_settings(settings: Settings) -> Engine:

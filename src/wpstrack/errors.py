@@ -94,10 +94,17 @@ class PermissionDenied(WpstrackError):
 
 
 class TooManyAttempts(WpstrackError):
-    """Too many failed logins for this account or address: wait before trying again."""
+    """Too many failed logins for this account or address: wait before trying again.
+
+    ``retry_after`` is how many seconds to wait (the ``Retry-After`` header).
+    """
 
     code = "W032"
     http_status = 429
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class StaleVersion(Conflict):

@@ -407,6 +407,10 @@ app_user = Table(
     Column("is_active", Boolean, nullable=False, server_default="1"),
     _created_at(),
     Column("version", Integer, nullable=False, server_default="1"),
+    # Every web session carries the value it started with; logging out, a password change,
+    # disabling or a role change raises it, which ends the user's older sessions at once
+    # (a signed cookie cannot be recalled, but it can stop matching).
+    Column("session_version", Integer, nullable=False, server_default="1"),
     CheckConstraint("role IN ('admin', 'editor', 'reviewer', 'viewer')", name="role"),
 )
 

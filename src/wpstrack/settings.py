@@ -16,9 +16,10 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "WPSTRACK_"
-# Signs session cookies in development only: anyone can read it here, so the settings refuse
-# it (and any short key) when ``environment`` is not ``development``.
-DEVELOPMENT_SECRET_KEY = "wpstrack-development-secret-not-for-production"
+# The key earlier versions signed development sessions with. It is published in the source,
+# so a cookie signed with it is a forged admin session: it is refused wherever it is set.
+PUBLISHED_SECRET_KEY = "wpstrack-development-secret-not-for-production"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -93,20 +94,28 @@ class Settings(BaseSettings):
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
     environment: Literal["development", "production"] = Field(
         default="development",
-        description="development or production; production refuses the default secret key.",
+        description=(
+            "development or production; production refuses to serve on a non-loopback "
+            "address without WPSTRACK_SECRET_KEY."
+        ),
     )
-    secret_key: SecretStr = Field(
-        default=SecretStr(DEVELOPMENT_SECRET_KEY),
-        description="Signs session cookies; outside development, at least 32 random characters.",
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs session cookies; at least 32 random characters. Empty means a random key "
+            "made once per installation and kept in <data dir>/secret_key."
+        ),
     )
 
     @model_validator(mode="after")
-    def _refuse_default_secret_outside_development(self) -> Settings:
+    def _refuse_weak_secret(self) -> Settings:
+        if self.secret_key is None:
+            return self
         key = self.secret_key.get_secret_value()
-        if self.environment != "development" and (key == DEVELOPMENT_SECRET_KEY or len(key) < 32):
+        if key == PUBLISHED_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
             raise ValueError(
-                "[W001] WPSTRACK_SECRET_KEY must be set to at least 32 random characters "
-                "outside development"
+                f"[W001] WPSTRACK_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} random "
+                "characters (and not the key published in old versions)"
             )
         return self
 
@@ -133,6 +142,8 @@ def describe(settings: Settings) -> list[dict[str, Any]]:
         if name == "database_url" and value is None:
             value = settings.effective_database_url
             source = "default (SQLite in data dir)"
+        if name == "secret_key" and value is None:
+            value = f"random per installation, kept in {settings.data_dir / 'secret_key'}"
         rows.append(
             {
                 "name": name,

@@ -6,8 +6,9 @@ drafts as well as published records). Anonymous visitors read published records 
 
 Secrets are never stored as given: passwords are hashed with argon2id, API tokens with
 SHA-256 (a token is 256 random bits, so a fast hash is enough and lets a request find its
-token by an indexed lookup). Failed logins are rows in ``login_attempt``, so the throttle
-holds across processes and restarts.
+token by an indexed lookup). Login attempts are rows in ``login_attempt``, so the throttle
+holds across processes and restarts; it slows guessing down rather than locking accounts,
+so that nobody can lock an account's owner out (see :mod:`wpstrack.throttle`).
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import Connection, and_, delete, func, select
+from sqlalchemy import Connection, func, select
 
-from wpstrack import audit, schema
+from wpstrack import audit, schema, throttle
 from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import (
@@ -34,16 +34,22 @@ from wpstrack.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
-    TooManyAttempts,
     Unauthenticated,
 )
 from wpstrack.pagination import Page, paginate
+from wpstrack.throttle import LoginLimits
+
+__all__ = ["LoginLimits"]  # re-exported: callers configure the throttle through this module
 
 Role = Literal["admin", "editor", "reviewer", "viewer"]
 ROLES: tuple[str, ...] = ("admin", "editor", "reviewer", "viewer")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "wpst_"
+# How stale ``api_token.last_used_at`` may get before a request refreshes it. Writing it on
+# every request made each authenticated read a write: on SQLite one slow upload holding the
+# write lock then turned reads into 503s. The stamp only needs to say "used recently".
+TOKEN_USE_GRANULARITY = timedelta(minutes=5)
 
 
 class User(BaseModel):
@@ -74,13 +80,17 @@ class UserIn(BaseModel):
         return value
 
 
+def _invalid(exc: ValidationError) -> InvalidInput:
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    return InvalidInput(problems)
+
+
 def user_in(username: str, role: str, password: str | None = None) -> UserIn:
     """A :class:`UserIn` from loose values (a form, the command line), or InvalidInput."""
     try:
         return UserIn.model_validate({"username": username, "role": role, "password": password})
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise InvalidInput(problems) from exc
+        raise _invalid(exc) from exc
 
 
 class UserUpdate(BaseModel):
@@ -99,19 +109,6 @@ class ApiToken(BaseModel):
     created_at: UtcDateTime
     last_used_at: UtcDateTime | None
     revoked_at: UtcDateTime | None
-
-
-@dataclass(frozen=True)
-class LoginLimits:
-    """How many failed logins are allowed within ``window`` before further tries are refused.
-
-    Per account to stop guessing one password from many addresses; per address to stop one
-    client from trying many accounts.
-    """
-
-    per_account: int = 5
-    per_address: int = 20
-    window: timedelta = timedelta(minutes=15)
 
 
 def has_role(user: User, *roles: str) -> bool:
@@ -177,6 +174,32 @@ def get_user_by_id(conn: Connection, user_id: int) -> User | None:
     return User.model_validate(dict(row)) if row is not None else None
 
 
+def user_for_session(conn: Connection, user_id: int, session_version: object) -> User | None:
+    """The active user a web session belongs to, or None once that session has been ended."""
+    t = schema.app_user
+    row = conn.execute(select(t).where(t.c.id == user_id)).mappings().first()
+    if row is None or not row["is_active"] or row["session_version"] != session_version:
+        return None
+    return User.model_validate(dict(row))
+
+
+def session_version(conn: Connection, user_id: int) -> int:
+    """The value a session starting now carries (see :func:`user_for_session`)."""
+    t = schema.app_user
+    return int(conn.execute(select(t.c.session_version).where(t.c.id == user_id)).scalar_one())
+
+
+def end_sessions(conn: Connection, username: str, actor: str | None, action: str) -> None:
+    """End every web session of ``username`` (``action`` names why in the audit log)."""
+    t = schema.app_user
+    user = get_user(conn, username)
+    bump = {"session_version": t.c.session_version + 1}
+    conn.execute(t.update().where(t.c.id == user.id).values(**bump))
+    # Not through audit.update: ending sessions is not an edit of the user, so it must not
+    # move ``version`` under an admin's open edit form.
+    audit.record(conn, actor, action, t.name, user.id, None, None)
+
+
 def add_user(conn: Connection, data: UserIn, actor: str | None) -> tuple[User, str]:
     """Create a user and return it with its password (generated when none was given)."""
     if _user_row(conn, data.username) is not None:
@@ -227,6 +250,9 @@ def update_user(
         if demoted and _active_admins(conn) <= 1:
             raise Conflict(f"{username!r} is the last active admin; appoint another first")
     action = "disable" if values.get("is_active") is False else "update"
+    if values.get("is_active") is False or values.get("role", current.role) != current.role:
+        # A session must not keep rights its user no longer holds.
+        values["session_version"] = schema.app_user.c.session_version + 1
     row = audit.update(
         conn,
         actor,
@@ -244,40 +270,76 @@ def disable_user(conn: Connection, username: str, actor: str | None) -> User:
     return update_user(conn, username, UserUpdate(is_active=False), actor)
 
 
-def set_password(conn: Connection, username: str, password: str, actor: str | None) -> User:
-    """Replace a user's password."""
+def set_password(
+    conn: Connection,
+    username: str,
+    password: str,
+    actor: str | None,
+    *,
+    action: str = "set_password",
+) -> User:
+    """Replace a user's password and end their sessions (a leaked one may be why)."""
     current = get_user(conn, username)
-    values = {"password_hash": hash_password(password)}
-    row = audit.update(conn, actor, schema.app_user, current.id, values, action="set_password")
+    values = {
+        "password_hash": hash_password(password),
+        "session_version": schema.app_user.c.session_version + 1,
+    }
+    row = audit.update(conn, actor, schema.app_user, current.id, values, action=action)
     return User.model_validate(row)
 
 
+class PasswordChange(BaseModel):
+    """A user changing their own password: the current one proves it is them."""
+
+    current_password: str = Field(max_length=500)
+    new_password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
+
+
+def password_change(current_password: str, new_password: str) -> PasswordChange:
+    """A :class:`PasswordChange` from loose values (a form), or InvalidInput."""
+    try:
+        return PasswordChange(current_password=current_password, new_password=new_password)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+
+
+def change_password(
+    conn: Connection,
+    username: str,
+    change: PasswordChange,
+    address: str,
+    *,
+    limits: LoginLimits | None = None,
+) -> User:
+    """Set a user's new password after checking their current one; ends their sessions.
+
+    A stolen session alone must not be enough to take the account over, hence the check,
+    which the login throttle guards like a login (the caller commits a failure, as there).
+    """
+    limits = limits or LoginLimits()
+    at = now()
+    address = (address or "unknown")[:64]
+    row = _user_row(conn, username)
+    if row is None or not row["is_active"]:
+        raise NotFound(f"no active user {username!r}")
+    throttle.check(conn, username, address, limits, at)
+    ok = verify_password(row["password_hash"], change.current_password)
+    throttle.record(conn, username, address, ok, limits, at)
+    if not ok:
+        raise InvalidInput("the current password is not right")
+    if change.new_password == change.current_password:
+        raise InvalidInput("the new password is the current one; choose another")
+    return set_password(conn, username, change.new_password, username, action="change_password")
+
+
+def reset_password(conn: Connection, username: str, actor: str | None) -> tuple[User, str]:
+    """Give a user a generated password (returned once) and end their sessions."""
+    password = generate_password()
+    user = set_password(conn, username, password, actor, action="reset_password")
+    return user, password
+
+
 # --- logging in -------------------------------------------------------------------------
-
-
-def _recent_failures(conn: Connection, column: str, value: str, since: datetime) -> int:
-    t = schema.login_attempt
-    if column == "username":
-        # A success ends the run of failures that counts against an account.
-        last_ok = select(func.max(t.c.at)).where(t.c.username == value, t.c.succeeded.is_(True))
-        ok_at = conn.execute(last_ok).scalar()
-        if ok_at is not None:
-            since = max(since, audit.as_utc(ok_at))
-    stmt = select(func.count()).where(
-        and_(t.c[column] == value, t.c.succeeded.is_(False), t.c.at > since)
-    )
-    return int(conn.execute(stmt).scalar_one())
-
-
-def _check_throttle(
-    conn: Connection, username: str, address: str, limits: LoginLimits, at: datetime
-) -> None:
-    since = at - limits.window
-    minutes = int(limits.window.total_seconds() // 60)
-    if _recent_failures(conn, "username", username, since) >= limits.per_account:
-        raise TooManyAttempts(f"too many failed logins for this account; wait {minutes} minutes")
-    if _recent_failures(conn, "address", address, since) >= limits.per_address:
-        raise TooManyAttempts(f"too many failed logins from this address; wait {minutes} minutes")
 
 
 def authenticate(
@@ -292,25 +354,25 @@ def authenticate(
 
     The attempt is written to ``login_attempt`` before a failure is raised: the caller must
     commit even when this raises :class:`Unauthenticated`, or the throttle never counts.
-    Refused attempts (:class:`TooManyAttempts`) are not written, so a lock ends one window
-    after the last real failure.
+    Refused attempts (:class:`TooManyAttempts`) are not written: hammering during a wait
+    does not make the wait longer, only real failures do.
     """
     limits = limits or LoginLimits()
     at = now()
     username = username.strip()[:80]
     address = (address or "unknown")[:64]
-    _check_throttle(conn, username, address, limits, at)
+    throttle.check(conn, username, address, limits, at)
     row = _user_row(conn, username)
     # Hash even for unknown users so that timing does not tell which usernames exist.
     stored = row["password_hash"] if row else _decoy_hash()
     ok = verify_password(stored, password) and row is not None and bool(row["is_active"])
-    t = schema.login_attempt
-    conn.execute(delete(t).where(t.c.at < at - timedelta(days=1)))
-    conn.execute(t.insert().values(at=at, username=username, address=address, succeeded=ok))
+    throttle.record(conn, username, address, ok, limits, at)
     if not ok or row is None:
         raise Unauthenticated("wrong username or password")
     if _hasher().check_needs_rehash(stored):
-        set_password(conn, username, password, username)
+        # Same password, stronger hash: no reason to end the user's other sessions.
+        values = {"password_hash": hash_password(password)}
+        audit.update(conn, username, schema.app_user, row["id"], values, action="rehash")
     return User.model_validate(row)
 
 
@@ -370,12 +432,12 @@ def revoke_token(conn: Connection, token_id: int, actor: str | None) -> ApiToken
 
 
 def user_for_token(conn: Connection, token: str) -> User:
-    """The active user an API token belongs to; marks the token as used."""
+    """The active user an API token belongs to; refreshes its stale ``last_used_at``."""
     t, u = schema.api_token, schema.app_user
     digest = _token_hash(token)
     row = (
         conn.execute(
-            select(u, t.c.id.label("token_id"), t.c.token_hash, t.c.revoked_at)
+            select(u, t.c.id.label("token_id"), t.c.token_hash, t.c.revoked_at, t.c.last_used_at)
             .join(t, t.c.user_id == u.c.id)
             .where(t.c.token_hash == digest)
         )
@@ -386,5 +448,9 @@ def user_for_token(conn: Connection, token: str) -> User:
         raise Unauthenticated("unknown API token")
     if row["revoked_at"] is not None or not row["is_active"]:
         raise Unauthenticated("this API token is revoked or its user is disabled")
-    conn.execute(t.update().where(t.c.id == row["token_id"]).values(last_used_at=now()))
+    at = now()
+    last = row["last_used_at"]
+    if last is None or audit.as_utc(last) <= at - TOKEN_USE_GRANULARITY:
+        # Only a stale stamp is written, so most requests (reads above all) stay read-only.
+        conn.execute(t.update().where(t.c.id == row["token_id"]).values(last_used_at=at))
     return User.model_validate(dict(row))

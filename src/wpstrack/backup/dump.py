@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -39,18 +40,10 @@ from wpstrack.backup.model import (
     encode,
     value_kind,
 )
-from wpstrack.db import alembic_config, now
+from wpstrack.db import SQLITE_BEGIN, alembic_config, now
 from wpstrack.errors import DatabaseError, NewerSchema, UnreadableBackup
 
 # --- transactions -----------------------------------------------------------------------------
-
-
-def _begin_sqlite(conn: Connection, how: str) -> None:
-    """Open the SQLite transaction ourselves: pysqlite opens one only before a write, so
-    reads and DDL would otherwise each run on their own."""
-    raw = conn.connection.driver_connection
-    if raw is not None and not raw.in_transaction:
-        conn.exec_driver_sql(f"BEGIN {how}")
 
 
 @contextmanager
@@ -70,12 +63,13 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
         with _coded_errors(), engine.connect().execution_options(**options) as conn, conn.begin():
             yield conn
         return
-    with _coded_errors(), engine.connect() as conn:
-        _begin_sqlite(conn, "DEFERRED")
+    # The engine begins every SQLite transaction with an explicit BEGIN (``db.make_engine``),
+    # so the first SELECT fixes the snapshot that every later one reads.
+    with _coded_errors(), engine.connect() as conn, conn.begin() as transaction:
         try:
             yield conn
         finally:
-            conn.rollback()
+            transaction.rollback()
 
 
 @contextmanager
@@ -83,9 +77,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
     """A connection in one transaction that commits when the block ends and rolls back on
     error; on SQLite it takes the write lock first so that nothing writes between the
     emptiness check and the load, and so that schema changes roll back too."""
-    with _coded_errors(), engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            _begin_sqlite(conn, "IMMEDIATE")
+    with _coded_errors(), engine.connect().execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) as conn:
+        conn.begin()
         try:
             yield conn
         except BaseException:
@@ -245,7 +238,7 @@ class BackupFile:
             raise UnreadableBackup("no such file", self.where) from exc
         except KeyError as exc:
             raise UnreadableBackup("not a wpstrack backup (no manifest)", self.where) from exc
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error) as exc:
             raise UnreadableBackup(
                 f"not a readable backup, damaged or truncated ({exc})", self.where
             ) from exc
@@ -270,7 +263,8 @@ class BackupFile:
                     if not isinstance(row, dict):
                         raise UnreadableBackup(f"line {number} is not a row", where)
                     yield row
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+            # A damaged deflate stream fails as zlib.error or as a CRC mismatch, by the byte.
             raise UnreadableBackup(f"damaged or truncated ({exc})", where) from exc
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from wpstrack import users
-from wpstrack.cli.common import connect, console, load_settings, print_json
+from wpstrack.cli.common import connect, console, err_console, load_settings, print_json
 
 app = typer.Typer(help="Users and their roles (admin, editor, reviewer, viewer).")
 tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token>'.")
@@ -70,6 +70,32 @@ def disable_cli(name: str = typer.Argument(..., help="Username.")) -> None:
     console.print(f"Disabled {name!r}.")
 
 
+@app.command("passwd")
+def passwd_cli(
+    name: str = typer.Argument(..., help="Username."),
+    password: str = typer.Option(
+        ...,
+        prompt="New password",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="The new password (asked for, hidden, when not given).",
+    ),
+) -> None:
+    """Set a user's password (asked for twice); their web sessions end."""
+    with connect() as conn:
+        users.set_password(conn, name, password, actor=cli_actor())
+    console.print(f"Password of {name!r} changed; their sessions have ended.")
+
+
+@app.command("reset-password")
+def reset_password_cli(name: str = typer.Argument(..., help="Username.")) -> None:
+    """Give a user a generated password and print it, once; their web sessions end."""
+    with connect() as conn:
+        user, password = users.reset_password(conn, name, actor=cli_actor())
+    console.print(f"New password of {user.username!r} (shown only now):")
+    typer.echo(password)
+
+
 @tokens_app.command("create")
 def token_create_cli(
     name: str = typer.Argument(..., help="Username the token acts as."),
@@ -116,8 +142,12 @@ def serve_cli(
 
     from wpstrack.db import migrated_engine
     from wpstrack.web import create_app
+    from wpstrack.web.sessions import check_serving_address
 
     settings = load_settings()
+    warning = check_serving_address(settings, host)
+    if warning:
+        err_console.print(f"[bold red]warning:[/bold red] {warning}", highlight=False)
     app = create_app(settings, engine=migrated_engine(settings))
     console.print(f"Serving http://{host}:{port}/  (database: {settings.effective_database_url})")
     # proxy_headers: behind a TLS proxy on this host, https is seen and cookies get Secure.

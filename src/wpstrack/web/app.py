@@ -32,7 +32,7 @@ from wpstrack.web.errors import describe, error_body, validation_details
 from wpstrack.web.limits import BodyLimitMiddleware
 from wpstrack.web.pages import pages_router
 from wpstrack.web.requests import RequestIds, request_id
-from wpstrack.web.sessions import SessionMiddleware, verify_csrf
+from wpstrack.web.sessions import SessionMiddleware, session_secret, verify_csrf
 from wpstrack.web.templating import make_templates, render
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -124,7 +124,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.auth = "session"
     app.state.templates = make_templates()
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value())
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(settings))
     app.middleware("http")(_security_headers)
     # Added last, so it wraps the others: a body over the limit is refused before the
     # session, the routes or any parser see it.

@@ -30,6 +30,11 @@ def get_conn(request: Request) -> Iterator[Connection]:
 ConnDep = Annotated[Connection, Depends(get_conn, scope="function")]
 
 
+def client_address(request: Request) -> str:
+    """The address the request came from, as the login throttle counts it."""
+    return request.client.host if request.client else "unknown"
+
+
 def _bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -54,8 +59,7 @@ def optional_user(request: Request, conn: ConnDep) -> User | None:
     else:
         uid = request.session.get("uid")
         if isinstance(uid, int):
-            found = users.get_user_by_id(conn, uid)
-            user = found if found is not None and found.is_active else None
+            user = users.user_for_session(conn, uid, request.session.get("sv"))
     request.state.user = user  # for the layout's navigation
     return user
 

@@ -9,7 +9,13 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 
-from wpstrack.errors import InvalidInput, StaleVersion, Unauthenticated, WpstrackError
+from wpstrack.errors import (
+    InvalidInput,
+    StaleVersion,
+    TooManyAttempts,
+    Unauthenticated,
+    WpstrackError,
+)
 
 
 def error_body(
@@ -32,6 +38,8 @@ def describe(exc: WpstrackError) -> tuple[int, dict[str, Any], dict[str, str]]:
         details = {"location": exc.location}
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyAttempts) and exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
     return exc.http_status, error_body(exc.code, exc.message, details), headers
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from wpstrack import users
-from wpstrack.users import User, UserIn, UserUpdate
+from wpstrack.errors import InvalidInput, TooManyAttempts
+from wpstrack.users import PasswordChange, User, UserIn, UserUpdate
 from wpstrack.web.api.common import (
     ERROR_RESPONSES,
     PageOut,
@@ -16,7 +19,8 @@ from wpstrack.web.api.common import (
     list_response,
     parse_if_match,
 )
-from wpstrack.web.deps import AdminUser, ConnDep, CurrentUser, require_role
+from wpstrack.web.deps import AdminUser, ConnDep, CurrentUser, client_address, require_role
+from wpstrack.web.errors import describe
 
 router = APIRouter(
     prefix="/users",
@@ -30,6 +34,13 @@ me_router = APIRouter(tags=["users"], responses=ERROR_RESPONSES)
 class UserCreated(User):
     """The new user and its password, which is shown here and never again."""
 
+    password: str
+
+
+class PasswordReset(BaseModel):
+    """A user's new generated password, shown here and never again."""
+
+    username: str
     password: str
 
 
@@ -69,7 +80,28 @@ def update_user(
     return user
 
 
+@router.post("/{username}/password", response_model=PasswordReset)
+def reset_password(conn: ConnDep, admin: AdminUser, username: str) -> PasswordReset:
+    """Give the user a generated password (in the answer, once) and end their web sessions."""
+    user, password = users.reset_password(conn, username, actor=admin.username)
+    return PasswordReset(username=user.username, password=password)
+
+
 @me_router.get("/me", response_model=User)
 def me(user: CurrentUser) -> User:
     """The user the bearer token belongs to."""
     return user
+
+
+@me_router.post("/me/password", status_code=204)
+def change_password(
+    request: Request, conn: ConnDep, user: CurrentUser, change: PasswordChange
+) -> Response:
+    """Change your own password, giving the current one (422 if wrong; throttled like logins)."""
+    try:
+        users.change_password(conn, user.username, change, client_address(request))
+    except (InvalidInput, TooManyAttempts) as exc:
+        # Returned, not raised, so that a wrong current password is committed and counted.
+        status, body, headers = describe(exc)
+        return JSONResponse(body, status_code=status, headers=headers)
+    return Response(status_code=204)

@@ -15,16 +15,23 @@ from wpstrack.users import UserUpdate
 from wpstrack.web import downloads
 from wpstrack.web.deps import AdminUser, ConnDep, require_role
 from wpstrack.web.downloads import FormatParam
+from wpstrack.web.sessions import log_in
 from wpstrack.web.templating import render
 
 router = APIRouter(prefix="/admin", dependencies=[require_role("admin")])
 
 
-@router.get("/users")
-def users_page(request: Request, conn: ConnDep, cursor: str | None = None) -> Response:
+def _users_page(
+    request: Request, conn: ConnDep, cursor: str | None = None, status: int = 200, **notice: object
+) -> Response:
     page = users.list_users(conn, cursor=cursor)
     context = {"title": "Users", "page": page, "roles": users.ROLES, "created": None}
-    return render(request, "admin_users.html", context)
+    return render(request, "admin_users.html", {**context, "reset": None, **notice}, status)
+
+
+@router.get("/users")
+def users_page(request: Request, conn: ConnDep, cursor: str | None = None) -> Response:
+    return _users_page(request, conn, cursor)
 
 
 @router.post("/users")
@@ -37,10 +44,18 @@ def add_user(
 ) -> Response:
     data = users.user_in(username, role)
     user, password = users.add_user(conn, data, actor=admin.username)
-    page = users.list_users(conn)
     created = {"username": user.username, "password": password}
-    context = {"title": "Users", "page": page, "roles": users.ROLES, "created": created}
-    return render(request, "admin_users.html", context, status_code=201)
+    return _users_page(request, conn, status=201, created=created)
+
+
+@router.post("/users/{username}/password")
+def reset_password(request: Request, conn: ConnDep, admin: AdminUser, username: str) -> Response:
+    """Give the user a generated password, shown once here; their sessions end."""
+    user, password = users.reset_password(conn, username, actor=admin.username)
+    if user.id == admin.id:  # resetting one's own password ended this session too
+        log_in(request, admin.id, users.session_version(conn, admin.id))
+    reset = {"username": user.username, "password": password}
+    return _users_page(request, conn, reset=reset)
 
 
 @router.post("/users/{username}")

@@ -1,4 +1,4 @@
-"""Logging in and out of the HTML pages."""
+"""Logging in and out of the HTML pages, and changing one's own password."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from wpstrack import users
-from wpstrack.errors import TooManyAttempts, Unauthenticated
-from wpstrack.web.deps import ConnDep
+from wpstrack.errors import InvalidInput, TooManyAttempts, Unauthenticated
+from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, client_address
 from wpstrack.web.sessions import log_in, log_out
 from wpstrack.web.templating import render
 
@@ -37,15 +37,17 @@ def login(
     password: Annotated[str, Form(max_length=500)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     context = {"title": "Log in", "next": safe_next(next), "username": username}
     try:
         user = users.authenticate(conn, username, password, address)
     except (Unauthenticated, TooManyAttempts) as exc:
         # Returning (not raising) commits the recorded attempt, which the throttle counts.
-        status = exc.http_status
-        return render(request, "login.html", {**context, "error": exc.message}, status)
-    log_in(request, user.id)
+        page = render(request, "login.html", {**context, "error": exc.message}, exc.http_status)
+        if isinstance(exc, TooManyAttempts) and exc.retry_after is not None:
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    log_in(request, user.id, users.session_version(conn, user.id))
     return RedirectResponse(safe_next(next), status_code=303)
 
 
@@ -55,6 +57,43 @@ def logout_form(request: Request) -> Response:
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, conn: ConnDep, user: OptionalUser) -> Response:
+    # Forgetting the cookie is not enough: a copy of it would stay valid until it expires.
+    if user is not None:
+        users.end_sessions(conn, user.username, actor=user.username, action="logout")
     log_out(request)
     return RedirectResponse("/", status_code=303)
+
+
+def _password_page(request: Request, status: int = 200, **context: object) -> Response:
+    base = {"title": "Change password", "min_length": users.MIN_PASSWORD_LENGTH}
+    return render(
+        request, "password.html", {**base, "error": None, "changed": False, **context}, status
+    )
+
+
+@router.get("/password")
+def password_form(request: Request, user: CurrentUser) -> Response:
+    return _password_page(request)
+
+
+@router.post("/password")
+def change_password(
+    request: Request,
+    conn: ConnDep,
+    user: CurrentUser,
+    current_password: Annotated[str, Form(max_length=500)],
+    new_password: Annotated[str, Form(max_length=500)],
+    confirm_password: Annotated[str, Form(max_length=500)],
+) -> Response:
+    try:
+        if new_password != confirm_password:
+            raise InvalidInput("the new password and its repetition differ")
+        change = users.password_change(current_password, new_password)
+        users.change_password(conn, user.username, change, client_address(request))
+    except (InvalidInput, TooManyAttempts) as exc:
+        # Returned, not raised, so that a wrong current password is committed and counted.
+        return _password_page(request, exc.http_status, error=exc.message)
+    # The change ended every session of the user, this one included: start a new one here.
+    log_in(request, user.id, users.session_version(conn, user.id))
+    return _password_page(request, changed=True)
