@@ -21,7 +21,7 @@ from wpstrack import audit, backup, demo, funding, indicators, ingest, plans, re
 from wpstrack import users as users_mod
 from wpstrack.activities import set_published
 from wpstrack.cli import app
-from wpstrack.db import make_engine, upgrade
+from wpstrack.db import SQLITE_BEGIN, make_engine, upgrade
 from wpstrack.errors import DatabaseError, NewerSchema, TargetNotEmpty, UnreadableBackup
 from wpstrack.indicators import ValueIn
 from wpstrack.reference import sync_reference
@@ -516,8 +516,8 @@ def test_a_locked_sqlite_target_is_a_coded_error(tmp_path: Path) -> None:
     engine = make_engine(url, poolclass=StaticPool)  # one connection: the pragma below holds
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # fail at once instead of in 5 s
-    with server.connect() as writer:
-        writer.exec_driver_sql("BEGIN IMMEDIATE")  # the server is writing
+    with server.connect().execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) as writer:
+        writer.begin()  # the server is writing: it holds the write lock
         with pytest.raises(DatabaseError, match=r"W002.*locked"), backup.writing(engine) as conn:
             backup.restore_file(conn, tmp_path / "never-read.zip")
         writer.rollback()
