@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from collections.abc import Iterator
@@ -14,11 +15,39 @@ from sqlalchemy import Connection
 from typer.core import TyperGroup
 
 from wpstrack.db import migrated_engine, transaction
-from wpstrack.errors import WpstrackError
+from wpstrack.errors import PermissionDenied, WpstrackError
 from wpstrack.settings import Settings
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a command typed at this machine: its OS account."""
+    try:
+        return f"cli:{getpass.getuser()}"[:80]
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return "cli"
+
+
+def actor(conn: Connection, as_user: str | None) -> str:
+    """The audit log's name for this command: the wpstrack user given with ``--as`` (who must
+    exist and be active), else the OS account."""
+    if as_user is None:
+        return cli_actor()
+    from wpstrack import users
+
+    user = users.get_user(conn, as_user)
+    if not user.is_active:
+        raise PermissionDenied(f"user {as_user!r} is disabled")
+    return user.username
+
+
+def as_option() -> Any:
+    """The ``--as USER`` option shared by every command that writes."""
+    return typer.Option(
+        None, "--as", help="wpstrack user the audit log names (default: your OS account)."
+    )
 
 
 def load_settings() -> Settings:

@@ -12,7 +12,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from wpstrack import plans
-from wpstrack.cli.common import connect, console, err_console, print_json
+from wpstrack.cli.common import actor, as_option, connect, console, err_console, print_json
 from wpstrack.errors import InvalidInput
 
 app = typer.Typer(help="Action plans: pillars, objectives, measures and indicators.")
@@ -103,19 +103,55 @@ def show_cli(code: str = typer.Argument(..., help="Plan code, e.g. JP-NAP3.")) -
 def import_cli(
     file: Path = typer.Argument(..., help="A plan file: .yaml, .csv or .xlsx."),
     replace: bool = typer.Option(
-        False, "--replace", help="Update the plan if one with the same code exists."
+        False,
+        "--replace",
+        help="Update the plan with the same code: print what would change (a dry run "
+        "unless --apply).",
+    ),
+    apply: bool = typer.Option(False, "--apply", help="With --replace: write the changes."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="With --replace --apply: also delete items with activity links or "
+        "contributions and indicators with recorded values.",
     ),
     fmt: str = typer.Option(None, "--format", help="yaml, csv or xlsx (default: the extension)."),
+    as_user: str | None = as_option(),
 ) -> None:
-    """Import a plan file. The whole file is checked first: a bad file changes nothing."""
+    """Import a plan file. The whole file is checked first: a bad file changes nothing.
+
+    A new plan is written at once. A plan that exists changes only with --replace, which
+    prints each change (+ added, ~ changed, - removed) and what user data it would delete,
+    and writes only with --apply; removing anything that values or links hang on also
+    needs --force. Every row written is in the audit log.
+    """
+    plan = plans.read_plan_file(file, fmt)
     with connect() as conn:
-        outcome, plan = plans.import_plan(conn, file, fmt=fmt, replace=replace)
+        who = actor(conn, as_user)
+        diff = plans.plan_changes(conn, plan)
+        if replace and diff.exists:
+            _print_diff(diff)
+            if not apply:
+                console.print("Dry run: nothing written. Run again with --apply to write.")
+                return
+        outcome = plans.save_plan(conn, plan, replace=replace, force=force, actor=who)
     items = sum(1 for _ in plan.walk())
     console.print(
         f"plan {plan.code}: {outcome} ({items} items, {len(plan.indicators)} indicators)",
         highlight=False,
         markup=False,
     )
+
+
+def _print_diff(diff: plans.PlanDiff) -> None:
+    if not diff.changes:
+        console.print(f"plan {diff.code}: the file matches the stored plan", markup=False)
+        return
+    console.print(f"plan {diff.code}: {len(diff.changes)} change(s)", markup=False)
+    for change in diff.changes:
+        console.print(f"  {change}", markup=False, highlight=False)
+    for loss in diff.losses:
+        console.print(f"  would delete user data: {loss}", markup=False, highlight=False)
 
 
 @app.command("export")

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from wpstrack import plans, reference
-from wpstrack.cli.common import connect, console, load_settings, print_json
+from wpstrack.cli.common import actor, as_option, connect, console, load_settings, print_json
 
 
 def settings_cli(
@@ -25,16 +25,18 @@ def settings_cli(
     console.print(table)
 
 
-def init_cli() -> None:
+def init_cli(as_user: str | None = as_option()) -> None:
     """Create or upgrade the database and load the reference data and example plans.
 
-    Safe to run again: only missing or changed rows are written, and a second run says
-    that nothing changed.
+    Safe to run again: only missing or changed reference rows are written, an example plan
+    is loaded only when the database has no plan with its code (a plan you edited is never
+    reloaded), and a second run says that nothing changed. Changes are in the audit log.
     """
     settings = load_settings()
     with connect(settings) as conn:
-        results = reference.sync_reference(conn)
-        results.append(plans.load_examples(conn))
+        who = actor(conn, as_user)
+        results = reference.sync_reference(conn, who)
+        results.append(plans.load_examples(conn, who))
         held = reference.inventory(conn)
     table = Table("table", "inserted", "updated", "unchanged", "total")
     for r in results:

@@ -6,24 +6,14 @@ so nobody can show them again.
 
 from __future__ import annotations
 
-import getpass
-
 import typer
 from rich.table import Table
 
 from wpstrack import users
-from wpstrack.cli.common import connect, console, err_console, load_settings, print_json
+from wpstrack.cli.common import cli_actor, connect, console, err_console, load_settings, print_json
 
 app = typer.Typer(help="Users and their roles (admin, editor, reviewer, viewer).")
 tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token>'.")
-
-
-def cli_actor() -> str:
-    """Who the audit log names for a command typed at this machine."""
-    try:
-        return f"cli:{getpass.getuser()}"[:80]
-    except OSError:
-        return "cli"
 
 
 @app.command("add")

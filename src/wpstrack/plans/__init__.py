@@ -13,11 +13,13 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
+from wpstrack import schema
 from wpstrack.errors import InvalidInput
+from wpstrack.plans.diff import PlanDiff
 from wpstrack.plans.model import Indicator, Item, Plan, Target
-from wpstrack.plans.store import plan_summaries, read_plan, save_plan
+from wpstrack.plans.store import plan_changes, plan_summaries, read_plan, save_plan
 from wpstrack.plans.tables import dump_csv, dump_xlsx, parse_csv, parse_xlsx
 from wpstrack.plans.yamlform import dump_yaml, parse_yaml
 from wpstrack.reference import SyncResult
@@ -27,6 +29,7 @@ __all__ = [
     "Indicator",
     "Item",
     "Plan",
+    "PlanDiff",
     "Target",
     "example_plans",
     "export_plan",
@@ -34,8 +37,10 @@ __all__ = [
     "import_plan",
     "load_examples",
     "parse_plan",
+    "plan_changes",
     "plan_summaries",
     "read_plan",
+    "read_plan_file",
     "save_plan",
 ]
 
@@ -74,17 +79,28 @@ def parse_plan(data: bytes, name: str, fmt: str) -> Plan:
     return _PARSERS[fmt](data, name)
 
 
-def import_plan(
-    conn: Connection, path: Path, *, fmt: str | None = None, replace: bool = False
-) -> tuple[str, Plan]:
-    """Import a plan file: returns ("inserted" | "updated" | "unchanged", the plan)."""
+def read_plan_file(path: Path, fmt: str | None = None) -> Plan:
+    """Parse and check a plan file (no database)."""
     fmt = format_of(path, fmt)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read the file: {exc.strerror}", str(path)) from None
-    plan = parse_plan(data, str(path), fmt)
-    return save_plan(conn, plan, replace=replace), plan
+    return parse_plan(data, str(path), fmt)
+
+
+def import_plan(
+    conn: Connection,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    replace: bool = False,
+    force: bool = False,
+    actor: str | None = None,
+) -> tuple[str, Plan]:
+    """Import a plan file: returns ("inserted" | "updated" | "unchanged", the plan)."""
+    plan = read_plan_file(path, fmt)
+    return save_plan(conn, plan, replace=replace, force=force, actor=actor), plan
 
 
 def export_plan(conn: Connection, code: str, fmt: str) -> bytes:
@@ -111,10 +127,20 @@ def example_plans() -> list[Plan]:
     ]
 
 
-def load_examples(conn: Connection) -> SyncResult:
-    """Load the example plans; a second run finds them unchanged and writes nothing."""
+def load_examples(conn: Connection, actor: str | None = None) -> SyncResult:
+    """Load the example plans that are absent; a plan already present is left as it is.
+
+    Users edit the example plans (``plans import --replace``) and hang their work on them:
+    recorded values, activity links. Reloading the shipped version over an edited plan
+    would delete that work by cascade, so ``init`` and ``demo`` only ever add a missing
+    plan; the stored one counts as unchanged even when it differs from the shipped file.
+    """
     result = SyncResult("plan")
+    present = set(conn.execute(select(schema.plan.c.code)).scalars())
     for plan in example_plans():
-        outcome = save_plan(conn, plan, replace=True)
-        setattr(result, outcome, getattr(result, outcome) + 1)
+        if plan.code in present:
+            result.unchanged += 1
+            continue
+        save_plan(conn, plan, actor=actor)
+        result.inserted += 1
     return result

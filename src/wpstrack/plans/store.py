@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select
 
-from wpstrack import reference, schema
+from wpstrack import audit, reference, schema
 from wpstrack.errors import Conflict, InvalidInput, NotFound
+from wpstrack.plans.diff import PlanDiff, plan_diff
 from wpstrack.plans.model import Indicator, Item, Plan, Target
 
 T = schema
+ORG_LINK_COLUMNS = ("plan_item_id", "organisation_id")
+TARGET_COLUMNS = ("indicator_id", "period", "value", "note")
 
 
 def plan_summaries(conn: Connection) -> list[dict[str, Any]]:
@@ -139,24 +142,47 @@ def resolve_references(conn: Connection, plan: Plan) -> dict[str, int]:
     return org_ids
 
 
-def save_plan(conn: Connection, plan: Plan, *, replace: bool = False) -> str:
+def save_plan(
+    conn: Connection,
+    plan: Plan,
+    *,
+    replace: bool = False,
+    force: bool = False,
+    actor: str | None = None,
+) -> str:
     """Store ``plan``: "inserted", "updated" (only with ``replace``) or "unchanged".
 
     Everything is checked before the first write, so a refused plan leaves the database as
-    it was.
+    it was. A replacement that would remove items with activity links or contributions, or
+    indicators with recorded values, is refused unless ``force``; every row written is in
+    the audit log under ``actor``.
     """
-    org_ids = resolve_references(conn, plan)
+    diff = plan_changes(conn, plan)
+    if not diff.changed:
+        return "unchanged"
+    if diff.exists and not replace:
+        raise Conflict(
+            f"plan {plan.code!r} already exists and differs from this file; "
+            "import with --replace to update it"
+        )
+    if diff.losses and not force:
+        raise Conflict(
+            f"replacing plan {plan.code!r} would delete user data: "
+            + "; ".join(diff.losses)
+            + ". Keep those codes in the file, or give --force to delete them"
+        )
     existing = conn.execute(select(T.plan.c.id).where(T.plan.c.code == plan.code)).scalar()
-    if existing is not None:
-        if read_plan(conn, plan.code) == plan:
-            return "unchanged"
-        if not replace:
-            raise Conflict(
-                f"plan {plan.code!r} already exists and differs from this file; "
-                "import with --replace to update it"
-            )
-    _write(conn, plan, existing, org_ids)
+    _write(conn, plan, existing, diff.org_ids, actor)
     return "inserted" if existing is None else "updated"
+
+
+def plan_changes(conn: Connection, plan: Plan) -> PlanDiff:
+    """What storing ``plan`` would change (its references checked and resolved first)."""
+    org_ids = resolve_references(conn, plan)
+    exists = conn.execute(select(T.plan.c.id).where(T.plan.c.code == plan.code)).scalar()
+    diff = plan_diff(conn, read_plan(conn, plan.code) if exists is not None else None, plan)
+    diff.org_ids = org_ids
+    return diff
 
 
 def _plan_row(plan: Plan) -> dict[str, Any]:
@@ -164,43 +190,98 @@ def _plan_row(plan: Plan) -> dict[str, Any]:
     return {k: getattr(plan, k) for k in (*keys, "period_note", "source")}
 
 
-def _write(conn: Connection, plan: Plan, pid: int | None, org_ids: dict[str, int]) -> None:
+def _write(
+    conn: Connection,
+    plan: Plan,
+    pid: int | None,
+    org_ids: dict[str, int],
+    actor: str | None,
+) -> None:
     if pid is None:
-        pid = conn.execute(
-            insert(T.plan).values(_plan_row(plan)).returning(T.plan.c.id)
-        ).scalar_one()
+        pid = int(audit.insert(conn, actor, T.plan, _plan_row(plan), action="import")["id"])
     else:
-        conn.execute(
-            update(T.plan)
-            .where(T.plan.c.id == pid)
-            .values({**_plan_row(plan), "version": T.plan.c.version + 1})
-        )
-    item_ids = _write_items(conn, plan, pid)
+        audit.update(conn, actor, T.plan, pid, _plan_row(plan), action="import")
+    item_ids = _write_items(conn, plan, pid, actor)
     links = [
         {"plan_item_id": item_ids[item.code], "organisation_id": org_ids[code]}
         for item, _, _ in plan.walk()
         for code in item.organisations
     ]
     pio = T.plan_item_organisation
+    before = _rows(conn, pio, pio.c.plan_item_id.in_(list(item_ids.values())))
     conn.execute(delete(pio).where(pio.c.plan_item_id.in_(list(item_ids.values()))))
     if links:
         conn.execute(insert(pio), links)
-    _write_indicators(conn, plan, pid, item_ids)
+    _record_set(conn, actor, pio, plan.code, before, links, ORG_LINK_COLUMNS)
+    _write_indicators(conn, plan, pid, item_ids, actor)
 
 
-def _upsert(conn: Connection, table: Any, ids: dict[str, int], code: str, row: dict) -> None:
-    """Update the row with ``code`` if the plan has it, else insert it and note its id."""
-    if code in ids:
-        conn.execute(update(table).where(table.c.id == ids[code]).values(row))
-    else:
-        ids[code] = conn.execute(
-            insert(table).values({**row, "code": code}).returning(table.c.id)
-        ).scalar_one()
+def _rows(conn: Connection, table: Any, *where: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(select(table).where(*where)).mappings()]
 
 
-def _write_items(conn: Connection, plan: Plan, pid: int) -> dict[str, int]:
+def _record_set(
+    conn: Connection,
+    actor: str | None,
+    table: Any,
+    plan_code: str,
+    before: list[dict[str, Any]],
+    after: list[dict[str, Any]],
+    columns: tuple[str, ...],
+) -> None:
+    """One audit event for a set of rows rewritten as a whole, when it changed."""
+
+    def key(rows: list[dict[str, Any]]) -> list[list[Any]]:
+        return sorted([[r.get(c) for c in columns] for r in rows], key=repr)
+
+    if key(before) != key(after):
+        old, new = {"rows": key(before)}, {"rows": key(after)}
+        audit.record(conn, actor, "import", table.name, f"plan:{plan_code}", old, new)
+
+
+def _upsert(
+    conn: Connection,
+    actor: str | None,
+    table: Any,
+    stored: dict[str, dict[str, Any]],
+    ids: dict[str, int],
+    code: str,
+    row: dict,
+) -> None:
+    """Update the row with ``code`` if the plan has it and it differs, else insert it and
+    note its id; each write is audited."""
+    if code not in ids:
+        values = {**row, "code": code}
+        ids[code] = int(audit.insert(conn, actor, table, values, action="import")["id"])
+    elif any(stored[code].get(k) != v for k, v in row.items()):
+        audit.update(conn, actor, table, ids[code], row, action="import")
+
+
+def _delete_stale(conn: Connection, actor: str | None, table: Any, ids: list[int]) -> None:
+    """Delete rows the new plan no longer has, logging them and what the cascade takes."""
+    if not ids:
+        return
+    dependants = {
+        "plan_item": [(T.activity_link, T.activity_link.c.plan_item_id)],
+        "indicator": [(T.indicator_value, T.indicator_value.c.indicator_id)],
+    }[table.name]
+    for dep, column in dependants:
+        for row in _rows(conn, dep, column.in_(ids)):
+            audit.record(conn, actor, "delete", dep.name, row["id"], row, None)
+    if table.name == "plan_item":
+        funded = T.contribution
+        for row in _rows(conn, funded, funded.c.plan_item_id.in_(ids)):
+            after = {**row, "plan_item_id": None}
+            audit.record(conn, actor, "unlink", funded.name, row["id"], row, after)
+    for row in _rows(conn, table, table.c.id.in_(ids)):
+        audit.record(conn, actor, "delete", table.name, row["id"], row, None)
+    conn.execute(delete(table).where(table.c.id.in_(ids)))
+
+
+def _write_items(conn: Connection, plan: Plan, pid: int, actor: str | None) -> dict[str, int]:
     t = T.plan_item
-    ids = dict(conn.execute(select(t.c.code, t.c.id).where(t.c.plan_id == pid)).all())
+    stored = {r["code"]: r for r in _rows(conn, t, t.c.plan_id == pid)}
+    ids = {code: int(r["id"]) for code, r in stored.items()}
     stale = set(ids)
     for item, parent, position in plan.walk():  # parents first, so their ids exist
         row = {
@@ -212,16 +293,18 @@ def _write_items(conn: Connection, plan: Plan, pid: int) -> dict[str, int]:
             "pillar_code": item.pillar,
             "sort_order": position,
         }
-        _upsert(conn, t, ids, item.code, row)
+        _upsert(conn, actor, t, stored, ids, item.code, row)
         stale.discard(item.code)
-    if stale:
-        conn.execute(delete(t).where(t.c.id.in_([ids.pop(code) for code in stale])))
+    _delete_stale(conn, actor, t, [ids.pop(code) for code in stale])
     return ids
 
 
-def _write_indicators(conn: Connection, plan: Plan, pid: int, item_ids: dict[str, int]) -> None:
+def _write_indicators(
+    conn: Connection, plan: Plan, pid: int, item_ids: dict[str, int], actor: str | None
+) -> None:
     t = T.indicator
-    ids = dict(conn.execute(select(t.c.code, t.c.id).where(t.c.plan_id == pid)).all())
+    stored = {r["code"]: r for r in _rows(conn, t, t.c.plan_id == pid)}
+    ids = {code: int(r["id"]) for code, r in stored.items()}
     stale = set(ids)
     for position, ind in enumerate(plan.indicators):
         row = {
@@ -238,11 +321,11 @@ def _write_indicators(conn: Connection, plan: Plan, pid: int, item_ids: dict[str
             "formula": ind.formula,
             "sort_order": position,
         }
-        _upsert(conn, t, ids, ind.code, row)
+        _upsert(conn, actor, t, stored, ids, ind.code, row)
         stale.discard(ind.code)
-    if stale:
-        conn.execute(delete(t).where(t.c.id.in_([ids.pop(code) for code in stale])))
+    _delete_stale(conn, actor, t, [ids.pop(code) for code in stale])
     tgt = T.indicator_target
+    before = _rows(conn, tgt, tgt.c.indicator_id.in_(list(ids.values()))) if ids else []
     if ids:
         conn.execute(delete(tgt).where(tgt.c.indicator_id.in_(list(ids.values()))))
     targets = [
@@ -252,3 +335,4 @@ def _write_indicators(conn: Connection, plan: Plan, pid: int, item_ids: dict[str
     ]
     if targets:
         conn.execute(insert(tgt), targets)
+    _record_set(conn, actor, tgt, plan.code, before, targets, TARGET_COLUMNS)

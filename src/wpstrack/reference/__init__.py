@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from sqlalchemy import Connection, Table, delete, select, update
 
-from wpstrack import schema
+from wpstrack import audit, schema
 from wpstrack.errors import InvalidInput
 
 
@@ -276,12 +276,21 @@ def inventory(conn: Connection) -> dict[str, int]:
     }
 
 
-def sync_reference(conn: Connection) -> list[SyncResult]:
-    """Load every kind of reference data; returns what changed per table."""
+def sync_reference(conn: Connection, actor: str | None = None) -> list[SyncResult]:
+    """Load every kind of reference data; returns what changed per table.
+
+    Only reference tables are written, and each table that changed leaves one audit event
+    with its counts: the rows come from files shipped in the package (30,000 cities), so
+    logging each row would swamp the log without telling anyone more.
+    """
     results: list[SyncResult] = []
     for sync in SYNCS:
         outcome = sync(conn)
         results.extend(outcome if isinstance(outcome, list) else [outcome])
+    for result in results:
+        if result.changed:
+            counts = {"inserted": result.inserted, "updated": result.updated}
+            audit.record(conn, actor, "sync", result.table, None, None, counts)
     return results
 
 
