@@ -16,6 +16,8 @@ install: $(STAMP)
 
 # Reference data, example plans, the sample corpus in the review queue, an administrator
 # (password printed once) and the app at http://127.0.0.1:8000 (see `wpstrack demo --help`).
+# No WPSTRACK_DATA_DIR here on purpose: the demo's database is the platform default that every
+# other command finds from any folder (`wpstrack info` says where).
 run: install
 	$(VENV)/bin/wpstrack demo
 

@@ -131,6 +131,17 @@ def cli_env(
     return env
 
 
+@pytest.fixture()
+def migrated_cli_env(cli_env: dict[str, str]) -> dict[str, str]:
+    """``cli_env`` whose database already has the schema (no reference data): commands other
+    than init, demo and ingest refuse a database that does not exist yet."""
+    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    with engine.begin() as conn:
+        upgrade(conn)
+    engine.dispose()
+    return cli_env
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The shared development corpus (skips when the checkout has no ../shared)."""

@@ -107,7 +107,7 @@ def test_ingest_exits_non_zero_when_nothing_could_be_ingested(
     assert "rejected: empty" in result.output
 
 
-def test_show_of_an_unknown_document_is_not_found(cli_env: dict[str, str]) -> None:
+def test_show_of_an_unknown_document_is_not_found(migrated_cli_env: dict[str, str]) -> None:
     result = runner.invoke(app, ["show", "424242"])
     assert result.exit_code == 1
     assert "error: [W004] no document with id 424242" in result.stderr

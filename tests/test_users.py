@@ -265,7 +265,7 @@ def test_users_are_listed_by_name_one_page_at_a_time(conn: Connection) -> None:
 # --- the command line -------------------------------------------------------------------
 
 
-def test_cli_adds_lists_and_disables_users(cli_env: dict[str, str]) -> None:
+def test_cli_adds_lists_and_disables_users(migrated_cli_env: dict[str, str]) -> None:
     from typer.testing import CliRunner
 
     from wpstrack.cli import app
@@ -283,7 +283,7 @@ def test_cli_adds_lists_and_disables_users(cli_env: dict[str, str]) -> None:
     token = runner.invoke(app, ["tokens", "create", "hana"]).output.strip().splitlines()[-1]
     assert token.startswith("wpst_")
 
-    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    engine = make_engine(migrated_cli_env["WPSTRACK_DATABASE_URL"])
     with engine.begin() as conn:
         assert users.authenticate(conn, "hana", password, "cli-test").username == "hana"
         assert users.user_for_token(conn, token).username == "hana"
@@ -308,7 +308,7 @@ def test_cli_adds_lists_and_disables_users(cli_env: dict[str, str]) -> None:
     ],
 )
 def test_cli_refuses_bad_input_with_a_coded_message(
-    cli_env: dict[str, str], args: list[str], code: str
+    migrated_cli_env: dict[str, str], args: list[str], code: str
 ) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "wpstrack", *args], capture_output=True, text=True, timeout=60
@@ -318,7 +318,7 @@ def test_cli_refuses_bad_input_with_a_coded_message(
 
 
 @pytest.mark.slow
-def test_serve_answers_http_on_the_given_port(cli_env: dict[str, str]) -> None:
+def test_serve_answers_http_on_the_given_port(migrated_cli_env: dict[str, str]) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

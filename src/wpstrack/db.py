@@ -18,10 +18,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import OperationalError
 
-from wpstrack.errors import DatabaseError
+from wpstrack.errors import DatabaseError, NoDatabase
 from wpstrack.settings import Settings
 
 
@@ -110,8 +110,59 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         raise DatabaseError(f"database error: {exc.orig}") from exc
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for other backends and in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def shown_url(url: str) -> str:
+    """The URL with its password hidden, to print."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The migration the database is at; None when it has no wpstrack schema."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _no_database(settings: Settings, what: str) -> NoDatabase:
+    url = settings.effective_database_url
+    where = f"{what} {shown_url(url)}"
+    if not settings.database_url:
+        where += f" (data dir {settings.data_dir.resolve()})"
+    hint = "run `wpstrack init` to create it, or set WPSTRACK_DATA_DIR or "
+    hint += "WPSTRACK_DATABASE_URL to the database you meant"
+    old = Path("data") / "wpstrack.db"  # the default before the platform data folder
+    if not settings.database_url and old.is_file() and sqlite_path(url) != old:
+        hint += f" (a database exists at {old.resolve()}: WPSTRACK_DATA_DIR=data uses it)"
+    return NoDatabase(f"{where}; {hint}")
+
+
+def existing_engine(settings: Settings) -> Engine:
+    """The settings' engine, only if the database exists and holds a wpstrack schema
+    (upgraded to the newest migration); never creates one."""
+    path = sqlite_path(settings.effective_database_url)
+    if path is not None and not path.is_file():
+        raise _no_database(settings, "no wpstrack database at")
+    engine = engine_from_settings(settings)
+    try:
+        with transaction(engine) as conn:
+            if schema_revision(conn) is None:
+                raise _no_database(settings, "no wpstrack schema in the database at")
+            if not schema_is_current(conn):
+                upgrade(conn)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
 def migrated_engine(settings: Settings) -> Engine:
-    """The settings' engine, with the schema upgraded to the newest migration."""
+    """The settings' engine, with the schema created or upgraded to the newest migration
+    (for ``init``, ``demo`` and ``ingest``: commands that set a database up)."""
     engine = engine_from_settings(settings)
     with transaction(engine) as conn:
         if not schema_is_current(conn):

@@ -38,6 +38,16 @@ class DatabaseError(WpstrackError):
     http_status = 503
 
 
+class NoDatabase(DatabaseError):
+    """A command that reads found no wpstrack database where the settings point.
+
+    Reading never creates a database: an empty one made by accident (a command run in
+    another folder) looks like lost data. The message says where it looked.
+    """
+
+    code = "W005"
+
+
 class NotFound(WpstrackError):
     """A record named by the user does not exist."""
 

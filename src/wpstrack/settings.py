@@ -22,14 +22,28 @@ PUBLISHED_SECRET_KEY = "wpstrack-development-secret-not-for-production"
 MIN_SECRET_KEY_LENGTH = 32
 
 
+def default_data_dir() -> Path:
+    """The platform's user data folder for wpstrack.
+
+    One fixed place, not the working directory, so that the CLI and the server find the
+    same database wherever they are started.
+    """
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("wpstrack", appauthor=False))
+
+
 class Settings(BaseSettings):
     """Everything wpstrack can be configured with."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     data_dir: Path = Field(
-        default=Path("data"),
-        description="Folder for the embedded database and stored raw documents.",
+        default_factory=lambda: default_data_dir(),
+        description=(
+            "Folder for the embedded database and stored raw documents; default: the "
+            "platform's user data folder (e.g. ~/.local/share/wpstrack on Linux)."
+        ),
     )
     database_url: str | None = Field(
         default=None,

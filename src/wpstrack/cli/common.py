@@ -14,7 +14,7 @@ from rich.console import Console
 from sqlalchemy import Connection
 from typer.core import TyperGroup
 
-from wpstrack.db import migrated_engine, transaction
+from wpstrack.db import existing_engine, migrated_engine, transaction
 from wpstrack.errors import PermissionDenied, WpstrackError
 from wpstrack.settings import Settings
 
@@ -56,9 +56,14 @@ def load_settings() -> Settings:
 
 
 @contextmanager
-def connect(settings: Settings | None = None) -> Iterator[Connection]:
-    """A migrated database connection in a transaction that commits when the command ends."""
-    engine = migrated_engine(settings or load_settings())
+def connect(settings: Settings | None = None, *, create: bool = False) -> Iterator[Connection]:
+    """A migrated database connection in a transaction that commits when the command ends.
+
+    Only a command that sets a database up (``create``) makes one; every other command
+    stops with a coded error naming where it looked, instead of showing an empty database.
+    """
+    settings = settings or load_settings()
+    engine = migrated_engine(settings) if create else existing_engine(settings)
     try:
         with transaction(engine) as conn:
             yield conn

@@ -127,10 +127,11 @@ def serve_cli(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
-    """Serve the web application and the JSON API (migrates the database first)."""
+    """Serve the web application and the JSON API over the database `wpstrack init` made
+    (migrated first if older); refuses to start on a missing one."""
     import uvicorn
 
-    from wpstrack.db import migrated_engine
+    from wpstrack.db import existing_engine, shown_url
     from wpstrack.web import create_app
     from wpstrack.web.sessions import check_serving_address
 
@@ -138,8 +139,9 @@ def serve_cli(
     warning = check_serving_address(settings, host)
     if warning:
         err_console.print(f"[bold red]warning:[/bold red] {warning}", highlight=False)
-    app = create_app(settings, engine=migrated_engine(settings))
-    console.print(f"Serving http://{host}:{port}/  (database: {settings.effective_database_url})")
+    app = create_app(settings, engine=existing_engine(settings))
+    shown = shown_url(settings.effective_database_url)
+    console.print(f"Serving http://{host}:{port}/  (database: {shown})")
     # proxy_headers: behind a TLS proxy on this host, https is seen and cookies get Secure.
     uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
 
