@@ -22,7 +22,7 @@ from typing import Any, BinaryIO, Literal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, Select, select
 
-from wpstrack import activities, audit, ingest, review, schema, visibility
+from wpstrack import activities, ingest, review, schema, visibility
 from wpstrack.audit import UtcDateTime
 from wpstrack.errors import NotFound
 from wpstrack.limits import ReadLimits, resolve_limits
@@ -174,10 +174,15 @@ def upload(
     raw, digest, size = _read_limited(stream, max_bytes)
     origin = ingest.Source(filename, f"upload:{filename}", filename, digest, size)
     limits = resolve_limits(limits, max_bytes)
-    outcome = ingest.ingest_content(conn, raw, origin, limits=limits, publisher=publisher)
-    if outcome.document_id is not None and outcome.status != ingest.DUPLICATE:
-        after = {"filename": filename, "status": outcome.status, "reason": outcome.reason}
-        audit.record(conn, actor, "upload", "document", outcome.document_id, None, after)
+    outcome = ingest.ingest_content(
+        conn,
+        raw,
+        origin,
+        limits=limits,
+        publisher=publisher,
+        actor=actor,
+        action="upload",
+    )
     return UploadResult(
         filename=filename,
         status=outcome.status,

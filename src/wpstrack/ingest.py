@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import StatementError
 
-from wpstrack import schema
+from wpstrack import audit, schema
 from wpstrack.db import now
 from wpstrack.documents import (
     DocumentRejected,
@@ -138,15 +138,18 @@ def ingest_batch(
     max_bytes: int | None = None,
     publisher: str | None = None,
     limits: ReadLimits | None = None,
+    actor: str | None = None,
 ) -> list[Outcome]:
     """Read, store and extract each file of one batch (in the caller's transaction);
-    ``publisher`` is for the files whose metadata names none."""
+    ``publisher`` is for the files whose metadata names none; ``actor`` is logged."""
     lookups = Lookups.load(conn)
     limits = resolve_limits(limits, max_bytes)
     outcomes = []
     for path in paths:
         try:
-            outcome = ingest_file(conn, path, lookups, limits=limits, publisher=publisher)
+            outcome = ingest_file(
+                conn, path, lookups, limits=limits, publisher=publisher, actor=actor
+            )
             outcomes.append(outcome)
         except OSError as exc:
             outcomes.append(Outcome(str(path), REJECTED, None, "unreadable", exc.strerror))
@@ -161,12 +164,15 @@ def ingest_file(
     max_bytes: int | None = None,
     publisher: str | None = None,
     limits: ReadLimits | None = None,
+    actor: str | None = None,
 ) -> Outcome:
     """Ingest one file: store it (or its rejection), its extractions and its draft."""
     limits = resolve_limits(limits, max_bytes)
     raw, digest, size = _read_file(path, limits.max_bytes)
     source = Source(str(path), str(path.resolve()), path.name, digest, size)
-    return ingest_content(conn, raw, source, lookups, limits=limits, publisher=publisher)
+    return ingest_content(
+        conn, raw, source, lookups, limits=limits, publisher=publisher, actor=actor
+    )
 
 
 @dataclass(frozen=True)
@@ -189,13 +195,17 @@ def ingest_content(
     max_bytes: int | None = None,
     publisher: str | None = None,
     limits: ReadLimits | None = None,
+    actor: str | None = None,
+    action: str = "ingest",
 ) -> Outcome:
     """Ingest content already read (``raw`` is None when it was over the byte limit).
 
     ``publisher`` is stored for a document whose own metadata names no publisher. The
     document's rows are written under a savepoint: when the database refuses one of them,
     only this document is rolled back and recorded as rejected (``storage_failed``), and the
-    rest of the batch is kept.
+    rest of the batch is kept. A new document or rejection is logged as ``action`` by
+    ``actor`` (its draft and extractions with it); a duplicate writes nothing and logs
+    nothing.
     """
     limits = resolve_limits(limits, max_bytes)
     lookups = lookups or Lookups.load(conn)
@@ -221,23 +231,43 @@ def ingest_content(
         read = read_bytes(raw, filename=origin.filename, limits=limits)
         record = extract_record(read, limits)
     except DocumentRejected as exc:
-        return _record_rejection(conn, path, base | {"raw": raw}, exc)
+        rejected = _record_rejection(conn, path, base | {"raw": raw}, exc)
+        return _log_outcome(conn, actor, action, origin, rejected)
     except Exception as exc:  # a failing component must not end the batch: retry it later
         detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
         failure = DocumentRejected("extraction_failed", detail)
-        return _record_rejection(conn, path, base | {"raw": raw}, failure)
+        rejected = _record_rejection(conn, path, base | {"raw": raw}, failure)
+        return _log_outcome(conn, actor, action, origin, rejected)
     stated = publisher_name(read.publisher) or publisher_name(publisher)
     try:
         with conn.begin_nested():
             row = base | {"raw": raw, "publisher": stated}
             document_id = _insert_document(conn, row, read, record)
-            store_extractions(conn, document_id, record)
-            create_draft(conn, document_id, record, lookups, title=_title(read, record))
+            store_extractions(conn, document_id, record, actor=actor)
+            title = _title(read, record)
+            create_draft(conn, document_id, record, lookups, title=title, actor=actor)
     # The driver's errors, and Python values it cannot bind (sqlite3 raises OverflowError
     # for an int over 64 bits, outside SQLAlchemy's wrapping).
     except (StatementError, OverflowError) as exc:
-        return _record_rejection(conn, path, base | {"raw": raw}, _storage_failure(exc))
-    return Outcome(origin.label, INGESTED, document_id)
+        failed = _storage_failure(exc)
+        rejected = _record_rejection(conn, path, base | {"raw": raw}, failed)
+        return _log_outcome(conn, actor, action, origin, rejected)
+    return _log_outcome(conn, actor, action, origin, Outcome(origin.label, INGESTED, document_id))
+
+
+def _log_outcome(
+    conn: Connection, actor: str | None, action: str, origin: Source, outcome: Outcome
+) -> Outcome:
+    """The audit event of one stored document or rejection (its raw bytes left out)."""
+    after = {
+        "filename": origin.filename,
+        "source": origin.source,
+        "content_hash": origin.digest,
+        "status": outcome.status,
+        "reason": outcome.reason,
+    }
+    audit.record(conn, actor, action, "document", outcome.document_id, None, after)
+    return outcome
 
 
 def _storage_failure(exc: StatementError | OverflowError) -> DocumentRejected:
@@ -309,8 +339,11 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def store_extractions(conn: Connection, document_id: int, record: dict[str, Any]) -> int:
-    """One machine ``extraction`` row per span of the record; returns how many."""
+def store_extractions(
+    conn: Connection, document_id: int, record: dict[str, Any], *, actor: str | None = None
+) -> int:
+    """One machine ``extraction`` row per span of the record (one audit event for them all);
+    returns how many."""
     created = now()
     rows = [
         {
@@ -328,6 +361,8 @@ def store_extractions(conn: Connection, document_id: int, record: dict[str, Any]
     ]
     if rows:
         conn.execute(schema.extraction.insert(), rows)
+        counted = {"rows": len(rows), "fields": sorted({r["field"] for r in rows})}
+        audit.record(conn, actor, "extract", "extraction", f"document:{document_id}", None, counted)
     return len(rows)
 
 

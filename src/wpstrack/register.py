@@ -90,8 +90,10 @@ def create_draft(
     lookups: Lookups | None = None,
     *,
     title: str | None = None,
+    actor: str | None = None,
 ) -> int:
-    """An activity draft from an extraction record, with participants and links."""
+    """An activity draft from an extraction record, with participants and links (one audit
+    event under ``actor`` for the whole aggregate)."""
     lookups = lookups or Lookups.load(conn)
     created = now()
     values = column_values(record) | {
@@ -105,7 +107,9 @@ def create_draft(
     values["place_id"] = lookups.place_id(conn, values["city"], values["country"])
     act = schema.activity
     activity_id = int(conn.execute(act.insert().values(**values).returning(act.c.id)).scalar_one())
-    _insert_children(conn, activity_id, record, lookups)
+    participants, links = _insert_children(conn, activity_id, record, lookups)
+    after = values | {"participants": len(participants), "links": len(links)}
+    audit.record(conn, actor, "draft", act.name, activity_id, None, after)
     return activity_id
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from wpstrack.cli.common import console, err_console, load_settings, print_json
+from wpstrack.cli.common import actor, as_option, console, err_console, load_settings, print_json
 
 
 def _fmt(value: Any) -> str:
@@ -146,6 +146,7 @@ def ingest_cli(
         help="Publisher of documents whose own metadata names none (cited in reports).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    as_user: str | None = as_option(),
 ) -> None:
     """Ingest files and folders: store each document, extract it, create an activity draft.
 
@@ -173,12 +174,15 @@ def ingest_cli(
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn())
     try:
         with transaction(engine) as conn:
-            _ensure_reference(conn, sync_reference)
+            who = actor(conn, as_user)
+            _ensure_reference(conn, lambda c: sync_reference(c, who))
         with Progress(*columns, console=err_console, disable=as_json) as progress:
             task = progress.add_task("ingest", total=total)
             for batch in batched(iter_files(paths), max(1, settings.ingest_batch_size)):
                 with transaction(engine) as conn:
-                    outcomes = ingest_batch(conn, batch, limits=limits, publisher=publisher)
+                    outcomes = ingest_batch(
+                        conn, batch, limits=limits, publisher=publisher, actor=who
+                    )
                 for outcome in outcomes:
                     summary.add(outcome)
                 progress.advance(task, len(batch))

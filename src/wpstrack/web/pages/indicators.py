@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from wpstrack import charts, indicators
 from wpstrack.web import downloads
-from wpstrack.web.deps import ConnDep, require_role
+from wpstrack.web.deps import ConnDep, CurrentUser, require_role
 from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
@@ -47,6 +47,6 @@ def indicator_page(request: Request, conn: ConnDep, plan: str, code: str) -> Res
 
 
 @router.post("/{plan}/refresh", dependencies=[require_role("editor", "reviewer")])
-def refresh_page(conn: ConnDep, plan: str) -> Response:
-    indicators.refresh(conn, plan)
+def refresh_page(conn: ConnDep, user: CurrentUser, plan: str) -> Response:
+    indicators.refresh(conn, plan, user.username)
     return RedirectResponse(f"/indicators/{plan}", status_code=303)
