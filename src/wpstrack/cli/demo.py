@@ -24,25 +24,33 @@ def demo_cli(
 ) -> None:
     """Prepare a database to explore and serve it.
 
-    Loads the reference data and example plans, ingests the sample corpus (into the review
-    queue), creates an administrator with a random password printed once (only when there
-    is no administrator yet), then serves http://HOST:PORT. Safe to run again.
+    Loads the reference data and the example plans that are absent, ingests the sample
+    corpus, reviews and publishes (as the user 'demo', in the audit log) the releases it has
+    just ingested whose title, date and type were read confidently, leaves the rest in the
+    review queue, creates an administrator with a random password printed once (only when
+    there is no administrator yet), then serves http://HOST:PORT. Safe to run again: it
+    never changes a plan, a value or a record that is already there.
     """
     from wpstrack import demo
     from wpstrack.db import migrated_engine, transaction
-    from wpstrack.ingest import Summary, batched, ingest_batch
+    from wpstrack.ingest import INGESTED, Summary, batched, ingest_batch
 
     settings = load_settings()
     engine = migrated_engine(settings)
     folder = corpus or demo.sample_corpus()
     summary = Summary()
+    new_documents: list[int] = []
     with transaction(engine) as conn:
         demo.load_reference(conn)
     for batch in batched(demo.sample_files(folder), max(1, settings.ingest_batch_size)):
         with transaction(engine) as conn:
-            for outcome in ingest_batch(conn, batch, max_bytes=settings.max_document_bytes):
+            limit = settings.max_document_bytes
+            for outcome in ingest_batch(conn, batch, max_bytes=limit, actor=demo.DEMO_ACTOR):
                 summary.add(outcome)
+                if outcome.status == INGESTED and outcome.document_id is not None:
+                    new_documents.append(outcome.document_id)
     with transaction(engine) as conn:
+        published = demo.review_and_publish(conn, new_documents)
         admin = demo.ensure_admin(conn)
     counts = summary.as_dict()
     console.print(
@@ -50,6 +58,11 @@ def demo_cli(
         f"present, {counts['rejected']} rejected.",
         soft_wrap=True,  # a long corpus path must not split the counts across lines
     )
+    if new_documents:
+        console.print(
+            f"Reviewed and published {len(published)} of the {len(new_documents)} new releases "
+            "(as 'demo'); the rest wait in the review queue."
+        )
     if admin is not None:
         console.print(
             f"Administrator [bold]{admin[0]}[/bold], password (shown once): {admin[1]}",
