@@ -10,8 +10,7 @@ from rich import box
 from rich.table import Table
 
 from wpstrack import funding
-from wpstrack.cli.common import connect, console, err_console, print_json
-from wpstrack.cli.users import cli_actor
+from wpstrack.cli.common import actor, as_option, connect, console, err_console, print_json
 from wpstrack.errors import InvalidInput
 
 app = typer.Typer(
@@ -88,6 +87,7 @@ def import_cli(
     ),
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: the extension)."),
     as_json: bool = JSON,
+    as_user: str | None = as_option(),
 ) -> None:
     """Import contributions. A file with any bad row writes nothing; --dry-run shows each row.
 
@@ -103,7 +103,7 @@ def import_cli(
             dry_run=dry_run,
             fmt=fmt,
             allow_unresolved=allow_unresolved,
-            actor=cli_actor(),
+            actor=actor(conn, as_user),
         )
     _print_report(report, as_json)
     _finish(report)
@@ -117,10 +117,13 @@ def rates_import_cli(
     ),
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: the extension)."),
     as_json: bool = JSON,
+    as_user: str | None = as_option(),
 ) -> None:
     """Import exchange rates (currency, year, rate, reporting_currency, source); no network."""
     with connect() as conn:
-        report = funding.import_rates_file(conn, file, dry_run=dry_run, fmt=fmt, actor=cli_actor())
+        report = funding.import_rates_file(
+            conn, file, dry_run=dry_run, fmt=fmt, actor=actor(conn, as_user)
+        )
     _print_report(report, as_json)
     _finish(report)
 

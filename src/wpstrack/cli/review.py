@@ -13,8 +13,7 @@ from rich.table import Table
 from sqlalchemy import Connection
 
 from wpstrack import review, users
-from wpstrack.cli.common import connect, console, fail, print_json
-from wpstrack.cli.users import cli_actor
+from wpstrack.cli.common import cli_actor, connect, console, fail, print_json
 from wpstrack.errors import PermissionDenied
 
 app = typer.Typer(help="Review machine extractions: list the queue, accept drafts.")

@@ -10,7 +10,15 @@ import typer
 from rich.table import Table
 
 from wpstrack import users
-from wpstrack.cli.common import cli_actor, connect, console, err_console, load_settings, print_json
+from wpstrack.cli.common import (
+    actor,
+    as_option,
+    connect,
+    console,
+    err_console,
+    load_settings,
+    print_json,
+)
 
 app = typer.Typer(help="Users and their roles (admin, editor, reviewer, viewer).")
 tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token>'.")
@@ -20,11 +28,12 @@ tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token
 def add_cli(
     name: str = typer.Argument(..., help="Username: letters, digits, . _ @ -"),
     role: str = typer.Option(..., "--role", help="admin, editor, reviewer or viewer."),
+    as_user: str | None = as_option(),
 ) -> None:
     """Create a user and print a generated password, once."""
     data = users.user_in(name, role)
     with connect() as conn:
-        user, password = users.add_user(conn, data, actor=cli_actor())
+        user, password = users.add_user(conn, data, actor=actor(conn, as_user))
     console.print(f"Created {user.role} {user.username!r}. Password (shown only now):")
     typer.echo(password)
 
@@ -53,10 +62,12 @@ def list_cli(
 
 
 @app.command("disable")
-def disable_cli(name: str = typer.Argument(..., help="Username.")) -> None:
+def disable_cli(
+    name: str = typer.Argument(..., help="Username."), as_user: str | None = as_option()
+) -> None:
     """Stop a user from logging in and from using their API tokens."""
     with connect() as conn:
-        users.disable_user(conn, name, actor=cli_actor())
+        users.disable_user(conn, name, actor=actor(conn, as_user))
     console.print(f"Disabled {name!r}.")
 
 
@@ -90,10 +101,11 @@ def reset_password_cli(name: str = typer.Argument(..., help="Username.")) -> Non
 def token_create_cli(
     name: str = typer.Argument(..., help="Username the token acts as."),
     label: str = typer.Option("cli", "--label", help="What the token is for."),
+    as_user: str | None = as_option(),
 ) -> None:
     """Create an API token for a user and print it, once."""
     with connect() as conn:
-        token, secret = users.create_token(conn, name, label, actor=cli_actor())
+        token, secret = users.create_token(conn, name, label, actor=actor(conn, as_user))
     console.print(f"Token {token.id} for {name!r} (shown only now):")
     typer.echo(secret)
 
@@ -116,10 +128,11 @@ def token_list_cli(
 @tokens_app.command("revoke")
 def token_revoke_cli(
     token_id: int = typer.Argument(..., help="Token id from 'tokens list'."),
+    as_user: str | None = as_option(),
 ) -> None:
     """Stop an API token from working."""
     with connect() as conn:
-        users.revoke_token(conn, token_id, actor=cli_actor())
+        users.revoke_token(conn, token_id, actor=actor(conn, as_user))
     console.print(f"Revoked token {token_id}.")
 
 
