@@ -114,7 +114,7 @@ def test_detail_gives_each_value_its_span_method_and_decisions(conn: Connection)
     assert (value.value, value.current, value.decision) == ("Boston", "New York", "corrected")
     assert [(d.decision, d.author) for d in value.decisions] == [("corrected", "rev")]
     assert (detail.city, detail.reviewed_by, detail.status) == ("New York", "rev", "reviewed")
-    assert [e.action for e in detail.history] == ["accept"]
+    assert [e.action for e in detail.history] == ["draft", "accept"]  # created, then reviewed
 
 
 def test_an_edit_moves_the_version_and_recomputes_the_utc_start(conn: Connection) -> None:
@@ -142,7 +142,8 @@ def test_a_stale_edit_changes_nothing(conn: Connection) -> None:
         )
     assert caught.value.current_version == 2
     detail = activities.get_activity(conn, activity_id)
-    assert (detail.title, detail.version, len(detail.history)) == ("First", 2, 1)
+    # The draft's creation, then the one edit that won.
+    assert (detail.title, detail.version, len(detail.history)) == ("First", 2, 2)
 
 
 @pytest.mark.parametrize(
@@ -176,7 +177,8 @@ def test_a_draft_cannot_be_published_and_a_reviewed_one_can(conn: Connection) ->
     assert (published.status, published.is_published) == ("published", True)
     withdrawn = activities.set_published(conn, "ed", activity_id, False)
     assert (withdrawn.status, withdrawn.is_published) == ("reviewed", False)
-    assert [e.action for e in withdrawn.history] == ["accept", "publish", "unpublish"]
+    actions = [e.action for e in withdrawn.history]
+    assert actions == ["draft", "accept", "publish", "unpublish"]
 
 
 def test_linking_twice_keeps_one_link_and_unknown_items_are_not_found(conn: Connection) -> None:
@@ -201,9 +203,10 @@ def test_history_shows_links_and_unlinks_with_the_plan_item(conn: Connection) ->
     detail = activities.unlink_plan_item(conn, "rev", activity_id, item)
     linked = [(e.table_name, e.action, e.actor) for e in detail.history]
     assert linked == [
+        ("activity", "draft", None),  # made by ingestion
         ("activity", "link", "ed"),
         ("activity_link", "link", "ed"),
         ("activity", "unlink", "rev"),
         ("activity_link", "delete", "rev"),
     ]
-    assert detail.history[1].after is not None and detail.history[1].after["plan_item_id"] == item
+    assert detail.history[2].after is not None and detail.history[2].after["plan_item_id"] == item
