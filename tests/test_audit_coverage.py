@@ -227,3 +227,20 @@ def test_cli_writes_leave_audit_rows_under_the_os_account(
 
     assert expected in _events(cli_env["WPSTRACK_DATABASE_URL"], cli_actor())
     assert audit.REDACTED  # the module under test is the one imported
+
+
+def test_init_logs_its_reference_changes_once(cli_env: dict[str, str]) -> None:
+    from wpstrack.cli.common import cli_actor
+
+    url = cli_env["WPSTRACK_DATABASE_URL"]
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    first = _events(url, cli_actor())
+    assert {("pillar", "sync"), ("place (cities)", "sync"), ("plan", "import")} <= first
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        before = len(conn.execute(select(schema.audit_event.c.id)).all())
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    with engine.connect() as conn:
+        after = len(conn.execute(select(schema.audit_event.c.id)).all())
+    engine.dispose()
+    assert after == before  # nothing changed, nothing logged
