@@ -29,7 +29,9 @@ def test_default_data_dir_is_the_platform_user_data_dir_not_the_working_dir(
     assert settings.effective_database_url == f"sqlite:///{expected.as_posix()}/wpstrack.db"
 
 
-@pytest.mark.parametrize("command", [["review", "list"], ["plans", "list"], ["info"]])
+@pytest.mark.parametrize(
+    "command", [["review", "list"], ["plans", "list"], ["info"], ["backup", "out.zip"]]
+)
 def test_a_read_command_outside_any_database_creates_none_and_says_where_it_looked(
     command: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -141,12 +141,17 @@ def _no_database(settings: Settings, what: str) -> NoDatabase:
     return NoDatabase(f"{where}; {hint}")
 
 
-def existing_engine(settings: Settings) -> Engine:
-    """The settings' engine, only if the database exists and holds a wpstrack schema
-    (upgraded to the newest migration); never creates one."""
+def require_database_file(settings: Settings) -> None:
+    """Refuse an SQLite file that does not exist (connecting would create it, empty)."""
     path = sqlite_path(settings.effective_database_url)
     if path is not None and not path.is_file():
         raise _no_database(settings, "no wpstrack database at")
+
+
+def existing_engine(settings: Settings) -> Engine:
+    """The settings' engine, only if the database exists and holds a wpstrack schema
+    (upgraded to the newest migration); never creates one."""
+    require_database_file(settings)
     engine = engine_from_settings(settings)
     try:
         with transaction(engine) as conn:

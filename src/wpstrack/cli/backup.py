@@ -10,9 +10,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from wpstrack import backup
 from wpstrack.backup import Summary
-from wpstrack.cli.common import console, load_settings
-from wpstrack.cli.users import cli_actor
-from wpstrack.db import make_engine
+from wpstrack.cli.common import cli_actor, console, load_settings
+from wpstrack.db import make_engine, require_database_file
 from wpstrack.errors import ConfigError
 
 REPLACE = typer.Option(
@@ -43,7 +42,9 @@ def backup_cli(
     either all in or all out. The file restores into SQLite or PostgreSQL and holds the raw
     bytes of stored documents; it holds password and token hashes too: keep it private.
     """
-    engine = make_engine(load_settings().effective_database_url)
+    settings = load_settings()
+    require_database_file(settings)  # a backup reads: it never creates a database
+    engine = make_engine(settings.effective_database_url)
     try:
         with backup.snapshot(engine) as conn:
             summary = backup.write_backup(conn, file)

@@ -19,6 +19,7 @@ from wpstrack.cli.common import (
     load_settings,
     print_json,
 )
+from wpstrack.cli.common import cli_actor as cli_actor  # re-exported: it used to live here
 
 app = typer.Typer(help="Users and their roles (admin, editor, reviewer, viewer).")
 tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token>'.")
@@ -81,18 +82,21 @@ def passwd_cli(
         confirmation_prompt=True,
         help="The new password (asked for, hidden, when not given).",
     ),
+    as_user: str | None = as_option(),
 ) -> None:
     """Set a user's password (asked for twice); their web sessions end."""
     with connect() as conn:
-        users.set_password(conn, name, password, actor=cli_actor())
+        users.set_password(conn, name, password, actor=actor(conn, as_user))
     console.print(f"Password of {name!r} changed; their sessions have ended.")
 
 
 @app.command("reset-password")
-def reset_password_cli(name: str = typer.Argument(..., help="Username.")) -> None:
+def reset_password_cli(
+    name: str = typer.Argument(..., help="Username."), as_user: str | None = as_option()
+) -> None:
     """Give a user a generated password and print it, once; their web sessions end."""
     with connect() as conn:
-        user, password = users.reset_password(conn, name, actor=cli_actor())
+        user, password = users.reset_password(conn, name, actor=actor(conn, as_user))
     console.print(f"New password of {user.username!r} (shown only now):")
     typer.echo(password)
 
