@@ -8,7 +8,7 @@ hand-written SQL fix): no caller can forget to index.
 
 PostgreSQL: a table ``search_index`` of the same keys with a stored ``tsvector`` (GIN
 indexed) of ``to_tsvector('english', ...)`` over the same columns, kept by triggers in the
-same way. It replaced GIN expression indexes (migration 0010): ranking needs the vector of
+same way. It replaced GIN expression indexes (migration 0011): ranking needs the vector of
 every match, and an expression index does not keep it, so each search parsed the whole text
 of every matching row again (seconds for a common word at 10,000 documents,
 bench/RESULTS.md). The triggers fire only when an indexed column changes.
@@ -54,7 +54,7 @@ from wpstrack import schema, visibility
 # Objects this module creates by hand; Alembic's autogenerate must leave them alone.
 INDEX_TABLE = "search_index"
 PG_CONFIG = "english"
-# The GIN expression indexes of migration 0004, replaced by the table in 0010.
+# The GIN expression indexes of migration 0004, replaced by the table in 0011.
 _PG_INDEXES = {"ix_document_search": "document", "ix_activity_search": "activity"}
 _PG_VECTOR_INDEX = f"ix_{INDEX_TABLE}_vector"
 # Columns whose change re-indexes a row (PostgreSQL; SQLite's triggers re-index on any).
@@ -182,7 +182,7 @@ def uninstall(conn: Connection) -> None:
             conn.execute(text(f"DROP TRIGGER IF EXISTS {INDEX_TABLE}_{table} ON {table}"))
             conn.execute(text(f"DROP FUNCTION IF EXISTS {INDEX_TABLE}_{table}()"))
         conn.execute(text(f"DROP TABLE IF EXISTS {INDEX_TABLE}"))
-        for index in _PG_INDEXES:  # left by a downgrade past 0010
+        for index in _PG_INDEXES:  # left by a downgrade past 0011
             conn.execute(text(f"DROP INDEX IF EXISTS {index}"))
         return
     for table in ("document", "activity"):

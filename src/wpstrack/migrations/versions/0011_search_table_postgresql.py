@@ -1,7 +1,7 @@
 """PostgreSQL search: a table of stored vectors instead of expression indexes
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 06:40:00.000000
 
 Written by hand (the search objects are not in schema.py). Ranking a match needs its
@@ -17,8 +17,8 @@ from sqlalchemy import text
 
 from wpstrack import search
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
