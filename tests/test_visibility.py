@@ -338,15 +338,31 @@ def test_cli_search_published_only_shows_nothing_unpublished(cli_env: dict[str, 
 _SQL_BY_HAND = re.compile(r"is_published\s*(=|<>|!=|\bis\b)|=\s*'published'", re.IGNORECASE)
 
 
-def _hand_made_visibility(path: Any) -> list[str]:
-    """Places in ``path`` that read the published flag or compare a status to "published"."""
+def _tests_the_flag(node: Any, parents: dict[Any, Any]) -> bool:
+    """Whether ``node`` (``x.is_published``) is used as a condition, not merely named
+    (the field catalogue declares the column; a condition on it is a visibility rule)."""
     import ast
 
+    parent = parents.get(node)
+    if isinstance(parent, ast.Attribute):  # act.c.is_published.is_(True)
+        return True
+    if isinstance(parent, ast.Compare | ast.BoolOp | ast.UnaryOp):
+        return True
+    return isinstance(parent, ast.If | ast.IfExp | ast.While) and parent.test is node
+
+
+def _hand_made_visibility(path: Any) -> list[str]:
+    """Places in ``path`` that test the published flag or compare a status to "published"."""
+    import ast
+
+    tree = ast.parse(path.read_text(), str(path))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(tree):
         where = f"{path.name}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Attribute) and node.attr == "is_published":
-            found.append(where)  # table.c.is_published, row.is_published
+            if _tests_the_flag(node, parents):
+                found.append(where)  # table.c.is_published.is_(True), if row.is_published
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
             if node.slice.value == "is_published":
                 found.append(where)  # row["is_published"]
@@ -387,6 +403,8 @@ def test_the_hand_made_check_catches_each_form(tmp_path: Any) -> None:
     probe = tmp_path / "probe.py"
     for line in (
         "x = act.c.is_published.is_(True)",
+        "x = 1 if row.is_published else 2",
+        "x = not row.is_published",
         "x = row['is_published']",
         "x = act.c.status == 'published'",
         "x = act.c.status.in_(['published'])",

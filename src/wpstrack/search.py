@@ -6,10 +6,12 @@ created by the migration keep it up to date, so an index entry is written in the
 transaction as its row whatever code path writes the row (ingestion, review, the CLI, a
 hand-written SQL fix): no caller can forget to index.
 
-PostgreSQL: GIN expression indexes over ``to_tsvector('english', ...)`` of the same columns.
-An expression index is maintained by the database itself on every write, in the same
-transaction, and cannot drift from the row, which a stored ``tsvector`` column kept by a
-trigger could; the query repeats the indexed expression so the planner uses the index.
+PostgreSQL: a table ``search_index`` of the same keys with a stored ``tsvector`` (GIN
+indexed) of ``to_tsvector('english', ...)`` over the same columns, kept by triggers in the
+same way. It replaced GIN expression indexes (migration 0011): ranking needs the vector of
+every match, and an expression index does not keep it, so each search parsed the whole text
+of every matching row again (seconds for a common word at 10,000 documents,
+bench/RESULTS.md). The triggers fire only when an indexed column changes.
 
 A table rebuilt in SQLite batch mode (``ALTER`` emulation) loses its triggers: a later
 migration that alters ``document`` or ``activity`` must call :func:`install` again, and the
@@ -35,7 +37,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     column,
-    exists,
     func,
     literal,
     literal_column,
@@ -53,7 +54,14 @@ from wpstrack import schema, visibility
 # Objects this module creates by hand; Alembic's autogenerate must leave them alone.
 INDEX_TABLE = "search_index"
 PG_CONFIG = "english"
+# The GIN expression indexes of migration 0004, replaced by the table in 0011.
 _PG_INDEXES = {"ix_document_search": "document", "ix_activity_search": "activity"}
+_PG_VECTOR_INDEX = f"ix_{INDEX_TABLE}_vector"
+# Columns whose change re-indexes a row (PostgreSQL; SQLite's triggers re-index on any).
+_INDEXED = {
+    "document": ("title", "text", "status"),
+    "activity": ("title", "summary", "city", "type"),
+}
 # The highlighted parts of a snippet are framed by these (never found in stored text).
 _HIT_START, _HIT_END = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -66,7 +74,7 @@ def keep_in_autogenerate(name: str | None, type_: str, _parent: Any) -> bool:
         return True
     if type_ == "table":
         return not name.startswith(INDEX_TABLE)
-    return not (type_ == "index" and name in _PG_INDEXES)
+    return not (type_ == "index" and (name in _PG_INDEXES or name == _PG_VECTOR_INDEX))
 
 
 # --- installation (called by the migration and by rebuild) -------------------------------
@@ -111,22 +119,51 @@ def _sqlite_triggers() -> list[str]:
     return statements
 
 
-def _pg_expression(table: str) -> str:
-    # || rather than concat_ws: an index expression may only call immutable functions.
-    title, body = _fields(table, table)
+def _pg_expression(table: str, row: str | None = None) -> str:
+    """The vector a row of ``table`` is indexed under (``row``: its name in the SQL)."""
+    title, body = _fields(table, row or table)
     return f"to_tsvector('{PG_CONFIG}'::regconfig, {title} || ' ' || {body})"
 
 
-def install(conn: Connection) -> None:
-    """Create the search table, its triggers (SQLite) or the GIN indexes (PostgreSQL)."""
-    if conn.dialect.name == "postgresql":
-        for index, table in _PG_INDEXES.items():
-            conn.execute(
-                text(
-                    f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
-                    f"USING gin (({_pg_expression(table)}))"
-                )
+def _pg_install(conn: Connection) -> None:
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS {INDEX_TABLE} "
+            "(rowid bigint PRIMARY KEY, vector tsvector NOT NULL)"
+        )
+    )
+    conn.execute(
+        text(f"CREATE INDEX IF NOT EXISTS {_PG_VECTOR_INDEX} ON {INDEX_TABLE} USING gin (vector)")
+    )
+    for table, offset, only in (
+        ("document", 0, "NEW.status = 'ingested'"),
+        ("activity", 1, "true"),
+    ):
+        function = f"{INDEX_TABLE}_{table}"
+        conn.execute(
+            text(
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN "
+                f"IF TG_OP <> 'INSERT' THEN DELETE FROM {INDEX_TABLE} "
+                f"WHERE rowid = OLD.id * 2 + {offset}; END IF; "
+                f"IF TG_OP <> 'DELETE' AND {only} THEN INSERT INTO {INDEX_TABLE} (rowid, vector) "
+                f"VALUES (NEW.id * 2 + {offset}, {_pg_expression(table, 'NEW')}); END IF; "
+                "RETURN NULL; END $$"
             )
+        )
+        columns = ", ".join(_INDEXED[table])
+        conn.execute(
+            text(
+                f"CREATE OR REPLACE TRIGGER {function} AFTER INSERT OR DELETE OR UPDATE OF "
+                f"{columns} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+            )
+        )
+
+
+def install(conn: Connection) -> None:
+    """Create the search table and the triggers that keep it (both backends)."""
+    if conn.dialect.name == "postgresql":
+        _pg_install(conn)
         return
     conn.execute(
         text(
@@ -141,7 +178,11 @@ def install(conn: Connection) -> None:
 def uninstall(conn: Connection) -> None:
     """Drop what :func:`install` created (the migration's downgrade)."""
     if conn.dialect.name == "postgresql":
-        for index in _PG_INDEXES:
+        for table in ("document", "activity"):
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {INDEX_TABLE}_{table} ON {table}"))
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {INDEX_TABLE}_{table}()"))
+        conn.execute(text(f"DROP TABLE IF EXISTS {INDEX_TABLE}"))
+        for index in _PG_INDEXES:  # left by a downgrade past 0011
             conn.execute(text(f"DROP INDEX IF EXISTS {index}"))
         return
     for table in ("document", "activity"):
@@ -158,11 +199,22 @@ def rebuild(conn: Connection) -> int:
         select(func.count()).select_from(doc).where(doc.c.status == "ingested")
     ).scalar_one()
     activities = conn.execute(select(func.count()).select_from(act)).scalar_one()
-    if conn.dialect.name == "postgresql":
-        for index in _PG_INDEXES:
-            conn.execute(text(f"REINDEX INDEX {index}"))
-        return int(documents + activities)
     conn.execute(text(f"DELETE FROM {INDEX_TABLE}"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                f"INSERT INTO {INDEX_TABLE} (rowid, vector) SELECT d.id * 2, "
+                f"{_pg_expression('document', 'd')} FROM document AS d "
+                "WHERE d.status = 'ingested'"
+            )
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO {INDEX_TABLE} (rowid, vector) SELECT a.id * 2 + 1, "
+                f"{_pg_expression('activity', 'a')} FROM activity AS a"
+            )
+        )
+        return int(documents + activities)
     conn.execute(
         text(
             f"INSERT INTO {INDEX_TABLE}(rowid, title, body) SELECT d.id * 2, "
@@ -267,17 +319,22 @@ def _fts_match(words: list[str]) -> str:
 _FTS = sql_table(INDEX_TABLE, column("rowid", Integer))
 
 
+def _visible_keys(public: bool) -> list[ColumnElement[bool]]:
+    """The index entries the caller may see, as conditions on the index query itself."""
+    if not public:
+        return []
+    rowid = _FTS.c.rowid
+    return [
+        or_(
+            and_(rowid % 2 == 0, (rowid // 2).in_(_visible_ids("document", True))),
+            and_(rowid % 2 == 1, (rowid // 2).in_(_visible_ids("activity", True))),
+        )
+    ]
+
+
 def _search_sqlite(conn: Connection, words: list[str], public: bool, limit: int) -> list[Hit]:
     match = literal_column(INDEX_TABLE).op("MATCH")(bindparam("match"))
-    conditions: list[ColumnElement[bool]] = [match]
-    if public:
-        rowid = _FTS.c.rowid
-        conditions.append(
-            or_(
-                and_(rowid % 2 == 0, (rowid // 2).in_(_visible_ids("document", True))),
-                and_(rowid % 2 == 1, (rowid // 2).in_(_visible_ids("activity", True))),
-            )
-        )
+    conditions: list[ColumnElement[bool]] = [match, *_visible_keys(public)]
     score: ColumnElement[float] = literal_column(f"bm25({INDEX_TABLE})")
     top = conn.execute(
         select(_FTS.c.rowid).where(*conditions).order_by(score).limit(limit),
@@ -324,32 +381,21 @@ def _records(
 
 def _search_postgresql(conn: Connection, words: list[str], public: bool, limit: int) -> list[Hit]:
     query = func.plainto_tsquery(PG_CONFIG, " ".join(words))
-    doc, act = schema.document, schema.activity
-    parts = []
-    for table_, kind in ((doc, "document"), (act, "activity")):
-        vector: ColumnElement[Any] = literal_column(_pg_expression(table_.name))
-        stmt = select(
-            literal(kind).label("kind"),
-            table_.c.id,
-            func.ts_rank(vector, query).label("score"),
-        ).where(vector.op("@@")(query))
-        if kind == "document":
-            stmt = stmt.where(doc.c.status == "ingested")
-        if public:
-            stmt = stmt.where(table_.c.id.in_(_visible_ids(kind, True)))
-        parts.append(stmt)
-    combined = union_all(*parts).subquery()
+    vector: ColumnElement[Any] = literal_column("vector")
+    conditions = [vector.op("@@")(query), *_visible_keys(public)]
     top = conn.execute(
-        select(combined.c.kind, combined.c.id)
-        .order_by(combined.c.score.desc(), combined.c.id)
+        select(_FTS.c.rowid)
+        .where(*conditions)
+        .order_by(func.ts_rank(vector, query).desc(), _FTS.c.rowid)
         .limit(limit)
-    ).all()
-    if not top:
+    ).scalars()
+    order = [("document" if r % 2 == 0 else "activity", r // 2) for r in top]
+    if not order:
         return []
-    ids = {kind: [i for k, i in top if k == kind] for kind in ("document", "activity")}
+    ids = {kind: [i for k, i in order if k == kind] for kind in ("document", "activity")}
     rows = _records(conn, ids["document"], ids["activity"])
     snippets = _pg_headlines(conn, query, ids)
-    return [_hit(rows[k, i], snippets.get((k, i))) for k, i in top if (k, i) in rows]
+    return [_hit(rows[key], snippets.get(key)) for key in order if key in rows]
 
 
 def _pg_headlines(
@@ -413,9 +459,8 @@ def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
 @compiles(ActivityMatches, "postgresql")
 def _matches_postgresql(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
     query = func.plainto_tsquery(PG_CONFIG, " ".join(element.words))
-    act, doc = schema.activity, schema.document
-    own = literal_column(_pg_expression("activity")).op("@@")(query)
-    in_document = exists().where(
-        doc.c.id == act.c.document_id, literal_column(_pg_expression("document")).op("@@")(query)
-    )
-    return _bracketed(compiler.process(own | in_document, **kw))
+    act, rowid = schema.activity, _FTS.c.rowid
+    hits = select(rowid).where(literal_column("vector").op("@@")(query)).subquery()
+    own = select(hits.c.rowid // 2).where(hits.c.rowid % 2 == 1)
+    docs = select(hits.c.rowid // 2).where(hits.c.rowid % 2 == 0)
+    return _bracketed(compiler.process(act.c.id.in_(own) | act.c.document_id.in_(docs), **kw))

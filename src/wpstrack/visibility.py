@@ -5,8 +5,8 @@ sets the status too, :func:`wpstrack.activities.set_published`). A document is v
 the public when it was ingested and a published activity rests on it: the archive, search
 and exports show a release only as the source of a published entry. Every logged-in role
 (``viewer`` and up, :mod:`wpstrack.users`) reads drafts and reviewed entries as well; an
-explicit public view (``wpstrack export --public``, the public report) is the anonymous
-view whoever asks.
+explicit public view (``wpstrack export`` without ``--include-drafts``, ``wpstrack search
+--published-only``) is the anonymous view whoever asks.
 
 Callers decide *who* is asking with :func:`is_public` and pass the result down as
 ``public``; domain queries add :func:`activities` / :func:`documents` as one whole,
@@ -47,8 +47,8 @@ def documents(public: bool, document: FromClause | None = None) -> ColumnElement
     if not public:
         return true()
     act = schema.activity
-    # An uncorrelated IN: computed once per query (activity.document_id has no index, and
-    # a correlated EXISTS would scan the register once per document).
+    # An uncorrelated IN: one pass over ix_activity_document_published per query, which
+    # search filters thousands of candidate documents on (bench/search.py).
     behind = select(act.c.document_id).where(activities(True), act.c.document_id.is_not(None))
     return and_(doc.c.status == "ingested", doc.c.id.in_(behind))
 
