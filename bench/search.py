@@ -118,13 +118,16 @@ SERVER = """
 import sys, uvicorn
 from wpstrack.settings import Settings
 from wpstrack.web import create_app
-app = create_app(Settings(_env_file=None, database_url=sys.argv[1]))
+settings = Settings(_env_file=None, database_url=sys.argv[1], data_dir=sys.argv[3])
+app = create_app(settings)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
 
-def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], env=os.environ)
+def _serve(url: str, port: int, data_dir: str) -> subprocess.Popen[bytes]:
+    # The data dir holds the server's session key: a scratch one, not ./data.
+    command = [sys.executable, "-c", SERVER, url, str(port), data_dir]
+    server = subprocess.Popen(command, env=os.environ)
     for _ in range(1200):  # a loaded machine takes its time to import the app
         if server.poll() is not None:
             break
@@ -252,7 +255,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         engine.dispose()
         generate_s = time.perf_counter() - t0
         port = _free_port()
-        server = _serve(url, port)
+        server = _serve(url, port, tmp)
         try:
             base = f"http://127.0.0.1:{port}"
             callers = {"anonymous": {}, "viewer": {"Authorization": f"Bearer {token}"}}
