@@ -376,6 +376,18 @@ def _columns_at(databases: DatabaseFactory, revision: str) -> dict[str, set[str]
     return tables
 
 
+def _orphan(path: Path, out: Path) -> None:
+    # Valid file, but a participant names an activity the backup does not hold.
+    def change(name: str, data: bytes) -> bytes:
+        if "activity_participant" not in name:
+            return data
+        rows = [json.loads(line) for line in data.splitlines()]
+        rows[0]["activity_id"] = 999_999
+        return b"".join(json.dumps(r).encode() + b"\n" for r in rows)
+
+    _rewrite(path, out, change)
+
+
 def _newer(path: Path, out: Path) -> None:
     _at_revision(path, out, "9999")
 
@@ -410,6 +422,7 @@ def test_an_older_backup_is_loaded_at_its_revision_then_upgraded(
         (_truncated, UnreadableBackup, r"W050.*damaged or truncated"),
         (_flipped, UnreadableBackup, r"W050.*(damaged|CRC|Error -3)"),
         (_short, UnreadableBackup, r"W050.*document: the manifest says \d+ rows"),
+        (_orphan, UnreadableBackup, r"W050.*activity_participant: .* do not fit"),
         (_newer, NewerSchema, r"W052.*revision 9999"),
     ],
 )
