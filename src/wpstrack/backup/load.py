@@ -252,7 +252,6 @@ def load(
     actor: str | None = None,
     action: str = "restore",
     origin: str = "",
-    progress: Callable[[str, int], None] | None = None,
 ) -> Summary:
     """Load a backup's rows into the empty database ``conn`` sees and bring it to head.
 
@@ -275,8 +274,6 @@ def load(
             )
         loaded.add(table.name)
         counts[table.name] = count
-        if progress is not None:
-            progress(table.name, count)
     _set_deferred(conn, later)
     upgrade(conn)
     advance_sequences(conn, manifest.next_ids)
