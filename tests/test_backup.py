@@ -4,10 +4,12 @@ backends and across them; a backup is one snapshot; bad files and full targets a
 from __future__ import annotations
 
 import json
+import struct
 import uuid
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -321,11 +323,16 @@ def _truncated(path: Path, out: Path) -> None:
     out.write_bytes(data[: len(data) // 2])
 
 
-def _flipped(path: Path, out: Path) -> None:
+def _flipped(path: Path, out: Path, at: float) -> None:
+    # A byte of the deflated document table flipped, at a fraction ``at`` of its length:
+    # depending on the byte, the CRC check or zlib itself notices.
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as z:
         info = z.getinfo("tables/document.jsonl")
-    data[info.header_offset + 30 + len(info.filename) + 100] ^= 0xFF
+    header = info.header_offset
+    name_length, extra_length = struct.unpack("<HH", data[header + 26 : header + 30])
+    start = header + 30 + name_length + extra_length
+    data[start + int(info.compress_size * at)] ^= 0xFF
     out.write_bytes(bytes(data))
 
 
@@ -376,6 +383,18 @@ def _columns_at(databases: DatabaseFactory, revision: str) -> dict[str, set[str]
     return tables
 
 
+def _orphan(path: Path, out: Path) -> None:
+    # Valid file, but a participant names an activity the backup does not hold.
+    def change(name: str, data: bytes) -> bytes:
+        if "activity_participant" not in name:
+            return data
+        rows = [json.loads(line) for line in data.splitlines()]
+        rows[0]["activity_id"] = 999_999
+        return b"".join(json.dumps(r).encode() + b"\n" for r in rows)
+
+    _rewrite(path, out, change)
+
+
 def _newer(path: Path, out: Path) -> None:
     _at_revision(path, out, "9999")
 
@@ -408,8 +427,12 @@ def test_an_older_backup_is_loaded_at_its_revision_then_upgraded(
     ("damage", "error", "message"),
     [
         (_truncated, UnreadableBackup, r"W050.*damaged or truncated"),
-        (_flipped, UnreadableBackup, r"W050.*(damaged|CRC|Error -3)"),
+        *[
+            (partial(_flipped, at=at), UnreadableBackup, r"W050.*(damaged|truncated)")
+            for at in (0.0, 0.3, 0.6, 0.9)
+        ],
         (_short, UnreadableBackup, r"W050.*document: the manifest says \d+ rows"),
+        (_orphan, UnreadableBackup, r"W050.*activity_participant: .* do not fit"),
         (_newer, NewerSchema, r"W052.*revision 9999"),
     ],
 )

@@ -3,27 +3,26 @@ head, sequences advanced, the search index rebuilt and the restore audited."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import (
-    JSON,
     Connection,
     MetaData,
     Table,
     Text,
     bindparam,
-    cast,
     func,
     inspect,
     select,
     text,
 )
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 
 from wpstrack import __version__, audit, schema, search
 from wpstrack.backup.dump import (
@@ -125,7 +124,8 @@ def _target_tables(conn: Connection, manifest: Manifest) -> list[tuple[Table, Ta
 
 @dataclass
 class _Loader:
-    """Inserts one table's rows in batches, holding back references not yet loaded."""
+    """Inserts one table's rows (batches, or COPY on PostgreSQL), holding back references
+    to rows not loaded yet."""
 
     conn: Connection
     table: Table
@@ -150,14 +150,44 @@ class _Loader:
         self.seen: dict[str, set[Any]] = {col: set() for col in self.self_refs.values()}
 
     def run(self, rows: Iterable[Row]) -> int:
+        """Insert every row; returns how many there were."""
+        decoded = (self._decoded(n, encoded) for n, encoded in enumerate(rows, start=1))
+        try:
+            if self.conn.dialect.name == "postgresql":
+                return self._copy(decoded)
+            return self._insert_batches(decoded)
+        except (DBAPIError, psycopg.Error) as exc:  # a row the schema refuses: say which table
+            reason = getattr(exc, "orig", None) or exc
+            raise UnreadableBackup(
+                f"table {self.spec.name}: the backup's rows do not fit its schema ({reason})"
+            ) from exc
+
+    def _decoded(self, number: int, encoded: Row) -> Row:
+        if set(encoded) != set(self.kinds):
+            raise UnreadableBackup(f"table {self.spec.name}: row {number} has other columns")
+        row = {name: decode(self.kinds[name], value) for name, value in encoded.items()}
+        self._hold_back(row)
+        return row
+
+    def _copy(self, rows: Iterator[Row]) -> int:
+        """PostgreSQL: stream the rows through ``COPY`` on the transaction's own connection,
+        several times faster than row-by-row inserts (JSON goes in as its stored text)."""
+        names = list(self.kinds)
+        columns = ", ".join(f'"{name}"' for name in names)
+        raw: Any = self.conn.connection.driver_connection
+        count = 0
+        statement = f'COPY "{self.table.name}" ({columns}) FROM STDIN'
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+                count += 1
+        return count
+
+    def _insert_batches(self, rows: Iterator[Row]) -> int:
         stmt = self._insert()
         batch: list[Row] = []
         size = count = 0
-        for encoded in rows:
-            if set(encoded) != set(self.kinds):
-                raise UnreadableBackup(f"table {self.spec.name}: row {count + 1} has other columns")
-            row = {name: decode(self.kinds[name], value) for name, value in encoded.items()}
-            self._hold_back(row)
+        for row in rows:
             batch.append({f"p_{k}": v for k, v in row.items()})
             count += 1
             size += sum(len(v) for v in row.values() if isinstance(v, bytes | str))
@@ -178,13 +208,10 @@ class _Loader:
             values.add(row[ref])
 
     def _insert(self) -> Any:
-        postgres = self.conn.dialect.name == "postgresql"
         values: dict[str, Any] = {}
         for name, kind in self.kinds.items():
-            if kind == "json":
-                # The stored JSON text goes in as it was read (see read_rows).
-                param = bindparam(f"p_{name}", type_=Text)
-                values[name] = cast(param, JSON) if postgres else param
+            if kind == "json":  # the stored JSON text goes in as it was read (see read_rows)
+                values[name] = bindparam(f"p_{name}", type_=Text)
             else:
                 values[name] = bindparam(f"p_{name}", type_=self.table.c[name].type)
         return self.table.insert().values(values)
@@ -225,7 +252,6 @@ def load(
     actor: str | None = None,
     action: str = "restore",
     origin: str = "",
-    progress: Callable[[str, int], None] | None = None,
 ) -> Summary:
     """Load a backup's rows into the empty database ``conn`` sees and bring it to head.
 
@@ -248,8 +274,6 @@ def load(
             )
         loaded.add(table.name)
         counts[table.name] = count
-        if progress is not None:
-            progress(table.name, count)
     _set_deferred(conn, later)
     upgrade(conn)
     advance_sequences(conn, manifest.next_ids)
