@@ -95,7 +95,7 @@ def text(chars: int) -> tuple[str, bytes]:
 
 CASES: dict[str, Callable[[], tuple[str, bytes]]] = {
     "html 20 MB list items": lambda: html(20, "<li>an item</li>"),
-    "html 20 MB nested divs": lambda: nested_divs(19 * MB // 11),
+    "html 20 MB nested divs": lambda: nested_divs(19 * MB // 12),
     "html 49,000 list items": lambda: list_items(49_000),  # 98,000 tags: under the limit
     "pdf 20,000 pages": lambda: pdf_pages(20_000),
     "pdf 1,000 pages (limit)": lambda: pdf_pages(1_000),
@@ -107,65 +107,82 @@ CASES: dict[str, Callable[[], tuple[str, bytes]]] = {
 }
 
 
-def run(port: int, token: str, pid: int) -> list[dict[str, Any]]:
-    base = f"http://127.0.0.1:{port}"
+def post(client: httpx.Client, auth: dict[str, str], pid: int, case: str) -> dict[str, Any]:
+    """One worst-case request; the peak is reset first, so it is this request's."""
+    if case == "json body 1 MB":
+        name, raw, request = "", b"", {"json": {"title": "x" * MB}}
+        path = "/api/v1/activities/1/links"
+    else:
+        name, raw = CASES[case]()
+        request, path = {"files": {"files": (name, raw)}}, "/api/v1/documents"
+    reset_peak(pid)
+    before = round(rss_mb(pid))
+    started = time.perf_counter()
+    response = client.post(path, headers=auth, **request)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    result = response.json()
+    outcome = (
+        f"{result[0]['status']} {result[0].get('reason') or ''}".strip()
+        if response.status_code == 201
+        else result["error"]["code"]
+    )
+    return {
+        "case": case,
+        "bytes": len(raw),
+        "status": response.status_code,
+        "seconds": round(seconds, 2),
+        "outcome": outcome,
+        "rss_before_mb": before,
+        "peak_rss_mb": round(peak_rss_mb(pid)),
+    }
+
+
+def serve(data_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``wpstrack serve`` on a free port, once it answers."""
+    port = free_port()
+    env = os.environ | {"WPSTRACK_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT / "src")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "wpstrack", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    return server, port
+
+
+def run(data_dir: Path, token: str, cases: list[str], fresh: bool) -> list[dict[str, Any]]:
+    """Each case against a freshly started and warmed-up server (``fresh``: what one request
+    costs), or all cases against one server in turn (what a server that keeps memory it
+    was given keeps)."""
     auth = {"Authorization": f"Bearer {token}"}
-    rows = []
-    with httpx.Client(base_url=base, timeout=120) as client:
-        warm = client.post("/api/v1/documents", headers=auth, files={"files": text(2000)})
-        rows.append(
-            {
-                "case": "warm-up release",
-                "status": warm.status_code,
-                "seconds": 0.0,
-                "outcome": warm.json()[0]["status"],
-                "peak_rss_mb": peak_rss_mb(pid),
-            }
-        )
-        for case, make in CASES.items():
-            name, raw = make()
-            reset_peak(pid)
-            before = round(rss_mb(pid))
-            started = time.perf_counter()
-            response = client.post("/api/v1/documents", headers=auth, files={"files": (name, raw)})
-            seconds = time.perf_counter() - started
-            result = response.json()
-            outcome = (
-                f"{result[0]['status']} {result[0].get('reason') or ''}".strip()
-                if response.status_code == 201
-                else result["error"]["code"]
-            )
-            rows.append(
-                {
-                    "case": case,
-                    "bytes": len(raw),
-                    "status": response.status_code,
-                    "seconds": round(seconds, 2),
-                    "outcome": outcome,
-                    "rss_before_mb": before,
-                    "peak_rss_mb": round(peak_rss_mb(pid)),
-                }
-            )
-        reset_peak(pid)
-        payload = {"title": "x" * MB}
-        started = time.perf_counter()
-        response = client.post("/api/v1/activities/1/links", headers=auth, json=payload)
-        rows.append(
-            {
-                "case": "json body 1 MB",
-                "status": response.status_code,
-                "seconds": round(time.perf_counter() - started, 2),
-                "outcome": response.json()["error"]["code"],
-                "peak_rss_mb": round(peak_rss_mb(pid)),
-            }
-        )
-    rows.append(anonymous_gigabyte(port, pid))
+    rows: list[dict[str, Any]] = []
+    for batch in [[case] for case in cases] if fresh else [cases]:
+        server, port = serve(data_dir)
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+                warm = (f"warm-up {len(rows)}.txt", text(2000)[1] + str(len(rows)).encode())
+                client.post("/api/v1/documents", headers=auth, files={"files": warm})
+                for case in batch:
+                    rows.append(post(client, auth, server.pid, case))
+            if batch[-1] == cases[-1]:
+                rows.append(anonymous_gigabyte(port, server.pid))
+        finally:
+            server.terminate()
+            server.wait(20)
     return rows
 
 
 def anonymous_gigabyte(port: int, pid: int) -> dict[str, Any]:
     """An anonymous upload announcing 1 GiB: only its headers are sent before the answer."""
     reset_peak(pid)
+    before = round(rss_mb(pid))
     head = (
         "POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         "Content-Type: multipart/form-data; boundary=x\r\n"
@@ -180,6 +197,7 @@ def anonymous_gigabyte(port: int, pid: int) -> dict[str, Any]:
         "status": int(reply.split()[1]),
         "seconds": round(time.perf_counter() - started, 2),
         "outcome": "not read",
+        "rss_before_mb": before,
         "peak_rss_mb": round(peak_rss_mb(pid)),
     }
 
@@ -187,39 +205,25 @@ def anonymous_gigabyte(port: int, pid: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--one-server", action="store_true", help="send every case to one server in turn"
+    )
     options = parser.parse_args()
+    cases = [*CASES, "json body 1 MB"]
     with tempfile.TemporaryDirectory() as folder:
-        data_dir = Path(folder)
-        token = prepare(data_dir)
-        port = free_port()
-        env = os.environ | {"WPSTRACK_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT / "src")}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "wpstrack", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.3)
-            rows = run(port, token, server.pid)
-        finally:
-            server.terminate()
-            server.wait(20)
+        token = prepare(Path(folder))
+        rows = run(Path(folder), token, cases, fresh=not options.one_server)
     load = os.getloadavg()[0]
     if options.json:
         print(json.dumps({"load_1min": load, "requests": rows}, indent=2))
         return
-    print(f"load average (1 min): {load:.2f}; peak RSS is the server's, per request")
+    mode = "one server for all" if options.one_server else "a fresh server for each"
+    print(f"load average (1 min): {load:.2f}; {mode}; the server's RSS before -> peak")
     for row in rows:
         print(
-            f"{row['case']:<28}{row.get('bytes', 0):>11} B  {row['status']}  "
-            f"{row['seconds']:>6.2f}s {row['peak_rss_mb']:>6} MB  {row['outcome']}"
+            f"{row['case']:<27}{row.get('bytes', 0):>10} B {row['status']} "
+            f"{row['seconds']:>6.2f}s {row['rss_before_mb']:>4} -> {row['peak_rss_mb']:>4} MB"
+            f"  {row['outcome']}"
         )
     worst = max(r["seconds"] for r in rows)
     print(

@@ -134,23 +134,30 @@ def _block_text(root: LexborNode, deadline: Deadline | None = None) -> str:
     """Text of ``root`` as a browser shows it: paragraphs apart, list items on their own
     lines (numbered in an ``<ol>``), ``<br>`` as a line break.
 
-    One visit per node: an ``<ol>`` numbers its items as it pushes them, instead of each
-    item counting its earlier siblings (quadratic in a long list).
+    One visit per node, following first-child and next-sibling links: an ``<ol>`` item takes
+    its number from the count its previous sibling passed on, instead of counting its
+    earlier siblings (quadratic in a long list), and no list of a node's children is built,
+    so only the path being walked is alive (a list of 200,000 node objects made Python's
+    garbage collector pass over them again and again).
     """
     parts: list[str] = []
-    # Items are (node, list number) still to visit, or literal text to emit when popped.
-    stack: list[tuple[LexborNode, str] | str] = [(root, "")]
+    # Nodes still to visit as (node, in an <ol>, items of that <ol> before it), or literal
+    # text to emit when popped. The root is visited without its siblings.
+    stack: list[tuple[LexborNode, bool, int] | str] = [(root, False, 0)]
     visited = 0
     while stack:
         entry = stack.pop()
         if isinstance(entry, str):
             parts.append(entry)
             continue
-        item, number = entry
+        item, in_ol, before = entry
         visited += 1
         if deadline is not None and visited % 2048 == 0:
             deadline.check()
         tag = item.tag or ""
+        numbered = in_ol and tag == "li"
+        if item is not root and item.next is not None:
+            stack.append((item.next, in_ol, before + numbered))
         if tag == "-text":
             parts.append(item.text_content or "")
             continue
@@ -161,28 +168,14 @@ def _block_text(root: LexborNode, deadline: Deadline | None = None) -> str:
             continue
         # A list item or table row starts a line; a paragraph-like block stands apart.
         if tag in _LINE_TAGS:
-            parts.append("\n" + number)
+            parts.append("\n" + (f"{before + 1}. " if numbered else ""))
         elif tag in _BLOCK_TAGS:
             parts.append("\n\n")
             stack.append("\n\n")
-        stack.extend(reversed(_children(item, numbered=tag == "ol")))
+        if item.child is not None:
+            stack.append((item.child, tag == "ol", 0))
     lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-def _children(node: LexborNode, *, numbered: bool) -> list[tuple[LexborNode, str]]:
-    """The children of ``node``, each ``<li>`` of an ordered list with its ``"2. "``."""
-    children = []
-    count = 0
-    child = node.child
-    while child is not None:
-        number = ""
-        if numbered and child.tag == "li":
-            count += 1
-            number = f"{count}. "
-        children.append((child, number))
-        child = child.next
-    return children
 
 
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')
