@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from wpstrack import schema, visibility
+from wpstrack.db import sqlite_pending_writes
 from wpstrack.schema import PEOPLE_ROLES
 
 LATEST = 10
@@ -244,7 +245,7 @@ def _database_stamp(conn: Connection) -> tuple[Any, ...] | None:
     """
     if conn.dialect.name == "sqlite":
         dbapi: Any = conn.connection.dbapi_connection
-        if dbapi.in_transaction:
+        if sqlite_pending_writes(conn):
             return None
         version = conn.exec_driver_sql("PRAGMA data_version").scalar_one()
         return (version, dbapi.total_changes)

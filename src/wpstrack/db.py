@@ -67,6 +67,20 @@ def _sqlite_begin(conn: Connection) -> None:
     if how not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
         raise ValueError(f"{SQLITE_BEGIN}: {how!r} is not a SQLite transaction mode")
     conn.exec_driver_sql(f"BEGIN {how}")
+    # Every transaction is now a driver transaction, reads included, so "in a transaction"
+    # no longer means "has written": remember the change count to tell them apart.
+    conn.info[_CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
+
+
+_CHANGES_AT_BEGIN = "wpstrack_sqlite_changes_at_begin"
+
+
+def sqlite_pending_writes(conn: Connection) -> bool:
+    """True while this SQLite connection holds writes it has not committed."""
+    raw: Any = conn.connection.dbapi_connection
+    if not raw.in_transaction:
+        return False
+    return bool(raw.total_changes != conn.info.get(_CHANGES_AT_BEGIN, -1))
 
 
 def engine_from_settings(settings: Settings) -> Engine:
