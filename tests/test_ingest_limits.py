@@ -151,3 +151,27 @@ def test_a_nul_character_after_the_first_kilobytes_is_dropped_not_fatal(
     assert outcome.status == INGESTED, outcome
     text = document_view(conn, outcome.document_id or 0)["document"]["text"]
     assert "\x00" not in text and "tail words" in text
+
+
+def test_a_savepoint_as_the_first_write_stays_in_the_callers_transaction(engine: Any) -> None:
+    from wpstrack.db import now
+
+    row = {
+        "source": "savepoint-test",
+        "filename": "x.txt",
+        "content_hash": "f" * 64,
+        "size_bytes": 1,
+        "ingested_at": now(),
+        "status": REJECTED,
+        "reject_reason": "empty: test",
+    }
+    doc = schema.document
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        conn.execute(select(func.count()).select_from(doc))  # a read first, as ingest does
+        with conn.begin_nested():  # what ingest writes each document's rows under
+            conn.execute(doc.insert().values(**row))
+        transaction.rollback()
+    with engine.connect() as conn:
+        left = conn.execute(select(func.count()).where(doc.c.source == "savepoint-test"))
+        assert left.scalar_one() == 0  # the RELEASE did not commit it
