@@ -387,7 +387,7 @@ def test_token_use_is_stamped_only_when_the_stamp_is_stale(
     [("development", 0, "DEVELOPMENT mode"), ("production", 2, "[W001]")],
 )
 def test_serve_on_all_addresses_warns_in_development_and_is_refused_in_production(
-    cli_env: dict[str, str],
+    migrated_cli_env: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
     environment: str,
     expected_exit: int,
