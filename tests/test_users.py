@@ -460,7 +460,9 @@ def test_an_admin_reset_gives_a_working_generated_password_once(conn: Connection
         users.reset_password(conn, "nobody-at-all", actor="boss")
 
 
-def test_cli_sets_and_resets_passwords_with_an_audit_trail(cli_env: dict[str, str]) -> None:
+def test_cli_sets_and_resets_passwords_with_an_audit_trail(
+    migrated_cli_env: dict[str, str],
+) -> None:
     from typer.testing import CliRunner
 
     from wpstrack.cli import app
@@ -473,7 +475,7 @@ def test_cli_sets_and_resets_passwords_with_an_audit_trail(cli_env: dict[str, st
     reset = runner.invoke(app, ["users", "reset-password", "nene"])
     assert reset.exit_code == 0, reset.output
     generated = reset.output.strip().splitlines()[-1]
-    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    engine = make_engine(migrated_cli_env["WPSTRACK_DATABASE_URL"])
     with engine.begin() as conn:
         assert users.authenticate(conn, "nene", generated, "cli-test").username == "nene"
         actions = _audited_actions(conn, "nene")
