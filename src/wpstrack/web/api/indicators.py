@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field
 
@@ -103,8 +103,10 @@ def get_matrix(
 def download_export(
     conn: ConnDep,
     _user: CurrentUser,
-    table: str,
-    format: Annotated[str, Query(description=", ".join(exports.FORMATS))] = "csv",
+    # The values are listed in the API description; exports.export refuses others with a
+    # coded error (an enum type here would answer FastAPI's uncoded 422 instead).
+    table: Annotated[str, Path(json_schema_extra={"enum": list(exports.TABLES)})],
+    format: Annotated[str, Query(json_schema_extra={"enum": list(exports.FORMATS)})] = "csv",
     plan: str | None = None,
     include_drafts: Annotated[
         bool, Query(description="Every activity, not only the published ones.")
