@@ -26,7 +26,11 @@ from wpstrack.reference import sync_reference
 
 PG_ENV = "WPSTRACK_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+# A checkout elsewhere (a git worktree, say) names the corpus with WPSTRACK_TEST_CORPUS_DIR.
+CORPUS_DIR = Path(
+    os.environ.get("WPSTRACK_TEST_CORPUS_DIR")
+    or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+)
 
 
 def _pg_base_url() -> str:
