@@ -11,10 +11,11 @@ An expression index is maintained by the database itself on every write, in the 
 transaction, and cannot drift from the row, which a stored ``tsvector`` column kept by a
 trigger could; the query repeats the indexed expression so the planner uses the index.
 
-A table rebuilt in SQLite batch mode (``ALTER`` emulation) loses its triggers: a later
-migration that alters ``document`` or ``activity`` must call :func:`install` again, and the
-tests check that a document written at head is found. :func:`rebuild` re-creates the
-triggers and re-indexes every existing row.
+The index objects themselves (table, triggers, GIN indexes) are storage, in
+:mod:`wpstrack.search_index`: a table rebuilt in SQLite batch mode (``ALTER`` emulation) loses
+its triggers, so a later migration that alters ``document`` or ``activity`` must call
+``search_index.install`` again, and the tests check that a document written at head is found.
+``search_index.rebuild`` re-creates the triggers and re-indexes every existing row.
 
 Anonymous visitors search what :mod:`wpstrack.visibility` lets them see: published
 activities and the documents behind them.
@@ -49,133 +50,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from wpstrack import schema, visibility
+from wpstrack.search_index import INDEX_TABLE, PG_CONFIG, pg_expression
 
-# Objects this module creates by hand; Alembic's autogenerate must leave them alone.
-INDEX_TABLE = "search_index"
-PG_CONFIG = "english"
-_PG_INDEXES = {"ix_document_search": "document", "ix_activity_search": "activity"}
 # The highlighted parts of a snippet are framed by these (never found in stored text).
 _HIT_START, _HIT_END = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_RESULTS = 100
-
-
-def keep_in_autogenerate(name: str | None, type_: str, _parent: Any) -> bool:
-    """Alembic ``include_name`` hook: hide the search objects (they are not in schema.py)."""
-    if name is None:
-        return True
-    if type_ == "table":
-        return not name.startswith(INDEX_TABLE)
-    return not (type_ == "index" and name in _PG_INDEXES)
-
-
-# --- installation (called by the migration and by rebuild) -------------------------------
-
-
-def _fields(table: str, row: str) -> tuple[str, str]:
-    """The SQL of the (title, body) a row of ``table`` is indexed under."""
-    if table == "document":
-        return f"coalesce({row}.title, '')", f"coalesce({row}.text, '')"
-    body = " || ' ' || ".join(f"coalesce({row}.{c}, '')" for c in ("summary", "city", "type"))
-    return f"coalesce({row}.title, '')", body
-
-
-def _document_text(row: str) -> str:
-    return ", ".join(_fields("document", row))
-
-
-def _activity_text(row: str) -> str:
-    return ", ".join(_fields("activity", row))
-
-
-def _sqlite_triggers() -> list[str]:
-    statements = []
-    for table, offset, row_text, only in (
-        ("document", 0, _document_text, "new.status = 'ingested'"),
-        ("activity", 1, _activity_text, "1"),
-    ):
-        key_new, key_old = f"new.id * 2 + {offset}", f"old.id * 2 + {offset}"
-        insert = (
-            f"INSERT INTO {INDEX_TABLE}(rowid, title, body) "
-            f"SELECT {key_new}, {row_text('new')} WHERE {only};"
-        )
-        delete = f"DELETE FROM {INDEX_TABLE} WHERE rowid = {key_old};"
-        statements += [
-            f"CREATE TRIGGER IF NOT EXISTS {INDEX_TABLE}_{table}_ai AFTER INSERT ON {table} "
-            f"BEGIN {insert} END",
-            f"CREATE TRIGGER IF NOT EXISTS {INDEX_TABLE}_{table}_au AFTER UPDATE ON {table} "
-            f"BEGIN {delete} {insert} END",
-            f"CREATE TRIGGER IF NOT EXISTS {INDEX_TABLE}_{table}_ad AFTER DELETE ON {table} "
-            f"BEGIN {delete} END",
-        ]
-    return statements
-
-
-def _pg_expression(table: str) -> str:
-    # || rather than concat_ws: an index expression may only call immutable functions.
-    title, body = _fields(table, table)
-    return f"to_tsvector('{PG_CONFIG}'::regconfig, {title} || ' ' || {body})"
-
-
-def install(conn: Connection) -> None:
-    """Create the search table, its triggers (SQLite) or the GIN indexes (PostgreSQL)."""
-    if conn.dialect.name == "postgresql":
-        for index, table in _PG_INDEXES.items():
-            conn.execute(
-                text(
-                    f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
-                    f"USING gin (({_pg_expression(table)}))"
-                )
-            )
-        return
-    conn.execute(
-        text(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX_TABLE} USING fts5("
-            "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
-        )
-    )
-    for statement in _sqlite_triggers():
-        conn.execute(text(statement))
-
-
-def uninstall(conn: Connection) -> None:
-    """Drop what :func:`install` created (the migration's downgrade)."""
-    if conn.dialect.name == "postgresql":
-        for index in _PG_INDEXES:
-            conn.execute(text(f"DROP INDEX IF EXISTS {index}"))
-        return
-    for table in ("document", "activity"):
-        for event in ("ai", "au", "ad"):
-            conn.execute(text(f"DROP TRIGGER IF EXISTS {INDEX_TABLE}_{table}_{event}"))
-    conn.execute(text(f"DROP TABLE IF EXISTS {INDEX_TABLE}"))
-
-
-def rebuild(conn: Connection) -> int:
-    """Re-create the triggers and index every existing row again; returns the rows indexed."""
-    install(conn)
-    doc, act = schema.document, schema.activity
-    documents = conn.execute(
-        select(func.count()).select_from(doc).where(doc.c.status == "ingested")
-    ).scalar_one()
-    activities = conn.execute(select(func.count()).select_from(act)).scalar_one()
-    if conn.dialect.name == "postgresql":
-        for index in _PG_INDEXES:
-            conn.execute(text(f"REINDEX INDEX {index}"))
-        return int(documents + activities)
-    conn.execute(text(f"DELETE FROM {INDEX_TABLE}"))
-    conn.execute(
-        text(
-            f"INSERT INTO {INDEX_TABLE}(rowid, title, body) SELECT d.id * 2, "
-            f"{_document_text('d')} FROM document AS d WHERE d.status = 'ingested'"
-        )
-    )
-    conn.execute(
-        text(
-            f"INSERT INTO {INDEX_TABLE}(rowid, title, body) "
-            f"SELECT a.id * 2 + 1, {_activity_text('a')} FROM activity AS a"
-        )
-    )
-    return int(documents + activities)
 
 
 # --- searching -----------------------------------------------------------------------------
@@ -327,7 +207,7 @@ def _search_postgresql(conn: Connection, words: list[str], public: bool, limit: 
     doc, act = schema.document, schema.activity
     parts = []
     for table_, kind in ((doc, "document"), (act, "activity")):
-        vector: ColumnElement[Any] = literal_column(_pg_expression(table_.name))
+        vector: ColumnElement[Any] = literal_column(pg_expression(table_.name))
         stmt = select(
             literal(kind).label("kind"),
             table_.c.id,
@@ -414,8 +294,8 @@ def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
 def _matches_postgresql(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
     query = func.plainto_tsquery(PG_CONFIG, " ".join(element.words))
     act, doc = schema.activity, schema.document
-    own = literal_column(_pg_expression("activity")).op("@@")(query)
+    own = literal_column(pg_expression("activity")).op("@@")(query)
     in_document = exists().where(
-        doc.c.id == act.c.document_id, literal_column(_pg_expression("document")).op("@@")(query)
+        doc.c.id == act.c.document_id, literal_column(pg_expression("document")).op("@@")(query)
     )
     return _bracketed(compiler.process(own | in_document, **kw))
