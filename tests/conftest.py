@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
 from wpstrack.db import make_engine, upgrade
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 PG_ENV = "WPSTRACK_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]

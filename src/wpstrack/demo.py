@@ -15,8 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
-from wpstrack import plans, reference, schema, users
+from wpstrack import plans, schema, users
 from wpstrack.ingest import iter_files
+from wpstrack.reference import sync as reference_sync
 
 SHIPPED_SAMPLE = Path(__file__).parent / "sample" / "releases"
 SHARED_CORPUS = Path("..") / "shared" / "corpus" / "dev"
@@ -36,7 +37,7 @@ def sample_files(folder: Path) -> Iterator[Path]:
 
 def load_reference(conn: Connection) -> None:
     """Reference data and example plans (as ``wpstrack init``)."""
-    reference.sync_reference(conn)
+    reference_sync.sync_reference(conn)
     plans.load_examples(conn)
 
 

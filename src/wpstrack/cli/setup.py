@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from wpstrack import plans, reference
+from wpstrack import plans
 from wpstrack.cli.common import connect, console, load_settings, print_json
+from wpstrack.reference import sync as reference_sync
 
 
 def settings_cli(
@@ -33,9 +34,9 @@ def init_cli() -> None:
     """
     settings = load_settings()
     with connect(settings) as conn:
-        results = reference.sync_reference(conn)
+        results = reference_sync.sync_reference(conn)
         results.append(plans.load_examples(conn))
-        held = reference.inventory(conn)
+        held = reference_sync.inventory(conn)
     table = Table("table", "inserted", "updated", "unchanged", "total")
     for r in results:
         table.add_row(r.table, str(r.inserted), str(r.updated), str(r.unchanged), str(r.total))
