@@ -24,7 +24,7 @@ from wpstrack.cli import app
 from wpstrack.db import SQLITE_BEGIN, make_engine, upgrade
 from wpstrack.errors import DatabaseError, NewerSchema, TargetNotEmpty, UnreadableBackup
 from wpstrack.indicators import ValueIn
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 DATA = Path(__file__).parent / "data"
 QUERIES = ["peacekeeping", "women peace security", "Japan", "Security Council"]
@@ -329,6 +329,18 @@ def _flipped(path: Path, out: Path) -> None:
     out.write_bytes(bytes(data))
 
 
+def _invalid_deflate(path: Path, out: Path) -> None:
+    # The first compressed byte of a member made an invalid deflate block type: zlib itself
+    # refuses it (a flipped byte elsewhere may give a CRC mismatch instead, by chance).
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("tables/document.jsonl")
+    start = info.header_offset
+    extra = int.from_bytes(data[start + 28 : start + 30], "little")
+    data[start + 30 + len(info.filename) + extra] = 0xFF
+    out.write_bytes(bytes(data))
+
+
 def _short(path: Path, out: Path) -> None:
     # Valid ZIP, valid CRCs, but the document table lost its last rows: noticed mid-load.
     def change(name: str, data: bytes) -> bytes:
@@ -409,6 +421,7 @@ def test_an_older_backup_is_loaded_at_its_revision_then_upgraded(
     [
         (_truncated, UnreadableBackup, r"W050.*damaged or truncated"),
         (_flipped, UnreadableBackup, r"W050.*(damaged|CRC|Error -3)"),
+        (_invalid_deflate, UnreadableBackup, r"W050.*damaged or truncated.*Error -3"),
         (_short, UnreadableBackup, r"W050.*document: the manifest says \d+ rows"),
         (_newer, NewerSchema, r"W052.*revision 9999"),
     ],
