@@ -30,7 +30,7 @@ from selectolax.lexbor import LexborHTMLParser as Selectolax
 from sqlalchemy import Connection, select
 from starlette.routing import Match, Mount
 
-from wpstrack import activities, funding, indicators, plans, review, schema
+from wpstrack import activities, funding, indicators, plans, review, schema, visibility
 from wpstrack.indicators import ValueIn
 from wpstrack.ingest import iter_files
 from wpstrack.web.deps import current_user
@@ -190,7 +190,8 @@ def journey(web: WebSite, corpus_dir: Path, tmp_path_factory: pytest.TempPathFac
         names = {str(p) for p in made}
         refused = {o.path: o.reason for o in outcomes if o.status != "ingested"}
         assert not refused.keys() & names, refused
-        _review(conn, "editor")
+        decided = _review(conn, "editor")
+        assert all(decided.values()), decided  # published, reviewed and rejected ones exist
         _record_monitoring(conn)
         titles = _unpublished_titles(conn)
         made_pages = _pages_of(conn, [o.document_id for o in outcomes if o.path in names])
@@ -200,9 +201,9 @@ def journey(web: WebSite, corpus_dir: Path, tmp_path_factory: pytest.TempPathFac
 def _pages_of(conn: Connection, document_ids: list[int | None]) -> list[tuple[str, bool]]:
     """The document, review and activity pages of ``document_ids``; public or not."""
     act = schema.activity
-    query = select(act.c.document_id, act.c.id, act.c.status)
+    query = select(act.c.document_id, act.c.id, visibility.activities(True))
     rows = conn.execute(query.where(act.c.document_id.in_(document_ids))).all()
-    activity_of = {document_id: (id_, status == "published") for document_id, id_, status in rows}
+    activity_of = {document_id: (id_, bool(public)) for document_id, id_, public in rows}
     pages = []
     for document_id in document_ids:
         activity_id, public = activity_of.get(document_id, (None, False))
@@ -213,11 +214,11 @@ def _pages_of(conn: Connection, document_ids: list[int | None]) -> list[tuple[st
 
 
 def _unpublished_titles(conn: Connection) -> set[str]:
-    """Titles of unpublished activities that no published activity or document shares."""
+    """Titles of unpublished activities that no published activity shares."""
     act = schema.activity
-    rows = conn.execute(select(act.c.title, act.c.status)).all()
-    public = {t for t, status in rows if status == "published"}
-    return {t for t, status in rows if t and status != "published" and t not in public}
+    rows = conn.execute(select(act.c.title, visibility.activities(True))).all()
+    public = {t for t, shown in rows if shown}
+    return {t for t, shown in rows if t and not shown and t not in public}
 
 
 # --- the design: which role each route needs, read from the app's dependencies --------------
