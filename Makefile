@@ -28,6 +28,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests bench scripts
 	$(VENV)/bin/ruff format --check src tests bench scripts
 	$(VENV)/bin/mypy
+	PYTHONPATH=src $(VENV)/bin/lint-imports  # the layer contracts, over this checkout's source
 
 format: install
 	$(VENV)/bin/ruff check --fix src tests bench scripts

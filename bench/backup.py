@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from wpstrack import backup, schema
 from wpstrack.db import make_engine, upgrade
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 CHUNK = 2000
 WORDS = [

@@ -41,7 +41,7 @@ from sqlalchemy import Connection, insert, select, update
 from wpstrack import indicators, plans, schema, users
 from wpstrack.db import make_engine, upgrade
 from wpstrack.extract.model import EVENT_TYPES
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 from wpstrack.settings import Settings
 
 CHUNK = 5000

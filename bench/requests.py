@@ -47,7 +47,7 @@ def prepare(data_dir: Path) -> str:
     """A migrated database with the reference data and an editor; returns its token."""
     from wpstrack import users
     from wpstrack.db import engine_from_settings, upgrade
-    from wpstrack.reference import sync_reference
+    from wpstrack.reference.sync import sync_reference
     from wpstrack.settings import Settings
 
     engine = engine_from_settings(Settings(_env_file=None, data_dir=data_dir))

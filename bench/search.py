@@ -45,7 +45,7 @@ from sqlalchemy.exc import OperationalError
 
 from wpstrack import schema, users
 from wpstrack.db import make_engine, upgrade
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 CHUNK = 2000
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"

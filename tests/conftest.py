@@ -22,11 +22,15 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
 from wpstrack.db import make_engine, upgrade
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 PG_ENV = "WPSTRACK_TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+# A checkout elsewhere (a git worktree, say) names the corpus with WPSTRACK_TEST_CORPUS_DIR.
+CORPUS_DIR = Path(
+    os.environ.get("WPSTRACK_TEST_CORPUS_DIR")
+    or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
+)
 
 
 def _pg_base_url() -> str:

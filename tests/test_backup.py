@@ -19,14 +19,26 @@ from sqlalchemy.pool import StaticPool
 from typer.testing import CliRunner
 
 from conftest import CORPUS_DIR, DatabaseFactory
-from wpstrack import audit, backup, demo, funding, indicators, ingest, plans, review, schema, search
+from wpstrack import (
+    audit,
+    backup,
+    demo,
+    funding,
+    indicators,
+    ingest,
+    plans,
+    review,
+    schema,
+    search,
+    search_index,
+)
 from wpstrack import users as users_mod
 from wpstrack.activities import set_published
 from wpstrack.cli import app
 from wpstrack.db import SQLITE_BEGIN, make_engine, upgrade
 from wpstrack.errors import DatabaseError, NewerSchema, TargetNotEmpty, UnreadableBackup
 from wpstrack.indicators import ValueIn
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 DATA = Path(__file__).parent / "data"
 QUERIES = ["peacekeeping", "women peace security", "Japan", "Security Council"]
@@ -289,7 +301,7 @@ def _state(engine: Engine) -> dict[str, int]:
         return {
             n: conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one()
             for n in names
-            if not n.startswith(search.INDEX_TABLE)
+            if not n.startswith(search_index.INDEX_TABLE)
         }
 
 
@@ -333,6 +345,18 @@ def _flipped(path: Path, out: Path, at: float) -> None:
     name_length, extra_length = struct.unpack("<HH", data[header + 26 : header + 30])
     start = header + 30 + name_length + extra_length
     data[start + int(info.compress_size * at)] ^= 0xFF
+    out.write_bytes(bytes(data))
+
+
+def _invalid_deflate(path: Path, out: Path) -> None:
+    # The first compressed byte of a member made an invalid deflate block type: zlib itself
+    # refuses it (a flipped byte elsewhere may give a CRC mismatch instead, by chance).
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("tables/document.jsonl")
+    start = info.header_offset
+    extra = int.from_bytes(data[start + 28 : start + 30], "little")
+    data[start + 30 + len(info.filename) + extra] = 0xFF
     out.write_bytes(bytes(data))
 
 
@@ -431,6 +455,7 @@ def test_an_older_backup_is_loaded_at_its_revision_then_upgraded(
             (partial(_flipped, at=at), UnreadableBackup, r"W050.*(damaged|truncated)")
             for at in (0.0, 0.3, 0.6, 0.9)
         ],
+        (_invalid_deflate, UnreadableBackup, r"W050.*damaged or truncated.*Error -3"),
         (_short, UnreadableBackup, r"W050.*document: the manifest says \d+ rows"),
         (_orphan, UnreadableBackup, r"W050.*activity_participant: .* do not fit"),
         (_newer, NewerSchema, r"W052.*revision 9999"),

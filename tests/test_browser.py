@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from wpstrack.db import make_engine, upgrade
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from wpstrack.cli import app
 from wpstrack.db import make_engine, upgrade
-from wpstrack.reference import sync_organisations, sync_pillars
+from wpstrack.reference.sync import sync_organisations, sync_pillars
 
 SAMPLE = Path(__file__).parent / "data" / "plan_sample.yaml"
 runner = CliRunner()

@@ -12,7 +12,7 @@ from review_fixtures import add_release
 from wpstrack import schema, users
 from wpstrack.cli import app
 from wpstrack.db import make_engine, upgrade
-from wpstrack.reference import sync_pillars
+from wpstrack.reference.sync import sync_pillars
 
 runner = CliRunner()
 CONFIDENT = [("date", "2024-03-18", "March 18, commencing", 0.95)]

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, event, func, select
 
 from wpstrack import dashboard, schema
 from wpstrack.db import make_engine, now, upgrade
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 if TYPE_CHECKING:
     from conftest import WebSite

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, inspect, text
 
 from wpstrack.db import downgrade, make_engine, schema_is_current, upgrade
 from wpstrack.schema import metadata
-from wpstrack.search import keep_in_autogenerate
+from wpstrack.search_index import keep_in_autogenerate
 
 
 def _diff(engine: Engine) -> list:

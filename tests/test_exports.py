@@ -145,7 +145,7 @@ def test_cli_export_writes_the_file(cli_env: dict[str, str], tmp_path: Path) -> 
 
     from wpstrack.cli import app
     from wpstrack.db import make_engine, upgrade
-    from wpstrack.reference import sync_organisations, sync_pillars
+    from wpstrack.reference.sync import sync_organisations, sync_pillars
 
     engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
     with engine.begin() as conn:
@@ -179,3 +179,13 @@ def test_api_download_names_the_file_and_needs_a_login(web: WebSite) -> None:
     assert 'filename="indicator_values.sdmx.csv"' in response.headers["content-disposition"]
     assert response.text.startswith("DATAFLOW,REF_AREA,NAP,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE")
     assert web.client().get(path).status_code == 401
+
+
+def test_openapi_names_the_tables_and_formats_that_can_be_exported(web: WebSite) -> None:
+    # A client (and the journey test) learns the valid values from the API description.
+    spec = web.client().get("/api/v1/openapi.json").json()
+    params = {
+        p["name"]: p["schema"] for p in spec["paths"]["/exports/{table}"]["get"]["parameters"]
+    }
+    assert params["table"]["enum"] == list(exports.TABLES)
+    assert params["format"]["enum"] == list(exports.FORMATS)

@@ -94,7 +94,7 @@ def test_cli_refresh_then_progress_shows_computed_values(
 
     from wpstrack.cli import app
     from wpstrack.db import make_engine, upgrade
-    from wpstrack.reference import sync_organisations, sync_pillars
+    from wpstrack.reference.sync import sync_organisations, sync_pillars
 
     engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
     with engine.begin() as conn:

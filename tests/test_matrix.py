@@ -135,3 +135,12 @@ def test_matrix_page_has_an_accessible_table_and_funding_on_request(web: WebSite
     assert "published entries; log in" in anonymous
     csv_text = client.get("/matrix.csv?organisation=unfpa").text
     assert csv_text.splitlines()[0] == "organisation,label,pillar,country,year,activities"
+
+
+@pytest.mark.parametrize("path", ["/matrix", "/matrix.csv", "/api/v1/matrix"])
+def test_the_filter_form_submitted_with_empty_years_is_answered(web: WebSite, path: str) -> None:
+    # A GET form sends its unused fields empty; an empty year means "any year", not a 422.
+    query = "organisation=&pillar=&country=&type=&year_from=&year_to=&currency=USD"
+    assert web.client().get(f"{path}?{query}").status_code == 200
+    assert web.client().get(f"{path}?year_from=&year_to=2024").status_code == 200
+    assert web.client().get(f"{path}?year_from=1").status_code == 422

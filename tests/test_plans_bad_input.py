@@ -19,7 +19,7 @@ from wpstrack.cli import app
 from wpstrack.db import make_engine, upgrade
 from wpstrack.errors import InvalidInput
 from wpstrack.plans.tables import dump_csv, dump_xlsx
-from wpstrack.reference import sync_organisations, sync_pillars
+from wpstrack.reference.sync import sync_organisations, sync_pillars
 
 SAMPLE = Path(__file__).parent / "data" / "plan_sample.yaml"
 TABLES = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Connection, select, update
 
 from wpstrack import schema
-from wpstrack.reference import inventory, resolutions, sync_reference
+from wpstrack.reference import resolutions
+from wpstrack.reference.sync import inventory, sync_reference
 
 WPS_RESOLUTIONS = {1325, 1820, 1888, 1889, 1960, 2106, 2122, 2242, 2467, 2493, 2538}
 

@@ -29,7 +29,7 @@ from wpstrack.db import make_engine, upgrade
 from wpstrack.errors import ConfigError, InvalidInput, NotFound
 from wpstrack.indicators import ValueIn, compute, record_value, refresh, series
 from wpstrack.indicators.formula import Formula
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 from wpstrack.reports import text
 from wpstrack.reports.figures import scope
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, select, text
 
-from wpstrack import schema, search
+from wpstrack import schema, search, search_index
 from wpstrack.db import now
 
 RELEASE = (
@@ -122,7 +122,7 @@ def test_rebuild_indexes_rows_written_before_the_index(conn: Connection) -> None
     if conn.dialect.name == "sqlite":
         conn.execute(text("DELETE FROM search_index"))
         assert search.search(conn, "cartography", public=False) == []
-    assert search.rebuild(conn) >= 1
+    assert search_index.rebuild(conn) >= 1
     assert ("document", doc_id) in _kinds(search.search(conn, "cartography", public=False))
 
 

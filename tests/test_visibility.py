@@ -318,7 +318,7 @@ def test_cli_search_published_only_shows_nothing_unpublished(cli_env: dict[str, 
 
     from wpstrack.cli import app
     from wpstrack.db import make_engine, upgrade
-    from wpstrack.reference import sync_reference
+    from wpstrack.reference.sync import sync_reference
 
     engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
     with engine.begin() as conn:

@@ -200,3 +200,13 @@ def test_the_upload_form_takes_a_publisher_and_the_document_page_shows_it(web: W
     doc_id = int(re.search(r'href="/documents/(\d+)"', response.text).group(1))  # type: ignore[union-attr]
     assert _publisher(web, doc_id) == "Global Affairs Canada"
     assert "<dd>Global Affairs Canada</dd>" in client.get(f"/documents/{doc_id}").text
+
+
+@pytest.mark.parametrize("path", ["/documents", "/api/v1/documents"])
+def test_the_filter_form_submitted_with_any_status_lists_every_document(
+    web: WebSite, path: str
+) -> None:
+    # The form's "any" status is an empty value, which a GET form sends as ``status=``.
+    assert web.login("viewer").get(f"{path}?q=&status=").status_code == 200
+    assert web.client().get(f"{path}?status=").status_code == 200
+    assert web.client().get(f"{path}?status=lost").status_code == 422

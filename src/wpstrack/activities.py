@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Connection, Select, exists, func, not_, select
 
 from wpstrack import audit, fields, schema, search, visibility
@@ -25,7 +25,7 @@ from wpstrack.audit import AuditEvent, UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
 from wpstrack.extract.model import EVENT_TYPES
-from wpstrack.pagination import Page, paginate
+from wpstrack.pagination import ListFilter, Page, paginate
 from wpstrack.provenance import Decision as Decision
 from wpstrack.provenance import ProvenanceValue as ProvenanceValue
 from wpstrack.provenance import provenance as provenance
@@ -36,7 +36,7 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _EARLIEST = date(1, 1, 1)
 
 
-class ActivityFilter(BaseModel):
+class ActivityFilter(ListFilter):
     """What to narrow the register to; every field is optional and they combine with AND.
 
     ``organisation`` is an organisation code, ``person`` part of a participant's name,
@@ -55,14 +55,6 @@ class ActivityFilter(BaseModel):
     status: Literal["draft", "reviewed", "published"] | None = None
     published: bool | None = None
     sort: Literal["-date", "date", "-updated", "updated", "title", "-title"] = "-date"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _blank_is_absent(cls, data: Any) -> Any:
-        # An HTML GET form sends every field, the unused ones empty.
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v not in ("", None)}
-        return data
 
 
 class ActivitySummary(BaseModel):

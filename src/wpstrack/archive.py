@@ -26,7 +26,7 @@ from wpstrack import activities, ingest, review, schema, visibility
 from wpstrack.audit import UtcDateTime
 from wpstrack.errors import NotFound
 from wpstrack.limits import ReadLimits, resolve_limits
-from wpstrack.pagination import Page, paginate
+from wpstrack.pagination import ListFilter, Page, paginate
 
 CHUNK = 64 * 1024
 MAX_NAME = 200
@@ -51,7 +51,7 @@ class DocumentSummary(BaseModel):
     activity_status: str | None
 
 
-class DocumentFilter(BaseModel):
+class DocumentFilter(ListFilter):
     """Narrow the list by status or by words in the file name or title."""
 
     status: Literal["ingested", "rejected"] | None = None

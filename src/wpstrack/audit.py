@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Select, Table, select
 from wpstrack import schema
 from wpstrack.db import now
 from wpstrack.errors import NotFound, StaleVersion
-from wpstrack.pagination import Page, paginate
+from wpstrack.pagination import ListFilter, Page, paginate
 
 # Secrets never reach the log, not even hashed: the log is readable by every admin.
 REDACTED_COLUMNS = frozenset({"password_hash", "token_hash"})
@@ -52,7 +52,7 @@ class AuditEvent(BaseModel):
     after: dict[str, Any] | None
 
 
-class AuditFilter(BaseModel):
+class AuditFilter(ListFilter):
     """What to narrow the log to; every field is optional and they combine with AND."""
 
     actor: str | None = None

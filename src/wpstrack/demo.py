@@ -19,8 +19,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
-from wpstrack import activities, plans, reference, review, schema, users
+from wpstrack import activities, plans, review, schema, users
 from wpstrack.ingest import iter_files
+from wpstrack.reference import sync as reference_sync
 
 SHIPPED_SAMPLE = Path(__file__).parent / "sample" / "releases"
 SHARED_CORPUS = Path("..") / "shared" / "corpus" / "dev"
@@ -45,7 +46,7 @@ def sample_files(folder: Path) -> Iterator[Path]:
 
 def load_reference(conn: Connection, actor: str | None = DEMO_ACTOR) -> None:
     """Reference data and the example plans that are absent (as ``wpstrack init``)."""
-    reference.sync_reference(conn, actor)
+    reference_sync.sync_reference(conn, actor)
     plans.load_examples(conn, actor)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from wpstrack import schema
 from wpstrack.errors import NotFound
-from wpstrack.pagination import Page, paginate
+from wpstrack.pagination import ListFilter, Page, paginate
 
 
 class Organisation(BaseModel):
@@ -39,7 +39,7 @@ class OrganisationDetail(Organisation):
     children: list[Organisation]
 
 
-class OrganisationFilter(BaseModel):
+class OrganisationFilter(ListFilter):
     """``q`` matches code, name, acronym or any alias (case-insensitive); all combine."""
 
     q: str | None = None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel, model_validator
 from sqlalchemy import Connection, RowMapping, Select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -25,6 +26,21 @@ T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+
+
+class ListFilter(BaseModel):
+    """The base of every list's filters (read from a query string): an empty value is absent.
+
+    An HTML GET form sends every field, the unused ones empty (``?q=&status=``); read as
+    values, an empty status or date would refuse the form exactly as the page rendered it.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v not in ("", None)}
+        return data
 
 
 @dataclass

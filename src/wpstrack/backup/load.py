@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 
-from wpstrack import __version__, audit, schema, search
+from wpstrack import __version__, audit, schema, search_index
 from wpstrack.backup.dump import (
     BackupFile,
     current_revision,
@@ -261,7 +261,7 @@ def load(
     _check_revision(manifest.revision)
     _empty_target(conn, replace)
     _migrate_to(conn, manifest.revision)
-    search.uninstall(conn)  # indexing row by row while loading is wasted: rebuilt below
+    search_index.uninstall(conn)  # indexing row by row while loading is wasted: rebuilt below
     loaded: set[str] = set()
     later: list[tuple[Table, str, Any, str, Any]] = []
     counts: dict[str, int] = {}
@@ -277,7 +277,7 @@ def load(
     _set_deferred(conn, later)
     upgrade(conn)
     advance_sequences(conn, manifest.next_ids)
-    search.rebuild(conn)
+    search_index.rebuild(conn)
     summary = Summary(manifest.revision, counts)
     audit.record(
         conn,

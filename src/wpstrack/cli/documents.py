@@ -164,7 +164,7 @@ def ingest_cli(
     from wpstrack.db import migrated_engine, transaction
     from wpstrack.ingest import Summary, batched, ingest_batch, iter_files
     from wpstrack.limits import ReadLimits
-    from wpstrack.reference import sync_reference
+    from wpstrack.reference.sync import sync_reference
 
     settings = load_settings()
     limits = ReadLimits.from_settings(settings)

@@ -25,13 +25,13 @@ def search_cli(
     indexes) and indexes the rows already stored: needed only after restoring rows written
     without it, or after a migration that rebuilt the document or activity table.
     """
-    from wpstrack import search
+    from wpstrack import search, search_index
 
     if not query and not rebuild:
         raise fail("give words to search for, or --rebuild")
     with connect() as conn:
         if rebuild:
-            console.print(f"Search index rebuilt: {search.rebuild(conn)} rows indexed.")
+            console.print(f"Search index rebuilt: {search_index.rebuild(conn)} rows indexed.")
         hits = search.search(conn, query, public=not drafts, limit=limit) if query else []
     if as_json:
         print_json(hits)

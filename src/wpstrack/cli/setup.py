@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from wpstrack import plans, reference
+from wpstrack import plans
 from wpstrack.cli.common import actor, as_option, connect, console, load_settings, print_json
 from wpstrack.db import shown_url
+from wpstrack.reference import sync as reference_sync
 
 
 def settings_cli(
@@ -36,9 +37,9 @@ def init_cli(as_user: str | None = as_option()) -> None:
     settings = load_settings()
     with connect(settings, create=True) as conn:
         who = actor(conn, as_user)
-        results = reference.sync_reference(conn, who)
+        results = reference_sync.sync_reference(conn, who)
         results.append(plans.load_examples(conn, who))
-        held = reference.inventory(conn)
+        held = reference_sync.inventory(conn)
     table = Table("table", "inserted", "updated", "unchanged", "total")
     for r in results:
         table.add_row(r.table, str(r.inserted), str(r.updated), str(r.unchanged), str(r.total))

@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from wpstrack.schema import metadata
-from wpstrack.search import keep_in_autogenerate
+from wpstrack.search_index import keep_in_autogenerate
 
 config = context.config
 

@@ -22,7 +22,7 @@ from wpstrack.plans.model import Indicator, Item, Plan, Target
 from wpstrack.plans.store import plan_changes, plan_summaries, read_plan, save_plan
 from wpstrack.plans.tables import dump_csv, dump_xlsx, parse_csv, parse_xlsx
 from wpstrack.plans.yamlform import dump_yaml, parse_yaml
-from wpstrack.reference import SyncResult
+from wpstrack.reference.sync import SyncResult
 
 __all__ = [
     "FORMATS",

@@ -5,7 +5,7 @@ Revises: 0003
 Create Date: 2026-11-27 00:05:00
 
 Written by hand: the search objects (an FTS5 table with triggers on SQLite, GIN expression
-indexes on PostgreSQL) are not in schema.py; ``wpstrack.search`` creates them and indexes
+indexes on PostgreSQL) are not in schema.py; ``wpstrack.search_index`` creates them and indexes
 the rows already present.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from wpstrack import search
+from wpstrack import search_index
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -22,8 +22,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    search.rebuild(op.get_bind())
+    search_index.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
-    search.uninstall(op.get_bind())
+    search_index.uninstall(op.get_bind())

@@ -6,7 +6,7 @@ Create Date: 2026-12-06 06:40:00.000000
 
 Written by hand (the search objects are not in schema.py). Ranking a match needs its
 vector, which an expression index does not keep: every search parsed the whole text of
-every matching row again. ``wpstrack.search`` now keeps the vectors in ``search_index``
+every matching row again. ``wpstrack.search_index`` now keeps the vectors in ``search_index``
 by triggers, as it does on SQLite. Nothing changes on SQLite.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 from sqlalchemy import text
 
-from wpstrack import search
+from wpstrack import search_index
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -42,14 +42,14 @@ def upgrade() -> None:
         return
     for index in _EXPRESSION_INDEXES:
         conn.execute(text(f"DROP INDEX IF EXISTS {index}"))
-    search.rebuild(conn)
+    search_index.rebuild(conn)
 
 
 def downgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name != "postgresql":
         return
-    search.uninstall(conn)
+    search_index.uninstall(conn)
     for index, (table, words) in _EXPRESSION_INDEXES.items():
         conn.execute(
             text(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
+from pydantic import BeforeValidator, Field
 
 from wpstrack import exports, indicators, plans, visibility
 from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
@@ -23,13 +24,19 @@ matrix_router = APIRouter(prefix="/matrix", tags=["matrix"], responses=ERROR_RES
 exports_router = APIRouter(prefix="/exports", tags=["exports"], responses=ERROR_RESPONSES)
 
 
+# The matrix filter is also a GET form, which sends its unused fields empty: an empty year is
+# "any year". The bounds sit on the inner type so that they apply to a year, not to None.
+Year = Annotated[int, Field(ge=1900, le=2200)]
+BlankIsNone = BeforeValidator(lambda value: None if value == "" else value)
+
+
 def matrix_filter(
     organisation: Annotated[list[str] | None, Query(description="organisation codes")] = None,
     pillar: Annotated[list[str] | None, Query(description="pillar codes")] = None,
     country: Annotated[list[str] | None, Query(description="ISO 3166 codes")] = None,
     type: Annotated[list[str] | None, Query(description="activity types")] = None,
-    year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    year_from: Annotated[Year | None, BlankIsNone, Query()] = None,
+    year_to: Annotated[Year | None, BlankIsNone, Query()] = None,
     funding: bool = False,
     currency: Annotated[str, Query(min_length=3, max_length=3)] = "USD",
 ) -> MatrixFilter:
@@ -96,8 +103,10 @@ def get_matrix(
 def download_export(
     conn: ConnDep,
     _user: CurrentUser,
-    table: str,
-    format: Annotated[str, Query(description=", ".join(exports.FORMATS))] = "csv",
+    # The values are listed in the API description; exports.export refuses others with a
+    # coded error (an enum type here would answer FastAPI's uncoded 422 instead).
+    table: Annotated[str, Path(json_schema_extra={"enum": list(exports.TABLES)})],
+    format: Annotated[str, Query(json_schema_extra={"enum": list(exports.FORMATS)})] = "csv",
     plan: str | None = None,
     include_drafts: Annotated[
         bool, Query(description="Every activity, not only the published ones.")
