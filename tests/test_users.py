@@ -383,7 +383,7 @@ def test_token_use_is_stamped_only_when_the_stamp_is_stale(
     [("development", 0, "DEVELOPMENT mode"), ("production", 2, "[W001]")],
 )
 def test_serve_on_all_addresses_warns_in_development_and_is_refused_in_production(
-    cli_env: dict[str, str],
+    migrated_cli_env: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
     environment: str,
     expected_exit: int,
@@ -456,7 +456,9 @@ def test_an_admin_reset_gives_a_working_generated_password_once(conn: Connection
         users.reset_password(conn, "nobody-at-all", actor="boss")
 
 
-def test_cli_sets_and_resets_passwords_with_an_audit_trail(cli_env: dict[str, str]) -> None:
+def test_cli_sets_and_resets_passwords_with_an_audit_trail(
+    migrated_cli_env: dict[str, str],
+) -> None:
     from typer.testing import CliRunner
 
     from wpstrack.cli import app
@@ -469,7 +471,7 @@ def test_cli_sets_and_resets_passwords_with_an_audit_trail(cli_env: dict[str, st
     reset = runner.invoke(app, ["users", "reset-password", "nene"])
     assert reset.exit_code == 0, reset.output
     generated = reset.output.strip().splitlines()[-1]
-    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    engine = make_engine(migrated_cli_env["WPSTRACK_DATABASE_URL"])
     with engine.begin() as conn:
         assert users.authenticate(conn, "nene", generated, "cli-test").username == "nene"
         actions = _audited_actions(conn, "nene")
