@@ -30,6 +30,7 @@ SQL_WRITES = ("INSERT INTO", "DELETE FROM", "UPDATE ")
 NOT_AUDITED = {
     # Throttling bookkeeping: one row per login attempt, pruned after a day.
     ("wpstrack.users", "authenticate"): "login attempts are their own log",
+    ("wpstrack.throttle", "record"): "login attempts are their own log",
     # "Token last used at": a read of the token stamped on the token row.
     ("wpstrack.users", "user_for_token"): "last-use stamp, written on every API call",
     # The full-text index is derived from rows that are audited when they change.
