@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import math
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from wpstrack.documents import (
     ReadDocument,
     extract_record,
     first_line,
+    looks_like_html,
     read_bytes,
 )
 from wpstrack.errors import NotFound
@@ -53,6 +55,13 @@ from wpstrack.register import Lookups
 from wpstrack.register import create_draft as create_draft
 
 INGESTED, DUPLICATE, REJECTED = "ingested", "already present", "rejected"
+SKIPPED = "skipped"  # found in a folder but not a release: never read, never stored
+# The suffixes of the formats releases come in. Inside a folder, a file with one of these is
+# taken (the reader still checks its content); any other file is taken only when its first
+# bytes show a release format, so a gold file, a manifest or a spreadsheet of metadata
+# lying next to the releases (``gold.jsonl``, ``index.csv``) is never stored as a release.
+RELEASE_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".pdf", ".docx"})
+SNIFF_BYTES = 4096
 PUBLISHER_MAX = 200  # characters: the width of ``document.publisher``
 
 
@@ -74,12 +83,15 @@ class Summary:
     ingested: int = 0
     duplicates: int = 0
     rejected: list[Outcome] = field(default_factory=list)
+    skipped: list[Outcome] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == INGESTED:
             self.ingested += 1
         elif outcome.status == DUPLICATE:
             self.duplicates += 1
+        elif outcome.status == SKIPPED:
+            self.skipped.append(outcome)
         else:
             self.rejected.append(outcome)
 
@@ -93,19 +105,62 @@ class Summary:
             "rejected_files": [
                 {"path": o.path, "reason": o.reason, "detail": o.detail} for o in self.rejected
             ],
+            "skipped": len(self.skipped),
+            "skipped_files": [{"path": o.path, "detail": o.detail} for o in self.skipped],
         }
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every file under ``paths`` in a stable order; hidden files and folders are skipped."""
+def iter_files(paths: Iterable[Path], skipped: list[Outcome] | None = None) -> Iterator[Path]:
+    """The release files under ``paths`` in a stable order.
+
+    A file named in ``paths`` is always taken: the user chose it, and the reader says why it
+    cannot be read. Inside a folder, hidden files and folders are passed over silently and
+    files that are not releases (:func:`not_a_release`) are appended to ``skipped``.
+    """
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                parts = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in parts):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for child in sorted(path.rglob("*")):
+            parts = child.relative_to(path).parts
+            if not child.is_file() or any(p.startswith(".") for p in parts):
+                continue
+            why = not_a_release(child)
+            if why is None:
+                yield child
+            elif skipped is not None:
+                skipped.append(Outcome(str(child), SKIPPED, None, "not_a_release", why))
+
+
+def not_a_release(path: Path) -> str | None:
+    """Why a file found in a folder is not taken as a release, or None to take it.
+
+    Release suffixes are taken; another file only when its content is PDF, Word or HTML.
+    Plain text under another suffix is left out: data and metadata files (JSON lines, CSV,
+    YAML, notes) are text too, and only the suffix tells them from a release.
+    """
+    suffix = path.suffix.lower()
+    if suffix in RELEASE_SUFFIXES:
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+        if head.lstrip()[:5] == b"%PDF-" or looks_like_html(head.decode("utf-8", "replace")):
+            return None
+        if head.startswith(b"PK\x03\x04") and _holds_word_document(path):
+            return None
+    except OSError as exc:
+        return f"cannot be opened ({exc.strerror})"
+    kind = f"a {suffix} file" if suffix else "a file without a suffix"
+    return f"{kind} whose content is not a release format (text, HTML, PDF, DOCX)"
+
+
+def _holds_word_document(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
