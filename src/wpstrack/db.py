@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Executable, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from wpstrack.errors import DatabaseError
@@ -30,25 +30,44 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+# How long an SQLite connection waits for another's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# The PostgreSQL advisory lock that setup steps (migrations, reference data) take, so that
+# two processes starting at once on a new database do them one after the other.
+SETUP_LOCK_KEY = 0x77707374  # "wpst"
+_DEFERRED = "wpstrack_write_at_commit"
+POOL_SIZE, POOL_OVERFLOW = 10, 30  # connections kept, and opened beyond them at busy times
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # The driver's own transaction handling starts a transaction only before DML, so a
     # SAVEPOINT as the first write opened (and its RELEASE committed) one of its own, behind
     # the caller's back. SQLAlchemy's recipe: the driver does nothing, we emit BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # The busy timeout comes first: switching a new database to WAL takes an exclusive lock,
+    # and a second process connecting meanwhile must wait for it, not fail at once.
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    in_memory = False
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
+        in_memory = not path or path == ":memory:"
+        if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if not in_memory and "poolclass" not in kwargs:
+        # The web app runs each request in one of anyio's 40 worker threads and each holds a
+        # connection for the request: a smaller pool makes requests beyond the 15th wait for
+        # a connection and fail after 30 s under load, though the database is idle.
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_engine(url, echo=echo, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -102,18 +121,68 @@ def schema_is_current(connection: Connection) -> bool:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that commits on success and rolls back on error."""
+    """A connection in a transaction that commits on success and rolls back on error.
+
+    Writes queued with :func:`write_at_commit` run just before the commit.
+    """
     try:
         with engine.begin() as conn:
             yield conn
+            run_deferred_writes(conn)
     except OperationalError as exc:
         raise DatabaseError(f"database error: {exc.orig}") from exc
+
+
+def write_at_commit(conn: Connection, statement: Executable) -> None:
+    """Run a bookkeeping ``statement`` (a "last used" stamp) at the end of the transaction.
+
+    On SQLite a transaction holds the database's one write lock from its first write until
+    it commits. A stamp written when a request starts would make every other writer wait
+    for the whole request, an upload's extraction included, and time out with "database is
+    locked"; written last, it costs the others one statement.
+    """
+    current = conn.get_transaction()
+    queued: tuple[Any, list[Executable]] | None = conn.info.get(_DEFERRED)
+    if queued is None or queued[0] is not current:
+        queued = conn.info[_DEFERRED] = (current, [])
+    queued[1].append(statement)
+
+
+def run_deferred_writes(conn: Connection) -> None:
+    """Execute the statements :func:`write_at_commit` queued in this transaction.
+
+    The queue is kept on the pooled connection, so it carries the transaction it belongs to:
+    statements left over from a transaction that rolled back are dropped, never run later.
+    """
+    queued = conn.info.pop(_DEFERRED, None)
+    if queued is not None and queued[0] is conn.get_transaction():
+        for statement in queued[1]:
+            conn.execute(statement)
+
+
+@contextmanager
+def setup_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that runs alone, for setup steps two processes may start at once.
+
+    Two ``wpstrack ingest`` runs on a new database would both find it unmigrated and both
+    create the tables; the second crashes. SQLite's ``BEGIN IMMEDIATE`` takes the write lock
+    before the check, PostgreSQL's transaction-scoped advisory lock does the same there.
+    """
+    with transaction(engine) as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK_KEY})
+        yield conn
 
 
 def migrated_engine(settings: Settings) -> Engine:
     """The settings' engine, with the schema upgraded to the newest migration."""
     engine = engine_from_settings(settings)
     with transaction(engine) as conn:
-        if not schema_is_current(conn):
-            upgrade(conn)
+        current = schema_is_current(conn)
+    if not current:
+        with setup_transaction(engine) as conn:
+            if not schema_is_current(conn):  # another process may have migrated meanwhile
+                upgrade(conn)
     return engine

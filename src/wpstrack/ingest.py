@@ -36,7 +36,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
 from wpstrack import schema
@@ -195,17 +196,28 @@ def ingest_batch(
     limits: ReadLimits | None = None,
 ) -> list[Outcome]:
     """Read, store and extract each file of one batch (in the caller's transaction);
-    ``publisher`` is for the files whose metadata names none."""
+    ``publisher`` is for the files whose metadata names none.
+
+    Every file is read and extracted before the first row is written. On SQLite the
+    transaction takes the database's one write lock at its first write and keeps it until
+    commit, so extraction (the slow part) must not happen in between: other writers, the
+    web app's included, wait only for the inserts.
+    """
     lookups = Lookups.load(conn)
     limits = resolve_limits(limits, max_bytes)
-    outcomes = []
+    prepared: list[Prepared | Outcome] = []
     for path in paths:
         try:
-            outcome = ingest_file(conn, path, lookups, limits=limits, publisher=publisher)
-            outcomes.append(outcome)
+            raw, digest, size = _read_file(path, limits.max_bytes)
         except OSError as exc:
-            outcomes.append(Outcome(str(path), REJECTED, None, "unreadable", exc.strerror))
-    return outcomes
+            prepared.append(Outcome(str(path), REJECTED, None, "unreadable", exc.strerror))
+            continue
+        origin = Source(str(path), str(path.resolve()), path.name, digest, size)
+        prepared.append(prepare(conn, raw, origin, limits=limits))
+    return [
+        item if isinstance(item, Outcome) else store(conn, item, lookups, publisher=publisher)
+        for item in prepared
+    ]
 
 
 def ingest_file(
@@ -235,6 +247,104 @@ class Source:
     size: int
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Content read and extracted, not yet written: :func:`prepare` then :func:`store`.
+
+    ``existing`` is the id of the document already holding these bytes when it was looked
+    up; ``rejection`` says why the content cannot be ingested (then ``read`` is None).
+    """
+
+    origin: Source
+    raw: bytes | None
+    existing: int | None = None
+    read: ReadDocument | None = None
+    record: dict[str, Any] | None = None
+    rejection: DocumentRejected | None = None
+
+
+def prepare(
+    conn: Connection,
+    raw: bytes | None,
+    origin: Source,
+    *,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
+) -> Prepared:
+    """Read and extract content, writing nothing (``raw`` is None when over the byte limit).
+
+    Bytes already ingested are not read again. The look-up is only a shortcut: another
+    writer may store the same bytes before :func:`store`, which the database then refuses.
+    """
+    limits = resolve_limits(limits, max_bytes)
+    doc = schema.document
+    existing = conn.execute(
+        select(doc.c.id).where(doc.c.content_hash == origin.digest, doc.c.status == INGESTED)
+    ).scalar()
+    if existing is not None:
+        return Prepared(origin, None, existing=existing)
+    try:
+        if raw is None:
+            limit = f"{origin.size} bytes is over the limit of {limits.max_bytes}"
+            raise DocumentRejected("too_large", limit)
+        read = read_bytes(raw, filename=origin.filename, limits=limits)
+        record = extract_record(read, limits)
+    except DocumentRejected as exc:
+        return Prepared(origin, raw, rejection=exc)
+    except Exception as exc:  # a failing component must not end the batch: retry it later
+        detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
+        return Prepared(origin, raw, rejection=DocumentRejected("extraction_failed", detail))
+    return Prepared(origin, raw, read=read, record=record)
+
+
+def store(
+    conn: Connection,
+    prepared: Prepared,
+    lookups: Lookups | None = None,
+    *,
+    publisher: str | None = None,
+) -> Outcome:
+    """Write prepared content: the document with its extractions and draft, or its rejection.
+
+    ``publisher`` is stored for a document whose own metadata names no publisher. When
+    another writer stored the same bytes first, nothing is written and the outcome is
+    ``already present``, however the two interleaved. The document's rows are written under
+    a savepoint: when the database refuses one of them, only this document is rolled back
+    and recorded as rejected (``storage_failed``), and the rest of the batch is kept.
+    """
+    origin = prepared.origin
+    if prepared.existing is not None:
+        return Outcome(origin.label, DUPLICATE, prepared.existing)
+    base = {
+        "source": origin.source,
+        "filename": origin.filename[:300],
+        "content_hash": origin.digest,
+        "size_bytes": origin.size,
+        "ingested_at": now(),
+        "raw": prepared.raw,
+    }
+    path = Path(origin.label)  # named in the outcome; never opened here
+    read, record = prepared.read, prepared.record
+    if read is None or record is None:
+        rejection = prepared.rejection or DocumentRejected("unreadable")
+        return _record_rejection(conn, path, base, rejection)
+    lookups = lookups or Lookups.load(conn)  # reads: before the write lock is taken
+    stated = publisher_name(read.publisher) or publisher_name(publisher)
+    try:
+        with conn.begin_nested():
+            document_id = _insert_document(conn, base | {"publisher": stated}, read, record)
+            if document_id is not None:
+                store_extractions(conn, document_id, record)
+                create_draft(conn, document_id, record, lookups, title=_title(read, record))
+    # The driver's errors, and Python values it cannot bind (sqlite3 raises OverflowError
+    # for an int over 64 bits, outside SQLAlchemy's wrapping).
+    except (StatementError, OverflowError) as exc:
+        return _record_rejection(conn, path, base, _storage_failure(exc))
+    if document_id is None:
+        return Outcome(origin.label, DUPLICATE, _ingested_id(conn, origin.digest))
+    return Outcome(origin.label, INGESTED, document_id)
+
+
 def ingest_content(
     conn: Connection,
     raw: bytes | None,
@@ -247,52 +357,18 @@ def ingest_content(
 ) -> Outcome:
     """Ingest content already read (``raw`` is None when it was over the byte limit).
 
-    ``publisher`` is stored for a document whose own metadata names no publisher. The
-    document's rows are written under a savepoint: when the database refuses one of them,
-    only this document is rolled back and recorded as rejected (``storage_failed``), and the
-    rest of the batch is kept.
+    ``publisher`` is stored for a document whose own metadata names no publisher.
     """
-    limits = resolve_limits(limits, max_bytes)
-    lookups = lookups or Lookups.load(conn)
-    path = Path(origin.label)  # named in the outcome; never opened here
-    digest, size = origin.digest, origin.size
+    prepared = prepare(conn, raw, origin, max_bytes=max_bytes, limits=limits)
+    return store(conn, prepared, lookups, publisher=publisher)
+
+
+def _ingested_id(conn: Connection, digest: str) -> int:
     doc = schema.document
-    existing = conn.execute(
+    found = conn.execute(
         select(doc.c.id).where(doc.c.content_hash == digest, doc.c.status == INGESTED)
-    ).scalar()
-    if existing is not None:
-        return Outcome(origin.label, DUPLICATE, existing)
-    base = {
-        "source": origin.source,
-        "filename": origin.filename[:300],
-        "content_hash": digest,
-        "size_bytes": size,
-        "ingested_at": now(),
-    }
-    try:
-        if raw is None:
-            limit = f"{size} bytes is over the limit of {limits.max_bytes}"
-            raise DocumentRejected("too_large", limit)
-        read = read_bytes(raw, filename=origin.filename, limits=limits)
-        record = extract_record(read, limits)
-    except DocumentRejected as exc:
-        return _record_rejection(conn, path, base | {"raw": raw}, exc)
-    except Exception as exc:  # a failing component must not end the batch: retry it later
-        detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
-        failure = DocumentRejected("extraction_failed", detail)
-        return _record_rejection(conn, path, base | {"raw": raw}, failure)
-    stated = publisher_name(read.publisher) or publisher_name(publisher)
-    try:
-        with conn.begin_nested():
-            row = base | {"raw": raw, "publisher": stated}
-            document_id = _insert_document(conn, row, read, record)
-            store_extractions(conn, document_id, record)
-            create_draft(conn, document_id, record, lookups, title=_title(read, record))
-    # The driver's errors, and Python values it cannot bind (sqlite3 raises OverflowError
-    # for an int over 64 bits, outside SQLAlchemy's wrapping).
-    except (StatementError, OverflowError) as exc:
-        return _record_rejection(conn, path, base | {"raw": raw}, _storage_failure(exc))
-    return Outcome(origin.label, INGESTED, document_id)
+    ).scalar_one()
+    return int(found)
 
 
 def _storage_failure(exc: StatementError | OverflowError) -> DocumentRejected:
@@ -334,7 +410,14 @@ def _title(read: ReadDocument, record: dict[str, Any]) -> str | None:
 
 def _insert_document(
     conn: Connection, row: dict[str, Any], read: ReadDocument, record: dict[str, Any]
-) -> int:
+) -> int | None:
+    """The new document's id, or None when the same bytes are already ingested.
+
+    The unique index on the hash of ingested documents decides, in the database: two
+    uploads or two ``ingest`` runs of one file at the same moment both passed the look-up
+    in :func:`prepare`, and ``ON CONFLICT DO NOTHING`` lets exactly one of them insert
+    without an error or a rolled-back transaction for the other.
+    """
     doc = schema.document
     published = read.published_on or _as_date(record.get("release_date"))
     values = row | {
@@ -346,7 +429,17 @@ def _insert_document(
         "text": read.text,
         "status": INGESTED,
     }
-    return int(conn.execute(doc.insert().values(**values).returning(doc.c.id)).scalar_one())
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(doc)
+        .values(**values)
+        .on_conflict_do_nothing(
+            index_elements=[doc.c.content_hash], index_where=text(f"status = '{INGESTED}'")
+        )
+        .returning(doc.c.id)
+    )
+    found = conn.execute(statement).scalar()
+    return None if found is None else int(found)
 
 
 def _jsonable(value: Any) -> Any:

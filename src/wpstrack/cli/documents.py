@@ -164,7 +164,7 @@ def ingest_cli(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from wpstrack.db import migrated_engine, transaction
+    from wpstrack.db import migrated_engine, setup_transaction, transaction
     from wpstrack.ingest import Summary, batched, ingest_batch, iter_files
     from wpstrack.limits import ReadLimits
     from wpstrack.reference import sync_reference
@@ -177,7 +177,7 @@ def ingest_cli(
     total = sum(1 for _ in iter_files(paths))
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn())
     try:
-        with transaction(engine) as conn:
+        with setup_transaction(engine) as conn:  # another run may be loading it too
             _ensure_reference(conn, sync_reference)
         with Progress(*columns, console=err_console, disable=as_json) as progress:
             task = progress.add_task("ingest", total=total)
