@@ -7,10 +7,13 @@ import hashlib
 import io
 import json
 import os
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +22,8 @@ import pytest
 from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 
-from wpstrack import archive, ingest, schema
+import wpstrack
+from wpstrack import archive, ingest, schema, users
 from wpstrack.db import make_engine
 
 if TYPE_CHECKING:
@@ -32,7 +36,7 @@ RELEASE = (
     "approximately 40 minutes, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs of Japan, who "
     "is visiting New York, held a dialogue with staff of UN Women on UNSCR 1325 ({n}).\n"
 )
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(wpstrack.__file__).resolve().parents[1]  # the code under test, for subprocesses
 
 
 def _documents(url: str) -> list[tuple[str, str, int]]:
@@ -55,18 +59,20 @@ def test_twenty_concurrent_uploads_of_one_file_store_it_once_and_all_succeed(
     from fastapi.testclient import TestClient
 
     body = RELEASE.format(n="concurrent-upload").encode()
+    # A token each, as twenty editors would have: one shared token's row would queue them.
+    with web.engine.begin() as conn:
+        tokens = [users.create_token(conn, "editor", f"c{n}", actor=None)[1] for n in range(20)]
     start = threading.Barrier(20)
     responses: list[Any] = []
 
-    def upload() -> None:
+    def upload(token: str) -> None:
         client = TestClient(web.app, raise_server_exceptions=False)
         start.wait()
         files = [("files", ("same.txt", body, "text/plain"))]
-        responses.append(
-            client.post("/api/v1/documents", files=files, headers=web.bearer("editor"))
-        )
+        headers = {"Authorization": f"Bearer {token}"}
+        responses.append(client.post("/api/v1/documents", files=files, headers=headers))
 
-    threads = [threading.Thread(target=upload) for _ in range(20)]
+    threads = [threading.Thread(target=upload, args=(token,)) for token in tokens]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -182,3 +188,49 @@ def test_the_same_bytes_twice_in_one_batch_are_stored_once(
     outcomes = ingest.ingest_batch(conn, [one, two])
     assert [o.status for o in outcomes] == [ingest.INGESTED, ingest.DUPLICATE]
     assert outcomes[0].document_id == outcomes[1].document_id
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_serving(server: subprocess.Popen[str], port: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.communicate()[1]
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not start")
+
+
+@pytest.mark.slow
+def test_sigterm_ends_the_server_within_its_bound_despite_a_stalled_request(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = {"WPSTRACK_DATABASE_URL": fresh_database_url, "WPSTRACK_DATA_DIR": str(tmp_path)}
+    server = _wpstrack(env, "serve", "--port", str(port), "--shutdown-timeout", "1")
+    try:
+        _wait_until_serving(server, port, 120)
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            # An upload whose client stops sending after the headers and a few bytes.
+            client.sendall(
+                b"POST /api/v1/documents HTTP/1.1\r\nHost: localhost\r\n"
+                b"Content-Type: text/plain\r\nContent-Length: 1000000\r\n\r\npartial"
+            )
+            time.sleep(0.5)
+            started = time.monotonic()
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            elapsed = time.monotonic() - started
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    # The bound: one second for the requests, the margin for the app's own shutdown.
+    assert elapsed < 1 + 3 + 2, elapsed

@@ -16,6 +16,7 @@ from wpstrack.cli.common import connect, console, err_console, load_settings, pr
 
 app = typer.Typer(help="Users and their roles (admin, editor, reviewer, viewer).")
 tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token>'.")
+DEFAULT_SHUTDOWN_TIMEOUT = 10  # seconds: ample for any request that is not stuck
 
 
 def cli_actor() -> str:
@@ -136,12 +137,20 @@ def token_revoke_cli(
 def serve_cli(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    shutdown_timeout: int = typer.Option(
+        DEFAULT_SHUTDOWN_TIMEOUT,
+        "--shutdown-timeout",
+        help="Seconds requests in flight get after SIGTERM or Ctrl+C; then they are cut off.",
+    ),
 ) -> None:
-    """Serve the web application and the JSON API (migrates the database first)."""
-    import uvicorn
+    """Serve the web application and the JSON API (migrates the database first).
 
+    On SIGTERM or Ctrl+C the server stops taking requests, lets those in flight finish
+    for --shutdown-timeout seconds, cancels the rest and exits.
+    """
     from wpstrack.db import migrated_engine
     from wpstrack.web import create_app
+    from wpstrack.web.server import serve
     from wpstrack.web.sessions import check_serving_address
 
     settings = load_settings()
@@ -150,8 +159,7 @@ def serve_cli(
         err_console.print(f"[bold red]warning:[/bold red] {warning}", highlight=False)
     app = create_app(settings, engine=migrated_engine(settings))
     console.print(f"Serving http://{host}:{port}/  (database: {settings.effective_database_url})")
-    # proxy_headers: behind a TLS proxy on this host, https is seen and cookies get Secure.
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    serve(app, host=host, port=port, shutdown_timeout=shutdown_timeout)
 
 
 def register(root: typer.Typer) -> None:
