@@ -3,6 +3,7 @@ nobody gets an error; on SQLite the write lock is held only while rows are writt
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -18,13 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 
 import wpstrack
 from wpstrack import archive, ingest, schema, users
-from wpstrack.db import make_engine
+from wpstrack.db import make_engine, upgrade
 
 if TYPE_CHECKING:
     from conftest import WebSite
@@ -208,26 +210,47 @@ def _wait_until_serving(server: subprocess.Popen[str], port: int, seconds: float
     raise AssertionError("the server did not start")
 
 
+def _editor_token(url: str) -> str:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        upgrade(conn)
+        users.add_user(conn, users.user_in("ed", "editor", "a long password for tests"), None)
+        token = users.create_token(conn, "ed", "tests", actor=None)[1]
+    engine.dispose()
+    return token
+
+
 @pytest.mark.slow
-def test_sigterm_ends_the_server_within_its_bound_despite_a_stalled_request(
+def test_sigterm_ends_the_server_within_its_bound_despite_a_request_still_working(
     fresh_database_url: str, tmp_path: Path
 ) -> None:
+    token = _editor_token(fresh_database_url)
     port = _free_port()
     env = {"WPSTRACK_DATABASE_URL": fresh_database_url, "WPSTRACK_DATA_DIR": str(tmp_path)}
     server = _wpstrack(env, "serve", "--port", str(port), "--shutdown-timeout", "1")
+    # Megabytes of release text: extracting them keeps a worker thread busy for many seconds.
+    body = (RELEASE.format(n="long") * 2900).encode()
+
+    def upload() -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        files = [("files", ("long.txt", body, "text/plain"))]
+        with contextlib.suppress(httpx.HTTPError):  # the server goes away mid-request
+            httpx.post(
+                f"http://127.0.0.1:{port}/api/v1/documents",
+                files=files,
+                headers=headers,
+                timeout=300,
+            )
+
     try:
         _wait_until_serving(server, port, 120)
-        with socket.create_connection(("127.0.0.1", port)) as client:
-            # An upload whose client stops sending after the headers and a few bytes.
-            client.sendall(
-                b"POST /api/v1/documents HTTP/1.1\r\nHost: localhost\r\n"
-                b"Content-Type: text/plain\r\nContent-Length: 1000000\r\n\r\npartial"
-            )
-            time.sleep(0.5)
-            started = time.monotonic()
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-            elapsed = time.monotonic() - started
+        client = threading.Thread(target=upload, daemon=True)
+        client.start()
+        time.sleep(3)  # the body is sent and the extraction under way
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=120)
+        elapsed = time.monotonic() - started
     finally:
         if server.poll() is None:
             server.kill()
