@@ -4,12 +4,18 @@ The caller walks the paths (:func:`iter_files`), cuts them into batches and give
 batch to :func:`ingest_batch` inside its own transaction, so a corpus is streamed: only one
 batch of documents is in memory at a time, and a failure loses at most one batch.
 
+Each file is first prepared (read and extracted, nothing written: :func:`prepare`), then
+stored (:func:`store`); a batch prepares all its files before storing any, so that on SQLite
+the transaction holds the write lock only while its rows are inserted.
+
 A document is identified by the sha256 of its bytes. The same bytes ingested again are
-reported as already present and change nothing. A file the reader refuses (empty, binary,
-undecodable, too large, unsupported) is recorded as a ``document`` row with status
-``rejected`` and its reason, and the batch goes on; the same refusal of the same bytes is not
-recorded twice. A readable document on which the extractor raises is recorded as rejected
-with reason ``extraction_failed``, so that ingesting it again after a fix retries it.
+reported as already present and change nothing, also when two uploads or two runs store
+them at the same moment: the database's unique index decides (``ON CONFLICT DO NOTHING``).
+A file the reader refuses (empty, binary, undecodable, too large, unsupported) is recorded
+as a ``document`` row with status ``rejected`` and its reason, and the batch goes on; the
+same refusal of the same bytes is not recorded twice. A readable document on which the
+extractor raises is recorded as rejected with reason ``extraction_failed``, so that
+ingesting it again after a fix retries it.
 
 Each ingested document gets one ``extraction`` row per extracted value (with its character
 span, method and confidence, ``source='machine'``) and one ``activity`` in status ``draft``
