@@ -257,3 +257,42 @@ def test_sigterm_ends_the_server_within_its_bound_despite_a_request_still_workin
             server.wait()
     # The bound: one second for the requests, the margin for the app's own shutdown.
     assert elapsed < 1 + 3 + 2, elapsed
+
+
+def test_a_savepoint_as_the_first_write_stays_inside_the_callers_transaction(
+    fresh_database_url: str,
+) -> None:
+    engine = make_engine(fresh_database_url)
+    with engine.begin() as conn:
+        upgrade(conn)
+    place = schema.place
+    with engine.connect() as conn:
+        outer = conn.begin()
+        conn.execute(select(func.count()).select_from(place)).scalar_one()
+        with conn.begin_nested():
+            conn.execute(place.insert().values(name="Savepoint City", kind="city", country="JP"))
+        outer.rollback()
+    with engine.connect() as conn:
+        found = conn.execute(select(place.c.id).where(place.c.name == "Savepoint City")).all()
+    engine.dispose()
+    assert found == []
+
+
+def test_a_transaction_that_read_first_can_still_write_after_another_writer_committed(
+    fresh_database_url: str,
+) -> None:
+    engine = make_engine(fresh_database_url)
+    with engine.begin() as conn:
+        upgrade(conn)
+    place = schema.place
+    with engine.connect() as first:
+        transaction = first.begin()
+        first.execute(select(func.count()).select_from(place)).scalar_one()
+        with engine.begin() as second:  # commits while the first is between read and write
+            second.execute(place.insert().values(name="Other City", kind="city", country="JP"))
+        first.execute(place.insert().values(name="First City", kind="city", country="JP"))
+        transaction.commit()
+    with engine.connect() as conn:
+        names = set(conn.execute(select(place.c.name)).scalars())
+    engine.dispose()
+    assert {"Other City", "First City"} <= names

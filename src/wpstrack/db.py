@@ -30,8 +30,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-# How long an SQLite connection waits for another's lock before "database is locked".
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long an SQLite connection waits for another's lock before "database is locked". Write
+# transactions are short (extraction happens before them), but twenty uploads at once on a
+# loaded machine queue for the one write lock longer than 5 s: half of them got 503 in
+# bench/load.py --writers 20. A wait within a reverse proxy's usual 60 s beats a refusal.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The PostgreSQL advisory lock that setup steps (migrations, reference data) take, so that
 # two processes starting at once on a new database do them one after the other.
 SETUP_LOCK_KEY = 0x77707374  # "wpst"
@@ -40,10 +43,9 @@ POOL_SIZE, POOL_OVERFLOW = 10, 30  # connections kept, and opened beyond them at
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # The driver's own transaction handling starts a transaction only before DML, so a
-    # SAVEPOINT as the first write opened (and its RELEASE committed) one of its own, behind
-    # the caller's back. SQLAlchemy's recipe: the driver does nothing, we emit BEGIN.
-    dbapi_connection.isolation_level = None
+    # The driver keeps its own transaction handling (a transaction begins at the first
+    # write) unless a connection asks for a BEGIN (:func:`_sqlite_begin`);
+    # :func:`_sqlite_savepoint` covers the one case the driver gets wrong.
     cursor = dbapi_connection.cursor()
     # The busy timeout comes first: switching a new database to WAL takes an exclusive lock,
     # and a second process connecting meanwhile must wait for it, not fail at once.
@@ -72,20 +74,47 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
     return engine
 
 
-# How a transaction on SQLite begins, as the execution option ``sqlite_begin``: ``DEFERRED``
-# (the default: a reader that takes the write lock at its first write) or ``IMMEDIATE``
-# (the write lock first, for a writer that must see nothing change between read and write).
+# How a transaction on SQLite begins, as the execution option ``sqlite_begin``, for the
+# connections that ask: ``DEFERRED`` (a read snapshot fixed by the first SELECT, as a backup
+# needs) or ``IMMEDIATE`` (the write lock first, for a writer that must see nothing change
+# between read and write). A connection that does not ask keeps the driver's own handling.
 SQLITE_BEGIN = "sqlite_begin"
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    how = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    """Emit ``BEGIN <mode>`` for a connection that set ``sqlite_begin``; otherwise nothing.
+
+    Without the option the sqlite3 driver starts the transaction just before the first
+    INSERT, UPDATE or DELETE, never before a read: until then each read sees the newest
+    commit, and the write lock is taken, with the busy timeout, by the first write. That is
+    what keeps SQLite writers from failing under load. A transaction opened by a BEGIN and
+    a read, then writing after another writer committed, gets "database is locked" at once:
+    its snapshot is stale and waiting cannot help (twenty concurrent uploads got 503).
+    """
+    how = conn.get_execution_options().get(SQLITE_BEGIN)
+    if how is None:
+        return
     if how not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
         raise ValueError(f"{SQLITE_BEGIN}: {how!r} is not a SQLite transaction mode")
     conn.exec_driver_sql(f"BEGIN {how}")
+
+
+def _sqlite_savepoint(conn: Connection, _name: str | None) -> None:
+    """Open the transaction before a SAVEPOINT that would otherwise be its first statement.
+
+    A SAVEPOINT as the first write opened a transaction of its own, and its RELEASE
+    committed it behind the caller's back; a BEGIN here makes the savepoint nest in the
+    caller's one. IMMEDIATE, because a savepoint is opened to write: after a deferred BEGIN
+    and the SAVEPOINT, the first INSERT failed at once with "database is locked" whenever
+    another writer held the lock, without waiting out the busy timeout.
+    """
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -169,7 +198,8 @@ def setup_transaction(engine: Engine) -> Iterator[Connection]:
     before the check, PostgreSQL's transaction-scoped advisory lock does the same there.
     """
     with transaction(engine) as conn:
-        if conn.dialect.name == "sqlite":
+        dbapi = conn.connection.dbapi_connection
+        if conn.dialect.name == "sqlite" and dbapi is not None and not dbapi.in_transaction:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         elif conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK_KEY})
