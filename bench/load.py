@@ -1,7 +1,7 @@
-"""Concurrent clients against a real server, with one writer ingesting meanwhile.
+"""Concurrent clients against a real server, with writers uploading meanwhile.
 
-    python bench/load.py [--clients 30] [--documents 10000] [--requests 40] [--duration 60]
-                         [--database-url postgresql+psycopg://...] [--json]
+    python bench/load.py [--clients 30] [--writers 1] [--documents 10000] [--requests 40]
+                         [--duration 60] [--database-url postgresql+psycopg://...] [--json]
 
 A temporary database (an SQLite file, or a fresh schema in the PostgreSQL database that
 ``--database-url`` names, dropped afterwards) is migrated and filled with the generator of
@@ -9,10 +9,11 @@ A temporary database (an SQLite file, or a fresh schema in the PostgreSQL databa
 as many documents with varied texts for search. ``wpstrack serve`` then runs in a
 subprocess on 127.0.0.1 and ``--clients`` threads each send ``--requests`` requests (or stop
 at ``--duration`` seconds), cycling through the dashboard, the search page, the activity
-list, the API activity list and the API search, as anonymous visitors. One more thread
-uploads releases (the development corpus, each made unique by a line, or generated text)
-through the API as an editor all along. Printed per endpoint: requests, errors (status
-codes), requests/s, p50/p95/p99 in milliseconds; ``--json`` prints one JSON object.
+list, the API activity list and the API search, as anonymous visitors. ``--writers``
+more threads (default one) upload releases (the development corpus, each made unique by a
+line, or generated text) through the API as an editor all along. Printed per endpoint:
+requests, errors (status codes), requests/s, p50/p95/p99 in milliseconds; ``--json``
+prints one JSON object.
 """
 
 from __future__ import annotations
@@ -245,14 +246,14 @@ def reader(base: str, seed: int, requests: int, stop: float, rec: Recorder) -> N
             rec.add(name, (time.perf_counter() - t0) * 1000, error)
 
 
-def writer(base: str, token: str, done: threading.Event, rec: Recorder) -> None:
+def writer(base: str, token: str, seed: int, done: threading.Event, rec: Recorder) -> None:
     """Upload releases one by one (each made unique) until the readers are done."""
     releases = _releases()
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, timeout=120, headers=headers) as client:
         n = 0
         while not done.is_set():
-            body = releases[n % len(releases)] + f"\n(load bench copy {n})\n".encode()
+            body = releases[n % len(releases)] + f"\n(load bench copy {seed}-{n})\n".encode()
             files = [("files", (f"load-{n}.txt", body, "text/plain"))]
             t0 = time.perf_counter()
             error = _call(client, "POST", "/api/v1/documents", files=files)
@@ -269,20 +270,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 httpx.get(base + path(random.Random(0)), timeout=120)
             rec, done = Recorder(), threading.Event()
             stop = time.monotonic() + args.duration
-            pen = threading.Thread(target=writer, args=(base, token, done, rec))
+            pens = [
+                threading.Thread(target=writer, args=(base, token, n, done, rec))
+                for n in range(args.writers)
+            ]
             clients = [
                 threading.Thread(target=reader, args=(base, n, args.requests, stop, rec))
                 for n in range(args.clients)
             ]
             t0 = time.perf_counter()
-            pen.start()
+            for thread in pens:
+                thread.start()
             for thread in clients:
                 thread.start()
             for thread in clients:
                 thread.join()
             seconds = time.perf_counter() - t0
             done.set()
-            pen.join()
+            for thread in pens:
+                thread.join()
     endpoints = rec.summary(seconds)
     reads = [v for k, v in endpoints.items() if k in ENDPOINTS]
     return {
@@ -290,6 +296,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "documents": args.documents,
         "activities": args.documents,
         "clients": args.clients,
+        "writers": args.writers,
         "seconds": round(seconds, 1),
         "fill_s": round(fill_s, 1),
         "read_requests": sum(v["requests"] for v in reads),
@@ -305,6 +312,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--writers", type=int, default=1, help="threads uploading meanwhile")
     parser.add_argument("--documents", type=int, default=10_000, help="documents and activities")
     parser.add_argument("--requests", type=int, default=40, help="requests per client at most")
     parser.add_argument("--duration", type=float, default=60, help="seconds at most")
