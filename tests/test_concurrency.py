@@ -146,10 +146,10 @@ def _extract_while_probing(monkeypatch: pytest.MonkeyPatch, probe: Callable[[], 
     real = ingest.extract_record
     seen: list[str] = []
 
-    def extract(document: Any) -> Any:
+    def extract(document: Any, *args: Any, **kwargs: Any) -> Any:
         probe()
         seen.append(document.sha256)
-        return real(document)
+        return real(document, *args, **kwargs)
 
     monkeypatch.setattr(ingest, "extract_record", extract)
     return seen
