@@ -69,8 +69,10 @@ def test_ingest_lands_good_files_records_bad_ones_and_reports_duplicates_on_reru
     first = runner.invoke(app, ["ingest", str(folder), "--json"])
     assert first.exit_code == 0, first.output
     summary = json.loads(first.stdout)
-    assert (summary["ingested"], summary["already_present"], summary["rejected"]) == (2, 0, 2)
-    assert summary["rejected_by_reason"] == {"empty": 1, "unsupported": 1}
+    assert (summary["ingested"], summary["already_present"], summary["rejected"]) == (2, 0, 1)
+    assert summary["rejected_by_reason"] == {"empty": 1}
+    # A photo beside the releases is not one: skipped and listed, not stored as rejected.
+    assert [Path(f["path"]).name for f in summary["skipped_files"]] == ["photo.jpg"]
 
     again = runner.invoke(app, ["ingest", str(folder / "good.txt"), str(folder / "page.html")])
     assert again.exit_code == 0, again.output
@@ -86,7 +88,7 @@ def test_ingest_lands_good_files_records_bad_ones_and_reports_duplicates_on_reru
             select(doc.c.id).where(doc.c.filename == "good.txt")
         ).scalar_one()
     engine.dispose()
-    assert [tuple(row) for row in statuses] == [("ingested", 2), ("rejected", 2)]
+    assert [tuple(row) for row in statuses] == [("ingested", 2), ("rejected", 1)]
 
     shown = runner.invoke(app, ["show", str(document_id)])
     assert shown.exit_code == 0, shown.output
@@ -95,6 +97,23 @@ def test_ingest_lands_good_files_records_bad_ones_and_reports_duplicates_on_reru
     as_json = json.loads(runner.invoke(app, ["show", str(document_id), "--json"]).stdout)
     assert as_json["document"]["text"] == RELEASE
     assert as_json["activity"]["status"] == "draft"
+
+
+def test_ingest_of_a_corpus_folder_skips_its_gold_file_and_says_so(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "r1.txt").write_text(RELEASE, encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text('{"id": "r1"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["ingested"], summary["rejected"], summary["skipped"]) == (1, 0, 1)
+    assert Path(summary["skipped_files"][0]["path"]).name == "gold.jsonl"
+    engine = make_engine(cli_env["WPSTRACK_DATABASE_URL"])
+    with engine.connect() as conn:
+        names = conn.execute(select(schema.document.c.filename)).scalars().all()
+    engine.dispose()
+    assert names == ["r1.txt"]
 
 
 def test_ingest_exits_non_zero_when_nothing_could_be_ingested(

@@ -17,6 +17,7 @@ from wpstrack.ingest import (
     INGESTED,
     PUBLISHER_MAX,
     REJECTED,
+    SKIPPED,
     Summary,
     batched,
     create_draft,
@@ -67,11 +68,11 @@ def test_folder_mixing_good_and_bad_files_ingests_the_good_and_records_the_bad(
         "a-release.txt",
         "c-empty.txt",
         "d-noise.txt",
-        "e-image.png",
         "f-huge.txt",
         "b-page.html",
     ]
-    outcomes = ingest_batch(conn, files, max_bytes=5000)
+    # An image is no release: the walker passes over it, and named on its own it is refused.
+    outcomes = ingest_batch(conn, [*files, folder / "e-image.png"], max_bytes=5000)
     by_name = {Path(o.path).name: o for o in outcomes}
     assert by_name["a-release.txt"].status == INGESTED
     assert by_name["b-page.html"].status == INGESTED
@@ -95,6 +96,39 @@ def test_folder_mixing_good_and_bad_files_ingests_the_good_and_records_the_bad(
     huge = conn.execute(select(doc.c.raw, doc.c.size_bytes).where(doc.c.filename == "f-huge.txt"))
     assert huge.one() == (None, len(RELEASE) * 50)
     assert count(conn, schema.activity, schema.activity.c.status == "draft") == 2
+
+
+def test_folder_walk_takes_releases_and_skips_data_files_beside_them(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "r1.txt").write_text(RELEASE, encoding="utf-8")
+    (folder / "gold.jsonl").write_text('{"id": "r1", "city": "New York"}\n', encoding="utf-8")
+    (folder / "meta.json").write_text('{"source": "mofa"}', encoding="utf-8")
+    (folder / "index.csv").write_text("id,title\nr1,Dialogue\n", encoding="utf-8")
+    (folder / "NOTES").write_text("collected by hand", encoding="utf-8")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(50))
+    (folder / "saved-page.aspx").write_text(f"<html><body><p>{RELEASE}</p></body></html>")
+    (folder / "report.bin").write_bytes(b"%PDF-1.4\n%binary")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    skipped: list[Any] = []
+    taken = [p.name for p in iter_files([folder], skipped)]
+    assert taken == ["r1.txt", "report.bin", "saved-page.aspx"]
+    assert {Path(o.path).name for o in skipped} == {
+        "gold.jsonl",
+        "meta.json",
+        "index.csv",
+        "NOTES",
+        "photo.jpg",
+    }
+    assert all(o.status == SKIPPED and o.detail for o in skipped)
+    # Named one by one, files are always read: the reader says why one cannot be.
+    assert [p.name for p in iter_files([folder / "gold.jsonl"])] == ["gold.jsonl"]
+    summary = Summary()
+    for outcome in skipped:
+        summary.add(outcome)
+    reported = summary.as_dict()
+    assert (reported["skipped"], reported["rejected"]) == (5, 0)
+    assert "gold.jsonl" in str(reported["skipped_files"])
 
 
 def test_same_bytes_again_are_already_present_and_change_nothing(

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Connection, event, func, select
 
 from wpstrack import audit, schema, users
-from wpstrack.db import make_engine
+from wpstrack.db import make_engine, run_deferred_writes
 from wpstrack.errors import (
     Conflict,
     InvalidInput,
@@ -200,6 +200,9 @@ def test_token_is_stored_as_sha256_and_resolves_to_its_user(conn: Connection) ->
     assert stored == hashlib.sha256(token.encode()).hexdigest()
     assert token not in stored
     assert users.user_for_token(conn, token).id == user.id
+    # The stamp is written when the transaction commits (db.transaction runs it then).
+    assert users.list_tokens(conn, "emi")[0].last_used_at is None
+    run_deferred_writes(conn)
     assert users.list_tokens(conn, "emi")[0].last_used_at is not None
 
 
@@ -369,15 +372,18 @@ def test_token_use_is_stamped_only_when_the_stamp_is_stale(
     start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     monkeypatch.setattr(users, "now", lambda: start)
     writes = _count_writes(conn)
-    users.user_for_token(conn, token)  # never used: stamped
+    users.user_for_token(conn, token)  # never used: stamped (when the transaction commits)
+    run_deferred_writes(conn)
     assert len(writes) == 1
     monkeypatch.setattr(users, "now", lambda: start + timedelta(minutes=4))
     users.user_for_token(conn, token)  # fresh stamp: no write at all
+    run_deferred_writes(conn)
     assert len(writes) == 1
     assert users.list_tokens(conn, "kai")[0].last_used_at == start
     later = start + users.TOKEN_USE_GRANULARITY + timedelta(seconds=1)
     monkeypatch.setattr(users, "now", lambda: later)
     users.user_for_token(conn, token)
+    run_deferred_writes(conn)
     assert len(writes) == 2
     assert users.list_tokens(conn, "kai")[0].last_used_at == later
 
@@ -393,13 +399,13 @@ def test_serve_on_all_addresses_warns_in_development_and_is_refused_in_productio
     expected_exit: int,
     expected_text: str,
 ) -> None:
-    import uvicorn
     from typer.testing import CliRunner
 
     from wpstrack.cli import app
+    from wpstrack.web import server
 
     served: list[str] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *_a, **kw: served.append(kw["host"]))
+    monkeypatch.setattr(server, "serve", lambda *_a, **kw: served.append(kw["host"]))
     monkeypatch.setenv("WPSTRACK_ENVIRONMENT", environment)
     monkeypatch.delenv("WPSTRACK_SECRET_KEY", raising=False)
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])

@@ -158,6 +158,47 @@ def _read_limited(stream: BinaryIO, max_bytes: int) -> tuple[bytes | None, str, 
     return (bytes(kept) if size <= max_bytes else None), digest.hexdigest(), size
 
 
+def prepare_upload(
+    conn: Connection, name: str | None, stream: BinaryIO, *, limits: ReadLimits
+) -> ingest.Prepared:
+    """Read and extract one uploaded file, writing nothing (see :func:`store_upload`)."""
+    filename = safe_filename(name)
+    raw, digest, size = _read_limited(stream, limits.max_bytes or 0)
+    origin = ingest.Source(filename, f"upload:{filename}", filename, digest, size)
+    return ingest.prepare(conn, raw, origin, limits=limits)
+
+
+def store_upload(
+    conn: Connection, prepared: ingest.Prepared, *, actor: str | None, publisher: str | None
+) -> UploadResult:
+    """Store a prepared upload and log who uploaded it."""
+    filename = prepared.origin.filename
+    outcome = ingest.store(conn, prepared, publisher=publisher, actor=actor, action="upload")
+    return UploadResult(
+        filename=filename,
+        status=outcome.status,
+        document_id=outcome.document_id,
+        reason=outcome.reason,
+        detail=outcome.detail,
+    )
+
+
+def upload_all(
+    conn: Connection,
+    files: list[tuple[str | None, BinaryIO]],
+    *,
+    max_bytes: int,
+    actor: str | None,
+    publisher: str | None = None,
+    limits: ReadLimits | None = None,
+) -> list[UploadResult]:
+    """Ingest uploaded ``(name, stream)`` pairs: all are read and extracted before the first
+    write, so the transaction holds SQLite's write lock only while rows are inserted."""
+    limits = resolve_limits(limits, max_bytes)
+    prepared = [prepare_upload(conn, name, stream, limits=limits) for name, stream in files]
+    return [store_upload(conn, p, actor=actor, publisher=publisher) for p in prepared]
+
+
 def upload(
     conn: Connection,
     name: str | None,
@@ -170,23 +211,12 @@ def upload(
 ) -> UploadResult:
     """Ingest one uploaded file (read, type-checked, extracted) and log who uploaded it;
     ``publisher`` is for a file whose own metadata names none, as in ``wpstrack ingest``."""
-    filename = safe_filename(name)
-    raw, digest, size = _read_limited(stream, max_bytes)
-    origin = ingest.Source(filename, f"upload:{filename}", filename, digest, size)
-    limits = resolve_limits(limits, max_bytes)
-    outcome = ingest.ingest_content(
+    (result,) = upload_all(
         conn,
-        raw,
-        origin,
-        limits=limits,
-        publisher=publisher,
+        [(name, stream)],
+        max_bytes=max_bytes,
         actor=actor,
-        action="upload",
+        publisher=publisher,
+        limits=limits,
     )
-    return UploadResult(
-        filename=filename,
-        status=outcome.status,
-        document_id=outcome.document_id,
-        reason=outcome.reason,
-        detail=outcome.detail,
-    )
+    return result

@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, Executable, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from wpstrack.errors import DatabaseError, NoDatabase
@@ -30,40 +30,74 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+# How long an SQLite connection waits for another's lock before "database is locked". Write
+# transactions are short (extraction happens before them), but twenty uploads at once on a
+# loaded machine queue for the one write lock longer than 5 s: half of them got 503 in
+# bench/load.py --writers 20. A wait within a reverse proxy's usual 60 s beats a refusal.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The PostgreSQL advisory lock that setup steps (migrations, reference data) take, so that
+# two processes starting at once on a new database do them one after the other.
+SETUP_LOCK_KEY = 0x77707374  # "wpst"
+_DEFERRED = "wpstrack_write_at_commit"
+POOL_SIZE, POOL_OVERFLOW = 10, 30  # connections kept, and opened beyond them at busy times
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # The driver's own transaction handling starts a transaction only before DML, so a
-    # SAVEPOINT as the first write opened (and its RELEASE committed) one of its own, behind
-    # the caller's back. SQLAlchemy's recipe: the driver does nothing, we emit BEGIN.
-    dbapi_connection.isolation_level = None
+    # The driver keeps its own transaction handling (a transaction begins at the first
+    # write) unless a connection asks for a BEGIN (:func:`_sqlite_begin`);
+    # :func:`_sqlite_savepoint` covers the one case the driver gets wrong.
     cursor = dbapi_connection.cursor()
+    # The busy timeout comes first: switching a new database to WAL takes an exclusive lock,
+    # and a second process connecting meanwhile must wait for it, not fail at once.
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    in_memory = False
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
+        in_memory = not path or path == ":memory:"
+        if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if not in_memory and "poolclass" not in kwargs:
+        # The web app runs each request in one of anyio's 40 worker threads and each holds a
+        # connection for the request: a smaller pool makes requests beyond the 15th wait for
+        # a connection and fail after 30 s under load, though the database is idle.
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_engine(url, echo=echo, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
     return engine
 
 
-# How a transaction on SQLite begins, as the execution option ``sqlite_begin``: ``DEFERRED``
-# (the default: a reader that takes the write lock at its first write) or ``IMMEDIATE``
-# (the write lock first, for a writer that must see nothing change between read and write).
+# How a transaction on SQLite begins, as the execution option ``sqlite_begin``, for the
+# connections that ask: ``DEFERRED`` (a read snapshot fixed by the first SELECT, as a backup
+# needs) or ``IMMEDIATE`` (the write lock first, for a writer that must see nothing change
+# between read and write). A connection that does not ask keeps the driver's own handling.
 SQLITE_BEGIN = "sqlite_begin"
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    how = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    """Emit ``BEGIN <mode>`` for a connection that set ``sqlite_begin``; otherwise nothing.
+
+    Without the option the sqlite3 driver starts the transaction just before the first
+    INSERT, UPDATE or DELETE, never before a read: until then each read sees the newest
+    commit, and the write lock is taken, with the busy timeout, by the first write. That is
+    what keeps SQLite writers from failing under load. A transaction opened by a BEGIN and
+    a read, then writing after another writer committed, gets "database is locked" at once:
+    its snapshot is stale and waiting cannot help (twenty concurrent uploads got 503).
+    """
+    how = conn.get_execution_options().get(SQLITE_BEGIN)
+    if how is None:
+        return
     if how not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
         raise ValueError(f"{SQLITE_BEGIN}: {how!r} is not a SQLite transaction mode")
     conn.exec_driver_sql(f"BEGIN {how}")
@@ -81,6 +115,20 @@ def sqlite_pending_writes(conn: Connection) -> bool:
     if not raw.in_transaction:
         return False
     return bool(raw.total_changes != conn.info.get(_CHANGES_AT_BEGIN, -1))
+
+
+def _sqlite_savepoint(conn: Connection, _name: str | None) -> None:
+    """Open the transaction before a SAVEPOINT that would otherwise be its first statement.
+
+    A SAVEPOINT as the first write opened a transaction of its own, and its RELEASE
+    committed it behind the caller's back; a BEGIN here makes the savepoint nest in the
+    caller's one. IMMEDIATE, because a savepoint is opened to write: after a deferred BEGIN
+    and the SAVEPOINT, the first INSERT failed at once with "database is locked" whenever
+    another writer held the lock, without waiting out the busy timeout.
+    """
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -116,10 +164,14 @@ def schema_is_current(connection: Connection) -> bool:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that commits on success and rolls back on error."""
+    """A connection in a transaction that commits on success and rolls back on error.
+
+    Writes queued with :func:`write_at_commit` run just before the commit.
+    """
     try:
         with engine.begin() as conn:
             yield conn
+            run_deferred_writes(conn)
     except OperationalError as exc:
         raise DatabaseError(f"database error: {exc.orig}") from exc
 
@@ -179,11 +231,58 @@ def existing_engine(settings: Settings) -> Engine:
     return engine
 
 
+def write_at_commit(conn: Connection, statement: Executable) -> None:
+    """Run a bookkeeping ``statement`` (a "last used" stamp) at the end of the transaction.
+
+    On SQLite a transaction holds the database's one write lock from its first write until
+    it commits. A stamp written when a request starts would make every other writer wait
+    for the whole request, an upload's extraction included, and time out with "database is
+    locked"; written last, it costs the others one statement.
+    """
+    current = conn.get_transaction()
+    queued: tuple[Any, list[Executable]] | None = conn.info.get(_DEFERRED)
+    if queued is None or queued[0] is not current:
+        queued = conn.info[_DEFERRED] = (current, [])
+    queued[1].append(statement)
+
+
+def run_deferred_writes(conn: Connection) -> None:
+    """Execute the statements :func:`write_at_commit` queued in this transaction.
+
+    The queue is kept on the pooled connection, so it carries the transaction it belongs to:
+    statements left over from a transaction that rolled back are dropped, never run later.
+    """
+    queued = conn.info.pop(_DEFERRED, None)
+    if queued is not None and queued[0] is conn.get_transaction():
+        for statement in queued[1]:
+            conn.execute(statement)
+
+
+@contextmanager
+def setup_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that runs alone, for setup steps two processes may start at once.
+
+    Two ``wpstrack ingest`` runs on a new database would both find it unmigrated and both
+    create the tables; the second crashes. SQLite's ``BEGIN IMMEDIATE`` takes the write lock
+    before the check, PostgreSQL's transaction-scoped advisory lock does the same there.
+    """
+    with transaction(engine) as conn:
+        dbapi = conn.connection.dbapi_connection
+        if conn.dialect.name == "sqlite" and dbapi is not None and not dbapi.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK_KEY})
+        yield conn
+
+
 def migrated_engine(settings: Settings) -> Engine:
     """The settings' engine, with the schema created or upgraded to the newest migration
     (for ``init``, ``demo`` and ``ingest``: commands that set a database up)."""
     engine = engine_from_settings(settings)
     with transaction(engine) as conn:
-        if not schema_is_current(conn):
-            upgrade(conn)
+        current = schema_is_current(conn)
+    if not current:
+        with setup_transaction(engine) as conn:
+            if not schema_is_current(conn):  # another process may have migrated meanwhile
+                upgrade(conn)
     return engine

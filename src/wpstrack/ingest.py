@@ -4,12 +4,18 @@ The caller walks the paths (:func:`iter_files`), cuts them into batches and give
 batch to :func:`ingest_batch` inside its own transaction, so a corpus is streamed: only one
 batch of documents is in memory at a time, and a failure loses at most one batch.
 
+Each file is first prepared (read and extracted, nothing written: :func:`prepare`), then
+stored (:func:`store`); a batch prepares all its files before storing any, so that on SQLite
+the transaction holds the write lock only while its rows are inserted.
+
 A document is identified by the sha256 of its bytes. The same bytes ingested again are
-reported as already present and change nothing. A file the reader refuses (empty, binary,
-undecodable, too large, unsupported) is recorded as a ``document`` row with status
-``rejected`` and its reason, and the batch goes on; the same refusal of the same bytes is not
-recorded twice. A readable document on which the extractor raises is recorded as rejected
-with reason ``extraction_failed``, so that ingesting it again after a fix retries it.
+reported as already present and change nothing, also when two uploads or two runs store
+them at the same moment: the database's unique index decides (``ON CONFLICT DO NOTHING``).
+A file the reader refuses (empty, binary, undecodable, too large, unsupported) is recorded
+as a ``document`` row with status ``rejected`` and its reason, and the batch goes on; the
+same refusal of the same bytes is not recorded twice. A readable document on which the
+extractor raises is recorded as rejected with reason ``extraction_failed``, so that
+ingesting it again after a fix retries it.
 
 Each ingested document gets one ``extraction`` row per extracted value (with its character
 span, method and confidence, ``source='machine'``) and one ``activity`` in status ``draft``
@@ -28,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import math
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +42,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
 from wpstrack import audit, schema
@@ -45,6 +53,7 @@ from wpstrack.documents import (
     ReadDocument,
     extract_record,
     first_line,
+    looks_like_html,
     read_bytes,
 )
 from wpstrack.errors import NotFound
@@ -53,6 +62,13 @@ from wpstrack.register import Lookups
 from wpstrack.register import create_draft as create_draft
 
 INGESTED, DUPLICATE, REJECTED = "ingested", "already present", "rejected"
+SKIPPED = "skipped"  # found in a folder but not a release: never read, never stored
+# The suffixes of the formats releases come in. Inside a folder, a file with one of these is
+# taken (the reader still checks its content); any other file is taken only when its first
+# bytes show a release format, so a gold file, a manifest or a spreadsheet of metadata
+# lying next to the releases (``gold.jsonl``, ``index.csv``) is never stored as a release.
+RELEASE_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".pdf", ".docx"})
+SNIFF_BYTES = 4096
 PUBLISHER_MAX = 200  # characters: the width of ``document.publisher``
 
 
@@ -74,12 +90,15 @@ class Summary:
     ingested: int = 0
     duplicates: int = 0
     rejected: list[Outcome] = field(default_factory=list)
+    skipped: list[Outcome] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == INGESTED:
             self.ingested += 1
         elif outcome.status == DUPLICATE:
             self.duplicates += 1
+        elif outcome.status == SKIPPED:
+            self.skipped.append(outcome)
         else:
             self.rejected.append(outcome)
 
@@ -93,19 +112,62 @@ class Summary:
             "rejected_files": [
                 {"path": o.path, "reason": o.reason, "detail": o.detail} for o in self.rejected
             ],
+            "skipped": len(self.skipped),
+            "skipped_files": [{"path": o.path, "detail": o.detail} for o in self.skipped],
         }
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every file under ``paths`` in a stable order; hidden files and folders are skipped."""
+def iter_files(paths: Iterable[Path], skipped: list[Outcome] | None = None) -> Iterator[Path]:
+    """The release files under ``paths`` in a stable order.
+
+    A file named in ``paths`` is always taken: the user chose it, and the reader says why it
+    cannot be read. Inside a folder, hidden files and folders are passed over silently and
+    files that are not releases (:func:`not_a_release`) are appended to ``skipped``.
+    """
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                parts = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in parts):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for child in sorted(path.rglob("*")):
+            parts = child.relative_to(path).parts
+            if not child.is_file() or any(p.startswith(".") for p in parts):
+                continue
+            why = not_a_release(child)
+            if why is None:
+                yield child
+            elif skipped is not None:
+                skipped.append(Outcome(str(child), SKIPPED, None, "not_a_release", why))
+
+
+def not_a_release(path: Path) -> str | None:
+    """Why a file found in a folder is not taken as a release, or None to take it.
+
+    Release suffixes are taken; another file only when its content is PDF, Word or HTML.
+    Plain text under another suffix is left out: data and metadata files (JSON lines, CSV,
+    YAML, notes) are text too, and only the suffix tells them from a release.
+    """
+    suffix = path.suffix.lower()
+    if suffix in RELEASE_SUFFIXES:
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+        if head.lstrip()[:5] == b"%PDF-" or looks_like_html(head.decode("utf-8", "replace")):
+            return None
+        if head.startswith(b"PK\x03\x04") and _holds_word_document(path):
+            return None
+    except OSError as exc:
+        return f"cannot be opened ({exc.strerror})"
+    kind = f"a {suffix} file" if suffix else "a file without a suffix"
+    return f"{kind} whose content is not a release format (text, HTML, PDF, DOCX)"
+
+
+def _holds_word_document(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
@@ -141,19 +203,30 @@ def ingest_batch(
     actor: str | None = None,
 ) -> list[Outcome]:
     """Read, store and extract each file of one batch (in the caller's transaction);
-    ``publisher`` is for the files whose metadata names none; ``actor`` is logged."""
+    ``publisher`` is for the files whose metadata names none; ``actor`` is logged.
+
+    Every file is read and extracted before the first row is written. On SQLite the
+    transaction takes the database's one write lock at its first write and keeps it until
+    commit, so extraction (the slow part) must not happen in between: other writers, the
+    web app's included, wait only for the inserts.
+    """
     lookups = Lookups.load(conn)
     limits = resolve_limits(limits, max_bytes)
-    outcomes = []
+    prepared: list[Prepared | Outcome] = []
     for path in paths:
         try:
-            outcome = ingest_file(
-                conn, path, lookups, limits=limits, publisher=publisher, actor=actor
-            )
-            outcomes.append(outcome)
+            raw, digest, size = _read_file(path, limits.max_bytes)
         except OSError as exc:
-            outcomes.append(Outcome(str(path), REJECTED, None, "unreadable", exc.strerror))
-    return outcomes
+            prepared.append(Outcome(str(path), REJECTED, None, "unreadable", exc.strerror))
+            continue
+        origin = Source(str(path), str(path.resolve()), path.name, digest, size)
+        prepared.append(prepare(conn, raw, origin, limits=limits))
+    return [
+        item
+        if isinstance(item, Outcome)
+        else store(conn, item, lookups, publisher=publisher, actor=actor)
+        for item in prepared
+    ]
 
 
 def ingest_file(
@@ -186,6 +259,113 @@ class Source:
     size: int
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Content read and extracted, not yet written: :func:`prepare` then :func:`store`.
+
+    ``existing`` is the id of the document already holding these bytes when it was looked
+    up; ``rejection`` says why the content cannot be ingested (then ``read`` is None).
+    """
+
+    origin: Source
+    raw: bytes | None
+    existing: int | None = None
+    read: ReadDocument | None = None
+    record: dict[str, Any] | None = None
+    rejection: DocumentRejected | None = None
+
+
+def prepare(
+    conn: Connection,
+    raw: bytes | None,
+    origin: Source,
+    *,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
+) -> Prepared:
+    """Read and extract content, writing nothing (``raw`` is None when over the byte limit).
+
+    Bytes already ingested are not read again. The look-up is only a shortcut: another
+    writer may store the same bytes before :func:`store`, which the database then refuses.
+    """
+    limits = resolve_limits(limits, max_bytes)
+    doc = schema.document
+    existing = conn.execute(
+        select(doc.c.id).where(doc.c.content_hash == origin.digest, doc.c.status == INGESTED)
+    ).scalar()
+    if existing is not None:
+        return Prepared(origin, None, existing=existing)
+    try:
+        if raw is None:
+            limit = f"{origin.size} bytes is over the limit of {limits.max_bytes}"
+            raise DocumentRejected("too_large", limit)
+        read = read_bytes(raw, filename=origin.filename, limits=limits)
+        record = extract_record(read, limits)
+    except DocumentRejected as exc:
+        return Prepared(origin, raw, rejection=exc)
+    except Exception as exc:  # a failing component must not end the batch: retry it later
+        detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
+        return Prepared(origin, raw, rejection=DocumentRejected("extraction_failed", detail))
+    return Prepared(origin, raw, read=read, record=record)
+
+
+def store(
+    conn: Connection,
+    prepared: Prepared,
+    lookups: Lookups | None = None,
+    *,
+    publisher: str | None = None,
+    actor: str | None = None,
+    action: str = "ingest",
+) -> Outcome:
+    """Write prepared content: the document with its extractions and draft, or its rejection.
+
+    A new document or rejection is logged as ``action`` by ``actor`` (its draft and
+    extractions with it); a duplicate writes nothing and logs nothing.
+
+    ``publisher`` is stored for a document whose own metadata names no publisher. When
+    another writer stored the same bytes first, nothing is written and the outcome is
+    ``already present``, however the two interleaved. The document's rows are written under
+    a savepoint: when the database refuses one of them, only this document is rolled back
+    and recorded as rejected (``storage_failed``), and the rest of the batch is kept.
+    """
+    origin = prepared.origin
+    if prepared.existing is not None:
+        return Outcome(origin.label, DUPLICATE, prepared.existing)
+    base = {
+        "source": origin.source,
+        "filename": origin.filename[:300],
+        "content_hash": origin.digest,
+        "size_bytes": origin.size,
+        "ingested_at": now(),
+        "raw": prepared.raw,
+    }
+    path = Path(origin.label)  # named in the outcome; never opened here
+    read, record = prepared.read, prepared.record
+    if read is None or record is None:
+        rejection = prepared.rejection or DocumentRejected("unreadable")
+        return _log_outcome(
+            conn, actor, action, origin, _record_rejection(conn, path, base, rejection)
+        )
+    lookups = lookups or Lookups.load(conn)  # reads: before the write lock is taken
+    stated = publisher_name(read.publisher) or publisher_name(publisher)
+    try:
+        with conn.begin_nested():
+            document_id = _insert_document(conn, base | {"publisher": stated}, read, record)
+            if document_id is not None:
+                store_extractions(conn, document_id, record, actor=actor)
+                title = _title(read, record)
+                create_draft(conn, document_id, record, lookups, title=title, actor=actor)
+    # The driver's errors, and Python values it cannot bind (sqlite3 raises OverflowError
+    # for an int over 64 bits, outside SQLAlchemy's wrapping).
+    except (StatementError, OverflowError) as exc:
+        failed = _record_rejection(conn, path, base, _storage_failure(exc))
+        return _log_outcome(conn, actor, action, origin, failed)
+    if document_id is None:
+        return Outcome(origin.label, DUPLICATE, _ingested_id(conn, origin.digest))
+    return _log_outcome(conn, actor, action, origin, Outcome(origin.label, INGESTED, document_id))
+
+
 def ingest_content(
     conn: Connection,
     raw: bytes | None,
@@ -200,59 +380,19 @@ def ingest_content(
 ) -> Outcome:
     """Ingest content already read (``raw`` is None when it was over the byte limit).
 
-    ``publisher`` is stored for a document whose own metadata names no publisher. The
-    document's rows are written under a savepoint: when the database refuses one of them,
-    only this document is rolled back and recorded as rejected (``storage_failed``), and the
-    rest of the batch is kept. A new document or rejection is logged as ``action`` by
-    ``actor`` (its draft and extractions with it); a duplicate writes nothing and logs
-    nothing.
+    ``publisher`` is stored for a document whose own metadata names no publisher; the
+    document is logged as ``action`` by ``actor`` (see :func:`store`).
     """
-    limits = resolve_limits(limits, max_bytes)
-    lookups = lookups or Lookups.load(conn)
-    path = Path(origin.label)  # named in the outcome; never opened here
-    digest, size = origin.digest, origin.size
+    prepared = prepare(conn, raw, origin, max_bytes=max_bytes, limits=limits)
+    return store(conn, prepared, lookups, publisher=publisher, actor=actor, action=action)
+
+
+def _ingested_id(conn: Connection, digest: str) -> int:
     doc = schema.document
-    existing = conn.execute(
+    found = conn.execute(
         select(doc.c.id).where(doc.c.content_hash == digest, doc.c.status == INGESTED)
-    ).scalar()
-    if existing is not None:
-        return Outcome(origin.label, DUPLICATE, existing)
-    base = {
-        "source": origin.source,
-        "filename": origin.filename[:300],
-        "content_hash": digest,
-        "size_bytes": size,
-        "ingested_at": now(),
-    }
-    try:
-        if raw is None:
-            limit = f"{size} bytes is over the limit of {limits.max_bytes}"
-            raise DocumentRejected("too_large", limit)
-        read = read_bytes(raw, filename=origin.filename, limits=limits)
-        record = extract_record(read, limits)
-    except DocumentRejected as exc:
-        rejected = _record_rejection(conn, path, base | {"raw": raw}, exc)
-        return _log_outcome(conn, actor, action, origin, rejected)
-    except Exception as exc:  # a failing component must not end the batch: retry it later
-        detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
-        failure = DocumentRejected("extraction_failed", detail)
-        rejected = _record_rejection(conn, path, base | {"raw": raw}, failure)
-        return _log_outcome(conn, actor, action, origin, rejected)
-    stated = publisher_name(read.publisher) or publisher_name(publisher)
-    try:
-        with conn.begin_nested():
-            row = base | {"raw": raw, "publisher": stated}
-            document_id = _insert_document(conn, row, read, record)
-            store_extractions(conn, document_id, record, actor=actor)
-            title = _title(read, record)
-            create_draft(conn, document_id, record, lookups, title=title, actor=actor)
-    # The driver's errors, and Python values it cannot bind (sqlite3 raises OverflowError
-    # for an int over 64 bits, outside SQLAlchemy's wrapping).
-    except (StatementError, OverflowError) as exc:
-        failed = _storage_failure(exc)
-        rejected = _record_rejection(conn, path, base | {"raw": raw}, failed)
-        return _log_outcome(conn, actor, action, origin, rejected)
-    return _log_outcome(conn, actor, action, origin, Outcome(origin.label, INGESTED, document_id))
+    ).scalar_one()
+    return int(found)
 
 
 def _log_outcome(
@@ -309,7 +449,14 @@ def _title(read: ReadDocument, record: dict[str, Any]) -> str | None:
 
 def _insert_document(
     conn: Connection, row: dict[str, Any], read: ReadDocument, record: dict[str, Any]
-) -> int:
+) -> int | None:
+    """The new document's id, or None when the same bytes are already ingested.
+
+    The unique index on the hash of ingested documents decides, in the database: two
+    uploads or two ``ingest`` runs of one file at the same moment both passed the look-up
+    in :func:`prepare`, and ``ON CONFLICT DO NOTHING`` lets exactly one of them insert
+    without an error or a rolled-back transaction for the other.
+    """
     doc = schema.document
     published = read.published_on or _as_date(record.get("release_date"))
     values = row | {
@@ -321,7 +468,17 @@ def _insert_document(
         "text": read.text,
         "status": INGESTED,
     }
-    return int(conn.execute(doc.insert().values(**values).returning(doc.c.id)).scalar_one())
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(doc)
+        .values(**values)
+        .on_conflict_do_nothing(
+            index_elements=[doc.c.content_hash], index_where=text(f"status = '{INGESTED}'")
+        )
+        .returning(doc.c.id)
+    )
+    found = conn.execute(statement).scalar()
+    return None if found is None else int(found)
 
 
 def _jsonable(value: Any) -> Any:

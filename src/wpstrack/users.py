@@ -28,7 +28,7 @@ from sqlalchemy import Connection, func, select
 
 from wpstrack import audit, schema, throttle
 from wpstrack.audit import UtcDateTime
-from wpstrack.db import now
+from wpstrack.db import now, write_at_commit
 from wpstrack.errors import (
     Conflict,
     InvalidInput,
@@ -451,6 +451,8 @@ def user_for_token(conn: Connection, token: str) -> User:
     at = now()
     last = row["last_used_at"]
     if last is None or audit.as_utc(last) <= at - TOKEN_USE_GRANULARITY:
-        # Only a stale stamp is written, so most requests (reads above all) stay read-only.
-        conn.execute(t.update().where(t.c.id == row["token_id"]).values(last_used_at=at))
+        # Only a stale stamp is written, so most requests (reads above all) stay read-only;
+        # and at commit: on SQLite an early write would hold the write lock all request long.
+        stamp = t.update().where(t.c.id == row["token_id"]).values(last_used_at=at)
+        write_at_commit(conn, stamp)
     return User.model_validate(dict(row))

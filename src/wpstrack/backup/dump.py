@@ -63,9 +63,14 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
         with _coded_errors(), engine.connect().execution_options(**options) as conn, conn.begin():
             yield conn
         return
-    # The engine begins every SQLite transaction with an explicit BEGIN (``db.make_engine``),
-    # so the first SELECT fixes the snapshot that every later one reads.
-    with _coded_errors(), engine.connect() as conn, conn.begin() as transaction:
+    # An explicit BEGIN (asked of the engine, ``db.SQLITE_BEGIN``): the first SELECT then
+    # fixes the snapshot that every later one reads.
+    deferred = {SQLITE_BEGIN: "DEFERRED"}
+    with (
+        _coded_errors(),
+        engine.connect().execution_options(**deferred) as conn,
+        conn.begin() as transaction,
+    ):
         try:
             yield conn
         finally:

@@ -72,9 +72,9 @@ def demo_cli(
         console.print("An administrator already exists; its password is unchanged.")
     engine.dispose()
     if serve:
-        from wpstrack.cli.users import serve_cli
+        from wpstrack.cli.users import DEFAULT_SHUTDOWN_TIMEOUT, serve_cli
 
-        serve_cli(host=host, port=port)
+        serve_cli(host=host, port=port, shutdown_timeout=DEFAULT_SHUTDOWN_TIMEOUT)
 
 
 def register(app: typer.Typer) -> None:

@@ -154,6 +154,10 @@ def ingest_cli(
     reported as already present; unreadable files are recorded as rejected with their
     reason and the run goes on. Exits non-zero only when nothing could be ingested.
 
+    In a folder, only releases are taken (.txt, .html, .pdf, .docx, or content that is
+    HTML, PDF or Word); data files beside them (gold.jsonl, .csv, images) are skipped and
+    listed in the summary. A file named on the command line is always read.
+
     A publisher named in a document's own metadata (a web page's Dublin Core, JSON-LD or
     site name, a PDF's XMP) is kept: --publisher is said once for the whole run, and a
     joint statement or a partner's page in the folder must keep its own. Documents
@@ -161,7 +165,7 @@ def ingest_cli(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from wpstrack.db import migrated_engine, transaction
+    from wpstrack.db import migrated_engine, setup_transaction, transaction
     from wpstrack.ingest import Summary, batched, ingest_batch, iter_files
     from wpstrack.limits import ReadLimits
     from wpstrack.reference.sync import sync_reference
@@ -170,15 +174,17 @@ def ingest_cli(
     limits = ReadLimits.from_settings(settings)
     engine = migrated_engine(settings)
     summary = Summary()
+    skipped: list[Any] = []
     total = sum(1 for _ in iter_files(paths))
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn())
     try:
-        with transaction(engine) as conn:
+        with setup_transaction(engine) as conn:  # another run may be loading it too
             who = actor(conn, as_user)
             _ensure_reference(conn, lambda c: sync_reference(c, who))
         with Progress(*columns, console=err_console, disable=as_json) as progress:
             task = progress.add_task("ingest", total=total)
-            for batch in batched(iter_files(paths), max(1, settings.ingest_batch_size)):
+            files = iter_files(paths, skipped)
+            for batch in batched(files, max(1, settings.ingest_batch_size)):
                 with transaction(engine) as conn:
                     outcomes = ingest_batch(
                         conn, batch, limits=limits, publisher=publisher, actor=who
@@ -188,6 +194,8 @@ def ingest_cli(
                 progress.advance(task, len(batch))
     finally:
         engine.dispose()
+    for outcome in skipped:
+        summary.add(outcome)
     result = summary.as_dict()
     if as_json:
         print_json(result)
@@ -212,6 +220,7 @@ def _print_summary(result: dict[str, Any]) -> None:
     table.add_row("ingested", str(result["ingested"]))
     table.add_row("already present", str(result["already_present"]))
     table.add_row("rejected", str(result["rejected"]))
+    table.add_row("skipped (not releases)", str(result["skipped"]))
     for reason, count in result["rejected_by_reason"].items():
         table.add_row(f"  rejected: {reason}", str(count))
     console.print(table)
@@ -220,6 +229,11 @@ def _print_summary(result: dict[str, Any]) -> None:
         for item in result["rejected_files"]:
             rejected.add_row(item["path"], f"{item['reason']}: {item['detail']}")
         console.print(rejected)
+    if result["skipped_files"]:
+        skipped = Table("file", "why", title="Skipped (not releases)")
+        for item in result["skipped_files"]:
+            skipped.add_row(item["path"], item["detail"])
+        console.print(skipped)
 
 
 _SPAN_STYLES = ("on dark_green", "on dark_blue", "on dark_magenta", "on dark_red", "on grey30")

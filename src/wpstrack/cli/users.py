@@ -23,6 +23,7 @@ from wpstrack.cli.common import cli_actor as cli_actor  # re-exported: it used t
 
 app = typer.Typer(help="Users and their roles (admin, editor, reviewer, viewer).")
 tokens_app = typer.Typer(help="API tokens, sent as 'Authorization: Bearer <token>'.")
+DEFAULT_SHUTDOWN_TIMEOUT = 10  # seconds: ample for any request that is not stuck
 
 
 @app.command("add")
@@ -143,13 +144,21 @@ def token_revoke_cli(
 def serve_cli(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    shutdown_timeout: int = typer.Option(
+        DEFAULT_SHUTDOWN_TIMEOUT,
+        "--shutdown-timeout",
+        help="Seconds requests in flight get after SIGTERM or Ctrl+C; then they are cut off.",
+    ),
 ) -> None:
     """Serve the web application and the JSON API over the database `wpstrack init` made
-    (migrated first if older); refuses to start on a missing one."""
-    import uvicorn
+    (migrated first if older); refuses to start on a missing one.
 
+    On SIGTERM or Ctrl+C the server stops taking requests, lets those in flight finish
+    for --shutdown-timeout seconds, cancels the rest and exits.
+    """
     from wpstrack.db import existing_engine, shown_url
     from wpstrack.web import create_app
+    from wpstrack.web.server import serve
     from wpstrack.web.sessions import check_serving_address
 
     settings = load_settings()
@@ -159,8 +168,7 @@ def serve_cli(
     app = create_app(settings, engine=existing_engine(settings))
     shown = shown_url(settings.effective_database_url)
     console.print(f"Serving http://{host}:{port}/  (database: {shown})")
-    # proxy_headers: behind a TLS proxy on this host, https is seen and cookies get Secure.
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    serve(app, host=host, port=port, shutdown_timeout=shutdown_timeout)
 
 
 def register(root: typer.Typer) -> None:

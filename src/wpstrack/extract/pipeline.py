@@ -12,6 +12,7 @@ and corpus-scale runs (Dask) all call it.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -87,10 +88,23 @@ def build_pipeline(components: Iterable[str] = PIPELINE) -> Language:
     return nlp
 
 
+_BUILD_LOCK = threading.Lock()
+
+
 @cache
-def default_pipeline() -> Language:
-    """The full pipeline, built once per process."""
+def _built_pipeline() -> Language:
     return build_pipeline()
+
+
+def default_pipeline() -> Language:
+    """The full pipeline, built once per process.
+
+    The first extractions of a web server run in many threads at once: without the lock
+    each would build its own pipeline (seconds of work apiece) and register the components
+    concurrently.
+    """
+    with _BUILD_LOCK:
+        return _built_pipeline()
 
 
 def _dedupe(values: Iterable[Any]) -> list[Any]:

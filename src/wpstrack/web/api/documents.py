@@ -81,18 +81,14 @@ def upload_files(
 ) -> list[UploadResult]:
     """Ingest each uploaded file within the reading limits of the settings."""
     limits = ReadLimits.from_settings(request.app.state.settings)
-    return [
-        archive.upload(
-            conn,
-            f.filename,
-            f.file,
-            max_bytes=limits.max_bytes or 0,
-            actor=user.username,
-            publisher=publisher,
-            limits=limits,
-        )
-        for f in files
-    ]
+    return archive.upload_all(
+        conn,
+        [(f.filename, f.file) for f in files],
+        max_bytes=limits.max_bytes or 0,
+        actor=user.username,
+        publisher=publisher,
+        limits=limits,
+    )
 
 
 @router.get("", response_model=PageOut[DocumentSummary])

@@ -1,0 +1,338 @@
+"""Concurrent clients against a real server, with writers uploading meanwhile.
+
+    python bench/load.py [--clients 30] [--writers 1] [--documents 10000] [--requests 40]
+                         [--duration 60] [--database-url postgresql+psycopg://...] [--json]
+
+A temporary database (an SQLite file, or a fresh schema in the PostgreSQL database that
+``--database-url`` names, dropped afterwards) is migrated and filled with the generator of
+``bench/dashboard.py``: ``--documents`` activities with their participants and links, and
+as many documents with varied texts for search. ``wpstrack serve`` then runs in a
+subprocess on 127.0.0.1 and ``--clients`` threads each send ``--requests`` requests (or stop
+at ``--duration`` seconds), cycling through the dashboard, the search page, the activity
+list, the API activity list and the API search, as anonymous visitors. ``--writers``
+more threads (default one) upload releases (the development corpus, each made unique by a
+line, or generated text) through the API as an editor all along. Printed per endpoint:
+requests, errors (status codes), requests/s, p50/p95/p99 in milliseconds; ``--json``
+prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).parent))
+from dashboard import BENCH_PLAN, generate
+from wpstrack import plans, schema, users
+from wpstrack.db import make_engine, upgrade
+from wpstrack.reference import sync_reference
+
+CORPORA = (
+    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev",
+    Path("..") / "shared" / "corpus" / "dev",
+)
+TOPICS = (
+    "peacekeeping",
+    "sexual violence in conflict",
+    "mediation",
+    "humanitarian assistance",
+    "women's participation",
+    "early warning",
+    "reconstruction",
+    "refugees",
+)
+QUERIES = ("peacekeeping", "mediation", "refugees", "women participation", "Kenya")
+ENDPOINTS = {
+    "dashboard": lambda rng: "/",
+    "search_page": lambda rng: f"/search?q={rng.choice(QUERIES)}",
+    "activity_list": lambda rng: "/activities",
+    "api_activities": lambda rng: "/api/v1/activities?limit=50",
+    "api_search": lambda rng: f"/api/v1/search?q={rng.choice(QUERIES)}",
+}
+EDITOR_PASSWORD = "load bench password 123"
+
+
+@contextmanager
+def database(url: str | None) -> Iterator[str]:
+    """A URL of a new empty database: an SQLite file, or a schema dropped afterwards."""
+    if url is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{Path(tmp) / 'load.db'}"
+        return
+    name = f"wpstrack_load_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    query = {"options": f"-csearch_path={name}"}
+    try:
+        yield make_url(url).update_query_dict(query).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()
+
+
+def _documents(first: int, n: int, rng: random.Random) -> list[dict[str, Any]]:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = []
+    for i in range(first, first + n):
+        topic, other = rng.sample(TOPICS, 2)
+        body = f"Release {i} on {topic} and {other}, with partners in {rng.choice(QUERIES)}."
+        rows.append(
+            {
+                "id": i,
+                "source": f"bench://load/{i}",
+                "title": f"Release {i} on {topic}",
+                "content_hash": f"{i:064x}",
+                "size_bytes": len(body),
+                "text": body,
+                "status": "ingested",
+                "ingested_at": at,
+            }
+        )
+    return rows
+
+
+def fill(url: str, n: int) -> tuple[str, float]:
+    """Migrate and fill the database; returns the editor's token and the seconds it took."""
+    t0 = time.perf_counter()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        upgrade(conn)
+        sync_reference(conn)
+        plans.load_examples(conn)
+        plans.save_plan(conn, plans.parse_plan(BENCH_PLAN.encode(), "bench", "yaml"))
+        users.add_user(conn, users.user_in("loader", "editor", EDITOR_PASSWORD), None)
+        token = users.create_token(conn, "loader", "load bench", actor=None)[1]
+        generate(conn, n, random.Random(1325))  # n activities and n // 10 documents
+        rng = random.Random(2493)
+        start = max(1, n // 10) + 1
+        extra = _documents(start, max(0, n - start + 1), rng)
+        for i in range(0, len(extra), 5000):
+            conn.execute(insert(schema.document), extra[i : i + 5000])
+        if conn.dialect.name == "postgresql":  # explicit ids leave the sequences behind
+            for table in ("document", "activity"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+    engine.dispose()
+    return token, time.perf_counter() - t0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(url: str, data_dir: str) -> Iterator[str]:
+    """``wpstrack serve`` on a free port of 127.0.0.1, stopped with SIGTERM afterwards."""
+    port = _free_port()
+    env = {**os.environ, "WPSTRACK_DATABASE_URL": url, "WPSTRACK_DATA_DIR": data_dir}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wpstrack", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx.get(f"{base}/login", timeout=2).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _releases() -> list[bytes]:
+    corpus = next((c for c in CORPORA if c.is_dir()), None)
+    files = sorted(corpus.glob("*.txt")) if corpus else []
+    texts = [p.read_bytes() for p in files if p.stat().st_size > 0]
+    return texts or [
+        f"On 3 May 2024 the Minister met UN Women in Geneva on {t}.\n".encode() for t in TOPICS
+    ]
+
+
+class Recorder:
+    """Latencies and error codes per endpoint, from many threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = {}
+        self.errors: dict[str, Counter[str]] = {}
+
+    def add(self, name: str, ms: float, error: str | None) -> None:
+        with self.lock:
+            self.times.setdefault(name, []).append(ms)
+            counter = self.errors.setdefault(name, Counter())
+            if error is not None:
+                counter[error] += 1
+
+    def summary(self, seconds: float) -> dict[str, Any]:
+        out = {}
+        for name, times in sorted(self.times.items()):
+            ordered = sorted(times)
+
+            def pct(p: float, ordered: list[float] = ordered) -> float:
+                return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
+
+            out[name] = {
+                "requests": len(ordered),
+                "errors": sum(self.errors[name].values()),
+                "error_codes": dict(self.errors[name]),
+                "per_s": round(len(ordered) / seconds, 1),
+                "p50_ms": round(statistics.median(ordered), 1),
+                "p95_ms": pct(0.95),
+                "p99_ms": pct(0.99),
+            }
+        return out
+
+
+def _call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> str | None:
+    try:
+        response = client.request(method, path, **kwargs)
+    except httpx.HTTPError as exc:
+        return type(exc).__name__
+    return None if response.status_code < 400 else str(response.status_code)
+
+
+def reader(base: str, seed: int, requests: int, stop: float, rec: Recorder) -> None:
+    rng = random.Random(seed)
+    names = list(ENDPOINTS)
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for i in range(requests):
+            if time.monotonic() > stop:
+                return
+            name = names[(seed + i) % len(names)]
+            t0 = time.perf_counter()
+            error = _call(client, "GET", ENDPOINTS[name](rng))
+            rec.add(name, (time.perf_counter() - t0) * 1000, error)
+
+
+def writer(base: str, token: str, seed: int, done: threading.Event, rec: Recorder) -> None:
+    """Upload releases one by one (each made unique) until the readers are done."""
+    releases = _releases()
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, timeout=120, headers=headers) as client:
+        n = 0
+        while not done.is_set():
+            body = releases[n % len(releases)] + f"\n(load bench copy {seed}-{n})\n".encode()
+            files = [("files", (f"load-{n}.txt", body, "text/plain"))]
+            t0 = time.perf_counter()
+            error = _call(client, "POST", "/api/v1/documents", files=files)
+            rec.add("upload (writer)", (time.perf_counter() - t0) * 1000, error)
+            n += 1
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    load = os.getloadavg()[0]
+    with database(args.database_url) as url, tempfile.TemporaryDirectory() as data:
+        token, fill_s = fill(url, args.documents)
+        with server(url, data) as base:
+            for path in ENDPOINTS.values():  # warm-up: templates, caches, first plans
+                httpx.get(base + path(random.Random(0)), timeout=120)
+            rec, done = Recorder(), threading.Event()
+            stop = time.monotonic() + args.duration
+            pens = [
+                threading.Thread(target=writer, args=(base, token, n, done, rec))
+                for n in range(args.writers)
+            ]
+            clients = [
+                threading.Thread(target=reader, args=(base, n, args.requests, stop, rec))
+                for n in range(args.clients)
+            ]
+            t0 = time.perf_counter()
+            for thread in pens:
+                thread.start()
+            for thread in clients:
+                thread.start()
+            for thread in clients:
+                thread.join()
+            seconds = time.perf_counter() - t0
+            done.set()
+            for thread in pens:
+                thread.join()
+    endpoints = rec.summary(seconds)
+    reads = [v for k, v in endpoints.items() if k in ENDPOINTS]
+    return {
+        "backend": make_url(url).get_backend_name(),
+        "documents": args.documents,
+        "activities": args.documents,
+        "clients": args.clients,
+        "writers": args.writers,
+        "seconds": round(seconds, 1),
+        "fill_s": round(fill_s, 1),
+        "read_requests": sum(v["requests"] for v in reads),
+        "read_per_s": round(sum(v["requests"] for v in reads) / seconds, 1),
+        "errors": sum(v["errors"] for v in endpoints.values()),
+        "endpoints": endpoints,
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+        "python": platform.python_version(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--writers", type=int, default=1, help="threads uploading meanwhile")
+    parser.add_argument("--documents", type=int, default=10_000, help="documents and activities")
+    parser.add_argument("--requests", type=int, default=40, help="requests per client at most")
+    parser.add_argument("--duration", type=float, default=60, help="seconds at most")
+    parser.add_argument("--database-url", help="a PostgreSQL database (default: SQLite)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    result = run(args)
+    if args.json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    for key, value in result.items():
+        if key != "endpoints":
+            print(f"{key:>14}: {value}")
+    print(f"\n{'endpoint':<16}{'req':>6}{'err':>5}{'req/s':>8}{'p50':>9}{'p95':>9}{'p99':>9}")
+    for name, e in result["endpoints"].items():
+        print(
+            f"{name:<16}{e['requests']:>6}{e['errors']:>5}{e['per_s']:>8}"
+            f"{e['p50_ms']:>9}{e['p95_ms']:>9}{e['p99_ms']:>9}  {e['error_codes'] or ''}"
+        )
+
+
+if __name__ == "__main__":
+    main()
