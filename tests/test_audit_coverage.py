@@ -34,8 +34,8 @@ NOT_AUDITED = {
     # "Token last used at": a read of the token stamped on the token row.
     ("wpstrack.users", "user_for_token"): "last-use stamp, written on every API call",
     # The full-text index is derived from rows that are audited when they change.
-    ("wpstrack.search", "rebuild"): "derived index, rebuilt from audited rows",
-    ("wpstrack.search", "install"): "derived index triggers",
+    ("wpstrack.search_index", "rebuild"): "derived index, rebuilt from audited rows",
+    ("wpstrack.search_index", "install"): "derived index triggers",
 }
 
 
