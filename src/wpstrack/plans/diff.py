@@ -15,18 +15,11 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from wpstrack import schema
+from wpstrack.plans.model import PLAN_FIELDS as _ALL_PLAN_FIELDS
 from wpstrack.plans.model import Plan
 
-PLAN_FIELDS = (
-    "country",
-    "title",
-    "edition",
-    "adopted_on",
-    "period_start",
-    "period_end",
-    "period_note",
-    "source",
-)
+# The plan's own fields a replacement may change: all but its code, which names the plan.
+PLAN_FIELDS = tuple(f for f in _ALL_PLAN_FIELDS if f != "code")
 
 
 @dataclass(frozen=True)
