@@ -167,13 +167,6 @@ def get_user(conn: Connection, username: str) -> User:
     return User.model_validate(row)
 
 
-def get_user_by_id(conn: Connection, user_id: int) -> User | None:
-    """The user with this id, or None (a session may outlive its user)."""
-    t = schema.app_user
-    row = conn.execute(select(t).where(t.c.id == user_id)).mappings().first()
-    return User.model_validate(dict(row)) if row is not None else None
-
-
 def user_for_session(conn: Connection, user_id: int, session_version: object) -> User | None:
     """The active user a web session belongs to, or None once that session has been ended."""
     t = schema.app_user
