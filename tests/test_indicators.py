@@ -1,4 +1,5 @@
-"""Indicator values: entered per indicator, period and sex; entering again corrects."""
+"""Indicator values: entered per indicator, period and sex under the plan's rules; entering
+again corrects and keeps the earlier version; reports count approved values only."""
 
 from __future__ import annotations
 
@@ -60,11 +61,19 @@ def test_list_values_shows_baseline_targets_and_plan_order(plan_conn: Connection
 @pytest.mark.parametrize(
     ("indicator", "data", "message"),
     [
-        ("I2", ValueIn("2022", 40, sex="f"), "'I2' is not disaggregated by sex"),
+        ("I2", ValueIn("2022", 40, sex="f"), "I2: not disaggregated by sex"),
         ("I1", ValueIn("2022", 1, sex="x"), "sex 'x' is not one of total, f, m"),
-        ("I4", ValueIn("2022", 0.5), "'I4' is computed by wpstrack"),
-        ("I1", ValueIn(" ", 1), "period ' ' must be 1 to 20 characters"),
+        ("I4", ValueIn("2022", 0.5), "I4: computed by wpstrack"),
+        ("I1", ValueIn(" ", 1), "period ' ' is not a calendar year"),
+        (
+            "I1",
+            ValueIn("2024-Q1", 1),
+            r"period '2024-Q1' is not a calendar year \(write it like 2024\)",
+        ),
+        ("I1", ValueIn("1066", 1), "the year must be from 1990"),
         ("I1", ValueIn("2022", float("nan")), "is not a finite number"),
+        ("I2", ValueIn("2022", 130), "130 is above the highest allowed value 100"),
+        ("I3", ValueIn("2022", -2), "-2 is below the lowest allowed value 0"),
     ],
 )
 def test_invalid_value_is_refused_and_nothing_is_written(
@@ -117,3 +126,104 @@ def test_cli_refresh_then_progress_shows_computed_values(
     data = json.loads(shown.output)
     assert [(p["period"], p["value"]) for p in data["series"]][:2] == [("2021", 0.0), ("2022", 0.0)]
     assert data["refreshed_at"] is not None
+
+
+def test_parts_never_exceed_the_total_checked_as_one_entry(plan_conn: Connection) -> None:
+    """f=300, m=210, total=224 was accepted; every problem is named and nothing is stored."""
+    entry = [
+        indicators.EntryIn("I1", 300, "f"),
+        indicators.EntryIn("I1", 210, "m"),
+        indicators.EntryIn("I1", 224, "total"),
+    ]
+    with pytest.raises(indicators.EntryRejected) as caught:
+        indicators.record_period(plan_conn, "TEST-NAP", "2022", entry, actor="desk")
+    problems = caught.value.problems
+    assert "I1: the f value 300 exceeds the total 224" in problems
+    assert not any("m value" in p for p in problems)  # 210 alone is within 224
+    assert "I1: f + m = 510 exceeds the total 224" in problems
+    assert value_count(plan_conn) == 0
+
+
+def test_a_later_part_is_checked_against_the_stored_total(plan_conn: Connection) -> None:
+    indicators.record_value(plan_conn, "TEST-NAP", "I1", ValueIn("2022", 20), actor="desk")
+    indicators.record_value(plan_conn, "TEST-NAP", "I1", ValueIn("2022", 12, sex="f"))
+    with pytest.raises(InvalidInput, match="f \\+ m = 21 exceeds the total 20"):
+        indicators.record_value(plan_conn, "TEST-NAP", "I1", ValueIn("2022", 9, sex="m"))
+    assert value_count(plan_conn) == 2
+
+
+def test_parts_must_add_up_where_the_indicator_says_so(plan_conn: Connection) -> None:
+    plan_conn.execute(
+        schema.indicator.update()
+        .where(schema.indicator.c.code == "I1")
+        .values(parts_sum_to_total=True)
+    )
+    entry = [
+        indicators.EntryIn("I1", 20),
+        indicators.EntryIn("I1", 12, "f"),
+        indicators.EntryIn("I1", 7, "m"),
+    ]
+    with pytest.raises(indicators.EntryRejected, match="f \\+ m = 19 must equal the total 20"):
+        indicators.record_period(plan_conn, "TEST-NAP", "2022", entry, actor="desk")
+    entry[2] = indicators.EntryIn("I1", 8, "m")
+    outcome = indicators.record_period(plan_conn, "TEST-NAP", "2022", entry, actor="desk")
+    assert outcome == {"inserted": 3, "updated": 0, "unchanged": 0}
+
+
+def test_a_correction_keeps_the_earlier_value_and_its_source(plan_conn: Connection) -> None:
+    indicators.record_value(
+        plan_conn, "TEST-NAP", "I1", ValueIn("2022", 14, source="report A"), actor="ana"
+    )
+    indicators.approve_period(plan_conn, "TEST-NAP", "2022", actor="ben")
+    indicators.record_value(
+        plan_conn, "TEST-NAP", "I1", ValueIn("2022", 15, source="report B"), actor="carl"
+    )
+    current, earlier = indicators.history(plan_conn, "TEST-NAP", "I1")
+    assert (current["value"], current["source"], current["recorded_by"]) == (15, "report B", "carl")
+    assert current["status"] == "entered"  # a correction waits for approval again
+    assert (earlier["value"], earlier["source"], earlier["recorded_by"]) == (14, "report A", "ana")
+    assert (earlier["status"], earlier["replaced_by"], earlier["current"]) == (
+        "approved",
+        "carl",
+        False,
+    )
+
+
+def test_only_approved_values_reach_the_report_figures(plan_conn: Connection) -> None:
+    indicators.record_value(plan_conn, "TEST-NAP", "I1", ValueIn("2022", 14), actor="ana")
+    indicators.record_value(plan_conn, "TEST-NAP", "I1", ValueIn("2023", 16), actor="ana")
+    assert indicators.approve_period(plan_conn, "TEST-NAP", "2022", actor="ben") == 1
+    shown = indicators.series(plan_conn, "TEST-NAP", "I1", approved_only=True)["series"]
+    assert [(p["period"], p["value"]) for p in shown] == [("2022", 14.0)]
+    everything = indicators.series(plan_conn, "TEST-NAP", "I1")["series"]
+    assert [p["period"] for p in everything] == ["2022", "2023"]
+
+
+def test_fiscal_year_plans_take_fiscal_years_only(conn: Connection) -> None:
+    text = SAMPLE.read_text().replace(
+        "period_note: Calendar years", "period_note: Fiscal years\nperiod_type: fiscal_year"
+    )
+    with pytest.raises(InvalidInput, match="fiscal_year_start"):
+        plans.parse_plan(text.encode(), "sample", "yaml")
+    text = text.replace(
+        "period_type: fiscal_year", "period_type: fiscal_year\nfiscal_year_start: 4"
+    )
+    text = text.replace('period: "2022"', 'period: "FY2022"').replace(
+        'period: "2024"', 'period: "FY2024"'
+    )
+    text = text.replace('baseline_period: "2020"', 'baseline_period: "FY2020"')
+    plans.save_plan(conn, plans.parse_plan(text.encode(), "sample", "yaml"))
+    assert indicators.plan_period(conn, "TEST-NAP", "fy2024").label == "FY2024"
+    assert indicators.plan_period(conn, "TEST-NAP", "FY2024").start.isoformat() == "2024-04-01"
+    with pytest.raises(InvalidInput, match="is not a fiscal year"):
+        indicators.record_value(conn, "TEST-NAP", "I1", ValueIn("2024", 3))
+
+
+def test_a_plan_whose_targets_are_not_its_period_type_is_refused() -> None:
+    text = SAMPLE.read_text().replace(
+        '{period: "2022", value: 20}', '{period: "2022-Q3", value: 20}'
+    )
+    with pytest.raises(
+        InvalidInput, match="indicator 'I1' target: period '2022-Q3' is not a calendar year"
+    ):
+        plans.parse_plan(text.encode(), "sample", "yaml")

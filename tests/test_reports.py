@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, delete, select
 from wpstrack import activities, dashboard, funding, ingest, plans, reports, review, schema
 from wpstrack.db import make_engine, upgrade
 from wpstrack.errors import ConfigError, InvalidInput, NotFound
-from wpstrack.indicators import ValueIn, compute, record_value, refresh, series
+from wpstrack.indicators import ValueIn, approve_period, compute, record_value, refresh, series
 from wpstrack.indicators.formula import Formula
 from wpstrack.reference.sync import sync_reference
 from wpstrack.reports import text
@@ -130,6 +130,8 @@ def _values(conn: Connection) -> None:
     for period, value in (("2023", 14), ("2024", 22), ("2025", 35)):
         record_value(conn, PLAN, "I1", ValueIn(period, value, source="test"))
     record_value(conn, PLAN, "I3", ValueIn("2024", 1))
+    for period in ("2023", "2024", "2025"):  # the report counts approved values only
+        approve_period(conn, PLAN, period, actor="desk")
     refresh(conn, PLAN)
 
 

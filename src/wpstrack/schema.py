@@ -151,6 +151,10 @@ plan = Table(
     Column("period_note", String(200)),  # e.g. "Japanese fiscal years (April-March)"
     Column("source", Text),
     Column("version", Integer, nullable=False, server_default="1"),
+    # What the plan reports in (wpstrack.indicators.periods): calendar_year, fiscal_year or
+    # quarter; a fiscal year starts in month ``fiscal_year_start`` (4 for Japan).
+    Column("period_type", String(16), nullable=False, server_default="calendar_year"),
+    Column("fiscal_year_start", Integer),
 )
 
 plan_item = Table(
@@ -195,6 +199,11 @@ indicator = Table(
     Column("baseline_period", String(20)),
     Column("description", Text),
     Column("sort_order", Integer, nullable=False, server_default="0"),
+    # Validation rules for entered values: the declared range, and whether the parts of a
+    # disaggregated value (f, m) must add up to its total (not only stay within it).
+    Column("min_value", Float),
+    Column("max_value", Float),
+    Column("parts_sum_to_total", Boolean, nullable=False, server_default="0"),
     CheckConstraint("direction IN ('increase', 'decrease', 'maintain')", name="direction"),
     CheckConstraint("method IN ('manual', 'computed')", name="method"),
     UniqueConstraint("plan_id", "code"),
@@ -225,7 +234,29 @@ indicator_value = Table(
     Column("note", Text),
     Column("recorded_by", String(120)),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # entered -> approved; a correction returns it to entered. Reports count approved only.
+    Column("status", String(10), nullable=False, server_default="entered"),
+    Column("approved_by", String(120)),
+    Column("approved_at", DateTime(timezone=True)),
     UniqueConstraint("indicator_id", "period", "sex"),
+)
+
+# Earlier versions of a value: a correction copies the row it replaces here first, so a
+# value's history (who entered what, from which source, when) is never lost.
+indicator_value_revision = Table(
+    "indicator_value_revision",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value_id", ForeignKey("indicator_value.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("source", Text),
+    Column("note", Text),
+    Column("recorded_by", String(120)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("replaced_by", String(120)),
+    Column("replaced_at", DateTime(timezone=True), nullable=False),
+    Index("ix_indicator_value_revision_value", "value_id"),
 )
 
 # --- documents, extraction and the activity register --------------------------------------

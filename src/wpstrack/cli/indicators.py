@@ -20,17 +20,64 @@ def record_cli(
     sex: str = typer.Option("total", "--sex", help="f or m for a value disaggregated by sex."),
     source: str = typer.Option(None, "--source", help="Where the value comes from."),
     note: str = typer.Option(None, "--note", help="A remark on the value."),
-    by: str = typer.Option(None, "--by", help="Who records it."),
     as_user: str | None = as_option(),
 ) -> None:
-    """Enter a value for PERIOD; entering the same period and sex again corrects it."""
-    data = indicators.ValueIn(period, value, sex, source=source, note=note, recorded_by=by)
+    """Enter a value for PERIOD; entering the same period and sex again corrects it.
+
+    The value is checked against the plan's rules (period type, range, parts within the
+    total) and recorded under the acting user; a correction keeps the earlier version and
+    waits for approval again (`wpstrack indicators approve`).
+    """
+    data = indicators.ValueIn(period, value, sex, source=source, note=note)
     with connect() as conn:
         who = actor(conn, as_user)
         outcome = indicators.record_value(conn, plan, indicator, data, actor=who)
     console.print(
         f"{plan} {indicator} {period} ({sex}): {value:g} {outcome}", markup=False, highlight=False
     )
+
+
+@app.command("approve")
+def approve_cli(
+    plan: str = typer.Argument(..., help="Plan code, e.g. JP-NAP3."),
+    period: str = typer.Argument(..., help="The period whose entered values to approve."),
+    indicator: list[str] = typer.Option(
+        None, "--indicator", help="Only these indicators (repeatable); default all."
+    ),
+    as_user: str | None = as_option(),
+) -> None:
+    """Approve a period's entered values: reports count approved values only."""
+    with connect() as conn:
+        who = actor(conn, as_user)
+        count = indicators.approve_period(conn, plan, period, actor=who, indicators=indicator)
+    console.print(f"{plan} {period}: {count} value{'s' * (count != 1)} approved", markup=False)
+
+
+@app.command("history")
+def history_cli(
+    plan: str = typer.Argument(..., help="Plan code, e.g. JP-NAP3."),
+    indicator: str = typer.Argument(..., help="Indicator code within the plan."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Every version of an indicator's values: who entered what, from which source, when."""
+    with connect() as conn:
+        rows = indicators.history(conn, plan, indicator)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("period", "sex", "value", "status", "source", "entered by", "entered at", "")
+    for r in rows:
+        table.add_row(
+            r["period"],
+            r["sex"],
+            f"{r['value']:g}",
+            r["status"],
+            r["source"] or "",
+            r["recorded_by"] or "",
+            r["recorded_at"].strftime("%Y-%m-%d %H:%M") if r["recorded_at"] else "",
+            "current" if r["current"] else f"replaced by {r.get('replaced_by') or '?'}",
+        )
+    console.print(table)
 
 
 @app.command("list")

@@ -1,7 +1,7 @@
 """Indicators: values entered by hand and values computed from the register.
 
-- :mod:`~wpstrack.indicators.values`: manual values per period and sex (entering again
-  corrects);
+- :mod:`~wpstrack.indicators.values`: manual values per period and sex, entered a period at
+  a time under the plan's validation rules; corrections keep their history; approval;
 - :mod:`~wpstrack.indicators.formula`: the declarative formula of a computed indicator;
 - :mod:`~wpstrack.indicators.compute`: computing those values and storing them with the time
   of the refresh;
@@ -13,22 +13,42 @@ The CLI (``wpstrack indicators``), the web pages, the API and the annual report 
 from wpstrack.indicators.compute import COMPUTED_SOURCE, Computed, compute, refresh
 from wpstrack.indicators.formula import MEASURES, Formula, formula_data, parse_formula
 from wpstrack.indicators.progress import overview, progress, series, target_for
-from wpstrack.indicators.values import SEXES, ValueIn, indicator_row, list_values, record_value
+from wpstrack.indicators.values import (
+    SEXES,
+    EntryIn,
+    EntryRejected,
+    ValueIn,
+    approve_period,
+    entry_form,
+    history,
+    indicator_row,
+    list_values,
+    plan_period,
+    record_period,
+    record_value,
+)
 
 __all__ = [
     "COMPUTED_SOURCE",
     "MEASURES",
     "SEXES",
     "Computed",
+    "EntryIn",
+    "EntryRejected",
     "Formula",
     "ValueIn",
+    "approve_period",
     "compute",
+    "entry_form",
     "formula_data",
+    "history",
     "indicator_row",
     "list_values",
     "overview",
     "parse_formula",
+    "plan_period",
     "progress",
+    "record_period",
     "record_value",
     "refresh",
     "series",

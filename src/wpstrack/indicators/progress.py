@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from wpstrack import schema
 from wpstrack.indicators.compute import COMPUTED_SOURCE
@@ -172,14 +172,21 @@ def overview(conn: Connection, plan_code: str) -> list[dict[str, Any]]:
     return out
 
 
-def series(conn: Connection, plan_code: str, indicator_code: str) -> dict[str, Any]:
-    """One indicator with every period's value (total and by sex), target and progress."""
+def series(
+    conn: Connection, plan_code: str, indicator_code: str, *, approved_only: bool = False
+) -> dict[str, Any]:
+    """One indicator with every period's value (total and by sex), target and progress.
+
+    ``approved_only`` keeps entered values that nobody has approved yet out (the annual
+    report's figures); computed values count, being derived from reviewed records.
+    """
     row = indicator_row(conn, plan_code, indicator_code)
     targets = _targets(conn, [row.id]).get(row.id, {})
     val = schema.indicator_value
-    values = conn.execute(
-        select(val).where(val.c.indicator_id == row.id).order_by(val.c.period, val.c.sex)
-    ).all()
+    query = select(val).where(val.c.indicator_id == row.id)
+    if approved_only:
+        query = query.where(or_(val.c.status == "approved", val.c.source == COMPUTED_SOURCE))
+    values = conn.execute(query.order_by(val.c.period, val.c.sex)).all()
     points = [_point(v, row, targets) for v in values if v.sex == "total"]
     refreshed_at = _refreshed(conn, [row.id]).get(row.id)
     by_sex = [

@@ -1,8 +1,21 @@
 """Indicator values: what was measured for a plan's indicator in a period.
 
-A value is keyed by indicator, period and sex ("total" when not disaggregated), so entering
-the same period again corrects the earlier value instead of adding a second one. Values of
-``computed`` indicators are produced by wpstrack itself and cannot be entered by hand.
+Entry works as monitors know it from DHIS2: a period's values are entered together (a form,
+an API call or rows of a file), checked together, and stored only if every one passes, so a
+rejected entry leaves the stored values as they were. The checks are the plan's declared
+rules, not guesses:
+
+- the period is one of the plan's period type (``2024``, ``FY2024`` or ``2024-Q1``);
+- a value lies in the indicator's declared range (percentages 0–100 and counts ≥ 0 unless
+  the plan says otherwise);
+- the parts of a value disaggregated by sex never exceed its total, and add up to it where
+  the indicator says they must.
+
+A value is keyed by indicator, period and sex ("total" when not disaggregated). Entering it
+again is a correction: the earlier version is kept in ``indicator_value_revision`` with who
+entered it, when and from which source, and the value goes back to "entered" until someone
+approves it again. Reports count approved values only. Values of ``computed`` indicators are
+produced by wpstrack itself and cannot be entered by hand.
 """
 
 from __future__ import annotations
@@ -16,9 +29,16 @@ from sqlalchemy import Connection, select
 from wpstrack import audit, schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput, NotFound
+from wpstrack.plans import periods
 from wpstrack.plans.store import plan_id
 
 SEXES = ("total", "f", "m")
+PARTS = ("f", "m")
+STATUSES = ("entered", "approved")
+
+# Relative tolerance when parts must add up to their total (values typed from reports are
+# often rounded to one decimal).
+_SUM_TOLERANCE = 1e-6
 
 
 @dataclass
@@ -30,7 +50,26 @@ class ValueIn:
     sex: str = "total"
     source: str | None = None
     note: str | None = None
-    recorded_by: str | None = None
+
+
+@dataclass
+class EntryIn:
+    """One measurement of a period's entry: which indicator, which part, what value."""
+
+    indicator: str
+    value: float
+    sex: str = "total"
+    source: str | None = None
+    note: str | None = None
+
+
+class EntryRejected(InvalidInput):
+    """A period's entry broke one or more rules; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        head = f"{len(problems)} problem{'s' * (len(problems) != 1)}; nothing was stored"
+        super().__init__(head + ":\n- " + "\n- ".join(problems))
 
 
 def indicator_row(conn: Connection, plan_code: str, indicator_code: str) -> Any:
@@ -49,22 +88,166 @@ def indicator_row(conn: Connection, plan_code: str, indicator_code: str) -> Any:
     return row
 
 
-def _check(row: Any, data: ValueIn) -> None:
+def plan_period(conn: Connection, plan_code: str, period: str) -> periods.Period:
+    """``period`` read as a period of the plan; InvalidInput names the plan's period type."""
+    p = schema.plan
+    row = conn.execute(
+        select(p.c.period_type, p.c.fiscal_year_start).where(p.c.code == plan_code)
+    ).first()
+    if row is None:
+        plan_id(conn, plan_code)  # raises NotFound with the known codes
+        raise AssertionError("unreachable")
+    try:
+        return periods.parse(period, row.period_type, row.fiscal_year_start or 1)
+    except InvalidInput as exc:
+        raise InvalidInput(f"plan {plan_code}: {exc.message}") from None
+
+
+def value_range(row: Any) -> tuple[float | None, float | None]:
+    """The values an indicator accepts: its declared range, else what its unit implies."""
+    low, high = row.min_value, row.max_value
+    unit = (row.unit or "").strip().lower()
+    if unit in ("percent", "%", "percentage", "share"):
+        low = 0.0 if low is None else low
+        high = 100.0 if high is None else high
+    elif unit in ("count", "number", "people", "persons") and low is None:
+        low = 0.0
+    return low, high
+
+
+def _entry_problems(row: Any, entry: EntryIn) -> list[str]:
+    where = f"{row.code} ({entry.sex})"
     if row.method == "computed":
-        raise InvalidInput(f"indicator {row.code!r} is computed by wpstrack; it takes no entries")
-    period = data.period.strip()
-    if not period or len(period) > 20:
-        raise InvalidInput(
-            f"period {data.period!r} must be 1 to 20 characters, e.g. 2024 or FY2024"
+        return [f"{row.code}: computed by wpstrack from the register; it takes no entries"]
+    problems = []
+    if entry.sex not in SEXES:
+        problems.append(f"{where}: sex {entry.sex!r} is not one of {', '.join(SEXES)}")
+    elif entry.sex != "total" and "sex" not in (row.disaggregation or ""):
+        problems.append(f"{row.code}: not disaggregated by sex; enter the total only")
+    if not isinstance(entry.value, int | float) or not math.isfinite(entry.value):
+        problems.append(f"{where}: {entry.value!r} is not a finite number")
+        return problems
+    low, high = value_range(row)
+    if low is not None and entry.value < low:
+        problems.append(f"{where}: {entry.value:g} is below the lowest allowed value {low:g}")
+    if high is not None and entry.value > high:
+        problems.append(f"{where}: {entry.value:g} is above the highest allowed value {high:g}")
+    return problems
+
+
+def _parts_problems(row: Any, values: dict[str, float]) -> list[str]:
+    """The total/parts rules over one indicator's values for one period (stored + new)."""
+    total = values.get("total")
+    parts = {sex: values[sex] for sex in PARTS if sex in values}
+    if total is None or not parts:
+        return []
+    problems = []
+    for sex, part in parts.items():
+        if part > total:
+            problems.append(f"{row.code}: the {sex} value {part:g} exceeds the total {total:g}")
+    added = sum(parts.values())
+    if len(parts) == len(PARTS) and added > total * (1 + _SUM_TOLERANCE):
+        problems.append(f"{row.code}: f + m = {added:g} exceeds the total {total:g}")
+    elif (
+        row.parts_sum_to_total
+        and len(parts) == len(PARTS)
+        and abs(added - total) > max(abs(total), 1.0) * _SUM_TOLERANCE
+    ):
+        problems.append(f"{row.code}: f + m = {added:g} must equal the total {total:g}")
+    return problems
+
+
+def record_period(
+    conn: Connection,
+    plan_code: str,
+    period: str,
+    entries: list[EntryIn],
+    *,
+    actor: str | None,
+) -> dict[str, int]:
+    """Enter or correct a period's values, all or none (audited under ``actor``).
+
+    Every entry is checked, together with the values already stored for the period, before
+    anything is written; :class:`EntryRejected` lists every problem found. Returns how many
+    values were inserted, updated (a correction, its earlier version kept) and unchanged.
+    """
+    the_period = plan_period(conn, plan_code, period)
+    ind, val = schema.indicator, schema.indicator_value
+    pid = plan_id(conn, plan_code)
+    rows = {r.code: r for r in conn.execute(select(ind).where(ind.c.plan_id == pid))}
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for entry in entries:
+        if entry.indicator not in rows:
+            known = ", ".join(sorted(rows)) or "none"
+            problems.append(f"plan {plan_code} has no indicator {entry.indicator!r} ({known})")
+            continue
+        if (entry.indicator, entry.sex) in seen:
+            problems.append(f"{entry.indicator} ({entry.sex}): entered twice for the period")
+        seen.add((entry.indicator, entry.sex))
+        problems.extend(_entry_problems(rows[entry.indicator], entry))
+    stored: dict[tuple[int, str], Any] = {}
+    ids = [r.id for r in rows.values()]
+    if ids:
+        for v in conn.execute(
+            select(val).where(val.c.indicator_id.in_(ids), val.c.period == the_period.label)
+        ):
+            stored[(v.indicator_id, v.sex)] = v
+    if not problems:
+        for code in sorted({e.indicator for e in entries}):
+            row = rows[code]
+            values = {sex: v.value for (iid, sex), v in stored.items() if iid == row.id}
+            values.update({e.sex: e.value for e in entries if e.indicator == code})
+            problems.extend(_parts_problems(row, values))
+    if problems:
+        raise EntryRejected(problems)
+    outcome = {"inserted": 0, "updated": 0, "unchanged": 0}
+    at = now()
+    for entry in entries:
+        row = rows[entry.indicator]
+        existing = stored.get((row.id, entry.sex))
+        fields = {
+            "value": float(entry.value),
+            "source": entry.source,
+            "note": entry.note,
+            "recorded_by": actor,
+            "recorded_at": at,
+            "status": "entered",
+            "approved_by": None,
+            "approved_at": None,
+        }
+        if existing is None:
+            key = {"indicator_id": row.id, "period": the_period.label, "sex": entry.sex}
+            audit.insert(conn, actor, val, {**fields, **key})
+            outcome["inserted"] += 1
+            continue
+        if (existing.value, existing.source, existing.note) == (
+            fields["value"],
+            entry.source,
+            entry.note,
+        ):
+            outcome["unchanged"] += 1
+            continue
+        _keep_revision(conn, existing, actor, at)
+        audit.update(conn, actor, val, existing.id, fields)
+        outcome["updated"] += 1
+    return outcome
+
+
+def _keep_revision(conn: Connection, existing: Any, actor: str | None, at: Any) -> None:
+    conn.execute(
+        schema.indicator_value_revision.insert().values(
+            value_id=existing.id,
+            value=existing.value,
+            status=existing.status,
+            source=existing.source,
+            note=existing.note,
+            recorded_by=existing.recorded_by,
+            recorded_at=existing.recorded_at,
+            replaced_by=actor,
+            replaced_at=at,
         )
-    if data.sex not in SEXES:
-        raise InvalidInput(f"sex {data.sex!r} is not one of {', '.join(SEXES)}")
-    if data.sex != "total" and "sex" not in (row.disaggregation or ""):
-        raise InvalidInput(
-            f"indicator {row.code!r} is not disaggregated by sex; record the total instead"
-        )
-    if not math.isfinite(data.value):
-        raise InvalidInput(f"value {data.value!r} is not a finite number")
+    )
 
 
 def record_value(
@@ -75,25 +258,151 @@ def record_value(
     *,
     actor: str | None = None,
 ) -> str:
-    """Enter or correct a value (audited under ``actor``); returns "inserted" or "updated"."""
+    """Enter or correct one value (audited under ``actor``): "inserted", "updated" or
+    "unchanged". The same rules as :func:`record_period` apply."""
+    indicator_row(conn, plan_code, indicator_code)  # NotFound names the plan's indicators
+    entry = EntryIn(indicator_code, data.value, data.sex, data.source, data.note)
+    outcome = record_period(conn, plan_code, data.period, [entry], actor=actor)
+    return next(k for k, n in outcome.items() if n)
+
+
+def approve_period(
+    conn: Connection,
+    plan_code: str,
+    period: str,
+    *,
+    actor: str | None,
+    indicators: list[str] | None = None,
+) -> int:
+    """Approve the period's entered values (of ``indicators``, default all); returns how
+    many. Approved values are the ones reports count."""
+    the_period = plan_period(conn, plan_code, period)
+    ind, val = schema.indicator, schema.indicator_value
+    query = (
+        select(val.c.id)
+        .join(ind, ind.c.id == val.c.indicator_id)
+        .where(
+            ind.c.plan_id == plan_id(conn, plan_code),
+            val.c.period == the_period.label,
+            val.c.status == "entered",
+        )
+    )
+    if indicators:
+        for code in indicators:
+            indicator_row(conn, plan_code, code)
+        query = query.where(ind.c.code.in_(indicators))
+    ids = list(conn.execute(query).scalars())
+    at = now()
+    for value_id in ids:
+        audit.update(
+            conn,
+            actor,
+            val,
+            value_id,
+            {"status": "approved", "approved_by": actor, "approved_at": at},
+        )
+    return len(ids)
+
+
+def history(conn: Connection, plan_code: str, indicator_code: str) -> list[dict[str, Any]]:
+    """Every version of the indicator's values, newest first per period and sex: the
+    current one (``current`` true) and the earlier ones it replaced."""
     row = indicator_row(conn, plan_code, indicator_code)
-    _check(row, data)
-    val = schema.indicator_value
-    key = (val.c.indicator_id == row.id, val.c.period == data.period.strip(), val.c.sex == data.sex)
-    fields = {
-        "value": data.value,
-        "source": data.source,
-        "note": data.note,
-        "recorded_by": data.recorded_by,
-        "recorded_at": now(),
+    val, rev = schema.indicator_value, schema.indicator_value_revision
+    out: list[dict[str, Any]] = []
+    current = conn.execute(
+        select(val).where(val.c.indicator_id == row.id).order_by(val.c.period, val.c.sex)
+    ).all()
+    for v in current:
+        out.append(
+            {
+                "period": v.period,
+                "sex": v.sex,
+                "value": v.value,
+                "status": v.status,
+                "source": v.source,
+                "note": v.note,
+                "recorded_by": v.recorded_by,
+                "recorded_at": v.recorded_at,
+                "approved_by": v.approved_by,
+                "current": True,
+            }
+        )
+        for r in conn.execute(
+            select(rev)
+            .where(rev.c.value_id == v.id)
+            .order_by(rev.c.replaced_at.desc(), rev.c.id.desc())
+        ):
+            out.append(
+                {
+                    "period": v.period,
+                    "sex": v.sex,
+                    "value": r.value,
+                    "status": r.status,
+                    "source": r.source,
+                    "note": r.note,
+                    "recorded_by": r.recorded_by,
+                    "recorded_at": r.recorded_at,
+                    "approved_by": None,
+                    "current": False,
+                    "replaced_by": r.replaced_by,
+                    "replaced_at": r.replaced_at,
+                }
+            )
+    return out
+
+
+def entry_form(conn: Connection, plan_code: str, period: str) -> dict[str, Any]:
+    """What a period's entry form shows: each manual indicator with its baseline, target,
+    the parts it takes and the values stored so far (with their status)."""
+    the_period = plan_period(conn, plan_code, period)
+    ind, tgt, val = schema.indicator, schema.indicator_target, schema.indicator_value
+    pid = plan_id(conn, plan_code)
+    rows = conn.execute(
+        select(ind).where(ind.c.plan_id == pid).order_by(ind.c.sort_order, ind.c.id)
+    ).all()
+    ids = [r.id for r in rows]
+    targets = {
+        t.indicator_id: t.value
+        for t in conn.execute(
+            select(tgt).where(tgt.c.indicator_id.in_(ids), tgt.c.period == the_period.label)
+        )
     }
-    existing = conn.execute(select(val.c.id).where(*key)).scalar()
-    if existing is not None:
-        audit.update(conn, actor, val, existing, fields)
-        return "updated"
-    key_values = {"indicator_id": row.id, "period": data.period.strip(), "sex": data.sex}
-    audit.insert(conn, actor, val, {**fields, **key_values})
-    return "inserted"
+    stored: dict[int, dict[str, Any]] = {}
+    for v in conn.execute(
+        select(val).where(val.c.indicator_id.in_(ids), val.c.period == the_period.label)
+    ):
+        stored.setdefault(v.indicator_id, {})[v.sex] = v
+    items = []
+    for r in rows:
+        sexes = ["total", *PARTS] if "sex" in (r.disaggregation or "") else ["total"]
+        low, high = value_range(r)
+        items.append(
+            {
+                "code": r.code,
+                "name": r.name,
+                "unit": r.unit,
+                "method": r.method,
+                "baseline_value": r.baseline_value,
+                "baseline_period": r.baseline_period,
+                "target": targets.get(r.id),
+                "sexes": sexes,
+                "min_value": low,
+                "max_value": high,
+                "parts_sum_to_total": bool(r.parts_sum_to_total),
+                "values": {
+                    sex: {
+                        "value": v.value,
+                        "status": v.status,
+                        "source": v.source,
+                        "note": v.note,
+                        "recorded_by": v.recorded_by,
+                    }
+                    for sex, v in stored.get(r.id, {}).items()
+                },
+            }
+        )
+    return {"plan": plan_code, "period": the_period.label, "items": items}
 
 
 def list_values(conn: Connection, plan_code: str) -> list[dict[str, Any]]:
@@ -123,6 +432,8 @@ def list_values(conn: Connection, plan_code: str) -> list[dict[str, Any]]:
                 "target": targets.get(v.indicator_id, {}).get(v.period),
                 "source": v.source,
                 "note": v.note,
+                "status": v.status,
+                "recorded_by": v.recorded_by,
                 "recorded_at": v.recorded_at,
             }
         )

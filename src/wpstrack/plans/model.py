@@ -16,8 +16,10 @@ from datetime import date, datetime
 from typing import Any
 
 from wpstrack.errors import InvalidInput
+from wpstrack.plans import periods
 
 KINDS = ("area", "objective", "measure")
+PERIOD_TYPES = periods.PERIOD_TYPES
 DIRECTIONS = ("increase", "decrease", "maintain")
 METHODS = ("manual", "computed")
 
@@ -59,6 +61,9 @@ class Indicator:
     baseline_period: str | None = None
     description: str | None = None
     item: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    parts_sum_to_total: bool = False
     targets: list[Target] = field(default_factory=list)
     formula: dict[str, Any] | None = None  # computed indicators: see wpstrack.indicators
     where: str = field(default="", compare=False, repr=False)
@@ -91,6 +96,8 @@ class Plan:
     period_end: int | None = None
     period_note: str | None = None
     source: str | None = None
+    period_type: str = "calendar_year"
+    fiscal_year_start: int | None = None
     items: list[Item] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     where: str = field(default="", compare=False, repr=False)
@@ -118,6 +125,8 @@ PLAN_FIELDS = (
     "period_end",
     "period_note",
     "source",
+    "period_type",
+    "fiscal_year_start",
 )
 ITEM_FIELDS = ("code", "kind", "title", "description", "pillar", "organisations")
 INDICATOR_FIELDS = (
@@ -131,6 +140,9 @@ INDICATOR_FIELDS = (
     "disaggregation",
     "baseline_value",
     "baseline_period",
+    "min_value",
+    "max_value",
+    "parts_sum_to_total",
 )
 TARGET_FIELDS = ("period", "value", "note")
 
@@ -203,6 +215,26 @@ class Fields:
             raise self.fail(key, f"{value!r} is not a finite number")
         return number
 
+    def flag(self, key: str) -> bool:
+        """A yes/no field: YAML booleans, or yes/no/true/false/1/0 from a table cell."""
+        value = self.raw(key, False)
+        if value is None or value == "":
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in (
+            "yes",
+            "true",
+            "1",
+            "no",
+            "false",
+            "0",
+        ):
+            return value.strip().lower() in ("yes", "true", "1")
+        raise self.fail(key, f"{value!r} is not yes or no")
+
     def day(self, key: str) -> date | None:
         value = self.raw(key, False)
         if value is None:
@@ -261,10 +293,19 @@ def plan_from_fields(f: Fields) -> Plan:
         period_end=f.integer("period_end"),
         period_note=f.text("period_note"),
         source=f.text("source"),
+        period_type=f.choice("period_type", PERIOD_TYPES, "calendar_year") or "calendar_year",
+        fiscal_year_start=f.integer("fiscal_year_start"),
         where=f.where,
     )
     if plan.period_start and plan.period_end and plan.period_start > plan.period_end:
         raise f.fail("period_end", f"{plan.period_end} is before period_start {plan.period_start}")
+    if plan.period_type == "fiscal_year":
+        if plan.fiscal_year_start is None:
+            raise f.fail("fiscal_year_start", "is required for fiscal years: the month (1-12)")
+        if not 1 <= plan.fiscal_year_start <= 12:
+            raise f.fail("fiscal_year_start", f"{plan.fiscal_year_start} is not a month (1-12)")
+    elif plan.fiscal_year_start is not None:
+        raise f.fail("fiscal_year_start", "applies only to plans with period_type fiscal_year")
     return plan
 
 
@@ -298,6 +339,9 @@ def indicator_from_fields(f: Fields) -> Indicator:
         disaggregation=f.text("disaggregation"),
         baseline_value=f.number("baseline_value"),
         baseline_period=f.text("baseline_period"),
+        min_value=f.number("min_value"),
+        max_value=f.number("max_value"),
+        parts_sum_to_total=f.flag("parts_sum_to_total"),
         where=f.where,
     )
 
@@ -306,6 +350,14 @@ def target_from_fields(f: Fields) -> Target:
     value = f.number("value", required=True)
     assert value is not None  # guaranteed by required=True
     return Target(period=f.required_text("period"), value=value, note=f.text("note"), where=f.where)
+
+
+def _check_period(plan: Plan, period: str, what: str, where: str) -> None:
+    """Baselines and targets are written in the plan's period type, like its values."""
+    try:
+        periods.parse(period, plan.period_type, plan.fiscal_year_start or 1)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{what}: {exc.message}", location=where or plan.where) from None
 
 
 def check_plan(plan: Plan) -> Plan:
@@ -337,12 +389,25 @@ def check_plan(plan: Plan) -> Plan:
                 f"indicator {ind.code!r} is attached to unknown item {ind.item!r}",
                 location=ind.where,
             )
-        periods: set[str] = set()
+        if (
+            ind.min_value is not None
+            and ind.max_value is not None
+            and ind.min_value > ind.max_value
+        ):
+            raise InvalidInput(
+                f"indicator {ind.code!r}: min_value {ind.min_value:g} is above "
+                f"max_value {ind.max_value:g}",
+                location=ind.where,
+            )
+        if ind.baseline_period is not None:
+            _check_period(plan, ind.baseline_period, f"indicator {ind.code!r} baseline", ind.where)
+        target_periods: set[str] = set()
         for target in ind.targets:
-            if target.period in periods:
+            _check_period(plan, target.period, f"indicator {ind.code!r} target", target.where)
+            if target.period in target_periods:
                 raise InvalidInput(
                     f"indicator {ind.code!r} has two targets for period {target.period!r}",
                     location=target.where or ind.where,
                 )
-            periods.add(target.period)
+            target_periods.add(target.period)
     return plan

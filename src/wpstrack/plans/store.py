@@ -106,6 +106,9 @@ def _read_indicators(conn: Connection, pid: int, item_codes: dict[int, str]) -> 
             disaggregation=r.disaggregation,
             baseline_value=r.baseline_value,
             baseline_period=r.baseline_period,
+            min_value=r.min_value,
+            max_value=r.max_value,
+            parts_sum_to_total=bool(r.parts_sum_to_total),
             description=r.description,
             item=item_codes.get(r.plan_item_id) if r.plan_item_id else None,
             targets=targets.get(r.id, []),
@@ -187,7 +190,8 @@ def plan_changes(conn: Connection, plan: Plan) -> PlanDiff:
 
 def _plan_row(plan: Plan) -> dict[str, Any]:
     keys = ("code", "country", "title", "edition", "adopted_on", "period_start", "period_end")
-    return {k: getattr(plan, k) for k in (*keys, "period_note", "source")}
+    extra = ("period_note", "source", "period_type", "fiscal_year_start")
+    return {k: getattr(plan, k) for k in (*keys, *extra)}
 
 
 def _write(
@@ -317,6 +321,9 @@ def _write_indicators(
             "disaggregation": ind.disaggregation,
             "baseline_value": ind.baseline_value,
             "baseline_period": ind.baseline_period,
+            "min_value": ind.min_value,
+            "max_value": ind.max_value,
+            "parts_sum_to_total": ind.parts_sum_to_total,
             "description": ind.description,
             "formula": ind.formula,
             "sort_order": position,

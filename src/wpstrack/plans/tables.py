@@ -59,6 +59,7 @@ CSV_COLUMNS = (
     *("item", "unit", "direction", "method", "disaggregation", "baseline_value"),
     *("baseline_period", "indicator", "period", "value", "note", "country", "edition"),
     *("adopted_on", "period_start", "period_end", "period_note", "source"),
+    *("period_type", "fiscal_year_start", "min_value", "max_value", "parts_sum_to_total"),
 )
 assert set(CSV_COLUMNS) == {"record", *(c for cols in SHEETS.values() for c in cols)}
 

@@ -165,7 +165,7 @@ def indicator_rows(
     ).all()
     out: dict[int | None, list[IndicatorRow]] = defaultdict(list)
     for code, item_id in rows:
-        series = indicators.series(conn, plan_code, code)
+        series = indicators.series(conn, plan_code, code, approved_only=True)
         points = [p for p in series["series"] if (_period_year(p["period"]) or 0) <= period.year]
         latest = points[-1] if points else None
         target = indicators.target_for(series["targets"], period.label)
