@@ -58,14 +58,18 @@ class NotFound(WpstrackError):
 class InvalidInput(WpstrackError):
     """User-supplied data (a file, a row, a value) is malformed.
 
-    ``location`` names where: a file, a file and line, a file and row.
+    ``location`` names where: a file, a file and line, a file and row. ``problems`` lists
+    every problem found when a whole entry was checked before refusing it.
     """
 
     code = "W010"
     http_status = 422
 
-    def __init__(self, message: str, location: str | None = None) -> None:
+    def __init__(
+        self, message: str, location: str | None = None, problems: list[str] | None = None
+    ) -> None:
         self.location = location
+        self.problems = problems or []
         super().__init__(f"{location}: {message}" if location else message)
 
 

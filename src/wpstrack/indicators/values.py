@@ -67,9 +67,8 @@ class EntryRejected(InvalidInput):
     """A period's entry broke one or more rules; ``problems`` lists every one of them."""
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
         head = f"{len(problems)} problem{'s' * (len(problems) != 1)}; nothing was stored"
-        super().__init__(head + ":\n- " + "\n- ".join(problems))
+        super().__init__(head + ":\n- " + "\n- ".join(problems), problems=problems)
 
 
 def indicator_row(conn: Connection, plan_code: str, indicator_code: str) -> Any:
@@ -193,11 +192,12 @@ def record_period(
             select(val).where(val.c.indicator_id.in_(ids), val.c.period == the_period.label)
         ):
             stored[(v.indicator_id, v.sex)] = v
-    if not problems:
-        for code in sorted({e.indicator for e in entries}):
-            row = rows[code]
-            values = {sex: v.value for (iid, sex), v in stored.items() if iid == row.id}
-            values.update({e.sex: e.value for e in entries if e.indicator == code})
+    # The parts rules, over what the period would hold (stored values and these entries).
+    for code in sorted({e.indicator for e in entries if e.indicator in rows}):
+        row = rows[code]
+        values = {sex: v.value for (iid, sex), v in stored.items() if iid == row.id}
+        values.update({e.sex: e.value for e in entries if e.indicator == code})
+        if all(isinstance(v, int | float) and math.isfinite(v) for v in values.values()):
             problems.extend(_parts_problems(row, values))
     if problems:
         raise EntryRejected(problems)

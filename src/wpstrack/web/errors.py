@@ -34,8 +34,8 @@ def describe(exc: WpstrackError) -> tuple[int, dict[str, Any], dict[str, str]]:
     if isinstance(exc, StaleVersion):
         details = {"current_version": exc.current_version}
         headers["ETag"] = f'"{exc.current_version}"'
-    elif isinstance(exc, InvalidInput) and exc.location:
-        details = {"location": exc.location}
+    elif isinstance(exc, InvalidInput) and (exc.location or exc.problems):
+        details = {k: v for k, v in (("location", exc.location), ("problems", exc.problems)) if v}
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, TooManyAttempts) and exc.retry_after is not None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
-from pydantic import BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from wpstrack import exports, indicators, plans, visibility
 from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
@@ -73,6 +73,60 @@ def list_indicators(conn: ConnDep, plan: str) -> dict[str, Any]:
 def get_indicator(conn: ConnDep, plan: str, code: str) -> dict[str, Any]:
     """One indicator with its time series, targets and progress per period."""
     return indicators.series(conn, plan, code)
+
+
+class ValueEntry(BaseModel):
+    """One value of a period's entry."""
+
+    indicator: str = Field(min_length=1, max_length=40)
+    value: float
+    sex: Literal["total", "f", "m"] = "total"
+    source: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class PeriodEntry(BaseModel):
+    """A period's values, stored all together or not at all."""
+
+    values: list[ValueEntry] = Field(max_length=2000)
+
+
+@router.get("/{plan}/periods/{period}", dependencies=[require_role("editor")])
+def get_period_entry(conn: ConnDep, plan: str, period: str) -> dict[str, Any]:
+    """The period's entry form: each indicator, the parts it takes, stored values and status."""
+    return indicators.entry_form(conn, plan, period)
+
+
+@router.put("/{plan}/periods/{period}", dependencies=[require_role("editor")])
+def put_period_entry(
+    conn: ConnDep, user: CurrentUser, plan: str, period: str, body: PeriodEntry
+) -> dict[str, Any]:
+    """Enter or correct a period's values under the plan's rules; a 422 lists every problem
+    (``error.details.problems``) and stores nothing."""
+    entries = [
+        indicators.EntryIn(v.indicator, v.value, v.sex, v.source, v.note) for v in body.values
+    ]
+    outcome = indicators.record_period(conn, plan, period, entries, actor=user.username)
+    return {"plan": plan, "period": indicators.plan_period(conn, plan, period).label, **outcome}
+
+
+@router.post("/{plan}/periods/{period}/approve", dependencies=[require_role("editor")])
+def approve_period_entry(
+    conn: ConnDep, user: CurrentUser, plan: str, period: str
+) -> dict[str, Any]:
+    """Approve the period's entered values: the annual report counts approved values only."""
+    count = indicators.approve_period(conn, plan, period, actor=user.username)
+    return {
+        "plan": plan,
+        "period": indicators.plan_period(conn, plan, period).label,
+        "approved": count,
+    }
+
+
+@router.get("/{plan}/{code}/history")
+def get_indicator_history(conn: ConnDep, plan: str, code: str) -> list[dict[str, Any]]:
+    """Every version of the indicator's values: current ones and the corrections they replaced."""
+    return indicators.history(conn, plan, code)
 
 
 @router.post("/{plan}/refresh", dependencies=[require_role("editor", "reviewer")])
