@@ -124,3 +124,68 @@ def test_the_api_lists_every_problem_and_stores_nothing(web: WebSite) -> None:
     assert totals == [(230.0, True), (224.0, False)]
     page = web.client().get("/indicators/TEST-NAP/I1")
     assert "Entries and corrections" in page.text and "replaced by admin" in page.text
+
+
+VALUES_CSV = b"""indicator,period,sex,value,source
+I1,2024,total,224,annual report
+I1,2024,f,300,annual report
+I1,2024,m,210,annual report
+I2,2024-Q1,,40,survey
+I3,2024,,many,
+I9,2024,,1,
+I2,2025,,45.5,survey
+"""
+
+
+def test_a_dry_run_names_every_problem_of_every_row(web: WebSite) -> None:
+    _with_sample_plan(web)
+    client = web.login("editor")
+    token = web.csrf(client, "/indicators/TEST-NAP/entry")
+    files = {"file": ("values.csv", VALUES_CSV, "text/csv")}
+    page = client.get("/indicators/TEST-NAP/entry").text
+    action = f"/indicators/TEST-NAP/import?csrf_token={token}"
+    assert f'action="{action}"' in page  # an upload carries its token in the address
+    checked = client.post(action, data={"dry_run": "1"}, files=files)
+    assert checked.status_code == 200
+    text = checked.text
+    assert "the f value 300 exceeds the total 224" in text
+    assert "is not a calendar year" in text  # row 5
+    assert "value: &#39;many&#39; is not a number" in text  # row 6
+    assert "no indicator &#39;I9&#39;" in text  # row 7
+    assert "1 create" in text and "6 reject" in text  # row 8 alone is fine
+    assert _stored(web, "2025") == {}
+
+    refused = client.post(action, files=files)
+    assert refused.status_code == 422 and "row 6: value" in refused.text
+    assert _stored(web, "2025") == {}
+
+
+def test_the_api_imports_a_clean_file_and_the_cli_dry_run_exits_1_on_a_bad_one(
+    web: WebSite, tmp_path: Path
+) -> None:
+    _with_sample_plan(web)
+    good = b"indicator,period,sex,value\nI1,2021,total,20\nI1,2021,f,12\nI1,2021,m,8\n"
+    files = {"file": ("good.csv", good, "text/csv")}
+    url = "/api/v1/indicators/TEST-NAP/import"
+    assert web.client().post(url, files=files).status_code == 401
+    dry = web.client().post(
+        url, data={"dry_run": "true"}, files=files, headers=web.bearer("editor")
+    )
+    assert dry.json()["counts"] == {"create": 3, "update": 0, "unchanged": 0, "reject": 0}
+    assert _stored(web, "2021") == {}
+    done = web.client().post(url, files=files, headers=web.bearer("editor"))
+    assert done.status_code == 200 and not done.json()["dry_run"]
+    assert _stored(web, "2021")[("I1", "f")] == (12.0, "entered")
+
+    from typer.testing import CliRunner
+
+    from wpstrack.cli import app
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(VALUES_CSV)
+    env = {"WPSTRACK_DATABASE_URL": web.url, "WPSTRACK_DATA_DIR": str(tmp_path)}
+    result = CliRunner().invoke(
+        app, ["indicators", "import", "TEST-NAP", str(bad), "--dry-run", "--as", "editor"], env=env
+    )
+    assert result.exit_code == 1, result.output
+    assert "6 reject" in result.output and "exceeds the total 224" in result.output

@@ -10,12 +10,15 @@ from contextlib import contextmanager
 from typing import Any
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy import Connection
 from typer.core import TyperGroup
 
 from wpstrack.db import existing_engine, migrated_engine, transaction
 from wpstrack.errors import PermissionDenied, WpstrackError
+from wpstrack.funding.model import ImportReport
 from wpstrack.settings import Settings
 
 console = Console()
@@ -74,6 +77,42 @@ def connect(settings: Settings | None = None, *, create: bool = False) -> Iterat
 def print_json(data: Any) -> None:
     """Machine-readable output: JSON on stdout, nothing else."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_import_report(report: ImportReport, as_json: bool) -> None:
+    """An importer's report row by row (unchanged rows left out), then one summary line."""
+    if as_json:
+        print_json(report.as_json())
+        return
+    verb = "would" if report.dry_run else "did"
+    table = Table("row", "action", "record", "detail", box=box.SIMPLE_HEAD)
+    for r in report.rows:
+        if r.action == "unchanged":
+            continue
+        if r.action == "reject":
+            detail = r.reason or ""
+        elif r.changes:
+            detail = "; ".join(f"{col}: {old} → {new}" for col, (old, new) in r.changes.items())
+        else:
+            detail = ""
+        table.add_row(str(r.row), r.action, r.key or "", detail)
+    if table.row_count:
+        console.print(table)
+    counts = ", ".join(f"{n} {action}" for action, n in report.counts.items())
+    # One unwrapped line, so that scripts can grep it.
+    console.print(
+        f"{report.file} ({report.table}): {verb} {counts}", highlight=False, soft_wrap=True
+    )
+    if report.dry_run and report.count("reject"):
+        console.print(
+            "A real run would write nothing: fix the rejected rows first.", soft_wrap=True
+        )
+
+
+def finish_import(report: ImportReport) -> None:
+    """A dry run that found a bad row exits with status 1, for scripts."""
+    if report.dry_run and report.count("reject"):
+        raise typer.Exit(1)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

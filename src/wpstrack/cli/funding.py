@@ -10,7 +10,16 @@ from rich import box
 from rich.table import Table
 
 from wpstrack import funding
-from wpstrack.cli.common import actor, as_option, connect, console, err_console, print_json
+from wpstrack.cli.common import (
+    actor,
+    as_option,
+    connect,
+    console,
+    err_console,
+    finish_import,
+    print_import_report,
+    print_json,
+)
 from wpstrack.errors import InvalidInput
 
 app = typer.Typer(
@@ -36,40 +45,6 @@ SHORT_TYPES = {"commitment": "commit", "disbursement": "disburse"}
 
 def _money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
-
-
-def _print_report(report: funding.ImportReport, as_json: bool) -> None:
-    if as_json:
-        print_json(report.as_json())
-        return
-    verb = "would" if report.dry_run else "did"
-    table = Table("row", "action", "record", "detail", box=box.SIMPLE_HEAD)
-    for r in report.rows:
-        if r.action == "unchanged":
-            continue
-        if r.action == "reject":
-            detail = r.reason or ""
-        elif r.changes:
-            detail = "; ".join(f"{col}: {old} → {new}" for col, (old, new) in r.changes.items())
-        else:
-            detail = ""
-        table.add_row(str(r.row), r.action, r.key or "", detail)
-    if table.row_count:
-        console.print(table)
-    counts = ", ".join(f"{n} {action}" for action, n in report.counts.items())
-    # One unwrapped line, so that scripts can grep it.
-    console.print(
-        f"{report.file} ({report.table}): {verb} {counts}", highlight=False, soft_wrap=True
-    )
-    if report.dry_run and report.count("reject"):
-        console.print(
-            "A real run would write nothing: fix the rejected rows first.", soft_wrap=True
-        )
-
-
-def _finish(report: funding.ImportReport) -> None:
-    if report.dry_run and report.count("reject"):
-        raise typer.Exit(1)
 
 
 @app.command("import")
@@ -105,8 +80,8 @@ def import_cli(
             allow_unresolved=allow_unresolved,
             actor=actor(conn, as_user),
         )
-    _print_report(report, as_json)
-    _finish(report)
+    print_import_report(report, as_json)
+    finish_import(report)
 
 
 @rates_app.command("import")
@@ -124,8 +99,8 @@ def rates_import_cli(
         report = funding.import_rates_file(
             conn, file, dry_run=dry_run, fmt=fmt, actor=actor(conn, as_user)
         )
-    _print_report(report, as_json)
-    _finish(report)
+    print_import_report(report, as_json)
+    finish_import(report)
 
 
 @rates_app.command("list")

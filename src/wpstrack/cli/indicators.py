@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 
 from wpstrack import indicators
-from wpstrack.cli.common import actor, as_option, connect, console, print_json
+from wpstrack.cli.common import (
+    actor,
+    as_option,
+    connect,
+    console,
+    finish_import,
+    print_import_report,
+    print_json,
+)
+from wpstrack.funding.importing import read_file
 
 app = typer.Typer(help="Indicator values per period, with disaggregation.")
 
@@ -171,3 +182,30 @@ def progress_cli(
             refreshed,
         )
     console.print(table)
+
+
+@app.command("import")
+def import_cli(
+    plan: str = typer.Argument(..., help="Plan code, e.g. JP-NAP3."),
+    file: Path = typer.Argument(..., help="A values file, .csv or .xlsx."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Check every row and report; write nothing."
+    ),
+    fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: the extension)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_user: str | None = as_option(),
+) -> None:
+    """Import indicator values. A file with any bad row writes nothing; --dry-run names
+    every problem of every row.
+
+    Columns: indicator, period, value (required); sex (total, f or m), source, note. Each
+    period's rows are checked together with the values already stored, under the plan's
+    rules (period type, ranges, parts within the total).
+    """
+    data = read_file(file)
+    with connect() as conn:
+        report = indicators.import_values(
+            conn, plan, data, file.name, fmt=fmt, dry_run=dry_run, actor=actor(conn, as_user)
+        )
+    print_import_report(report, as_json)
+    finish_import(report)

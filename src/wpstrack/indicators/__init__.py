@@ -12,6 +12,7 @@ The CLI (``wpstrack indicators``), the web pages, the API and the annual report 
 
 from wpstrack.indicators.compute import COMPUTED_SOURCE, Computed, compute, refresh
 from wpstrack.indicators.formula import MEASURES, Formula, formula_data, parse_formula
+from wpstrack.indicators.importing import import_values
 from wpstrack.indicators.progress import overview, progress, series, target_for
 from wpstrack.indicators.values import (
     SEXES,
@@ -42,6 +43,7 @@ __all__ = [
     "entry_form",
     "formula_data",
     "history",
+    "import_values",
     "indicator_row",
     "list_values",
     "overview",

@@ -156,6 +156,106 @@ def _parts_problems(row: Any, values: dict[str, float]) -> list[str]:
     return problems
 
 
+@dataclass
+class PeriodPlan:
+    """What entering ``entries`` for a period would do, worked out before any write.
+
+    ``actions[i]`` is "insert", "update" or "unchanged" for ``entries[i]``; ``problems``
+    pairs each problem with the indices of the entries it concerns (all of an indicator's
+    entries for a rule over its parts), so an importer can name the rows.
+    """
+
+    period: periods.Period
+    entries: list[EntryIn]
+    rows: dict[str, Any]
+    stored: dict[tuple[int, str], Any]
+    actions: list[str]
+    problems: list[tuple[list[int], str]]
+
+
+def plan_entry(conn: Connection, plan_code: str, period: str, entries: list[EntryIn]) -> PeriodPlan:
+    """Check a period's entries against the plan's rules and the values stored already."""
+    the_period = plan_period(conn, plan_code, period)
+    ind, val = schema.indicator, schema.indicator_value
+    pid = plan_id(conn, plan_code)
+    rows = {r.code: r for r in conn.execute(select(ind).where(ind.c.plan_id == pid))}
+    problems: list[tuple[list[int], str]] = []
+    seen: set[tuple[str, str]] = set()
+    for i, entry in enumerate(entries):
+        if entry.indicator not in rows:
+            known = ", ".join(sorted(rows)) or "none"
+            problems.append(
+                ([i], f"plan {plan_code} has no indicator {entry.indicator!r} ({known})")
+            )
+            continue
+        if (entry.indicator, entry.sex) in seen:
+            problems.append(([i], f"{entry.indicator} ({entry.sex}): entered twice for the period"))
+        seen.add((entry.indicator, entry.sex))
+        problems.extend(([i], p) for p in _entry_problems(rows[entry.indicator], entry))
+    stored: dict[tuple[int, str], Any] = {}
+    ids = [r.id for r in rows.values()]
+    if ids:
+        for v in conn.execute(
+            select(val).where(val.c.indicator_id.in_(ids), val.c.period == the_period.label)
+        ):
+            stored[(v.indicator_id, v.sex)] = v
+    # The parts rules, over what the period would hold (stored values and these entries).
+    for code in sorted({e.indicator for e in entries if e.indicator in rows}):
+        row = rows[code]
+        values = {sex: v.value for (iid, sex), v in stored.items() if iid == row.id}
+        values.update({e.sex: e.value for e in entries if e.indicator == code})
+        if all(isinstance(v, int | float) and math.isfinite(v) for v in values.values()):
+            concerned = [i for i, e in enumerate(entries) if e.indicator == code]
+            problems.extend((concerned, p) for p in _parts_problems(row, values))
+    actions = []
+    for entry in entries:
+        indicator = rows.get(entry.indicator)
+        existing = stored.get((indicator.id, entry.sex)) if indicator is not None else None
+        if existing is None:
+            actions.append("insert")
+        elif (existing.value, existing.source, existing.note) == (
+            entry.value,
+            entry.source,
+            entry.note,
+        ):
+            actions.append("unchanged")
+        else:
+            actions.append("update")
+    return PeriodPlan(the_period, entries, rows, stored, actions, problems)
+
+
+def write_entry(conn: Connection, plan: PeriodPlan, *, actor: str | None) -> dict[str, int]:
+    """Store a checked period plan (it must have no problems); counts per outcome."""
+    assert not plan.problems, "write_entry needs a plan without problems"
+    val = schema.indicator_value
+    outcome = {"inserted": 0, "updated": 0, "unchanged": 0}
+    at = now()
+    for entry, action in zip(plan.entries, plan.actions, strict=True):
+        row = plan.rows[entry.indicator]
+        fields = {
+            "value": float(entry.value),
+            "source": entry.source,
+            "note": entry.note,
+            "recorded_by": actor,
+            "recorded_at": at,
+            "status": "entered",
+            "approved_by": None,
+            "approved_at": None,
+        }
+        if action == "insert":
+            key = {"indicator_id": row.id, "period": plan.period.label, "sex": entry.sex}
+            audit.insert(conn, actor, val, {**fields, **key})
+            outcome["inserted"] += 1
+        elif action == "update":
+            existing = plan.stored[(row.id, entry.sex)]
+            _keep_revision(conn, existing, actor, at)
+            audit.update(conn, actor, val, existing.id, fields)
+            outcome["updated"] += 1
+        else:
+            outcome["unchanged"] += 1
+    return outcome
+
+
 def record_period(
     conn: Connection,
     plan_code: str,
@@ -170,68 +270,10 @@ def record_period(
     anything is written; :class:`EntryRejected` lists every problem found. Returns how many
     values were inserted, updated (a correction, its earlier version kept) and unchanged.
     """
-    the_period = plan_period(conn, plan_code, period)
-    ind, val = schema.indicator, schema.indicator_value
-    pid = plan_id(conn, plan_code)
-    rows = {r.code: r for r in conn.execute(select(ind).where(ind.c.plan_id == pid))}
-    problems: list[str] = []
-    seen: set[tuple[str, str]] = set()
-    for entry in entries:
-        if entry.indicator not in rows:
-            known = ", ".join(sorted(rows)) or "none"
-            problems.append(f"plan {plan_code} has no indicator {entry.indicator!r} ({known})")
-            continue
-        if (entry.indicator, entry.sex) in seen:
-            problems.append(f"{entry.indicator} ({entry.sex}): entered twice for the period")
-        seen.add((entry.indicator, entry.sex))
-        problems.extend(_entry_problems(rows[entry.indicator], entry))
-    stored: dict[tuple[int, str], Any] = {}
-    ids = [r.id for r in rows.values()]
-    if ids:
-        for v in conn.execute(
-            select(val).where(val.c.indicator_id.in_(ids), val.c.period == the_period.label)
-        ):
-            stored[(v.indicator_id, v.sex)] = v
-    # The parts rules, over what the period would hold (stored values and these entries).
-    for code in sorted({e.indicator for e in entries if e.indicator in rows}):
-        row = rows[code]
-        values = {sex: v.value for (iid, sex), v in stored.items() if iid == row.id}
-        values.update({e.sex: e.value for e in entries if e.indicator == code})
-        if all(isinstance(v, int | float) and math.isfinite(v) for v in values.values()):
-            problems.extend(_parts_problems(row, values))
-    if problems:
-        raise EntryRejected(problems)
-    outcome = {"inserted": 0, "updated": 0, "unchanged": 0}
-    at = now()
-    for entry in entries:
-        row = rows[entry.indicator]
-        existing = stored.get((row.id, entry.sex))
-        fields = {
-            "value": float(entry.value),
-            "source": entry.source,
-            "note": entry.note,
-            "recorded_by": actor,
-            "recorded_at": at,
-            "status": "entered",
-            "approved_by": None,
-            "approved_at": None,
-        }
-        if existing is None:
-            key = {"indicator_id": row.id, "period": the_period.label, "sex": entry.sex}
-            audit.insert(conn, actor, val, {**fields, **key})
-            outcome["inserted"] += 1
-            continue
-        if (existing.value, existing.source, existing.note) == (
-            fields["value"],
-            entry.source,
-            entry.note,
-        ):
-            outcome["unchanged"] += 1
-            continue
-        _keep_revision(conn, existing, actor, at)
-        audit.update(conn, actor, val, existing.id, fields)
-        outcome["updated"] += 1
-    return outcome
+    plan = plan_entry(conn, plan_code, period, entries)
+    if plan.problems:
+        raise EntryRejected([problem for _, problem in plan.problems])
+    return write_entry(conn, plan, actor=actor)
 
 
 def _keep_revision(conn: Connection, existing: Any, actor: str | None, at: Any) -> None:

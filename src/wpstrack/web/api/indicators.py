@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, Field
 
@@ -18,6 +18,7 @@ from wpstrack import exports, indicators, plans, visibility
 from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
 from wpstrack.web.api.common import ERROR_RESPONSES
 from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, require_role
+from wpstrack.web.uploads import uploaded_table
 
 router = APIRouter(prefix="/indicators", tags=["indicators"], responses=ERROR_RESPONSES)
 matrix_router = APIRouter(prefix="/matrix", tags=["matrix"], responses=ERROR_RESPONSES)
@@ -121,6 +122,18 @@ def approve_period_entry(
         "period": indicators.plan_period(conn, plan, period).label,
         "approved": count,
     }
+
+
+@router.post("/{plan}/import", dependencies=[require_role("editor")])
+async def import_values_file(
+    request: Request, conn: ConnDep, user: CurrentUser, plan: str
+) -> dict[str, Any]:
+    """Import a CSV/XLSX of values (multipart field ``file``; ``dry_run=true`` checks only).
+    The report lists every row's outcome; a real run with any bad row stores nothing (422
+    with every rejected row in ``error.details.problems``)."""
+    data, name, dry_run = await uploaded_table(request)
+    report = indicators.import_values(conn, plan, data, name, dry_run=dry_run, actor=user.username)
+    return report.as_json()
 
 
 @router.get("/{plan}/{code}/history")

@@ -16,6 +16,7 @@ from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep, CurrentUser, require_role
 from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
+from wpstrack.web.uploads import uploaded_table
 
 router = APIRouter(prefix="/indicators")
 
@@ -62,6 +63,7 @@ def _entry_context(conn: ConnDep, plan: str, period: str | None) -> dict[str, An
         "form": form,
         "problems": [],
         "submitted": {},
+        "report": None,
     }
 
 
@@ -119,6 +121,22 @@ async def entry_submit(request: Request, conn: ConnDep, user: CurrentUser, plan:
         return render(request, "indicator_entry.html", context, status_code=422)
     label = indicators.plan_period(conn, plan, period).label
     return RedirectResponse(f"/indicators/{plan}/entry?period={label}", status_code=303)
+
+
+@router.post("/{plan}/import", dependencies=[require_role("editor")])
+async def import_submit(request: Request, conn: ConnDep, user: CurrentUser, plan: str) -> Response:
+    """Check (dry run) or import a values file; the page shows the outcome row by row."""
+    context = _entry_context(conn, plan, None)
+    try:
+        data, name, dry_run = await uploaded_table(request)
+        report = indicators.import_values(
+            conn, plan, data, name, dry_run=dry_run, actor=user.username
+        )
+    except InvalidInput as exc:
+        context["problems"] = exc.problems or [exc.message]
+        return render(request, "indicator_entry.html", context, status_code=422)
+    context["report"] = report
+    return render(request, "indicator_entry.html", context)
 
 
 @router.get("/{plan}/{code}")
