@@ -189,3 +189,15 @@ def test_the_api_imports_a_clean_file_and_the_cli_dry_run_exits_1_on_a_bad_one(
     )
     assert result.exit_code == 1, result.output
     assert "6 reject" in result.output and "exceeds the total 224" in result.output
+
+
+def test_the_plan_periods_say_what_is_left_to_enter_and_approve(web: WebSite) -> None:
+    _with_sample_plan(web)
+    url = "/api/v1/indicators/TEST-NAP/periods/2022"
+    web.client().put(
+        url, json={"values": [{"indicator": "I3", "value": 2}]}, headers=web.bearer("editor")
+    )
+    listing = web.client().get("/api/v1/indicators/TEST-NAP/periods").json()["items"]
+    by_period = {p["period"]: p for p in listing}
+    assert [p["period"] for p in listing][:4] == ["2021", "2022", "2023", "2024"]
+    assert by_period["2022"]["entered"] + by_period["2022"]["approved"] >= 1

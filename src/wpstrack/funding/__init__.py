@@ -14,6 +14,7 @@ from importlib import resources
 
 from wpstrack.funding.contributions import (
     COLUMNS,
+    get_contribution,
     import_contributions,
     import_contributions_file,
     list_contributions,
@@ -74,6 +75,7 @@ __all__ = [
     "Trend",
     "TrendPoint",
     "funding_trends",
+    "get_contribution",
     "import_contributions",
     "import_contributions_file",
     "import_rates",

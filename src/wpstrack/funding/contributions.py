@@ -45,7 +45,7 @@ from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import aliased
 
 from wpstrack import schema
-from wpstrack.errors import InvalidInput
+from wpstrack.errors import InvalidInput, NotFound
 from wpstrack.funding.importing import apply, read_file, shown
 from wpstrack.funding.model import (
     GENDER_MARKERS,
@@ -366,3 +366,13 @@ def list_contributions(
     stmt = contribution_query(conn, filters or ContributionFilter())
     rows, next_cursor = paginate(conn, stmt, [c.c.date, c.c.id], cursor, limit)
     return Page([Contribution.model_validate(dict(r)) for r in rows], next_cursor)
+
+
+def get_contribution(conn: Connection, contribution_id: int) -> Contribution:
+    """One contribution of the register; NotFound when there is none with that id."""
+    c = schema.contribution
+    stmt = contribution_query(conn, ContributionFilter()).where(c.c.id == contribution_id)
+    row = conn.execute(stmt).mappings().first()
+    if row is None:
+        raise NotFound(f"no contribution with id {contribution_id}")
+    return Contribution.model_validate(dict(row))

@@ -25,6 +25,7 @@ from wpstrack.indicators.values import (
     indicator_row,
     list_values,
     plan_period,
+    plan_periods,
     record_period,
     record_value,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "overview",
     "parse_formula",
     "plan_period",
+    "plan_periods",
     "progress",
     "record_period",
     "record_value",

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from wpstrack import audit, schema
 from wpstrack.db import now
@@ -392,6 +392,35 @@ def history(conn: Connection, plan_code: str, indicator_code: str) -> list[dict[
                 }
             )
     return out
+
+
+def plan_periods(conn: Connection, plan_code: str) -> list[dict[str, Any]]:
+    """The plan's periods (those it covers and any that hold values), each with how many
+    values are entered and approved: what is left to enter or approve."""
+    p, ind, val = schema.plan, schema.indicator, schema.indicator_value
+    plan = conn.execute(select(p).where(p.c.id == plan_id(conn, plan_code))).one()
+    covered = periods.plan_periods(
+        plan.period_type, plan.period_start, plan.period_end, plan.fiscal_year_start or 1
+    )
+    counts: dict[str, dict[str, int]] = {}
+    rows = conn.execute(
+        select(val.c.period, val.c.status, func.count())
+        .join(ind, ind.c.id == val.c.indicator_id)
+        .where(ind.c.plan_id == plan.id)
+        .group_by(val.c.period, val.c.status)
+    )
+    for period, status, n in rows:
+        counts.setdefault(period, {})[status] = int(n)
+    labels = [c.label for c in covered]
+    labels += sorted(set(counts) - set(labels))
+    return [
+        {
+            "period": label,
+            "entered": counts.get(label, {}).get("entered", 0),
+            "approved": counts.get(label, {}).get("approved", 0),
+        }
+        for label in labels
+    ]
 
 
 def entry_form(conn: Connection, plan_code: str, period: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from wpstrack.web.api import (
     activities,
     audit,
     documents,
+    funding,
     indicators,
     organisations,
     people,
@@ -84,6 +85,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     records = (activities.router, review.router, documents.router, search.router, people.router)
     for router in (*routers, *records):
         api.include_router(router)
-    for router in (indicators.router, indicators.matrix_router, indicators.exports_router):
+    monitoring = (indicators.router, indicators.matrix_router, indicators.exports_router)
+    for router in (*monitoring, funding.router):
         api.include_router(router)
     return api

@@ -70,12 +70,6 @@ def list_indicators(conn: ConnDep, plan: str) -> dict[str, Any]:
     return {"plan": plan, "items": indicators.overview(conn, plan)}
 
 
-@router.get("/{plan}/{code}")
-def get_indicator(conn: ConnDep, plan: str, code: str) -> dict[str, Any]:
-    """One indicator with its time series, targets and progress per period."""
-    return indicators.series(conn, plan, code)
-
-
 class ValueEntry(BaseModel):
     """One value of a period's entry."""
 
@@ -90,6 +84,12 @@ class PeriodEntry(BaseModel):
     """A period's values, stored all together or not at all."""
 
     values: list[ValueEntry] = Field(max_length=2000)
+
+
+@router.get("/{plan}/periods")
+def list_periods(conn: ConnDep, plan: str) -> dict[str, Any]:
+    """The plan's periods with how many values are entered and approved in each."""
+    return {"plan": plan, "items": indicators.plan_periods(conn, plan)}
 
 
 @router.get("/{plan}/periods/{period}", dependencies=[require_role("editor")])
@@ -140,6 +140,13 @@ async def import_values_file(
 def get_indicator_history(conn: ConnDep, plan: str, code: str) -> list[dict[str, Any]]:
     """Every version of the indicator's values: current ones and the corrections they replaced."""
     return indicators.history(conn, plan, code)
+
+
+# After the /{plan}/periods routes, which this one would otherwise take for an indicator.
+@router.get("/{plan}/{code}")
+def get_indicator(conn: ConnDep, plan: str, code: str) -> dict[str, Any]:
+    """One indicator with its time series, targets and progress per period."""
+    return indicators.series(conn, plan, code)
 
 
 @router.post("/{plan}/refresh", dependencies=[require_role("editor", "reviewer")])

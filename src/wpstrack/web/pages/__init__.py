@@ -15,6 +15,7 @@ from wpstrack.web.pages import (
     auth,
     dashboard,
     documents,
+    funding,
     indicators,
     matrix,
     organisations,
@@ -32,7 +33,7 @@ def pages_router() -> APIRouter:
     modules = (dashboard, auth, documents, plans, organisations, people, admin, review)
     for module in (*modules, activities):
         router.include_router(module.router)
-    for module in (indicators, matrix):
+    for module in (indicators, matrix, funding):
         router.include_router(module.router)
     router.include_router(reports.router)
     return router
