@@ -91,6 +91,23 @@ def test_activities_export_lists_pillars_and_guards_formulas(filled: Connection)
 def test_contribution_amounts_stay_exact(filled: Connection) -> None:
     [row] = json.loads(export(filled, "contributions", "json"))
     assert (row["amount"], row["recipient"], row["gender_marker"]) == ("1234.50", "unwomen", 2)
+    assert row["currency"] and "purpose_code" in row and "recipient_country" in row
+
+
+def test_contribution_amounts_are_numbers_in_spreadsheets_and_parquet(filled: Connection) -> None:
+    """Amounts were exported as text: a spreadsheet could not add them up."""
+    import io
+
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(export(filled, "contributions", "xlsx"))).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    amount = sheet.cell(row=2, column=header.index("amount") + 1).value
+    assert isinstance(amount, int | float | Decimal) and Decimal(str(amount)) == Decimal("1234.5")
+    table = pq.read_table(io.BytesIO(export(filled, "contributions", "parquet")))
+    assert table.column("amount").to_pylist() == [Decimal("1234.50")]
 
 
 def test_indicator_values_as_sdmx_csv(filled: Connection) -> None:

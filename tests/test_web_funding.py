@@ -65,3 +65,44 @@ def test_the_api_lists_contributions_with_exact_amounts_for_users_only(web: WebS
     assert any(p["falling"] for t in trends["recipients"] for p in t["points"])
     summary = client.get("/api/v1/funding/summary?by=pillar", headers=web.bearer("viewer"))
     assert summary.status_code == 200
+
+
+def test_purpose_code_and_recipient_country_are_checked_and_shown(web: WebSite) -> None:
+    head = HEAD.replace(b"reference\n", b"reference,purpose_code,recipient_country\n")
+    rows = (
+        DONOR
+        + b"500000,USD,2024-06-01,commitment,protection,2,P-1,15180,af\n"
+        + DONOR
+        + b"500000,USD,2024-06-02,commitment,protection,2,P-2,1518,AF\n"
+        + DONOR
+        + b"500000,USD,2024-06-03,commitment,protection,2,P-3,15180,Atlantis\n"
+    )
+    url = "/api/v1/funding/contributions/import"
+    dry = (
+        web.client()
+        .post(
+            url,
+            data={"dry_run": "true"},
+            files={"file": ("p.csv", head + rows, "text/csv")},
+            headers=web.bearer("editor"),
+        )
+        .json()
+    )
+    reasons = [r["reason"] for r in dry["rows"]]
+    assert reasons[0] is None
+    assert "is not a five-digit DAC CRS purpose code" in reasons[1]
+    assert "is not an ISO 3166 two-letter country code" in reasons[2]
+    first = head + rows.splitlines(keepends=True)[0]
+    done = web.client().post(
+        url, files={"file": ("p.csv", first, "text/csv")}, headers=web.bearer("editor")
+    )
+    assert done.status_code == 200, done.text
+    listing = (
+        web.client()
+        .get("/api/v1/funding/contributions?year_from=2024", headers=web.bearer("viewer"))
+        .json()["items"]
+    )
+    item = next(i for i in listing if i["reference"] == "P-1")
+    assert (item["purpose_code"], item["recipient_country"]) == ("15180", "AF")
+    page = web.login("viewer").get(f"/funding/{item['id']}").text
+    assert "Ending violence against women and girls" in page

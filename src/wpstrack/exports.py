@@ -232,6 +232,8 @@ def _contributions(conn: Connection, options: Options) -> list[dict[str, Any]]:
             c.c.gender_marker,
             c.c.transaction_type,
             c.c.reference,
+            c.c.purpose_code,
+            c.c.recipient_country,
             c.c.source,
             c.c.note,
         )
@@ -240,8 +242,9 @@ def _contributions(conn: Connection, options: Options) -> list[dict[str, Any]]:
     )
     rows = _mappings(conn, stmt.order_by(c.c.date, c.c.id))
     for row in rows:
-        # Amounts stay exact: a decimal string, never a binary float.
-        row["amount"] = str(Decimal(row["amount"]).quantize(Decimal("0.01")))
+        # Amounts stay exact decimals (SQLite hands NUMERIC back as a float), never binary
+        # floats: a number in XLSX and Parquet, an exact string in CSV and JSON.
+        row["amount"] = Decimal(str(row["amount"])).quantize(Decimal("0.01"))
     return rows
 
 
@@ -275,10 +278,10 @@ TABLES: dict[str, Table] = {
     "contributions": Table(
         (
             *(("id", "int"), ("donor", "str"), ("donor_name", "str"), ("recipient", "str")),
-            *(("recipient_name", "str"), ("amount", "str"), ("currency", "str")),
+            *(("recipient_name", "str"), ("amount", "decimal"), ("currency", "str")),
             *(("date", "date"), ("year", "int"), ("pillar", "str"), ("gender_marker", "int")),
-            *(("transaction_type", "str"), ("reference", "str"), ("source", "str")),
-            ("note", "str"),
+            *(("transaction_type", "str"), ("reference", "str"), ("purpose_code", "str")),
+            *(("recipient_country", "str"), ("source", "str"), ("note", "str")),
         ),
         _contributions,
     ),
@@ -292,9 +295,11 @@ def _text(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """A JSON / CSV value: dates and instants in ISO 8601."""
+    """A JSON / CSV value: dates and instants in ISO 8601, decimals as exact strings."""
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
@@ -342,6 +347,7 @@ def _parquet(columns: Columns, rows: list[dict[str, Any]]) -> bytes:
         "float": pa.float64(),
         "date": pa.date32(),
         "datetime": pa.timestamp("us", tz="UTC"),
+        "decimal": pa.decimal128(18, 2),
     }
     schema_ = pa.schema([(name, types[kind]) for name, kind in columns])
     data = {name: [row.get(name) for row in rows] for name, _ in columns}

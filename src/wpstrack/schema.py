@@ -507,6 +507,11 @@ contribution = Table(
     # NULL when the contribution was not screened.
     Column("gender_marker", Integer),
     Column("transaction_type", String(16), nullable=False),
+    # OECD DAC CRS purpose code (15170 women's rights organisations, 15180 ending violence
+    # against women and girls, 15220 peace-building ...) and the country that benefits
+    # (ISO 3166), where the source gives them.
+    Column("purpose_code", String(5)),
+    Column("recipient_country", String(2)),
     # The importer's own identifier (agreement, project or line number); part of the natural
     # key, empty when the file gives none.
     Column("reference", String(120), nullable=False, server_default=""),

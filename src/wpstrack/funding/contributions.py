@@ -86,6 +86,8 @@ COLUMNS = (
     "activity_id",
     "source",
     "note",
+    "purpose_code",
+    "recipient_country",
 )
 REQUIRED = COLUMNS[:6]
 # Stored columns an import may set; a re-import compares exactly these.
@@ -106,6 +108,8 @@ STORED = (
     "activity_id",
     "source",
     "note",
+    "purpose_code",
+    "recipient_country",
 )
 CENT = Decimal("0.01")
 _MARKER_WORDS = {w.replace(" ", "_"): n for n, w in GENDER_MARKERS.items()}
@@ -124,6 +128,29 @@ def _gender_marker(cells: dict[str, Any]) -> int | None:
     raise RowError(
         f"gender_marker: {text!r} is not 0 (not targeted), 1 (significant) or 2 (principal)"
     )
+
+
+def _purpose_code(cells: dict[str, Any]) -> str | None:
+    """A five-digit OECD DAC CRS purpose code (``15170``), or None."""
+    text = text_cell(cells, "purpose_code", 20)
+    if text is None:
+        return None
+    if not (len(text) == 5 and text.isdigit()):
+        raise RowError(f"purpose_code: {text!r} is not a five-digit DAC CRS purpose code")
+    return text
+
+
+def _country(cells: dict[str, Any], column: str) -> str | None:
+    """An ISO 3166 two-letter country code (``AF``), or None."""
+    text = text_cell(cells, column, 2 + 40)
+    if text is None:
+        return None
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=text.upper())
+    if found is None:
+        raise RowError(f"{column}: {text!r} is not an ISO 3166 two-letter country code")
+    return str(found.alpha_2)
 
 
 def _party(cells: dict[str, Any], column: str, lookups: Lookups, allow: bool) -> dict[str, Any]:
@@ -162,6 +189,8 @@ def _parse_row(cells: dict[str, Any], lookups: Lookups, allow_unresolved: bool) 
         "activity_id": lookups.activity(int_cell(cells, "activity_id")),
         "source": text_cell(cells, "source", 2000),
         "note": text_cell(cells, "note", 4000),
+        "purpose_code": _purpose_code(cells),
+        "recipient_country": _country(cells, "recipient_country"),
     }
     # SQLite keeps NUMERIC as a double: beyond 10^13 cents would no longer survive a round trip.
     if values["amount"] >= 10**13:

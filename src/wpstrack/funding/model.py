@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 Action = Literal["create", "update", "unchanged", "reject"]
 TRANSACTION_TYPES = ("commitment", "disbursement")
@@ -75,6 +75,8 @@ class Contribution(BaseModel):
     activity_id: int | None
     source: str | None
     note: str | None
+    purpose_code: str | None = None
+    recipient_country: str | None = None
     version: int
 
 
@@ -95,6 +97,12 @@ class ContributionFilter(BaseModel):
     gender_marker_at_least: int | None = None
     transaction_type: str | None = None
     currency: str | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        # A GET form sends the filters it does not use as empty strings: "any".
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class SummaryGroup(BaseModel):

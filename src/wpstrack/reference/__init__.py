@@ -44,6 +44,11 @@ def organisations() -> list[dict[str, Any]]:
     return list(load_yaml("organisations.yaml"))
 
 
+def dac_purposes() -> dict[str, str]:
+    """OECD DAC CRS purpose codes a WPS portfolio uses, code -> name."""
+    return {str(p["code"]): str(p["name"]) for p in load_yaml("dac_purposes.yaml")}
+
+
 def is_japanese(text: str) -> bool:
     """True when ``text`` contains kana or CJK ideographs."""
     return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)

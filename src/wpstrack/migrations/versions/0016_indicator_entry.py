@@ -1,4 +1,5 @@
-"""Indicator entry as monitors expect it: plan period types, validation rules, approval, history
+"""Indicator entry as monitors expect it (plan period types, validation rules, approval,
+history) and contributions' DAC purpose code and recipient country
 
 Columns are added with plain ``ADD COLUMN`` (no batch table rebuild): on SQLite a rebuild
 drops and recreates ``plan``, and the drop would cascade to every plan item. The allowed
@@ -41,6 +42,8 @@ def upgrade() -> None:
     )
     op.add_column("indicator_value", sa.Column("approved_by", sa.String(length=120)))
     op.add_column("indicator_value", sa.Column("approved_at", sa.DateTime(timezone=True)))
+    op.add_column("contribution", sa.Column("purpose_code", sa.String(length=5)))
+    op.add_column("contribution", sa.Column("recipient_country", sa.String(length=2)))
     op.create_table(
         "indicator_value_revision",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,6 +72,8 @@ def downgrade() -> None:
     op.drop_table("indicator_value_revision")
     # DROP COLUMN (SQLite 3.35+) in place, for the same reason as above.
     for table, column in (
+        ("contribution", "recipient_country"),
+        ("contribution", "purpose_code"),
         ("indicator_value", "approved_at"),
         ("indicator_value", "approved_by"),
         ("indicator_value", "status"),

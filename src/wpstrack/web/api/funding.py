@@ -46,10 +46,11 @@ def get_summary(
     filters: Filters,
     by: Literal["recipient", "donor", "pillar", "year", "marker"] = "recipient",
     currency: Annotated[str, Query(min_length=3, max_length=3)] = funding.DEFAULT_CURRENCY,
-    partial: bool = False,
+    partial: bool = True,
 ) -> Any:
     """Totals in one reporting currency (with the user's exchange rates), grouped by one
-    dimension; commitments and disbursements are never added together."""
+    dimension; commitments and disbursements are never added together. Amounts without a
+    rate are left out and listed in ``missing_rates``; ``partial=false`` refuses instead."""
     return funding.summarise(conn, by=by, currency=currency, filters=filters, partial=partial)
 
 
@@ -60,9 +61,10 @@ def get_trends(
     currency: Annotated[str, Query(min_length=3, max_length=3)] = funding.DEFAULT_CURRENCY,
     transaction_type: Literal["commitment", "disbursement"] = "commitment",
     threshold: Annotated[Decimal, Query(ge=0, lt=1)] = funding.DEFAULT_THRESHOLD,
-    partial: bool = False,
+    partial: bool = True,
 ) -> Any:
-    """Year-on-year change per recipient and pillar, with falling funding flagged."""
+    """Year-on-year change per recipient and pillar, with falling funding flagged; amounts
+    without a rate are left out and listed (``partial=false`` refuses instead)."""
     return funding.funding_trends(
         conn,
         currency=currency,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from wpstrack import funding
+from wpstrack import funding, reference
 from wpstrack.errors import InvalidInput, MissingRate
 from wpstrack.funding import Contribution, ContributionFilter
 from wpstrack.pagination import Page
@@ -89,4 +89,5 @@ def contribution_page(
 ) -> Response:
     item = funding.get_contribution(conn, contribution_id)
     title = f"{item.donor_name} → {item.recipient_name}"
-    return render(request, "contribution.html", {"title": title, "c": item})
+    context = {"title": title, "c": item, "purposes": reference.dac_purposes()}
+    return render(request, "contribution.html", context)
