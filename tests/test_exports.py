@@ -112,8 +112,10 @@ def test_contribution_amounts_are_numbers_in_spreadsheets_and_parquet(filled: Co
 
 def test_indicator_values_as_sdmx_csv(filled: Connection) -> None:
     rows = _csv_rows(export(filled, "indicator_values", "sdmx-csv", Options(plan="T-NAP")))
-    assert list(rows[0])[:7] == [
-        "DATAFLOW",
+    assert list(rows[0])[:9] == [
+        "STRUCTURE",
+        "STRUCTURE_ID",
+        "ACTION",
         "REF_AREA",
         "NAP",
         "INDICATOR",
@@ -127,9 +129,9 @@ def test_indicator_values_as_sdmx_csv(filled: Connection) -> None:
         ("2023", "1.0"),
         ("2024", "1.0"),
     ]
-    assert {(r["DATAFLOW"], r["REF_AREA"], r["SEX"]) for r in rows} == {
-        (exports.DATAFLOW, "JP", "_T")
-    }
+    assert {
+        (r["STRUCTURE"], r["STRUCTURE_ID"], r["ACTION"], r["REF_AREA"], r["SEX"]) for r in rows
+    } == {("dataflow", exports.DATAFLOW, "I", "JP", "_T")}
     fiscal = [r["TIME_PERIOD"] for r in rows if r["INDICATOR"] == "C3"]
     assert fiscal == ["2022-04-01/P1Y", "2023-04-01/P1Y", "2024-04-01/P1Y"]
 
@@ -194,7 +196,7 @@ def test_api_download_names_the_file_and_needs_a_login(web: WebSite) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.sdmx.data+csv")
     assert 'filename="indicator_values.sdmx.csv"' in response.headers["content-disposition"]
-    assert response.text.startswith("DATAFLOW,REF_AREA,NAP,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE")
+    assert response.text.startswith("STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,NAP,INDICATOR,SEX")
     assert web.client().get(path).status_code == 401
 
 
@@ -206,3 +208,19 @@ def test_openapi_names_the_tables_and_formats_that_can_be_exported(web: WebSite)
     }
     assert params["table"]["enum"] == list(exports.TABLES)
     assert params["format"]["enum"] == list(exports.FORMATS)
+
+
+def test_sdmx_open_data_carries_approved_values_only(conn: Connection) -> None:
+    sample = Path(__file__).parent / "data" / "plan_sample.yaml"
+    plans.save_plan(conn, plans.parse_plan(sample.read_bytes(), "sample", "yaml"))
+    indicators.record_value(conn, "TEST-NAP", "I1", indicators.ValueIn("2022", 14), actor="a")
+
+    def published() -> list[tuple[str, str]]:
+        data = export(conn, "indicator_values", "sdmx-csv", Options(plan="TEST-NAP"))
+        return [(r["INDICATOR"], r["OBS_VALUE"]) for r in _csv_rows(data)]
+
+    assert published() == []
+    csv_rows = _csv_rows(export(conn, "indicator_values", "csv", Options(plan="TEST-NAP")))
+    assert [(r["indicator"], r["status"]) for r in csv_rows] == [("I1", "entered")]
+    indicators.approve_period(conn, "TEST-NAP", "2022", actor="b")
+    assert published() == [("I1", "14.0")]

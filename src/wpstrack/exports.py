@@ -8,12 +8,15 @@ database gives the same rows in every format; CSV, JSON and SDMX-CSV are byte-id
 between runs. Text cells that a spreadsheet would run as a formula are prefixed with ``'``
 in CSV and XLSX (documents are hostile input).
 
-Indicator values are also written as SDMX-CSV (version 1.0 layout): the dataflow
-``WPSTRACK:DF_WPS_NAP(1.0)`` with dimensions ``REF_AREA`` (the plan's country, ISO 3166),
-``NAP`` (plan code), ``INDICATOR`` (indicator code), ``SEX`` (``_T``, ``F``, ``M`` from the SDMX
-CL_SEX code list) and ``TIME_PERIOD``, then ``OBS_VALUE`` and the attributes
-``UNIT_MEASURE``, ``OBS_SOURCE`` (``computed`` or who supplied the value) and ``COMMENT``.
-Japanese fiscal years ("FY2024") are written as SDMX time ranges ("2024-04-01/P1Y").
+Indicator values are also written as SDMX-CSV 2.0: the columns ``STRUCTURE``
+(``dataflow``), ``STRUCTURE_ID`` (``WPSTRACK:DF_WPS_NAP(1.0)``) and ``ACTION`` (``I``,
+information), the dimensions ``REF_AREA`` (the plan's country, ISO 3166), ``NAP`` (plan
+code), ``INDICATOR`` (indicator code), ``SEX`` (``_T``, ``F``, ``M`` from the SDMX CL_SEX code
+list) and ``TIME_PERIOD``, then ``OBS_VALUE`` and the attributes ``UNIT_MEASURE``,
+``OBS_SOURCE`` (``computed`` or who supplied the value) and ``COMMENT``. Open data carries
+what the report counts: approved values and computed ones, never values still waiting for
+approval. Fiscal years ("FY2024") are written as SDMX time ranges from the plan's fiscal
+year start ("2024-04-01/P1Y" for Japan).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "parquet": "application/vnd.apache.parquet",
-    "sdmx-csv": "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
+    "sdmx-csv": "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8",
 }
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "parquet": "parquet", "sdmx-csv": "csv"}
 DATAFLOW = "WPSTRACK:DF_WPS_NAP(1.0)"
@@ -202,8 +205,10 @@ def _indicator_values(conn: Connection, options: Options) -> list[dict[str, Any]
             val.c.value,
             val.c.source,
             val.c.note,
+            val.c.status,
             val.c.recorded_by,
             val.c.recorded_at,
+            plan.c.fiscal_year_start,
         )
         .join(ind, ind.c.id == val.c.indicator_id)
         .join(plan, plan.c.id == ind.c.plan_id)
@@ -271,7 +276,8 @@ TABLES: dict[str, Table] = {
         (
             *(("plan", "str"), ("country", "str"), ("indicator", "str"), ("unit", "str")),
             *(("period", "str"), ("sex", "str"), ("value", "float"), ("source", "str")),
-            *(("note", "str"), ("recorded_by", "str"), ("recorded_at", "datetime")),
+            *(("note", "str"), ("status", "str"), ("recorded_by", "str")),
+            ("recorded_at", "datetime"),
         ),
         _indicator_values,
     ),
@@ -357,15 +363,17 @@ def _parquet(columns: Columns, rows: list[dict[str, Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def sdmx_period(period: str) -> str:
-    """An SDMX TIME_PERIOD: fiscal years become time ranges, other periods pass unchanged."""
+def sdmx_period(period: str, fiscal_year_start: int | None = None) -> str:
+    """An SDMX TIME_PERIOD: fiscal years become time ranges starting in the plan's month
+    (April when the plan does not say), quarters and years pass unchanged."""
     if period.startswith("FY") and period[2:].isdigit():
-        return f"{period[2:]}-04-01/P1Y"
+        return f"{period[2:]}-{fiscal_year_start or 4:02d}-01/P1Y"
     return period
 
 
 SDMX_COLUMNS = (
-    *("DATAFLOW", "REF_AREA", "NAP", "INDICATOR", "SEX", "TIME_PERIOD", "OBS_VALUE"),
+    *("STRUCTURE", "STRUCTURE_ID", "ACTION"),
+    *("REF_AREA", "NAP", "INDICATOR", "SEX", "TIME_PERIOD", "OBS_VALUE"),
     *("UNIT_MEASURE", "OBS_SOURCE", "COMMENT"),
 )
 
@@ -375,14 +383,18 @@ def _sdmx_csv(rows: list[dict[str, Any]]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SDMX_COLUMNS)
     for r in rows:
+        if r["status"] != "approved" and r["source"] != "computed":
+            continue  # waiting for approval: not published
         writer.writerow(
             [
+                "dataflow",
                 DATAFLOW,
+                "I",
                 r["country"],
                 r["plan"],
                 r["indicator"],
                 SDMX_SEX.get(r["sex"], r["sex"]),
-                sdmx_period(r["period"]),
+                sdmx_period(r["period"], r["fiscal_year_start"]),
                 repr(float(r["value"])),
                 r["unit"],
                 _text(r["source"] or ""),
