@@ -225,7 +225,9 @@ def _participant_filter(filters: ActivityFilter) -> list[Any]:
     return conditions
 
 
-def _filtered(filters: ActivityFilter, public_only: bool) -> Select[Any]:
+def _filtered(
+    filters: ActivityFilter, public_only: bool, conn: Connection | None = None
+) -> Select[Any]:
     act, link = schema.activity, schema.activity_link
     stmt = select(act)
     conditions = [visibility.activities(public_only), *_participant_filter(filters)]
@@ -239,7 +241,7 @@ def _filtered(filters: ActivityFilter, public_only: bool) -> Select[Any]:
     if filters.country:
         conditions.append(act.c.country == filters.country.upper())
     if filters.q and search.terms(filters.q):
-        conditions.append(search.activity_matches(filters.q))
+        conditions.append(search.activity_matches(filters.q, conn))
     if filters.date_from:
         conditions.append(act.c.date >= filters.date_from)
     if filters.date_to:
@@ -266,7 +268,7 @@ def list_activities(
     """The register narrowed by ``filters`` in their sort order, one page at a time."""
     filters = filters or ActivityFilter()
     key, descending = _sort_key(filters.sort)
-    stmt = _filtered(filters, public_only).add_columns(key)
+    stmt = _filtered(filters, public_only, conn).add_columns(key)
     keys = [key, schema.activity.c.id]
     rows, next_cursor = paginate(conn, stmt, keys, cursor, limit, descending=descending)
     return Page([ActivitySummary.model_validate(dict(r)) for r in rows], next_cursor)

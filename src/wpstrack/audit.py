@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from sqlalchemy import Connection, Select, Table, select
 
-from wpstrack import schema
+from wpstrack import schema, search_index
 from wpstrack.db import now
 from wpstrack.errors import NotFound, StaleVersion
 from wpstrack.pagination import ListFilter, Page, paginate
@@ -160,7 +160,8 @@ def update(
     before = _fetch(conn, table, key_column, key)
     if before is None:
         raise NotFound(f"no {table.name} {key}")
-    changes = dict(values)
+    # A changed text changes the row's Japanese words for the search index.
+    changes = search_index.with_words(table, before, dict(values))
     stmt = table.update().where(table.c[key_column] == key)
     if "version" in table.c:
         changes["version"] = table.c.version + 1

@@ -8,6 +8,8 @@ statements over a ``Connection`` they are given. Alembic migrations in
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -42,6 +44,20 @@ metadata = MetaData(
 
 def _created_at() -> Column:
     return Column("created_at", DateTime(timezone=True), nullable=False)
+
+
+def _search_words(table: str) -> Column:
+    """The row's Japanese text cut into words for the full-text index
+    (:mod:`wpstrack.search_index`): a trigger cannot run the analyser, so Python writes it
+    with the row. The default computes it on every insert, whatever code inserts;
+    ``audit.update`` recomputes it when an update changes the text."""
+
+    def default(context: Any) -> str | None:
+        from wpstrack.search_index import row_words  # it imports this module
+
+        return row_words(table, context.get_current_parameters())
+
+    return Column("search_words", Text, default=default)
 
 
 # --- reference data -----------------------------------------------------------------------
@@ -280,6 +296,7 @@ document = Table(
     Column("status", String(16), nullable=False),  # ingested | rejected
     Column("reject_reason", Text),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
+    _search_words("document"),
     CheckConstraint("status IN ('ingested', 'rejected')", name="status"),
     Index("ix_document_content_hash", "content_hash"),
     # What the public may see (visibility.documents) tests the status of every candidate
@@ -337,6 +354,7 @@ activity = Table(
     Column("city", String(200)),
     Column("country", String(2)),
     Column("summary", Text),
+    _search_words("activity"),
     Column("is_published", Boolean, nullable=False, server_default="0"),
     Column("reviewed_by", String(80)),  # who accepted the draft into the register
     Column("reviewed_at", DateTime(timezone=True)),

@@ -19,6 +19,14 @@ its triggers, so a later migration that alters ``document`` or ``activity`` must
 ``search_index.install`` again, and the tests check that a document written at head is found.
 ``search_index.rebuild`` re-creates the triggers and re-indexes every existing row.
 
+Japanese (issue 15): a Japanese query term is cut into words by the function that cut the
+indexed text (:func:`wpstrack.search_index.query_words`) and must match as a phrase of them;
+English words stay stemmed. A query is a list of groups that must all match; a group is
+its alternatives, any of which may match: a name in either script (``上川`` or
+``Kamikawa``), an organisation by any of its names in the reference tables (``国連女性機関``,
+``UN Women``, ``UNW``...). Snippets of a query with Japanese in it are marked in Python
+(the database marks only words of its own tokenizer).
+
 Anonymous visitors search what :mod:`wpstrack.visibility` lets them see: published
 activities and the documents behind them.
 """
@@ -26,6 +34,7 @@ activities and the documents behind them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +59,8 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from wpstrack import schema, visibility
-from wpstrack.search_index import INDEX_TABLE, PG_CONFIG
+from wpstrack import japanese, schema, search_index, visibility
+from wpstrack.search_index import INDEX_TABLE, PG_CONFIG, PG_WORDS_CONFIG
 
 # The highlighted parts of a snippet are framed by these (never found in stored text).
 _HIT_START, _HIT_END = "\x02", "\x03"
@@ -88,7 +97,133 @@ class Hit:
 
 def terms(q: str) -> list[str]:
     """The words of a query; operators and quotes are not syntax here, only words count."""
-    return _WORD.findall(q or "")[:20]
+    return _WORD.findall(unicodedata.normalize("NFKC", q or ""))[:20]
+
+
+# --- a query: groups of alternatives --------------------------------------------------------
+
+# A phrase: (Japanese?, its words in order, as written). Japanese words are matched as they
+# are (the 'simple' configuration on PostgreSQL), English ones stemmed.
+Phrase = tuple[bool, tuple[str, ...], str]
+# An alternative: phrases that must all match. A group: alternatives, one of which must match.
+Alternative = tuple[Phrase, ...]
+Group = tuple[Alternative, ...]
+MAX_ALTERNATIVES = 16
+
+
+def _phrase(form: str) -> Phrase | None:
+    """A written form (a word, a name, a compound) as the phrase the index holds."""
+    if japanese.has_japanese(form):
+        words = tuple(search_index.query_words(form))
+        return (True, words, unicodedata.normalize("NFKC", form)) if words else None
+    words = tuple(w.lower() for w in terms(form))
+    return (False, words, form) if words else None
+
+
+def _term_alternatives(term: str) -> list[Alternative]:
+    """A query word's alternatives: itself, and a Japanese name also romanised."""
+    phrase = _phrase(term)
+    if phrase is None:
+        return []
+    found: list[Alternative] = [(phrase,)]
+    if phrase[0]:
+        tokens = [t for t in japanese.tokens(term, "C") if t.is_content]
+        names = search_index.names_romaji(term)
+        # Only a term that is all names (上川, 上川陽子) has a romanised alternative.
+        if names and all(search_index.names_romaji(t.surface) for t in tokens):
+            found.append(tuple((False, (n,), n) for n in names))
+    return found
+
+
+def _entity_forms(conn: Connection | None) -> dict[tuple[str, ...], set[str]]:
+    """Every written form of every organisation and person, keyed by its query words, to
+    the forms of the same body or person: one entity, all its names in both scripts."""
+    if conn is None:
+        return {}
+    org, alias, person = schema.organisation, schema.organisation_alias, schema.person
+    entities: dict[str, set[str]] = {}
+    for row in conn.execute(select(org.c.id, org.c.name, org.c.acronym, org.c.name_ja)):
+        entities[f"o{row.id}"] = {f for f in (row.name, row.acronym, row.name_ja) if f}
+    for named in conn.execute(select(alias.c.organisation_id, alias.c.alias)):
+        entities.setdefault(f"o{named.organisation_id}", set()).add(named.alias)
+    for who in conn.execute(
+        select(person.c.id, person.c.family_name, person.c.given_name, person.c.name_ja)
+    ):
+        full = f"{who.given_name} {who.family_name}" if who.given_name else None
+        entities[f"p{who.id}"] = {f for f in (who.family_name, full, who.name_ja) if f}
+    keyed: dict[tuple[str, ...], set[str]] = {}
+    for forms in entities.values():
+        for form in forms:
+            key = tuple(t.lower() for t in terms(form))
+            if key:
+                keyed.setdefault(key, set()).update(forms)
+    return keyed
+
+
+def parse(q: str, conn: Connection | None = None) -> list[Group]:
+    """The groups a query must match (every one), each with its alternatives (any one).
+
+    Given a connection, a run of query words that spells an organisation's or a person's
+    name (any script, acronym, alias) becomes one group of all that entity's names.
+    """
+    words = terms(q)
+    forms = _entity_forms(conn) if words else {}
+    longest = max((len(k) for k in forms), default=0)
+    groups: list[Group] = []
+    alternatives: list[Alternative]
+    i = 0
+    while i < len(words):
+        lowered = [w.lower() for w in words]
+        for j in range(min(len(words), i + longest), i, -1):
+            names = forms.get(tuple(lowered[i:j]))
+            if names:
+                phrases = sorted({p for p in map(_phrase, names) if p is not None})
+                alternatives = [tuple([p]) for p in phrases][:MAX_ALTERNATIVES]
+                i = j
+                break
+        else:
+            alternatives = _term_alternatives(words[i])
+            i += 1
+        if alternatives:
+            groups.append(tuple(alternatives))
+    return groups
+
+
+def _is_plain(groups: list[Group]) -> bool:
+    """English words only, one alternative each: the query as it was before Japanese."""
+    return all(len(g) == 1 and len(g[0]) == 1 and not g[0][0][0] for g in groups)
+
+
+def _fts_phrase(phrase: Phrase) -> str:
+    return '"' + " ".join(w.replace('"', "") for w in phrase[1]) + '"'
+
+
+def _fts_match_groups(groups: list[Group]) -> str:
+    """The FTS5 expression of a parsed query (every word quoted: no query syntax leaks)."""
+    out = []
+    for group in groups:
+        alternatives = [" AND ".join(_fts_phrase(p) for p in alt) for alt in group]
+        out.append("(" + " OR ".join(f"({a})" for a in alternatives) + ")")
+    return " AND ".join(out)
+
+
+def _tsquery(groups: list[Group]) -> ColumnElement[Any]:
+    """The PostgreSQL query of a parsed query (bound values: no query syntax leaks)."""
+    if _is_plain(groups):
+        return func.plainto_tsquery(PG_CONFIG, " ".join(g[0][0][1][0] for g in groups))
+    query: ColumnElement[Any] | None = None
+    for group in groups:
+        either: ColumnElement[Any] | None = None
+        for alt in group:
+            every: ColumnElement[Any] | None = None
+            for japanese_words, words, _ in alt:
+                config = PG_WORDS_CONFIG if japanese_words else PG_CONFIG
+                one = func.phraseto_tsquery(config, " ".join(words))
+                every = one if every is None else every.op("&&")(one)
+            either = every if either is None else either.op("||")(every)
+        query = either if query is None else query.op("&&")(either)
+    assert query is not None
+    return query
 
 
 def _visible_ids(kind: str, public: bool) -> Select[Any]:
@@ -119,15 +254,15 @@ def search(
     best ``limit`` visible matches are chosen by the database, and snippets are made for
     those alone.
     """
-    words = terms(q)
-    if not words:
+    groups = parse(q, conn)
+    if not groups:
         return []
     limit = max(1, min(limit, MAX_RESULTS))
     run = _search_postgresql if conn.dialect.name == "postgresql" else _search_sqlite
-    return [hit.as_dict() for hit in run(conn, words, public, limit)]
+    return [hit.as_dict() for hit in run(conn, groups, public, limit)]
 
 
-def _hit(row: Any, snippet: str | None) -> Hit:
+def _hit(row: Any, snippet: str | list[tuple[str, bool]] | None) -> Hit:
     kind = row.kind
     url = f"/documents/{row.id}" if kind == "document" else f"/activities/{row.id}"
     return Hit(
@@ -137,12 +272,8 @@ def _hit(row: Any, snippet: str | None) -> Hit:
         url=url,
         status=row.status,
         date=row.date.isoformat() if row.date else None,
-        snippet=_split_snippet(snippet),
+        snippet=snippet if isinstance(snippet, list) else _split_snippet(snippet),
     )
-
-
-def _fts_match(words: list[str]) -> str:
-    return " ".join('"' + w.replace('"', "") + '"' for w in words)
 
 
 _FTS = sql_table(INDEX_TABLE, column("rowid", Integer))
@@ -161,33 +292,35 @@ def _visible_keys(public: bool) -> list[ColumnElement[bool]]:
     ]
 
 
-def _search_sqlite(conn: Connection, words: list[str], public: bool, limit: int) -> list[Hit]:
+def _search_sqlite(conn: Connection, groups: list[Group], public: bool, limit: int) -> list[Hit]:
     match = literal_column(INDEX_TABLE).op("MATCH")(bindparam("match"))
     conditions: list[ColumnElement[bool]] = [match, *_visible_keys(public)]
     score: ColumnElement[float] = literal_column(f"bm25({INDEX_TABLE})")
+    expression = _fts_match_groups(groups)
     top = conn.execute(
         select(_FTS.c.rowid).where(*conditions).order_by(score).limit(limit),
-        {"match": _fts_match(words)},
+        {"match": expression},
     ).scalars()
-    order = list(top)
+    order = [("document" if r % 2 == 0 else "activity", r // 2) for r in top]
     if not order:
         return []
+    ids = {kind: [i for k, i in order if k == kind] for kind in ("document", "activity")}
+    rows = _records(conn, ids["document"], ids["activity"])
+    if not _is_plain(groups):
+        return _marked_hits(conn, order, rows, groups)
     snippet = f"snippet({INDEX_TABLE}, 1, '{_HIT_START}', '{_HIT_END}', ' … ', 24)"
+    keys = [i * 2 + (kind == "activity") for kind, i in order]
     snippets: dict[int, str] = dict(
         conn.execute(
-            select(_FTS.c.rowid, literal_column(snippet)).where(match, _FTS.c.rowid.in_(order)),
-            {"match": _fts_match(words)},
+            select(_FTS.c.rowid, literal_column(snippet)).where(match, _FTS.c.rowid.in_(keys)),
+            {"match": expression},
         ).all()
     )
-    rows = _records(
-        conn, [r // 2 for r in order if r % 2 == 0], [r // 2 for r in order if r % 2 == 1]
-    )
-    hits = []
-    for r in order:
-        key = ("document" if r % 2 == 0 else "activity", r // 2)
-        if key in rows:
-            hits.append(_hit(rows[key], snippets.get(r)))
-    return hits
+    return [
+        _hit(rows[key], snippets.get(key[1] * 2 + (key[0] == "activity")))
+        for key in order
+        if key in rows
+    ]
 
 
 def _records(
@@ -208,8 +341,10 @@ def _records(
     return {(r.kind, r.id): r for r in conn.execute(union_all(documents, activities)).all()}
 
 
-def _search_postgresql(conn: Connection, words: list[str], public: bool, limit: int) -> list[Hit]:
-    query = func.plainto_tsquery(PG_CONFIG, " ".join(words))
+def _search_postgresql(
+    conn: Connection, groups: list[Group], public: bool, limit: int
+) -> list[Hit]:
+    query = _tsquery(groups)
     vector: ColumnElement[Any] = literal_column("vector")
     conditions = [vector.op("@@")(query), *_visible_keys(public)]
     top = conn.execute(
@@ -223,6 +358,8 @@ def _search_postgresql(conn: Connection, words: list[str], public: bool, limit: 
         return []
     ids = {kind: [i for k, i in order if k == kind] for kind in ("document", "activity")}
     rows = _records(conn, ids["document"], ids["activity"])
+    if not _is_plain(groups):
+        return _marked_hits(conn, order, rows, groups)
     snippets = _pg_headlines(conn, query, ids)
     return [_hit(rows[key], snippets.get(key)) for key in order if key in rows]
 
@@ -247,6 +384,99 @@ def _pg_headlines(
     return found
 
 
+# --- snippets marked in Python (queries with Japanese or with names in two scripts) --------
+
+SNIPPET_CHARS = 160
+# Hits whose Japanese text is read word by word to find a name asked for in Latin letters
+# (上川 for "Kamikawa"), and how much of each text: the analyser costs ~25 ms per 1,000
+# characters, so this is bounded; names stand in a release's title and first lines.
+_NAME_SCAN_HITS, _NAME_SCAN_CHARS = 10, 1_500
+
+
+def _bodies(conn: Connection, order: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The text a hit's snippet is cut from (a document's text, an activity's summary)."""
+    doc, act = schema.document, schema.activity
+    found: dict[tuple[str, int], str] = {}
+    for table_, kind, body in (
+        (doc, "document", func.coalesce(doc.c.text, "")),
+        (act, "activity", func.concat_ws(" ", act.c.title, act.c.summary, act.c.city)),
+    ):
+        wanted = [i for k, i in order if k == kind]
+        if wanted:
+            stmt = select(table_.c.id, body).where(table_.c.id.in_(wanted))
+            found.update(((kind, i), text_ or "") for i, text_ in conn.execute(stmt).all())
+    return found
+
+
+def _needles(groups: list[Group]) -> tuple[list[str], list[str]]:
+    """What to mark: Japanese forms as written, and English words (marked with any ending)."""
+    written: set[str] = set()
+    english: set[str] = set()
+    for group in groups:
+        for alt in group:
+            for is_japanese, words, form in alt:
+                if is_japanese:
+                    written.add(form.lower())
+                else:
+                    english.update(words)
+    return sorted(written, key=len, reverse=True), sorted(english, key=len, reverse=True)
+
+
+def _name_forms(text_: str, english: list[str]) -> list[str]:
+    """Japanese names in the start of ``text_`` whose romanisation is an English query word."""
+    wanted = set(english)
+    found = []
+    for token in japanese.tokens(text_[:_NAME_SCAN_CHARS], "C"):
+        if set(search_index.names_romaji(token.surface)) & wanted:
+            found.append(token.surface.lower())
+    return found
+
+
+def mark(text_: str, written: list[str], english: list[str]) -> list[tuple[str, bool]]:
+    """A passage of ``text_`` around its first match, as (text, is_match) parts."""
+    normal = unicodedata.normalize("NFKC", text_)
+    alternatives = [re.escape(w) for w in written if w]
+    alternatives += [rf"\b{re.escape(w[:-1] if len(w) > 4 else w)}\w*" for w in english if w]
+    if not alternatives:
+        return [(re.sub(r"\s+", " ", normal[:SNIPPET_CHARS]), False)]
+    pattern = re.compile("|".join(alternatives), re.IGNORECASE)
+    first = pattern.search(normal)
+    start = max(0, first.start() - SNIPPET_CHARS // 4) if first else 0
+    passage = normal[start : start + SNIPPET_CHARS]
+    parts: list[tuple[str, bool]] = [("… ", False)] if start else []
+    at = 0
+    for m in pattern.finditer(passage):
+        if m.start() > at:
+            parts.append((passage[at : m.start()], False))
+        parts.append((m.group(), True))
+        at = m.end()
+    parts.append((passage[at:], False))
+    return [(re.sub(r"\s+", " ", t), m) for t, m in parts if t]
+
+
+def _marked_hits(
+    conn: Connection,
+    order: list[tuple[str, int]],
+    rows: dict[tuple[str, int], Any],
+    groups: list[Group],
+) -> list[Hit]:
+    bodies = _bodies(conn, order)
+    written, english = _needles(groups)
+    hits = []
+    scans = 0
+    for key in order:
+        if key not in rows:
+            continue
+        body = bodies.get(key) or rows[key].title or ""
+        parts = mark(body, written, english)
+        unmarked = english and not any(m for _, m in parts)
+        if unmarked and scans < _NAME_SCAN_HITS and japanese.has_japanese(body):
+            scans += 1
+            parts = mark(body, written + _name_forms(body, english), english)
+        hits.append(_hit(rows[key], parts))
+    return hits
+
+
 # --- a filter for lists ----------------------------------------------------------------------
 
 
@@ -257,16 +487,17 @@ class ActivityMatches(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
-    # The words are part of the cache key: each query compiles (and caches) its own SQL.
-    _traverse_internals = [("words", InternalTraversal.dp_plain_obj)]  # noqa: RUF012
+    # The parsed query is part of the cache key: each query compiles (and caches) its own SQL.
+    _traverse_internals = [("groups", InternalTraversal.dp_plain_obj)]  # noqa: RUF012
 
-    def __init__(self, q: str) -> None:
-        self.words = tuple(terms(q))
+    def __init__(self, groups: list[Group]) -> None:
+        self.groups = tuple(groups)
 
 
-def activity_matches(q: str) -> ColumnElement[bool]:
-    """The condition "this activity or its document matches ``q``" (see :func:`search`)."""
-    return ActivityMatches(q)
+def activity_matches(q: str, conn: Connection | None = None) -> ColumnElement[bool]:
+    """The condition "this activity or its document matches ``q``" (see :func:`search`;
+    given ``conn``, names of organisations and people match in every script)."""
+    return ActivityMatches(parse(q, conn))
 
 
 def _bracketed(sql: Any) -> str:
@@ -277,7 +508,7 @@ def _bracketed(sql: Any) -> str:
 
 @compiles(ActivityMatches, "sqlite")
 def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
-    match = " ".join('"' + w.replace('"', "") + '"' for w in element.words) or '""'
+    match = _fts_match_groups(list(element.groups)) or '""'
     act = schema.activity
     hits = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :search_q"
     own = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 1").bindparams(search_q=match)
@@ -287,7 +518,8 @@ def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
 
 @compiles(ActivityMatches, "postgresql")
 def _matches_postgresql(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
-    query = func.plainto_tsquery(PG_CONFIG, " ".join(element.words))
+    groups = list(element.groups)
+    query = _tsquery(groups) if groups else func.plainto_tsquery(PG_CONFIG, "")
     act, rowid = schema.activity, _FTS.c.rowid
     hits = select(rowid).where(literal_column("vector").op("@@")(query)).subquery()
     own = select(hits.c.rowid // 2).where(hits.c.rowid % 2 == 1)

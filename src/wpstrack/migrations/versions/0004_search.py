@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    search_index.rebuild(op.get_bind())
+    search_index.rebuild(op.get_bind(), words=False)  # the index as it was at 0004
 
 
 def downgrade() -> None:

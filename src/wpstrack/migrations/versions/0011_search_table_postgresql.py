@@ -42,7 +42,7 @@ def upgrade() -> None:
         return
     for index in _EXPRESSION_INDEXES:
         conn.execute(text(f"DROP INDEX IF EXISTS {index}"))
-    search_index.rebuild(conn)
+    search_index.rebuild(conn, words=False)  # search_words comes at 0014
 
 
 def downgrade() -> None:
