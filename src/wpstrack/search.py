@@ -127,10 +127,8 @@ def _term_alternatives(term: str) -> list[Alternative]:
         return []
     found: list[Alternative] = [(phrase,)]
     if phrase[0]:
-        tokens = [t for t in japanese.tokens(term, "C") if t.is_content]
-        names = search_index.names_romaji(term)
-        # Only a term that is all names (上川, 上川陽子) has a romanised alternative.
-        if names and all(search_index.names_romaji(t.surface) for t in tokens):
+        names = search_index.name_spelling(term)
+        if names:
             found.append(tuple((False, (n,), n) for n in names))
     return found
 
@@ -307,20 +305,15 @@ def _search_sqlite(conn: Connection, groups: list[Group], public: bool, limit: i
     ids = {kind: [i for k, i in order if k == kind] for kind in ("document", "activity")}
     rows = _records(conn, ids["document"], ids["activity"])
     if not _is_plain(groups):
-        return _marked_hits(conn, order, rows, groups)
+        return _marked_hits(conn, order, rows, groups, {})
     snippet = f"snippet({INDEX_TABLE}, 1, '{_HIT_START}', '{_HIT_END}', ' … ', 24)"
     keys = [i * 2 + (kind == "activity") for kind, i in order]
-    snippets: dict[int, str] = dict(
-        conn.execute(
-            select(_FTS.c.rowid, literal_column(snippet)).where(match, _FTS.c.rowid.in_(keys)),
-            {"match": expression},
-        ).all()
-    )
-    return [
-        _hit(rows[key], snippets.get(key[1] * 2 + (key[0] == "activity")))
-        for key in order
-        if key in rows
-    ]
+    found = conn.execute(
+        select(_FTS.c.rowid, literal_column(snippet)).where(match, _FTS.c.rowid.in_(keys)),
+        {"match": expression},
+    ).all()
+    snippets = {("document" if r % 2 == 0 else "activity", r // 2): s for r, s in found}
+    return _marked_hits(conn, order, rows, groups, snippets)
 
 
 def _records(
@@ -359,9 +352,8 @@ def _search_postgresql(
     ids = {kind: [i for k, i in order if k == kind] for kind in ("document", "activity")}
     rows = _records(conn, ids["document"], ids["activity"])
     if not _is_plain(groups):
-        return _marked_hits(conn, order, rows, groups)
-    snippets = _pg_headlines(conn, query, ids)
-    return [_hit(rows[key], snippets.get(key)) for key in order if key in rows]
+        return _marked_hits(conn, order, rows, groups, {})
+    return _marked_hits(conn, order, rows, groups, _pg_headlines(conn, query, ids))
 
 
 def _pg_headlines(
@@ -393,13 +385,21 @@ SNIPPET_CHARS = 160
 _NAME_SCAN_HITS, _NAME_SCAN_CHARS = 10, 1_500
 
 
+def _joined(*columns: Any) -> ColumnElement[str]:
+    """The columns' texts joined by spaces (``concat_ws`` is missing from older SQLite)."""
+    out: ColumnElement[str] = func.coalesce(columns[0], "")
+    for c in columns[1:]:
+        out = out + " " + func.coalesce(c, "")
+    return out
+
+
 def _bodies(conn: Connection, order: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     """The text a hit's snippet is cut from (a document's text, an activity's summary)."""
     doc, act = schema.document, schema.activity
     found: dict[tuple[str, int], str] = {}
     for table_, kind, body in (
         (doc, "document", func.coalesce(doc.c.text, "")),
-        (act, "activity", func.concat_ws(" ", act.c.title, act.c.summary, act.c.city)),
+        (act, "activity", _joined(act.c.title, act.c.summary, act.c.city)),
     ):
         wanted = [i for k, i in order if k == kind]
         if wanted:
@@ -459,22 +459,24 @@ def _marked_hits(
     order: list[tuple[str, int]],
     rows: dict[tuple[str, int], Any],
     groups: list[Group],
+    snippets: dict[tuple[str, int], str],
 ) -> list[Hit]:
-    bodies = _bodies(conn, order)
-    written, english = _needles(groups)
-    hits = []
-    scans = 0
-    for key in order:
-        if key not in rows:
-            continue
-        body = bodies.get(key) or rows[key].title or ""
-        parts = mark(body, written, english)
-        unmarked = english and not any(m for _, m in parts)
-        if unmarked and scans < _NAME_SCAN_HITS and japanese.has_japanese(body):
-            scans += 1
-            parts = mark(body, written + _name_forms(body, english), english)
-        hits.append(_hit(rows[key], parts))
-    return hits
+    """The hits with their snippets: the database's where it marked a word (English words
+    in English text), else marked here (Japanese, or a name matched in the other script)."""
+    parts = {key: _split_snippet(snippets.get(key)) for key in order if key in snippets}
+    unmarked = [k for k in order if k in rows and not any(m for _, m in parts.get(k, []))]
+    if unmarked:
+        bodies = _bodies(conn, unmarked)
+        written, english = _needles(groups)
+        scans = 0
+        for key in unmarked:
+            body = bodies.get(key) or rows[key].title or ""
+            parts[key] = mark(body, written, english)
+            missed = english and not any(m for _, m in parts[key])
+            if missed and scans < _NAME_SCAN_HITS and japanese.has_japanese(body):
+                scans += 1
+                parts[key] = mark(body, written + _name_forms(body, english), english)
+    return [_hit(rows[key], parts[key]) for key in order if key in rows]
 
 
 # --- a filter for lists ----------------------------------------------------------------------

@@ -85,13 +85,34 @@ def romaji(reading: str) -> str:
     return _LONG_VOWEL.sub(r"\1\2", roman.lower())
 
 
+def _is_name(token: japanese.Token) -> bool:
+    return len(token.pos) > 2 and token.pos[1] == "固有名詞" and token.pos[2] in _NAME_POS
+
+
+def _parts(token: japanese.Token) -> list[japanese.Token]:
+    return japanese.tokens(token.surface, "A") if len(token.surface) > 2 else [token]
+
+
+def _spelled(tokens: list[japanese.Token]) -> list[str]:
+    return [r for r in (romaji(t.reading) for t in tokens) if r.isascii() and r.isalpha()]
+
+
 def _name_romaji(token: japanese.Token) -> list[str]:
-    """The romanised parts of a name token (a full name is romanised name by name)."""
-    if len(token.pos) < 3 or token.pos[1] != "固有名詞" or token.pos[2] not in _NAME_POS:
+    """The romanised names in a name token (a full name is romanised name by name; of
+    ``東京都千代田区``, the names ``tokyo`` and ``chiyoda``)."""
+    if not _is_name(token):
         return []
-    parts = japanese.tokens(token.surface, "A") if len(token.surface) > 2 else [token]
-    named = [p for p in parts if len(p.pos) > 2 and p.pos[2] in _NAME_POS] or [token]
-    return [r for r in (romaji(p.reading) for p in named) if r.isascii() and r.isalpha()]
+    return _spelled([p for p in _parts(token) if _is_name(p)] or [token])
+
+
+def name_spelling(text: str) -> list[str] | None:
+    """A query term that is nothing but names (``上川``, ``上川陽子``), romanised name by
+    name; None when any word of it is not a name (``南スーダン``: ``南`` is not)."""
+    words = [t for t in japanese.tokens(text, "C") if t.is_content]
+    parts = [p for t in words for p in _parts(t) if p.is_content]
+    if not parts or not all(_is_name(p) for p in parts):
+        return None
+    return _spelled(parts) or None
 
 
 def names_romaji(text: str) -> list[str]:
