@@ -52,6 +52,7 @@ class ActivityFilter(ListFilter):
     person: str | None = None
     pillar: str | None = None
     plan_item: int | None = None
+    language: str | None = Field(default=None, max_length=8)  # of the activity's document
     status: Literal["draft", "reviewed", "published"] | None = None
     published: bool | None = None
     sort: Literal["-date", "date", "-updated", "updated", "title", "-title"] = "-date"
@@ -240,6 +241,10 @@ def _filtered(
             conditions.append(act.c[name] == getattr(filters, name))
     if filters.country:
         conditions.append(act.c.country == filters.country.upper())
+    if filters.language:
+        doc = schema.document
+        written_in = select(doc.c.id).where(doc.c.language == filters.language)
+        conditions.append(act.c.document_id.in_(written_in))
     if filters.q and search.terms(filters.q):
         conditions.append(search.activity_matches(filters.q, conn))
     if filters.date_from:
@@ -255,6 +260,14 @@ def _filtered(
             exists().where(link.c.activity_id == act.c.id, link.c.plan_item_id == filters.plan_item)
         )
     return stmt.where(*conditions)
+
+
+def select_filtered(
+    filters: ActivityFilter, public_only: bool, conn: Connection | None = None
+) -> Select[Any]:
+    """The activities ``filters`` and the caller's visibility let through (for counts over
+    the same set the list shows: :mod:`wpstrack.facets`)."""
+    return _filtered(filters, public_only, conn)
 
 
 def list_activities(

@@ -18,6 +18,12 @@ def search_cli(
         True, "--drafts/--published-only", help="Include unpublished activities and documents."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    with_facets: bool = typer.Option(
+        False,
+        "--facets",
+        help="Also count the matching activities by type, year, pillar, "
+        "organisation and language (as the search page does).",
+    ),
 ) -> None:
     """Search documents and activities, best match first.
 
@@ -25,7 +31,8 @@ def search_cli(
     indexes) and indexes the rows already stored: needed only after restoring rows written
     without it, or after a migration that rebuilt the document or activity table.
     """
-    from wpstrack import search, search_index
+    from wpstrack import facets, search, search_index
+    from wpstrack.activities import ActivityFilter
 
     if not query and not rebuild:
         raise fail("give words to search for, or --rebuild")
@@ -33,9 +40,16 @@ def search_cli(
         if rebuild:
             console.print(f"Search index rebuilt: {search_index.rebuild(conn)} rows indexed.")
         hits = search.search(conn, query, public=not drafts, limit=limit) if query else []
+        counts = None
+        if with_facets and query:
+            counts = facets.facets(conn, ActivityFilter(q=query), public_only=not drafts)
     if as_json:
-        print_json(hits)
+        print_json({"results": hits, "facets": counts.model_dump()} if counts else hits)
         return
+    if counts:
+        for name, values in counts.facets.items():
+            shown = ", ".join(f"{v.label} {v.count}" for v in values) or "-"
+            console.print(f"{name}: {shown}")
     if query:
         table = Table("kind", "id", "title", "status", "matched")
         for h in hits:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel
 
-from wpstrack import activities, visibility
+from wpstrack import activities, facets, visibility
 from wpstrack.activities import ActivityDetail, ActivityFilter, ActivitySummary, ActivityUpdate
 from wpstrack.users import User
 from wpstrack.web.api.common import (
@@ -59,6 +59,15 @@ def list_activities(
         )
 
     return list_response(page, fetch, ActivitySummary, "activities")
+
+
+@router.get("/facets", response_model=facets.Facets)
+def activity_facets(
+    conn: ConnDep, user: OptionalUser, filters: Annotated[ActivityFilter, Query()]
+) -> facets.Facets:
+    """Counts by type, year, pillar, organisation and language of the activities the same
+    filters list (anonymous callers count published ones only)."""
+    return facets.facets(conn, filters, public_only=visibility.is_public(user))
 
 
 @router.get("/{activity_id}", response_model=ActivityDetail)

@@ -6,16 +6,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from wpstrack import dashboard, search, visibility
+from wpstrack import dashboard, facets, search, visibility
+from wpstrack.activities import ActivityFilter
 from wpstrack.web.api.common import ERROR_RESPONSES
 from wpstrack.web.deps import ConnDep, OptionalUser
 
 router = APIRouter(tags=["search"], responses=ERROR_RESPONSES)
 
 
-def search_results(conn: Any, q: str, public: bool, limit: int = 50) -> dict[str, Any]:
-    """The search page's dict: the query and its hits."""
-    return {"q": q, "results": search.search(conn, q, public=public, limit=limit)}
+def search_results(
+    conn: Any, q: str, public: bool, limit: int = 50, *, with_facets: bool = True
+) -> dict[str, Any]:
+    """The search page's dict: the query, its hits and the facets of the matching activities
+    (each facet links to the activity list narrowed to it, the query kept)."""
+    found: dict[str, Any] = {"q": q, "results": search.search(conn, q, public=public, limit=limit)}
+    if with_facets and q.strip():
+        counts = facets.facets(conn, ActivityFilter(q=q), public_only=public)
+        found["facets"] = counts.model_dump()
+    return found
 
 
 @router.get("/search")
@@ -24,8 +32,10 @@ def search_api(
     user: OptionalUser,
     q: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=search.MAX_RESULTS)] = 50,
+    with_facets: Annotated[bool, Query(alias="facets")] = False,
 ) -> dict[str, Any]:
-    return search_results(conn, q, visibility.is_public(user), limit)
+    """Hits best first; ``facets=true`` adds the counts the search page shows beside them."""
+    return search_results(conn, q, visibility.is_public(user), limit, with_facets=with_facets)
 
 
 @router.get("/dashboard", tags=["dashboard"])

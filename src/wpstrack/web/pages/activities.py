@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from wpstrack import activities, visibility
+from wpstrack import activities, facets, visibility
 from wpstrack.activities import ActivityFilter, ActivitySummary, ActivityUpdate
 from wpstrack.pagination import Page
 from wpstrack.users import User, has_role
@@ -69,7 +69,9 @@ def activities_page(
         return downloads.paged(format, cursor, fetch, ActivitySummary, "activities")
     page = fetch(cursor)
     choices = activities.filter_choices(conn)
+    counts = facets.facets(conn, filters, public_only=visibility.is_public(user))
     context = {"title": "Activities", "page": page, "filters": filters, **choices}
+    context["facets"] = counts.model_dump()
     return render(request, "activities.html", context)
 
 

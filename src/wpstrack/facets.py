@@ -1,0 +1,163 @@
+"""Facets: how many of the matching activities fall under each type, year, pillar,
+organisation and language, shown beside a search or the activity list.
+
+The counts are over exactly the set the list shows: the same filters
+(:func:`wpstrack.activities.select_filtered`, full-text words included) and the same
+visibility rule (:mod:`wpstrack.visibility`: anonymous callers count published activities
+only). Each facet is one grouped query over at most :data:`MAX_COUNTED` matching
+activities, so the cost per request is bounded whatever the register's size; when more
+match, the counts say they are over a sample (``partial``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, Select, distinct, extract, func, select
+
+from wpstrack import schema
+from wpstrack.activities import ActivityFilter, select_filtered
+
+MAX_COUNTED = 10_000
+MAX_VALUES = 12  # values shown per facet, most frequent first
+NAMES = ("type", "year", "pillar", "organisation", "language")
+
+
+class FacetValue(BaseModel):
+    """One value of a facet: the filter it sets, its label and how many activities have it."""
+
+    value: str
+    label: str
+    label_ja: str | None = None
+    count: int
+    params: dict[str, str]  # the filter query parameters this value adds to the current ones
+    href: str = ""  # the activity list narrowed to this value, the query and filters kept
+    selected: bool = False  # the list is already narrowed to it
+
+
+class Facets(BaseModel):
+    """Every facet of a set of activities, and whether the counts cover all of it."""
+
+    counted: int
+    partial: bool
+    facets: dict[str, list[FacetValue]]
+
+
+def _counts(conn: Connection, stmt: Select[Any]) -> list[Any]:
+    return list(conn.execute(stmt.order_by(func.count().desc()).limit(MAX_VALUES)).all())
+
+
+def _by_type(conn: Connection, ids: Any) -> list[FacetValue]:
+    act = schema.activity
+    rows = _counts(
+        conn, select(act.c.type, func.count()).where(act.c.id.in_(ids)).group_by(act.c.type)
+    )
+    return [
+        FacetValue(value=t, label=t.replace("_", " "), count=n, params={"type": t}) for t, n in rows
+    ]
+
+
+def _by_year(conn: Connection, ids: Any) -> list[FacetValue]:
+    act = schema.activity
+    year = extract("year", act.c.date)
+    stmt = (
+        select(year, func.count()).where(act.c.id.in_(ids), act.c.date.is_not(None)).group_by(year)
+    )
+    rows = sorted(conn.execute(stmt).all(), key=lambda r: -int(r[0]))[:MAX_VALUES]
+    return [
+        FacetValue(
+            value=str(int(y)),
+            label=str(int(y)),
+            count=n,
+            params={"date_from": f"{int(y)}-01-01", "date_to": f"{int(y)}-12-31"},
+        )
+        for y, n in rows
+    ]
+
+
+def _by_pillar(conn: Connection, ids: Any) -> list[FacetValue]:
+    link, pillar = schema.activity_link, schema.pillar
+    stmt = (
+        select(
+            pillar.c.code, pillar.c.name, pillar.c.name_ja, func.count(distinct(link.c.activity_id))
+        )
+        .join(pillar, pillar.c.code == link.c.pillar_code)
+        .where(link.c.activity_id.in_(ids))
+        .group_by(pillar.c.code, pillar.c.name, pillar.c.name_ja)
+    )
+    return [
+        FacetValue(value=c, label=name, label_ja=ja, count=n, params={"pillar": c})
+        for c, name, ja, n in _counts(conn, stmt)
+    ]
+
+
+def _by_organisation(conn: Connection, ids: Any) -> list[FacetValue]:
+    part, org = schema.activity_participant, schema.organisation
+    stmt = (
+        select(
+            org.c.code,
+            org.c.name,
+            org.c.acronym,
+            org.c.name_ja,
+            func.count(distinct(part.c.activity_id)),
+        )
+        .join(org, org.c.id == part.c.organisation_id)
+        .where(part.c.activity_id.in_(ids), part.c.organisation_id > 0)
+        .group_by(org.c.code, org.c.name, org.c.acronym, org.c.name_ja)
+    )
+    return [
+        FacetValue(value=c, label=acronym or name, label_ja=ja, count=n, params={"organisation": c})
+        for c, name, acronym, ja, n in _counts(conn, stmt)
+    ]
+
+
+def _by_language(conn: Connection, ids: Any) -> list[FacetValue]:
+    act, doc = schema.activity, schema.document
+    stmt = (
+        select(doc.c.language, func.count())
+        .join(doc, doc.c.id == act.c.document_id)
+        .where(act.c.id.in_(ids), doc.c.language.is_not(None))
+        .group_by(doc.c.language)
+    )
+    return [
+        FacetValue(value=lang, label=lang, count=n, params={"language": lang})
+        for lang, n in _counts(conn, stmt)
+    ]
+
+
+_FACETS = {
+    "type": _by_type,
+    "year": _by_year,
+    "pillar": _by_pillar,
+    "organisation": _by_organisation,
+    "language": _by_language,
+}
+
+
+def facets(conn: Connection, filters: ActivityFilter, *, public_only: bool) -> Facets:
+    """Counts by type, year, pillar, organisation and language of the activities the list
+    with ``filters`` shows to this caller (over at most :data:`MAX_COUNTED` of them)."""
+    act = schema.activity
+    matching = select_filtered(filters, public_only, conn).with_only_columns(act.c.id)
+    sample = matching.order_by(None).limit(MAX_COUNTED + 1).subquery()
+    counted = conn.execute(select(func.count()).select_from(sample)).scalar_one()
+    ids = select(sample.c.id).limit(MAX_COUNTED)
+    found = {name: _FACETS[name](conn, ids) for name in NAMES}
+    current = _params(filters)
+    for values in found.values():
+        for v in values:
+            v.selected = all(current.get(k) == p for k, p in v.params.items())
+            v.href = "/activities?" + urlencode(current | v.params)
+    return Facets(counted=min(counted, MAX_COUNTED), partial=counted > MAX_COUNTED, facets=found)
+
+
+def _params(filters: ActivityFilter) -> dict[str, str]:
+    """The filters as query parameters (unset ones and the default sort left out)."""
+    default = ActivityFilter()
+    return {
+        name: value.isoformat() if hasattr(value, "isoformat") else str(value)
+        for name, value in filters.model_dump().items()
+        if value is not None and value != getattr(default, name)
+    }
