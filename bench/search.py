@@ -1,15 +1,22 @@
 """Search latency over a generated register, anonymous and logged in, alone and under load.
 
-    python bench/search.py [--docs 10000] [--clients 30] [--requests 30] [--json]
+    python bench/search.py [--docs 10000] [--japanese 0.2] [--clients 30] [--requests 30]
+                           [--json]
 
 A temporary SQLite database (or ``--database-url``, e.g. an empty PostgreSQL schema) is
 migrated, loaded with the reference data, then filled with ``--docs`` documents made of
 sentences drawn from the development corpus (``../shared/corpus/dev``; a small built-in
 vocabulary when it is absent) and one activity per document (draft, reviewed and published
-as 1:3:6, as bench/dashboard.py). A rare word is planted in one document in 200. The web
-application is then served by uvicorn in a child process on 127.0.0.1, and
-``/api/v1/search`` is timed for three queries — a common term, a rare term and a phrase —
-as an anonymous visitor and with a viewer's token:
+as 1:3:6, as bench/dashboard.py). A rare word is planted in one document in 200. With
+``--japanese`` a share of the documents is Japanese instead, made of sentences of the
+Japanese releases in ``tests/data/search`` (a rare word, オカピ, in one in 200 of them); their
+``search_words`` are those of their sentences, each cut once by
+``wpstrack.search_index.text_words`` (the analyser over every generated document would take
+longer than the benchmark). The web application is then served by uvicorn in a child
+process on 127.0.0.1, and ``/api/v1/search`` is timed for three queries — a common term, a
+rare term and a phrase — and, with Japanese documents, for three Japanese ones (a common
+word, a rare word and a name that is also searched romanised), as an anonymous visitor and
+with a viewer's token:
 
 - sequentially (one client, ``--requests`` requests per query);
 - with ``--clients`` concurrent clients (threads, each sending every query in turn), while
@@ -43,7 +50,7 @@ import httpx
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import OperationalError
 
-from wpstrack import schema, users
+from wpstrack import schema, search_index, users
 from wpstrack.db import make_engine, upgrade
 from wpstrack.reference.sync import sync_reference
 
@@ -51,6 +58,9 @@ CHUNK = 2000
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 RARE = "okapi"
 QUERIES = {"common": "women", "rare": RARE, "phrase": "peace and security"}
+RARE_JA = "オカピ"
+QUERIES_JA = {"ja_common": "女性", "ja_rare": RARE_JA, "ja_name": "上川外務大臣"}
+JA_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "search"
 FALLBACK = (
     "The Minister met the Special Representative on women, peace and security. "
     "They discussed the participation of women in peace processes and mediation. "
@@ -65,6 +75,36 @@ def _sentences() -> list[str]:
     texts = [p.read_text(errors="replace") for p in sorted(CORPUS.glob("*.txt"))] or [FALLBACK]
     found = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t)]
     return [s for s in found if 20 <= len(s) <= 400] or [FALLBACK]
+
+
+def _japanese_sentences() -> list[tuple[str, str]]:
+    """Sentences of the Japanese test releases, each with its index words."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(JA_CORPUS.glob("ja-*.txt"))]
+    found = {s.strip() + "。" for t in texts for s in re.split(r"[。\n]", t) if len(s) >= 15}
+    found.add(f"{RARE_JA}の保護計画について説明がありました。")
+    return [(s, search_index.text_words(s)) for s in sorted(found)]
+
+
+def _japanese_document(
+    i: int, rng: random.Random, sentences: list[tuple[str, str]]
+) -> dict[str, Any]:
+    picked = [s for s in rng.choices(sentences, k=rng.randrange(8, 25)) if RARE_JA not in s[0]]
+    if i % 200 == 0:
+        picked.append(next(s for s in sentences if RARE_JA in s[0]))
+    title = picked[0]
+    return {
+        "id": i,
+        "source": f"https://example.org/release/{i}",
+        "title": title[0][:120],
+        "content_hash": f"{i:064x}",
+        "size_bytes": len("".join(s for s, _ in picked).encode()),
+        "text": "".join(s for s, _ in picked),
+        "search_words": " ".join([title[1], *(w for _, w in picked)]),
+        "status": "ingested",
+        "ingested_at": AT,
+        # The activity's summary: the first three sentences, so its words are theirs.
+        "_summary": picked[:3],
+    }
 
 
 def _document(i: int, rng: random.Random, sentences: list[str]) -> dict[str, Any]:
@@ -85,7 +125,14 @@ def _document(i: int, rng: random.Random, sentences: list[str]) -> dict[str, Any
 
 def _activity(i: int, rng: random.Random, document: dict[str, Any]) -> dict[str, Any]:
     status = rng.choices(("draft", "reviewed", "published"), (1, 3, 6))[0]
-    return {
+    summary = document.get("_summary")
+    words: dict[str, Any] = {"search_words": None}
+    if summary:  # Japanese: the summary is whole sentences, and its words are theirs
+        document = document | {"text": "".join(s for s, _ in summary)}
+        words["search_words"] = " ".join(
+            [search_index.text_words(document["title"]), *(w for _, w in summary)]
+        )
+    return words | {
         "id": i,
         "document_id": i,
         "type": "meeting",
@@ -99,13 +146,26 @@ def _activity(i: int, rng: random.Random, document: dict[str, Any]) -> dict[str,
     }
 
 
-def generate(conn: Connection, n: int, rng: random.Random) -> None:
-    """``n`` documents and one activity each, in bulk (the search triggers index them)."""
+def generate(conn: Connection, n: int, rng: random.Random, japanese: float = 0.0) -> None:
+    """``n`` documents and one activity each, in bulk (the search triggers index them); a
+    share ``japanese`` of them Japanese."""
     sentences = _sentences()
+    sentences_ja = _japanese_sentences() if japanese else []
+    every = round(1 / japanese) if japanese else 0
     for start in range(1, n + 1, CHUNK):
-        docs = [_document(i, rng, sentences) for i in range(start, min(n, start + CHUNK - 1) + 1)]
-        conn.execute(insert(schema.document), docs)
-        conn.execute(insert(schema.activity), [_activity(d["id"], rng, d) for d in docs])
+        docs = [
+            _japanese_document(i, rng, sentences_ja)
+            if every and i % every == 1
+            else _document(i, rng, sentences) | {"search_words": None}
+            for i in range(start, min(n, start + CHUNK - 1) + 1)
+        ]
+        activities = [_activity(d["id"], rng, d) for d in docs]
+        conn.execute(insert(schema.document), [_stored(d) for d in docs])
+        conn.execute(insert(schema.activity), activities)
+
+
+def _stored(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if not k.startswith("_")}
 
 
 def _free_port() -> int:
@@ -166,11 +226,13 @@ def _get(client: httpx.Client, q: str, headers: dict[str, str]) -> float:
     return ms if response.status_code == 200 else -ms
 
 
-def _sequential(base: str, callers: dict[str, dict[str, str]], n: int) -> dict[str, Any]:
+def _sequential(
+    base: str, callers: dict[str, dict[str, str]], n: int, queries: dict[str, str]
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with httpx.Client(base_url=base, timeout=60) as client:
         for who, headers in callers.items():
-            for name, q in QUERIES.items():
+            for name, q in queries.items():
                 _get(client, q, headers)  # warm-up
                 times = [_get(client, q, headers) for _ in range(n)]
                 out[f"{who}_{name}"] = _percentiles(times) | {"errors": sum(t < 0 for t in times)}
@@ -199,14 +261,15 @@ def _writer(url: str, stop: threading.Event, every: float, first_id: int) -> tup
 def _concurrent(
     base: str, url: str, callers: dict[str, dict[str, str]], args: argparse.Namespace
 ) -> dict[str, Any]:
-    times: dict[str, list[float]] = {f"{who}_{name}": [] for who in callers for name in QUERIES}
+    queries = _queries(args)
+    times: dict[str, list[float]] = {f"{who}_{name}": [] for who in callers for name in queries}
     lock = threading.Lock()
 
     def client_loop(k: int) -> None:
         who = list(callers)[k % len(callers)]
         with httpx.Client(base_url=base, timeout=120) as client:
             for _ in range(args.rounds):
-                for name, q in QUERIES.items():
+                for name, q in queries.items():
                     ms = _get(client, q, callers[who])
                     with lock:
                         times[f"{who}_{name}"].append(ms)
@@ -235,6 +298,10 @@ def _concurrent(
     }
 
 
+def _queries(args: argparse.Namespace) -> dict[str, str]:
+    return QUERIES | (QUERIES_JA if args.japanese else {})
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -246,7 +313,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             sync_reference(conn)
             users.add_user(conn, users.user_in("bench", "viewer", "bench password 123"), None)
             token = users.create_token(conn, "bench", "bench", actor=None)[1]
-            generate(conn, args.docs, random.Random(1325))
+            generate(conn, args.docs, random.Random(1325), args.japanese)
         if engine.dialect.name == "postgresql":
             # Autovacuum analyses a table this changed within a minute; without statistics
             # the planner takes the status index over the full-text one (seconds a query).
@@ -259,7 +326,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             base = f"http://127.0.0.1:{port}"
             callers = {"anonymous": {}, "viewer": {"Authorization": f"Bearer {token}"}}
-            sequential = _sequential(base, callers, args.requests)
+            sequential = _sequential(base, callers, args.requests, _queries(args))
             concurrent = _concurrent(base, url, callers, args)
         finally:
             _stop(server)
@@ -267,7 +334,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "docs": args.docs,
         "activities": args.docs,
-        "queries": QUERIES,
+        "queries": _queries(args),
+        "japanese_share": args.japanese,
         "generate_s": round(generate_s, 1),
         "sequential": sequential,
         "concurrent": concurrent,
@@ -282,6 +350,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--japanese", type=float, default=0.0, help="share of Japanese docs")
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--requests", type=int, default=30, help="sequential, per query")
     parser.add_argument("--rounds", type=int, default=3, help="concurrent, per client")

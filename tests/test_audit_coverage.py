@@ -36,6 +36,7 @@ NOT_AUDITED = {
     # The full-text index is derived from rows that are audited when they change.
     ("wpstrack.search_index", "rebuild"): "derived index, rebuilt from audited rows",
     ("wpstrack.search_index", "install"): "derived index triggers",
+    ("wpstrack.search_index", "refresh_words"): "index words derived from audited rows' text",
 }
 
 
