@@ -34,8 +34,10 @@ activities and the documents behind them.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -111,6 +113,7 @@ Group = tuple[Alternative, ...]
 MAX_ALTERNATIVES = 16
 
 
+@lru_cache(maxsize=8192)
 def _phrase(form: str) -> Phrase | None:
     """A written form (a word, a name, a compound) as the phrase the index holds."""
     if japanese.has_japanese(form):
@@ -120,24 +123,68 @@ def _phrase(form: str) -> Phrase | None:
     return (False, words, form) if words else None
 
 
-def _term_alternatives(term: str) -> list[Alternative]:
+@lru_cache(maxsize=8192)
+def _term_alternatives(term: str) -> tuple[Alternative, ...]:
     """A query word's alternatives: itself, and a Japanese name also romanised."""
     phrase = _phrase(term)
     if phrase is None:
-        return []
+        return ()
     found: list[Alternative] = [(phrase,)]
     if phrase[0]:
         names = search_index.name_spelling(term)
         if names:
             found.append(tuple((False, (n,), n) for n in names))
-    return found
+    return tuple(found)
+
+
+_FORMS_LOCK = threading.Lock()
+_FORMS: dict[tuple[str, tuple[Any, ...]], dict[tuple[str, ...], set[str]]] = {}
+
+
+def _names_fingerprint(conn: Connection) -> tuple[Any, ...]:
+    """Whether the names changed: counts, last ids and total lengths of the three small
+    tables, one query (a search must not reload ~800 names each time, ~40 ms)."""
+    org, alias, person = schema.organisation, schema.organisation_alias, schema.person
+    parts = []
+    for table, text_ in (
+        (
+            org,
+            func.coalesce(func.length(org.c.name), 0)
+            + func.coalesce(func.length(org.c.acronym), 0)
+            + func.coalesce(func.length(org.c.name_ja), 0),
+        ),
+        (alias, func.length(alias.c.alias)),
+        (
+            person,
+            func.coalesce(func.length(person.c.family_name), 0)
+            + func.coalesce(func.length(person.c.given_name), 0)
+            + func.coalesce(func.length(person.c.name_ja), 0),
+        ),
+    ):
+        for figure in (func.count(), func.max(table.c.id), func.sum(text_)):
+            parts.append(select(figure).select_from(table).scalar_subquery())
+    return tuple(conn.execute(select(*parts)).one())
 
 
 def _entity_forms(conn: Connection | None) -> dict[tuple[str, ...], set[str]]:
     """Every written form of every organisation and person, keyed by its query words, to
-    the forms of the same body or person: one entity, all its names in both scripts."""
+    the forms of the same body or person: one entity, all its names in both scripts.
+    Kept per process until the tables change."""
     if conn is None:
         return {}
+    key = (conn.engine.url.render_as_string(), _names_fingerprint(conn))
+    with _FORMS_LOCK:
+        cached = _FORMS.get(key)
+    if cached is not None:
+        return cached
+    forms = _load_entity_forms(conn)
+    with _FORMS_LOCK:
+        _FORMS.clear()  # one database per process in practice; tests use several
+        _FORMS[key] = forms
+    return forms
+
+
+def _load_entity_forms(conn: Connection) -> dict[tuple[str, ...], set[str]]:
     org, alias, person = schema.organisation, schema.organisation_alias, schema.person
     entities: dict[str, set[str]] = {}
     for row in conn.execute(select(org.c.id, org.c.name, org.c.acronym, org.c.name_ja)):
@@ -180,7 +227,7 @@ def parse(q: str, conn: Connection | None = None) -> list[Group]:
                 i = j
                 break
         else:
-            alternatives = _term_alternatives(words[i])
+            alternatives = list(_term_alternatives(words[i]))
             i += 1
         if alternatives:
             groups.append(tuple(alternatives))
