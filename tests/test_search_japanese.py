@@ -152,3 +152,32 @@ def test_the_activity_register_filters_by_a_name_in_the_other_script(conn: Conne
     for q in ("上川", "Kamikawa"):
         page = list_activities(conn, ActivityFilter(q=q), public_only=True)
         assert {ja, en} <= {a.id for a in page.items}, q
+
+
+def test_the_migration_indexes_japanese_rows_already_stored(fresh_database_url: str) -> None:
+    from sqlalchemy import text
+
+    from wpstrack.db import downgrade, make_engine, upgrade
+
+    engine = make_engine(fresh_database_url)
+    try:
+        with engine.begin() as conn:
+            upgrade(conn, "0011")
+            conn.execute(
+                text(
+                    "INSERT INTO document (source, content_hash, size_bytes, text, title, "
+                    "status, ingested_at) VALUES ('old', 'old-ja', 1, :body, 'old', "
+                    "'ingested', CURRENT_TIMESTAMP)"
+                ),
+                {"body": "上川外務大臣は防災について意見交換を行いました。"},
+            )
+            upgrade(conn)
+            assert [h["kind"] for h in search.search(conn, "意見交換", public=False)] == [
+                "document"
+            ]
+            assert search.search(conn, "Kamikawa", public=False)
+            downgrade(conn, "0011")
+            upgrade(conn)
+            assert search.search(conn, "防災", public=False)
+    finally:
+        engine.dispose()
