@@ -181,3 +181,17 @@ def test_the_migration_indexes_japanese_rows_already_stored(fresh_database_url: 
             assert search.search(conn, "防災", public=False)
     finally:
         engine.dispose()
+
+
+def test_a_person_is_found_by_every_name_the_people_table_gives(
+    conn: Connection, corpus: dict[int, str]
+) -> None:
+    # ファリダ・ノーリ is written in katakana: only the people table ties it to "Noori".
+    assert "ja-01" not in _found(conn, corpus, "Noori")
+    conn.execute(
+        schema.person.insert().values(
+            family_name="Noori", given_name="Farida", name_ja="ファリダ・ノーリ"
+        )
+    )
+    assert "ja-01" in _found(conn, corpus, "Noori")
+    assert "ja-01" in _found(conn, corpus, "Farida Noori")
