@@ -86,10 +86,10 @@ def _japanese_sentences() -> list[tuple[str, str]]:
 
 
 def _japanese_document(
-    i: int, rng: random.Random, sentences: list[tuple[str, str]]
+    i: int, rng: random.Random, sentences: list[tuple[str, str]], rare: bool
 ) -> dict[str, Any]:
     picked = [s for s in rng.choices(sentences, k=rng.randrange(8, 25)) if RARE_JA not in s[0]]
-    if i % 200 == 0:
+    if rare:
         picked.append(next(s for s in sentences if RARE_JA in s[0]))
     title = picked[0]
     return {
@@ -154,7 +154,7 @@ def generate(conn: Connection, n: int, rng: random.Random, japanese: float = 0.0
     every = round(1 / japanese) if japanese else 0
     for start in range(1, n + 1, CHUNK):
         docs = [
-            _japanese_document(i, rng, sentences_ja)
+            _japanese_document(i, rng, sentences_ja, rare=(i // every) % 200 == 0)
             if every and i % every == 1
             else _document(i, rng, sentences) | {"search_words": None}
             for i in range(start, min(n, start + CHUNK - 1) + 1)

@@ -56,7 +56,7 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from wpstrack import japanese, schema, search_index, visibility
+from wpstrack import schema, search_index, visibility
 from wpstrack.search_index import INDEX_TABLE, PG_CONFIG
 from wpstrack.search_query import Group, fts_match, is_plain, parse, terms, tsquery
 
@@ -249,10 +249,6 @@ def _pg_headlines(
 # --- snippets marked in Python (queries with Japanese or with names in two scripts) --------
 
 SNIPPET_CHARS = 160
-# Hits whose Japanese text is read word by word to find a name asked for in Latin letters
-# (上川 for "Kamikawa"), and how much of each text: the analyser costs ~25 ms per 1,000
-# characters, so this is bounded; names stand in a release's title and first lines.
-_NAME_SCAN_HITS, _NAME_SCAN_CHARS = 10, 1_500
 
 
 def _joined(*columns: Any) -> ColumnElement[str]:
@@ -263,18 +259,21 @@ def _joined(*columns: Any) -> ColumnElement[str]:
     return out
 
 
-def _bodies(conn: Connection, order: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    """The text a hit's snippet is cut from (a document's text, an activity's summary)."""
+def _bodies(
+    conn: Connection, order: list[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[str, str | None]]:
+    """The text a hit's snippet is cut from (a document's text, an activity's summary), and
+    its index words (which say how its Japanese names are romanised)."""
     doc, act = schema.document, schema.activity
-    found: dict[tuple[str, int], str] = {}
+    found: dict[tuple[str, int], tuple[str, str | None]] = {}
     for table_, kind, body in (
         (doc, "document", func.coalesce(doc.c.text, "")),
         (act, "activity", _joined(act.c.title, act.c.summary, act.c.city)),
     ):
         wanted = [i for k, i in order if k == kind]
         if wanted:
-            stmt = select(table_.c.id, body).where(table_.c.id.in_(wanted))
-            found.update(((kind, i), text_ or "") for i, text_ in conn.execute(stmt).all())
+            stmt = select(table_.c.id, body, table_.c.search_words).where(table_.c.id.in_(wanted))
+            found.update(((kind, i), (t or "", w)) for i, t, w in conn.execute(stmt).all())
     return found
 
 
@@ -290,16 +289,6 @@ def _needles(groups: list[Group]) -> tuple[list[str], list[str]]:
                 else:
                     english.update(words)
     return sorted(written, key=len, reverse=True), sorted(english, key=len, reverse=True)
-
-
-def _name_forms(text_: str, english: list[str]) -> list[str]:
-    """Japanese names in the start of ``text_`` whose romanisation is an English query word."""
-    wanted = set(english)
-    found = []
-    for token in japanese.tokens(text_[:_NAME_SCAN_CHARS], "C"):
-        if set(search_index.names_romaji(token.surface)) & wanted:
-            found.append(token.surface.lower())
-    return found
 
 
 def mark(text_: str, written: list[str], english: list[str]) -> list[tuple[str, bool]]:
@@ -338,14 +327,12 @@ def _marked_hits(
     if unmarked:
         bodies = _bodies(conn, unmarked)
         written, english = _needles(groups)
-        scans = 0
         for key in unmarked:
-            body = bodies.get(key) or rows[key].title or ""
-            parts[key] = mark(body, written, english)
-            missed = english and not any(m for _, m in parts[key])
-            if missed and scans < _NAME_SCAN_HITS and japanese.has_japanese(body):
-                scans += 1
-                parts[key] = mark(body, written + _name_forms(body, english), english)
+            body, words = bodies.get(key) or ("", None)
+            names = search_index.romanised_names(words)
+            # A Japanese name found by its romanisation ("Kamikawa" -> 上川) is marked too.
+            also = [names[w] for w in english if w in names]
+            parts[key] = mark(body or rows[key].title or "", written + also, english)
     return [_hit(rows[key], parts[key]) for key in order if key in rows]
 
 

@@ -115,18 +115,36 @@ def name_spelling(text: str) -> list[str] | None:
     return _spelled(parts) or None
 
 
-def names_romaji(text: str) -> list[str]:
-    """The people's and places' names in a Japanese text, romanised, in order."""
-    return [r for token in japanese.tokens(text, "C") for r in _name_romaji(token)]
+# Joins a name to its romanisation in ``search_words`` (``上川|kamikawa``): both tokenizers
+# split there, and the snippet of a hit found by "Kamikawa" reads which Japanese word to mark.
+NAME_JOINER = "|"
+
+
+def names_romaji(text: str) -> list[tuple[str, list[str]]]:
+    """The people's and places' names in a Japanese text with their romanisations, in order."""
+    named = ((t.surface, _name_romaji(t)) for t in japanese.tokens(text, "C"))
+    return [(surface, roman) for surface, roman in named if roman]
 
 
 def text_words(text: str | None) -> str:
     """One text's Japanese words for the index: its words (compounds whole and in parts, as
-    :func:`wpstrack.japanese.words`), then its names romanised; empty without Japanese."""
+    :func:`wpstrack.japanese.words`), then each name joined to its romanisations
+    (``上川|kamikawa``); empty without Japanese."""
     if not text or not japanese.has_japanese(text):
         return ""
-    names = names_romaji(text)
+    names = [NAME_JOINER.join([s.lower(), *roman]) for s, roman in names_romaji(text)]
     return " ".join([japanese.index_text(text), *names]).strip()
+
+
+def romanised_names(words: str | None) -> dict[str, str]:
+    """Romanisation -> Japanese name, as ``search_words`` records them (see NAME_JOINER)."""
+    found: dict[str, str] = {}
+    for word in (words or "").split():
+        if NAME_JOINER in word:
+            surface, *roman = word.split(NAME_JOINER)
+            for r in roman:
+                found.setdefault(r, surface)
+    return found
 
 
 def row_words(table: str, values: dict[str, Any]) -> str | None:
