@@ -2,14 +2,17 @@
 of the code, so "before" and "after" are timed on identical data and load.
 
     python bench/search_timing.py generate DB [--docs 100000] [--japanese 0.2]
-    python bench/search_timing.py time DB [--repeat 20] [--queries en|ja|all] [--json]
+    python bench/search_timing.py time DB [--repeat 20] [--queries en|ja|all] [--facets]
+                                   [--json]
 
 ``generate`` builds the register of ``bench/search.py`` (documents from the development
 corpus, a share of them Japanese, one activity each) into the SQLite file ``DB``. ``time``
 calls ``wpstrack.search.search`` for each query ``--repeat`` times (after one warm-up call),
 anonymous (``public=True``) and as staff, and prints p50 and p95 in milliseconds. It uses
 only ``search.search``, so it runs unchanged with the ``wpstrack`` of an older commit on
-``PYTHONPATH`` (English queries: that code cannot search Japanese).
+``PYTHONPATH`` (English queries: that code cannot search Japanese). ``--facets`` also
+times ``wpstrack.facets.facets`` (the counts beside the results) for each query and for
+the unfiltered activity list.
 """
 
 from __future__ import annotations
@@ -55,7 +58,19 @@ def _p(times: list[float]) -> dict[str, float]:
     }
 
 
-def timing(path: str, repeat: int, queries: dict[str, str]) -> dict[str, Any]:
+def _timed(repeat: int, call: Any) -> tuple[dict[str, float], Any]:
+    first = call()  # warm-up
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - t0) * 1000)
+    return _p(times), first
+
+
+def timing(
+    path: str, repeat: int, queries: dict[str, str], with_facets: bool = False
+) -> dict[str, Any]:
     from wpstrack import search
     from wpstrack.db import make_engine
 
@@ -64,13 +79,22 @@ def timing(path: str, repeat: int, queries: dict[str, str]) -> dict[str, Any]:
     with engine.connect() as conn:
         for who, public in (("anonymous", True), ("staff", False)):
             for name, q in queries.items():
-                hits = search.search(conn, q, public=public)  # warm-up
-                times = []
-                for _ in range(repeat):
-                    t0 = time.perf_counter()
-                    search.search(conn, q, public=public)
-                    times.append((time.perf_counter() - t0) * 1000)
-                out[f"{who}_{name}"] = _p(times) | {"hits": len(hits)}
+                figures, hits = _timed(
+                    repeat, lambda q=q, p=public: search.search(conn, q, public=p)
+                )
+                out[f"{who}_{name}"] = figures | {"hits": len(hits)}
+            if with_facets:
+                from wpstrack import facets
+                from wpstrack.activities import ActivityFilter
+
+                for name, q in [*queries.items(), ("no_query", None)]:
+                    figures, found = _timed(
+                        repeat,
+                        lambda q=q, p=public: facets.facets(
+                            conn, ActivityFilter(q=q), public_only=p
+                        ),
+                    )
+                    out[f"{who}_facets_{name}"] = figures | {"hits": found.counted}
     engine.dispose()
     return out | {"load_1min": os.getloadavg()[0]}
 
@@ -83,6 +107,7 @@ def main() -> None:
     parser.add_argument("--japanese", type=float, default=0.2)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--queries", choices=["en", "ja", "all"], default="all")
+    parser.add_argument("--facets", action="store_true", help="time the facet counts too")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.action == "generate":
@@ -91,7 +116,7 @@ def main() -> None:
         print(f"generated {args.docs} documents in {time.perf_counter() - t0:.0f} s")
         return
     chosen = {"en": ENGLISH, "ja": JAPANESE, "all": ENGLISH | JAPANESE}[args.queries]
-    result = timing(args.db, args.repeat, chosen)
+    result = timing(args.db, args.repeat, chosen, args.facets)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return
