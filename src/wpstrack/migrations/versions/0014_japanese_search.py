@@ -1,7 +1,7 @@
 """Japanese search: each document and activity keeps its Japanese text as words
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0016
 Create Date: 2026-12-06 09:30:00.000000
 
 Adds ``search_words`` to ``document`` and ``activity`` (their Japanese text cut into words
@@ -19,7 +19,7 @@ from alembic import op
 from wpstrack import search_index
 
 revision: str = "0014"
-down_revision: str | None = "0011"
+down_revision: str | None = "0016"  # main's head at rebase; the lead re-chains
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
