@@ -39,7 +39,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # two processes starting at once on a new database do them one after the other.
 SETUP_LOCK_KEY = 0x77707374  # "wpst"
 _DEFERRED = "wpstrack_write_at_commit"
-POOL_SIZE, POOL_OVERFLOW = 10, 30  # connections kept, and opened beyond them at busy times
+# Connections kept, and opened beyond them at busy times. The pool keeps as many as anyio has
+# worker threads (40): a connection opened beyond the kept ones is closed when it is given
+# back, and under 30 clients that closed and reopened one every few requests, each time
+# running the pragmas again and losing the statement cache (bench/load.py, py-spy).
+POOL_SIZE, POOL_OVERFLOW = 40, 10
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -67,7 +71,8 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
     if not in_memory and "poolclass" not in kwargs:
         # The web app runs each request in one of anyio's 40 worker threads and each holds a
         # connection for the request: a smaller pool makes requests beyond the 15th wait for
-        # a connection and fail after 30 s under load, though the database is idle.
+        # a connection and fail after 30 s under load, though the database is idle. The pool
+        # opens connections only as requests run at once, so an idle server holds few.
         kwargs.setdefault("pool_size", POOL_SIZE)
         kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_engine(url, echo=echo, **kwargs)
@@ -101,20 +106,6 @@ def _sqlite_begin(conn: Connection) -> None:
     if how not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
         raise ValueError(f"{SQLITE_BEGIN}: {how!r} is not a SQLite transaction mode")
     conn.exec_driver_sql(f"BEGIN {how}")
-    # Every transaction is now a driver transaction, reads included, so "in a transaction"
-    # no longer means "has written": remember the change count to tell them apart.
-    conn.info[_CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
-
-
-_CHANGES_AT_BEGIN = "wpstrack_sqlite_changes_at_begin"
-
-
-def sqlite_pending_writes(conn: Connection) -> bool:
-    """True while this SQLite connection holds writes it has not committed."""
-    raw: Any = conn.connection.dbapi_connection
-    if not raw.in_transaction:
-        return False
-    return bool(raw.total_changes != conn.info.get(_CHANGES_AT_BEGIN, -1))
 
 
 def _sqlite_savepoint(conn: Connection, _name: str | None) -> None:
