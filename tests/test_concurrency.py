@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.engine import make_url
 
 import wpstrack
@@ -344,3 +344,46 @@ def test_serve_with_two_workers_shares_sessions_and_stops_on_sigterm(
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_sqlite_writers_of_one_engine_wait_their_turn_instead_of_failing(
+    fresh_database_url: str,
+) -> None:
+    if make_url(fresh_database_url).get_backend_name() != "sqlite":
+        pytest.skip("SQLite's one write lock")
+    engine = make_engine(fresh_database_url)
+    with engine.begin() as conn:
+        upgrade(conn)
+
+    # SQLite alone would refuse the second writer at once: it gets no busy timeout.
+    @event.listens_for(engine, "connect")
+    def no_waiting(dbapi: Any, _record: Any) -> None:
+        dbapi.execute("PRAGMA busy_timeout = 0")
+
+    engine.dispose()
+    place = schema.place
+    writing, errors = threading.Event(), []
+
+    def first() -> None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(place.insert().values(name="First City", kind="city", country="JP"))
+                writing.set()
+                time.sleep(0.5)  # holds SQLite's write lock meanwhile
+        except Exception as exc:
+            errors.append(exc)
+            writing.set()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    writing.wait(30)
+    started = time.monotonic()
+    with engine.begin() as conn:
+        conn.execute(place.insert().values(name="Second City", kind="city", country="JP"))
+    waited = time.monotonic() - started
+    thread.join()
+    with engine.connect() as conn:
+        names = conn.execute(select(place.c.name).where(place.c.name.like("% City"))).scalars()
+        assert sorted(names) == ["First City", "Second City"]
+    engine.dispose()
+    assert errors == [] and waited > 0.3

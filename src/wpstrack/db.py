@@ -8,6 +8,8 @@ commit: the caller (a CLI command, a web request) owns the transaction, usually 
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -77,10 +79,69 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
         kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_engine(url, echo=echo, **kwargs)
     if engine.dialect.name == "sqlite":
+        _sqlite_write_turns(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "savepoint", _sqlite_savepoint)
     return engine
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+_TURN = "wpstrack_sqlite_write_turn"
+
+
+def _sqlite_write_turns(engine: Engine) -> None:
+    """Let the engine's connections take SQLite's write lock one at a time, in turn.
+
+    SQLite's busy handler does not queue waiters: each sleeps and retries (every 100 ms once
+    it has waited a while), so under many writers the lock mostly goes to whoever happens to
+    retry at the moment it is free, and an unlucky upload waited past the 30 s busy timeout
+    and got 503 (7 of 57 with 20 uploaders, bench/load.py). Here a connection about to write
+    first takes the engine's own lock, which wakes a waiter the moment it is released, and
+    holds it until its transaction ends; only writers of other processes still meet
+    SQLite's handler. A wait longer than the busy timeout is SQLite's "database is locked".
+    """
+    turn = threading.Lock()
+
+    def take(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        dbapi: Any = conn.connection.dbapi_connection
+        if conn.info.get(_TURN) or not _is_write(statement, dbapi.in_transaction):
+            return
+        if not turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            locked = sqlite3.OperationalError("database is locked")
+            raise OperationalError(statement, None, locked)
+        conn.info[_TURN] = True
+
+    def end_then_give_back(conn: Connection, end: str) -> None:
+        # The events fire before SQLAlchemy ends the transaction: end it here, so the next
+        # writer finds SQLite's lock free (the driver's second commit or rollback is a no-op).
+        if conn.info.get(_TURN):
+            try:
+                getattr(conn.connection.dbapi_connection, end)()
+            finally:
+                conn.info.pop(_TURN, None)
+                turn.release()
+
+    def give_back_on_checkin(_dbapi: Any, record: Any) -> None:
+        if record.info.pop(_TURN, False):  # the connection went back to the pool mid-write
+            turn.release()
+
+    event.listen(engine, "before_cursor_execute", take)
+    event.listen(engine, "commit", lambda conn: end_then_give_back(conn, "commit"))
+    event.listen(engine, "rollback", lambda conn: end_then_give_back(conn, "rollback"))
+    event.listen(engine.pool, "checkin", give_back_on_checkin)
+
+
+def _is_write(statement: str, in_transaction: bool) -> bool:
+    """Whether ``statement`` takes SQLite's write lock (or will hold it: BEGIN IMMEDIATE).
+
+    A write inside a transaction that a read began (a DEFERRED BEGIN) is let through: that
+    transaction's snapshot is fixed, and waiting for a turn cannot help it.
+    """
+    head = statement.lstrip()[:16].upper()
+    if head.startswith(("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")):
+        return True
+    return not in_transaction and head.startswith(_WRITES)
 
 
 # How a transaction on SQLite begins, as the execution option ``sqlite_begin``, for the
