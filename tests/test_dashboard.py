@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import Connection, Engine, event, func, select
 
-from wpstrack import dashboard, schema
+from wpstrack import activities, dashboard, schema
 from wpstrack.db import make_engine, now, upgrade
 from wpstrack.reference.sync import sync_reference
 
@@ -264,6 +264,20 @@ def test_figures_are_shared_by_the_engines_connections(register: Engine) -> None
         queries.clear()
         assert dashboard.dashboard(one, public=True) == second
         assert not any("activity" in q for q in queries)
+
+
+def test_the_activity_filter_offers_a_country_as_soon_as_it_is_committed(
+    register: Engine,
+) -> None:
+    with register.connect() as conn:
+        assert "KE" not in activities.filter_choices(conn)["countries"]
+        conn.rollback()
+        with register.begin() as writer:
+            act_id = _activity(writer, date(2031, 3, 1), True)
+            writer.execute(
+                schema.activity.update().where(schema.activity.c.id == act_id).values(country="KE")
+            )
+        assert "KE" in activities.filter_choices(conn)["countries"]
 
 
 def test_own_writes_count_at_once_and_a_rollback_undoes_them(register: Engine) -> None:

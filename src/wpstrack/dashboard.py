@@ -16,10 +16,6 @@ needs; with one it joins ``activity``, whose published flag it reads from the sm
 
 from __future__ import annotations
 
-import copy
-import sqlite3
-import threading
-import weakref
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,18 +25,16 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Connection,
-    Engine,
     FromClause,
     Select,
     bindparam,
     distinct,
-    event,
     func,
     select,
 )
 
 from wpstrack import schema, visibility
-from wpstrack.db import sqlite_path
+from wpstrack.db import kept_until_write
 from wpstrack.schema import PEOPLE_ROLES
 
 LATEST = 10
@@ -237,109 +231,11 @@ def _figures(conn: Connection, public: bool) -> dict[str, Any]:
     }
 
 
-class _Keeper:
-    """The figures last computed over one engine's database, shared by its connections.
-
-    Kept per engine rather than per connection: a server holds dozens of pooled connections,
-    and each recomputed the figures after every write (under 30 clients and one ingesting
-    writer the dashboard was the costliest page, bench/load.py). On SQLite the stamp comes
-    from a connection of the keeper's own that never writes: its ``PRAGMA data_version``
-    moves whenever any other connection, in this process or another, commits.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self.lock = threading.Lock()
-        self.figures: dict[bool, tuple[Any, dict[str, Any]]] = {}
-        self.probe: sqlite3.Connection | None = None
-        path = sqlite_path(engine.url.render_as_string(hide_password=False))
-        if path is not None:
-            # Autocommit, and it only ever reads a pragma: it holds no lock and no snapshot.
-            self.probe = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-
-    def sqlite_version(self) -> int | None:
-        """The probe's ``PRAGMA data_version``; None without a probe or when it fails."""
-        with self.lock:
-            if self.probe is None:
-                return None
-            try:
-                return int(self.probe.execute("PRAGMA data_version").fetchone()[0])
-            except sqlite3.Error:
-                return None
-
-    def close(self) -> None:
-        with self.lock:
-            if self.probe is not None:
-                self.probe.close()
-                self.probe = None
-
-
-_KEEPERS: weakref.WeakKeyDictionary[Engine, _Keeper] = weakref.WeakKeyDictionary()
-_KEEPERS_LOCK = threading.Lock()
-
-
-def _keeper(engine: Engine) -> _Keeper:
-    with _KEEPERS_LOCK:
-        keeper = _KEEPERS.get(engine)
-        if keeper is None:
-            keeper = _KEEPERS[engine] = _Keeper(engine)
-            event.listen(engine, "engine_disposed", _forget)
-        return keeper
-
-
-def _forget(engine: Engine) -> None:
-    with _KEEPERS_LOCK:
-        keeper = _KEEPERS.pop(engine, None)
-    if keeper is not None:
-        keeper.close()
-
-
-def _database_stamp(conn: Connection, keeper: _Keeper) -> tuple[Any, ...] | None:
-    """A value that changes whenever anything is committed to the database, or written on
-    this connection; None while this connection holds writes not yet committed, or reads an
-    older snapshot.
-
-    It comes from the database itself, so no write path (ingestion, review, edits, deletes,
-    funding or reference imports, another process) can forget to move it. SQLite: the
-    keeper's own ``PRAGMA data_version`` (see :class:`_Keeper`); an in-memory database has
-    no second connection, so its stamp is the connection's own ``data_version`` and
-    ``total_changes``, which compare only with stamps of that connection. PostgreSQL: the
-    snapshot (oldest running, next and running transaction ids; PostgreSQL 13 or later)
-    moves with every commit or rollback of a transaction that wrote.
-    """
-    if conn.dialect.name == "sqlite":
-        dbapi: Any = conn.connection.dbapi_connection
-        if dbapi.in_transaction:  # its own writes, or a snapshot older than the newest
-            return None
-        shared = keeper.sqlite_version()
-        if shared is not None:
-            return (shared,)
-        version = conn.exec_driver_sql("PRAGMA data_version").scalar_one()
-        return (id(dbapi), version, dbapi.total_changes)
-    if conn.dialect.name == "postgresql":
-        own_xid, snapshot = conn.exec_driver_sql(
-            "SELECT pg_current_xact_id_if_assigned(), pg_current_snapshot()::text"
-        ).one()
-        return None if own_xid is not None else (snapshot,)
-    return None
-
-
 def dashboard(conn: Connection, *, public: bool) -> dict[str, Any]:
     """Every figure of the dashboard; ``public`` counts published activities only.
 
-    The figures are kept for the engine (every pooled connection shares them) under the
-    database's stamp and given again while it has not moved: visitors mostly read, and
-    reading the figures from the register costs about 110 ms at 100,000 entries. They are
-    kept only when the stamp did not move while they were computed either. A request that
-    has written gets them computed afresh.
+    The figures are kept until the database changes (:func:`wpstrack.db.kept_until_write`),
+    shared by every connection of the engine: visitors mostly read, and reading the figures
+    from the register costs about 110 ms at 100,000 entries.
     """
-    keeper = _keeper(conn.engine)
-    stamp = _database_stamp(conn, keeper)
-    with keeper.lock:
-        kept = keeper.figures.get(public)
-    if stamp is not None and kept is not None and kept[0] == stamp:
-        return copy.deepcopy(kept[1])
-    figures = _figures(conn, public)
-    if stamp is not None and _database_stamp(conn, keeper) == stamp:
-        with keeper.lock:
-            keeper.figures[public] = (stamp, copy.deepcopy(figures))
-    return figures
+    return kept_until_write(conn, ("dashboard", public), lambda: _figures(conn, public))

@@ -8,13 +8,15 @@ commit: the caller (a CLI command, a web request) owns the transaction, usually 
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from alembic import command
 from alembic.config import Config
@@ -25,6 +27,8 @@ from sqlalchemy.exc import OperationalError
 
 from wpstrack.errors import DatabaseError, NoDatabase
 from wpstrack.settings import Settings
+
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -308,6 +312,114 @@ def run_deferred_writes(conn: Connection) -> None:
     if queued is not None and queued[0] is conn.get_transaction():
         for statement in queued[1]:
             conn.execute(statement)
+
+
+class _Keeper:
+    """Values last computed over one engine's database, shared by its connections.
+
+    Kept per engine rather than per connection: a server holds dozens of pooled connections,
+    and each recomputed the dashboard after every write (under 30 clients and one ingesting
+    writer it was the costliest page, bench/load.py). On SQLite the stamp comes from a
+    connection of the keeper's own that never writes: its ``PRAGMA data_version`` moves
+    whenever any other connection, in this process or another, commits.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.lock = threading.Lock()
+        self.values: dict[Any, tuple[Any, Any]] = {}
+        self.probe: sqlite3.Connection | None = None
+        path = sqlite_path(engine.url.render_as_string(hide_password=False))
+        if path is not None:
+            # Autocommit, and it only ever reads a pragma: it holds no lock and no snapshot.
+            self.probe = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+
+    def sqlite_version(self) -> int | None:
+        """The probe's ``PRAGMA data_version``; None without a probe or when it fails."""
+        with self.lock:
+            if self.probe is None:
+                return None
+            try:
+                return int(self.probe.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error:
+                return None
+
+    def close(self) -> None:
+        with self.lock:
+            if self.probe is not None:
+                self.probe.close()
+                self.probe = None
+
+
+_KEEPERS: weakref.WeakKeyDictionary[Engine, _Keeper] = weakref.WeakKeyDictionary()
+_KEEPERS_LOCK = threading.Lock()
+
+
+def _keeper(engine: Engine) -> _Keeper:
+    with _KEEPERS_LOCK:
+        keeper = _KEEPERS.get(engine)
+        if keeper is None:
+            keeper = _KEEPERS[engine] = _Keeper(engine)
+            event.listen(engine, "engine_disposed", _forget)
+        return keeper
+
+
+def _forget(engine: Engine) -> None:
+    with _KEEPERS_LOCK:
+        keeper = _KEEPERS.pop(engine, None)
+    if keeper is not None:
+        keeper.close()
+
+
+def _database_stamp(conn: Connection, keeper: _Keeper) -> tuple[Any, ...] | None:
+    """A value that changes whenever anything is committed to the database, or written on
+    this connection; None while this connection holds writes not yet committed, or reads an
+    older snapshot.
+
+    It comes from the database itself, so no write path (ingestion, review, edits, deletes,
+    funding or reference imports, another process) can forget to move it. SQLite: the
+    keeper's own ``PRAGMA data_version`` (see :class:`_Keeper`); an in-memory database has
+    no second connection, so its stamp is the connection's own ``data_version`` and
+    ``total_changes``, which compare only with stamps of that connection. PostgreSQL: the
+    snapshot (oldest running, next and running transaction ids; PostgreSQL 13 or later)
+    moves with every commit or rollback of a transaction that wrote.
+    """
+    if conn.dialect.name == "sqlite":
+        dbapi: Any = conn.connection.dbapi_connection
+        if dbapi.in_transaction:  # its own writes, or a snapshot older than the newest
+            return None
+        shared = keeper.sqlite_version()
+        if shared is not None:
+            return (shared,)
+        version = conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+        return (id(dbapi), version, dbapi.total_changes)
+    if conn.dialect.name == "postgresql":
+        own_xid, snapshot = conn.exec_driver_sql(
+            "SELECT pg_current_xact_id_if_assigned(), pg_current_snapshot()::text"
+        ).one()
+        return None if own_xid is not None else (snapshot,)
+    return None
+
+
+def kept_until_write(conn: Connection, key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, or a copy of its value kept under ``key`` while nothing has been
+    committed to the database since (by any connection or process).
+
+    For figures that read much of the register and that every visitor asks for: the value is
+    kept for the engine, under a stamp the database gives, and only when the stamp did not
+    move while it was computed either. A connection holding uncommitted writes gets it
+    computed afresh, and kept for nobody.
+    """
+    keeper = _keeper(conn.engine)
+    stamp = _database_stamp(conn, keeper)
+    with keeper.lock:
+        kept = keeper.values.get(key)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return cast(T, copy.deepcopy(kept[1]))
+    value = compute()
+    if stamp is not None and _database_stamp(conn, keeper) == stamp:
+        with keeper.lock:
+            keeper.values[key] = (stamp, copy.deepcopy(value))
+    return value
 
 
 @contextmanager
