@@ -168,7 +168,7 @@ def server(url: str, data_dir: str, workers: int = 1) -> Iterator[tuple[str, int
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # workers import the app on a busy machine slowly
         while True:
             try:
                 httpx.get(f"{base}/login", timeout=2).raise_for_status()
