@@ -1,12 +1,13 @@
 """Concurrent clients against a real server, with writers uploading meanwhile.
 
-    python bench/load.py [--clients 30] [--writers 1] [--documents 10000] [--requests 40]
-                         [--duration 60] [--database-url postgresql+psycopg://...] [--json]
+    python bench/load.py [--clients 30] [--writers 1] [--workers 1] [--documents 10000]
+                         [--requests 40] [--duration 60] [--database-url postgresql+psycopg://...]
+                         [--json]
 
 A temporary database (an SQLite file, or a fresh schema in the PostgreSQL database that
 ``--database-url`` names, dropped afterwards) is migrated and filled with the generator of
 ``bench/dashboard.py``: ``--documents`` activities with their participants and links, and
-as many documents with varied texts for search. ``wpstrack serve`` then runs in a
+as many documents with varied texts for search. ``wpstrack serve --workers N`` then runs in a
 subprocess on 127.0.0.1 and ``--clients`` threads each send ``--requests`` requests (or stop
 at ``--duration`` seconds), cycling through the dashboard, the search page, the activity
 list, the API activity list and the API search, as anonymous visitors. ``--writers``
@@ -19,6 +20,7 @@ prints one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -47,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from dashboard import BENCH_PLAN, generate
 from wpstrack import plans, schema, users
 from wpstrack.db import make_engine, upgrade
-from wpstrack.reference import sync_reference
+from wpstrack.reference.sync import sync_reference
 
 CORPORA = (
     Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev",
@@ -151,19 +153,22 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(url: str, data_dir: str) -> Iterator[str]:
+def server(url: str, data_dir: str, workers: int = 1) -> Iterator[tuple[str, int]]:
     """``wpstrack serve`` on a free port of 127.0.0.1, stopped with SIGTERM afterwards."""
     port = _free_port()
     env = {**os.environ, "WPSTRACK_DATABASE_URL": url, "WPSTRACK_DATA_DIR": data_dir}
+    command = [sys.executable, "-m", "wpstrack", "serve", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "wpstrack", "serve", "--port", str(port)],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # workers import the app on a busy machine slowly
         while True:
             try:
                 httpx.get(f"{base}/login", timeout=2).raise_for_status()
@@ -172,7 +177,7 @@ def server(url: str, data_dir: str) -> Iterator[str]:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.3)
-        yield base
+        yield base, proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -261,13 +266,74 @@ def writer(base: str, token: str, seed: int, done: threading.Event, rec: Recorde
             n += 1
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the server and its worker processes so far."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(c) for c in (task / "children").read_text().split()]
+    for p in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _touch(url: str) -> None:
+    """Commit a write from another connection, as an ingesting writer does."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            schema.activity.update()
+            .where(schema.activity.c.id == 1)
+            .values(updated_at=datetime.now(UTC))
+        )
+    engine.dispose()
+
+
+def sequential(base: str, pid: int, token: str, url: str, n: int) -> dict[str, Any]:
+    """Each read endpoint ``n`` times in a row, no other load from this script: wall p50/p95
+    and the server's CPU milliseconds per request (what a request costs, which the machine's
+    load from other jobs hardly changes). Also the dashboard after a write, and with a token."""
+    auth = {"Authorization": f"Bearer {token}"}
+    cases: dict[str, tuple[str, dict[str, str], bool]] = {
+        name: (path(random.Random(7)), {}, False) for name, path in ENDPOINTS.items()
+    }
+    cases["api_dashboard"] = ("/api/v1/dashboard", {}, False)
+    cases["api_dashboard (token)"] = ("/api/v1/dashboard", auth, False)
+    cases["api_dashboard after a write"] = ("/api/v1/dashboard", {}, True)
+    cases["api_dashboard after a write (token)"] = ("/api/v1/dashboard", auth, True)
+    out: dict[str, Any] = {}
+    if n <= 0:
+        return out
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for name, (path, headers, write) in cases.items():
+            times, cpu = [], 0.0
+            for _ in range(n):
+                if write:
+                    _touch(url)
+                c0, t0 = _cpu_seconds(pid), time.perf_counter()
+                client.get(path, headers=headers).raise_for_status()
+                times.append((time.perf_counter() - t0) * 1000)
+                cpu += _cpu_seconds(pid) - c0
+            times.sort()
+            out[name] = {
+                "p50_ms": round(statistics.median(times), 1),
+                "p95_ms": round(times[min(n - 1, int(0.95 * n))], 1),
+                "cpu_ms": round(cpu / n * 1000, 1),
+            }
+    return out
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     load = os.getloadavg()[0]
     with database(args.database_url) as url, tempfile.TemporaryDirectory() as data:
         token, fill_s = fill(url, args.documents)
-        with server(url, data) as base:
-            for path in ENDPOINTS.values():  # warm-up: templates, caches, first plans
-                httpx.get(base + path(random.Random(0)), timeout=120)
+        with server(url, data, args.workers) as (base, pid):
+            for _ in range(args.workers):  # warm-up: templates, caches, first plans
+                for path in ENDPOINTS.values():
+                    httpx.get(base + path(random.Random(0)), timeout=120)
+            one_by_one = sequential(base, pid, token, url, args.sequential)
             rec, done = Recorder(), threading.Event()
             stop = time.monotonic() + args.duration
             pens = [
@@ -297,12 +363,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "activities": args.documents,
         "clients": args.clients,
         "writers": args.writers,
+        "workers": args.workers,
         "seconds": round(seconds, 1),
         "fill_s": round(fill_s, 1),
         "read_requests": sum(v["requests"] for v in reads),
         "read_per_s": round(sum(v["requests"] for v in reads) / seconds, 1),
         "errors": sum(v["errors"] for v in endpoints.values()),
         "endpoints": endpoints,
+        "sequential": one_by_one,
         "load_before": round(load, 2),
         "load_after": round(os.getloadavg()[0], 2),
         "python": platform.python_version(),
@@ -313,10 +381,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--writers", type=int, default=1, help="threads uploading meanwhile")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
     parser.add_argument("--documents", type=int, default=10_000, help="documents and activities")
     parser.add_argument("--requests", type=int, default=40, help="requests per client at most")
     parser.add_argument("--duration", type=float, default=60, help="seconds at most")
     parser.add_argument("--database-url", help="a PostgreSQL database (default: SQLite)")
+    parser.add_argument(
+        "--sequential",
+        type=int,
+        default=30,
+        help="requests per endpoint one at a time before the load (0: none)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     result = run(args)
@@ -324,8 +399,11 @@ def main() -> None:
         sys.stdout.write(json.dumps(result) + "\n")
         return
     for key, value in result.items():
-        if key != "endpoints":
+        if key not in ("endpoints", "sequential"):
             print(f"{key:>14}: {value}")
+    print(f"\n{'one at a time':<38}{'p50':>8}{'p95':>8}{'CPU ms':>8}")
+    for name, e in result["sequential"].items():
+        print(f"{name:<38}{e['p50_ms']:>8}{e['p95_ms']:>8}{e['cpu_ms']:>8}")
     print(f"\n{'endpoint':<16}{'req':>6}{'err':>5}{'req/s':>8}{'p50':>9}{'p95':>9}{'p99':>9}")
     for name, e in result["endpoints"].items():
         print(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.engine import make_url
 
 import wpstrack
@@ -296,3 +296,94 @@ def test_a_transaction_that_read_first_can_still_write_after_another_writer_comm
         names = set(conn.execute(select(place.c.name)).scalars())
     engine.dispose()
     assert {"Other City", "First City"} <= names
+
+
+def _workers(pid: int) -> list[int]:
+    """The worker processes a server spawned (not multiprocessing's resource tracker)."""
+    children = [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+    return [c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_shares_sessions_and_stops_on_sigterm(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(fresh_database_url)
+    with engine.begin() as conn:
+        upgrade(conn)
+        users.add_user(conn, users.user_in("ann", "viewer", "a long password for tests"), None)
+    engine.dispose()
+    port = _free_port()
+    env = {"WPSTRACK_DATABASE_URL": fresh_database_url, "WPSTRACK_DATA_DIR": str(tmp_path)}
+    server = _wpstrack(env, "serve", "--port", str(port), "--workers", "2")
+    base = f"http://127.0.0.1:{port}"
+    # A new connection per request, so the kernel hands requests to either worker.
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    try:
+        _wait_until_serving(server, port, 120)
+        assert len(_workers(server.pid)) == 2
+        with httpx.Client(base_url=base, limits=fresh, timeout=60) as client:
+            form = client.get("/login").text
+            csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            login = {"username": "ann", "password": "a long password for tests"}
+            response = client.post("/login", data={**login, "csrf_token": csrf})
+            assert response.status_code == 303, response.text
+            # Signed by one worker, the session is good in both: they share the key.
+            statuses = [client.get("/password").status_code for _ in range(20)]
+        assert statuses == [200] * 20
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        assert time.monotonic() - started < 15
+        assert server.returncode == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_sqlite_writers_of_one_engine_wait_their_turn_instead_of_failing(
+    fresh_database_url: str,
+) -> None:
+    if make_url(fresh_database_url).get_backend_name() != "sqlite":
+        pytest.skip("SQLite's one write lock")
+    engine = make_engine(fresh_database_url)
+    with engine.begin() as conn:
+        upgrade(conn)
+
+    # SQLite alone would refuse the second writer at once: it gets no busy timeout.
+    @event.listens_for(engine, "connect")
+    def no_waiting(dbapi: Any, _record: Any) -> None:
+        dbapi.execute("PRAGMA busy_timeout = 0")
+
+    engine.dispose()
+    place = schema.place
+    writing, errors = threading.Event(), []
+
+    def first() -> None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(place.insert().values(name="First City", kind="city", country="JP"))
+                writing.set()
+                time.sleep(0.5)  # holds SQLite's write lock meanwhile
+        except Exception as exc:
+            errors.append(exc)
+            writing.set()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    writing.wait(30)
+    started = time.monotonic()
+    with engine.begin() as conn:
+        conn.execute(place.insert().values(name="Second City", kind="city", country="JP"))
+    waited = time.monotonic() - started
+    thread.join()
+    with engine.connect() as conn:
+        names = conn.execute(select(place.c.name).where(place.c.name.like("% City"))).scalars()
+        assert sorted(names) == ["First City", "Second City"]
+    engine.dispose()
+    assert errors == [] and waited > 0.3

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Select, exists, func, not_, select
 
 from wpstrack import audit, fields, schema, search, visibility
 from wpstrack.audit import AuditEvent, UtcDateTime
-from wpstrack.db import now
+from wpstrack.db import kept_until_write, now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
 from wpstrack.extract.model import EVENT_TYPES
 from wpstrack.pagination import ListFilter, Page, paginate
@@ -288,7 +288,15 @@ def list_activities(
 
 
 def filter_choices(conn: Connection) -> dict[str, Any]:
-    """The values the filter form offers: types, statuses, pillars, countries and measures."""
+    """The values the filter form offers: types, statuses, pillars, countries and measures.
+
+    Kept until the database changes: the countries are a scan of the register, and the form
+    is on every activity list page.
+    """
+    return kept_until_write(conn, "activity filter choices", lambda: _filter_choices(conn))
+
+
+def _filter_choices(conn: Connection) -> dict[str, Any]:
     act, pillar = schema.activity, schema.pillar
     countries = conn.execute(
         select(act.c.country).where(act.c.country.is_not(None)).distinct().order_by(act.c.country)

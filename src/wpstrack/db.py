@@ -8,11 +8,15 @@ commit: the caller (a CLI command, a web request) owns the transaction, usually 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import copy
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from alembic import command
 from alembic.config import Config
@@ -23,6 +27,8 @@ from sqlalchemy.exc import OperationalError
 
 from wpstrack.errors import DatabaseError, NoDatabase
 from wpstrack.settings import Settings
+
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -39,7 +45,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # two processes starting at once on a new database do them one after the other.
 SETUP_LOCK_KEY = 0x77707374  # "wpst"
 _DEFERRED = "wpstrack_write_at_commit"
-POOL_SIZE, POOL_OVERFLOW = 10, 30  # connections kept, and opened beyond them at busy times
+# Connections kept, and opened beyond them at busy times. The pool keeps as many as anyio has
+# worker threads (40): a connection opened beyond the kept ones is closed when it is given
+# back, and under 30 clients that closed and reopened one every few requests, each time
+# running the pragmas again and losing the statement cache (bench/load.py, py-spy).
+POOL_SIZE, POOL_OVERFLOW = 40, 10
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -67,15 +77,75 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
     if not in_memory and "poolclass" not in kwargs:
         # The web app runs each request in one of anyio's 40 worker threads and each holds a
         # connection for the request: a smaller pool makes requests beyond the 15th wait for
-        # a connection and fail after 30 s under load, though the database is idle.
+        # a connection and fail after 30 s under load, though the database is idle. The pool
+        # opens connections only as requests run at once, so an idle server holds few.
         kwargs.setdefault("pool_size", POOL_SIZE)
         kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_engine(url, echo=echo, **kwargs)
     if engine.dialect.name == "sqlite":
+        _sqlite_write_turns(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "savepoint", _sqlite_savepoint)
     return engine
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+_TURN = "wpstrack_sqlite_write_turn"
+
+
+def _sqlite_write_turns(engine: Engine) -> None:
+    """Let the engine's connections take SQLite's write lock one at a time, in turn.
+
+    SQLite's busy handler does not queue waiters: each sleeps and retries (every 100 ms once
+    it has waited a while), so under many writers the lock mostly goes to whoever happens to
+    retry at the moment it is free, and an unlucky upload waited past the 30 s busy timeout
+    and got 503 (7 of 57 with 20 uploaders, bench/load.py). Here a connection about to write
+    first takes the engine's own lock, which wakes a waiter the moment it is released, and
+    holds it until its transaction ends; only writers of other processes still meet
+    SQLite's handler. A wait longer than the busy timeout is SQLite's "database is locked".
+    """
+    turn = threading.Lock()
+
+    def take(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        dbapi: Any = conn.connection.dbapi_connection
+        if conn.info.get(_TURN) or not _is_write(statement, dbapi.in_transaction):
+            return
+        if not turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            locked = sqlite3.OperationalError("database is locked")
+            raise OperationalError(statement, None, locked)
+        conn.info[_TURN] = True
+
+    def end_then_give_back(conn: Connection, end: str) -> None:
+        # The events fire before SQLAlchemy ends the transaction: end it here, so the next
+        # writer finds SQLite's lock free (the driver's second commit or rollback is a no-op).
+        if conn.info.get(_TURN):
+            try:
+                getattr(conn.connection.dbapi_connection, end)()
+            finally:
+                conn.info.pop(_TURN, None)
+                turn.release()
+
+    def give_back_on_checkin(_dbapi: Any, record: Any) -> None:
+        if record.info.pop(_TURN, False):  # the connection went back to the pool mid-write
+            turn.release()
+
+    event.listen(engine, "before_cursor_execute", take)
+    event.listen(engine, "commit", lambda conn: end_then_give_back(conn, "commit"))
+    event.listen(engine, "rollback", lambda conn: end_then_give_back(conn, "rollback"))
+    event.listen(engine.pool, "checkin", give_back_on_checkin)
+
+
+def _is_write(statement: str, in_transaction: bool) -> bool:
+    """Whether ``statement`` takes SQLite's write lock (or will hold it: BEGIN IMMEDIATE).
+
+    A write inside a transaction that a read began (a DEFERRED BEGIN) is let through: that
+    transaction's snapshot is fixed, and waiting for a turn cannot help it.
+    """
+    head = statement.lstrip()[:16].upper()
+    if head.startswith(("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")):
+        return True
+    return not in_transaction and head.startswith(_WRITES)
 
 
 # How a transaction on SQLite begins, as the execution option ``sqlite_begin``, for the
@@ -101,20 +171,6 @@ def _sqlite_begin(conn: Connection) -> None:
     if how not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
         raise ValueError(f"{SQLITE_BEGIN}: {how!r} is not a SQLite transaction mode")
     conn.exec_driver_sql(f"BEGIN {how}")
-    # Every transaction is now a driver transaction, reads included, so "in a transaction"
-    # no longer means "has written": remember the change count to tell them apart.
-    conn.info[_CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
-
-
-_CHANGES_AT_BEGIN = "wpstrack_sqlite_changes_at_begin"
-
-
-def sqlite_pending_writes(conn: Connection) -> bool:
-    """True while this SQLite connection holds writes it has not committed."""
-    raw: Any = conn.connection.dbapi_connection
-    if not raw.in_transaction:
-        return False
-    return bool(raw.total_changes != conn.info.get(_CHANGES_AT_BEGIN, -1))
 
 
 def _sqlite_savepoint(conn: Connection, _name: str | None) -> None:
@@ -256,6 +312,114 @@ def run_deferred_writes(conn: Connection) -> None:
     if queued is not None and queued[0] is conn.get_transaction():
         for statement in queued[1]:
             conn.execute(statement)
+
+
+class _Keeper:
+    """Values last computed over one engine's database, shared by its connections.
+
+    Kept per engine rather than per connection: a server holds dozens of pooled connections,
+    and each recomputed the dashboard after every write (under 30 clients and one ingesting
+    writer it was the costliest page, bench/load.py). On SQLite the stamp comes from a
+    connection of the keeper's own that never writes: its ``PRAGMA data_version`` moves
+    whenever any other connection, in this process or another, commits.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.lock = threading.Lock()
+        self.values: dict[Any, tuple[Any, Any]] = {}
+        self.probe: sqlite3.Connection | None = None
+        path = sqlite_path(engine.url.render_as_string(hide_password=False))
+        if path is not None:
+            # Autocommit, and it only ever reads a pragma: it holds no lock and no snapshot.
+            self.probe = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+
+    def sqlite_version(self) -> int | None:
+        """The probe's ``PRAGMA data_version``; None without a probe or when it fails."""
+        with self.lock:
+            if self.probe is None:
+                return None
+            try:
+                return int(self.probe.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error:
+                return None
+
+    def close(self) -> None:
+        with self.lock:
+            if self.probe is not None:
+                self.probe.close()
+                self.probe = None
+
+
+_KEEPERS: weakref.WeakKeyDictionary[Engine, _Keeper] = weakref.WeakKeyDictionary()
+_KEEPERS_LOCK = threading.Lock()
+
+
+def _keeper(engine: Engine) -> _Keeper:
+    with _KEEPERS_LOCK:
+        keeper = _KEEPERS.get(engine)
+        if keeper is None:
+            keeper = _KEEPERS[engine] = _Keeper(engine)
+            event.listen(engine, "engine_disposed", _forget)
+        return keeper
+
+
+def _forget(engine: Engine) -> None:
+    with _KEEPERS_LOCK:
+        keeper = _KEEPERS.pop(engine, None)
+    if keeper is not None:
+        keeper.close()
+
+
+def _database_stamp(conn: Connection, keeper: _Keeper) -> tuple[Any, ...] | None:
+    """A value that changes whenever anything is committed to the database, or written on
+    this connection; None while this connection holds writes not yet committed, or reads an
+    older snapshot.
+
+    It comes from the database itself, so no write path (ingestion, review, edits, deletes,
+    funding or reference imports, another process) can forget to move it. SQLite: the
+    keeper's own ``PRAGMA data_version`` (see :class:`_Keeper`); an in-memory database has
+    no second connection, so its stamp is the connection's own ``data_version`` and
+    ``total_changes``, which compare only with stamps of that connection. PostgreSQL: the
+    snapshot (oldest running, next and running transaction ids; PostgreSQL 13 or later)
+    moves with every commit or rollback of a transaction that wrote.
+    """
+    if conn.dialect.name == "sqlite":
+        dbapi: Any = conn.connection.dbapi_connection
+        if dbapi.in_transaction:  # its own writes, or a snapshot older than the newest
+            return None
+        shared = keeper.sqlite_version()
+        if shared is not None:
+            return (shared,)
+        version = conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+        return (id(dbapi), version, dbapi.total_changes)
+    if conn.dialect.name == "postgresql":
+        own_xid, snapshot = conn.exec_driver_sql(
+            "SELECT pg_current_xact_id_if_assigned(), pg_current_snapshot()::text"
+        ).one()
+        return None if own_xid is not None else (snapshot,)
+    return None
+
+
+def kept_until_write(conn: Connection, key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, or a copy of its value kept under ``key`` while nothing has been
+    committed to the database since (by any connection or process).
+
+    For figures that read much of the register and that every visitor asks for: the value is
+    kept for the engine, under a stamp the database gives, and only when the stamp did not
+    move while it was computed either. A connection holding uncommitted writes gets it
+    computed afresh, and kept for nobody.
+    """
+    keeper = _keeper(conn.engine)
+    stamp = _database_stamp(conn, keeper)
+    with keeper.lock:
+        kept = keeper.values.get(key)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return cast(T, copy.deepcopy(kept[1]))
+    value = compute()
+    if stamp is not None and _database_stamp(conn, keeper) == stamp:
+        with keeper.lock:
+            keeper.values[key] = (stamp, copy.deepcopy(value))
+    return value
 
 
 @contextmanager

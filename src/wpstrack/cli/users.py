@@ -149,24 +149,40 @@ def serve_cli(
         "--shutdown-timeout",
         help="Seconds requests in flight get after SIGTERM or Ctrl+C; then they are cut off.",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="Server processes sharing the port (about one per CPU core); each has its own "
+        "database connections.",
+    ),
 ) -> None:
     """Serve the web application and the JSON API over the database `wpstrack init` made
     (migrated first if older); refuses to start on a missing one.
 
     On SIGTERM or Ctrl+C the server stops taking requests, lets those in flight finish
-    for --shutdown-timeout seconds, cancels the rest and exits.
+    for --shutdown-timeout seconds, cancels the rest and exits. With --workers N, N
+    processes serve the same port (SQLite in WAL mode and PostgreSQL both take writers
+    from several processes); they share the session key of WPSTRACK_SECRET_KEY or the data dir.
     """
     from wpstrack.db import existing_engine, shown_url
     from wpstrack.web import create_app
-    from wpstrack.web.server import serve
-    from wpstrack.web.sessions import check_serving_address
+    from wpstrack.web.server import serve, serve_workers
+    from wpstrack.web.sessions import check_serving_address, session_secret
 
     settings = load_settings()
     warning = check_serving_address(settings, host)
     if warning:
         err_console.print(f"[bold red]warning:[/bold red] {warning}", highlight=False)
-    app = create_app(settings, engine=existing_engine(settings))
+    engine = existing_engine(settings)  # refuses a missing database, migrates an old one
     shown = shown_url(settings.effective_database_url)
+    if workers > 1:
+        engine.dispose()  # each worker opens its own
+        session_secret(settings)  # made once here, not raced for by the workers
+        console.print(f"Serving http://{host}:{port}/ from {workers} processes (database: {shown})")
+        serve_workers(host=host, port=port, shutdown_timeout=shutdown_timeout, workers=workers)
+        return
+    app = create_app(settings, engine=engine)
     console.print(f"Serving http://{host}:{port}/  (database: {shown})")
     serve(app, host=host, port=port, shutdown_timeout=shutdown_timeout)
 

@@ -7,7 +7,7 @@ stored on ``app.state`` together with the settings and the templates.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -18,8 +18,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wpstrack import __version__
 from wpstrack.db import engine_from_settings
@@ -94,13 +96,30 @@ async def _unexpected_error(request: Request, _exc: Exception) -> Response:
     return response
 
 
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+class SecurityHeaders:
+    """Add ``SECURITY_HEADERS`` to every HTTP response that does not set them itself.
+
+    Plain ASGI rather than ``app.middleware("http")``: Starlette's BaseHTTPMiddleware runs
+    each response through a task and a memory stream, a cost every request paid (profiled
+    under bench/load.py) for what is a change to the response's first message.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
@@ -125,7 +144,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.auth = "session"
     app.state.templates = make_templates()
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings))
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
     # Added last, so it wraps the others: a body over the limit is refused before the
     # session, the routes or any parser see it.
     app.add_middleware(
