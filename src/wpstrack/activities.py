@@ -278,7 +278,9 @@ def filter_choices(conn: Connection) -> dict[str, Any]:
     countries = conn.execute(
         select(act.c.country).where(act.c.country.is_not(None)).distinct().order_by(act.c.country)
     ).scalars()
-    pillars = conn.execute(select(pillar.c.code, pillar.c.name).order_by(pillar.c.sort_order))
+    pillars = conn.execute(
+        select(pillar.c.code, pillar.c.name, pillar.c.name_ja).order_by(pillar.c.sort_order)
+    )
     return {
         "types": list(EVENT_TYPES),
         "statuses": list(STATUSES),
