@@ -38,6 +38,7 @@ KINDS = (
     "time",
     "stated_time",
     "zone",
+    "stated_zone",
     "instant",
     "duration",
     "count",
@@ -200,7 +201,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "tz_stated",
-        "text",
+        "stated_zone",
         "Time stated as",
         "時刻の表記",
         _act.c.tz_stated,
@@ -465,6 +466,7 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "corrected": ("corrected", "修正"),
         "rejected": ("rejected", "却下"),
     },
+    "tz_stated": {"local": ("local time", "現地時間"), "JST": ("Japan time (JST)", "日本時間")},
     "result_kind": {"document": ("document", "文書"), "activity": ("activity", "活動")},
     "source": {"machine": ("machine", "自動抽出"), "human": ("human", "担当者")},
     "role": {
