@@ -25,6 +25,7 @@ from wpstrack import schema
 from wpstrack.documents import REASONS
 from wpstrack.i18n import current_language
 from wpstrack.limits import NUMBER_RANGES
+from wpstrack.reference import pillars
 
 # How a value is shown; ``_fields.html`` has one branch per kind and a test renders them all.
 KINDS = (
@@ -449,12 +450,6 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "peacekeeping": ("peacekeeping", "平和維持活動"),
         "other": ("other", "その他"),
     },
-    "pillar": {
-        "participation": ("Participation", "参画"),
-        "prevention": ("Prevention", "予防"),
-        "protection": ("Protection", "保護"),
-        "relief_recovery": ("Relief and recovery", "救済・復興"),
-    },
     "status": {
         "draft": ("draft", "下書き"),
         "reviewed": ("reviewed", "確認済み"),
@@ -565,6 +560,8 @@ _REASONS_JA = {
     "storage_failed": "文書は読み込めましたが、データベースが抽出値を受け付けませんでした",
     "unreadable": "ファイルを開けません（権限がないか、ファイルが見つかりません）",
 }
+# The pillars' names are the reference data's (their English and Japanese names).
+CODES["pillar"] = {p["code"]: (p["name"], p.get("name_ja") or p["name"]) for p in pillars()}
 CODES["reject_reason"] = {code: (text, _REASONS_JA[code]) for code, text in REASONS.items()}
 
 
