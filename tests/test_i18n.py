@@ -295,3 +295,22 @@ def test_an_error_page_in_japanese_says_what_went_wrong_in_japanese(web: WebSite
         "/login?lang=ja", data={"username": "viewer", "password": "not it", **_t(token)}
     )
     assert "ユーザー名またはパスワードが違います" in wrong.text
+
+
+def test_an_organisation_taking_part_shows_its_japanese_name_on_a_japanese_page(
+    web: WebSite,
+) -> None:
+    from wpstrack import review
+
+    with web.engine.begin() as conn:
+        document_id, activity_id = add_release(conn)
+        draft = conn.execute(
+            schema.activity.select().where(schema.activity.c.id == activity_id)
+        ).first()
+        assert draft is not None
+        review.accept_record(conn, "editor", document_id, expected_version=draft.version)
+    client = web.login("editor")
+    japanese = _visible(client.get(f"/activities/{activity_id}?lang=ja").text)
+    assert "ジェンダー平等と女性のエンパワーメントのための国連機関" in japanese
+    english = _visible(client.get(f"/activities/{activity_id}?lang=en").text)
+    assert "UN Women" in english and "ジェンダー平等" not in english

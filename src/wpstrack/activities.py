@@ -89,6 +89,7 @@ class Participant(BaseModel):
     role: str
     organisation_code: str | None
     organisation_name: str | None
+    organisation_name_ja: str | None = None  # the reference data's Japanese name, if any
 
 
 class PlanItemRef(BaseModel):
@@ -337,6 +338,7 @@ def _participants(conn: Connection, activity_id: int) -> list[Participant]:
             part,
             org.c.code.label("organisation_code"),
             org.c.name.label("organisation_name"),
+            org.c.name_ja.label("organisation_name_ja"),
         )
         .outerjoin(org, org.c.id == part.c.organisation_id)
         .where(part.c.activity_id == activity_id)
