@@ -267,3 +267,96 @@ def test_files_dropped_on_the_upload_form_are_chosen(server: Server, browser: An
     page.dispatch_event(".dropzone", "drop", {"dataTransfer": transfer})
     expect(page.locator(".chosen")).to_contain_text("dropped.txt")
     assert page.eval_on_selector("#upload-files", "input => input.files.length") == 1
+
+
+RELEASE_JA_TEST = (
+    "Press Release\n"
+    "May 21, 2024\n"
+    "State Minister held a courtesy call with the Executive Director of UN Women\n"
+    "On May 21, commencing at 2:00 p.m. for approximately 25 minutes, the State Minister for "
+    "Foreign Affairs received a courtesy call in Tokyo from the Executive Director of UN Women "
+    "and discussed women, peace and security under resolution 1325.\n"
+)
+# What the interface is made of; on a Japanese page none of it is English.
+INTERFACE = (
+    "#site-nav a, label, button, th[scope=col], caption, legend, dt, h2, h3, "
+    ".review-nav > a, .alert, .notice"
+)
+SAME_IN_BOTH = {"wpstrack", "English", "Word", "reviewer1"}
+
+
+def _english_in_interface(page: Any) -> list[str]:
+    """Interface texts of the page (records' own words left out) that hold English words."""
+    texts = page.locator(INTERFACE).evaluate_all(
+        """nodes => nodes.filter(n => n.offsetParent !== null || n.closest('.visually-hidden'))
+            .filter(n => !n.querySelector('a[href^="/activities/"], a[href^="/organisations/"]'))
+            .map(n => { const c = n.cloneNode(true);
+                        c.querySelectorAll('code, kbd, strong').forEach(k => k.remove());
+                        return c.textContent; })"""
+    )
+    found = []
+    for text in texts:
+        words = re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text)
+        if [w for w in words if w not in SAME_IN_BOTH and not w.isupper()]:
+            found.append(" ".join(text.split())[:80])
+    return found
+
+
+def test_a_reviewer_switches_to_japanese_reviews_and_accepts_a_draft(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    release = tmp_path / "courtesy-call.txt"
+    release.write_text(RELEASE_JA_TEST, encoding="utf-8")
+    page = browser.new_context(locale="en-GB").new_page()
+    page.set_default_timeout(30_000)
+
+    page.goto(f"{server.url}/login")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator(".language-switch").get_by_role("button", name="日本語").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page).to_have_url(re.compile(r"/login$"))
+    page.fill("input[name=username]", "reviewer1")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form").get_by_role("button", name="ログイン").click()
+    expect(page.locator(".account")).to_contain_text("管理者")
+
+    page.goto(f"{server.url}/documents")
+    expect(page.get_by_role("heading", name="文書", exact=True)).to_be_visible()
+    page.set_input_files("#upload-files", str(release))
+    page.get_by_role("button", name="アップロードして抽出").click()
+    results = page.locator("#upload-results")
+    expect(results).to_contain_text("courtesy-call.txt: 取込済み")
+    assert _english_in_interface(page) == []
+
+    results.get_by_role("link", name="確認する").click()
+    expect(page).to_have_url(re.compile(r"/review/\d+$"))
+    expect(page.get_by_role("heading", name="提案された活動")).to_be_visible()
+    kind = page.locator('.facts dd[data-field="type"]')
+    expect(kind).to_have_text(re.compile(r"^[\u3040-\u30ff\u4e00-\u9fff・]+$"))  # a label, no code
+    type_label = kind.inner_text()
+    expect(page.locator(".facts")).to_contain_text("2024年5月21日")
+    _shot(page, "11-review-item-ja")
+    assert _english_in_interface(page) == []
+
+    city = _value_item(page, "city")
+    city.locator("input[name=value]").fill("Tokyo")
+    city.get_by_role("button", name="修正", exact=True).click()
+    expect(_value_item(page, "city").locator(".decision")).to_have_text("修正")
+    assert _english_in_interface(page) == []
+
+    page.get_by_role("button", name=re.compile("この記録を承認")).click()
+    expect(page.get_by_role("heading", name="確認待ち一覧")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    assert _english_in_interface(page) == []
+    _shot(page, "12-accepted-ja")
+
+    page.goto(f"{server.url}/activities")
+    row = page.locator("tbody tr").filter(has_text="courtesy call with the Executive").first
+    expect(row).to_contain_text(type_label)
+    expect(row).to_contain_text("確認済み")
+    row.locator("a").first.click()
+    expect(page.locator(".facts")).to_contain_text("所要時間 (分)")
+    assert _english_in_interface(page) == []
+    _shot(page, "13-activity-ja")

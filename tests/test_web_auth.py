@@ -270,7 +270,7 @@ def test_pages_carry_a_script_blocking_content_security_policy(web: WebSite) -> 
 def test_layout_has_skip_link_navigation_and_labelled_fields(web: WebSite) -> None:
     html = web.client().get("/login").text
     assert '<a class="skip-link" href="#main">' in html
-    assert '<main id="main"' in html and '<nav aria-label="Main">' in html
+    assert '<main id="main"' in html and '<nav id="site-nav" aria-label="Main">' in html
     assert '<label for="username">' in html and '<label for="password">' in html
     assert 'name="viewport"' in html
 

@@ -90,6 +90,7 @@ class Participant(BaseModel):
     role: str
     organisation_code: str | None
     organisation_name: str | None
+    organisation_name_ja: str | None = None  # the reference data's Japanese name, if any
 
 
 class PlanItemRef(BaseModel):
@@ -301,7 +302,9 @@ def _filter_choices(conn: Connection) -> dict[str, Any]:
     countries = conn.execute(
         select(act.c.country).where(act.c.country.is_not(None)).distinct().order_by(act.c.country)
     ).scalars()
-    pillars = conn.execute(select(pillar.c.code, pillar.c.name).order_by(pillar.c.sort_order))
+    pillars = conn.execute(
+        select(pillar.c.code, pillar.c.name, pillar.c.name_ja).order_by(pillar.c.sort_order)
+    )
     return {
         "types": list(EVENT_TYPES),
         "statuses": list(STATUSES),
@@ -358,6 +361,7 @@ def _participants(conn: Connection, activity_id: int) -> list[Participant]:
             part,
             org.c.code.label("organisation_code"),
             org.c.name.label("organisation_name"),
+            org.c.name_ja.label("organisation_name_ja"),
         )
         .outerjoin(org, org.c.id == part.c.organisation_id)
         .where(part.c.activity_id == activity_id)

@@ -19,6 +19,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from wpstrack.i18n import _
+
 _ids = itertools.count(1)
 WIDTH = 640  # the line chart
 BAR_WIDTH = 420  # bar charts are narrower: two sit side by side and their text stays legible
@@ -66,7 +68,7 @@ def _short(label: str) -> str:
 
 def _describe(items: Sequence[tuple[str, float]], unit: str) -> str:
     if not items:
-        return "No data yet."
+        return _("No data yet.")
     return "; ".join(f"{label}: {_number(value)} {unit}" for label, value in items) + "."
 
 
@@ -81,13 +83,14 @@ def bar_chart(
     """Horizontal bars, one per ``(label, value)``, longest scale rounded up."""
     height = 60 + max(1, len(items)) * (BAR + GAP)
     head, tail = _open(title, _describe(items, unit), BAR_WIDTH, height)
-    top = max((v for _, v in items), default=0.0)
+    top = max((v for _label, v in items), default=0.0)
     scale = nice_max(top)
     plot = BAR_WIDTH - LABEL_WIDTH - 40
     parts = [head]
+    axis = _("%(label)s (0 to %(top)s)", label=value_label, top=_number(scale))
     parts.append(
         f'<text class="axis-label" x="{LABEL_WIDTH + plot / 2:.0f}" y="{height - 8}" '
-        f'text-anchor="middle">{_e(value_label)} (0 to {_number(scale)})</text>'
+        f'text-anchor="middle">{_e(axis)}</text>'
     )
     parts.append(
         f'<text class="axis-label" x="4" y="16">{_e(category_label)}</text>'

@@ -128,11 +128,13 @@ def by_pillar(conn: Connection, scope: Scope = ()) -> list[dict[str, Any]]:
         .subquery()
     )
     rows = conn.execute(
-        select(pillar.c.code, pillar.c.name, func.coalesce(tagged.c.n, 0).label("n"))
+        select(
+            pillar.c.code, pillar.c.name, pillar.c.name_ja, func.coalesce(tagged.c.n, 0).label("n")
+        )
         .outerjoin(tagged, tagged.c.pillar_code == pillar.c.code)
         .order_by(pillar.c.sort_order)
     )
-    return [{"code": r.code, "name": r.name, "count": int(r.n)} for r in rows]
+    return [{"code": r.code, "name": r.name, "name_ja": r.name_ja, "count": int(r.n)} for r in rows]
 
 
 def women_share(conn: Connection, scope: Scope = ()) -> dict[str, Any]:

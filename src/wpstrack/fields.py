@@ -22,7 +22,10 @@ from typing import Any
 from sqlalchemy import Column, String
 
 from wpstrack import schema
+from wpstrack.documents import REASONS
+from wpstrack.i18n import current_language
 from wpstrack.limits import NUMBER_RANGES
+from wpstrack.reference import pillars
 
 # How a value is shown; ``_fields.html`` has one branch per kind and a test renders them all.
 KINDS = (
@@ -36,6 +39,7 @@ KINDS = (
     "time",
     "stated_time",
     "zone",
+    "stated_zone",
     "instant",
     "duration",
     "count",
@@ -109,6 +113,11 @@ class Field:
     def label(self, language: str = "en") -> str:
         """The field's label in ``language`` (English unless Japanese is asked for)."""
         return self.label_ja if language == "ja" else self.label_en
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the language of the page or command being served."""
+        return self.label(current_language())
 
 
 _act, _part, _link = schema.activity, schema.activity_participant, schema.activity_link
@@ -193,7 +202,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "tz_stated",
-        "text",
+        "stated_zone",
         "Time stated as",
         "時刻の表記",
         _act.c.tz_stated,
@@ -406,6 +415,164 @@ def _check() -> None:
 
 
 _check()
+
+
+# The codes stored in the database, labelled as the fields are: (English, Japanese) per code.
+# Pages, exports and the CLI show a code only through :func:`code_label`, so no page shows
+# ``courtesy_call`` and both languages come from this one list.
+CODES: dict[str, dict[str, tuple[str, str]]] = {
+    "event_type": {
+        "dialogue": ("dialogue", "対話"),
+        "meeting": ("meeting", "会合"),
+        "bilateral_meeting": ("bilateral meeting", "二国間会談"),
+        "courtesy_call": ("courtesy call", "表敬"),
+        "telephone_talk": ("telephone talk", "電話会談"),
+        "video_conference": ("video conference", "テレビ会議"),
+        "speech": ("speech", "スピーチ"),
+        "statement": ("statement", "声明・談話"),
+        "conference": ("conference", "国際会議"),
+        "signing": ("signing", "署名"),
+        "visit": ("visit", "訪問"),
+        "exchange_of_notes": ("exchange of notes", "書簡の交換"),
+        "other": ("other", "その他"),
+    },
+    "topic": {
+        "WPS": ("women, peace and security", "女性・平和・安全保障"),
+        "gender_equality": ("gender equality", "ジェンダー平等"),
+        "participation": ("participation", "参画"),
+        "protection": ("protection", "保護"),
+        "prevention": ("prevention", "予防"),
+        "relief_recovery": ("relief and recovery", "救済・復興"),
+        "funding": ("funding", "資金拠出"),
+        "human_security": ("human security", "人間の安全保障"),
+        "disaster": ("disaster risk reduction", "防災"),
+        "refugees": ("refugees", "難民"),
+        "peacekeeping": ("peacekeeping", "平和維持活動"),
+        "other": ("other", "その他"),
+    },
+    "status": {
+        "draft": ("draft", "下書き"),
+        "reviewed": ("reviewed", "確認済み"),
+        "published": ("published", "公開済み"),
+    },
+    "decision": {
+        "proposed": ("proposed", "未判断"),
+        "accepted": ("accepted", "承認"),
+        "corrected": ("corrected", "修正"),
+        "rejected": ("rejected", "却下"),
+    },
+    "tz_stated": {"local": ("local time", "現地時間"), "JST": ("Japan time (JST)", "日本時間")},
+    "result_kind": {"document": ("document", "文書"), "activity": ("activity", "活動")},
+    "source": {"machine": ("machine", "自動抽出"), "human": ("human", "担当者")},
+    "role": {
+        "principal": ("principal", "主な出席者"),
+        "participant": ("participant", "出席者"),
+        "mentioned": ("mentioned", "言及"),
+        "responsible": ("responsible", "担当"),
+        "host": ("host", "主催"),
+        "funder": ("funder", "資金拠出者"),
+        "implementer": ("implementer", "実施機関"),
+        "recipient": ("recipient", "受益者"),
+    },
+    "user_role": {
+        "admin": ("administrator", "管理者"),
+        "editor": ("editor", "編集者"),
+        "reviewer": ("reviewer", "確認担当者"),
+        "viewer": ("viewer", "閲覧者"),
+    },
+    "document_status": {
+        "ingested": ("ingested", "取込済み"),
+        "rejected": ("rejected", "取込不可"),
+        "already present": ("already present", "登録済み"),
+    },
+    "plan_item": {
+        "area": ("area", "重点分野"),
+        "objective": ("objective", "目標"),
+        "measure": ("measure", "具体的施策"),
+    },
+    "direction": {
+        "increase": ("increase", "増加"),
+        "decrease": ("decrease", "減少"),
+        "maintain": ("maintain", "維持"),
+    },
+    "method": {"manual": ("entered", "手入力"), "computed": ("computed", "自動計算")},
+    "gender": {"f": ("woman", "女性"), "m": ("man", "男性")},
+    "organisation_type": {
+        "academic": ("academic", "大学・研究機関"),
+        "financial_institution": ("financial institution", "金融機関"),
+        "government_agency": ("government agency", "政府機関"),
+        "intergovernmental": ("intergovernmental", "政府間機関"),
+        "ministry": ("ministry", "省庁"),
+        "network": ("network", "ネットワーク"),
+        "ngo": ("NGO", "NGO・市民社会"),
+        "other": ("other", "その他"),
+        "regional": ("regional", "地域機関"),
+        "un_fund": ("UN fund", "国連基金"),
+        "un_fund_programme": ("UN fund or programme", "国連基金・計画"),
+        "un_peace_operation": ("UN peace operation", "国連平和活動"),
+        "un_principal_organ": ("UN principal organ", "国連主要機関"),
+        "un_related": ("UN related organisation", "国連関連機関"),
+        "un_secretariat": ("UN Secretariat", "国連事務局"),
+        "un_specialized_agency": ("UN specialized agency", "国連専門機関"),
+        "un_subsidiary_body": ("UN subsidiary body", "国連補助機関"),
+    },
+    "audit_action": {
+        "create": ("created", "作成"),
+        "update": ("updated", "更新"),
+        "delete": ("deleted", "削除"),
+        "draft": ("drafted", "下書き作成"),
+        "extract": ("extracted", "抽出"),
+        "accept": ("accepted", "承認"),
+        "correct": ("corrected", "修正"),
+        "reject": ("rejected", "却下"),
+        "upload": ("uploaded", "アップロード"),
+        "import": ("imported", "取込み"),
+        "refresh": ("recomputed", "再計算"),
+        "link": ("linked", "施策に関連付け"),
+        "unlink": ("unlinked", "関連付け解除"),
+        "publish": ("published", "公開"),
+        "unpublish": ("withdrawn", "公開取り下げ"),
+        "migrate": ("migrated", "移行"),
+        "change_password": ("password changed", "パスワード変更"),
+        "reset_password": ("password reset", "パスワード再設定"),
+        "rehash": ("password rehashed", "パスワード再ハッシュ"),
+        "revoke": ("revoked", "失効"),
+        "login": ("logged in", "ログイン"),
+        "logout": ("logged out", "ログアウト"),
+    },
+}
+
+
+# Why a document was refused: the English is :data:`wpstrack.documents.REASONS`.
+_REASONS_JA = {
+    "empty": "文書に本文がありません",
+    "binary": "内容がテキストではなくバイナリデータです",
+    "undecodable": "内容の文字コードを解読できません",
+    "too_large": "文書がサイズの上限を超えています",
+    "unpacked_too_large": "展開後のサイズが上限を超えています",
+    "too_many_pages": "ページ数が上限を超えています",
+    "too_long": "本文の文字数が上限を超えています",
+    "too_deep": "マークアップの入れ子が上限より深くなっています",
+    "too_many_elements": "マークアップの要素数が上限を超えています",
+    "too_slow": "文書の読み込みが制限時間を超えました",
+    "unsupported": "この形式の文書には対応していません",
+    "extraction_failed": "文書は読み込めましたが、抽出処理に失敗しました",
+    "storage_failed": "文書は読み込めましたが、データベースが抽出値を受け付けませんでした",
+    "unreadable": "ファイルを開けません（権限がないか、ファイルが見つかりません）",
+}
+# The pillars' names are the reference data's (their English and Japanese names).
+CODES["pillar"] = {p["code"]: (p["name"], p.get("name_ja") or p["name"]) for p in pillars()}
+CODES["reject_reason"] = {code: (text, _REASONS_JA[code]) for code, text in REASONS.items()}
+
+
+def code_label(kind: str, code: object, language: str | None = None) -> str:
+    """The label of ``code`` of ``kind`` (a key of :data:`CODES`) in ``language`` (default:
+    the language being served); an unknown code is its words without underscores."""
+    text = "" if code is None else str(code)
+    labels = CODES.get(kind, {}).get(text)
+    if labels is None:
+        return text.replace("_", " ")
+    return labels[1] if (language or current_language()) == "ja" else labels[0]
 
 
 def field_of(extraction_name: str) -> Field | None:

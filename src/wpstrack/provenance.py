@@ -16,8 +16,9 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from wpstrack import schema
+from wpstrack import fields, schema
 from wpstrack.audit import UtcDateTime
+from wpstrack.i18n import current_language
 
 
 class Decision(BaseModel):
@@ -140,5 +141,6 @@ def _mark(value: ProvenanceValue, *, first: bool) -> dict[str, Any]:
         "anchor": value.anchor if first else None,
         "field": value.field,
         "decision": value.decision or "proposed",
-        "label": f"{value.field.replace('_', ' ')}: {shown}",
+        # The field's label in the language being served ("Start (UTC)", never "start utc").
+        "label": f"{fields.label_of(value.field, current_language())}: {shown}",
     }

@@ -36,6 +36,7 @@ from wpstrack.errors import (
     PermissionDenied,
     Unauthenticated,
 )
+from wpstrack.i18n import N_
 from wpstrack.pagination import Page, paginate
 from wpstrack.throttle import LoginLimits
 
@@ -319,9 +320,9 @@ def change_password(
     ok = verify_password(row["password_hash"], change.current_password)
     throttle.record(conn, username, address, ok, limits, at)
     if not ok:
-        raise InvalidInput("the current password is not right")
+        raise InvalidInput(N_("the current password is not right"))
     if change.new_password == change.current_password:
-        raise InvalidInput("the new password is the current one; choose another")
+        raise InvalidInput(N_("the new password is the current one; choose another"))
     return set_password(conn, username, change.new_password, username, action="change_password")
 
 
@@ -361,7 +362,7 @@ def authenticate(
     ok = verify_password(stored, password) and row is not None and bool(row["is_active"])
     throttle.record(conn, username, address, ok, limits, at)
     if not ok or row is None:
-        raise Unauthenticated("wrong username or password")
+        raise Unauthenticated(N_("wrong username or password"))
     if _hasher().check_needs_rehash(stored):
         # Same password, stronger hash: no reason to end the user's other sessions.
         values = {"password_hash": hash_password(password)}

@@ -16,6 +16,7 @@ from fastapi.params import Depends
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from wpstrack.i18n import current_language
 from wpstrack.web.templating import render
 
 DOCS_PATH = "/api/v1/docs"
@@ -103,7 +104,10 @@ def reference(spec: dict[str, Any], prefix: str = "") -> dict[str, Any]:
                         "name": f,
                         "type": type_name(s),
                         "required": f in required,
-                        "label": s.get("title") or "",
+                        # The catalogue's Japanese label (describe_schema) on a Japanese page.
+                        "label": (s.get("x-label-ja") if current_language() == "ja" else None)
+                        or s.get("title")
+                        or "",
                         "description": s.get("description") or "",
                     }
                     for f, s in (schema.get("properties") or {}).items()

@@ -26,11 +26,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from wpstrack import __version__
 from wpstrack.db import engine_from_settings
 from wpstrack.errors import Unauthenticated, WpstrackError
+from wpstrack.i18n import _
 from wpstrack.settings import Settings
 from wpstrack.web import apidocs
 from wpstrack.web.api import API_PREFIX, create_api
 from wpstrack.web.deps import optional_user
-from wpstrack.web.errors import describe, error_body, validation_details
+from wpstrack.web.errors import describe, error_body, page_message, validation_details
+from wpstrack.web.language import LanguageMiddleware
 from wpstrack.web.limits import BodyLimitMiddleware
 from wpstrack.web.pages import pages_router
 from wpstrack.web.requests import RequestIds, request_id
@@ -55,8 +57,10 @@ SECURITY_HEADERS = {
 def _error_page(
     request: Request, status: int, code: str, message: str, details: object
 ) -> Response:
-    context = {"title": f"Error {status}", "status": status, "code": code, "message": message}
-    return render(request, "error.html", {**context, "details": details}, status_code=status)
+    shown, detail = page_message(code, message, status)
+    context = {"title": _("Error %(status)s", status=status), "status": status, "code": code}
+    context |= {"message": shown, "detail": detail, "details": details}
+    return render(request, "error.html", context, status_code=status)
 
 
 async def _wpstrack_error(request: Request, exc: Exception) -> Response:
@@ -159,6 +163,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     # Outermost, so every response carries the id and every failure is answered and logged.
     app.add_middleware(RequestIds, owner=app, respond=_unexpected_error)
+    # Outside even that: the page of last resort is in the visitor's language too.
+    app.add_middleware(LanguageMiddleware)
     app.state.api = create_api(settings, engine)
     # The reference page answers under the API's prefix, so it goes before the mount.
     app.include_router(apidocs.router(API_PREFIX, [Depends(verify_csrf), Depends(optional_user)]))

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 
+from wpstrack import i18n
 from wpstrack.errors import (
     InvalidInput,
     StaleVersion,
@@ -16,6 +17,7 @@ from wpstrack.errors import (
     Unauthenticated,
     WpstrackError,
 )
+from wpstrack.i18n import N_
 
 
 def error_body(
@@ -49,3 +51,43 @@ def validation_details(errors: Any) -> list[dict[str, Any]]:
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
         for e in jsonable_encoder(errors)
     ]
+
+
+# What each kind of error means, for a page in a language other than the message's. Domain
+# messages are English sentences built with their values; a page in Japanese leads with the
+# meaning of the code and gives the system's own words after it.
+ERROR_SUMMARIES = {
+    "W000": N_("The request could not be completed."),
+    "W001": N_("A setting is missing or not valid."),
+    "W002": N_("The database cannot be reached or is not at the expected version."),
+    "W004": N_("The record you asked for does not exist."),
+    "W005": N_("No wpstrack database was found where the settings point."),
+    "W009": N_("The record was changed by someone else, or would duplicate another."),
+    "W010": N_("The form or address is not valid."),
+    "W020": N_("The document cannot be read as text."),
+    "W021": N_("The upload is larger than the limit; it was not read."),
+    "W030": N_("You need to log in."),
+    "W031": N_("Your role does not allow this."),
+    "W032": N_("Too many failed logins: wait a moment and try again."),
+    "W040": N_("An amount cannot be converted: an exchange rate is missing."),
+    "W050": N_("The backup file is damaged or is not a wpstrack backup."),
+    "W051": N_("The target database already holds records."),
+    "W052": N_("The database is newer than this version of wpstrack."),
+    "W500": N_("An internal error; it has been logged."),
+}
+HTTP_SUMMARIES = {
+    404: N_("There is no page at this address."),
+    405: N_("This address does not accept that kind of request."),
+}
+
+
+def page_message(code: str, message: str, status: int = 400) -> tuple[str, str | None]:
+    """An error's message for a page in the current language, and the system's own English
+    words beside it when the message itself has no translation."""
+    if i18n.current_language() == i18n.DEFAULT_LANGUAGE:
+        return message, None
+    translated = i18n.translations(i18n.current_language()).gettext(message)
+    if translated != message and translated != i18n.untranslated(message):
+        return translated, None
+    summary = ERROR_SUMMARIES.get(code) or HTTP_SUMMARIES.get(status) or ERROR_SUMMARIES["W000"]
+    return i18n.gettext(summary), message

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import Locale, UnknownLocaleError
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import Response
 
-from wpstrack import fields
+from wpstrack import fields, i18n
 from wpstrack.users import has_role
 from wpstrack.web.requests import request_id
 from wpstrack.web.sessions import CSRF_FIELD, csrf_token
@@ -27,6 +28,41 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 def _pretty_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+
+
+def _gettext(message: str) -> str:
+    return i18n.translations(i18n.current_language()).gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.translations(i18n.current_language()).ngettext(singular, plural, n)
+
+
+def _field_label(name: str) -> str:
+    return fields.label_of(name, i18n.current_language())
+
+
+def local_name(record: Any, name: str = "name") -> str:
+    """A record's ``name`` in the page's language: its ``name_ja`` on a Japanese page where the
+    reference data has one (pillars, organisations), else the English."""
+
+    def get(key: str) -> Any:
+        if isinstance(record, dict):
+            return record.get(key)
+        return getattr(record, key, None)
+
+    if i18n.current_language() == "ja" and get(f"{name}_ja"):
+        return str(get(f"{name}_ja"))
+    return str(get(name) or "")
+
+
+def language_name(code: str) -> str:
+    """A language code (a document's) named in the page's language: ``ja`` is 日本語 or
+    Japanese."""
+    try:
+        return str(Locale.parse(code).get_display_name(i18n.current_language()) or code)
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def make_templates() -> Jinja2Templates:
@@ -40,13 +76,27 @@ def make_templates() -> Jinja2Templates:
         # Templates ship inside the package and change only with it: checking every
         # template file's mtime on each render showed in the profile under load.
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # One environment serves every request: the callables read the request's language from
+    # wpstrack.i18n's context variable rather than a translation object installed per request.
+    # New-style gettext escapes the values put into a message and formats ``%(name)s``.
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["day"] = i18n.format_day
+    env.filters["month"] = i18n.format_month
+    env.filters["instant"] = i18n.format_instant
+    env.filters["number"] = i18n.format_number
+    env.filters["period"] = i18n.format_period
+    env.globals["code_label"] = fields.code_label
+    env.globals["languages"] = i18n.LANGUAGE_NAMES
+    env.globals["local_name"] = local_name
+    env.globals["language_name"] = language_name
     env.filters["pretty_json"] = _pretty_json
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     # The field catalogue: pages list, label, show and edit fields only through it.
     env.globals["field_facts"] = fields.facts
     env.globals["field_kind"] = fields.kind_of
-    env.globals["field_label"] = fields.label_of
+    env.globals["field_label"] = _field_label
     env.globals["editable_fields"] = fields.editable_fields
     env.globals["reviewable_fields"] = fields.reviewable_fields
     env.globals["editable_part"] = fields.editable_part
@@ -77,6 +127,7 @@ def render(
         "page_url": lambda **kw: page_url(request, **kw),
         "title": "",
         "request_id": request_id(request),
+        "lang": i18n.current_language(),
     }
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(

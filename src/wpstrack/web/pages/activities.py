@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from wpstrack import activities, facets, visibility
 from wpstrack.activities import ActivityFilter, ActivitySummary, ActivityUpdate
+from wpstrack.i18n import _
 from wpstrack.pagination import Page
 from wpstrack.users import User, has_role
 from wpstrack.web import downloads
@@ -70,7 +71,7 @@ def activities_page(
     page = fetch(cursor)
     choices = activities.filter_choices(conn)
     counts = facets.facets(conn, filters, public_only=visibility.is_public(user))
-    context = {"title": "Activities", "page": page, "filters": filters, **choices}
+    context = {"title": _("Activities"), "page": page, "filters": filters, **choices}
     context["facets"] = counts.model_dump()
     return render(request, "activities.html", context)
 
@@ -82,7 +83,7 @@ def activity_page(
     detail = activities.get_activity(conn, activity_id, public_only=visibility.is_public(user))
     measures = activities.plan_measures(conn)
     context = {
-        "title": detail.title or f"Activity {activity_id}",
+        "title": detail.title or _("Activity %(id)s", id=activity_id),
         "activity": detail,
         "can_edit": user is not None and has_role(user, "editor"),
         "can_link": user is not None and has_role(user, "reviewer", "editor"),

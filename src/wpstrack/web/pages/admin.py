@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from wpstrack import audit, users
 from wpstrack.audit import AuditEvent, AuditFilter
+from wpstrack.i18n import _
 from wpstrack.pagination import Page
 from wpstrack.users import UserUpdate
 from wpstrack.web import downloads
@@ -25,7 +26,7 @@ def _users_page(
     request: Request, conn: ConnDep, cursor: str | None = None, status: int = 200, **notice: object
 ) -> Response:
     page = users.list_users(conn, cursor=cursor)
-    context = {"title": "Users", "page": page, "roles": users.ROLES, "created": None}
+    context = {"title": _("Users"), "page": page, "roles": users.ROLES, "created": None}
     return render(request, "admin_users.html", {**context, "reset": None, **notice}, status)
 
 
@@ -87,5 +88,5 @@ def audit_page(
     if format != "html":
         return downloads.paged(format, cursor, fetch, AuditEvent, "audit")
     page = fetch(cursor)
-    context = {"title": "Audit log", "page": page, "filters": filters}
+    context = {"title": _("Audit log"), "page": page, "filters": filters}
     return render(request, "admin_audit.html", context)

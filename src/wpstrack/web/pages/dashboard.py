@@ -8,38 +8,41 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from wpstrack import charts, dashboard, visibility
+from wpstrack.fields import code_label
+from wpstrack.i18n import _, format_month
 from wpstrack.web import downloads
 from wpstrack.web.api.search import search_results
 from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.downloads import FormatParam
-from wpstrack.web.templating import render
+from wpstrack.web.templating import local_name, render
 
 router = APIRouter()
 
 
 def dashboard_charts(figures: dict) -> dict:
-    """The dashboard's figures drawn as SVG charts."""
+    """The dashboard's figures drawn as SVG charts, labelled in the page's language."""
+    activities = _("Activities")
     return {
         "by_month": charts.line_chart(
-            "Activities by month",
-            [(m["month"], m["count"]) for m in figures["by_month"]],
-            value_label="Activities",
-            time_label="Month of the activity",
-            unit="activities",
+            _("Activities by month"),
+            [(format_month(m["month"]), m["count"]) for m in figures["by_month"]],
+            value_label=activities,
+            time_label=_("Month of the activity"),
+            unit=_("activities"),
         ),
         "by_type": charts.bar_chart(
-            "Activities by type",
-            [(t["type"].replace("_", " "), t["count"]) for t in figures["by_type"]],
-            value_label="Activities",
-            category_label="Type",
-            unit="activities",
+            _("Activities by type"),
+            [(code_label("event_type", t["type"]), t["count"]) for t in figures["by_type"]],
+            value_label=activities,
+            category_label=_("Type"),
+            unit=_("activities"),
         ),
         "by_pillar": charts.bar_chart(
-            "Activities by pillar",
-            [(p["name"], p["count"]) for p in figures["by_pillar"]],
-            value_label="Activities",
-            category_label="Pillar",
-            unit="activities",
+            _("Activities by pillar"),
+            [(local_name(p), p["count"]) for p in figures["by_pillar"]],
+            value_label=activities,
+            category_label=_("Pillar"),
+            unit=_("activities"),
         ),
     }
 
@@ -48,7 +51,7 @@ def dashboard_charts(figures: dict) -> dict:
 @router.get("/dashboard")
 def dashboard_page(request: Request, conn: ConnDep, user: OptionalUser) -> Response:
     figures = dashboard.dashboard(conn, public=visibility.is_public(user))
-    context = {"title": "Dashboard", "figures": figures, "charts": dashboard_charts(figures)}
+    context = {"title": _("Dashboard"), "figures": figures, "charts": dashboard_charts(figures)}
     return render(request, "dashboard.html", context)
 
 
@@ -63,4 +66,4 @@ def search_page(
     found = search_results(conn, q, visibility.is_public(user))
     if format != "html":
         return downloads.whole(format, found["results"], "search")
-    return render(request, "search.html", {"title": "Search", **found})
+    return render(request, "search.html", {"title": _("Search"), **found})

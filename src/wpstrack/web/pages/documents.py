@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from wpstrack import archive, visibility
 from wpstrack.archive import DocumentFilter, DocumentSummary
+from wpstrack.i18n import _
 from wpstrack.pagination import Page
 from wpstrack.users import has_role
 from wpstrack.web import downloads
@@ -37,7 +38,7 @@ def documents_page(
         return downloads.paged(format, cursor, fetch, DocumentSummary, "documents")
     page = fetch(cursor)
     can_upload = user is not None and has_role(user, *UPLOAD_ROLES)
-    context = {"title": "Documents", "page": page, "filters": filters, "results": None}
+    context = {"title": _("Documents"), "page": page, "filters": filters, "results": None}
     return render(request, "documents.html", {**context, "can_upload": can_upload})
 
 
@@ -45,7 +46,7 @@ def documents_page(
 def upload_page(request: Request, conn: ConnDep, user: Uploader, form: UploadFormDep) -> Response:
     results = upload_files(request, conn, form.files, user, form.publisher)
     page = archive.list_documents(conn, DocumentFilter(), public_only=False)
-    context = {"title": "Documents", "page": page, "filters": DocumentFilter()}
+    context = {"title": _("Documents"), "page": page, "filters": DocumentFilter()}
     context |= {"results": results, "can_upload": True}
     return render(request, "documents.html", context, status_code=201)
 
@@ -55,5 +56,9 @@ def document_page(
     request: Request, conn: ConnDep, user: OptionalUser, document_id: int
 ) -> Response:
     view = archive.document_detail(conn, document_id, public_only=visibility.is_public(user))
-    title = view["document"]["title"] or view["document"]["filename"] or f"Document {document_id}"
+    title = (
+        view["document"]["title"]
+        or view["document"]["filename"]
+        or _("Document %(id)s", id=document_id)
+    )
     return render(request, "document.html", {"title": title, **view})

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from wpstrack import charts, indicators, plans
 from wpstrack.errors import InvalidInput
+from wpstrack.i18n import _
 from wpstrack.plans import periods
 from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep, CurrentUser, require_role
@@ -27,7 +28,7 @@ def series_chart(data: dict[str, Any]) -> Any:
         f"{data['code']}: {data['name']}",
         [(p["period"], p["value"]) for p in data["series"]],
         value_label=data["unit"],
-        time_label="Period",
+        time_label=_("Period"),
         unit=data["unit"],
     )
 
@@ -39,7 +40,7 @@ def indicators_page(
     items = indicators.overview(conn, plan)
     if format != "html":
         return downloads.whole(format, items, "indicators")
-    context = {"title": f"Indicators of {plan}", "plan": plan, "items": items}
+    context = {"title": _("Indicators of %(plan)s", plan=plan), "plan": plan, "items": items}
     return render(request, "indicators.html", context)
 
 

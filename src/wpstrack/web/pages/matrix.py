@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from wpstrack import visibility
+from wpstrack.i18n import _
 from wpstrack.matrix import matrix, matrix_csv
 from wpstrack.web.api.indicators import MatrixQuery
 from wpstrack.web.deps import ConnDep, OptionalUser
@@ -20,7 +21,7 @@ def matrix_page(
     request: Request, conn: ConnDep, user: OptionalUser, filters: MatrixQuery
 ) -> Response:
     data = matrix(conn, filters, public=visibility.is_public(user), max_rows=MAX_ROWS)
-    return render(request, "matrix.html", {"title": "Who does what where", "m": data})
+    return render(request, "matrix.html", {"title": _("Who does what where"), "m": data})
 
 
 @router.get(".csv")

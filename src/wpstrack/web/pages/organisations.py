@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from wpstrack import organisations
+from wpstrack.i18n import _
 from wpstrack.organisations import Organisation, OrganisationFilter
 from wpstrack.pagination import Page
 from wpstrack.web import downloads
@@ -33,7 +34,7 @@ def organisations_page(
         return downloads.paged(format, cursor, fetch, Organisation, "organisations")
     page = fetch(cursor)
     types = organisations.organisation_types(conn)
-    context = {"title": "Organisations", "page": page, "filters": filters, "types": types}
+    context = {"title": _("Organisations"), "page": page, "filters": filters, "types": types}
     return render(request, "organisations.html", context)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from wpstrack import charts, people, visibility
+from wpstrack.i18n import _
 from wpstrack.pagination import Page
 from wpstrack.people import PersonSummary
 from wpstrack.web import downloads
@@ -20,11 +21,11 @@ router = APIRouter()
 
 def _by_year(view: dict[str, Any], name: str) -> Any:
     return charts.bar_chart(
-        f"Activities of {name} by year",
+        _("Activities of %(name)s by year", name=name),
         [(y["year"], y["count"]) for y in view["by_year"]],
-        value_label="Activities",
-        category_label="Year",
-        unit="activities",
+        value_label=_("Activities"),
+        category_label=_("Year"),
+        unit=_("activities"),
     )
 
 
@@ -43,7 +44,7 @@ def people_page(
     if format != "html":
         return downloads.paged(format, cursor, fetch, PersonSummary, "people")
     page = fetch(cursor)
-    return render(request, "people.html", {"title": "People", "page": page, "q": q or ""})
+    return render(request, "people.html", {"title": _("People"), "page": page, "q": q or ""})
 
 
 @router.get("/people/{person_id}")
@@ -51,7 +52,7 @@ def person_page(request: Request, conn: ConnDep, user: OptionalUser, person_id: 
     view = people.person_view(conn, person_id, public_only=visibility.is_public(user))
     name = view["person"]["name"]
     context = {"title": name, "heading": name, "chart": _by_year(view, name), **view}
-    return render(request, "timeline.html", {**context, "back": ("/people", "People")})
+    return render(request, "timeline.html", {**context, "back": ("/people", _("People"))})
 
 
 @router.get("/organisations/{code}/activities")
@@ -59,5 +60,9 @@ def organisation_page(request: Request, conn: ConnDep, user: OptionalUser, code:
     view = people.organisation_view(conn, code, public_only=visibility.is_public(user))
     name = view["organisation"]["name"]
     back = (f"/organisations/{code}", name)
-    context = {"title": f"{name}: activities", "heading": name, "chart": _by_year(view, name)}
+    context = {
+        "title": _("%(name)s: activities", name=name),
+        "heading": name,
+        "chart": _by_year(view, name),
+    }
     return render(request, "timeline.html", {**context, **view, "back": back})

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from wpstrack import visibility
+from wpstrack.i18n import _
 from wpstrack.web import downloads
 from wpstrack.web.api.plans import plan_detail, plan_list
 from wpstrack.web.deps import ConnDep, OptionalUser
@@ -20,7 +21,7 @@ def plans_page(request: Request, conn: ConnDep, format: FormatParam = "html") ->
     plans = plan_list(conn)
     if format != "html":
         return downloads.whole(format, plans, "plans")
-    return render(request, "plans.html", {"title": "Action plans", "plans": plans})
+    return render(request, "plans.html", {"title": _("Action plans"), "plans": plans})
 
 
 @router.get("/{code}")

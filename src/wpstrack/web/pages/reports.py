@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from wpstrack import funding, reports
+from wpstrack.i18n import _
 from wpstrack.plans.store import plan_summaries
 from wpstrack.web.deps import ConnDep, CurrentUser
 from wpstrack.web.templating import render
@@ -25,7 +26,7 @@ def reports_page(
     request: Request, conn: ConnDep, user: CurrentUser, plan: str | None = None
 ) -> Response:
     context = {
-        "title": "Annual implementation report",
+        "title": _("Annual implementation report"),
         "plans": plan_summaries(conn),
         "chosen": plan,
         "period": str(date.today().year - 1),  # the last full year: the usual report

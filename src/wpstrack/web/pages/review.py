@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from wpstrack import activities, review
+from wpstrack.i18n import _
 from wpstrack.users import User, has_role
 from wpstrack.web.deps import ConnDep, CurrentUser, require_role
 from wpstrack.web.templating import render
@@ -32,7 +33,7 @@ def queue_page(
 ) -> Response:
     page = review.review_queue(conn, cursor)
     context = {
-        "title": "Review queue",
+        "title": _("Review queue"),
         "page": page,
         "can_review": has_role(user, "reviewer", "editor"),
     }
@@ -42,9 +43,18 @@ def queue_page(
 @router.get("/{document_id}")
 def item_page(request: Request, conn: ConnDep, user: CurrentUser, document_id: int) -> Response:
     view = review.review_item(conn, document_id)
-    name = view["document"]["title"] or view["document"]["filename"] or f"document {document_id}"
+    name = (
+        view["document"]["title"]
+        or view["document"]["filename"]
+        or _("Document %(id)s", id=document_id)
+    )
     can_review = has_role(user, "reviewer", "editor")
-    context = {**view, "title": f"Review: {name}", "name": name, "can_review": can_review}
+    context = {
+        **view,
+        "title": _("Review: %(name)s", name=name),
+        "name": name,
+        "can_review": can_review,
+    }
     return render(request, "review_item.html", context)
 
 
