@@ -121,5 +121,5 @@ def find_holder(written: str, office: str = "", day: date | None = None) -> Hold
         if _key(h.family) == key and office and any(office.endswith(o) for o in h.office_ja)
     ]
     dated = [h for h in family if h.serves_on(day)]
-    names = {h.name for h in (dated or family)}
-    return (dated or family)[0] if len(names) == 1 else None
+    names = {h.name for h in dated}
+    return dated[0] if len(names) == 1 else None  # out of office that day: someone else

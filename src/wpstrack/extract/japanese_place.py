@@ -55,6 +55,7 @@ def find(gaz: Gazetteer, text: str, start: int = 0) -> Place | None:
             if english is not None and gaz.country(english):
                 country_place = country_place or Place(None, str(gaz.country(english)), s, e)
             elif city is not None and city_place is None:
+                e += text[e : e + 1] in ("都", "府")  # the span is the name as written: 東京都
                 city_place = Place(city, city.country, s, e)
         venue = next((v for v in venues if v in phrase), None)
         if venue is not None and country_place is None:

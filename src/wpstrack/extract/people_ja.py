@@ -15,7 +15,7 @@ everyone else named took part.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
@@ -54,7 +54,7 @@ def is_japanese(text: str) -> bool:
     """Whether the text is mostly Japanese (kana and kanji)."""
     sample = text[:2000]
     cjk = len(_CJK_RE.findall(sample))
-    return cjk > 50 and cjk > len(sample) * 0.2
+    return cjk > 20 and cjk > len(sample) * 0.2
 
 
 @dataclass
@@ -74,8 +74,8 @@ class _Mention:
     person: _Person
     start: int
     particle: str  # the word after the name and its office: は, が, と, の ...
-    after: str = ""  # the word after that ("と共に")
-    extra: dict[str, Any] = field(default_factory=dict)
+    after: str  # the word after that ("と共に")
+    end: int  # where the name and its office end
 
 
 def romanise_name(written: str, family_length: int | None = None) -> str:
@@ -271,11 +271,12 @@ class _Reader:
         prev = self.toks[i - 1]
         return _is_katakana(prev) or prev.surface in _JOINERS
 
-    def _particles(self, k: int) -> tuple[str, str]:
+    def _particles(self, k: int) -> tuple[str, str, int]:
+        """The two words after a name's office, and where the office ends."""
         toks = self.toks
         first = toks[k].surface if k < len(toks) else ""
         second = toks[k + 1].surface if k + 1 < len(toks) else ""
-        return first, second
+        return first, second, toks[k - 1].end if k else 0
 
     def _japanese_name(self, i: int) -> int:
         toks = self.toks
@@ -349,7 +350,7 @@ class _Reader:
         office: str,
         before: str,
         family: str,
-        particle: tuple[str, str],
+        particle: tuple[str, str, int],
     ) -> None:
         person = next((p for p in self.people if p.written == written), None)
         if person is None:
@@ -420,9 +421,20 @@ def signing_sides(text: str) -> tuple[int, int] | None:
     return start, match.start()
 
 
-# How far (characters) 女性 may stand from the name it describes: "女性人権活動家であるファリダ",
-# "自らも女性の外務大臣として", "（女性自衛官として…" are close; further off it is women in general.
-_FEMALE_REACH = 25
+# What may stand between 女性 and the name it describes: "女性人権活動家であるファリダ",
+# "上川大臣から、自らも女性の外務大臣として", "高橋彩1等陸佐（女性自衛官として". Anything longer,
+# or another の-phrase ("ベガ外相から、ペルーの…女性警察官"), is about women in general.
+_FEMALE_BEFORE_RE = re.compile(r"(?:である|の|として|、)?")
+_FEMALE_AFTER_RE = re.compile(r"(?:から|は|が)?[、，]?(?:自らも|自身も|も)?[（(]?")
+
+
+def _describes(text: str, match: re.Match[str], mention: _Mention) -> bool:
+    """Whether the 女性 phrase ``match`` is said of the person of ``mention``."""
+    if match.end() <= mention.start:
+        return _FEMALE_BEFORE_RE.fullmatch(text, match.end(), mention.start) is not None
+    if mention.end <= match.start():
+        return _FEMALE_AFTER_RE.fullmatch(text, mention.end, match.start()) is not None
+    return False
 
 
 def _female_re() -> re.Pattern[str]:
@@ -438,12 +450,7 @@ def _women(text: str, reader: _Reader) -> list[tuple[int, int]]:
         if re.match("(?:である|の)両", text[match.end() : match.end() + 4]):
             described = list(reader.people)  # "共に女性外相である両大臣": both of them
         else:
-            s, e = _sentence_bounds(text, match.start())
-            near = [
-                m
-                for m in reader.mentions
-                if s <= m.start < e and abs(m.start - match.start()) <= _FEMALE_REACH
-            ]
+            near = [m for m in reader.mentions if _describes(text, match, m)]
             if not near:  # "女性警察官の派遣": women in general, no one named
                 continue
             described = [min(near, key=lambda m: abs(m.start - match.start())).person]
