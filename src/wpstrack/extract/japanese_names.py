@@ -103,6 +103,18 @@ def _holders() -> tuple[Holder, ...]:
     )
 
 
+@cache
+def _holder_index() -> tuple[dict[str, list[Holder]], dict[str, list[Holder]]]:
+    """Holders by the key of each full written name, and by the key of the family name."""
+    by_name: dict[str, list[Holder]] = {}
+    by_family: dict[str, list[Holder]] = {}
+    for holder in _holders():
+        for written in {_key(w) for w in holder.written}:
+            by_name.setdefault(written, []).append(holder)
+        by_family.setdefault(_key(holder.family), []).append(holder)
+    return by_name, by_family
+
+
 def find_holder(written: str, office: str = "", day: date | None = None) -> Holder | None:
     """The office-holder a Japanese name refers to, or None.
 
@@ -110,15 +122,14 @@ def find_holder(written: str, office: str = "", day: date | None = None) -> Hold
     the office it carries is one of the holder's, and only when exactly one holder fits
     (the term covering the release date breaks a tie between terms of one office).
     """
+    by_name, by_family = _holder_index()
     key = _key(written)
-    full = [h for h in _holders() if key in {_key(w) for w in h.written}]
+    full = by_name.get(key, [])
     if full:
         dated = [h for h in full if h.serves_on(day)]
         return (dated or full)[0]
     family = [
-        h
-        for h in _holders()
-        if _key(h.family) == key and office and any(office.endswith(o) for o in h.office_ja)
+        h for h in by_family.get(key, []) if office and any(office.endswith(o) for o in h.office_ja)
     ]
     dated = [h for h in family if h.serves_on(day)]
     names = {h.name for h in dated}

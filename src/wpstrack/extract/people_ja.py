@@ -109,8 +109,13 @@ def translate_org(written: str) -> str:
     return str(known) if known else translate(written)
 
 
+@cache
+def _katakana_word(surface: str) -> bool:
+    return _KATAKANA_RE.match(surface) is not None
+
+
 def _is_katakana(token: Token) -> bool:
-    return bool(_KATAKANA_RE.match(token.surface))
+    return _katakana_word(token.surface)
 
 
 def _is_blank(token: Token) -> bool:
@@ -150,7 +155,17 @@ def _title(clean: str) -> tuple[str | None, str]:
 
 
 def _longest_prefix(text: str, table: dict[str, str]) -> str | None:
-    return next((k for k in sorted(table, key=len, reverse=True) if text.startswith(k)), None)
+    return next((k for k in _longest_first(id(table), table) if text.startswith(k)), None)
+
+
+_SORTED: dict[int, list[str]] = {}
+
+
+def _longest_first(key: int, table: dict[str, str]) -> list[str]:
+    """The table's keys, longest first (the glossary tables load once, so this sorts once)."""
+    if key not in _SORTED:
+        _SORTED[key] = sorted(table, key=len, reverse=True)
+    return _SORTED[key]
 
 
 def _office(office: str, before: str) -> tuple[str | None, str | None, str | None]:
@@ -252,6 +267,7 @@ class _Reader:
         self.day = day
         self.toks = japanese.tokens(text)
         self.people: list[_Person] = []
+        self.families: set[str] = set()
         self.mentions: list[_Mention] = []
 
     def read(self) -> None:
@@ -259,7 +275,7 @@ class _Reader:
         while i < len(self.toks):
             token = self.toks[i]
             family = token.pos[2] == "人名" and token.pos[3] == "姓"
-            known = any(p.family == token.surface for p in self.people)  # "上川" read as a place
+            known = token.surface in self.families  # "上川" read as a place
             if (family or known) and _KANJI_RE.match(token.surface):
                 i = self._japanese_name(i)
             elif _is_katakana(token) and (i == 0 or not self._joined_to_previous(i)):
@@ -327,7 +343,9 @@ class _Reader:
             name_end = parts.pop()[0].start
             name_end = next(n for n, t in enumerate(toks) if t.start == name_end)
         end = _run_end(toks, name_end)
-        office = self.text[toks[name_end].start : toks[end - 1].end] if end > name_end else ""
+        if end == name_end:
+            return k  # no office or 氏 follows: a katakana word, not a name
+        office = self.text[toks[name_end].start : toks[end - 1].end]
         title_ja, _english, _aff = _office(office, "")
         if not (title_ja or office.endswith(_HONORIFIC_SUFFIXES)):
             return k  # a katakana word without an office or 氏 is no person ("フォーラムの")
@@ -364,6 +382,7 @@ class _Reader:
                 affiliation = affiliation or holder.affiliation
             person = _Person(written, start, name, english, affiliation, family)
             self.people.append(person)
+            self.families.add(person.family)
         self.mentions.append(_Mention(person, start, *particle))
 
     def _back_reference(
@@ -376,6 +395,7 @@ class _Reader:
                 return  # a family name no full mention explains cannot be read reliably
             person = _Person(family, start, holder.name, holder.office, holder.affiliation, family)
             self.people.append(person)
+            self.families.add(person.family)
         self.mentions.append(_Mention(person, start, *particle))
 
 
