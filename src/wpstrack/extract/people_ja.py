@@ -386,7 +386,7 @@ class _Reader:
         self.mentions.append(_Mention(person, start, *particle))
 
     def _back_reference(
-        self, family: str, start: int, title_ja: str, particle: tuple[str, str]
+        self, family: str, start: int, title_ja: str, particle: tuple[str, str, int]
     ) -> None:
         person = next((p for p in self.people if p.family == family), None)
         if person is None:
