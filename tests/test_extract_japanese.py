@@ -161,3 +161,24 @@ def test_katakana_foreign_names_follow_transcription_conventions(
 def test_kanji_name_is_read_from_the_dictionary_reading() -> None:
     records, _women = people_ja.extract("1　河野太郎外務大臣は、会談を行いました。")
     assert records[0][1]["name"] == "Taro KONO"  # コウノ: the long vowel loses its doubling
+
+
+def test_scrambled_japanese_gives_people_with_exact_spans_or_none() -> None:
+    import random
+
+    pieces = [
+        *"岡田直美外務大臣はとのが、。・（）氏ニャラジムテシ国連女性機関事務局次長共同議長駐日本大使",
+        "ケニア共和国",
+        "において",
+        "訪問中",
+        "\n1\u3000",
+        "女性である両",
+        "（H.E. Ms. Ana Lopez, Minister）",
+    ]
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))
+        records, women = people_ja.extract(text)
+        for _field, value, start, end in records:
+            assert 0 <= start < end <= len(text) and value["name"].strip()
+        assert all(0 <= s < e <= len(text) for s, e in women)
