@@ -303,9 +303,10 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         counterparts = st.items("other_participants")
         text = doc_text(doc)
         if st.language == "ja" or is_japanese(text):  # MOFA's words for events: japanese_event
-            lead_ja, at = japanese_event.focus(text, st.release_date_span)
-            kind_ja = japanese_event.classify(lead_ja, counterparts)
-            st.set("event_type", kind_ja, at, at + len(lead_ja), "event_type_ja")
+            lead_ja, at, end = japanese_event.focus(text, st.release_date_span)
+            if lead_ja.strip():  # nothing to read: no event type, and no empty span
+                kind_ja = japanese_event.classify(lead_ja, counterparts)
+                st.set("event_type", kind_ja, at, end, "event_type_ja")
             return doc
         found = _lead(text)
         kind = classify(text, counterparts, found)

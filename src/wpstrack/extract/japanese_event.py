@@ -10,6 +10,7 @@ minister's or leader's meeting (外相会談), is bilateral.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,16 +19,22 @@ from wpstrack.extract.japanese_names import terms
 _HEADLINE_LINES = 3
 
 
-def focus(text: str, date_span: tuple[int, int] | None) -> tuple[str, int]:
-    """(headline lines before the date line + the lead's first sentence, where it starts)."""
+def focus(text: str, date_span: tuple[int, int] | None) -> tuple[str, int, int]:
+    """(headline lines before the date line + the lead's first sentence, its span in text).
+
+    The span runs from the first headline line used to the end of the lead sentence, so it
+    covers every word the kind was read from.
+    """
     if date_span is None:
         end = text.find("。")
-        return text[: end if end >= 0 else 600], 0
-    head_lines = [line for line in text[: date_span[0]].splitlines() if line.strip()]
+        end = end + 1 if end >= 0 else min(len(text), 600)
+        return text[:end], 0, end
+    lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text[: date_span[0]])][-_HEADLINE_LINES:]
     lead_end = text.find("。", date_span[1])
-    lead = text[date_span[1] : lead_end if lead_end >= 0 else date_span[1] + 600]
-    start = max(0, date_span[0] - sum(len(line) + 1 for line in head_lines[-_HEADLINE_LINES:]))
-    return "\n".join([*head_lines[-_HEADLINE_LINES:], lead]), start
+    lead_end = lead_end + 1 if lead_end >= 0 else min(len(text), date_span[1] + 600)
+    start = lines[0].start() if lines else date_span[0]
+    words = [m.group() for m in lines] + [text[date_span[1] : lead_end]]
+    return "\n".join(words), start, lead_end
 
 
 def classify(focus_text: str, others: Sequence[dict[str, Any]]) -> str:
