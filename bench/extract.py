@@ -10,6 +10,12 @@ alone over the same texts: the tokenizer is the least any spaCy pipeline must do
 Both are timed chunk by chunk over the same texts, back to back, so that load from other
 processes weighs on both alike. Peak RSS comes from ``getrusage``. With ``--json`` it prints
 one JSON object.
+
+Japanese documents are measured separately (``japanese``): every Japanese file of the
+corpus folders in ``--ja-corpus`` (the dev corpus and the test sets hold a few each),
+repeated to ``--ja-docs``, through the full pipeline against the floor of SudachiPy's own
+tokenizing of the same texts (core dictionary, split mode C, as ``wpstrack.japanese`` runs
+it): a Japanese text must be segmented once whatever we do with it.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "dev"
+JA_CORPORA = [DEFAULT_CORPUS, *(REPO / "tests" / "data" / n for n in ("pages", "blind", "blind2"))]
 CHUNK = 250
 
 
@@ -121,13 +128,62 @@ def run(docs: int, corpus: Path) -> dict[str, Any]:
     }
 
 
+def run_japanese(docs: int, corpora: list[Path]) -> dict[str, Any]:
+    """Japanese extraction against SudachiPy's own tokenizing of the same texts."""
+    from wpstrack import japanese
+    from wpstrack.extract.people_ja import is_japanese
+    from wpstrack.extract.pipeline import default_pipeline, extract_text
+
+    base = [t for c in corpora if c.is_dir() for t in load_corpus(c) if is_japanese(t[0])]
+    if not base:
+        return {"docs": 0}
+    items = list(itertools.islice(itertools.cycle(base), docs))
+    nlp = default_pipeline()
+    split = japanese._split_mode("C")
+    tokenizer = japanese._tokenizer()
+
+    def segment(text: str) -> None:
+        for _offset, chunk in japanese._chunks(text):
+            tokenizer.tokenize(chunk, split)
+
+    for text, language, published in base:  # warm-up: dictionary, tables, caches
+        extract_text(text, language=language, release_date=published, nlp=nlp)
+        segment(text)
+    extraction_s = floor_s = 0.0
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        started = time.perf_counter()
+        for text, language, published in chunk:
+            extract_text(text, language=language, release_date=published, nlp=nlp)
+        extraction_s += time.perf_counter() - started
+        started = time.perf_counter()
+        for text, _, _ in chunk:
+            segment(text)
+        floor_s += time.perf_counter() - started
+    return {
+        "docs": docs,
+        "distinct_docs": len(base),
+        "chars": sum(len(text) for text, _, _ in items),
+        "extraction_s": round(extraction_s, 3),
+        "docs_per_s": round(docs / extraction_s, 1),
+        "sudachi_floor_s": round(floor_s, 3),
+        "sudachi_floor_docs_per_s": round(docs / floor_s, 1),
+        "floor_ratio": round(extraction_s / floor_s, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=5000, help="documents to extract")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--ja-docs", type=int, default=500, help="Japanese documents to extract")
+    parser.add_argument(
+        "--ja-corpus", type=Path, action="append", help="folder with Japanese documents"
+    )
     args = parser.parse_args(argv)
     result = run(args.docs, args.corpus)
+    result["japanese"] = run_japanese(args.ja_docs, args.ja_corpus or JA_CORPORA)
     if args.json:
         print(json.dumps(result))
         return

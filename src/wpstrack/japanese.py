@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 __all__ = [
     "Token",
@@ -40,9 +39,13 @@ _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "記
 Mode = Literal["A", "B", "C"]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of a text: where it is (character offsets), what it is, how it reads."""
+class Token(NamedTuple):
+    """One word of a text: where it is (character offsets), what it is, how it reads.
+
+    A named tuple rather than a frozen dataclass: a release has thousands of words, and a
+    frozen dataclass's ``__init__`` costs several times a tuple's (measured in
+    ``bench/extract.py``'s Japanese floor ratio).
+    """
 
     surface: str
     start: int
@@ -117,19 +120,26 @@ def tokens(text: str, mode: Mode = "C") -> list[Token]:
     split = _split_mode(mode)
     out: list[Token] = []
     tokenizer = _tokenizer()
+    pos_names = _pos_names()
     for offset, chunk in _chunks(text):
+        # The words cover the text end to end, so each starts where the last ended: summing
+        # surface lengths is exact and cheaper than asking each word for its offsets.
+        start = offset
         for m in tokenizer.tokenize(chunk, split):
-            out.append(
-                Token(
-                    surface=m.surface(),
-                    start=offset + m.begin(),
-                    end=offset + m.end(),
-                    pos=tuple(m.part_of_speech()),
-                    reading=m.reading_form(),
-                    normalized=m.normalized_form(),
-                )
-            )
+            pos_id = m.part_of_speech_id()
+            pos = pos_names.get(pos_id)
+            if pos is None:  # a few dozen parts of speech: built once each, not per word
+                pos = pos_names[pos_id] = tuple(m.part_of_speech())
+            surface = m.surface()
+            end = start + len(surface)
+            out.append(Token(surface, start, end, pos, m.reading_form(), m.normalized_form()))
+            start = end
     return out
+
+
+@lru_cache(maxsize=1)
+def _pos_names() -> dict[int, tuple[str, ...]]:
+    return {}
 
 
 def words(text: str) -> list[str]:

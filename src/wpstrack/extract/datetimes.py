@@ -50,6 +50,8 @@ _JA_JST_RE = re.compile(r"日本時間(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日
 _LOCAL_AFTER_RE = re.compile(r",?\s*(?P<local>local\s+time|現地時間)")
 # Japanese writes it first: "現地時間3月18日午後6時5分"
 _LOCAL_BEFORE_RE = re.compile(r"(?P<local>現地時間)[^、。]{0,12}$")
+# A Japanese lead opens with the event's date: "1　8月5日、…", "6月10日（現地時間同日）、…".
+_JA_LEAD_RE = re.compile(r"(?m)^[ \t\u3000]*(?:[0-9０-９]{1,2}[ \t\u3000.．]*)?$")
 _OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
 _ON_RE = re.compile(r"(?:\b(?:[Oo]n|[Ff]rom|[Bb]etween)\s+(?:the\s+)?|現地時間\s*)$")
 # "from 15 to 17 July", "15-17 July": the first day of a stated span is written bare.
@@ -215,7 +217,13 @@ def _lead_candidates(text: str, st: ExtractionState, start: int, end: int) -> li
         if value and first and int(first.group("d")) < value.day:
             value = value.replace(day=int(first.group("d")))
             found.append((value, first.start("d"), mention.end, "datetime.first_day"))
-        elif value and _ON_RE.search(text, max(0, mention.start - 10), mention.start):
+        elif value and (
+            _ON_RE.search(text, max(0, mention.start - 10), mention.start)
+            or (
+                "月" in text[mention.start : mention.end]
+                and _JA_LEAD_RE.search(text, max(0, mention.start - 10), mention.start)
+            )
+        ):
             found.append((value, mention.start, mention.end, "datetime.on_date"))
     if st.release_date is None:
         return found

@@ -27,7 +27,9 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.extract import japanese_event
 from wpstrack.extract.model import doc_text, state
+from wpstrack.extract.people_ja import is_japanese
 from wpstrack.extract.people_roles import iter_sentence_spans
 
 _GENRE_RE = re.compile(
@@ -300,6 +302,12 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         st = state(doc)
         counterparts = st.items("other_participants")
         text = doc_text(doc)
+        if st.language == "ja" or is_japanese(text):  # MOFA's words for events: japanese_event
+            lead_ja, at, end = japanese_event.focus(text, st.release_date_span)
+            if lead_ja.strip():  # nothing to read: no event type, and no empty span
+                kind_ja = japanese_event.classify(lead_ja, counterparts)
+                st.set("event_type", kind_ja, at, end, "event_type_ja")
+            return doc
         found = _lead(text)
         kind = classify(text, counterparts, found)
         if kind is None:

@@ -37,7 +37,7 @@ GLOSSARY = {
     "安全保障": "Security", "日本": "Japan", "東京": "Tokyo", "工業": "Technology",
     "技術": "Technology", "科学": "Science", "市民": "Citizens", "社会": "Society",
     "難民": "Refugee", "支援": "Support", "人道": "Humanitarian", "紛争": "Conflict",
-    "防災": "Disaster Risk Reduction", "教育": "Education", "医療": "Medical",
+    "防災": "Disaster Risk Reduction", "教育": "Education", "医療": "Medical", "訓練": "Training",
     "看護": "Nursing", "外国語": "Foreign Studies", "文化": "Culture", "と": "and",
     "の": "", "・": " ",
 }  # fmt: skip

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -181,7 +181,7 @@ def _regex_hits(text: str, table: AliasTable, *, latin: bool = True) -> list[Hit
     for pattern, method in patterns:
         if pattern is None:
             continue
-        for m in pattern.finditer(text):
+        for m in _finditer(pattern, text, method == "alias"):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             code = table.by_form.get(m.group())
@@ -190,6 +190,24 @@ def _regex_hits(text: str, table: AliasTable, *, latin: bool = True) -> list[Hit
                 Hit(m.start(), m.end(), m.group(), code, method, table.names.get(code or ""))
             )
     return hits
+
+
+# Runs of text without kana, kanji or full-width forms: where an English alias can be.
+_NON_CJK_RUN_RE = re.compile("[^\u3000-\u9fff\uff00-\uffef]+")
+
+
+def _finditer(pattern: re.Pattern[str], text: str, latin: bool) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern``; English aliases only searched inside runs of non-CJK text.
+
+    The English alternation opens with a look-behind, which defeats the regex engine's
+    first-character skip: over Japanese text it was tried at every character and cost more
+    than segmenting the whole text (bench/extract.py, Japanese floor ratio).
+    """
+    if not latin:
+        yield from pattern.finditer(text)
+        return
+    for run in _NON_CJK_RUN_RE.finditer(text):
+        yield from pattern.finditer(text, run.start(), run.end())
 
 
 def _english_hits(

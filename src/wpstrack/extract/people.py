@@ -508,23 +508,25 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
 def _add_english_names(text: str, records: list[Participant], women: list[tuple[int, int]]) -> None:
     """Japanese releases often give a foreign guest's name and office in English in brackets.
 
-    Where the bracket follows the katakana name ("マリア・ロペス...（Ms. Maria Lopez, ...）"),
-    the English spelling replaces the romanised one.
+    Where the bracket follows the name already read ("マリア・ロペス...（Ms. Maria Lopez, ...）",
+    "山田浩二…大使（H.E. Mr. YAMADA Koji, ...）"), the English spelling replaces the
+    romanised one and no second person is added.
     """
     for person in _find_people(text, _scan_text(text)):
         if not person.name.honorific or any(
             person.start < end and start < person.end for _f, _v, start, end in records
         ):
             continue
-        katakana = next(
+        katakana = min(  # the nearest name read before the bracket
             (
                 (value, start, end)
                 for _f, value, start, end in records
-                if "・" in text[start:end]
-                and 0 <= person.start - end < 80
+                if 0 <= person.start - end < 80
                 and "。" not in text[end : person.start]
+                and ("・" in text[start:end] or person.name.family.upper() in value["name"].upper())
             ),
-            None,
+            key=lambda found: person.start - found[2],
+            default=None,
         )
         value = {
             "name": person.name.display,
@@ -564,7 +566,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         st = state(doc)
         text = doc_text(doc)
         if st.language == "ja" or people_ja.is_japanese(text):
-            records, women = people_ja.extract(text)
+            records, women = people_ja.extract(text, st.release_date)
             _add_english_names(text, records, women)
             method = "people_ja_rules"
         else:

@@ -1,152 +1,90 @@
-"""People in Japanese-language releases (MOFA style).
+"""People in Japanese-language releases (MOFA style), read from the analyser's words.
 
-MOFA writes a person as name + office (``上川陽子外務大臣``), office + の + name + 氏
-(``代表の森田真理子氏``) or organisation + の + name + office (``東洋国際大学の大塚健一教授``),
-and later by family name + office (``上川大臣``). Names are romanised with pykakasi
-(Hepburn, long vowels without macrons), family name in capitals, in ``Given FAMILY`` order;
-foreign names in katakana keep their written order. Offices and organisation names are put
-into English through a small glossary of the terms MOFA uses; words outside it are
-romanised. The subject (``は``) of the sentence that reports the event leads it.
+SudachiPy marks a Japanese name's parts (名詞,固有名詞,人名,姓 / 名) and gives their reading,
+so a name is found and read by the dictionary instead of guessed from runs of kanji. A
+foreign name is a run of katakana words joined by ・. What follows the name up to its
+particle is the office (``上川陽子外務大臣は``, ``ニャラジ・ムテシ国連女性機関（UN Women）
+事務局次長との間で``): its last words are the title, the words before them the body or
+state the person serves. ``Xの<name>`` gives the affiliation too.
+
+Roles come from the particles: the subject (は/が) of the sentence that reports the event
+leads it; ``AとBとの間で…署名`` and co-chairs (``…と共に…共同議長``) lead it together;
+everyone else named took part.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
+
+from wpstrack import japanese
+from wpstrack.extract.japanese_names import find_holder, hepburn, romanise_foreign, terms
+from wpstrack.japanese import Token
 
 # (gold field, {name, title, organisation_or_country[, gender]}, start, end)
 Participant = tuple[str, dict[str, Any], int, int]
 
-_KANJI = "一-龯々"
-_KATAKANA = "ァ-ヴー"
-# Offices, longest first so that 外務大臣政務官 wins over 外務大臣.
-_TITLES = {
-    "外務大臣政務官": "Parliamentary Vice-Minister for Foreign Affairs",
-    "外務副大臣": "State Minister for Foreign Affairs",
-    "外務大臣": "Minister for Foreign Affairs",
-    "副大臣": "State Minister",
-    "大臣": "Minister",
-    "特命全権大使": "Ambassador Extraordinary and Plenipotentiary",
-    "大使": "Ambassador",
-    "准教授": "Associate Professor",
-    "教授": "Professor",
-    "事務総長": "Secretary-General",
-    "事務局次長": "Deputy Executive Director",
-    "常駐代表": "Resident Representative",
-    "事務次長": "Deputy Secretary-General",
-    "事務局長": "Secretary General",
-    "局長": "Director-General",
-    "審議官": "Deputy Director-General",
-    "総裁": "President",
-    "理事長": "Chairperson",
-    "会長": "President",
-    "議長": "Chair",
-    "所長": "Director",
-    "代表": "Representative",
-    "女性人権活動家": "women's human rights activist",
-    "人権活動家": "human rights activist",
-    "活動家": "activist",
-    "研究員": "Research Fellow",
-}
-_GOVERNMENT = ("大臣", "大使", "局長", "審議官")
-# Words of organisation names, put into English in the order written.
-_GLOSSARY = {
-    "特定非営利活動法人": "",
-    "公益財団法人": "",
-    "一般社団法人": "",
-    "国連": "United Nations",
-    "平和": "Peace",
-    "女性": "Women",
-    "ネットワーク": "Network",
-    "国際": "International",
-    "大学": "University",
-    "研究所": "Institute",
-    "協会": "Association",
-    "財団": "Foundation",
-    "センター": "Centre",
-    "基金": "Fund",
-    "機関": "Agency",
-    "委員会": "Committee",
-    "と": "and",
-    "の": "",
-}
-_COUNTRIES = {
-    "アフガニスタン": "Afghanistan",
-    "ウクライナ": "Ukraine",
-    "ミャンマー": "Myanmar",
-    "スーダン": "Sudan",
-    "南スーダン": "South Sudan",
-    "シリア": "Syria",
-    "イエメン": "Yemen",
-    "パレスチナ": "Palestine",
-    "コロンビア": "Colombia",
-    "フィリピン": "Philippines",
-    "インドネシア": "Indonesia",
-    "ケニア": "Kenya",
-    "コンゴ民主共和国": "Democratic Republic of the Congo",
-    "イラク": "Iraq",
-    "日本": "Japan",
-}
-_TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
-# name + office, or name + 氏 (office or description before it with の / である).
-_NAME_OFFICE_RE = re.compile(
-    rf"(?<![{_KANJI}])(?P<name>[{_KANJI}]{{2,6}}?)(?:駐[{_KATAKANA}{_KANJI}]{{1,12}}?)?"
-    rf"(?P<title>{_TITLE_ALT})"
-)  # "<name>駐<country>日本国特命全権大使": an ambassador's post names the host country
-# A foreign name in katakana, then its body and office: "<カナ・カナ>国連人口基金事務局次長".
-_KANA_OFFICE_RE = re.compile(
-    rf"(?P<name>[{_KATAKANA}]+(?:・[{_KATAKANA}]+)+)(?P<org>[^、。\s「」]{{0,30}}?)"
-    rf"(?P<title>{_TITLE_ALT})"
+_KATAKANA_RE = re.compile("^[\u30a1-\u30fa\u30fc]+$")
+_KANJI_RE = re.compile("^[\u4e00-\u9fff\u3005]+$")
+_CJK_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+_JOINERS = frozenset({"・", "＝", "="})
+_RUN_POS = frozenset({"名詞", "接尾辞", "接頭辞"})
+_HONORIFIC_SUFFIXES = ("氏", "さん")
+# Sentences that report the event: its subject leads it.
+_EVENT_RE = re.compile(
+    r"会談|意見交換|表敬|会合|対話|署名|書簡の交換|交換公文|挨拶|ステートメント|演説|スピーチ"
+    r"|出席|参加|開催|共同議長|談話|訪問|視察|登壇|発言|協議|会議"
 )
+_CO_LEAD_RE = re.compile(r"共同議長|共催|共同で")
 # "AとBとの間で ... 書簡の交換／署名": both sides of an exchange or a signature lead it.
 _BETWEEN_RE = re.compile(r"との間で[^。]*(?:署名|書簡の交換|交換公文)")
-# Kanji that belong to offices, topics, bodies and states, never to a person's name.
-_NOT_NAME_RE = re.compile(
-    r"女性|人権|国際|平和|外務|政府|日本|国連|大学|安全|事務|機関|委員|駐|共和国|王国|連邦"
+_MISSION_RE = re.compile(r"代表部|大使館|総領事館|領事館")
+_BRACKETS_RE = re.compile(r"（[^）]*）|\([^)]*\)")
+_ASCII_BRACKET_RE = re.compile(r"[（(]([A-Za-z][A-Za-z .&-]{1,30})[）)]")
+_ENTITY_PREFIX_RE = re.compile(
+    r"^(?:認定)?(?:特定非営利活動法人|NPO法人|公益財団法人|一般財団法人|公益社団法人"
+    r"|一般社団法人|独立行政法人|学校法人|社会福祉法人)"
 )
-_STATE_SUFFIX_RE = re.compile(r"(?:民主共和国|共和国|王国|連邦)$")
-_NAME_SHI_RE = re.compile(
-    rf"(?:(?P<before>[^、，。\s（）()]*?)(?:の|である))?(?P<name>[{_KANJI}]{{3,6}}"
-    rf"|[{_KATAKANA}]+・[{_KATAKANA}]+)氏"
-)
-_FEMALE_RE = re.compile(rf"女性(?:の)?(?:[{_KANJI}]{{0,4}})(?:{_TITLE_ALT}|議員|指導者)")
 
 
 def is_japanese(text: str) -> bool:
     """Whether the text is mostly Japanese (kana and kanji)."""
     sample = text[:2000]
     cjk = len(_CJK_RE.findall(sample))
-    return cjk > 50 and cjk > len(sample) * 0.2
+    return cjk > 20 and cjk > len(sample) * 0.2
 
 
-_CJK_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+@dataclass
+class _Person:
+    written: str
+    start: int
+    name: str
+    title: str | None
+    affiliation: str | None
+    family: str
+    role: str = "other"
+    gender: str | None = None
 
 
-@cache
-def _kakasi() -> Any:
-    """One pykakasi converter per process (its dictionaries load once)."""
-    import pykakasi
-
-    return pykakasi.kakasi()
-
-
-def _hepburn(text: str, *, native: bool = True) -> str:
-    """Romanise; Japanese long vowels lose their doubling as they would lose a macron."""
-    roman = "".join(part["hepburn"] for part in _kakasi().convert(text)).replace("'", "")
-    if native:
-        roman = re.sub(r"(o)[ou](?=[^aeiou]|$)|(u)u(?=[^aeiou]|$)", r"\1\2", roman)
-    return roman
+@dataclass
+class _Mention:
+    person: _Person
+    start: int
+    particle: str  # the word after the name and its office: は, が, と, の ...
+    after: str  # the word after that ("と共に")
+    end: int  # where the name and its office end
 
 
 def romanise_name(written: str, family_length: int | None = None) -> str:
-    """``上川陽子`` -> ``Yoko KAMIKAWA``; ``ファリダ・ノーリ`` -> ``Farida Noori``."""
+    """``上川陽子`` -> ``Yoko KAMIKAWA``; ``ファリダ・ノーリ`` -> ``Farida Nori``."""
     if "・" in written:
-        parts = [_hepburn(p, native=False).capitalize() for p in written.split("・")]
-        return " ".join(parts)
+        return " ".join(romanise_foreign(p) for p in written.split("・"))
     size = family_length or (2 if len(written) >= 3 else 1)
     family, given = written[:size], written[size:]
-    return f"{_hepburn(given).capitalize()} {_hepburn(family).upper()}".strip()
+    return f"{hepburn(given).capitalize()} {hepburn(family).upper()}".strip()
 
 
 @cache
@@ -164,148 +102,334 @@ def _reference_names() -> dict[str, str]:
 
 def translate_org(written: str) -> str:
     """An organisation's English name: from the reference data, else word by word."""
-    written = written.strip("「」『』")
-    if written in _reference_names():
-        return _reference_names()[written]
-    words: list[str] = []
-    index = 0
-    unknown = ""
-    while index < len(written):
-        match = next(
-            (w for w in sorted(_GLOSSARY, key=len, reverse=True) if written.startswith(w, index)),
-            None,
-        )
-        if match is None:
-            unknown += written[index]
-            index += 1
+    from wpstrack.extract.organisation_japanese import translate
+
+    written = _ENTITY_PREFIX_RE.sub("", written.strip("「」『』"))
+    known = terms()["ministries"].get(written) or _reference_names().get(written)
+    return str(known) if known else translate(written)
+
+
+@cache
+def _katakana_word(surface: str) -> bool:
+    return _KATAKANA_RE.match(surface) is not None
+
+
+def _is_katakana(token: Token) -> bool:
+    return _katakana_word(token.surface)
+
+
+def _is_blank(token: Token) -> bool:
+    return token.pos[0] == "空白" or not token.surface.strip()
+
+
+def _run_end(toks: list[Token], k: int) -> int:
+    """Index past the office words after a name: nouns and suffixes, brackets inside them."""
+    limit = min(len(toks), k + 14)
+    while k < limit:
+        token = toks[k]
+        if token.surface in ("（", "("):
+            close = next(
+                (j for j in range(k + 1, min(len(toks), k + 20)) if toks[j].surface in "）)"),
+                None,
+            )
+            if close is None or close + 1 >= len(toks) or toks[close + 1].pos[0] not in _RUN_POS:
+                return k
+            k = close + 1
             continue
-        if unknown:
-            words.append(_hepburn(unknown).capitalize())
-            unknown = ""
-        if _GLOSSARY[match]:
-            words.append(_GLOSSARY[match])
-        index += len(match)
-    if unknown:
-        words.append(_hepburn(unknown).capitalize())
-    return " ".join(words)
+        if token.surface in _JOINERS:  # "財務・計画・経済開発省": a joined office goes on
+            if k + 1 >= limit or toks[k + 1].pos[0] not in _RUN_POS or _is_katakana(toks[k + 1]):
+                return k
+        elif token.pos[0] not in _RUN_POS or token.pos[2] == "人名":
+            return k
+        k += 1
+    return k
 
 
-def _affiliation(before: str) -> str | None:
-    """A nationality (出身) or a quoted or named body before the name."""
-    for written, country in _COUNTRIES.items():
-        if before.startswith(written) and "出身" in before:
-            return country
+def _title(clean: str) -> tuple[str | None, str]:
+    """(the office ending the words, the words before it)."""
+    titles: dict[str, str] = terms()["titles"]
+    for size in range(min(len(clean), 12), 0, -1):
+        if clean[-size:] in titles:
+            return clean[-size:], clean[:-size]
+    return None, clean
+
+
+def _longest_prefix(text: str, table: dict[str, str]) -> str | None:
+    return next((k for k in _longest_first(id(table), table) if text.startswith(k)), None)
+
+
+_SORTED: dict[int, list[str]] = {}
+
+
+def _longest_first(key: int, table: dict[str, str]) -> list[str]:
+    """The table's keys, longest first (the glossary tables load once, so this sorts once)."""
+    if key not in _SORTED:
+        _SORTED[key] = sorted(table, key=len, reverse=True)
+    return _SORTED[key]
+
+
+def _office(office: str, before: str) -> tuple[str | None, str | None, str | None]:
+    """(Japanese title, English title, affiliation) from the words after and before a name."""
+    t = terms()
+    clean = _BRACKETS_RE.sub("", office)
+    for suffix in _HONORIFIC_SUFFIXES:
+        clean = clean.removesuffix(suffix)
+    title_ja, body = _title(clean)
+    english = t["titles"][title_ja] if title_ja else None
+    affiliation = None
+    if body.endswith("担当"):  # "国際安全保障担当次官補": a portfolio, part of the title
+        body = ""
+    posting = re.match("駐([^日]+?)(?=日本)", body)
+    if posting:  # "駐ウガンダ日本国特命全権大使": the post names the host country
+        body = body[posting.end() :]
+    ministry = _longest_prefix(body, t["ministries"])
+    if ministry:
+        affiliation = t["ministries"][ministry]
+        bureau = body[len(ministry) :] + ("局" if title_ja == "局長" else "")
+        if bureau in t["bureaus"] and title_ja == "局長":
+            english = f"Director-General of the {t['bureaus'][bureau]}"
+        elif bureau in t["bureaus"] and title_ja == "審議官":
+            english = f"Deputy Director-General, {t['bureaus'][bureau]}"
+    elif _MISSION_RE.search(body):
+        country = next((c for c in t["countries"] if c in body), None)
+        affiliation = t["countries"][country] if country else None
+    elif body:
+        country = _longest_prefix(body, t["countries"])
+        acronym = _ASCII_BRACKET_RE.search(office)
+        if country and len(body) <= len(country) + 3:
+            affiliation = t["countries"][country]
+        elif country and body.endswith("省"):  # "<国>財務・計画・経済開発省"
+            affiliation = _ministry(body[len(country) :]) or t["countries"][country]
+        elif acronym:
+            affiliation = acronym.group(1).strip()
+        elif not _KATAKANA_RE.match(body):
+            affiliation = translate_org(body) or None
+    if affiliation is None and before:
+        affiliation = _before(before)
+    if affiliation is None and title_ja and title_ja.endswith(tuple(t["government_titles"])):
+        affiliation = "Japan"
+    return title_ja, english, affiliation
+
+
+def _ministry(written: str) -> str | None:
+    """A foreign ministry's English name from its portfolio words, or None if one is unknown."""
+    words: dict[str, str] = terms()["portfolios"]
+    parts = [p for p in re.split("[・、及び]", written.removesuffix("省")) if p]
+    english = [words.get(p) for p in parts]
+    if not parts or None in english:
+        return None
+    named = [e for e in english if e]
+    joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"Ministry of {joined}"
+
+
+def _before(before: str) -> str | None:
+    """A nationality (出身), a state or a body named before the person with の."""
+    t = terms()
+    if before in t["countries"]:
+        return str(t["countries"][before])
+    origin = re.match(r"(.+?)出身", before)
+    if origin and origin.group(1) in t["countries"]:
+        return str(t["countries"][origin.group(1)])
     quoted = re.search(r"「([^」]+)」", before)
     if quoted:
         return translate_org(quoted.group(1))
-    org = re.search(rf"([{_KANJI}{_KATAKANA}]+(?:大学|研究所|協会|財団|センター|機関))$", before)
-    return translate_org(org.group(1)) if org else None
-
-
-def extract(text: str) -> tuple[list[Participant], list[tuple[int, int]]]:
-    """(participant records, spans of the named women) of a Japanese release."""
-    people: list[dict[str, Any]] = []
-    for match in _NAME_OFFICE_RE.finditer(text):
-        written = match.group("name")
-        if _NOT_NAME_RE.search(written) or any(p["written"] == written for p in people):
-            continue
-        title = match.group("title")
-        before = text[max(0, match.start() - 30) : match.start()]
-        org_match = re.search(r"([^、，。\s（）()]+)の$", before)
-        affiliation = _affiliation(org_match.group(1)) if org_match else None
-        if affiliation is None and title.endswith(_GOVERNMENT):
-            affiliation = "Japan"
-        people.append(_person(written, match.start("name"), _TITLES[title], affiliation))
-    for match in _KANA_OFFICE_RE.finditer(text) if "・" in text else ():
-        parts = match.group("name").split("・")
-        org = re.sub(r"（[^）]*）|\([^)]*\)", "", match.group("org"))
-        if org.startswith("の"):  # "<ネットワーク>の共同議長": a body, not a person
-            continue
-        # "<名・姓>・<国>共和国外務大臣": a country joined by ・ belongs to the office
-        while len(parts) > 2 and any(parts[-1].startswith(c) for c in _COUNTRIES):
-            org = parts.pop() + org
-        state = _STATE_SUFFIX_RE.sub("", org)
-        if not state and org and len(parts) > 2:  # "・<国>共和国": a state the glossary lacks
-            parts.pop()
-            affiliation = None
-        elif state in _COUNTRIES:  # a government's office: its country is the affiliation
-            affiliation = _COUNTRIES[state]
-        else:
-            for written in _COUNTRIES:  # "UNDPウクライナ常駐代表": the country is where the post is
-                org = org.removesuffix(written)
-            # a romanised katakana run is no body: better none than garbage
-            affiliation = translate_org(org) if org and "・" not in org else None
-        written = "・".join(parts)
-        people.append(_person(written, match.start(), _TITLES[match.group("title")], affiliation))
-    for match in _NAME_SHI_RE.finditer(text):
-        written = match.group("name")
-        if any(p["written"] == written for p in people):
-            continue
-        before = match.group("before") or ""
-        title = next((t for t in sorted(_TITLES, key=len, reverse=True) if before.endswith(t)), "")
-        affiliation = _affiliation(before[: len(before) - len(title)].rstrip("の"))
-        people.append(_person(written, match.start("name"), _TITLES.get(title), affiliation))
-    people = [
-        p
-        for p in people
-        if len(p["written"]) > 2
-        or not any(q is not p and q["written"].startswith(p["written"]) for q in people)
-    ]
-    people = _merge_family_only(people)
-    people.sort(key=lambda p: p["start"])
-    _assign(text, people)
-    women = _women(text, people)
-    records: list[Participant] = []
-    for p in people:
-        value = {
-            "name": romanise_name(p["written"], _family_length(text, p["written"])),
-            "title": p["title"],
-            "organisation_or_country": p["affiliation"],
-        }
-        if (p["start"], p["start"] + len(p["written"])) in women:
-            value["gender"] = "f"  # Japanese marks women only (女性), never men
-        field = "principal_actors" if p["role"] == "principal" else "other_participants"
-        records.append((field, value, p["start"], p["start"] + len(p["written"])))
-    return records, women
-
-
-def _merge_family_only(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A family-name mention ('上川外務大臣' in the headline) is the fully named person.
-
-    Two kanji before an office with no full name to join may as well be a word ('共同議長'):
-    without a full name the family name cannot be read, and nothing beats a wrong name.
-    """
-    return [p for p in people if len(p["written"]) > 2 or "・" in p["written"]]
-
-
-def _person(written: str, start: int, title: str | None, affiliation: str | None) -> dict[str, Any]:
-    """A person as found in the Japanese text."""
-    return {"written": written, "start": start, "title": title, "affiliation": affiliation}
-
-
-def _family_length(text: str, written: str) -> int | None:
-    """The family name's length, from a later 'family + office' mention (``上川大臣``)."""
-    if "・" in written:
-        return None
-    for size in (1, 2, 3):
-        family = written[:size]
-        if re.search(rf"{re.escape(family)}(?:{_TITLE_ALT})", text.replace(written, "")):
-            return size
+    if re.search("(?:大学|研究所|協会|財団|センター|機関|省|基金|連合|機構|委員会)$", before):
+        return translate_org(before)
     return None
 
 
-def _assign(text: str, people: list[dict[str, Any]]) -> None:
-    """The subject (は) of the event sentence leads; everyone else took part."""
-    principal = None
-    for person in people:
-        end = person["start"] + len(person["written"])
-        if re.match(rf"(?:{_TITLE_ALT})?は", text[end : end + 12]):
-            principal = person
-            break
+def _noun_run_before(toks: list[Token], i: int) -> str:
+    """The nouns before ``の`` ahead of token ``i`` ("防衛省の高橋..." -> 防衛省)."""
+    if i < 2 or toks[i - 1].surface != "の":
+        return ""
+    j = i - 1
+    while j > 0 and toks[j - 1].pos[0] in _RUN_POS and i - j < 8:
+        j -= 1
+    return "".join(t.surface for t in toks[j : i - 1])
+
+
+def _described_before(text: str, at: int) -> tuple[str, str]:
+    """(office, rest) written before a name: "「…ネットワーク」代表の森田…", "外務大臣　岡田 直美",
+    "アフガニスタン出身の女性人権活動家であるファリダ…"; the rest may name a body or a state."""
+    cut = max(text.rfind(c, 0, at) for c in "、，。\n（）)") + 1
+    head = re.sub("(?:の|である|[ \u3000])+$", "", text[max(cut, at - 40) : at])
+    head = re.sub(r"^[（(]?[0-9０-９]+[）)]?", "", head)
+    title, rest = _title(head)
+    return (title or ""), re.sub("の$", "", rest)
+
+
+class _Reader:
+    """One pass over a release's words, collecting people and their mentions."""
+
+    def __init__(self, text: str, day: date | None) -> None:
+        self.text = text
+        self.day = day
+        self.toks = japanese.tokens(text)
+        self.people: list[_Person] = []
+        self.families: set[str] = set()
+        self.mentions: list[_Mention] = []
+
+    def read(self) -> None:
+        i = 0
+        while i < len(self.toks):
+            token = self.toks[i]
+            family = token.pos[2] == "人名" and token.pos[3] == "姓"
+            known = token.surface in self.families  # "上川" read as a place
+            if (family or known) and _KANJI_RE.match(token.surface):
+                i = self._japanese_name(i)
+            elif _is_katakana(token) and (i == 0 or not self._joined_to_previous(i)):
+                i = self._foreign_name(i)
+            else:
+                i += 1
+
+    def _joined_to_previous(self, i: int) -> bool:
+        prev = self.toks[i - 1]
+        return _is_katakana(prev) or prev.surface in _JOINERS
+
+    def _particles(self, k: int) -> tuple[str, str, int]:
+        """The two words after a name's office, and where the office ends."""
+        toks = self.toks
+        first = toks[k].surface if k < len(toks) else ""
+        second = toks[k + 1].surface if k + 1 < len(toks) else ""
+        return first, second, toks[k - 1].end if k else 0
+
+    def _japanese_name(self, i: int) -> int:
+        toks = self.toks
+        j = i + 1
+        if j < len(toks) and _is_blank(toks[j]) and len(toks[j].surface) == 1:
+            j += 1  # "岡田 直美": a signature line spaces the name
+        given = toks[j] if j < len(toks) and toks[j].pos[3] == "名" else None
+        k = j + 1 if given else i + 1
+        end = _run_end(toks, k)
+        office = self.text[toks[k].start : toks[end - 1].end] if end > k else ""
+        before = _noun_run_before(toks, i)
+        particle = self._particles(end)
+        if given is None:  # "上川大臣": the family name with an office refers to a person
+            title_ja, _english, _aff = _office(office, "")
+            if title_ja:
+                self._back_reference(toks[i].surface, toks[i].start, title_ja, particle)
+            return max(end, i + 1)
+        written = toks[i].surface + given.surface
+        family = hepburn(toks[i].reading).upper()
+        name = f"{hepburn(given.reading).capitalize()} {family}"
+        self._add(written, toks[i].start, name, office, before, toks[i].surface, particle)
+        return max(end, j + 1)
+
+    def _foreign_name(self, i: int) -> int:
+        toks = self.toks
+        parts: list[list[Token]] = [[]]
+        k = i
+        while k < len(toks):
+            if _is_katakana(toks[k]) or (not parts[-1] and toks[k].pos[2] == "地名"):
+                parts[-1].append(toks[k])
+            elif (
+                toks[k].surface in _JOINERS
+                and k + 1 < len(toks)
+                and (_is_katakana(toks[k + 1]) or toks[k + 1].pos[2] == "地名")
+                and parts[-1]
+            ):
+                parts.append([])
+            else:
+                break
+            k += 1
+        words = ["".join(t.surface for t in part) for part in parts]
+        countries = terms()["countries"]
+        name_end = k
+        while len(words) > 1 and (
+            words[-1] in countries or parts[-1][0].pos[3] == "国"
+        ):  # "・ケニア共和国外務大臣": the state belongs to the office
+            words.pop()
+            name_end = parts.pop()[0].start
+            name_end = next(n for n, t in enumerate(toks) if t.start == name_end)
+        end = _run_end(toks, name_end)
+        if end == name_end:
+            return k  # no office or 氏 follows: a katakana word, not a name
+        office = self.text[toks[name_end].start : toks[end - 1].end]
+        title_ja, _english, _aff = _office(office, "")
+        if not (title_ja or office.endswith(_HONORIFIC_SUFFIXES)):
+            return k  # a katakana word without an office or 氏 is no person ("フォーラムの")
+        particle = self._particles(end)
+        written = "・".join(words)
+        if len(words) == 1:  # "バフース事務局長": a family name alone
+            self._back_reference(written, toks[i].start, title_ja or "", particle)
+            return end
+        holder = find_holder(written, title_ja or "", self.day)
+        name = holder.name if holder else " ".join(romanise_foreign(w) for w in words)
+        before = _noun_run_before(toks, i)
+        self._add(written, toks[i].start, name, office, before, words[-1], particle)
+        return end
+
+    def _add(
+        self,
+        written: str,
+        start: int,
+        name: str,
+        office: str,
+        before: str,
+        family: str,
+        particle: tuple[str, str, int],
+    ) -> None:
+        person = next((p for p in self.people if p.written == written), None)
+        if person is None:
+            _title_ja, english, affiliation = _office(office, before)
+            if _title_ja is None:  # no office after the name: one written before it
+                title_before, rest = _described_before(self.text, start)
+                _title_ja, english, affiliation = _office(title_before, rest)
+            holder = find_holder(written, _title_ja or "", self.day)
+            if holder is not None:
+                name = holder.name
+                affiliation = affiliation or holder.affiliation
+            person = _Person(written, start, name, english, affiliation, family)
+            self.people.append(person)
+            self.families.add(person.family)
+        self.mentions.append(_Mention(person, start, *particle))
+
+    def _back_reference(
+        self, family: str, start: int, title_ja: str, particle: tuple[str, str, int]
+    ) -> None:
+        person = next((p for p in self.people if p.family == family), None)
+        if person is None:
+            holder = find_holder(family, title_ja, self.day)
+            if holder is None:
+                return  # a family name no full mention explains cannot be read reliably
+            person = _Person(family, start, holder.name, holder.office, holder.affiliation, family)
+            self.people.append(person)
+            self.families.add(person.family)
+        self.mentions.append(_Mention(person, start, *particle))
+
+
+def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+    ends = [i for i in (text.find("。", at), text.find("\n", at)) if i >= 0]
+    return start, min(ends, default=len(text))
+
+
+def _assign(text: str, reader: _Reader) -> None:
+    """The subject (は/が) of the first event sentence leads; co-leads and signatories too."""
+    leads: list[_Person] = []
     between = signing_sides(text)
-    for person in people:
-        signed = between is not None and between[0] <= person["start"] < between[1]
-        person["role"] = "principal" if signed or person is (principal or people[0]) else "other"
+    for mention in reader.mentions:
+        if between is not None and between[0] <= mention.start < between[1]:
+            leads.append(mention.person)
+    for mention in reader.mentions:
+        s, e = _sentence_bounds(text, mention.start)
+        if not _CO_LEAD_RE.search(text[s:e]):
+            continue
+        if mention.particle in ("は", "が") or (
+            mention.particle == "と" and mention.after in ("共", "共に", "とも", "ともに")
+        ):
+            leads.append(mention.person)
+    if not leads:
+        subject = None
+        for mention in reader.mentions:
+            s, e = _sentence_bounds(text, mention.start)
+            if mention.particle in ("は", "が") and _EVENT_RE.search(text[s:e]):
+                subject = mention.person
+                break
+        leads.append(subject or reader.people[0])
+    for person in reader.people:
+        person.role = "principal" if person in leads else "other"
 
 
 def signing_sides(text: str) -> tuple[int, int] | None:
@@ -317,25 +441,66 @@ def signing_sides(text: str) -> tuple[int, int] | None:
     return start, match.start()
 
 
-def _women(text: str, people: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Spans of the people that 女性 describes, nearest in the same sentence."""
+# What may stand between 女性 and the name it describes: "女性人権活動家であるファリダ",
+# "上川大臣から、自らも女性の外務大臣として", "高橋彩1等陸佐（女性自衛官として". Anything longer,
+# or another の-phrase ("ベガ外相から、ペルーの…女性警察官"), is about women in general.
+_FEMALE_BEFORE_RE = re.compile(r"(?:である|の|として|、)?")
+_FEMALE_AFTER_RE = re.compile(r"(?:から|は|が)?[、，]?(?:自らも|自身も|も)?[（(]?")
+
+
+def _describes(text: str, match: re.Match[str], mention: _Mention) -> bool:
+    """Whether the 女性 phrase ``match`` is said of the person of ``mention``."""
+    if match.end() <= mention.start:
+        return _FEMALE_BEFORE_RE.fullmatch(text, match.end(), mention.start) is not None
+    if mention.end <= match.start():
+        return _FEMALE_AFTER_RE.fullmatch(text, mention.end, match.start()) is not None
+    return False
+
+
+def _female_re() -> re.Pattern[str]:
+    """女性 before an office or a role ("女性の外務大臣", "女性自衛官"), not 女性の参画."""
+    roles = sorted([*terms()["titles"], *terms()["female_roles"]], key=len, reverse=True)
+    return re.compile("女性(?:の)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(roles) + ")")
+
+
+def _women(text: str, reader: _Reader) -> list[tuple[int, int]]:
+    """Spans of the people that 女性 describes: the nearest mention in the same sentence."""
     spans: list[tuple[int, int]] = []
-    for match in _FEMALE_RE.finditer(text):
-        sentence_start = max(text.rfind("。", 0, match.start()), text.rfind("\n", 0, match.start()))
-        sentence_end = min(
-            (i for i in (text.find("。", match.end()), text.find("\n", match.end())) if i >= 0),
-            default=len(text),
-        )
-        best = None
-        for person in people:
-            family = person["written"][:2]
-            for hit in re.finditer(re.escape(family), text[sentence_start + 1 : sentence_end]):
-                distance = abs(sentence_start + 1 + hit.start() - match.start())
-                if best is None or distance < best[0]:
-                    best = (distance, person)
-        if best is not None:
-            person = best[1]
-            span = (person["start"], person["start"] + len(person["written"]))
+    for match in _female_re().finditer(text) if "女性" in text else ():
+        if re.match("(?:である|の)両", text[match.end() : match.end() + 4]):
+            described = list(reader.people)  # "共に女性外相である両大臣": both of them
+        else:
+            near = [m for m in reader.mentions if _describes(text, match, m)]
+            if not near:  # "女性警察官の派遣": women in general, no one named
+                continue
+            described = [min(near, key=lambda m: abs(m.start - match.start())).person]
+        for person in described:
+            span = (person.start, person.start + len(person.written))
             if span not in spans:
                 spans.append(span)
     return sorted(spans)
+
+
+def extract(
+    text: str, release_date: date | None = None
+) -> tuple[list[Participant], list[tuple[int, int]]]:
+    """(participant records, spans of the named women) of a Japanese release."""
+    reader = _Reader(text, release_date)
+    reader.read()
+    if not reader.people:
+        return [], []
+    _assign(text, reader)
+    women = _women(text, reader)
+    records: list[Participant] = []
+    for p in sorted(reader.people, key=lambda p: p.start):
+        value: dict[str, Any] = {
+            "name": p.name,
+            "title": p.title,
+            "organisation_or_country": p.affiliation,
+        }
+        span = (p.start, p.start + len(p.written))
+        if span in women:
+            value["gender"] = "f"  # Japanese marks women only (女性), never men
+        field_name = "principal_actors" if p.role == "principal" else "other_participants"
+        records.append((field_name, value, *span))
+    return records, women

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.extract import japanese_place
 from wpstrack.extract.gazetteer import City, Gazetteer, ascii_fold, gazetteer, kana_key
 from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.patterns import DATE_RE, paragraphs
+from wpstrack.extract.people_ja import is_japanese
 
 _WORD = r"[A-ZÀ-Þ][\w'’.À-ÿ-]*"
 _PLACE = rf"(?P<place>{_WORD}(?:\s+(?:{_WORD}|de|del|da|do|es|al|el|la|upon|sur))*)"
@@ -303,6 +305,18 @@ def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
     return None
 
 
+def _stated_in_japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
+    """A Japanese lead's place phrase ("カンパラにおいて", "ヨルダンを訪問中"): japanese_place."""
+    if not (st.language == "ja" or is_japanese(text)):
+        return None
+    body = st.release_date_span[1] if st.release_date_span else 0
+    place = japanese_place.find(gaz, text, body)
+    if place is None:
+        return None
+    surface = place.city.name if place.city else None
+    return Found(place.city, place.country, surface, place.start, place.end, "place.japanese_lead")
+
+
 def _visiting_japan(text: str, st: ExtractionState) -> Found | None:
     """ "来日中の..." (visiting Japan): the country, and no city."""
     for start, end in _regions(text, st) or [(0, len(text))]:
@@ -322,7 +336,8 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         found = _labelled(gaz, text) or _in_body(gaz, text, st)
         if found is None or found.city is None:
             found = (
-                found
+                _stated_in_japanese(gaz, text, st)
+                or found
                 or _dateline(gaz, text)
                 or _japanese(gaz, text, st)
                 or _visiting_japan(text, st)

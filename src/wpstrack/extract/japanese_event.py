@@ -1,0 +1,55 @@
+"""The kind of event a Japanese release reports, from its headline and lead sentence.
+
+MOFA names the event in the headline ("日・アイルランド外相会談", "…に関する書簡の交換",
+"外務大臣談話") and again in the lead's verb phrase ("…による表敬を受けました"). The words are
+ranked (``event_kinds`` in ``reference/japanese_terms.yaml``): the first kind whose words
+appear in the headline or the lead wins, so a courtesy call that the headline calls 会談 is
+still a courtesy call. A 会談 with one foreign government's official, or one named a
+minister's or leader's meeting (外相会談), is bilateral.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from wpstrack.extract.japanese_names import terms
+
+_HEADLINE_LINES = 3
+
+
+def focus(text: str, date_span: tuple[int, int] | None) -> tuple[str, int, int]:
+    """(headline lines before the date line + the lead's first sentence, its span in text).
+
+    The span runs from the first headline line used to the end of the lead sentence, so it
+    covers every word the kind was read from.
+    """
+    if date_span is None:
+        end = text.find("。")
+        end = end + 1 if end >= 0 else min(len(text), 600)
+        return text[:end], 0, end
+    lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text[: date_span[0]])][-_HEADLINE_LINES:]
+    lead_end = text.find("。", date_span[1])
+    lead_end = lead_end + 1 if lead_end >= 0 else min(len(text), date_span[1] + 600)
+    start = lines[0].start() if lines else date_span[0]
+    words = [m.group() for m in lines] + [text[date_span[1] : lead_end]]
+    return "\n".join(words), start, lead_end
+
+
+def classify(focus_text: str, others: Sequence[dict[str, Any]]) -> str:
+    """The event type (a gold ``event_type``) of a Japanese release's headline and lead."""
+    kind = "other"
+    for name, words in terms()["event_kinds"]:
+        if any(word in focus_text for word in words):
+            kind = str(name)
+            break
+    if kind != "meeting":
+        return kind
+    if any(word in focus_text for word in terms()["bilateral_meetings"]):
+        return "bilateral_meeting"
+    countries = set(terms()["countries"].values()) - {"Japan"}
+    governments = {o.get("organisation_or_country") for o in others}
+    if len(governments) == 1 and governments <= countries:
+        return "bilateral_meeting"
+    return kind
