@@ -440,13 +440,16 @@ def _count(chars: int, part: str, limits: ReadLimits, deadline: Deadline) -> int
     return chars
 
 
-def extract_record(document: ReadDocument, limits: ReadLimits | None = None) -> dict[str, Any]:
+def extract_record(
+    document: ReadDocument, limits: ReadLimits | None = None, *, nlp: Any = None
+) -> dict[str, Any]:
     """The extraction record of a read document (language and publication date passed on),
     refused as ``too_long`` over the character limit.
 
     The extractor reads the release's view of the stored text (page furniture and what
     lies outside a page's main content blanked, :func:`release_view`), whose offsets are
-    those of the stored text, so every span points into what is stored.
+    those of the stored text, so every span points into what is stored. ``nlp`` is
+    another pipeline than the default (the calibration fit runs one without its last step).
     """
     from wpstrack.extract import extract_text
     from wpstrack.extract.furniture import release_view
@@ -456,4 +459,5 @@ def extract_record(document: ReadDocument, limits: ReadLimits | None = None) -> 
         language=document.language,
         release_date=document.published_on,
         max_chars=(limits or ReadLimits()).max_chars,
+        nlp=nlp,
     )
