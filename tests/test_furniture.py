@@ -158,3 +158,23 @@ def test_every_span_of_a_page_capture_is_its_value_source_in_the_stored_text(pat
 )
 def test_headline_is_the_release_title_without_site_or_section_names(candidates, sites, expected):
     assert headline(candidates, sites) == expected
+
+
+def test_an_ingested_capture_without_a_headline_gets_no_paragraph_as_its_title(conn):
+    from sqlalchemy import select
+
+    from wpstrack import ingest, schema
+
+    text = (
+        "The Minister for Foreign Affairs met women mediators from the Sahel in Dakar today, "
+        "and announced support for their work under resolution 1325.\n"
+    )
+    outcome = ingest.ingest_content(
+        conn,
+        text.encode(),
+        ingest.Source("memory", "memory", "capture.txt", "0" * 64, len(text)),
+    )
+    title = conn.execute(
+        select(schema.document.c.title).where(schema.document.c.id == outcome.document_id)
+    ).scalar_one()
+    assert title is None
