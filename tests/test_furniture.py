@@ -178,3 +178,17 @@ def test_an_ingested_capture_without_a_headline_gets_no_paragraph_as_its_title(c
         select(schema.document.c.title).where(schema.document.c.id == outcome.document_id)
     ).scalar_one()
     assert title is None
+
+
+def test_a_masthead_naming_only_the_publisher_is_skipped_but_not_the_body():
+    text = (
+        "Ministry of Foreign Affairs of Japan\n外務省\n"
+        "Foreign Minister meets the Executive Director of UN Women\n"
+        "The Ministry of Foreign Affairs of Japan hosted the meeting.\nUN Women\n"
+        + "More text of the release follows here.\n"
+        * 5
+    )
+    view = release_view(text)
+    assert view.split("\n")[0].strip() == "" and view.split("\n")[1].strip() == ""
+    assert "The Ministry of Foreign Affairs of Japan hosted" in view
+    assert "\nUN Women\n" not in view  # a name alone in the header lines is a masthead

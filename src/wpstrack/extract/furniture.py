@@ -38,6 +38,9 @@ MIN_ALIGNED_SHARE = 0.6
 # A date line in the page header has at most this many words ("From X · Published on 9 June
 # 2025 · Last updated on 10 June 2025").
 HEADER_LINE_WORDS = 20
+# The masthead sits among the first lines of a capture, and is a name, not a sentence.
+MASTHEAD_LINES = 6
+MASTHEAD_CHARS = 80
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\S+")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,3}[.)])\s+")
@@ -170,10 +173,30 @@ def blank(text: str, spans: Iterable[Span]) -> str:
     return "".join(parts)
 
 
+def masthead_spans(text: str, lines: int = MASTHEAD_LINES) -> list[Span]:
+    """Lines among the first ``lines`` of ``text`` that only name an organisation: the
+    site's masthead ("Ministry of Foreign Affairs of Japan", "外務省"), which publishes the
+    release rather than taking part in it."""
+    from wpstrack.reference import resolve_organisation
+
+    spans: list[Span] = []
+    seen = 0
+    for match in _LINE.finditer(text):
+        line = match.group().strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > lines:
+            break
+        if len(line) <= MASTHEAD_CHARS and resolve_organisation(line) is not None:
+            spans.append(match.span())
+    return spans
+
+
 def release_view(text: str, main_text: str | None = None, headline: str | None = None) -> str:
     """The text the extractor reads: ``text`` with page furniture blanked and, when
     ``main_text`` (a page's main content) is found in it, every line outside it too."""
-    skipped = furniture_spans(text)
+    skipped = furniture_spans(text) + masthead_spans(text)
     if main_text:
         main = main_content_spans(text, main_text)
         if main is not None:
