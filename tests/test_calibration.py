@@ -193,6 +193,8 @@ def test_eval_calibration_prints_the_reliability_table_and_fit_writes_a_table(
     fitted = runner.invoke(app, ["eval", "--fit-calibration", "--set", f"blind2={DATA / 'blind2'}"])
     assert fitted.exit_code == 0, fitted.output
     assert json.loads(target.read_text())["keys"]
+    plain = runner.invoke(app, ["eval"])
+    assert plain.exit_code == 2 and "--gold and --docs" in plain.output + str(plain.stderr)
     bad = runner.invoke(app, ["eval", "--calibration", "--set", "nofolder"])
     assert bad.exit_code != 0 and "NAME=FOLDER" in bad.output + str(bad.stderr)
 
