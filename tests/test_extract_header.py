@@ -122,3 +122,37 @@ def test_a_labelled_date_at_the_foot_is_the_fallback():
     assert st.release_date == date(2023, 11, 14)
     start, end = st.release_date_span
     assert text[start:end] == "14 November 2023"
+
+
+@pytest.mark.parametrize(
+    ("line", "headline"),
+    [
+        ("Foreign Minister meets the Executive Director of UN Women", True),
+        ("日・ノルウェー外相電話会談", True),
+        ("Ministry of Foreign Affairs of Japan", False),  # the site's name
+        ("NATO - North Atlantic Treaty Organization", False),
+        ("Ministerio de Asuntos Exteriores, Unión Europea y Cooperación", False),
+        ("Press releases", False),  # a section's name
+        ("The Minister met women mediators in Dakar today and announced new funding.", False),
+        ("1　本日、外務大臣は国連女性機関事務局長と会談しました。", False),  # a first paragraph
+        ("Ladies and gentlemen, dear colleagues,", False),
+        ("by the Deputy Secretary General at the conference on women", False),
+    ],
+)
+def test_a_headline_is_a_phrase_not_a_site_section_or_paragraph(line, headline):
+    from wpstrack.extract.header import is_headline
+
+    assert is_headline(line) is headline
+
+
+def test_title_of_a_capture_skips_the_site_furniture_above_the_headline():
+    from wpstrack.extract.furniture import blank, furniture_spans
+
+    text = (
+        "Skip to main content\nMinistry of Foreign Affairs of Japan\nHome > Press releases\n"
+        "Press releases\n12 March 2025\nForeign Minister meets women mediators from the Sahel\n"
+        "The Foreign Minister met women mediators from the Sahel in Tokyo today.\n"
+    )
+    assert _header(blank(text, furniture_spans(text))).get("title") == (
+        "Foreign Minister meets women mediators from the Sahel"
+    )

@@ -172,6 +172,24 @@ def test_accept_all_takes_only_confident_drafts(conn: Connection) -> None:
     assert unsure in rest.accepted and not rest.skipped
 
 
+def test_accept_all_with_a_floor_accepts_the_sure_values_of_an_unsure_draft(
+    conn: Connection,
+) -> None:
+    document_id, activity_id = add_release(conn)  # values at 1.0 and one topic at 0.5
+    result = review.accept_all(conn, "bulk", min_confidence=0.9)
+    assert document_id in result.skipped
+    values = activities.provenance(conn, document_id)
+    for v in values:
+        expected = ["accepted"] if (v.confidence or 0) >= 0.9 else []
+        assert [d.decision for d in v.decisions] == expected, v.field
+    sure = [v for v in values if (v.confidence or 0) >= 0.9]
+    assert all(v.decisions[0].author == "bulk" for v in sure)
+    assert result.values_accepted == len(sure) and result.values_left == len(values) - len(sure)
+    assert _activity(conn, activity_id).status == "draft"  # the unsure topic awaits a person
+    again = review.accept_all(conn, "bulk", min_confidence=0.9)
+    assert again.values_accepted == 0 and document_id in again.skipped
+
+
 def test_highlight_nests_marks_and_anchors_each_value_once(conn: Connection) -> None:
     document_id, _ = add_release(conn)
     values = activities.provenance(conn, document_id)

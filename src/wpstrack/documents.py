@@ -106,6 +106,7 @@ class ReadDocument:
     size_bytes: int
     published_on: date | None = None
     publisher: str | None = None
+    main_text: str | None = None  # a web page's main content (HtmlPage.main_text)
 
 
 class DocumentRejected(UnreadableDocument):
@@ -156,6 +157,7 @@ def read_bytes(
     title: str | None = None
     published: date | None = None
     publisher: str | None = None
+    main_text: str | None = None
     if media_type == PDF:
         text, title, publisher = _pdf_text(raw, limits, deadline)
     elif media_type == DOCX:
@@ -166,7 +168,7 @@ def read_bytes(
             media_type = HTML
             page = html_to_text(decoded, limits, deadline)
             text, title, published = page.text, page.title, page.published_on
-            publisher = page.publisher
+            publisher, main_text = page.publisher, page.main_text
         else:
             check_chars(len(decoded), limits)
             text = decoded
@@ -187,6 +189,7 @@ def read_bytes(
         size_bytes=len(raw),
         published_on=published,
         publisher=publisher,
+        main_text=main_text,
     )
 
 
@@ -437,14 +440,24 @@ def _count(chars: int, part: str, limits: ReadLimits, deadline: Deadline) -> int
     return chars
 
 
-def extract_record(document: ReadDocument, limits: ReadLimits | None = None) -> dict[str, Any]:
+def extract_record(
+    document: ReadDocument, limits: ReadLimits | None = None, *, nlp: Any = None
+) -> dict[str, Any]:
     """The extraction record of a read document (language and publication date passed on),
-    refused as ``too_long`` over the character limit."""
+    refused as ``too_long`` over the character limit.
+
+    The extractor reads the release's view of the stored text (page furniture and what
+    lies outside a page's main content blanked, :func:`release_view`), whose offsets are
+    those of the stored text, so every span points into what is stored. ``nlp`` is
+    another pipeline than the default (the calibration fit runs one without its last step).
+    """
     from wpstrack.extract import extract_text
+    from wpstrack.extract.furniture import release_view
 
     return extract_text(
-        document.text,
+        release_view(document.text, document.main_text, document.title),
         language=document.language,
         release_date=document.published_on,
         max_chars=(limits or ReadLimits()).max_chars,
+        nlp=nlp,
     )

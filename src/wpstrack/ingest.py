@@ -438,13 +438,17 @@ def _record_rejection(
 
 
 def _title(read: ReadDocument, record: dict[str, Any]) -> str | None:
-    """The title the format declares, else the extractor's headline, else the first line."""
+    """The title the format declares, else the extractor's headline, else the first line
+    when it reads as a headline (never a site's name or a whole first paragraph)."""
+    from wpstrack.extract.header import is_headline
+
     found = record.get("title")
     if read.title:
         return read.title
     if isinstance(found, str) and found.strip():
         return found
-    return first_line(read.text)
+    line = first_line(read.text)
+    return line if line and is_headline(line) else None
 
 
 def _insert_document(

@@ -67,12 +67,18 @@ _MAIN_SELECTORS = ("article", "main", "[role=main]", "#main", "#content", ".cont
 
 @dataclass(frozen=True)
 class HtmlPage:
-    """The main text of a web page, its title, publication date and publisher when stated."""
+    """The text of a web page, its headline, publication date and publisher when stated.
+
+    ``main_text`` is the page's main content as trafilatura finds it (None when it finds
+    none): the extractor reads only the part of ``text`` it covers
+    (:mod:`wpstrack.extract.furniture`), while ``text`` is what is stored and shown.
+    """
 
     text: str
     title: str | None
     published_on: date | None
     publisher: str | None = None
+    main_text: str | None = None
 
 
 def html_to_text(
@@ -91,10 +97,13 @@ def html_to_text(
     tree = LexborHTMLParser(markup)
     published = _published_on(tree)
     publisher = _html_publisher(tree)
-    page_title = _node_text(tree.css_first("title"))
+    main = main_content(markup, deadline)
+    deadline.check()
+    sites = [n for n in (publisher, _meta(tree, "og:site_name")) if n]
+    titles = [_meta(tree, "og:title"), _node_text(tree.css_first("title"))]
     root = _main_node(tree)
     if root is None:
-        return HtmlPage("", page_title, published, publisher)
+        return HtmlPage("", headline([None, *titles], sites), published, publisher)
     for node in root.css(_DROP_TAGS):
         node.decompose()
     for node in root.css("[id], [class], [role]"):
@@ -104,8 +113,84 @@ def html_to_text(
     if root.tag == "body":
         for node in root.css("header, footer"):
             node.decompose()
-    heading = _node_text(root.css_first("h1"))
-    return HtmlPage(_block_text(root, deadline), heading or page_title, published, publisher)
+    title = headline([_node_text(root.css_first("h1")), *titles], sites)
+    return HtmlPage(_block_text(root, deadline), title, published, publisher, main)
+
+
+def main_content(markup: str, deadline: Deadline) -> str | None:
+    """The page's main content as trafilatura finds it, or None.
+
+    trafilatura only parses the string it is given (no fetching), after the markup passed
+    the element and depth limits; its metadata pass (dates, authors) is skipped, as the
+    page's own ``<meta>`` already give what we use, and it nearly doubled the cost. A page
+    trafilatura cannot read keeps its whole text for the extractor rather than failing.
+    """
+    import trafilatura
+
+    deadline.check()
+    try:
+        found = trafilatura.extract(
+            markup,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            deduplicate=False,
+            with_metadata=False,
+        )
+    except Exception:  # a page trafilatura trips on is read without it
+        return None
+    return found or None
+
+
+# Between a headline and the site name in a page title: "Headline | GOV.UK".
+_TITLE_SEPARATOR = re.compile(r"\s+(\||–|—|-|::|·|•)\s+")
+SECTION_WORDS = 2  # a heading of this many words or fewer names a section, not a release
+
+
+def headline(candidates: list[str | None], sites: list[str]) -> str | None:
+    """The release's headline: the first candidate (the main content's ``<h1>``, then
+    ``og:title``, ``<title>``) that is still a headline once the site
+    name is cut off its end, never a site's name or a section's name ("News", "Home")."""
+    site_keys = {_key(s) for s in sites}
+    for candidate in candidates:
+        if not candidate:
+            continue
+        title = strip_site_name(candidate, site_keys)
+        if not title or _key(title) in site_keys or _names_an_organisation(title):
+            continue
+        if title.isascii() and len(title.split()) <= SECTION_WORDS:
+            continue
+        return title
+    return None
+
+
+def strip_site_name(title: str, site_keys: set[str]) -> str:
+    """``title`` without trailing parts that name the site: a part equal to a known site
+    name or an organisation, or any last part after " | " (the usual "Headline | Site")."""
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    while separators:
+        last = separators.pop()
+        tail = title[last.end() :]
+        named = _key(tail) in site_keys or any(len(k) >= 4 and k in _key(tail) for k in site_keys)
+        if not (named or last.group(1) == "|" or _names_an_organisation(tail)):
+            break
+        title = title[: last.start()]
+    return title.strip()
+
+
+def _names_an_organisation(text: str) -> bool:
+    from wpstrack.reference import resolve_organisation
+
+    return resolve_organisation(text) is not None
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _meta(tree: LexborHTMLParser, name: str) -> str | None:
+    node = tree.css_first(f'meta[property="{name}"], meta[name="{name}"]')
+    return _name(node.attributes.get("content")) if node is not None else None
 
 
 def _main_node(tree: LexborHTMLParser) -> LexborNode | None:

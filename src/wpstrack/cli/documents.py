@@ -8,7 +8,15 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from wpstrack.cli.common import actor, as_option, console, err_console, load_settings, print_json
+from wpstrack.cli.common import (
+    actor,
+    as_option,
+    console,
+    err_console,
+    fail,
+    load_settings,
+    print_json,
+)
 
 
 def _fmt(value: Any) -> str:
@@ -25,8 +33,12 @@ def _label(field: str) -> str:
 
 
 def eval_cli(
-    gold: Path = typer.Option(..., "--gold", help="Gold file (JSON lines, one document a line)."),
-    docs: Path = typer.Option(..., "--docs", help="Folder holding the file <id>.* of each line."),
+    gold: Path | None = typer.Option(
+        None, "--gold", help="Gold file (JSON lines, one document a line)."
+    ),
+    docs: Path | None = typer.Option(
+        None, "--docs", help="Folder holding the file <id>.* of each line."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     show_errors: bool = typer.Option(
         False, "--show-errors", "--per-doc", help="List every mismatching document and field."
@@ -34,8 +46,35 @@ def eval_cli(
     only: list[str] = typer.Option(
         [], "--field", help="With --show-errors: only these fields (repeatable)."
     ),
+    calibration: bool = typer.Option(
+        False,
+        "--calibration",
+        help="Print the reliability table of the gold sets: per set and confidence bin, "
+        "how many values and the share right.",
+    ),
+    fit_calibration: bool = typer.Option(
+        False,
+        "--fit-calibration",
+        help="Fit the confidence calibration on the gold sets and write the table the "
+        "extractor ships (extract/calibration.json).",
+    ),
+    sets: list[str] = typer.Option(
+        [],
+        "--set",
+        help="With --calibration/--fit-calibration: a gold set NAME=FOLDER (repeatable; "
+        "default: the checkout's dev, blind, blind2 and pages sets).",
+    ),
 ) -> None:
-    """Score extraction of a folder against a gold file, per field and macro (no database)."""
+    """Score extraction of a folder against a gold file, per field and macro (no database).
+
+    With --calibration, the reliability of the confidences instead; with --fit-calibration,
+    fit them anew (run it after changing the extractor).
+    """
+    if calibration or fit_calibration:
+        _calibration(sets, fit_calibration, as_json)
+        return
+    if gold is None or docs is None:
+        raise fail("give --gold and --docs (or --calibration)", 2)
     from wpstrack.evaluation import evaluate_folder
 
     report = evaluate_folder(gold, docs).as_dict()
@@ -50,6 +89,39 @@ def eval_cli(
     console.print(score_table(report))
     if show_errors:
         _print_errors(errors)
+
+
+def _calibration(pairs: list[str], fit: bool, as_json: bool) -> None:
+    """Fit and write the calibration table, or print the reliability table per set."""
+    from wpstrack import calibration
+
+    chosen = calibration.gold_sets(pairs)
+    if fit:
+        fitted = calibration.fit(calibration.judge_sets(chosen, calibrated=False))
+        calibration.write_table(fitted, calibration.TABLE_PATH)
+        judged = sum(1 for entry in fitted["keys"].values() if entry["judged"])
+        console.print(
+            f"Wrote {calibration.TABLE_PATH}: {judged} keys judged, "
+            f"{len(fitted['keys']) - judged} not judged, from {', '.join(chosen)}."
+        )
+        return
+    report = calibration.reliability(calibration.judge_sets(chosen))
+    if as_json:
+        print_json(report)
+        return
+    for name, rows in report.items():
+        sure = calibration.sure_share(rows)
+        table = Table(
+            title=f"Reliability on {name}",
+            caption=f"share right at ≥ 0.9: {_fmt(sure)}",
+        )
+        for column in ("confidence", "values", "right", "share right"):
+            table.add_column(column, justify="left" if column == "confidence" else "right")
+        for row in rows:
+            table.add_row(
+                row["bin"], str(row["values"]), str(row["right"]), _fmt(row["share_right"])
+            )
+        console.print(table)
 
 
 def score_table(report: dict[str, Any]) -> Table:

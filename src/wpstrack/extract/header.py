@@ -75,23 +75,61 @@ def find_release_date(text: str) -> tuple[date, int, int, int | None] | None:
     return None
 
 
+# A headline is a phrase: a line ending like a sentence ("... announced today.", "以下の
+# とおりです。", "The below is attributable to ...:") or numbered like a body paragraph
+# ("1　本日、...") is the first paragraph, not the headline.
+_SENTENCE_END_RE = re.compile(r"[.。:：,、]\s*$")
+_NUMBERED_RE = re.compile(r"^\s*[0-9０-９]{1,2}(?:[.)]\s|[ \u3000])")
+HEADLINE_MAX_WORDS = 30
+# An institution's name alone (a site's masthead): a head word, then only capitalised words
+# and connectors ("Ministerio de Asuntos Exteriores, Unión Europea y Cooperación").
+_CONNECTORS = r"(?:of|for|and|the|on|de|del|des|du|la|le|les|et|y|e|,|&)"
+_INSTITUTION_RE = re.compile(
+    r"^(?:the\s+)?(?:delegation|ministry|ministère|ministerio|department|département|departamento|"
+    r"office|embassy|ambassade|embajada|permanent mission|mission|government|gouvernement|"
+    rf"gobierno)\b(?:[\s,]+(?:{_CONNECTORS}|[A-ZÀ-Þ][\w'’.-]*))*[\s,]*$",
+    re.I,
+)
+
+
+def is_headline(line: str) -> bool:
+    """A line that can be a release's headline: long enough to say what happened (four
+    words, or twelve characters of Japanese), a phrase rather than a sentence or a
+    paragraph, not a photo caption, and not the name of an organisation alone (a site's
+    or a section's name: "Ministry of Foreign Affairs of Japan", "Peace and Security
+    Council")."""
+    from wpstrack.reference import resolve_organisation
+
+    line = line.strip()
+    words = len(line.split())
+    long_enough = words >= 4 or (len(line) >= 12 and not line.isascii())
+    if not long_enough or words > HEADLINE_MAX_WORDS or len(line) > 250:
+        return False
+    if _CAPTION_RE.match(line) or _SENTENCE_END_RE.search(line) or _NUMBERED_RE.match(line):
+        return False
+    if line[0].islower() or _INSTITUTION_RE.match(line):  # "by the Deputy ...": a byline
+        return False
+    # "NATO - North Atlantic Treaty Organization": every part of the line names the site
+    parts = [p for p in re.split(r"\s+[-–—|]\s+", line) if p.strip()]
+    return not all(resolve_organisation(part) is not None for part in parts)
+
+
 def _title_line(
     text: str, lines: list[tuple[int, int]], date_index: int | None
 ) -> tuple[int, int] | None:
-    """The headline: MOFA puts it right under the date; others lead with it."""
+    """The headline: MOFA puts it right under a date line, others right above it, others
+    lead with it."""
 
     def usable(span: tuple[int, int]) -> bool:
-        line = text[span[0] : span[1]].strip()
-        words = len(line.split())
-        long_enough = words >= 4 or (len(line) >= 12 and not line.isascii())
-        return long_enough and len(line) <= 250 and not _CAPTION_RE.match(line)
+        return is_headline(text[span[0] : span[1]])
 
-    if date_index is not None and date_index + 1 < len(lines):
+    if date_index is not None:
         date_line = lines[date_index]
-        following = lines[date_index + 1]
-        only_date = len(text[date_line[0] : date_line[1]].split()) <= 5
-        if only_date and usable(following):
-            return following
+        if len(text[date_line[0] : date_line[1]].split()) <= 5:
+            for index in (date_index + 1, date_index - 1):
+                near = 0 <= index < len(lines) and usable(lines[index])
+                if near and not iter_dates(text, *lines[index]):
+                    return lines[index]
     for index, span in enumerate(lines[:8]):
         if index != date_index and usable(span) and not iter_dates(text, *span):
             return span

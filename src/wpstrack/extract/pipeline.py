@@ -57,6 +57,8 @@ COMPONENTS = {
         Component("money", "money", ("doc._.wps",), ("doc._.wps",)),
         Component("commitments", "commitments", ("doc._.wps",), ("doc._.wps",)),
         Component("instant", "instant", ("doc._.wps",), ("doc._.wps",)),
+        # last: confidences become shares right on the gold sets (wpstrack.calibration)
+        Component("calibrate", "calibrate", ("doc._.wps",), ("doc._.wps",)),
     )
 }
 PIPELINE: tuple[str, ...] = tuple(COMPONENTS)
