@@ -136,7 +136,7 @@ def _report(
     print(f"documents: {corpus} corpus, {japanese} Japanese versions, {copies} format copies")
     print(f"ingest: {seconds:.1f} s; candidates: {per_activity_ms:.1f} ms per activity")
     print(f"format copies joined at ingest: {joined_copies}/{copies}; wrong joins: {wrong_joins}")
-    print(f"activities: {len(members)}; pairs left to a reviewer (EN/JA, the corpus pair): {len(needed)}")
+    print(f"activities: {len(members)}; pairs left to a reviewer: {len(needed)}")
     print(f"candidate pairs offered: {len(offered)}, of which the same event: {len(right)}")
     precision = len(right) / len(offered) if offered else 1.0
     recall = len(needed & offered) / len(needed) if needed else 1.0

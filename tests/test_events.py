@@ -256,7 +256,8 @@ def test_api_and_review_page_offer_the_match_and_merge_it(web: Any) -> None:
         doc_c, c = add_release(conn)
     viewer = web.bearer("viewer")
     client = web.client()
-    found = client.get(f"/api/v1/review/activities/{b}/candidates", headers=viewer)
+    assert client.get(f"/api/v1/activities/{b}/candidates").status_code == 401
+    found = client.get(f"/api/v1/activities/{b}/candidates", headers=viewer)
     assert found.status_code == 200 and a in [x["activity_id"] for x in found.json()]
     item = client.get(f"/api/v1/review/{doc_b}", headers=viewer).json()
     assert a in [x["activity_id"] for x in item["candidates"]]
@@ -284,3 +285,5 @@ def test_api_and_review_page_offer_the_match_and_merge_it(web: Any) -> None:
     assert response.status_code == 303 and response.headers["location"] == f"/activities/{a}"
     with web.engine.connect() as conn:
         assert events.activity_of_document(conn, doc_d) == a
+    shown = browser.get(f"/activities/{a}").text
+    assert shown.count("merged as the same event") == 2  # b and d, beside a's own release

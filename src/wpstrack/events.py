@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select, update
 
-from wpstrack import audit, schema
+from wpstrack import audit, schema, visibility
 from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -375,8 +375,9 @@ def _merged_values(keep: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]
         values["type"] = gone["type"]
     if STATUS_ORDER[gone["status"]] > STATUS_ORDER[keep["status"]]:
         values |= {c: gone[c] for c in ("status", "reviewed_by", "reviewed_at")}
-    if gone["is_published"] and not keep["is_published"]:
-        values["is_published"] = True
+    # A published event stays public (visibility's rule for a row already read).
+    if visibility.activity_shown(True, gone) and not visibility.activity_shown(True, keep):
+        values |= {"is_published": True}
     return values
 
 

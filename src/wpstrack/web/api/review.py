@@ -95,12 +95,6 @@ class ApartIn(BaseModel):
     other: int
 
 
-@router.get("/activities/{activity_id}/candidates", response_model=list[Candidate])
-def candidates(conn: ConnDep, _user: CurrentUser, activity_id: int) -> list[Candidate]:
-    """Activities that may report the same event as ``activity_id``, with the evidence."""
-    return events.candidates(conn, activity_id)
-
-
 @router.post("/merge", response_model=ActivityDetail)
 def merge(conn: ConnDep, user: Reviewer, data: MergeIn, if_match: IfMatch = None) -> Any:
     """Join ``source`` into ``into`` (If-Match: ``into``'s version); the kept activity."""
