@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from event_pairs import format_copies
 from review_fixtures import RELEASE, VALUES, add_release
-from wpstrack import activities, dashboard, events, ingest, review, schema, users
+from wpstrack import activities, dashboard, events, ingest, review, schema, search, users
 from wpstrack.cli import app
 from wpstrack.db import make_engine, upgrade
 from wpstrack.documents import extract_record, read_bytes
@@ -258,7 +258,8 @@ def test_api_and_review_page_offer_the_match_and_merge_it(web: Any) -> None:
     client = web.client()
     assert client.get(f"/api/v1/activities/{b}/candidates").status_code == 401
     found = client.get(f"/api/v1/activities/{b}/candidates", headers=viewer)
-    assert found.status_code == 200 and a in [x["activity_id"] for x in found.json()]
+    assert found.status_code == 200
+    assert a in [x["activity_id"] for x in found.json()["candidates"]]
     item = client.get(f"/api/v1/review/{doc_b}", headers=viewer).json()
     assert a in [x["activity_id"] for x in item["candidates"]]
     body = {"into": a, "source": b}
@@ -287,3 +288,14 @@ def test_api_and_review_page_offer_the_match_and_merge_it(web: Any) -> None:
         assert events.activity_of_document(conn, doc_d) == a
     shown = browser.get(f"/activities/{a}").text
     assert shown.count("merged as the same event") == 2  # b and d, beside a's own release
+
+
+def test_a_merged_event_is_found_by_the_words_of_any_source(conn: Connection) -> None:
+    _, kept = add_release(conn)
+    text = OTHER_RELEASE.format(city="New York")
+    _, joined = add_release(conn, text, _other_values("New York", "US"), "Other release")
+    act = schema.activity
+    found = select(act.c.id).where(search.activity_matches("Natalia KANEM"))
+    assert conn.execute(found).scalars().all() == [joined]
+    events.merge(conn, "rita", kept, joined)
+    assert conn.execute(found).scalars().all() == [kept]

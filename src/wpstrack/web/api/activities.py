@@ -144,7 +144,14 @@ def unlink(
     return _tagged(detail, response)
 
 
-@router.get("/{activity_id}/candidates", response_model=list[Candidate])
-def candidates(conn: ConnDep, _user: CurrentUser, activity_id: int) -> list[Candidate]:
+class Candidates(BaseModel):
+    """The activities that may report the same event as ``activity_id``, best first."""
+
+    activity_id: int
+    candidates: list[Candidate]
+
+
+@router.get("/{activity_id}/candidates", response_model=Candidates)
+def candidates(conn: ConnDep, _user: CurrentUser, activity_id: int) -> Candidates:
     """Activities that may report the same event, with the evidence (review: logged in)."""
-    return events.candidates(conn, activity_id)
+    return Candidates(activity_id=activity_id, candidates=events.candidates(conn, activity_id))
