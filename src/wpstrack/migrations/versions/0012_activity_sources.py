@@ -1,7 +1,7 @@
 """activity_source, activity_apart, document.fingerprint: one event from many sources
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0016
 Create Date: 2026-12-06 08:59:47.938418
 
 An activity keeps every document it rests on in ``activity_source``; each existing activity
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0011"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
