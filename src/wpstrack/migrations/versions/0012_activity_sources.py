@@ -83,7 +83,7 @@ def upgrade() -> None:
     op.execute(
         "INSERT INTO activity_source (activity_id, document_id, how, added_by, added_at) "
         "SELECT MIN(id), document_id, 'ingest', NULL, MIN(created_at) FROM activity "
-        "WHERE document_id IS NOT NULL GROUP BY document_id"
+        "WHERE document_id IS NOT NULL GROUP BY document_id ORDER BY MIN(id)"
     )
 
     with op.batch_alter_table("document", schema=None) as batch_op:
