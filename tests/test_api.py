@@ -28,6 +28,10 @@ def _body(method: str, path: str) -> dict[str, Any] | None:
         return {"title": "matrix"}
     if method == "PATCH":
         return {"role": "viewer"}
+    if method == "POST" and path == "/api/v1/review/merge":
+        return {"into": 999999, "source": 999998}
+    if method == "POST" and path == "/api/v1/review/apart":
+        return {"activity": 999999, "other": 999998}
     if method == "POST" and path.startswith(("/api/v1/activities", "/api/v1/review")):
         return {"plan_item_id": 1, "field": "city", "value": "Geneva"}
     return None
@@ -153,6 +157,9 @@ API_MATRIX |= {
     ("POST", "/api/v1/review/999999/reject"): _REVIEWERS_404,
     ("POST", "/api/v1/review/999999/values"): _REVIEWERS_404,
     ("POST", "/api/v1/review/values/999999/correct"): _REVIEWERS_404,
+    ("GET", "/api/v1/activities/999999/candidates"): _READERS_404,
+    ("POST", "/api/v1/review/merge"): _REVIEWERS_404,
+    ("POST", "/api/v1/review/apart"): _REVIEWERS_404,
 }
 PAGE_MATRIX |= {
     ("GET", "/activities"): _everyone(200),
@@ -163,6 +170,8 @@ PAGE_MATRIX |= {
     ("GET", "/review/999999"): {**_READERS_404, None: 303},
     ("POST", "/review/999999/accept"): {**_REVIEWERS_404, None: 303},
     ("POST", "/review/999999/values/999999"): _REVIEWER_FORMS_422,
+    ("POST", "/review/999999/merge"): _REVIEWER_FORMS_422,
+    ("POST", "/review/999999/apart"): _REVIEWER_FORMS_422,
 }
 
 

@@ -23,6 +23,7 @@ from wpstrack import (
     audit,
     backup,
     demo,
+    events,
     funding,
     indicators,
     ingest,
@@ -68,7 +69,8 @@ def populate(conn: Connection) -> None:
     review.decide(conn, "reviewer", values[1].id, "reject")
     activity = review.accept_record(conn, "reviewer", documents[0])
     set_published(conn, "reviewer", activity["id"], True)
-    review.accept_record(conn, "reviewer", documents[1])
+    other = review.accept_record(conn, "reviewer", documents[1])
+    events.keep_apart(conn, "reviewer", activity["id"], other["id"])  # two events, decided
     indicators.record_value(conn, "TEST-NAP", "I1", ValueIn("2022", 14, source="annual report"))
     indicators.record_value(conn, "TEST-NAP", "I2", ValueIn("2023", 2.5))
     indicators.approve_period(conn, "TEST-NAP", "2023", actor="admin")
@@ -165,10 +167,15 @@ def without_restore_event(rows: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return restored
 
 
-def assert_same(source: Engine, target: Engine, newer_tables: frozenset[str] = frozenset()) -> None:
+def assert_same(
+    source: Engine, target: Engine, newer_tables: frozenset[str] = frozenset(), lost: Any = None
+) -> None:
     """Every table holds the same rows; ``newer_tables`` (created after an older backup's
-    revision) exist in the target but start empty."""
+    revision) exist in the target but start empty; ``lost`` maps the source's rows to what a
+    backup of an older revision can carry."""
     before, after = everything(source), without_restore_event(everything(target))
+    if lost is not None:
+        before = lost(before)
     assert sorted(after) == sorted(t.name for t in schema.metadata.sorted_tables)
     for name in newer_tables:
         assert after[name] == [], name
@@ -451,10 +458,20 @@ def test_an_older_backup_is_loaded_at_its_revision_then_upgraded(
         assert backup.restore_file(conn, older).revision == "0007"
     with engine.connect() as conn:
         assert backup.current_revision(conn) == backup.head_revision()
+    # activity_source is rebuilt by migration 0012 from each activity's document.
     newer = frozenset(t.name for t in schema.metadata.sorted_tables) - set(columns)
-    assert_same(source, engine, newer)
+    assert_same(source, engine, newer - {"activity_source"}, _lost_since_0007)
     assert hits(engine) == hits(source)
     engine.dispose()
+
+
+def _lost_since_0007(rows: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """What a 0007 backup cannot carry: the documents' text fingerprints (left NULL by
+    migration 0012: older documents are compared by the near-duplicate check)."""
+    kept = dict(rows)
+    at = list(schema.document.c.keys()).index("fingerprint")
+    kept["document"] = [(*r[:at], None, *r[at + 1 :]) for r in rows["document"]]
+    return kept
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,9 @@ def test_folder_mixing_good_and_bad_files_ingests_the_good_and_records_the_bad(
     ]
     huge = conn.execute(select(doc.c.raw, doc.c.size_bytes).where(doc.c.filename == "f-huge.txt"))
     assert huge.one() == (None, len(RELEASE) * 50)
-    assert count(conn, schema.activity, schema.activity.c.status == "draft") == 2
+    # The page is the release as HTML: a format copy, joined to the release's one draft.
+    assert count(conn, schema.activity, schema.activity.c.status == "draft") == 1
+    assert count(conn, schema.activity_source, schema.activity_source.c.how == "auto") == 1
 
 
 def test_folder_walk_takes_releases_and_skips_data_files_beside_them(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Connection, Select, exists, func, not_, select
 
-from wpstrack import audit, fields, schema, search, visibility
+from wpstrack import audit, events, fields, schema, search, visibility
 from wpstrack.audit import AuditEvent, UtcDateTime
 from wpstrack.db import kept_until_write, now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -120,6 +120,7 @@ class ActivityDetail(ActivitySummary):
     pillars: list[str]
     topics: list[str]
     provenance: list[ProvenanceValue]
+    sources: list[events.Source]
     history: list[AuditEvent]
 
 
@@ -421,6 +422,7 @@ def get_activity(
     if row["document_id"] is not None:
         title = conn.execute(select(doc.c.title).where(doc.c.id == row["document_id"])).scalar()
     links = _links(conn, activity_id)
+    sources = events.sources(conn, activity_id)
     return ActivityDetail(
         **row,
         document_title=title,
@@ -429,7 +431,9 @@ def get_activity(
         resolutions=links["resolutions"],
         pillars=links["pillars"],
         topics=links["topics"],
-        provenance=provenance(conn, row["document_id"]) if row["document_id"] else [],
+        # Every source's values, each naming its document: a merged event keeps them all.
+        provenance=[v for s in sources for v in provenance(conn, s.document_id)],
+        sources=sources,
         history=history(conn, activity_id),
     )
 

@@ -80,9 +80,11 @@ def _list_query(filters: DocumentFilter, public_only: bool) -> Select[Any]:
     doc, act = schema.document, schema.activity
 
     def first_activity(column: Any) -> Any:  # LATERAL is not in SQLite: scalar subqueries
+        src = schema.activity_source  # the event it is a source of, merged ones included
         return (
             select(column)
-            .where(act.c.document_id == doc.c.id)
+            .join(src, src.c.activity_id == act.c.id)
+            .where(src.c.document_id == doc.c.id)
             .order_by(act.c.id)
             .limit(1)
             .scalar_subquery()

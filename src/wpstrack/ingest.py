@@ -46,7 +46,7 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
-from wpstrack import audit, schema
+from wpstrack import audit, events, schema
 from wpstrack.db import now
 from wpstrack.documents import (
     DocumentRejected,
@@ -349,13 +349,15 @@ def store(
         )
     lookups = lookups or Lookups.load(conn)  # reads: before the write lock is taken
     stated = publisher_name(read.publisher) or publisher_name(publisher)
+    joined: int | None = None  # the activity a format copy joined
     try:
         with conn.begin_nested():
             document_id = _insert_document(conn, base | {"publisher": stated}, read, record)
             if document_id is not None:
                 store_extractions(conn, document_id, record, actor=actor)
                 title = _title(read, record)
-                create_draft(conn, document_id, record, lookups, title=title, actor=actor)
+                draft = create_draft(conn, document_id, record, lookups, title=title, actor=actor)
+                joined = events.join_format_copy(conn, actor, draft, document_id)
     # The driver's errors, and Python values it cannot bind (sqlite3 raises OverflowError
     # for an int over 64 bits, outside SQLAlchemy's wrapping).
     except (StatementError, OverflowError) as exc:
@@ -363,7 +365,9 @@ def store(
         return _log_outcome(conn, actor, action, origin, failed)
     if document_id is None:
         return Outcome(origin.label, DUPLICATE, _ingested_id(conn, origin.digest))
-    return _log_outcome(conn, actor, action, origin, Outcome(origin.label, INGESTED, document_id))
+    copy = f"a format copy of activity {joined}, joined to it" if joined is not None else None
+    ingested = Outcome(origin.label, INGESTED, document_id, detail=copy)
+    return _log_outcome(conn, actor, action, origin, ingested)
 
 
 def ingest_content(
@@ -470,6 +474,7 @@ def _insert_document(
         "title": _title(read, record),
         "published_on": published,
         "text": read.text,
+        "fingerprint": events.fingerprint(read.text),
         "status": INGESTED,
     }
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
@@ -557,9 +562,13 @@ def document_view(conn: Connection, document_id: int) -> dict[str, Any]:
     ).first()
     if row is None:
         raise NotFound(f"no document with id {document_id}")
-    act = schema.activity
+    # The activity it is a source of: its own draft, or the event it was merged into.
+    act, src = schema.activity, schema.activity_source
     activity = conn.execute(
-        select(act).where(act.c.document_id == document_id).order_by(act.c.id)
+        select(act)
+        .join(src, src.c.activity_id == act.c.id)
+        .where(src.c.document_id == document_id)
+        .order_by(act.c.id)
     ).first()
     view: dict[str, Any] = {"document": dict(row._mapping), "activity": None}
     if activity is not None:

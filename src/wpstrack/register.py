@@ -107,6 +107,9 @@ def create_draft(
     values["place_id"] = lookups.place_id(conn, values["city"], values["country"])
     act = schema.activity
     activity_id = int(conn.execute(act.insert().values(**values).returning(act.c.id)).scalar_one())
+    # The document is the event's first source (wpstrack.events keeps the others).
+    source = {"activity_id": activity_id, "document_id": document_id, "how": "ingest"}
+    conn.execute(schema.activity_source.insert().values(**source, added_by=actor, added_at=created))
     participants, links = _insert_children(conn, activity_id, record, lookups)
     after = values | {"participants": len(participants), "links": len(links)}
     audit.record(conn, actor, "draft", act.name, activity_id, None, after)

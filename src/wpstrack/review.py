@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, select
 
-from wpstrack import activities, audit, fields, ingest, register, schema
+from wpstrack import activities, audit, events, fields, ingest, register, schema
 from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -158,6 +158,8 @@ def review_item(conn: Connection, document_id: int) -> dict[str, Any]:
     return {
         "document": view["document"],
         "activity": activities.get_activity(conn, draft["id"]) if draft else None,
+        # Activities that may report the same event, with the evidence (merge or keep apart).
+        "candidates": events.candidates(conn, draft["id"]) if draft else [],
         "values": values,
         "segments": highlight(view["document"].get("text") or "", values),
         "measures": activities.plan_measures(conn),

@@ -295,6 +295,9 @@ document = Table(
     Column("text", Text),
     Column("status", String(16), nullable=False),  # ingested | rejected
     Column("reject_reason", Text),
+    # sha256 of the text folded to letters and digits (wpstrack.events.fingerprint): the same
+    # release as HTML, PDF and DOCX has one fingerprint. NULL for documents stored before it.
+    Column("fingerprint", String(64)),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     _search_words("document"),
     CheckConstraint("status IN ('ingested', 'rejected')", name="status"),
@@ -303,6 +306,7 @@ document = Table(
     # document; in the row it sits behind the raw bytes and the text, so without this index
     # each test reads the document's overflow pages (search and the public archive).
     Index("ix_document_status", "status"),
+    Index("ix_document_fingerprint", "fingerprint"),
     # The same bytes are ingested once; rejected attempts may repeat and are all kept.
     Index(
         "uq_document_ingested_hash",
@@ -382,6 +386,45 @@ activity = Table(
     # The documents behind published entries (visibility.documents), read from the index
     # instead of every entry's row: public search at 10,000 documents (bench/search.py).
     Index("ix_activity_document_published", "document_id", "is_published"),
+)
+
+# An activity is an event and documents are its sources: the release it was drafted from
+# ("ingest"), a release a reviewer said reports the same event ("merge") and a format copy of
+# a source (the same text as HTML, PDF, DOCX) joined at ingest ("auto"). A document is the
+# source of at most one activity. ``fields`` names the activity columns this source filled
+# when it joined (the values the activity had none of), so each value's source stays known.
+activity_source = Table(
+    "activity_source",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "document_id",
+        ForeignKey("document.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("how", String(8), nullable=False),
+    Column("fields", JSON),
+    Column("added_by", String(80)),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("how IN ('ingest', 'merge', 'auto')", name="how"),
+    Index("ix_activity_source_activity", "activity_id"),
+)
+
+# Two activities a reviewer decided are different events: never offered as a match again.
+# Stored once per pair, the smaller id first.
+activity_apart = Table(
+    "activity_apart",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), nullable=False),
+    Column("other_id", ForeignKey("activity.id", ondelete="CASCADE"), nullable=False),
+    Column("decided_by", String(80)),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("activity_id < other_id", name="ordered"),
+    UniqueConstraint("activity_id", "other_id"),
+    Index("ix_activity_apart_other", "other_id"),
 )
 
 # Participant roles of people who took part; "mentioned" people did not, so the dashboard,

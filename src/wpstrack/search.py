@@ -372,7 +372,7 @@ def _matches_sqlite(element: ActivityMatches, compiler: Any, **kw: Any) -> str:
     hits = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :search_q"
     own = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 1").bindparams(search_q=match)
     docs = text(f"SELECT rowid / 2 FROM ({hits}) WHERE rowid % 2 = 0").bindparams(search_q=match)
-    return _bracketed(compiler.process(act.c.id.in_(own) | act.c.document_id.in_(docs), **kw))
+    return _bracketed(compiler.process(_own_or_sources(act, own, docs), **kw))
 
 
 @compiles(ActivityMatches, "postgresql")
@@ -383,4 +383,12 @@ def _matches_postgresql(element: ActivityMatches, compiler: Any, **kw: Any) -> s
     hits = select(rowid).where(literal_column("vector").op("@@")(query)).subquery()
     own = select(hits.c.rowid // 2).where(hits.c.rowid % 2 == 1)
     docs = select(hits.c.rowid // 2).where(hits.c.rowid % 2 == 0)
-    return _bracketed(compiler.process(act.c.id.in_(own) | act.c.document_id.in_(docs), **kw))
+    return _bracketed(compiler.process(_own_or_sources(act, own, docs), **kw))
+
+
+def _own_or_sources(act: Any, own: Any, docs: Any) -> ColumnElement[bool]:
+    """The activity matches, its document does, or another of its sources does (the
+    Japanese release merged into an English one finds the event by its Japanese words)."""
+    src = schema.activity_source
+    joined = select(src.c.activity_id).where(src.c.how != "ingest", src.c.document_id.in_(docs))
+    return act.c.id.in_(own) | act.c.document_id.in_(docs) | act.c.id.in_(joined)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, and_, select, true
+from sqlalchemy import ColumnElement, FromClause, and_, or_, select, true
 
 from wpstrack import schema
 
@@ -50,7 +50,14 @@ def documents(public: bool, document: FromClause | None = None) -> ColumnElement
     # An uncorrelated IN: one pass over ix_activity_document_published per query, which
     # search filters thousands of candidate documents on (bench/search.py).
     behind = select(act.c.document_id).where(activities(True), act.c.document_id.is_not(None))
-    return and_(doc.c.status == "ingested", doc.c.id.in_(behind))
+    # The other sources of a published event (a translation, a format copy, merged into it).
+    src = schema.activity_source
+    joined = (
+        select(src.c.document_id)
+        .join(act, act.c.id == src.c.activity_id)
+        .where(activities(True), src.c.how != "ingest")
+    )
+    return and_(doc.c.status == "ingested", or_(doc.c.id.in_(behind), doc.c.id.in_(joined)))
 
 
 def activity_shown(public: bool, row: Any) -> bool:

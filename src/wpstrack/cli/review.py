@@ -1,4 +1,4 @@
-"""``wpstrack review list | accept``: the review queue from the command line.
+"""``wpstrack review list | accept | candidates | merge | apart``: review from the command line.
 
 A decision made here is recorded exactly like one made in the browser: human extraction
 rows with their author, the activity set ``reviewed`` and an audit event. ``--as`` names the
@@ -12,11 +12,13 @@ import typer
 from rich.table import Table
 from sqlalchemy import Connection
 
-from wpstrack import review, users
+from wpstrack import events, review, users
 from wpstrack.cli.common import cli_actor, connect, console, fail, print_json
 from wpstrack.errors import PermissionDenied
 
-app = typer.Typer(help="Review machine extractions: list the queue, accept drafts.")
+app = typer.Typer(
+    help="Review machine extractions: list the queue, accept drafts, merge one event's sources."
+)
 
 
 def _actor(conn: Connection, username: str | None) -> str:
@@ -87,3 +89,52 @@ def accept_cli(
             f"Accepted {result.values_accepted} values at confidence {min_confidence:g} or more; "
             f"{result.values_left} left for review."
         )
+
+
+
+@app.command("candidates")
+def candidates_cli(
+    activity_id: int = typer.Argument(..., help="The activity to find matches for."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List activities that may report the same event as ACTIVITY_ID, with the evidence."""
+    with connect() as conn:
+        found = events.candidates(conn, activity_id)
+    if as_json:
+        print_json([c.model_dump(mode="json") for c in found])
+        return
+    table = Table("activity", "title", "date", "status", "score", "evidence")
+    for c in found:
+        when = c.date.isoformat() if c.date else "—"
+        title = (c.title or "")[:40]
+        table.add_row(
+            str(c.activity_id), title, when, c.status, f"{c.score:g}", "; ".join(c.evidence)
+        )
+    console.print(table if found else "No activity within a day of it looks like the same event.")
+
+
+@app.command("merge")
+def merge_cli(
+    into: int = typer.Argument(..., help="The activity that is kept (A)."),
+    source: int = typer.Argument(..., help="The activity joined into it (B), then removed."),
+    as_user: str | None = typer.Option(None, "--as", help="Record the decision for this user."),
+) -> None:
+    """A and B report the same event: B's sources, values and links join A, B goes."""
+    with connect() as conn:
+        actor = _actor(conn, as_user)
+        events.merge(conn, actor, into, source)
+        count = len(events.sources(conn, into))
+    console.print(f"Merged activity {source} into {into}: one event with {count} sources.")
+
+
+@app.command("apart")
+def apart_cli(
+    activity_id: int = typer.Argument(..., help="One activity (A)."),
+    other_id: int = typer.Argument(..., help="The other (B)."),
+    as_user: str | None = typer.Option(None, "--as", help="Record the decision for this user."),
+) -> None:
+    """A and B are different events: neither is offered as the other's match again."""
+    with connect() as conn:
+        actor = _actor(conn, as_user)
+        events.keep_apart(conn, actor, activity_id, other_id)
+    console.print(f"Activities {activity_id} and {other_id} are kept apart.")

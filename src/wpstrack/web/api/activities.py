@@ -12,8 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel
 
-from wpstrack import activities, facets, visibility
+from wpstrack import activities, events, facets, visibility
 from wpstrack.activities import ActivityDetail, ActivityFilter, ActivitySummary, ActivityUpdate
+from wpstrack.events import Candidate
 from wpstrack.users import User
 from wpstrack.web.api.common import (
     ERROR_RESPONSES,
@@ -23,7 +24,7 @@ from wpstrack.web.api.common import (
     list_response,
     parse_if_match,
 )
-from wpstrack.web.deps import ConnDep, OptionalUser, require_role
+from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, require_role
 
 router = APIRouter(prefix="/activities", tags=["activities"], responses=ERROR_RESPONSES)
 Editor = Annotated[User, require_role("editor")]
@@ -150,3 +151,16 @@ def unlink(
         conn, user.username, activity_id, plan_item_id, expected_version=version
     )
     return _tagged(detail, response)
+
+
+class Candidates(BaseModel):
+    """The activities that may report the same event as ``activity_id``, best first."""
+
+    activity_id: int
+    candidates: list[Candidate]
+
+
+@router.get("/{activity_id}/candidates", response_model=Candidates)
+def candidates(conn: ConnDep, _user: CurrentUser, activity_id: int) -> Candidates:
+    """Activities that may report the same event, with the evidence (review: logged in)."""
+    return Candidates(activity_id=activity_id, candidates=events.candidates(conn, activity_id))

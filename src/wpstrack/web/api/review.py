@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Response
 from pydantic import BaseModel
 
-from wpstrack import activities, review
+from wpstrack import activities, events, review
 from wpstrack.activities import ActivityDetail, ProvenanceValue
 from wpstrack.audit import UtcDateTime
+from wpstrack.events import Candidate
 from wpstrack.review import Extraction, QueueItem
 from wpstrack.users import User
 from wpstrack.web.api.common import (
@@ -46,11 +47,13 @@ class ReviewDocument(BaseModel):
 
 
 class ReviewItem(BaseModel):
-    """A document, its draft and every extracted value with the decisions on it."""
+    """A document, its draft, every extracted value with the decisions on it, and the
+    activities that may report the same event."""
 
     document: ReviewDocument
     activity: ActivityDetail | None
     values: list[ProvenanceValue]
+    candidates: list[Candidate]
     previous: int | None
     next: int | None
 
@@ -78,6 +81,34 @@ def queue(conn: ConnDep, _user: CurrentUser, page: PageParams) -> Any:
     return list_response(page, lambda c, n: review.review_queue(conn, c, n), QueueItem, "review")
 
 
+class MergeIn(BaseModel):
+    """Activity ``source`` reports the same event as ``into``: it is joined into ``into``."""
+
+    into: int
+    source: int
+
+
+class ApartIn(BaseModel):
+    """Two activities that are different events."""
+
+    activity: int
+    other: int
+
+
+@router.post("/merge", response_model=ActivityDetail)
+def merge(conn: ConnDep, user: Reviewer, data: MergeIn, if_match: IfMatch = None) -> Any:
+    """Join ``source`` into ``into`` (If-Match: ``into``'s version); the kept activity."""
+    events.merge(conn, user.username, data.into, data.source, expected_version=_version(if_match))
+    return activities.get_activity(conn, data.into)
+
+
+@router.post("/apart", status_code=204)
+def apart(conn: ConnDep, user: Reviewer, data: ApartIn) -> Response:
+    """Remember two activities as different events: not offered as matches again."""
+    events.keep_apart(conn, user.username, data.activity, data.other)
+    return Response(status_code=204)
+
+
 @router.get("/{document_id}", response_model=ReviewItem)
 def item(conn: ConnDep, _user: CurrentUser, document_id: int) -> ReviewItem:
     view = review.review_item(conn, document_id)
@@ -85,6 +116,7 @@ def item(conn: ConnDep, _user: CurrentUser, document_id: int) -> ReviewItem:
         document=ReviewDocument.model_validate(view["document"]),
         activity=view["activity"],
         values=view["values"],
+        candidates=view["candidates"],
         previous=view["neighbours"]["previous"],
         next=view["neighbours"]["next"],
     )

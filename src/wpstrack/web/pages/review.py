@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from wpstrack import activities, review
+from wpstrack import activities, events, review
 from wpstrack.i18n import _
 from wpstrack.users import User, has_role
 from wpstrack.web.deps import ConnDep, CurrentUser, require_role
@@ -112,6 +112,31 @@ def reject(
 ) -> Response:
     review.reject_record(conn, user.username, document_id, expected_version=version)
     return _onwards(conn, document_id)
+
+
+@router.post("/{document_id}/merge")
+def merge(
+    conn: ConnDep,
+    user: Reviewer,
+    document_id: int,
+    activity_id: Annotated[int, Form()],
+    into: Annotated[int, Form()],
+) -> Response:
+    """The draft reports the same event as activity ``into``: joined into it."""
+    events.merge(conn, user.username, into, activity_id)
+    return RedirectResponse(f"/activities/{into}", status_code=303)
+
+
+@router.post("/{document_id}/apart")
+def apart(
+    conn: ConnDep,
+    user: Reviewer,
+    document_id: int,
+    activity_id: Annotated[int, Form()],
+    other: Annotated[int, Form()],
+) -> Response:
+    events.keep_apart(conn, user.username, activity_id, other)
+    return _back(document_id, "#same-event")
 
 
 def _onwards(conn: ConnDep, document_id: int) -> Response:
