@@ -19,7 +19,7 @@ from alembic import op
 from wpstrack import search_index
 
 revision: str = "0014"
-down_revision: str | None = "0016"  # main's head at rebase; the lead re-chains
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
