@@ -74,8 +74,10 @@ def add_activity(
     people: tuple[str | None, ...] = (),
     item: str | None = None,
     pillars: tuple[str, ...] = (),
+    acting: str | None = "JP",
 ) -> int:
-    """A register entry with its participants and links (shared with the matrix tests)."""
+    """A register entry with its participants and links (shared with the matrix tests);
+    ``acting`` is the government whose activity it is."""
     a = schema.activity
     aid = conn.execute(
         insert(a)
@@ -85,6 +87,7 @@ def add_activity(
             is_published=status == "published",  # as publishing sets both
             date=day,
             country=country,
+            acting_country=acting,
             created_at=now(),
             updated_at=now(),
         )

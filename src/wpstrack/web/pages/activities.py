@@ -41,6 +41,7 @@ class ActivityForm(BaseModel):
     duration_minutes: str = ""
     city: str = ""
     country: str = ""
+    acting_country: str = ""
     summary: str = ""
 
     def changes(self) -> ActivityUpdate:
