@@ -118,6 +118,7 @@ class ActivityDetail(ActivitySummary):
     created_at: UtcDateTime
     document_title: str | None
     acting_organisation_id: int | None = None
+    acting_organisation: str | None = None  # its code
     work_countries: list[str] = []
     participants: list[Participant]
     plan_items: list[PlanItemRef]
@@ -404,8 +405,13 @@ def get_activity(
     if row["document_id"] is not None:
         title = conn.execute(select(doc.c.title).where(doc.c.id == row["document_id"])).scalar()
     links = _links(conn, activity_id)
+    org = schema.organisation
+    acting = conn.execute(
+        select(org.c.code).where(org.c.id == row["acting_organisation_id"])
+    ).scalar()
     return ActivityDetail(
         **row,
+        acting_organisation=acting,
         document_title=title,
         participants=_participants(conn, activity_id),
         plan_items=linked_plan_items(conn, activity_id),
