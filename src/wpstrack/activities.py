@@ -85,6 +85,7 @@ class Participant(BaseModel):
     (:data:`wpstrack.roles.ROLES`) and who set that role (None: the extractor)."""
 
     id: int
+    kind: str | None = None  # person | organisation | government
     country: str | None = None
     role_by: str | None = None
     name: str | None

@@ -159,12 +159,13 @@ def add_participant(
         ).first()
         if row is None:
             raise InvalidInput(f"no organisation {data.organisation!r}", "organisation")
-        values |= {"organisation_id": row.id, "name": row.name}
+        values |= {"organisation_id": row.id, "name": row.name, "kind": "organisation"}
     else:
         from wpstrack.register import government_name
 
         assert data.country is not None
-        values |= {"country": data.country, "name": government_name(data.country)}
+        name = government_name(data.country)
+        values |= {"country": data.country, "name": name, "kind": "government"}
     _touch(conn, actor, activity_id, {}, expected_version)
     return audit.insert(conn, actor, schema.activity_participant, values, action="add_role")
 
@@ -180,9 +181,12 @@ def carried_out_or_funded_by(country: str) -> ColumnElement[bool]:
     act = schema.activity
     part = schema.activity_participant.alias("scope_part")
     bodies = government_bodies(country)
+    # A person's row carries their ministry, but only an organisation's or a government's
+    # own row says that body leads, implements or funds.
     acting_part = exists().where(
         part.c.activity_id == act.c.id,
         part.c.role.in_(roles.ACTING),
+        part.c.kind != "person",
         or_(part.c.country == country, part.c.organisation_id.in_(bodies)),
     )
     return or_(

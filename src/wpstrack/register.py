@@ -185,7 +185,7 @@ def replace_children(
 
 def _identity(row: Any) -> tuple[Any, ...]:
     """What makes two participant rows the same participant across a rebuild."""
-    return (row["name"], row["organisation_id"], row["country"], row["title"])
+    return (row["kind"], row["name"], row["organisation_id"], row["country"], row["title"])
 
 
 def _rows(conn: Connection, table: Any, activity_id: int) -> list[Any]:
@@ -234,6 +234,10 @@ def _stated_roles(record: dict[str, Any], lookups: Lookups) -> dict[Any, str]:
     return found
 
 
+# What a participant row names, by the kind of the catalogue field it comes from.
+_KINDS = {"person": "person", "organisation": "organisation", "country": "government"}
+
+
 def government_name(code: str) -> str:
     """How a participant row names the government of country ``code``."""
     found = pycountry.countries.get(alpha_2=code)
@@ -272,6 +276,7 @@ def participant_rows(
                     "title": _text(part.c.title, person.get("title")),
                     "affiliation": _text(part.c.affiliation, affiliation),
                     "organisation_id": org_id,
+                    "kind": _KINDS[f.kind],
                     "country": person.get("country"),
                     "gender": _text(part.c.gender, person.get("gender")),
                     "role": role,

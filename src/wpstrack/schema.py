@@ -391,6 +391,9 @@ activity_participant = Table(
     # A code of wpstrack.roles.ROLES: principal (lead / host), implementer, funder,
     # recipient, participant, mentioned.
     Column("role", String(16), nullable=False),
+    # person | organisation | government: what the row names (a person's row may carry
+    # the organisation they belong to, which is not that organisation's own role).
+    Column("kind", String(16)),
     # The government a row stands for ("funded by the Government of Japan"); governments
     # are not organisations, so such a row has a country and no organisation.
     Column("country", String(2)),

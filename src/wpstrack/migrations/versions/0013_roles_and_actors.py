@@ -18,25 +18,37 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from wpstrack import search_index
+
 revision: str = "0013"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_FK = "fk_activity_acting_organisation_id_organisation"
+
+
+def _keep_search_triggers() -> None:
+    """Re-create the search triggers on ``activity`` after SQLite's batch copy dropped them
+    (PostgreSQL alters the table in place and keeps them)."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        search_index.install(bind)
+
 
 def upgrade() -> None:
+    # SQLite needs a batch copy of ``activity`` for the foreign key, and a copy loses the
+    # table's triggers: the search index's are installed again right after.
     with op.batch_alter_table("activity", schema=None) as batch_op:
         batch_op.add_column(sa.Column("acting_country", sa.String(length=2), nullable=True))
         batch_op.add_column(sa.Column("acting_organisation_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
-            batch_op.f("fk_activity_acting_organisation_id_organisation"),
-            "organisation",
-            ["acting_organisation_id"],
-            ["id"],
-            ondelete="SET NULL",
+            _FK, "organisation", ["acting_organisation_id"], ["id"], ondelete="SET NULL"
         )
-        batch_op.create_index("ix_activity_acting_country", ["acting_country"], unique=False)
+    _keep_search_triggers()
+    op.create_index("ix_activity_acting_country", "activity", ["acting_country"], unique=False)
     with op.batch_alter_table("activity_participant", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kind", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("country", sa.String(length=2), nullable=True))
         batch_op.add_column(sa.Column("role_by", sa.String(length=80), nullable=True))
     with op.batch_alter_table("activity_link", schema=None) as batch_op:
@@ -53,6 +65,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("person_merge", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_person_merge_into_key"), ["into_key"], unique=False)
+    # Before this revision people were principals or participants and organisations were
+    # mentioned: the role says what each row names.
+    op.execute(
+        "UPDATE activity_participant SET kind = CASE WHEN role = 'mentioned'"
+        " THEN 'organisation' ELSE 'person' END"
+    )
     # An activity drafted before this revision belongs to its publisher's government.
     op.execute(
         "UPDATE activity SET acting_country = ("
@@ -74,10 +92,10 @@ def downgrade() -> None:
     with op.batch_alter_table("activity_participant", schema=None) as batch_op:
         batch_op.drop_column("role_by")
         batch_op.drop_column("country")
+        batch_op.drop_column("kind")
+    op.drop_index("ix_activity_acting_country", table_name="activity")
     with op.batch_alter_table("activity", schema=None) as batch_op:
-        batch_op.drop_index("ix_activity_acting_country")
-        batch_op.drop_constraint(
-            batch_op.f("fk_activity_acting_organisation_id_organisation"), type_="foreignkey"
-        )
+        batch_op.drop_constraint(_FK, type_="foreignkey")
         batch_op.drop_column("acting_organisation_id")
         batch_op.drop_column("acting_country")
+    _keep_search_triggers()
