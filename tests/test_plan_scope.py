@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
-from wpstrack import activities, actors, ingest, plans, reports, review, schema, tracker
+from wpstrack import activities, actors, dashboard, ingest, plans, reports, review, schema, tracker
 from wpstrack.indicators.compute import compute
 from wpstrack.indicators.formula import Formula
 
@@ -82,6 +82,11 @@ def test_report_tracker_and_indicators_count_only_what_japan_carries_out_or_fund
     assert {c.period: c.value for c in counted} == {"2024": 2.0}
     everything = compute(conn, Formula(measure="count_activities"))  # type: ignore[call-arg]
     assert {c.period: c.value for c in everything} == {"2024": 3.0}
+
+    scoped = dashboard.dashboard(conn, public=False, plan="JP-NAP3")
+    whole = dashboard.dashboard(conn, public=False)
+    assert scoped["activities"] == whole["activities"] - 1
+    assert "NL" not in {c["country"] for c in scoped["by_country"]}
 
 
 def test_a_reviewer_moves_an_activity_into_the_plan_by_its_roles(

@@ -216,11 +216,17 @@ def latest(conn: Connection, scope: Scope = ()) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(_latest_query(scope)).mappings()]
 
 
-def _figures(conn: Connection, public: bool) -> dict[str, Any]:
+def _figures(conn: Connection, public: bool, plan: str | None = None) -> dict[str, Any]:
+    from wpstrack import actors, matrix
+    from wpstrack.plans.store import plan_id
+
     scope = _visible(public)
+    if plan is not None:  # what the plan's government carries out or funds
+        scope = [*scope, actors.plan_scope(conn, plan_id(conn, plan))]
     counts = tally(conn, scope)
     return {
         "public": public,
+        "plan": plan,
         "activities": counts.total,
         "by_month": by_month(conn, scope),
         "by_type": [{"type": t, "count": n} for t, n in counts.by_type],
@@ -229,6 +235,8 @@ def _figures(conn: Connection, public: bool) -> dict[str, Any]:
         "un_entities": un_entities(conn, scope),
         "review_backlog": None if public else review_backlog(conn, counts),
         "latest": latest(conn, scope),
+        # The 3W map's counts: reviewed and published entries by where the work happens.
+        "by_country": matrix.by_country(conn, matrix.MatrixFilter(plan=plan), public),
     }
 
 
@@ -257,8 +265,9 @@ def _database_stamp(conn: Connection) -> tuple[Any, ...] | None:
     return None
 
 
-def dashboard(conn: Connection, *, public: bool) -> dict[str, Any]:
-    """Every figure of the dashboard; ``public`` counts published activities only.
+def dashboard(conn: Connection, *, public: bool, plan: str | None = None) -> dict[str, Any]:
+    """Every figure of the dashboard; ``public`` counts published activities only, ``plan``
+    only what that plan's government carries out or funds.
 
     The figures are kept with the connection (``conn.info``) under the database's stamp and
     given again while it has not moved: visitors mostly read, and reading the figures from
@@ -267,10 +276,13 @@ def dashboard(conn: Connection, *, public: bool) -> dict[str, Any]:
     records its last use) gets them computed afresh.
     """
     stamp = _database_stamp(conn)
-    kept: dict[bool, tuple[Any, dict[str, Any]]] = conn.info.setdefault("dashboard", {})
-    if stamp is not None and public in kept and kept[public][0] == stamp:
-        return copy.deepcopy(kept[public][1])
-    figures = _figures(conn, public)
+    kept: dict[tuple[bool, str | None], tuple[Any, dict[str, Any]]] = conn.info.setdefault(
+        "dashboard", {}
+    )
+    key = (public, plan)
+    if stamp is not None and key in kept and kept[key][0] == stamp:
+        return copy.deepcopy(kept[key][1])
+    figures = _figures(conn, public, plan)
     if stamp is not None and _database_stamp(conn) == stamp:
-        kept[public] = (stamp, copy.deepcopy(figures))
+        kept[key] = (stamp, copy.deepcopy(figures))
     return figures

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from wpstrack import charts, dashboard, visibility
+from wpstrack import charts, dashboard, matrix, plans, visibility
 from wpstrack.web import downloads
 from wpstrack.web.api.search import search_results
 from wpstrack.web.deps import ConnDep, OptionalUser
@@ -18,8 +18,11 @@ router = APIRouter()
 
 
 def dashboard_charts(figures: dict) -> dict:
-    """The dashboard's figures drawn as SVG charts."""
+    """The dashboard's figures drawn as SVG charts, and the map of where work happens."""
     return {
+        "map": matrix.country_map(
+            figures["by_country"], "Activities by country where the work happens"
+        ),
         "by_month": charts.line_chart(
             "Activities by month",
             [(m["month"], m["count"]) for m in figures["by_month"]],
@@ -46,9 +49,17 @@ def dashboard_charts(figures: dict) -> dict:
 
 @router.get("/")
 @router.get("/dashboard")
-def dashboard_page(request: Request, conn: ConnDep, user: OptionalUser) -> Response:
-    figures = dashboard.dashboard(conn, public=visibility.is_public(user))
-    context = {"title": "Dashboard", "figures": figures, "charts": dashboard_charts(figures)}
+def dashboard_page(
+    request: Request, conn: ConnDep, user: OptionalUser, plan: str | None = None
+) -> Response:
+    public = visibility.is_public(user)
+    figures = dashboard.dashboard(conn, public=public, plan=plan or None)
+    context = {
+        "title": "Dashboard",
+        "figures": figures,
+        "charts": dashboard_charts(figures),
+        "plans": [p["code"] for p in plans.plan_summaries(conn)],
+    }
     return render(request, "dashboard.html", context)
 
 
