@@ -1,4 +1,4 @@
-"""``wpstrack review list | accept | roles``: the review queue from the command line.
+"""``wpstrack review list | accept | roles | same-person``: the review queue from the command line.
 
 A decision made here is recorded exactly like one made in the browser: human extraction
 rows with their author, the activity set ``reviewed`` and an audit event. ``--as`` names the
@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import Connection
 
-from wpstrack import activities, actors, review, roles, users
+from wpstrack import activities, actors, people, review, roles, users
 from wpstrack.cli.common import cli_actor, connect, console, fail, print_json
 from wpstrack.errors import PermissionDenied
 
@@ -139,3 +139,16 @@ def roles_cli(
         name = p.name or p.organisation_name or ""
         table.add_row(str(p.id), name, roles.label_of(p.role), p.role_by or "extractor")
     console.print(table)
+
+
+@app.command("same-person")
+def same_person_cli(
+    keep: int = typer.Argument(..., help="The person kept (the number of /people/…)."),
+    other: int = typer.Argument(..., help="The person who is the same one under another name."),
+    as_user: str | None = typer.Option(None, "--as", help="Record the merge for this user."),
+) -> None:
+    """Record that two people are one (two spellings, English and Japanese), as the person
+    page does: their activities, roles and offices are shown together from now on."""
+    with connect() as conn:
+        merged = people.merge_people(conn, _actor(conn, as_user), keep, other)
+    console.print(f"Person {other} is now shown as person {keep} ({merged['name']}).")
