@@ -2,7 +2,7 @@
 person merges
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0016
 Create Date: 2026-12-06 09:20:00.000000
 
 ``activity.acting_country`` / ``acting_organisation_id`` say whose activity it is (a plan
@@ -21,7 +21,7 @@ from alembic import op
 from wpstrack import search_index
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
