@@ -35,7 +35,7 @@ from wpstrack import (
 from wpstrack import users as users_mod
 from wpstrack.activities import set_published
 from wpstrack.cli import app
-from wpstrack.db import SQLITE_BEGIN, make_engine, upgrade
+from wpstrack.db import SQLITE_BEGIN, make_engine, now, upgrade
 from wpstrack.errors import DatabaseError, NewerSchema, TargetNotEmpty, UnreadableBackup
 from wpstrack.indicators import ValueIn
 from wpstrack.reference.sync import sync_reference
@@ -97,6 +97,12 @@ def populate(conn: Connection) -> None:
     conn.execute(
         schema.position.insert().values(
             person_id=person[0], title="Minister for Foreign Affairs", start_on=date(2023, 9, 13)
+        )
+    )
+    # A reviewer's "same person" (a Japanese spelling kept under the English one).
+    conn.execute(
+        schema.person_merge.insert().values(
+            name_key="上川陽子", into_key="yoko kamikawa", merged_by="rita", merged_at=now()
         )
     )
     # A JSON null and an SQL NULL differ in the database; a backup keeps them apart.
