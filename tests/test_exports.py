@@ -171,7 +171,9 @@ def test_cli_export_writes_the_file(cli_env: dict[str, str], tmp_path: Path) -> 
         upgrade(conn)
         sync_pillars(conn)
         sync_organisations(conn)
-        add_activity(conn, date(2023, 5, 1), orgs=("unwomen",), pillars=("protection",))
+        add_activity(
+            conn, date(2023, 5, 1), orgs=("unwomen",), pillars=("protection",), role="implementer"
+        )
     engine.dispose()
     runner = CliRunner()
     out = tmp_path / "a.parquet"
@@ -185,7 +187,9 @@ def test_cli_export_writes_the_file(cli_env: dict[str, str], tmp_path: Path) -> 
     assert both.exit_code != 0
     shown = runner.invoke(app, ["matrix", "--csv", "--pillar", "protection"])
     assert shown.exit_code == 0, shown.output
-    assert "unwomen,UN Women,protection,JP,2023,1" in shown.output
+    assert "unwomen,UN Women,un_fund_programme,implementer,protection,dialogue,JP,venue,2023,1" in (
+        shown.output
+    )
     binary = runner.invoke(app, ["export", "activities", "--format", "xlsx"])
     assert binary.exit_code != 0
 

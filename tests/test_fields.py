@@ -60,6 +60,10 @@ SAMPLES: dict[str, tuple[Any, str]] = {
         "Japan will keep supporting women",
     ),
     "women_count_named": (2, "Ms. Zenobia QUARTZ"),
+    "acting_country": ("JP", "Japan pledged"),
+    "organisation_roles": ({"name": "UN Women", "role": "recipient"}, "UN Women"),
+    "funding_countries": ("JP", "Japan pledged"),
+    "work_countries": ("AF", "Japan pledged"),
 }
 RELEASE = (
     "Press Release\nMarch 19, 2024\nMinister Quartz held talks on WPS\n"

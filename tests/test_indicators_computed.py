@@ -74,8 +74,11 @@ def add_activity(
     people: tuple[str | None, ...] = (),
     item: str | None = None,
     pillars: tuple[str, ...] = (),
+    acting: str | None = "JP",
+    role: str = "participant",
 ) -> int:
-    """A register entry with its participants and links (shared with the matrix tests)."""
+    """A register entry with its participants and links (shared with the matrix tests);
+    ``acting`` is the government whose activity it is."""
     a = schema.activity
     aid = conn.execute(
         insert(a)
@@ -85,6 +88,7 @@ def add_activity(
             is_published=status == "published",  # as publishing sets both
             date=day,
             country=country,
+            acting_country=acting,
             created_at=now(),
             updated_at=now(),
         )
@@ -94,13 +98,17 @@ def add_activity(
     for code in orgs:
         conn.execute(
             insert(part).values(
-                activity_id=aid, organisation_id=org_id(conn, code), role="participant"
+                activity_id=aid, organisation_id=org_id(conn, code), role=role, kind="organisation"
             )
         )
     for i, gender in enumerate(people):
         conn.execute(
             insert(part).values(
-                activity_id=aid, name=f"Person {i}", gender=gender, role="participant"
+                activity_id=aid,
+                name=f"Person {i}",
+                gender=gender,
+                role="participant",
+                kind="person",
             )
         )
     for pillar in pillars:

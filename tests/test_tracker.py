@@ -10,10 +10,13 @@ from wpstrack import plans, schema, tracker
 from wpstrack.db import now
 
 
-def _linked_activity(conn: Connection, item_id: int, published: bool, title: str) -> int:
+def _linked_activity(
+    conn: Connection, item_id: int, published: bool, title: str, acting: str = "JP"
+) -> int:
     act = schema.activity
     values = {
         "title": title,
+        "acting_country": acting,
         "status": "published" if published else "reviewed",
         "is_published": published,
         "date": date(2025, 1, 1),
@@ -45,3 +48,22 @@ def test_each_plan_item_lists_its_linked_activities(conn: Connection) -> None:
     everyone = tracker.activities_by_item(conn, "JP-NAP3", public_only=False)
     assert {a.id for a in everyone[code]} == {shown, hidden}
     assert tracker.activities_by_item(conn, "JP-NAP2", public_only=False).get(code) is None
+
+
+def test_a_plan_tracks_its_own_government_and_shows_others_only_as_context(
+    conn: Connection,
+) -> None:
+    plans.load_examples(conn)
+    item, plan = schema.plan_item, schema.plan
+    item_id, code = conn.execute(
+        select(item.c.id, item.c.code)
+        .join(plan, plan.c.id == item.c.plan_id)
+        .where(plan.c.code == "JP-NAP3")
+        .limit(1)
+    ).one()
+    ours = _linked_activity(conn, item_id, True, "Japan's dialogue")
+    dutch = _linked_activity(conn, item_id, True, "Dutch agreement", acting="NL")
+    tracked = tracker.activities_by_item(conn, "JP-NAP3")
+    assert [a.id for a in tracked[code]] == [ours]
+    shown = tracker.activities_by_item(conn, "JP-NAP3", context=True)
+    assert {a.id: a.context for a in shown[code]} == {ours: False, dutch: True}

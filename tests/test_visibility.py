@@ -52,6 +52,7 @@ def add_register(conn: Connection) -> dict[str, dict[str, int]]:
             "is_published": status == "published",
             "date": date(2024, 3, 18),
             "country": "SS",
+            "acting_country": "JP",  # Japan's activity: the JP plans track it
             "created_at": now(),
             "updated_at": now(),
         }
@@ -62,14 +63,14 @@ def add_register(conn: Connection) -> dict[str, dict[str, int]]:
 
 
 def _take_part(conn: Connection, act_id: int) -> None:
-    """A named person and UN Women taking part, a pillar and (if any) a plan measure."""
+    """A named person taking part, UN Women implementing (a "who" of the matrix), a pillar
+    and (if any) a plan measure."""
     part, org, link = schema.activity_participant, schema.organisation, schema.activity_link
     unwomen = conn.execute(select(org.c.id).where(org.c.code == "unwomen")).scalar_one()
-    person = {"name": "Amina Okapi", "gender": "f", "role": "participant"}
+    person = {"name": "Amina Okapi", "gender": "f", "role": "participant", "kind": "person"}
     conn.execute(part.insert().values(activity_id=act_id, **person))
-    conn.execute(
-        part.insert().values(activity_id=act_id, organisation_id=unwomen, role="participant")
-    )
+    implementer = {"organisation_id": unwomen, "role": "implementer", "kind": "organisation"}
+    conn.execute(part.insert().values(activity_id=act_id, **implementer))
     conn.execute(link.insert().values(activity_id=act_id, kind="pillar", pillar_code="protection"))
     item = conn.execute(select(func.min(schema.plan_item.c.id))).scalar()
     if item is not None:

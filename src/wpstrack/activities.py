@@ -76,13 +76,19 @@ class ActivitySummary(BaseModel):
     duration_minutes: int | None
     city: str | None
     country: str | None
+    acting_country: str | None = None
     version: int
     updated_at: UtcDateTime
 
 
 class Participant(BaseModel):
-    """A person or organisation taking part in (or mentioned by) an activity."""
+    """A person, organisation or government on an activity, with its role
+    (:data:`wpstrack.roles.ROLES`) and who set that role (None: the extractor)."""
 
+    id: int
+    kind: str | None = None  # person | organisation | government
+    country: str | None = None
+    role_by: str | None = None
     name: str | None
     title: str | None
     affiliation: str | None
@@ -114,6 +120,9 @@ class ActivityDetail(ActivitySummary):
     reviewed_at: UtcDateTime | None
     created_at: UtcDateTime
     document_title: str | None
+    acting_organisation_id: int | None = None
+    acting_organisation: str | None = None  # its code
+    work_countries: list[str] = []
     participants: list[Participant]
     plan_items: list[PlanItemRef]
     resolutions: list[int]
@@ -142,6 +151,7 @@ class ActivityUpdate(BaseModel):
     duration_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 366)
     city: str | None = Field(default=None, max_length=fields.width_of("city"))
     country: str | None = None
+    acting_country: str | None = None
     summary: str | None = Field(default=None, max_length=20000)
 
     @field_validator("type")
@@ -158,7 +168,7 @@ class ActivityUpdate(BaseModel):
             raise ValueError("a 24-hour time HH:MM")
         return value
 
-    @field_validator("country")
+    @field_validator("country", "acting_country")
     @classmethod
     def _country(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Za-z]{2}", value):
@@ -389,7 +399,7 @@ def _links(conn: Connection, activity_id: int) -> dict[str, list[Any]]:
     rows = conn.execute(
         select(link).where(link.c.activity_id == activity_id).order_by(link.c.id)
     ).mappings()
-    found: dict[str, list[Any]] = {"resolutions": [], "pillars": [], "topics": []}
+    found: dict[str, list[Any]] = {"resolutions": [], "pillars": [], "topics": [], "locations": []}
     for r in rows:
         if r["kind"] == "resolution":
             found["resolutions"].append(r["resolution_number"])
@@ -397,6 +407,8 @@ def _links(conn: Connection, activity_id: int) -> dict[str, list[Any]]:
             found["pillars"].append(r["pillar_code"])
         elif r["kind"] == "topic":
             found["topics"].append(r["topic"])
+        elif r["kind"] == "location":
+            found["locations"].append(r["country"])
     return found
 
 
@@ -423,14 +435,20 @@ def get_activity(
         title = conn.execute(select(doc.c.title).where(doc.c.id == row["document_id"])).scalar()
     links = _links(conn, activity_id)
     sources = events.sources(conn, activity_id)
+    org = schema.organisation
+    acting = conn.execute(
+        select(org.c.code).where(org.c.id == row["acting_organisation_id"])
+    ).scalar()
     return ActivityDetail(
         **row,
+        acting_organisation=acting,
         document_title=title,
         participants=_participants(conn, activity_id),
         plan_items=linked_plan_items(conn, activity_id),
         resolutions=links["resolutions"],
         pillars=links["pillars"],
         topics=links["topics"],
+        work_countries=links["locations"],
         # Every source's values, each naming its document: a merged event keeps them all.
         provenance=[v for s in sources for v in provenance(conn, s.document_id)],
         sources=sources,

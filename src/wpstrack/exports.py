@@ -428,3 +428,15 @@ def export(conn: Connection, table: str, fmt: str, options: Options | None = Non
 def filename(table: str, fmt: str) -> str:
     """The download name of an export: ``indicator_values.sdmx.csv``, ``activities.xlsx``."""
     return f"{table}.sdmx.csv" if fmt == "sdmx-csv" else f"{table}.{EXTENSIONS[fmt]}"
+
+
+def write_rows(columns: Columns, rows: list[dict[str, Any]], fmt: str, name: str) -> bytes:
+    """Rows computed elsewhere (the 3W matrix) in ``fmt`` (csv, xlsx or json), written by the
+    same writers as the tables, so a download is the same whichever page it comes from."""
+    if fmt == "csv":
+        return _csv(columns, rows)
+    if fmt == "json":
+        return _json(columns, rows)
+    if fmt == "xlsx":
+        return _xlsx(columns, rows, name)
+    raise InvalidInput(f"format {fmt!r} is not one of csv, xlsx, json")

@@ -54,9 +54,16 @@ KINDS = (
     "pillar",
     "money",
     "commitment",
+    "role",
 )
 # The part of a structured value that a one-line correction replaces, by kind.
-EDITABLE_PART = {"person": "name", "organisation": "name", "commitment": "text", "money": "text"}
+EDITABLE_PART = {
+    "person": "name",
+    "organisation": "name",
+    "commitment": "text",
+    "money": "text",
+    "role": "role",
+}
 _PYTHON_TYPES = {str: "str", int: "int", float: "float", date: "date", datetime: "datetime"}
 _PYTHON_TYPES[bool] = "bool"
 # Keys of an extraction record that are about the record, not fields of an activity.
@@ -265,6 +272,26 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("summary", "longtext", "Summary", "概要", _act.c.summary, editable=True, shown=False),
     Field(
+        "acting_country",
+        "country",
+        "Acting government (ISO code)",
+        "実施主体の政府 (ISO コード)",
+        _act.c.acting_country,
+        "acting_country",
+        editable=True,
+        reviewable=True,
+        exported=True,
+    ),
+    Field(
+        "acting_organisation_id",
+        "id",
+        "Acting organisation",
+        "実施主体の組織",
+        _act.c.acting_organisation_id,
+        exported=True,
+        shown=False,  # shown by name with the roles
+    ),
+    Field(
         "principal_actors",
         "person",
         "Principal actors",
@@ -296,6 +323,38 @@ FIELDS: tuple[Field, ...] = (
         many=True,
         reviewable=True,
         role="mentioned",
+    ),
+    Field(
+        "organisation_roles",
+        "role",
+        "Roles of organisations",
+        "組織の役割",
+        extracted_as="organisation_roles",
+        many=True,
+        value_type="json",
+        shown=False,  # the participants table shows each organisation's role
+    ),
+    Field(
+        "funding_countries",
+        "country",
+        "Funding governments",
+        "資金提供国",
+        _part.c.country,
+        "funding_countries",
+        many=True,
+        reviewable=True,
+        role="funder",
+    ),
+    Field(
+        "work_countries",
+        "country",
+        "Where the work happens",
+        "活動地",
+        _link.c.country,
+        "work_countries",
+        many=True,
+        reviewable=True,
+        link="location",
     ),
     Field(
         "organisation_codes",

@@ -356,7 +356,9 @@ def store(
             if document_id is not None:
                 store_extractions(conn, document_id, record, actor=actor)
                 title = _title(read, record)
-                draft = create_draft(conn, document_id, record, lookups, title=title, actor=actor)
+                draft = create_draft(
+                    conn, document_id, record, lookups, title=title, actor=actor, publisher=stated
+                )
                 joined = events.join_format_copy(conn, actor, draft, document_id)
     # The driver's errors, and Python values it cannot bind (sqlite3 raises OverflowError
     # for an int over 64 bits, outside SQLAlchemy's wrapping).

@@ -1,21 +1,27 @@
-"""People and organisations over time: who took part in which activities, and when.
+"""People and organisations over time: who did what in which activities, and when.
 
 The register has no curated list of people yet (``person`` is empty until one is loaded), so
 a person is known by the name the releases write: participants whose names match without
 regard to case are one person, and the smallest participant row id of that name is the
-person's stable address (``/people/{id}``). Organisations are the reference rows that
-participants were resolved to. Anonymous visitors see published activities only.
+person's stable address (``/people/{id}``). The same person written two ways (a spelling,
+English and Japanese) is made one by a reviewer's merge (:func:`merge_people`, audited):
+``person_merge`` maps the folded name of one to the folded name of the other, and every
+list and view here groups by that. Organisations are the reference rows participants were
+resolved to; their page gives their activities by role (:mod:`wpstrack.roles`) and year.
+Anonymous visitors see published activities only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Connection, String, distinct, func, select
+from sqlalchemy import ColumnElement, Connection, String, case, distinct, func, or_, select
 
-from wpstrack import schema, visibility
-from wpstrack.errors import NotFound
+from wpstrack import audit, roles, schema, visibility
+from wpstrack.db import now
+from wpstrack.errors import InvalidInput, NotFound
 from wpstrack.pagination import Page, paginate
 from wpstrack.schema import PEOPLE_ROLES
 
@@ -47,13 +53,11 @@ def list_people(
     public_only: bool = True,
 ) -> Page[PersonSummary]:
     """People named in activities, by name; ``q`` matches part of the name."""
-    act, part = schema.activity, schema.activity_participant
+    act, part, merge = schema.activity, schema.activity_participant, schema.person_merge
     # Typed, so the cursor of the next page reads back as text (an untyped key did not).
-    key = func.lower(part.c.name, type_=String)
+    key = func.coalesce(merge.c.into_key, func.lower(part.c.name), type_=String)
     conditions = [*_named(), *_visible(public_only)]
-    if q and q.strip():
-        conditions.append(part.c.name.icontains(q.strip(), autoescape=True))
-    grouped = (
+    stmt = (
         select(
             key.label("key"),
             func.min(part.c.id).label("id"),
@@ -62,10 +66,14 @@ def list_people(
             func.count(distinct(act.c.id)).label("activities"),
         )
         .join(act, act.c.id == part.c.activity_id)
+        .outerjoin(merge, merge.c.name_key == func.lower(part.c.name))
         .where(*conditions)
         .group_by(key)
-        .subquery()
     )
+    if q and q.strip():  # any name of the person: a merged Japanese spelling comes along
+        matches = case((part.c.name.icontains(q.strip(), autoescape=True), 1), else_=0)
+        stmt = stmt.having(func.max(matches) == 1)
+    grouped = stmt.subquery()
     rows, next_cursor = paginate(conn, select(grouped), [grouped.c.key], cursor, limit)
     return Page([PersonSummary.model_validate(dict(r)) for r in rows], next_cursor)
 
@@ -73,11 +81,19 @@ def list_people(
 def _timeline(
     conn: Connection, condition: ColumnElement[bool], public_only: bool
 ) -> dict[str, Any]:
-    """The activities matching ``condition`` (newest first) and their count per year."""
+    """The activities matching ``condition`` (newest first), their count per year and per
+    role and year, and the offices held (as written) with the first and last date seen."""
     act, part = schema.activity, schema.activity_participant
     rows = conn.execute(
         select(
-            act.c.id, act.c.title, act.c.type, act.c.date, act.c.status, part.c.role, part.c.title
+            act.c.id,
+            act.c.title,
+            act.c.type,
+            act.c.date,
+            act.c.status,
+            part.c.role,
+            part.c.title.label("office"),
+            part.c.kind,
         )
         .join(part, part.c.activity_id == act.c.id)
         .where(condition, *_visible(public_only))
@@ -85,21 +101,77 @@ def _timeline(
     ).all()
     seen: dict[int, dict[str, Any]] = {}
     for r in rows:
-        seen.setdefault(
-            r[0],
-            {"id": r[0], "title": r[1], "type": r[2], "date": r[3], "status": r[4], "role": r[5]},
+        entry = seen.setdefault(
+            r.id,
+            {"id": r.id, "title": r.title, "type": r.type, "date": r.date, "status": r.status},
         )
+        entry.setdefault("roles", [])
+        if _role(r) not in entry["roles"]:
+            entry["roles"].append(_role(r))
     activities = list(seen.values())
+    for a in activities:
+        a["role"] = roles.strongest(a["roles"]) if a["roles"] else "mentioned"
+    return {
+        "activities": activities,
+        "by_year": _by_year(activities),
+        "by_role_year": _by_role_year(activities),
+        "offices": _offices(rows),
+    }
+
+
+def _role(row: Any) -> str:
+    """An organisation present only through one of its people took part, nothing more."""
+    return "participant" if row.kind == "person" and row.role in PEOPLE_ROLES else row.role
+
+
+def _by_year(activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     years: dict[str, int] = {}
     for a in activities:
         if a["date"] is not None:
             years[str(a["date"].year)] = years.get(str(a["date"].year), 0) + 1
-    offices = sorted({r[6] for r in rows if r[6]})
-    return {
-        "activities": activities,
-        "by_year": [{"year": y, "count": n} for y, n in sorted(years.items())],
-        "offices": offices,
-    }
+    return [{"year": y, "count": n} for y, n in sorted(years.items())]
+
+
+def _by_role_year(activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts: dict[tuple[str, str], int] = {}
+    for a in activities:
+        year = str(a["date"].year) if a["date"] is not None else ""
+        counts[(a["role"], year)] = counts.get((a["role"], year), 0) + 1
+    order = {code: i for i, code in enumerate(roles.CODES)}
+    return [
+        {"role": role, "label": roles.label_of(role), "year": year, "count": n}
+        for (role, year), n in sorted(
+            counts.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])
+        )
+    ]
+
+
+def _offices(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each office as written, with the first and last dates it was seen, oldest first."""
+    spans: dict[str, list[Any]] = {}
+    for r in rows:
+        if r.office and r.kind != "organisation":
+            span = spans.setdefault(r.office, [r.date, r.date])
+            if r.date is not None:
+                span[0] = min(d for d in (span[0], r.date) if d is not None)
+                span[1] = max(d for d in (span[1], r.date) if d is not None)
+    found = [{"office": o, "first": a, "last": b} for o, (a, b) in spans.items()]
+    return sorted(found, key=lambda o: (o["first"] is None, o["first"] or 0, o["office"]))
+
+
+def _folded_key(conn: Connection, name: str) -> str:
+    """The key a name is grouped under: its folded form, or the person it was merged into."""
+    merge = schema.person_merge
+    folded = name.lower()
+    into = conn.execute(select(merge.c.into_key).where(merge.c.name_key == folded)).scalar()
+    return str(into or folded)
+
+
+def _same_person(conn: Connection, key: str) -> ColumnElement[bool]:
+    """Participant rows naming the person grouped under ``key``, in any merged spelling."""
+    part, merge = schema.activity_participant, schema.person_merge
+    merged = select(merge.c.name_key).where(merge.c.into_key == key)
+    return or_(func.lower(part.c.name) == key, func.lower(part.c.name).in_(merged))
 
 
 def person_view(conn: Connection, person_id: int, *, public_only: bool = True) -> dict[str, Any]:
@@ -110,12 +182,16 @@ def person_view(conn: Connection, person_id: int, *, public_only: bool = True) -
     ).first()
     if row is None:
         raise NotFound(f"no person with id {person_id}")
-    same_name = func.lower(part.c.name) == row.name.lower()
-    timeline = _timeline(conn, same_name & part.c.role.in_(PEOPLE_ROLES), public_only)
+    key = _folded_key(conn, row.name)
+    same = _same_person(conn, key)
+    timeline = _timeline(conn, same & part.c.role.in_(PEOPLE_ROLES), public_only)
     if not timeline["activities"]:
         raise NotFound(f"no person with id {person_id}")
+    names = conn.execute(
+        select(func.min(part.c.name)).where(same).group_by(func.lower(part.c.name))
+    ).scalars()
     person = {"id": person_id, "name": row.name, "gender": row.gender}
-    return {"person": person, **timeline}
+    return {"person": person, "names": sorted(names), **timeline}
 
 
 def organisation_view(conn: Connection, code: str, *, public_only: bool = True) -> dict[str, Any]:
@@ -129,3 +205,36 @@ def organisation_view(conn: Connection, code: str, *, public_only: bool = True) 
     organisation = {"code": row.code, "name": row.name, "acronym": row.acronym}
     timeline = _timeline(conn, part.c.organisation_id == row.id, public_only)
     return {"organisation": organisation, **timeline}
+
+
+def merge_people(
+    conn: Connection, actor: str | None, keep_id: int, other_id: int
+) -> dict[str, Any]:
+    """Record that person ``other_id`` is person ``keep_id`` (two spellings, two languages):
+    every name of the other is grouped under the kept one from now on. Audited."""
+    part, merge = schema.activity_participant, schema.person_merge
+    names = dict(
+        conn.execute(
+            select(part.c.id, part.c.name).where(part.c.id.in_((keep_id, other_id)), *_named())
+        ).all()
+    )
+    for wanted in (keep_id, other_id):
+        if wanted not in names:
+            raise NotFound(f"no person with id {wanted}")
+    keep, other = _folded_key(conn, names[keep_id]), _folded_key(conn, names[other_id])
+    if keep == other:
+        raise InvalidInput(f"{names[other_id]!r} is already the same person as {names[keep_id]!r}")
+    stamp = now()
+    # Names already merged into the other follow it; then the other itself.
+    for row in conn.execute(select(merge).where(merge.c.into_key == other)).mappings().all():
+        audit.update(
+            conn,
+            actor,
+            merge,
+            row["id"],
+            {"into_key": keep, "merged_by": actor, "merged_at": stamp},
+            action="merge",
+        )
+    values = {"name_key": other, "into_key": keep, "merged_by": actor, "merged_at": stamp}
+    audit.insert(conn, actor, merge, values, action="merge")
+    return {"kept": keep_id, "merged": other_id, "name": names[keep_id]}

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pycountry
 from sqlalchemy import Connection, delete, func, select
 
-from wpstrack import audit, fields, schema
+from wpstrack import audit, fields, roles, schema
 from wpstrack.db import now
 from wpstrack.reference import resolve_organisation
 
@@ -27,19 +28,30 @@ class Lookups:
     resolutions: set[int]
     pillars: set[str]
     places: dict[tuple[str, str | None], int | None] = field(default_factory=dict)
+    countries: dict[int, str] = field(default_factory=dict)  # organisation id -> its country
 
     @classmethod
     def load(cls, conn: Connection) -> Lookups:
         org = schema.organisation
+        rows = conn.execute(select(org.c.code, org.c.id, org.c.country)).all()
         return cls(
-            organisations={code: id_ for code, id_ in conn.execute(select(org.c.code, org.c.id))},
+            organisations={code: id_ for code, id_, _ in rows},
             resolutions=set(conn.execute(select(schema.resolution.c.number)).scalars()),
             pillars=set(conn.execute(select(schema.pillar.c.code)).scalars()),
+            countries={id_: country for _, id_, country in rows if country},
         )
 
     def organisation_id(self, name: Any) -> int | None:
         code = resolve_organisation(str(name)) if name else None
         return self.organisations.get(code) if code else None
+
+    def acting(self, publisher: str | None) -> dict[str, Any]:
+        """Whose activity a release of ``publisher`` is: the government of a national body
+        (with the body), else the organisation itself; nothing for an unknown publisher."""
+        org_id = self.organisation_id(publisher)
+        if org_id is None:
+            return {}
+        return {"acting_country": self.countries.get(org_id), "acting_organisation_id": org_id}
 
     def place_id(self, conn: Connection, city: str | None, country: str | None) -> int | None:
         """The most populous city of that name (in that country), else the country."""
@@ -91,12 +103,21 @@ def create_draft(
     *,
     title: str | None = None,
     actor: str | None = None,
+    publisher: str | None = None,
 ) -> int:
     """An activity draft from an extraction record, with participants and links (one audit
-    event under ``actor`` for the whole aggregate)."""
+    event under ``actor`` for the whole aggregate).
+
+    The activity is its ``publisher``'s (a ministry's release: that government's) unless
+    the record names another acting government, which the text said.
+    """
     lookups = lookups or Lookups.load(conn)
     created = now()
-    values = column_values(record) | {
+    values = column_values(record)
+    stated = values.get("acting_country")
+    if not stated or stated == lookups.acting(publisher).get("acting_country"):
+        values |= lookups.acting(publisher) | ({"acting_country": stated} if stated else {})
+    values |= {
         "document_id": document_id,
         "title": fields.fit(fields.BY_NAME["title"], title),
         "status": "draft",
@@ -154,12 +175,20 @@ def replace_children(
     """Replace an activity's participants and its resolution, pillar and topic links with
     those of ``record``; plan item links, made by people, stay. Logged in the audit log."""
     part, link = schema.activity_participant, schema.activity_link
-    before = {"participants": [dict(r) for r in _rows(conn, part, activity_id)]}
+    old = _rows(conn, part, activity_id)
+    before = {"participants": [dict(r) for r in old]}
+    # A role a reviewer set stays with the same participant when the rows are rebuilt.
+    kept = {_identity(r): (r["role"], r["role_by"]) for r in old if r["role_by"]}
     conn.execute(delete(part).where(part.c.activity_id == activity_id))
     conn.execute(delete(link).where(link.c.activity_id == activity_id, link.c.kind != "plan_item"))
-    participants, links = _insert_children(conn, activity_id, record, Lookups.load(conn))
+    participants, links = _insert_children(conn, activity_id, record, Lookups.load(conn), kept=kept)
     after = {"participants": participants, "links": links}
     audit.record(conn, actor, "accept", "activity_participant", activity_id, before, after)
+
+
+def _identity(row: Any) -> tuple[Any, ...]:
+    """What makes two participant rows the same participant across a rebuild."""
+    return (row["kind"], row["name"], row["organisation_id"], row["country"], row["title"])
 
 
 def _rows(conn: Connection, table: Any, activity_id: int) -> list[Any]:
@@ -167,9 +196,17 @@ def _rows(conn: Connection, table: Any, activity_id: int) -> list[Any]:
 
 
 def _insert_children(
-    conn: Connection, activity_id: int, record: dict[str, Any], lookups: Lookups
+    conn: Connection,
+    activity_id: int,
+    record: dict[str, Any],
+    lookups: Lookups,
+    *,
+    kept: dict[tuple[Any, ...], tuple[str, str]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     participants = participant_rows(activity_id, record, lookups)
+    for row in participants:
+        if kept and _identity(row) in kept:
+            row["role"], row["role_by"] = kept[_identity(row)]
     if participants:
         conn.execute(schema.activity_participant.insert(), participants)
     links = link_rows(activity_id, record, lookups)
@@ -185,29 +222,68 @@ def _text(column: Any, value: Any) -> str | None:
     return str(value)[:width] if width else str(value)
 
 
+def _stated_roles(record: dict[str, Any], lookups: Lookups) -> dict[Any, str]:
+    """Organisation name, and resolved id, -> the role the record gives it."""
+    found: dict[Any, str] = {}
+    for f in fields.FIELDS:
+        if f.kind != "role" or not f.extracted_as:
+            continue
+        for item in record.get(f.extracted_as) or ():
+            if isinstance(item, dict) and item.get("role") in roles.CODES and item.get("name"):
+                found[str(item["name"])] = item["role"]
+                org_id = lookups.organisation_id(item["name"])
+                if org_id is not None:
+                    found[org_id] = item["role"]
+    return found
+
+
+# What a participant row names, by the kind of the catalogue field it comes from.
+_KINDS = {"person": "person", "organisation": "organisation", "country": "government"}
+
+
+def government_name(code: str) -> str:
+    """How a participant row names the government of country ``code``."""
+    found = pycountry.countries.get(alpha_2=code)
+    return f"Government of {found.name if found else code}"
+
+
 def participant_rows(
     activity_id: int, record: dict[str, Any], lookups: Lookups
 ) -> list[dict[str, Any]]:
-    """A participant row per person and organisation of ``record``, in catalogue order."""
+    """A participant row per person, organisation and government of ``record``, in catalogue
+    order, each with its role: the field's own, or for an organisation the one the record
+    states for it (``organisation_roles``)."""
     part = schema.activity_participant
+    stated = _stated_roles(record, lookups)
     rows = []
     for f in fields.child_fields():
         if f.role is None:
             continue
         for item in record.get(f.extracted_as or f.name) or ():
-            person = item if isinstance(item, dict) else {"name": item}
+            if f.kind == "country":
+                code = fields.fit(f, str(item).upper())
+                person: dict[str, Any] = {"name": government_name(code), "country": code}
+            else:
+                person = item if isinstance(item, dict) else {"name": item}
             # An organisation is named by itself; a person is resolved by their affiliation.
             affiliation = person.get("organisation_or_country")
             resolved = affiliation if f.kind == "person" else person.get("name")
+            org_id = None if f.kind == "country" else lookups.organisation_id(resolved)
+            role = f.role
+            if f.kind == "organisation":
+                role = stated.get(org_id) or stated.get(person.get("name")) or f.role
             rows.append(
                 {
                     "activity_id": activity_id,
                     "name": _text(part.c.name, person.get("name")),
                     "title": _text(part.c.title, person.get("title")),
                     "affiliation": _text(part.c.affiliation, affiliation),
-                    "organisation_id": lookups.organisation_id(resolved),
+                    "organisation_id": org_id,
+                    "kind": _KINDS[f.kind],
+                    "country": person.get("country"),
                     "gender": _text(part.c.gender, person.get("gender")),
-                    "role": f.role,
+                    "role": role,
+                    "role_by": None,
                 }
             )
     return rows
@@ -222,6 +298,7 @@ def link_rows(activity_id: int, record: dict[str, Any], lookups: Lookups) -> lis
         "resolution_number": None,
         "pillar_code": None,
         "topic": None,
+        "country": None,
     }
     known: dict[str, Any] = {"resolution": lookups.resolutions, "pillar": lookups.pillars}
     for f in fields.child_fields():

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, select
 
-from wpstrack import activities, audit, events, fields, ingest, register, schema
+from wpstrack import activities, audit, events, fields, ingest, register, roles, schema
 from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -192,8 +192,13 @@ def _coerce(field_name: str, raw: Any, original: Any) -> Any:
             raise InvalidInput(f"{raw!r} is not a {kind} {shape}", field_name) from exc
     if field_name == "event_type" and raw not in EVENT_TYPES:
         raise InvalidInput(f"{raw!r} is not one of {', '.join(EVENT_TYPES)}", field_name)
-    if field_name == "country":
-        return str(raw).upper()[:2]
+    if fields.kind_of(field_name) == "country":
+        code = str(raw).upper()
+        if len(code) != 2 or not code.isalpha():
+            raise InvalidInput(f"{raw!r} is not a two-letter ISO country code", field_name)
+        return code
+    if fields.kind_of(field_name) == "role" and isinstance(raw, str) and raw not in roles.CODES:
+        raise InvalidInput(f"{raw!r} is not one of {', '.join(roles.CODES)}", field_name)
     if isinstance(original, dict) and isinstance(raw, str):
         # A one-line form corrects the part of a value its kind names (fields.EDITABLE_PART).
         key = fields.editable_part(field_name)
@@ -316,6 +321,10 @@ def _decided_lists(values: list[ProvenanceValue]) -> dict[str, Any]:
     chosen = chosen_values(values)
     record: dict[str, Any] = {name: _unique(chosen.get(name, [])) for name in LIST_FIELDS}
     record["pillars"] = [TOPIC_PILLARS[t] for t in record["topics"] if t in TOPIC_PILLARS]
+    # The roles the organisations rebuilt here take (wpstrack.register.participant_rows).
+    for f in fields.FIELDS:
+        if f.kind == "role" and f.extracted_as:
+            record[f.extracted_as] = _unique(chosen.get(f.extracted_as, []))
     return record
 
 

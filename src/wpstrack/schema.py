@@ -359,6 +359,11 @@ activity = Table(
     Column("country", String(2)),
     Column("summary", Text),
     _search_words("activity"),
+    # Whose activity it is: the government that carries it out (ISO code; a release of a
+    # ministry is its government's unless the text says otherwise) or, for an activity of
+    # an organisation, that organisation. A plan counts its own government's activities.
+    Column("acting_country", String(2)),
+    Column("acting_organisation_id", ForeignKey("organisation.id", ondelete="SET NULL")),
     Column("is_published", Boolean, nullable=False, server_default="0"),
     Column("reviewed_by", String(80)),  # who accepted the draft into the register
     Column("reviewed_at", DateTime(timezone=True)),
@@ -386,6 +391,8 @@ activity = Table(
     # The documents behind published entries (visibility.documents), read from the index
     # instead of every entry's row: public search at 10,000 documents (bench/search.py).
     Index("ix_activity_document_published", "document_id", "is_published"),
+    # A plan's scope (its government's activities) starts from this index.
+    Index("ix_activity_acting_country", "acting_country"),
 )
 
 # An activity is an event and documents are its sources: the release it was drafted from
@@ -442,7 +449,18 @@ activity_participant = Table(
     Column("title", String(300)),
     Column("affiliation", String(300)),
     Column("gender", String(1)),
-    Column("role", String(16), nullable=False),  # principal | participant | mentioned
+    # A code of wpstrack.roles.ROLES: principal (lead / host), implementer, funder,
+    # recipient, participant, mentioned.
+    Column("role", String(16), nullable=False),
+    # person | organisation | government: what the row names (a person's row may carry
+    # the organisation they belong to, which is not that organisation's own role).
+    Column("kind", String(16)),
+    # The government a row stands for ("funded by the Government of Japan"); governments
+    # are not organisations, so such a row has a country and no organisation.
+    Column("country", String(2)),
+    # Who set the role by hand (None: as the extractor proposed it). Rebuilding an entry's
+    # participants from its decided values keeps a reviewer's role.
+    Column("role_by", String(80)),
     Index("ix_activity_participant_activity", "activity_id"),
     # The dashboard's UN entities (entries per organisation) and named people (gender per
     # entry) read these indexes without the table. Both are partial, and only the dashboard's
@@ -470,11 +488,14 @@ activity_link = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), nullable=False),
-    Column("kind", String(16), nullable=False),  # plan_item | resolution | pillar | topic
+    # plan_item | resolution | pillar | topic | location (a country where the work happens,
+    # as against the venue in activity.country)
+    Column("kind", String(16), nullable=False),
     Column("plan_item_id", ForeignKey("plan_item.id", ondelete="CASCADE")),
     Column("resolution_number", ForeignKey("resolution.number")),
     Column("pillar_code", ForeignKey("pillar.code")),
     Column("topic", String(40)),
+    Column("country", String(2)),
     Index("ix_activity_link_activity", "activity_id"),
     # Entries per pillar (dashboard, report) from the index alone.
     Index(
@@ -485,6 +506,19 @@ activity_link = Table(
         sqlite_where=text("pillar_code IS NOT NULL"),
         postgresql_where=text("pillar_code IS NOT NULL"),
     ),
+)
+
+# The same person written in two ways (two spellings, English and Japanese): a reviewer's
+# merge maps the folded name of one to the folded name of the person it is. People are
+# known by the name the releases write (wpstrack.people), so the map is by name.
+person_merge = Table(
+    "person_merge",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name_key", String(300), nullable=False, unique=True),
+    Column("into_key", String(300), nullable=False, index=True),
+    Column("merged_by", String(80)),
+    Column("merged_at", DateTime(timezone=True), nullable=False),
 )
 
 # --- users, API tokens, audit -------------------------------------------------------------

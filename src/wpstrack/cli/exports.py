@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from wpstrack import exports
+from wpstrack import exports, roles
 from wpstrack.cli.common import connect, console, print_json
-from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
+from wpstrack.matrix import MatrixFilter, download, matrix
 
 
 def export_cli(
@@ -48,41 +49,68 @@ def export_cli(
 
 
 def matrix_cli(
+    plan: str = typer.Option(None, "--plan", help="Only what this plan's government does."),
     organisation: list[str] = typer.Option(None, "--organisation", help="Organisation code."),
+    organisation_type: list[str] = typer.Option(
+        None, "--organisation-type", help="Organisation type (government, ministry, ...)."
+    ),
     pillar: list[str] = typer.Option(None, "--pillar", help="Pillar code."),
-    country: list[str] = typer.Option(None, "--country", help="ISO 3166 country code."),
+    topic: list[str] = typer.Option(None, "--topic", help="Topic."),
+    country: list[str] = typer.Option(None, "--country", help="Where the work happens (ISO)."),
     type: list[str] = typer.Option(None, "--type", help="Activity type (dialogue, ...)."),
+    date_from: datetime = typer.Option(None, "--date-from", formats=["%Y-%m-%d"], help="From."),
+    date_to: datetime = typer.Option(None, "--date-to", formats=["%Y-%m-%d"], help="To."),
     year_from: int = typer.Option(None, "--from", help="First year."),
     year_to: int = typer.Option(None, "--to", help="Last year."),
     funding: bool = typer.Option(False, "--funding", help="Add funding received (JSON)."),
     currency: str = typer.Option("USD", "--currency", help="Reporting currency of funding."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV, one line per cell."),
+    countries: bool = typer.Option(
+        False, "--countries", help="With --csv or --output: entries per country (the map)."
+    ),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="Write CSV or XLSX (by the file's extension) here."
+    ),
 ) -> None:
-    """Who does what where: reviewed and published entries per organisation, pillar,
-    country and year. Options may be repeated (--pillar participation --pillar protection)."""
+    """Who does what where: the organisations and governments that lead, implement or fund
+    reviewed and published entries, by pillar, type, country where the work happens and
+    year. Options may be repeated (--pillar participation --pillar protection)."""
     f = MatrixFilter(
+        plan=plan,
         organisation=organisation or [],
+        organisation_type=organisation_type or [],
         pillar=pillar or [],
+        topic=topic or [],
         country=country or [],
         type=type or [],
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
         year_from=year_from,
         year_to=year_to,
         funding=funding,
         currency=currency,
     )
+    table_name = "countries" if countries else "cells"
     with connect() as conn:
         data = matrix(conn, f)
+    if output is not None:
+        fmt = output.suffix.lstrip(".").lower()
+        output.write_bytes(download(data, fmt, table_name))
+        console.print(f"wrote {output}", markup=False, highlight=False)
+        return
     if as_json:
         print_json(data)
         return
     if as_csv:
-        sys.stdout.write(matrix_csv(data))
+        sys.stdout.write(download(data, "csv", table_name).decode())
         return
-    table = Table("organisation", "country", "year", *(p["name"] for p in data["pillars"]))
+    table = Table("who", "role", "type", "where", "year", *(p["name"] for p in data["pillars"]))
     for row in data["rows"]:
         counts = [str(n) if n else "" for n in row["counts"]]
-        table.add_row(row["label"], row["country"] or "", str(row["year"]), *counts)
+        where = row["country"] or ""
+        cells = (row["label"], roles.label_of(row["role"]), row["type"], where, str(row["year"]))
+        table.add_row(*cells, *counts)
     console.print(table)
 
 

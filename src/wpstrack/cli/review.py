@@ -1,4 +1,5 @@
-"""``wpstrack review list | accept | candidates | merge | apart``: review from the command line.
+"""``wpstrack review list | accept | candidates | merge | apart | roles | same-person``: review
+from the command line.
 
 A decision made here is recorded exactly like one made in the browser: human extraction
 rows with their author, the activity set ``reviewed`` and an audit event. ``--as`` names the
@@ -12,7 +13,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import Connection
 
-from wpstrack import events, review, users
+from wpstrack import activities, actors, events, people, review, roles, users
 from wpstrack.cli.common import cli_actor, connect, console, fail, print_json
 from wpstrack.errors import PermissionDenied
 
@@ -91,7 +92,6 @@ def accept_cli(
         )
 
 
-
 @app.command("candidates")
 def candidates_cli(
     activity_id: int = typer.Argument(..., help="The activity to find matches for."),
@@ -138,3 +138,75 @@ def apart_cli(
         actor = _actor(conn, as_user)
         events.keep_apart(conn, actor, activity_id, other_id)
     console.print(f"Activities {activity_id} and {other_id} are kept apart.")
+
+
+def _role_pairs(pairs: list[str]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for pair in pairs:
+        participant, _, role = pair.partition("=")
+        if not participant.strip().isdigit() or not role.strip():
+            raise fail(f"--set takes PARTICIPANT_ID=ROLE, not {pair!r}", 2)
+        found[int(participant)] = role.strip()
+    return found
+
+
+@app.command("roles")
+def roles_cli(
+    activity_id: int = typer.Argument(..., help="The activity whose roles to show or set."),
+    set_: list[str] = typer.Option(
+        [],
+        "--set",
+        help="PARTICIPANT_ID=ROLE (repeatable); roles: " + ", ".join(roles.CODES) + ".",
+    ),
+    acting_country: str | None = typer.Option(
+        None, "--acting-country", help="The acting government (ISO code; '' clears it)."
+    ),
+    acting_organisation: str | None = typer.Option(
+        None, "--acting-organisation", help="The acting organisation (code; '' clears it)."
+    ),
+    add_organisation: str | None = typer.Option(
+        None, "--add-organisation", help="Add this organisation (code) with --role."
+    ),
+    add_country: str | None = typer.Option(
+        None, "--add-country", help="Add this government (ISO code) with --role."
+    ),
+    role: str | None = typer.Option(None, "--role", help="The role of what --add-* adds."),
+    as_user: str | None = typer.Option(None, "--as", help="Record the change for this user."),
+) -> None:
+    """Show an activity's roles and acting government, or set them (as the review page does)."""
+    with connect() as conn:
+        if set_ or acting_country is not None or acting_organisation is not None:
+            data = actors.RolesIn(
+                roles=_role_pairs(set_),
+                acting_country=acting_country,
+                acting_organisation=acting_organisation,
+            )
+            actors.set_roles(conn, _actor(conn, as_user), activity_id, data)
+        if add_organisation or add_country:
+            if role is None:
+                raise fail("--add-organisation and --add-country need --role", 2)
+            added = actors.ParticipantIn(
+                role=role, organisation=add_organisation, country=add_country
+            )
+            actors.add_participant(conn, _actor(conn, as_user), activity_id, added)
+        detail = activities.get_activity(conn, activity_id)
+    acting = ", ".join(filter(None, (detail.acting_country, detail.acting_organisation)))
+    console.print(f"Activity {activity_id}, whose: {acting or 'not known'}")
+    table = Table("participant", "name", "role", "set by")
+    for p in detail.participants:
+        name = p.name or p.organisation_name or ""
+        table.add_row(str(p.id), name, roles.label_of(p.role), p.role_by or "extractor")
+    console.print(table)
+
+
+@app.command("same-person")
+def same_person_cli(
+    keep: int = typer.Argument(..., help="The person kept (the number of /people/…)."),
+    other: int = typer.Argument(..., help="The person who is the same one under another name."),
+    as_user: str | None = typer.Option(None, "--as", help="Record the merge for this user."),
+) -> None:
+    """Record that two people are one (two spellings, English and Japanese), as the person
+    page does: their activities, roles and offices are shown together from now on."""
+    with connect() as conn:
+        merged = people.merge_people(conn, _actor(conn, as_user), keep, other)
+    console.print(f"Person {other} is now shown as person {keep} ({merged['name']}).")

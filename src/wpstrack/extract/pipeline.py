@@ -51,6 +51,7 @@ COMPONENTS = {
         Component("place", "place", ("doc._.wps",), ("doc._.wps",)),
         Component("organisations", "organisations", ("doc._.wps",), ("doc._.wps",)),
         Component("people", "people", ("doc._.wps",), ("doc._.wps",)),
+        Component("roles", "roles", ("doc._.wps",), ("doc._.wps",)),
         Component("resolutions", "resolutions", ("doc._.wps",), ("doc._.wps",)),
         Component("event_type", "event_type", ("doc._.wps",), ("doc._.wps",)),
         Component("topics", "topics", ("doc._.wps",), ("doc._.wps",)),

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 
-from wpstrack import audit, schema
+from wpstrack import actors, audit, schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput
 from wpstrack.indicators.formula import ActivityFilters, Formula, parse_formula
@@ -87,12 +87,19 @@ def _item_ids_with_descendants(conn: Connection, plan_id: int, codes: list[str])
 def activity_conditions(
     conn: Connection, filters: ActivityFilters, plan_id: int | None = None
 ) -> list[ColumnElement[bool]]:
-    """WHERE clauses on ``activity`` for ``filters`` (shared with the matrix)."""
+    """WHERE clauses on ``activity`` for ``filters`` (shared with the matrix).
+
+    With a plan, only the activities its government carries out or funds count
+    (:func:`wpstrack.actors.plan_scope`): another government's release in the register is
+    context, not the plan's implementation.
+    """
     # Aliases keep the EXISTS subqueries correlated to ``activity`` only, even when the
     # outer query joins the link or participant tables itself.
     act = schema.activity
     link, part = schema.activity_link.alias("f_link"), schema.activity_participant.alias("f_part")
     where: list[ColumnElement[bool]] = [act.c.status.in_(filters.status), act.c.date.is_not(None)]
+    if plan_id is not None:
+        where.append(actors.plan_scope(conn, plan_id))
     if filters.type:
         where.append(act.c.type.in_(filters.type))
     if filters.country:

@@ -59,7 +59,7 @@ def _citation(row: Any) -> Citation | None:
     return Citation(row.document_id, row.doc_title, row.doc_publisher, shown, row.doc_published)
 
 
-def _entries(conn: Connection, period: Period) -> dict[int, ActivityEntry]:
+def _entries(conn: Connection, period: Period, pid: int) -> dict[int, ActivityEntry]:
     act, doc = schema.activity, schema.document
     rows = conn.execute(
         select(
@@ -71,7 +71,7 @@ def _entries(conn: Connection, period: Period) -> dict[int, ActivityEntry]:
             doc.c.published_on.label("doc_published"),
         )
         .outerjoin(doc, doc.c.id == act.c.document_id)
-        .where(*scope(conn, period))
+        .where(*scope(conn, period, pid))
         .order_by(act.c.date, act.c.id)
     )
     entries = {}
@@ -94,13 +94,13 @@ def _person(row: Any) -> str:
     return f"{row.name} ({detail})" if detail else str(row.name)
 
 
-def _add_participants(conn: Connection, period: Period, register: _Register) -> None:
+def _add_participants(conn: Connection, period: Period, pid: int, register: _Register) -> None:
     act, part, org = schema.activity, schema.activity_participant, schema.organisation
     rows = conn.execute(
         select(part, org.c.acronym, org.c.name.label("org_name"))
         .join(act, act.c.id == part.c.activity_id)
         .outerjoin(org, org.c.id == part.c.organisation_id)
-        .where(*scope(conn, period))
+        .where(*scope(conn, period, pid))
         .order_by(part.c.activity_id, part.c.id)
     )
     for r in rows:
@@ -113,13 +113,13 @@ def _add_participants(conn: Connection, period: Period, register: _Register) -> 
                 entry.organisations.append(label)
 
 
-def _add_links(conn: Connection, period: Period, register: _Register) -> None:
+def _add_links(conn: Connection, period: Period, pid: int, register: _Register) -> None:
     """Each activity's plan items and the pillars it is tagged with."""
     act, link = schema.activity, schema.activity_link
     rows = conn.execute(
         select(link.c.activity_id, link.c.kind, link.c.pillar_code, link.c.plan_item_id)
         .join(act, act.c.id == link.c.activity_id)
-        .where(*scope(conn, period), link.c.kind.in_(("pillar", "plan_item")))
+        .where(*scope(conn, period, pid), link.c.kind.in_(("pillar", "plan_item")))
     )
     for r in rows:
         if r.kind == "pillar" and r.pillar_code:
@@ -128,10 +128,11 @@ def _add_links(conn: Connection, period: Period, register: _Register) -> None:
             register.items[r.activity_id].add(r.plan_item_id)
 
 
-def _register(conn: Connection, period: Period) -> _Register:
-    register = _Register(entries=_entries(conn, period))
-    _add_participants(conn, period, register)
-    _add_links(conn, period, register)
+def _register(conn: Connection, period: Period, pid: int) -> _Register:
+    """The period's activities the plan's government carries out or funds."""
+    register = _Register(entries=_entries(conn, period, pid))
+    _add_participants(conn, period, pid, register)
+    _add_links(conn, period, pid, register)
     return register
 
 
@@ -308,7 +309,11 @@ def annex(conn: Connection, period: Period, currency: str) -> Annex:
 
 
 def _notes(report: Report) -> list[str]:
-    notes = []
+    notes = [
+        f"Activities are those the government of {report.country_name} carries out or funds "
+        "(as lead, implementer or funder); other governments' and organisations' activities "
+        "in the register are not counted."
+    ]
     if report.figures.missing_rates:
         notes.append(
             "Funding totals leave out amounts without an exchange rate into "
@@ -336,7 +341,7 @@ def build_report(
     when = period if isinstance(period, Period) else Period.parse(period)
     pid = plan_id(conn, plan_code)
     plan = conn.execute(select(schema.plan).where(schema.plan.c.id == pid)).one()
-    register = _register(conn, when)
+    register = _register(conn, when, pid)
     found = indicator_rows(conn, plan_code, when)
     sections = _sections(conn, pid, register, found)
     linked = {e.id for s in sections for i in s.items for e in i.activities}
@@ -352,7 +357,7 @@ def build_report(
         country_name=country_name(plan.country),
         plan_period=plan_period,
         period=when,
-        figures=figures(conn, when, currency),
+        figures=figures(conn, when, currency, pid),
         sections=sections,
         unlinked=[e for a, e in register.entries.items() if a not in linked],
         indicators_without_item=found.get(None, []),

@@ -30,50 +30,57 @@ def period_kind(period: Period) -> str:
     return PERIOD_KIND[period.label.startswith("FY")]
 
 
-def scope(conn: Connection, period: Period) -> list[ColumnElement[bool]]:
-    """WHERE clauses on ``activity``: reviewed or published, dated within the period."""
+def scope(
+    conn: Connection, period: Period, plan_id: int | None = None
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses on ``activity``: reviewed or published, dated within the period, and
+    for a plan carried out or funded by its government."""
     act = schema.activity
     return [
-        *activity_conditions(conn, ActivityFilters()),
+        *activity_conditions(conn, ActivityFilters(), plan_id),
         act.c.date >= period.start,
         act.c.date <= period.end,
     ]
 
 
-def measure(conn: Connection, period: Period, name: str, **filters: Any) -> float | None:
+def measure(
+    conn: Connection, period: Period, name: str, plan_id: int | None = None, **filters: Any
+) -> float | None:
     """The value the indicator engine gives ``name`` over the period (None: no data)."""
     formula = Formula(measure=name, filters=filters, period=period_kind(period))  # type: ignore[arg-type]
-    for value in compute(conn, formula):
+    for value in compute(conn, formula, plan_id):
         if value.period == period.label:
             return value.value
     return None
 
 
-def _count(conn: Connection, period: Period, **filters: Any) -> int:
-    return int(measure(conn, period, "count_activities", **filters) or 0)
+def _count(conn: Connection, period: Period, plan_id: int | None, **filters: Any) -> int:
+    return int(measure(conn, period, "count_activities", plan_id, **filters) or 0)
 
 
-def by_type(conn: Connection, period: Period) -> list[Count]:
+def by_type(conn: Connection, period: Period, plan_id: int | None = None) -> list[Count]:
     """Activities per type, most frequent first (ties by type)."""
-    counts = dashboard.tally(conn, scope(conn, period))
+    counts = dashboard.tally(conn, scope(conn, period, plan_id))
     return [Count(t, t.replace("_", " "), n) for t, n in counts.by_type]
 
 
-def by_pillar(conn: Connection, period: Period) -> list[Count]:
+def by_pillar(conn: Connection, period: Period, plan_id: int | None = None) -> list[Count]:
     """Activities tagged with each pillar, in the pillars' order."""
-    rows = dashboard.by_pillar(conn, scope(conn, period))
+    rows = dashboard.by_pillar(conn, scope(conn, period, plan_id))
     return [Count(p["code"], p["name"], p["count"]) for p in rows]
 
 
-def women_named(conn: Connection, period: Period) -> tuple[int, int, int]:
+def women_named(
+    conn: Connection, period: Period, plan_id: int | None = None
+) -> tuple[int, int, int]:
     """Named people taking part, the women among them and those of unstated gender."""
-    women = dashboard.women_share(conn, scope(conn, period))
+    women = dashboard.women_share(conn, scope(conn, period, plan_id))
     return women["named"], women["women"], women["gender_unknown"]
 
 
-def un_entities(conn: Connection, period: Period) -> list[Count]:
+def un_entities(conn: Connection, period: Period, plan_id: int | None = None) -> list[Count]:
     """UN-system organisations taking part in or named by activities, by activities."""
-    rows = dashboard.un_entities(conn, scope(conn, period), limit=None)
+    rows = dashboard.un_entities(conn, scope(conn, period, plan_id), limit=None)
     return [Count(u["code"], u["acronym"] or u["name"], u["count"]) for u in rows]
 
 
@@ -93,21 +100,21 @@ def missing_rates(summary: funding.FundingSummary) -> list[str]:
     ]
 
 
-def figures(conn: Connection, period: Period, currency: str) -> Figures:
-    """Every summary figure of the report."""
-    named, women, unknown = women_named(conn, period)
+def figures(conn: Connection, period: Period, currency: str, plan_id: int | None = None) -> Figures:
+    """Every summary figure of the report (of the plan's government's activities)."""
+    named, women, unknown = women_named(conn, period, plan_id)
     year = funding.ContributionFilter(year_from=period.year, year_to=period.year)
     pillars = funding.summarise(conn, "pillar", currency=currency, filters=year, partial=True)
     recipients = funding.summarise(conn, "recipient", currency=currency, filters=year, partial=True)
     return Figures(
-        activities=_count(conn, period),
-        by_type=by_type(conn, period),
-        by_pillar=by_pillar(conn, period),
+        activities=_count(conn, period, plan_id),
+        by_type=by_type(conn, period, plan_id),
+        by_pillar=by_pillar(conn, period, plan_id),
         named_participants=named,
         women=women,
         gender_unknown=unknown,
         women_share=women / named if named else None,
-        un_entities=un_entities(conn, period),
+        un_entities=un_entities(conn, period, plan_id),
         currency=pillars.currency,
         commitment=pillars.commitment,
         disbursement=pillars.disbursement,

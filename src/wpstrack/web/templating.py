@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import Response
 
-from wpstrack import fields, i18n
+from wpstrack import fields, i18n, roles
 from wpstrack.users import has_role
 from wpstrack.web.requests import request_id
 from wpstrack.web.sessions import CSRF_FIELD, csrf_token
@@ -100,6 +100,9 @@ def make_templates() -> Jinja2Templates:
     env.globals["editable_fields"] = fields.editable_fields
     env.globals["reviewable_fields"] = fields.reviewable_fields
     env.globals["editable_part"] = fields.editable_part
+    # The role vocabulary: labels and the choices of every role form.
+    env.globals["role_label"] = roles.label_of
+    env.globals["ROLES"] = roles.ROLES
     return Jinja2Templates(env=env)
 
 

@@ -1,7 +1,7 @@
 """``/api/v1/activities``: the register, like the activities pages.
 
 Anyone may read; anonymous callers see published activities only. Editors (and admins)
-edit and publish; reviewers and above link activities to plan items. Edits name the
+edit and publish; reviewers and above link activities to plan items and set roles. Edits name the
 version they read in ``If-Match``; without it, publish and link apply to the current one.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel
 
-from wpstrack import activities, events, facets, visibility
+from wpstrack import activities, actors, events, facets, visibility
 from wpstrack.activities import ActivityDetail, ActivityFilter, ActivitySummary, ActivityUpdate
 from wpstrack.events import Candidate
 from wpstrack.users import User
@@ -164,3 +164,35 @@ class Candidates(BaseModel):
 def candidates(conn: ConnDep, _user: CurrentUser, activity_id: int) -> Candidates:
     """Activities that may report the same event, with the evidence (review: logged in)."""
     return Candidates(activity_id=activity_id, candidates=events.candidates(conn, activity_id))
+
+
+@router.put("/{activity_id}/roles", response_model=ActivityDetail)
+def set_roles(
+    conn: ConnDep,
+    user: Reviewer,
+    activity_id: int,
+    data: actors.RolesIn,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ActivityDetail:
+    """Set participants' roles (participant id -> role) and the acting government or
+    organisation; roles: principal (lead / host), implementer, funder, recipient,
+    participant, mentioned."""
+    version = _optional_version(if_match)
+    actors.set_roles(conn, user.username, activity_id, data, expected_version=version)
+    return _tagged(activities.get_activity(conn, activity_id), response)
+
+
+@router.post("/{activity_id}/participants", response_model=ActivityDetail)
+def add_participant(
+    conn: ConnDep,
+    user: Reviewer,
+    activity_id: int,
+    data: actors.ParticipantIn,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ActivityDetail:
+    """Add an organisation (code) or a government (country code) with its role."""
+    version = _optional_version(if_match)
+    actors.add_participant(conn, user.username, activity_id, data, expected_version=version)
+    return _tagged(activities.get_activity(conn, activity_id), response)

@@ -8,6 +8,7 @@ The dicts returned here are the ones the pages render.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -15,7 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, Field
 
 from wpstrack import exports, indicators, plans, visibility
-from wpstrack.matrix import MatrixFilter, matrix, matrix_csv
+from wpstrack.matrix import MatrixFilter, download, matrix
 from wpstrack.web.api.common import ERROR_RESPONSES
 from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, require_role
 from wpstrack.web.uploads import uploaded_table
@@ -32,10 +33,19 @@ BlankIsNone = BeforeValidator(lambda value: None if value == "" else value)
 
 
 def matrix_filter(
+    plan: Annotated[str | None, BlankIsNone, Query(description="plan code")] = None,
     organisation: Annotated[list[str] | None, Query(description="organisation codes")] = None,
+    organisation_type: Annotated[
+        list[str] | None, Query(description="organisation types (government, ministry, ...)")
+    ] = None,
     pillar: Annotated[list[str] | None, Query(description="pillar codes")] = None,
-    country: Annotated[list[str] | None, Query(description="ISO 3166 codes")] = None,
+    topic: Annotated[list[str] | None, Query(description="topics")] = None,
+    country: Annotated[
+        list[str] | None, Query(description="ISO 3166 codes of where the work happens")
+    ] = None,
     type: Annotated[list[str] | None, Query(description="activity types")] = None,
+    date_from: Annotated[date | None, BlankIsNone, Query()] = None,
+    date_to: Annotated[date | None, BlankIsNone, Query()] = None,
     year_from: Annotated[Year | None, BlankIsNone, Query()] = None,
     year_to: Annotated[Year | None, BlankIsNone, Query()] = None,
     funding: bool = False,
@@ -43,10 +53,15 @@ def matrix_filter(
 ) -> MatrixFilter:
     """The matrix filters from the query string (repeat a parameter or separate by commas)."""
     return MatrixFilter(
+        plan=plan,
         organisation=organisation or [],
+        organisation_type=organisation_type or [],
         pillar=pillar or [],
+        topic=topic or [],
         country=country or [],
         type=type or [],
+        date_from=date_from,
+        date_to=date_to,
         year_from=year_from,
         year_to=year_to,
         funding=funding,
@@ -155,22 +170,30 @@ def refresh_indicators(conn: ConnDep, user: CurrentUser, plan: str) -> dict[str,
     return {"plan": plan, "refreshed": indicators.refresh(conn, plan, user.username)}
 
 
+def matrix_download(data: dict[str, Any], fmt: str, table: str) -> Response:
+    """A matrix table as a download (shared by the page and the API)."""
+    name = f"matrix-{table}.{exports.EXTENSIONS[fmt]}" if table != "cells" else f"matrix.{fmt}"
+    return Response(
+        download(data, fmt, table),
+        media_type=exports.MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 @matrix_router.get("")
 def get_matrix(
     conn: ConnDep,
     user: OptionalUser,
     filters: MatrixQuery,
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "xlsx"] = "json",
+    table: Literal["cells", "countries"] = "cells",
 ) -> Any:
-    """Who does what where; ``format=csv`` downloads one line per cell."""
+    """Who does what where; ``format=csv`` or ``xlsx`` downloads one line per cell, or with
+    ``table=countries`` the entries per country that the map draws."""
     data = matrix(conn, filters, public=visibility.is_public(user))
     if format == "json":
         return data
-    return Response(
-        matrix_csv(data),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="matrix.csv"'},
-    )
+    return matrix_download(data, format, table)
 
 
 @exports_router.get("/{table}")

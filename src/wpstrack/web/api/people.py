@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from wpstrack import people, visibility
 from wpstrack.people import PersonSummary
+from wpstrack.users import User
 from wpstrack.web.api.common import ERROR_RESPONSES, PageOut, PageParams, list_response
-from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.deps import ConnDep, OptionalUser, require_role
 
 router = APIRouter(tags=["people"], responses=ERROR_RESPONSES)
+Reviewer = Annotated[User, require_role("reviewer", "editor")]
+
+
+class MergeIn(BaseModel):
+    """The id of the other person (their address), who is the same person as this one."""
+
+    other: int
 
 
 @router.get("/people", response_model=PageOut[PersonSummary])
@@ -30,6 +39,13 @@ def list_people(
 @router.get("/people/{person_id}")
 def get_person(conn: ConnDep, user: OptionalUser, person_id: int) -> dict[str, Any]:
     return people.person_view(conn, person_id, public_only=visibility.is_public(user))
+
+
+@router.post("/people/{person_id}/merge")
+def merge_person(conn: ConnDep, user: Reviewer, person_id: int, data: MergeIn) -> dict[str, Any]:
+    """Record that person ``other`` is this person (another spelling or language)."""
+    people.merge_people(conn, user.username, person_id, data.other)
+    return people.person_view(conn, person_id, public_only=False)
 
 
 @router.get("/organisations/{code}/activities", tags=["organisations"])

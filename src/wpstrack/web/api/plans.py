@@ -94,10 +94,15 @@ def plan_list(conn: Connection) -> list[PlanSummary]:
     return [PlanSummary.model_validate(row) for row in plans.plan_summaries(conn)]
 
 
-def plan_detail(conn: Connection, code: str, *, public_only: bool = True) -> PlanOut:
-    """One plan with its tree and linked activities (shared by the page and the API)."""
+def plan_detail(
+    conn: Connection, code: str, *, public_only: bool = True, context: bool = False
+) -> PlanOut:
+    """One plan with its tree and linked activities (shared by the page and the API); with
+    ``context``, also the linked activities of other governments, marked ``context``."""
     plan = PlanOut.model_validate(plans.read_plan(conn, code))
-    plan.activities = tracker.activities_by_item(conn, code, public_only=public_only)
+    plan.activities = tracker.activities_by_item(
+        conn, code, public_only=public_only, context=context
+    )
     return plan
 
 
@@ -108,5 +113,7 @@ def list_plans(conn: ConnDep) -> PageOut[PlanSummary]:
 
 
 @router.get("/{code}", response_model=PlanOut)
-def get_plan(conn: ConnDep, user: OptionalUser, code: str) -> PlanOut:
-    return plan_detail(conn, code, public_only=visibility.is_public(user))
+def get_plan(conn: ConnDep, user: OptionalUser, code: str, context: bool = False) -> PlanOut:
+    """A plan with the activities its government carries out or funds (``context=true``:
+    and the other linked activities, marked)."""
+    return plan_detail(conn, code, public_only=visibility.is_public(user), context=context)

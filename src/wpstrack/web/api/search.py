@@ -39,5 +39,7 @@ def search_api(
 
 
 @router.get("/dashboard", tags=["dashboard"])
-def dashboard_api(conn: ConnDep, user: OptionalUser) -> dict[str, Any]:
-    return dashboard.dashboard(conn, public=visibility.is_public(user))
+def dashboard_api(conn: ConnDep, user: OptionalUser, plan: str | None = None) -> dict[str, Any]:
+    """The dashboard's figures; ``plan``: only what that plan's government carries out or
+    funds."""
+    return dashboard.dashboard(conn, public=visibility.is_public(user), plan=plan or None)

@@ -1,12 +1,13 @@
 """Activity register pages: the list with its filters, and one activity with provenance.
 
 Anonymous visitors see published activities only. Editors (and admins) edit and publish;
-reviewers and above link activities to plan items. Every form carries the version it was
-rendered from, so an edit based on an old page gets 409 and changes nothing.
+reviewers and above link activities to plan items and set roles. Every form carries the
+version it was rendered from, so an edit based on an old page gets 409 and changes nothing.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -14,7 +15,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from wpstrack import activities, facets, visibility
+from wpstrack import activities, actors, facets, visibility
 from wpstrack.activities import ActivityFilter, ActivitySummary, ActivityUpdate
 from wpstrack.i18n import _
 from wpstrack.pagination import Page
@@ -42,6 +43,7 @@ class ActivityForm(BaseModel):
     duration_minutes: str = ""
     city: str = ""
     country: str = ""
+    acting_country: str = ""
     summary: str = ""
 
     def changes(self) -> ActivityUpdate:
@@ -49,7 +51,10 @@ class ActivityForm(BaseModel):
         return ActivityUpdate.model_validate({k: v.strip() or None for k, v in fields.items()})
 
 
-def _detail(activity_id: int, fragment: str = "") -> Response:
+def _detail(activity_id: int, fragment: str = "", back: str = "") -> Response:
+    # A form on the review page returns there (only to a review page: no open redirect).
+    if re.fullmatch(r"/review/\d+", back):
+        return RedirectResponse(f"{back}{fragment}", status_code=303)
     return RedirectResponse(f"/activities/{activity_id}{fragment}", status_code=303)
 
 
@@ -146,3 +151,51 @@ def unlink(
         conn, user.username, activity_id, plan_item_id, expected_version=version
     )
     return _detail(activity_id, "#links")
+
+
+@router.post("/{activity_id}/roles")
+def set_role(
+    conn: ConnDep,
+    user: Reviewer,
+    activity_id: int,
+    participant_id: Annotated[int, Form()],
+    role: Annotated[str, Form()],
+    version: Annotated[int, Form()],
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    data = actors.RolesIn(roles={participant_id: role})
+    actors.set_roles(conn, user.username, activity_id, data, expected_version=version)
+    return _detail(activity_id, "#roles", back)
+
+
+@router.post("/{activity_id}/acting")
+def set_acting(
+    conn: ConnDep,
+    user: Reviewer,
+    activity_id: int,
+    version: Annotated[int, Form()],
+    acting_country: Annotated[str, Form()] = "",
+    acting_organisation: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    data = actors.RolesIn(acting_country=acting_country, acting_organisation=acting_organisation)
+    actors.set_roles(conn, user.username, activity_id, data, expected_version=version)
+    return _detail(activity_id, "#roles", back)
+
+
+@router.post("/{activity_id}/participants")
+def add_participant(
+    conn: ConnDep,
+    user: Reviewer,
+    activity_id: int,
+    role: Annotated[str, Form()],
+    version: Annotated[int, Form()],
+    organisation: Annotated[str, Form()] = "",
+    country: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    data = actors.ParticipantIn(
+        role=role, organisation=organisation.strip() or None, country=country.strip() or None
+    )
+    actors.add_participant(conn, user.username, activity_id, data, expected_version=version)
+    return _detail(activity_id, "#roles", back)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from wpstrack import charts, dashboard, visibility
+from wpstrack import charts, dashboard, matrix, plans, visibility
 from wpstrack.fields import code_label
 from wpstrack.i18n import _, format_month
 from wpstrack.web import downloads
@@ -20,9 +20,13 @@ router = APIRouter()
 
 
 def dashboard_charts(figures: dict) -> dict:
-    """The dashboard's figures drawn as SVG charts, labelled in the page's language."""
+    """The dashboard's figures drawn as SVG charts, labelled in the page's language, and the
+    map of where work happens."""
     activities = _("Activities")
     return {
+        "map": matrix.country_map(
+            figures["by_country"], "Activities by country where the work happens"
+        ),
         "by_month": charts.line_chart(
             _("Activities by month"),
             [(format_month(m["month"]), m["count"]) for m in figures["by_month"]],
@@ -49,9 +53,17 @@ def dashboard_charts(figures: dict) -> dict:
 
 @router.get("/")
 @router.get("/dashboard")
-def dashboard_page(request: Request, conn: ConnDep, user: OptionalUser) -> Response:
-    figures = dashboard.dashboard(conn, public=visibility.is_public(user))
-    context = {"title": _("Dashboard"), "figures": figures, "charts": dashboard_charts(figures)}
+def dashboard_page(
+    request: Request, conn: ConnDep, user: OptionalUser, plan: str | None = None
+) -> Response:
+    public = visibility.is_public(user)
+    figures = dashboard.dashboard(conn, public=public, plan=plan or None)
+    context = {
+        "title": _("Dashboard"),
+        "figures": figures,
+        "charts": dashboard_charts(figures),
+        "plans": [p["code"] for p in plans.plan_summaries(conn)],
+    }
     return render(request, "dashboard.html", context)
 
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from wpstrack import charts, people, visibility
 from wpstrack.i18n import _
 from wpstrack.pagination import Page
 from wpstrack.people import PersonSummary
+from wpstrack.users import User, has_role
 from wpstrack.web import downloads
-from wpstrack.web.deps import ConnDep, OptionalUser
+from wpstrack.web.deps import ConnDep, OptionalUser, require_role
 from wpstrack.web.downloads import FormatParam
 from wpstrack.web.templating import render
 
 router = APIRouter()
+Reviewer = Annotated[User, require_role("reviewer", "editor")]
 
 
 def _by_year(view: dict[str, Any], name: str) -> Any:
@@ -51,8 +54,18 @@ def people_page(
 def person_page(request: Request, conn: ConnDep, user: OptionalUser, person_id: int) -> Response:
     view = people.person_view(conn, person_id, public_only=visibility.is_public(user))
     name = view["person"]["name"]
+    can_merge = user is not None and has_role(user, "reviewer", "editor")
     context = {"title": name, "heading": name, "chart": _by_year(view, name), **view}
-    return render(request, "timeline.html", {**context, "back": ("/people", _("People"))})
+    context |= {"back": ("/people", _("People")), "can_merge": can_merge}
+    return render(request, "timeline.html", context)
+
+
+@router.post("/people/{person_id}/merge")
+def merge_person(
+    conn: ConnDep, user: Reviewer, person_id: int, other: Annotated[int, Form()]
+) -> Response:
+    people.merge_people(conn, user.username, person_id, other)
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
 @router.get("/organisations/{code}/activities")

@@ -25,6 +25,8 @@ def plans_page(request: Request, conn: ConnDep, format: FormatParam = "html") ->
 
 
 @router.get("/{code}")
-def plan_page(request: Request, conn: ConnDep, user: OptionalUser, code: str) -> Response:
-    plan = plan_detail(conn, code, public_only=visibility.is_public(user))
-    return render(request, "plan.html", {"title": plan.title, "plan": plan})
+def plan_page(
+    request: Request, conn: ConnDep, user: OptionalUser, code: str, context: bool = False
+) -> Response:
+    plan = plan_detail(conn, code, public_only=visibility.is_public(user), context=context)
+    return render(request, "plan.html", {"title": plan.title, "plan": plan, "context": context})
