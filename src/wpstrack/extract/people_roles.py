@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from wpstrack.extract import lexicon
 from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName, country_name
 from wpstrack.extract.orgnames import normalise_org
 
@@ -50,7 +51,7 @@ _CATAPHORA_RE = re.compile(
 )
 _CATAPHORA_CUE_RE = re.compile(r" h(?:er|is) ", re.I)  # in every match of the one above
 _WOMAN_HONORIFIC_RE = re.compile(
-    r"(?=[MBD])\b(?:Ms|Mrs|Miss|Madam|Baroness|Dame)\.?[ \xa0]+([A-Z][\w'’\-]*)"
+    rf"\b(?:{'|'.join(lexicon.honorifics('female', ('en',)))})\.?[ \xa0]+([A-Z][\w'’\-]*)"
 )
 
 
