@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.extract import lexicon
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.people_roles import iter_sentence_spans
 
@@ -208,11 +210,16 @@ def classify(
     text: str,
     counterparts: list[dict[str, object]] | None = None,
     lead: tuple[str, str, int] | None = None,
+    language: str = "en",
 ) -> str | None:
     """The event type of a release, or None when the text is not readable prose.
 
-    ``lead`` is the text's :func:`_lead`, when the caller has it already.
+    ``lead`` is the text's :func:`_lead`, when the caller has it already. French and
+    Spanish releases are read with their own cue words (:func:`_classify_romance`).
     """
+    if language in _romance_cues():
+        headline, lead_sentence, _start = lead or _lead(text)
+        return _classify_romance(text, headline, lead_sentence, language, counterparts)
     if not _is_readable(text):
         return None
     headline, lead_sentence, _start = lead or _lead(text)
@@ -286,6 +293,59 @@ def _refine(kind: str, lead: str, counterparts: list[dict[str, object]] | None) 
     return kind
 
 
+@cache
+def _romance_cues() -> dict[str, tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]], str]]:
+    """language -> (genre line, [(cue, event type)] in order, counterpart word)."""
+    table = lexicon.load("events")
+    compiled = {}
+    for language in ("fr", "es"):
+        entry = table[language]
+        genres = "|".join(
+            f"(?P<{kind}>{'|'.join(words)})" for kind, words in entry["genre"].items()
+        )
+        cues = [(re.compile(rf"\b(?:{cue})", re.I), kind) for kind, cue in entry["cues"]]
+        compiled[language] = (
+            re.compile(rf"(?m)^[ \t]*(?:{genres})\b"),
+            cues,
+            entry["counterpart"],
+        )
+    return compiled
+
+
+@cache
+def _government_office_re() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{lexicon.load('events')['government_offices']})", re.I)
+
+
+def _classify_romance(
+    text: str,
+    headline: str,
+    lead: str,
+    language: str,
+    counterparts: list[dict[str, object]] | None,
+) -> str | None:
+    """Genre line, then the first cue of the headline, then of the lead; else other."""
+    genre_re, cues, counterpart_word = _romance_cues()[language]
+    genre = genre_re.search(text[:1500])
+    if genre:
+        return genre.lastgroup
+    if not (headline.strip() or lead):
+        return None
+    for part in (headline, lead):
+        for regex, kind in cues:
+            if regex.search(part):
+                if kind != "meeting" or not counterparts:
+                    return kind
+                offices = _government_office_re()
+                titles = [str(p.get("title") or "") for p in counterparts]
+                if re.search(counterpart_word, headline + lead, re.I) or all(
+                    offices.match(t) for t in titles
+                ):
+                    return "bilateral_meeting"
+                return kind
+    return "other"
+
+
 def _is_organisation(name: str) -> bool:
     """Whether an affiliation names a body rather than a country."""
     from wpstrack.extract.names import country_name
@@ -301,7 +361,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         counterparts = st.items("other_participants")
         text = doc_text(doc)
         found = _lead(text)
-        kind = classify(text, counterparts, found)
+        kind = classify(text, counterparts, found, st.language)
         if kind is None:
             return doc
         _headline, lead, start = found

@@ -33,6 +33,7 @@ from wpstrack.extract import organisation_japanese
 from wpstrack.extract import organisation_rules as rules
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.organisation_rules import Hit
+from wpstrack.extract.people_romance import ROMANCE
 from wpstrack.reference import (
     is_japanese,
     normalise_name,
@@ -127,9 +128,15 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             return doc
         st = state(doc)
         japanese = st.language == "ja" or _mostly_japanese(text)
+        romance = st.language in ROMANCE
         if japanese:
             hits = _regex_hits(text, table)
             hits += organisation_japanese.unknown_hits(text, hits, resolve_organisation)
+        elif romance:
+            # French and Spanish: the alias table only (it holds their forms), written as the
+            # official English name; the English name patterns would read their capitalised
+            # words ("Affaires étrangères", family names in capitals) as bodies.
+            hits = _regex_hits(text, table)
         else:
             folded_text = text.translate(_FOLD)
             work = doc if folded_text == text else nlp.make_doc(folded_text)
@@ -144,7 +151,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             ]
             if _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
-        for hit, start, end in _fullest(hits, table, japanese):
+        for hit, start, end in _fullest(hits, table, japanese or romance):
             st.add("organisations", hit.name, start, end, hit.method)
             if hit.code:
                 st.add("organisation_codes", hit.code, start, end, hit.method)
