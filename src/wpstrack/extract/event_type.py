@@ -218,7 +218,7 @@ def classify(
     Spanish releases are read with their own cue words (:func:`_classify_romance`).
     """
     if language in _romance_cues():
-        headline, lead_sentence, _start = lead or _lead(text)
+        headline, lead_sentence = _romance_lead(text)
         return _classify_romance(text, headline, lead_sentence, language, counterparts)
     if not _is_readable(text):
         return None
@@ -315,6 +315,16 @@ def _romance_cues() -> dict[str, tuple[re.Pattern[str], list[tuple[re.Pattern[st
 @cache
 def _government_office_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{lexicon.load('events')['government_offices']})", re.I)
+
+
+def _romance_lead(text: str) -> tuple[str, str]:
+    """(headline lines, first sentence of the body): the body's first long line."""
+    text = text[:6000]
+    body = _BODY_RE.search(text)
+    start = body.start() if body else 0
+    for s_start, s_end in iter_sentence_spans(text[start : start + 1500]):
+        return text[:start], text[start + s_start : start + s_end].strip()
+    return text[:start], ""
 
 
 def _classify_romance(

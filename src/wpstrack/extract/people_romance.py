@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import pycountry
+
 from wpstrack.extract import lexicon
-from wpstrack.extract.names import TITLE_WORDS, country_name
+from wpstrack.extract.gazetteer import gazetteer
+from wpstrack.extract.names import TITLE_WORDS
+from wpstrack.reference import organisations, resolve_organisation
 
 ROMANCE = ("fr", "es")  # the languages whose conventions this module reads
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -69,15 +73,35 @@ def _is_name(name: str) -> bool:
     return not any(word.casefold() in _not_name_words() for word in name.split())
 
 
-def _affiliation(title: str) -> str | None:
-    """The state that closes a title ("... de la République du Sénégal", "... de Colombia")."""
-    match = _STATE_RE.search(title)
-    return country_name(match.group(1)) if match else None
-
-
-_STATE_RE = re.compile(
-    rf"\b(?:de|du|d'|des)\s+(?:la\s+|l'|los\s+|las\s+)?({_NAME_WORD}(?:\s+{_NAME_WORD})*)$"
+_OF_RE = re.compile(r"\b(?:de|du|d'|des)\s*(?:la\s+|l'|los\s+|las\s+|el\s+)?(?=[A-ZÀ-Þ])")
+_STATE_PREFIX_RE = re.compile(
+    r"^(?:République|República|Royaume|Reino|Principauté|Principado|État|Estado)\s+"
+    r"(?:du\s+|de\s+la\s+|de\s+l'|des\s+|de\s+|del\s+|d')?"
 )
+
+
+def _body_or_state(tail: str) -> str | None:
+    """The state (English short name) or known body (acronym, else name) ``tail`` names."""
+    tail = tail.strip(" .,")
+    code = gazetteer().country(_STATE_PREFIX_RE.sub("", tail))
+    if code:
+        country = pycountry.countries.get(alpha_2=code)
+        return getattr(country, "common_name", None) or getattr(country, "name", None)
+    body = resolve_organisation(tail)
+    if body:
+        entry = next(e for e in organisations() if e["code"] == body)
+        return str(entry.get("acronym") or entry["name"])
+    return None
+
+
+def _affiliation(title: str) -> tuple[str, str | None]:
+    """(the office, the state or body that closes it): "viceministra de Asuntos
+    Multilaterales de Colombia" -> ("viceministra de Asuntos Multilaterales", "Colombia")."""
+    for match in _OF_RE.finditer(title):
+        found = _body_or_state(title[match.end() :])
+        if found:
+            return title[: match.start()].rstrip(" ,"), found
+    return title, None
 
 
 def _office_hits(text: str, language: str) -> list[Found]:
@@ -94,7 +118,9 @@ def _office_hits(text: str, language: str) -> list[Found]:
         while comma != -1:
             found = named_re.match(text, comma)
             if found and _is_name(found.group("name")):
-                title = " ".join(text[match.start("head") : comma].split())
+                title, affiliation = _affiliation(
+                    " ".join(text[match.start("head") : comma].split())
+                )
                 hon = (found.group("hon") or "").lower()
                 hits.append(
                     Found(
@@ -102,7 +128,7 @@ def _office_hits(text: str, language: str) -> list[Found]:
                         found.start("name"),
                         found.end("name"),
                         title,
-                        _affiliation(title),
+                        affiliation,
                         hon in female or match.group("art") in feminine,
                         False,
                         True,
@@ -123,14 +149,18 @@ def find(text: str, language: str) -> list[Found]:
         if not _is_name(match.group("name")):
             continue
         hon = match.group("hon").lower()
-        title = " ".join(match.group("title").split()) if match.group("title") else None
+        title, affiliation = (
+            _affiliation(" ".join(match.group("title").split()))
+            if match.group("title")
+            else (None, None)
+        )
         hits.append(
             Found(
                 match.group("name"),
                 match.start("name"),
                 match.end("name"),
                 title,
-                _affiliation(title) if title else None,
+                affiliation,
                 hon in female,
                 hon in male,
                 False,
