@@ -59,6 +59,7 @@ from wpstrack.extract.people_roles import (
     mark_gender,
     merge_misspellings,
     reorder_family_first,
+    visited_by_principals,
 )
 from wpstrack.extract.people_romance import ROMANCE
 
@@ -490,7 +491,10 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
     assign_roles(scan, people)
     mark_gender(scan, people)
     acronyms = acronym_map(scan)
-    home = home_country(scan)
+    # The release speaks for a government none of its named counterparts belongs to.
+    away = {p.office.country for p in people if p.office.country and p.role == "other"}
+    visited = visited_by_principals(scan, people)
+    home = home_country(scan, exclude=away | visited)
     records: list[Participant] = []
     for person in people:
         if person.role is None:
@@ -498,7 +502,9 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
         value = {
             "name": person.name.display,
             "title": person.office.title,
-            "organisation_or_country": affiliation(person, scan, acronyms, home),
+            "organisation_or_country": affiliation(
+                person, scan, acronyms, home, abroad=bool(visited)
+            ),
         }
         gender = "f" if person.female_at else "m" if person.male else None
         if gender:
