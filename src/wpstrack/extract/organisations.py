@@ -6,7 +6,8 @@ case-insensitive but capitalised) and a plain string search for Japanese names, 
 blank English tokenizer does not split into words. Bodies outside the table are kept too:
 typo'd forms of a known name, names built on an organisation head ("... Network",
 "Ministry of ...", "Institute for ..."), names defined by an acronym in brackets, and
-unknown acronyms (method ``unresolved_acronym``), so that a reviewer sees them.
+unknown acronyms where a definition or an office held in them says they name a body
+(method ``unresolved_acronym``, "Regional Representative of OCHR"; "at UNHQ" is none).
 
 The conventions follow the gold format: countries, governments, diplomatic missions,
 venues, events and programmes are not organisations; "United Nations" as a modifier counts
@@ -32,6 +33,7 @@ from spacy.tokens import Doc
 from wpstrack.extract import organisation_japanese
 from wpstrack.extract import organisation_rules as rules
 from wpstrack.extract.model import doc_text, state
+from wpstrack.extract.names import TITLE_HEADS
 from wpstrack.extract.organisation_rules import Hit
 from wpstrack.extract.people_romance import ROMANCE
 from wpstrack.reference import (
@@ -515,13 +517,30 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
         if owner is not None:
             owner.key = owner.key or owner.code or "~" + normalise_name(owner.name)
             keys[word] = owner.key
+    held = {ctx.text[slice(*ctx.chars(i, end))] for i, end in candidates if _office_of(ctx, i)}
     for i, end in candidates:
         hit = ctx.hit(i, end, None, "unresolved_acronym")
-        if hit.surface not in not_orgs:
+        # An unknown acronym is a body only where a definition ("... Network (APWMN)") or an
+        # office held in it ("Regional Representative of OCHR") says so: "at UNHQ" is not.
+        if hit.surface not in not_orgs and (hit.surface in keys or hit.surface in held):
             hit.key = keys.get(hit.surface, "")
             found.append(hit)
         ctx.occupy(i, end)
     return found
+
+
+_HOLDERS = TITLE_HEADS | {"office", "offices", "representatives", "staff", "members"}
+
+
+def _office_of(ctx: rules.Context, i: int) -> bool:
+    """Whether the acronym at ``i`` follows an office held in it ("Director of UNFAP",
+    "coordinator of the WPSPN", "the regional offices of ...")."""
+    j = i - 1
+    if ctx.word(j) == "the":
+        j -= 1
+    if ctx.word(j) != "of":
+        return False
+    return any(ctx.word(k).lower() in _HOLDERS for k in range(max(0, j - 3), j))
 
 
 def _not_an_organisation(words: list[str]) -> bool:
