@@ -70,7 +70,18 @@ _STRONG = (
     ),
     (r"courtesy call|表敬", "courtesy_call"),
     (r"\bexchange of (?:views|opinions)\b", "dialogue"),
-    (r"\bsign(?:s|ed|ing)?\b[^.\n]{0,80}\b(?:agreement|memorandum|MoU)|署名", "signing"),
+    # a signed instrument: agreements and their kin (arrangement, partnership, charter...)
+    (
+        r"\bsign(?:s|ed|ing)?\b[^.\n]{0,80}\b(?:agreement|memorandum|MoU|arrangement"
+        r"|partnership|charter|protocol|convention|compact|letter of intent)|署名",
+        "signing",
+    ),
+    # "undertakes a solidarity mission to South Sudan": a visit by another name
+    (
+        r"\b(?:undertak(?:es|ing)|undertook|conducts?|conducted|on)\s+(?:an?\s+)?(?:[\w-]+\s+)?"
+        r"mission\s+to\b",
+        "visit",
+    ),
     (r"交換公文", "exchange_of_notes"),
     (r"意見交換", "dialogue"),
     (r"シンポジウム|フォーラム|国際会議", "conference"),
