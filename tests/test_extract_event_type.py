@@ -55,6 +55,18 @@ LEAD += "Parliamentary Vice-Minister for Foreign Affairs, "
             "exchange_of_notes",
         ),
         (
+            "Media release\n\nNorway and Chile sign Women's Leadership Partnership\n\n"
+            "3 May 2025\n\nThe two ministers today signed the Norway-Chile Women's Leadership "
+            "Partnership Arrangement in Santiago.",
+            "signing",
+        ),
+        (
+            "Envoy undertakes solidarity mission to Chad\n\nN'Djamena, 4 June 2025\n\n"
+            "The Special Envoy, Ms. Clara Obi, is undertaking a solidarity mission to the "
+            "Republic of Chad from 3 to 6 June 2025.",
+            "visit",
+        ),
+        (
             "Press release\n\nEU and UNFPA sign EUR 10 million agreement to protect women\n\n"
             "Maputo, 19 March 2025 - The European Union and UNFPA today signed an agreement.",
             "signing",

@@ -866,3 +866,26 @@ def test_a_kind_word_and_nationality_before_a_body_are_not_its_name() -> None:
     st = _run(text)
     people = {**_people(st, "principal_actors"), **_people(st, "other_participants")}
     assert people["Irena Petrova"]["organisation_or_country"] == "Safe Harbour Trust"
+
+
+def test_family_name_in_capitals_does_not_make_an_official_japanese() -> None:
+    text = HEAD + (
+        "On May 16, Mr. DUPONT Marc, Minister for Trade, who is visiting Nairobi, Kenya, "
+        "held a meeting with Ms. Wanjiru Achieng, Cabinet Secretary for Gender of Kenya. "
+        "France will support the Kenyan programme. Kenya welcomed the support."
+    )
+    st = _run(text)
+    assert _people(st, "principal_actors")["Marc DUPONT"]["organisation_or_country"] == "France"
+    assert (
+        _people(st, "other_participants")["Wanjiru Achieng"]["organisation_or_country"] == "Kenya"
+    )
+
+
+def test_own_official_without_a_country_in_the_title_gets_the_home_government() -> None:
+    text = HEAD + (
+        "On May 16, Ms. Ana Silva, Minister for Foreign Affairs, hosted a dialogue on women, "
+        "peace and security, attended by Mr. Rui Costa, Secretary of State for Defence. "
+        "Portugal will fund the new network."
+    )
+    st = _run(text)
+    assert _people(st, "other_participants")["Rui Costa"]["organisation_or_country"] == "Portugal"

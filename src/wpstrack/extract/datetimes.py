@@ -44,16 +44,19 @@ _END_CUE_RE = re.compile(
     r"\b(?:ended|ends|end|finished|closed|concluded|adjourned|runs|ran|lasted|continued)"
     r"(?:\s+(?:at|until|till))?\s*$|\buntil\s*$"
 )
-_LOCAL_RE = re.compile(r"\s*(?P<local>local(?:\s+time)?|現地時間)", re.IGNORECASE)
+_LOCAL_RE = re.compile(
+    r"\s*(?P<local>local(?:\s+time)?|heure locale|hora local|現地時間)", re.IGNORECASE
+)
 _JA_JST_RE = re.compile(r"日本時間(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?")
 # "at 10 a.m. local time" without a bracket
-_LOCAL_AFTER_RE = re.compile(r",?\s*(?P<local>local\s+time|現地時間)")
+_LOCAL_AFTER_RE = re.compile(r",?\s*(?P<local>local\s+time|heure\s+locale|hora\s+local|現地時間)")
 # Japanese writes it first: "現地時間3月18日午後6時5分"
 _LOCAL_BEFORE_RE = re.compile(r"(?P<local>現地時間)[^、。]{0,12}$")
 # A Japanese lead opens with the event's date: "1　8月5日、…", "6月10日（現地時間同日）、…".
 _JA_LEAD_RE = re.compile(r"(?m)^[ \t\u3000]*(?:[0-9０-９]{1,2}[ \t\u3000.．]*)?$")
 _OPEN_PAREN_RE = re.compile(r"\s*\(\s*")
-_ON_RE = re.compile(r"(?:\b(?:[Oo]n|[Ff]rom|[Bb]etween)\s+(?:the\s+)?|現地時間\s*)$")
+# French and Spanish put an article before the day: "le 5 mai", "el 5 de mayo".
+_ON_RE = re.compile(r"(?:\b(?:[Oo]n|[Ff]rom|[Bb]etween|[Ll]e|[Ee]l)\s+(?:the\s+)?|現地時間\s*)$")
 # "from 15 to 17 July", "15-17 July": the first day of a stated span is written bare.
 _FIRST_DAY_RE = re.compile(
     r"(?:\b(?:[Ff]rom|[Bb]etween)\s+|(?<![\d.,:]))(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -194,7 +197,19 @@ def _date_in_sentence(
     return False
 
 
-_SHIFTS = {"today": 0, "本日": 0, "yesterday": -1, "昨日": -1, "tomorrow": 1}
+_SHIFTS = {
+    "today": 0,
+    "本日": 0,
+    "yesterday": -1,
+    "昨日": -1,
+    "tomorrow": 1,
+    "aujourd'hui": 0,
+    "aujourd’hui": 0,
+    "hier": -1,
+    "demain": 1,
+    "hoy": 0,
+    "ayer": -1,
+}
 
 
 def _set_relative(st: ExtractionState, match: re.Match[str]) -> bool:

@@ -65,6 +65,16 @@ STATED_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+# French and Spanish: "pendant une heure", "durante 45 minutos", "pendant 1 heure 30".
+_ROMANCE_NUMBERS = {"une": 1, "un": 1, "una": 1, "deux": 2, "dos": 2, "trois": 3, "tres": 3}
+_ROMANCE_NUM = r"(?:\d+|une|un|una|deux|dos|trois|tres)"
+ROMANCE_RE = re.compile(
+    r"\b(?:pendant|durant|durante)\s+(?:environ\s+|aproximadamente\s+|unos\s+|unas\s+)?"
+    rf"(?:(?P<rh>{_ROMANCE_NUM})\s+(?:heures?|horas?)(?P<rhalf>\s+(?:et\s+demie|y\s+media))?"
+    rf"(?:\s+(?:et\s+|y\s+)?(?P<rhm>\d+)(?:\s+minut(?:es|os))?)?"
+    rf"|(?P<rm>\d+)\s+minut(?:es|os))\b",
+    re.IGNORECASE,
+)
 _JA_STRICT_RE = re.compile(
     r"約?(?:(?P<jh>\d+(?:\.\d+)?)時間(?P<jhalf>半)?(?:(?P<jm>\d+)分間?)?|(?P<jm2>\d+)分間)"
 )
@@ -99,11 +109,17 @@ def minutes_of(match: re.Match[str]) -> float | None:
         return _whole(hours * 60 + _number(g.get("hm")))
     if g.get("m"):
         return _whole(_number(g["m"]))
+    if g.get("rh"):
+        word = g["rh"].lower()
+        hours = _ROMANCE_NUMBERS.get(word) or float(word)
+        return _whole(hours * 60 + (30 if g.get("rhalf") else 0) + float(g.get("rhm") or 0))
+    if g.get("rm"):
+        return _whole(float(g["rm"]))
     return None
 
 
 # A unit is written in every stated length: where none is, neither pattern needs to run.
-_UNIT_RE = re.compile(r"hour|hr|min|時間|分間", re.IGNORECASE)
+_UNIT_RE = re.compile(r"hour|hr|min|heure|hora|時間|分間", re.IGNORECASE)
 
 
 def _stated(text: str, start: int, end: int) -> tuple[float, int, int] | None:
@@ -111,7 +127,7 @@ def _stated(text: str, start: int, end: int) -> tuple[float, int, int] | None:
     if not _UNIT_RE.search(text, start, end):
         return None
     best: tuple[float, int, int] | None = None
-    for regex in (STATED_RE, _JA_STRICT_RE):
+    for regex in (STATED_RE, _JA_STRICT_RE, ROMANCE_RE):
         match = regex.search(text, start, end)
         if match:
             minutes = minutes_of(match)
@@ -123,7 +139,7 @@ def _stated(text: str, start: int, end: int) -> tuple[float, int, int] | None:
 
 def _length_start(match: re.Match[str]) -> int:
     """Where the length itself starts (after "for approximately")."""
-    for group in ("adj", "halfhour", "h", "m", "jh", "jm2"):
+    for group in ("adj", "halfhour", "h", "m", "jh", "jm2", "rh", "rm"):
         if match.groupdict().get(group):
             return match.start(group) if group not in ("jh", "jm2") else match.start()
     return match.start()

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract import japanese_event
+from wpstrack.extract import japanese_event, lexicon
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.people_ja import is_japanese
 from wpstrack.extract.people_roles import iter_sentence_spans
@@ -70,7 +71,18 @@ _STRONG = (
     ),
     (r"courtesy call|表敬", "courtesy_call"),
     (r"\bexchange of (?:views|opinions)\b", "dialogue"),
-    (r"\bsign(?:s|ed|ing)?\b[^.\n]{0,80}\b(?:agreement|memorandum|MoU)|署名", "signing"),
+    # a signed instrument: agreements and their kin (arrangement, partnership, charter...)
+    (
+        r"\bsign(?:s|ed|ing)?\b[^.\n]{0,80}\b(?:agreement|memorandum|MoU|arrangement"
+        r"|partnership|charter|protocol|convention|compact|letter of intent)|署名",
+        "signing",
+    ),
+    # "undertakes a solidarity mission to South Sudan": a visit by another name
+    (
+        r"\b(?:undertak(?:es|ing)|undertook|conducts?|conducted|on)\s+(?:an?\s+)?(?:[\w-]+\s+)?"
+        r"mission\s+to\b",
+        "visit",
+    ),
     (r"交換公文", "exchange_of_notes"),
     (r"意見交換", "dialogue"),
     (r"シンポジウム|フォーラム|国際会議", "conference"),
@@ -210,11 +222,16 @@ def classify(
     text: str,
     counterparts: list[dict[str, object]] | None = None,
     lead: tuple[str, str, int] | None = None,
+    language: str = "en",
 ) -> str | None:
     """The event type of a release, or None when the text is not readable prose.
 
-    ``lead`` is the text's :func:`_lead`, when the caller has it already.
+    ``lead`` is the text's :func:`_lead`, when the caller has it already. French and
+    Spanish releases are read with their own cue words (:func:`_classify_romance`).
     """
+    if language in _romance_cues():
+        headline, lead_sentence = _romance_lead(text)
+        return _classify_romance(text, headline, lead_sentence, language, counterparts)
     if not _is_readable(text):
         return None
     headline, lead_sentence, _start = lead or _lead(text)
@@ -288,6 +305,69 @@ def _refine(kind: str, lead: str, counterparts: list[dict[str, object]] | None) 
     return kind
 
 
+@cache
+def _romance_cues() -> dict[str, tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]], str]]:
+    """language -> (genre line, [(cue, event type)] in order, counterpart word)."""
+    table = lexicon.load("events")
+    compiled = {}
+    for language in ("fr", "es"):
+        entry = table[language]
+        genres = "|".join(
+            f"(?P<{kind}>{'|'.join(words)})" for kind, words in entry["genre"].items()
+        )
+        cues = [(re.compile(rf"\b(?:{cue})", re.I), kind) for kind, cue in entry["cues"]]
+        compiled[language] = (
+            re.compile(rf"(?m)^[ \t]*(?:{genres})\b"),
+            cues,
+            entry["counterpart"],
+        )
+    return compiled
+
+
+@cache
+def _government_office_re() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{lexicon.load('events')['government_offices']})", re.I)
+
+
+def _romance_lead(text: str) -> tuple[str, str]:
+    """(headline lines, first sentence of the body): the body's first long line."""
+    text = text[:6000]
+    body = _BODY_RE.search(text)
+    start = body.start() if body else 0
+    for s_start, s_end in iter_sentence_spans(text[start : start + 1500]):
+        return text[:start], text[start + s_start : start + s_end].strip()
+    return text[:start], ""
+
+
+def _classify_romance(
+    text: str,
+    headline: str,
+    lead: str,
+    language: str,
+    counterparts: list[dict[str, object]] | None,
+) -> str | None:
+    """Genre line, then the first cue of the headline, then of the lead; else other."""
+    genre_re, cues, counterpart_word = _romance_cues()[language]
+    genre = genre_re.search(text[:1500])
+    if genre:
+        return genre.lastgroup
+    if not (headline.strip() or lead):
+        return None
+    for part in (headline, lead):
+        for regex, kind in cues:
+            if regex.search(part):
+                if kind != "meeting" or not counterparts:
+                    return kind
+                offices = _government_office_re()
+                titles = [str(p.get("title") or "") for p in counterparts]
+                if re.search(counterpart_word, headline + lead, re.I) or all(
+                    offices.match(t) for t in titles
+                ):
+                    return "bilateral_meeting"
+                return kind
+    return "other"
+
+
 def _is_organisation(name: str) -> bool:
     """Whether an affiliation names a body rather than a country."""
     from wpstrack.extract.names import country_name
@@ -309,7 +389,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
                 st.set("event_type", kind_ja, at, end, "event_type_ja")
             return doc
         found = _lead(text)
-        kind = classify(text, counterparts, found)
+        kind = classify(text, counterparts, found, st.language)
         if kind is None:
             return doc
         _headline, lead, start = found

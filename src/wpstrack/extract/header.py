@@ -26,6 +26,7 @@ _CLOSING_RE = re.compile(r"\s*(?:Adopted|Done|Signed|Issued|Made|Given|Dated)\b"
 _FOOTER_LABEL_RE = re.compile(r"\s*(?:Published|Date|Dated|Issued|Released)\s*:?\s*")
 _LABEL_PREFIX_RE = re.compile(
     rf"^(?:[^\n]*\|)?\s*(?:(?:Date|Dated|Published|Issued|Released|Updated)\s*:?\s*|"
+    rf"(?:Publié|Publiée|Mis à jour|Publicado|Publicada|Actualizado)(?:\s+le|\s+el)?\s*:?\s*|"
     rf"[A-Z][A-Za-z ]{{0,30}}:\s*)?"
     rf"(?:{WEEKDAY},?\s*)?$"
 )
@@ -37,9 +38,16 @@ _DATELINE_PREFIX_RE = re.compile(
 _CAPTION_RE = re.compile(r"^\s*(?:\(Photo\)|（写真）|Photo\b|Photograph\b|\*|-)")
 
 
+# A headline closed by its place and date in brackets: "Entretien avec ... (Dakar, 5 mai 2025)".
+_BRACKET_OPEN_RE = re.compile(r"\((?:[^()\n,]{1,40},\s*)?$")
+_BRACKET_CLOSE_RE = re.compile(r"\)\s*$")
+
+
 def _is_date_line(line: str, mention: DateMention, line_start: int) -> bool:
     prefix = line[: mention.start - line_start]
     if not prefix.strip():
+        return True
+    if _BRACKET_OPEN_RE.search(prefix) and _BRACKET_CLOSE_RE.match(line, mention.end - line_start):
         return True
     return bool(_LABEL_PREFIX_RE.match(prefix) or _DATELINE_PREFIX_RE.match(prefix))
 

@@ -16,6 +16,8 @@ from functools import cache, lru_cache
 
 import pycountry
 
+from wpstrack.extract import lexicon
+
 
 def words(text: str) -> frozenset[str]:
     """A set of words written as one string (keeps long vocabularies compact)."""
@@ -23,8 +25,8 @@ def words(text: str) -> frozenset[str]:
 
 
 # Honorifics that mark a woman by themselves.
-FEMALE_HONORIFICS = frozenset({"ms", "mrs", "miss", "madam", "madame", "mme", "baroness", "dame"})
-MALE_HONORIFICS = frozenset({"mr", "sir", "lord", "baron"})
+FEMALE_HONORIFICS = lexicon.gendered("female")
+MALE_HONORIFICS = lexicon.gendered("male")
 # Peers are known by title and one name ("Baroness Chapman of Darlington").
 PEER_TITLES = frozenset({"baroness", "baron", "lord", "lady"})
 # Ranks written before a name; the rank is the person's title unless a post is given.

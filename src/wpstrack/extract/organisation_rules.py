@@ -19,6 +19,8 @@ from functools import cache
 from spacy.attrs import IDX, IS_STOP, LENGTH, SPACY
 from spacy.tokens import Doc
 
+from wpstrack.extract import lexicon
+
 Span = tuple[int, int, str | None, str]  # token start, token end, code, method
 
 # Words that end an organisation's name ("Amani Mashinani Women's Network").
@@ -72,9 +74,10 @@ PLURAL_HEADS = {
 VENUE_NEXT = {"Headquarters", "Chamber", "Hall", "House", "Building", "Campus", "campus",
               "Compound", "Plaza", "premises"}  # fmt: skip
 UN_TITLE_NEXT = {"High", "Secretary", "Special", "Resident", "Under", "Assistant"}
+# A capitalised word after an honorific is a family name ("Mr. ISHIGURO", "M. DUBOIS").
 HONORIFICS = {
-    "Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Prof", "Prof.", "Professor",
-    "H.E.", "Hon", "Hon.", "Sir", "Dame", "Madam", "Mx.", "Lord", "Baroness", "Senator",
+    *(form + dot for form in lexicon.all_honorifics() for dot in ("", ".")),
+    "H.E.", "Hon", "Hon.", "Lord", "Baroness", "Senator",
 }  # fmt: skip
 # Capitalised words that do not start a name: days, months, titles, sentence openers.
 NOT_MODIFIERS = {

@@ -6,7 +6,8 @@ case-insensitive but capitalised) and a plain string search for Japanese names, 
 blank English tokenizer does not split into words. Bodies outside the table are kept too:
 typo'd forms of a known name, names built on an organisation head ("... Network",
 "Ministry of ...", "Institute for ..."), names defined by an acronym in brackets, and
-unknown acronyms (method ``unresolved_acronym``), so that a reviewer sees them.
+unknown acronyms where a definition or an office held in them says they name a body
+(method ``unresolved_acronym``, "Regional Representative of OCHR"; "at UNHQ" is none).
 
 The conventions follow the gold format: countries, governments, diplomatic missions,
 venues, events and programmes are not organisations; "United Nations" as a modifier counts
@@ -32,7 +33,9 @@ from spacy.tokens import Doc
 from wpstrack.extract import organisation_japanese
 from wpstrack.extract import organisation_rules as rules
 from wpstrack.extract.model import doc_text, state
+from wpstrack.extract.names import TITLE_HEADS
 from wpstrack.extract.organisation_rules import Hit
+from wpstrack.extract.people_romance import ROMANCE
 from wpstrack.reference import (
     is_japanese,
     normalise_name,
@@ -127,9 +130,15 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             return doc
         st = state(doc)
         japanese = st.language == "ja" or _mostly_japanese(text)
+        romance = st.language in ROMANCE
         if japanese:
             hits = _regex_hits(text, table)
             hits += organisation_japanese.unknown_hits(text, hits, resolve_organisation)
+        elif romance:
+            # French and Spanish: the alias table only (it holds their forms), written as the
+            # official English name; the English name patterns would read their capitalised
+            # words ("Affaires étrangères", family names in capitals) as bodies.
+            hits = _regex_hits(text, table)
         else:
             folded_text = text.translate(_FOLD)
             work = doc if folded_text == text else nlp.make_doc(folded_text)
@@ -144,7 +153,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             ]
             if _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
-        for hit, start, end in _fullest(hits, table, japanese):
+        for hit, start, end in _fullest(hits, table, japanese or romance):
             st.add("organisations", hit.name, start, end, hit.method)
             if hit.code:
                 st.add("organisation_codes", hit.code, start, end, hit.method)
@@ -526,13 +535,30 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
         if owner is not None:
             owner.key = owner.key or owner.code or "~" + normalise_name(owner.name)
             keys[word] = owner.key
+    held = {ctx.text[slice(*ctx.chars(i, end))] for i, end in candidates if _office_of(ctx, i)}
     for i, end in candidates:
         hit = ctx.hit(i, end, None, "unresolved_acronym")
-        if hit.surface not in not_orgs:
+        # An unknown acronym is a body only where a definition ("... Network (APWMN)") or an
+        # office held in it ("Regional Representative of OCHR") says so: "at UNHQ" is not.
+        if hit.surface not in not_orgs and (hit.surface in keys or hit.surface in held):
             hit.key = keys.get(hit.surface, "")
             found.append(hit)
         ctx.occupy(i, end)
     return found
+
+
+_HOLDERS = TITLE_HEADS | {"office", "offices", "representatives", "staff", "members"}
+
+
+def _office_of(ctx: rules.Context, i: int) -> bool:
+    """Whether the acronym at ``i`` follows an office held in it ("Director of UNFAP",
+    "coordinator of the WPSPN", "the regional offices of ...")."""
+    j = i - 1
+    if ctx.word(j) == "the":
+        j -= 1
+    if ctx.word(j) != "of":
+        return False
+    return any(ctx.word(k).lower() in _HOLDERS for k in range(max(0, j - 3), j))
 
 
 def _not_an_organisation(words: list[str]) -> bool:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from wpstrack.extract import lexicon
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -40,6 +42,10 @@ _MONTH_ALT = "|".join(sorted({*MONTHS, *(m.upper() for m in MONTHS)}, key=len, r
 MONTH = rf"(?:(?:{_MONTH_ALT})\b\.?)"
 WEEKDAY = "(?:" + "|".join(f"{d}|{d.upper()}|{d[:3]}\\." for d in WEEKDAYS) + ")"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+# French and Spanish months, lower case and day first: "5 mars 2024", "5 de marzo de 2024".
+ROMANCE_MONTH = (
+    "(?:" + "|".join(sorted(lexicon.months(), key=len, reverse=True)) + ")(?![^\\W\\d_])"
+)
 _YEAR = r"(?:19|20)\d\d"
 
 # Each pattern below that scans whole texts starts with a lookahead on the characters a match
@@ -55,13 +61,16 @@ DATE_RE = re.compile(
       | (?P<y4>{_YEAR})-(?P<m4>[01]\d)-(?P<d4>[0-3]\d)
       | (?:(?P<era>令和|平成)(?P<ey>\d{{1,2}}|元)年|(?P<y5>\d{{4}})年)?
         (?P<m5>\d{{1,2}})月(?P<d5>\d{{1,2}})日
+      | (?P<d6>1er|[0-3]?\d)\s+(?:de\s+)?(?P<m6>{ROMANCE_MONTH})
+        (?:\s+(?:de\s+|del\s+)?(?P<y6>{_YEAR}))?
     )
     (?![0-9A-Za-z/])
     """,
     re.VERBOSE,
 )
 RELATIVE_DAY_RE = re.compile(
-    r"(?=[TtYy本昨])\b(?P<rel>[Tt]oday|[Yy]esterday|[Tt]omorrow|本日|昨日)\b"
+    r"(?=[TtYy本昨AaHhDd])\b(?P<rel>[Tt]oday|[Yy]esterday|[Tt]omorrow|本日|昨日"
+    r"|[Aa]ujourd['’]hui|[Hh]ier|[Dd]emain|[Hh]oy|[Aa]yer)\b"
 )
 ON_WEEKDAY_RE = re.compile(rf"\bon\s+(?P<wd>{WEEKDAY})\b(?!,?\s+(?:the\s+)?\d)")
 
@@ -98,6 +107,9 @@ def parse_date(match: re.Match[str]) -> DateMention | None:
         day, month, year = int(g["d3"]), int(g["m3"]), int(g["y3"])
     elif g["m4"]:
         day, month, year = int(g["d4"]), int(g["m4"]), int(g["y4"])
+    elif g["m6"]:
+        day, month = (1 if g["d6"] == "1er" else int(g["d6"])), lexicon.months()[g["m6"]]
+        year = int(g["y6"]) if g["y6"] else None
     else:
         day, month = int(g["d5"]), int(g["m5"])
         if g["era"]:

@@ -27,7 +27,7 @@ from functools import cache, lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wpstrack.extract import people_ja
+from wpstrack.extract import lexicon, people_ja, people_romance
 from wpstrack.extract.gazetteer import gazetteer
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import (
@@ -59,11 +59,15 @@ from wpstrack.extract.people_roles import (
     mark_gender,
     merge_misspellings,
     reorder_family_first,
+    visited_by_principals,
 )
+from wpstrack.extract.people_romance import ROMANCE
 
+# English honorifics from the lexicon ("Hon" has its own group below), French "Mme" (common
+# in English UN texts too), peers and the offices written like honorifics.
 _PREFIX_WORDS = (
-    r"Ms|Mrs|Mr|Miss|Mme|Madam|Dr|Prof|Professor|Baroness|Baron|Lord|Lady|Sir|Dame"
-    r"|Ambassador|AMBASSADOR|Ambassadress|Senator|Judge|Justice|"
+    "|".join(f for f in lexicon.all_honorifics(("en",)) if f != "Hon")
+    + r"|Mme|Lady|Ambassador|AMBASSADOR|Ambassadress|Senator|Judge|Justice|"
     + "|".join(r.replace(" ", r"[\s\-]") for r in RANKS)  # "Lieutenant-Colonel" too
 )
 # The leading lookaheads name the characters a match can start with, so that the regex
@@ -487,7 +491,10 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
     assign_roles(scan, people)
     mark_gender(scan, people)
     acronyms = acronym_map(scan)
-    home = home_country(scan)
+    # The release speaks for a government none of its named counterparts belongs to.
+    away = {p.office.country for p in people if p.office.country and p.role == "other"}
+    visited = visited_by_principals(scan, people)
+    home = home_country(scan, exclude=away | visited)
     records: list[Participant] = []
     for person in people:
         if person.role is None:
@@ -495,7 +502,9 @@ def extract_people(text: str) -> tuple[list[Participant], list[Person]]:
         value = {
             "name": person.name.display,
             "title": person.office.title,
-            "organisation_or_country": affiliation(person, scan, acronyms, home),
+            "organisation_or_country": affiliation(
+                person, scan, acronyms, home, abroad=bool(visited)
+            ),
         }
         gender = "f" if person.female_at else "m" if person.male else None
         if gender:
@@ -569,6 +578,9 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             records, women = people_ja.extract(text, st.release_date)
             _add_english_names(text, records, women)
             method = "people_ja_rules"
+        elif st.language in ROMANCE:
+            records, women = people_romance.extract(text, st.language)
+            method = "people_romance_rules"
         else:
             records, people = extract_people(text)
             women = sorted(p.female_at for p in people if p.female_at)

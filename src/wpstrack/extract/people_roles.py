@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from wpstrack.extract import lexicon
 from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName, country_name
 from wpstrack.extract.orgnames import normalise_org
 
@@ -50,7 +51,7 @@ _CATAPHORA_RE = re.compile(
 )
 _CATAPHORA_CUE_RE = re.compile(r" h(?:er|is) ", re.I)  # in every match of the one above
 _WOMAN_HONORIFIC_RE = re.compile(
-    r"(?=[MBD])\b(?:Ms|Mrs|Miss|Madam|Baroness|Dame)\.?[ \xa0]+([A-Z][\w'’\-]*)"
+    rf"\b(?:{'|'.join(lexicon.honorifics('female', ('en',)))})\.?[ \xa0]+([A-Z][\w'’\-]*)"
 )
 
 
@@ -372,17 +373,47 @@ def _sentence_subject(text: str, mentions: list[tuple[int, int, Person]], at: in
     return first[2] if first and first[0] - start < 40 else None
 
 
-def home_country(text: str) -> str | None:
+_CAPITALISED_RE = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*")
+
+
+def visited_by_principals(text: str, people: list[Person]) -> set[str]:
+    """Countries a principal is visiting ("Mr. X, ..., who is visiting Amman, Jordan"): the
+    host's, never the visitor's own government."""
+    found = set()
+    for person in people:
+        if person.role != "principal":
+            continue
+        for _start, end in person.mentions or [(person.start, person.end)]:
+            match = _VISITING_RE.match(text, end, min(len(text), end + 250))
+            if match is None:
+                continue
+            for part in match.group("place").split(","):
+                country = country_name(part.strip())
+                if country:
+                    found.add(country)
+    return found
+
+
+_VISITING_RE = re.compile(
+    r"[^.;\n]{0,200}?\b(?:is|are|was|were|be)\s+(?:currently\s+)?visiting\s+"
+    r"(?P<place>[A-Z][\w'’.-]*(?:(?:,\s*|\s+)(?:(?:the|of|and)\s+)*[A-Z][\w'’.-]*)*)"
+)
+
+
+def home_country(text: str, exclude: set[str] | frozenset[str] = frozenset()) -> str | None:
     """The country whose government the release speaks for.
 
     Counted over country names, with more weight where the country acts or owns ("Norway
-    will", "the UK's", "new UK funding") than where it is a place ("in Colombia").
+    will", "the UK's", "new UK funding") than where it is a place ("in Colombia"). The
+    ``exclude``d countries are those a counterpart's office names ("Minister ... of
+    Australia") and those a principal is visiting: the release is not written for their
+    government.
     """
     counts: dict[str, int] = {}
     for match in _COUNTRY_WORDS_RE.finditer(text):
         name = match.group().removesuffix(match.group("after") or "")
         country = country_name(name)
-        if not country:
+        if not country or country in exclude:
             continue
         after = (match.group("after") or "").strip().lower()
         before = text[max(0, match.start() - 9) : match.start()].lower()
@@ -416,12 +447,14 @@ _GOVERNMENT_TITLE_RE = re.compile(
 
 
 def affiliation(
-    person: Person, text: str, acronyms: dict[str, str], home: str | None
+    person: Person, text: str, acronyms: dict[str, str], home: str | None, abroad: bool = False
 ) -> str | None:
     """A stated body or country, else the home government for its own officials.
 
-    The release's own officials are its principals and the authors named in its header; a
-    counterpart whose country is not stated gets none rather than the wrong one.
+    The release's own officials are its principals, the authors named in its header and,
+    where the principals are at home (not ``abroad``), every government office written
+    without a country; abroad, a counterpart whose country is not stated is likely the
+    host's, and gets none rather than the wrong one.
     """
     office = person.office
     if office.organisation:
@@ -430,10 +463,11 @@ def affiliation(
         return office.country
     title = office.title or ""
     if _GOVERNMENT_TITLE_RE.search(title) and title[:1].isupper():
-        if person.caps_family:
-            return "Japan"
         own = person.role == "principal" or person.start < _body_start(text, [])
-        return home if own or _in_delegation(text, person) else None
+        # a government office written without its country is the release's own government's
+        # (a counterpart's office names its state: "Minister ... of Australia")
+        unstated = not any(country_name(m.group()) for m in _CAPITALISED_RE.finditer(title))
+        return home if own or (unstated and not abroad) or _in_delegation(text, person) else None
     if title[:1].isupper() and _in_delegation(text, person):
         return home
     return None

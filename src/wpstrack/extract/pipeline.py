@@ -6,14 +6,16 @@ as a side effect of importing a module. Each component lives in a module of this
 named after what it finds and exposes ``create(nlp, name) -> Callable[[Doc], Doc]``.
 
 Extraction is a pure function ``text -> record`` (:func:`extract_text`); ingestion, the CLI
-and corpus-scale runs (Dask) all call it.
+and corpus-scale runs (Dask) all call it. There is no separate batch path: ingestion reads,
+extracts and stores one document at a time under its own limits, so a batch API would be
+a second way to do the same thing.
 """
 
 from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -23,6 +25,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.errors import ConfigError
 from wpstrack.extract.model import (
     PERSON_FIELDS,
     SCALAR_FIELDS,
@@ -35,31 +38,95 @@ from wpstrack.limits import ReadLimits, check_chars
 
 @dataclass(frozen=True)
 class Component:
+    """A pipeline component: where it lives and which fields it reads and writes.
+
+    ``requires`` and ``assigns`` name fields of the extraction state (``date``,
+    ``release_date``...), not spaCy attributes: every component shares the one ``doc._.wps``
+    attribute, so spaCy's own declaration could not tell a component that needs the date
+    from one that does not. :func:`check_pipeline` checks ``requires`` when a pipeline is
+    built; ``uses`` are fields read when an earlier component gave them (topics read the
+    organisations if found, and work without them), so they are not checked.
+    """
+
     name: str
     module: str
     requires: tuple[str, ...] = ()
     assigns: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
 
 
-# name -> where it lives and what it reads and writes (spaCy checks requires/assigns).
+# What the reader hands the pipeline before any component runs (see :func:`prepare`).
+INPUTS = frozenset({"text", "language"})
+
+# name -> where it lives and which state fields it reads and writes. A test runs the
+# pipeline over the corpora and checks that no component writes a field it does not assign.
 COMPONENTS = {
     c.name: c
     for c in (
-        Component("release_header", "header", (), ("doc._.wps",)),
-        Component("datetime", "datetimes", ("doc._.wps",), ("doc._.wps",)),
-        Component("duration", "duration", ("doc._.wps",), ("doc._.wps",)),
-        Component("place", "place", ("doc._.wps",), ("doc._.wps",)),
-        Component("organisations", "organisations", ("doc._.wps",), ("doc._.wps",)),
-        Component("people", "people", ("doc._.wps",), ("doc._.wps",)),
-        Component("roles", "roles", ("doc._.wps",), ("doc._.wps",)),
-        Component("resolutions", "resolutions", ("doc._.wps",), ("doc._.wps",)),
-        Component("event_type", "event_type", ("doc._.wps",), ("doc._.wps",)),
-        Component("topics", "topics", ("doc._.wps",), ("doc._.wps",)),
-        Component("money", "money", ("doc._.wps",), ("doc._.wps",)),
-        Component("commitments", "commitments", ("doc._.wps",), ("doc._.wps",)),
-        Component("instant", "instant", ("doc._.wps",), ("doc._.wps",)),
+        Component("release_header", "header", ("text",), ("release_date", "title")),
+        Component(
+            "datetime",
+            "datetimes",
+            ("text", "release_date"),
+            ("date", "start_time_local", "end_time_local", "tz_stated", "start_time_jst"),
+        ),
+        Component(
+            "duration",
+            "duration",
+            ("text",),
+            ("duration_minutes",),
+            uses=("release_date", "start_time_local"),
+        ),
+        Component(
+            "place",
+            "place",
+            ("text",),
+            ("city", "country", "timezone"),
+            uses=("release_date", "start_time_local"),
+        ),
+        Component(
+            "organisations",
+            "organisations",
+            ("text", "language"),
+            ("organisations", "organisation_codes"),
+        ),
+        Component(
+            "people",
+            "people",
+            ("text", "language"),
+            ("principal_actors", "other_participants", "women_count_named"),
+        ),
+        Component(
+            "roles",
+            "roles",
+            ("text",),
+            ("organisation_roles", "work_countries", "funding_countries", "acting_country"),
+            uses=("title", "country", "organisations", "organisation_codes"),
+        ),
+        Component("resolutions", "resolutions", ("text",), ("resolutions",)),
+        Component("event_type", "event_type", ("text", "other_participants"), ("event_type",)),
+        Component(
+            "topics",
+            "topics",
+            ("text",),
+            ("topics",),
+            uses=("release_date", "organisation_codes", "resolutions"),
+        ),
+        Component("money", "money", ("text", "country"), ("money",)),
+        Component(
+            "commitments",
+            "commitments",
+            ("text", "principal_actors", "other_participants"),
+            ("commitments",),
+        ),
+        Component(
+            "instant",
+            "instant",
+            ("date", "start_time_local", "tz_stated", "start_time_jst", "timezone"),
+            ("start_utc",),
+        ),
         # last: confidences become shares right on the gold sets (wpstrack.calibration)
-        Component("calibrate", "calibrate", ("doc._.wps",), ("doc._.wps",)),
+        Component("calibrate", "calibrate", ("text",), ()),
     )
 }
 PIPELINE: tuple[str, ...] = tuple(COMPONENTS)
@@ -77,13 +144,38 @@ def register_components() -> None:
         Language.factory(
             factory_name,
             func=module.create,
-            requires=list(component.requires),
-            assigns=list(component.assigns),
+            requires=["doc._.wps"],
+            assigns=["doc._.wps"],
         )
 
 
+def check_pipeline(components: Iterable[str]) -> None:
+    """Refuse a component order in which a component reads a field nothing before it writes.
+
+    Raises :class:`~wpstrack.errors.ConfigError` naming the component, the field and
+    the components that could provide it, or an unknown component name.
+    """
+    provided = set(INPUTS)
+    for name in components:
+        component = COMPONENTS.get(name)
+        if component is None:
+            raise ConfigError(
+                f"unknown extraction component {name!r}; known: {', '.join(COMPONENTS)}"
+            )
+        for needed in component.requires:
+            if needed not in provided:
+                providers = [c.name for c in COMPONENTS.values() if needed in c.assigns]
+                raise ConfigError(
+                    f"component {name!r} requires {needed!r}, which no earlier "
+                    f"component assigns (add one of {', '.join(providers) or 'none'} before it)"
+                )
+        provided.update(component.assigns)
+
+
 def build_pipeline(components: Iterable[str] = PIPELINE) -> Language:
-    """A blank English pipeline with the named components, in order."""
+    """A blank English pipeline with the named components, in order (checked first)."""
+    components = tuple(components)
+    check_pipeline(components)
     register_components()
     nlp = spacy.blank("en")
     for name in components:
@@ -181,26 +273,3 @@ def extract_text(
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     return to_record(doc)
-
-
-def extract_many(
-    items: Iterable[tuple[str, Any]],
-    *,
-    nlp: Language | None = None,
-    batch_size: int = 64,
-    on_error: Callable[[Any, Exception], None] | None = None,
-) -> Iterator[tuple[dict[str, Any] | None, Any]]:
-    """Stream ``(text, context)`` pairs through the pipeline, yielding ``(record, context)``.
-
-    One failing document does not stop the stream: ``on_error`` is told and the record is
-    None.
-    """
-    nlp = nlp or default_pipeline()
-    for text, context in items:
-        try:
-            yield extract_text(text, nlp=nlp), context
-        except Exception as exc:  # one document's failure must not end the batch
-            if on_error is None:
-                raise
-            on_error(context, exc)
-            yield None, context

@@ -19,7 +19,8 @@ from wpstrack.extract.model import doc_text, state
 
 _NUMBER = r"(?P<n>[1-9]\d{2,3})(?![\d/.,]\d)(?!/|-?\d)(?:\s*\((?:19|20)\d\d\))?"
 _HEAD_RE = re.compile(  # the lookahead lets the engine skip what cannot start a match
-    r"(?=[URrS])\b(?:UNSCRs?|UNSC\s+[Rr]esolutions?|[Rr]esolutions?|RESOLUTIONS?|S/RES/)\s*(?:No\.?\s*|nos?\.?\s*)?"
+    r"(?=[URrS])\b(?:UNSCRs?|UNSC\s+[Rr]esolutions?|[Rr]esolutions?|RESOLUTIONS?|S/RES/"
+    r"|[Rr]ésolutions?|[Rr]esoluci(?:ón|ones))\s*(?:No\.?\s*|nos?\.?\s*|n[°º]\s*)?"
 )
 _LIST_ITEM_RE = re.compile(_NUMBER)
 # What may sit between two numbers of one list.

@@ -20,6 +20,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.extract.lexicon import load as load_lexicon
 from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.money import MONEY_NEEDLES, PREFIX_RE, SUFFIX_RE
 from wpstrack.extract.patterns import paragraphs
@@ -27,152 +28,20 @@ from wpstrack.extract.patterns import paragraphs
 Cue = tuple[str | re.Pattern[str], float]
 STRONG, WEAK = 1.0, 0.5
 
-# Patterns start with a literal (no leading \b, no inline flags) so that the regex engine can
-# skip ahead fast; where a word boundary matters it is checked after the literal.
-LEXICON: dict[str, tuple[Cue, ...]] = {
-    "WPS": (
-        (r"WPS\b(?<=\bWPS)", STRONG),
-        (r"[Ww]omen,?\s+[Pp]eace,?\s+and\s+[Ss]ecurity|WOMEN,?\s+PEACE,?\s+AND\s+SECURITY", STRONG),
-        (r"[Ww]omen\s+and\s+peace\s+and\s+security", STRONG),
-        (r"女性・平和・安全保障", STRONG),
-    ),
-    "prevention": (
-        (
-            r"prevent(?<=\bprevent)(?:ion|ing)?\s+(?:of\s+)?(?:and\s+\w+\s+to\s+)?"
-            r"(?:armed\s+|violent\s+)?(?:conflicts?|violence|gender-based|sexual|violent|the\s+outbreak)",
-            STRONG,
-        ),
-        # "conflict prevention and resolution" names the whole field, not a theme of the event
-        (
-            r"conflict\s+prevention(?!,?\s+and\s+(?:conflict\s+)?resolution)|"
-            r"prevention\s+of\s+conflict",
-            STRONG,
-        ),
-        (r"prevention\s+and\s+resolution\s+of\s+conflict|[Pp]revention\s+is", STRONG),
-        # "the prevention of, risk mitigation of and response to gender-based violence"
-        (r"prevention\s+of,[^.;]{0,60}?\b(?:violence|gender-based|conflicts?)\b", STRONG),
-        (
-            r"[Pp]revention,(?<!conflict prevention,)|"
-            r"prevent\w*\s+(?:and\s+\w+\s+)?(?:conflict|violence|trafficking)|"
-            r"prevent\s+and\s+respond\s+to\s+[\w\s-]{0,40}?\bviolence",
-            STRONG,
-        ),
-        (r"[Mm]ediators\b|mediation\b|[Mm]ediator\s+[Nn]etworks?", STRONG),
-        # "community-based prevention activities": prevention as work the project does
-        (r"prevention\s+(?:activities|programmes|programs|measures|work)\b", STRONG),
-        (r"early[- ]warning|defuse", WEAK),
-        (r"conflict\s+resolution|resolving\s+conflict", WEAK),
-        (r"紛争予防|予防|暴力の防止|紛争の防止", STRONG),
-    ),
-    "protection": (
-        (r"protect(?<=\bprotect)(?:ion|ing|ed|s)?\b", STRONG),
-        (r"gender-based\s+violence|sexual\s+violence|violence\s+against\s+women", STRONG),
-        (r"survivors?\b|victims?\b|shelters?\b|safe\s+spaces?|safer\b(?<=\bsafer)", STRONG),
-        (r"threat(?:s|ened)?\b|reprisals?|trafficking|exploitation|abuse\b(?<=\babuse)", STRONG),
-        (r"human\s+rights\s+defenders", STRONG),
-        (r"保護|暴力", STRONG),
-    ),
-    "participation": (
-        (
-            # women's participation, not attendance ("the Minister's participation in")
-            r"[Ww]omen['’]s[\w\s,]{0,30}?[Pp]articipation|participation\s+of\s+(?:young\s+)?women|"
-            r"(?:full|equal|[Mm]eaningful|effective|political|active)[\w\s,]{0,30}?[Pp]articipation|"
-            r"[Pp]articipation\s+(?:in|of)\s+(?:peace|decision|politic|the\s+economy)|"
-            r"participate\s+(?:safely|fully|in\s+(?:peace|decision|politic))|"
-            r"[Pp]articipation,\s+(?:prevention|protection)",  # the WPS pillars listed
-            STRONG,
-        ),
-        (
-            r"[Ww]omen['’]s\s+[Ll]eadership|leadership\s+of\s+women|women[- ]led|women\s+leaders",
-            STRONG,
-        ),
-        (r"as\s+leaders\b(?<=\bas\sleaders)", STRONG),
-        (r"decision-making|decisions\s+(?:that|about)|take\s+part\s+in\s+decisions", STRONG),
-        (
-            r"the\s+number\s+of\s+women|women\s+(?:mediators|peacekeepers|candidates|politicians)",
-            STRONG,
-        ),
-        (r"involve(?:d|ment)?\s+(?:of\s+)?women", STRONG),
-        (r"women\s+(?:must\s+be\s+(?:fully\s+)?involved|sit\s+on)", STRONG),
-        (r"at\s+the\s+table|peace\s+tables|negotiating\s+tables|have\s+a\s+say\b", STRONG),
-        (r"representation\s+of\s+women|women['’]s\s+(?:representation|voices)", STRONG),
-        (r"deploy(?:ed|ment)\b[^.]{0,40}women|women[^.]{0,30}\bdeploy", STRONG),
-        (r"women\s+in\s+(?:politics|parliament|law\s+enforcement|peace\s+operations)", STRONG),
-        # 参画 is taking part in decisions; 参加 alone is mere attendance (参加者, participants)
-        (r"参画|女性の参加", STRONG),
-    ),
-    "relief_recovery": (
-        (r"humanitarian\b(?<=\bhumanitarian)", STRONG),
-        (r"Humanitarian\s+Assistance(?m:$)", STRONG),  # the section a release is filed under
-        (r"reconstruction\b|recovery\b(?<=\brecovery)|relief\b(?<=\brelief)|rebuilding", STRONG),
-        (r"psychosocial", WEAK),
-        (
-            r"medical\s+(?:care|treatment)|health\s+(?:care|services|brigades|clinics|facilities)",
-            WEAK,
-        ),
-        (r"displacement\s+sites|refugee\s+camps|displacement\s+camps", WEAK),
-        (r"livelihoods?", WEAK),
-        (r"reintegration|decommission|demobili[sz]ation", WEAK),
-        (r"人道|復興", STRONG),
-    ),
-    "gender_equality": (
-        (r"gender\s+equality|Gender\s+equality\s+(?:at|is|in)", STRONG),
-        (r"[Pp]romot\w*\s+(?:of\s+)?[Gg]ender\s+[Ee]quality", STRONG),  # a plan's name too
-        (r"empowerment\b|empowering\b|women['’]s\s+rights|feminist\b", STRONG),
-        (r"discrimination|inequalit(?:y|ies)", STRONG),
-        (r"gender\s+(?:perspectives?|pay\s+gap|provisions|policy|strategy|expertise)", STRONG),
-        (r"gender-(?:sensitive|responsive)", WEAK),
-        (r"women\s+and\s+girls", WEAK),
-        (r"dignity\s+kits|women\s+staff|women\s+officers", WEAK),
-        (r"needs\s+of\s+women", WEAK),
-        (r"ジェンダー平等|男女共同参画|女性のエンパワーメント|女性の視点|ジェンダーの視点", STRONG),
-    ),
-    "funding": (
-        (
-            r"funding\b|financing\b|grant(?<=\bgrant)s?\b|contributions?\b|contributed\b",
-            STRONG,
-        ),
-        (r"funded\b|donors?\b|resources\b(?<=\bresources)|supplementary\s+budget", STRONG),
-        (r"provided\s+support\s+through\b", WEAK),
-        (r"to\s+finance\b", STRONG),  # the verb, not "Ministry of Finance"
-        (r"Fund\b(?<=\bFund)", WEAK),
-        # an amount of money given, pledged or discussed
-        (PREFIX_RE, STRONG),
-        (SUFFIX_RE, STRONG),
-        (r"[0-9０-９][億万]?円|[0-9０-９](?:米)?ドル", STRONG),
-        (r"資金協力|資金援助|拠出|無償資金", STRONG),
-    ),
-    "human_security": ((r"[Hh]uman\s+[Ss]ecurity|HUMAN\s+SECURITY|人間の安全保障", STRONG),),
-    "disaster": (
-        (
-            r"[Dd]isasters?|[Ee]arthquakes?|[Cc]yclones?|[Tt]sunamis?|[Ff]loods?\b|[Dd]roughts?|"
-            r"災害|防災|震災",
-            STRONG,
-        ),
-    ),
-    "refugees": (
-        (
-            r"[Rr]efugees?|internally\s+displaced|displacement|displaced\b|fled\b(?<=\bfled)|"
-            r"forced\s+to\s+flee|fleeing\b|難民|避難民",
-            STRONG,
-        ),
-    ),
-    "peacekeeping": (
-        (r"[Pp]eacekeep\w*|peace\s+operations|peace\s+support\s+operations|PKO|平和維持", STRONG),
-    ),
-    "other": (
-        (r"economic\s+empowerment", STRONG),
-        (
-            r"climate\s+change\s+and\s+security|climate\s+and\s+security|"
-            r"climate\s+change\s+on\s+(?:the\s+)?security",
-            STRONG,
-        ),
-        (r"migrant\s+workers|labour\s+migration|labor\s+migration", STRONG),
-        (r"mine(?<=\bmine)\s+action|[Dd]emining|[Ll]andmines?\b", STRONG),
-        (r"[Ss]ecurity\s+[Ss]ector\s+[Rr]eform", STRONG),
-        (r"population\s+ag(?:e?ing)|declining\s+fertility|少子高齢化", STRONG),
-    ),
-}
+
+def _load_lexicon() -> dict[str, tuple[Cue, ...]]:
+    """topic -> its cues, from ``lexicon/topics.yaml`` (money amounts from ``money``)."""
+    lexicon: dict[str, tuple[Cue, ...]] = {}
+    for topic, entry in load_lexicon("topics").items():
+        cues: list[Cue] = [(p, STRONG) for p in entry.get("strong", [])]
+        cues += [(p, WEAK) for p in entry.get("weak", [])]
+        if entry.get("money"):
+            cues += [(PREFIX_RE, STRONG), (SUFFIX_RE, STRONG)]
+        lexicon[topic] = tuple(cues)
+    return lexicon
+
+
+LEXICON = _load_lexicon()
 # Resolutions of the agenda's participation strand (see the module docstring).
 WPS_RESOLUTIONS = frozenset({1325, 1889, 2122, 2242, 2493, 2538})
 
