@@ -196,6 +196,16 @@ def format_number(value: float | int | None, digits: int = 2) -> str:
     return format_decimal(value, format=pattern, locale=_locale())
 
 
+def country_name(code: str, english: str = "") -> str:
+    """A country (ISO 3166 alpha-2 ``code``) named in the current language: Babel's Japanese
+    name on a Japanese page, else ``english`` (the caller's English name) or the code."""
+    if current_language() != DEFAULT_LANGUAGE:
+        found = _locale().territories.get(code.upper())
+        if found:
+            return str(found)
+    return english or code.upper()
+
+
 def _is_ja() -> bool:
     return current_language() == "ja"
 

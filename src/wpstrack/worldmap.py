@@ -24,6 +24,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from wpstrack.i18n import _, country_name, format_number
+
 WIDTH, HEIGHT = 2475, 1388  # the shapes' own coordinate space
 # Light to dark: the shade of a count by the class it falls in (ColorBrewer "Blues").
 SHADES = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -109,10 +111,10 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _legend(ranges: list[tuple[int, int]], unit: str) -> str:
+def _legend(ranges: list[tuple[int, int]]) -> str:
     top = HEIGHT - 60 - 44 * len(ranges)
     parts = [f'<g class="legend" transform="translate(30 {top})">']
-    rows = [(EMPTY, f"no {unit}"), *((SHADES[i], _span(r, unit)) for i, r in enumerate(ranges))]
+    rows = [(EMPTY, _("no activities")), *((SHADES[i], _span(r)) for i, r in enumerate(ranges))]
     for row, (fill, text) in enumerate(rows):
         y = row * 44
         parts.append(
@@ -123,23 +125,33 @@ def _legend(ranges: list[tuple[int, int]], unit: str) -> str:
     return "".join(parts)
 
 
-def _span(bounds: tuple[int, int], unit: str) -> str:
+def _span(bounds: tuple[int, int]) -> str:
     low, high = bounds
-    return f"{low} {unit}" if low == high else f"{low}–{high} {unit}"
+    if low == high:
+        return _("%(count)s activities", count=format_number(low, 0))
+    return _("%(low)s–%(high)s activities", low=format_number(low, 0), high=format_number(high, 0))
 
 
-def world_map(
-    counts: Mapping[str, int], title: str, names: Mapping[str, str], *, unit: str = "activities"
-) -> Markup:
-    """The map of ``counts`` (ISO code -> count) with ``names`` (ISO code -> country name)."""
+def _counted(country: str, count: int) -> str:
+    """One country's count as its title and the description write it ("Kenya: 3 activities")."""
+    return _("%(country)s: %(count)s activities", country=country, count=format_number(count, 0))
+
+
+def world_map(counts: Mapping[str, int], title: str, names: Mapping[str, str]) -> Markup:
+    """The map of ``counts`` (ISO code -> count of activities) with ``names`` (ISO code ->
+    country name), its title, description and legend in the language being served."""
     uid = next(_ids)
     ranges = classes(counts)
     drawn = shapes()
     listed = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    summary = "; ".join(f"{names.get(c, c)}: {n} {unit}" for c, n in listed) or f"No {unit}."
-    missing = [names.get(c, c) for c, _ in listed if c not in drawn]
+    summary = "; ".join(_counted(country_name(c, names.get(c, c)), n) for c, n in listed) or _(
+        "No activities."
+    )
+    missing = [country_name(c, names.get(c, c)) for c, _n in listed if c not in drawn]
     if missing:
-        summary += f" Not drawn on this map (see the table): {', '.join(missing)}."
+        summary += " " + _(
+            "Not drawn on this map (see the table): %(countries)s.", countries=", ".join(missing)
+        )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" role="group" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" preserveAspectRatio="xMidYMid meet" '
@@ -151,7 +163,7 @@ def world_map(
     for code, path in drawn.items():
         count = counts.get(code, 0)
         if count:
-            label = f"{names.get(code, code)}: {count} {unit}"
+            label = _counted(country_name(code, names.get(code, code)), count)
             parts.append(
                 f'<g role="img" aria-label="{_e(label)}" data-country="{code}" '
                 f'data-count="{count}"><title>{_e(label)}</title>'
@@ -160,6 +172,6 @@ def world_map(
         else:
             parts.append(f'<path d="{path}" fill="{EMPTY}" aria-hidden="true"/>')
     parts.append("</g>")
-    parts.append(_legend(ranges, unit))
+    parts.append(_legend(ranges))
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -56,6 +56,19 @@ def local_name(record: Any, name: str = "name") -> str:
     return str(get(name) or "")
 
 
+def _government_name(code: str, english: str) -> str:
+    """A government as a who of the matrix: ``english`` ("Government of Japan") on an English
+    page, else the country named in the page's language."""
+    if i18n.current_language() == i18n.DEFAULT_LANGUAGE:
+        return english
+    return i18n.gettext("Government of %(country)s", country=i18n.country_name(code))
+
+
+def _role_label(code: str) -> str:
+    """A role code's label in the page's language (:func:`wpstrack.roles.label_of`)."""
+    return roles.label_of(code, i18n.current_language())
+
+
 def language_name(code: str) -> str:
     """A language code (a document's) named in the page's language: ``ja`` is 日本語 or
     Japanese."""
@@ -101,7 +114,9 @@ def make_templates() -> Jinja2Templates:
     env.globals["reviewable_fields"] = fields.reviewable_fields
     env.globals["editable_part"] = fields.editable_part
     # The role vocabulary: labels and the choices of every role form.
-    env.globals["role_label"] = roles.label_of
+    env.globals["role_label"] = _role_label
+    env.globals["country_name"] = i18n.country_name
+    env.globals["government_name"] = _government_name
     env.globals["ROLES"] = roles.ROLES
     return Jinja2Templates(env=env)
 

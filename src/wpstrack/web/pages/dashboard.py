@@ -25,7 +25,7 @@ def dashboard_charts(figures: dict) -> dict:
     activities = _("Activities")
     return {
         "map": matrix.country_map(
-            figures["by_country"], "Activities by country where the work happens"
+            figures["by_country"], _("Activities by country where the work happens")
         ),
         "by_month": charts.line_chart(
             _("Activities by month"),
