@@ -460,4 +460,5 @@ def extract_record(
         release_date=document.published_on,
         max_chars=(limits or ReadLimits()).max_chars,
         nlp=nlp,
+        stored=document.text,
     )

@@ -239,11 +239,22 @@ def to_record(doc: Doc) -> dict[str, Any]:
 
 
 def prepare(
-    nlp: Language, text: str, *, language: str | None = None, release_date: date | None = None
+    nlp: Language,
+    text: str,
+    *,
+    language: str | None = None,
+    release_date: date | None = None,
+    stored: str | None = None,
 ) -> Doc:
-    """A Doc for ``text`` with what the reader already knows (language, publication date)."""
+    """A Doc for ``text`` with what the reader already knows (language, publication date).
+
+    ``stored`` is the stored text when ``text`` is its release view (furniture blanked, same
+    offsets): a masthead is furniture to every field but whose activity it is, which a
+    site's masthead ("Government of the Netherlands") states.
+    """
     doc = nlp.make_doc(text)
     doc.user_data["wpstrack_text"] = text  # Doc.text is rebuilt from tokens on every read
+    doc.user_data["wpstrack_stored"] = stored if stored is not None else text
     st = state(doc)
     if language:
         st.language = language
@@ -259,6 +270,7 @@ def extract_text(
     release_date: date | None = None,
     nlp: Language | None = None,
     max_chars: int = ReadLimits.max_chars,
+    stored: str | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over one text and return its record.
 
@@ -269,7 +281,7 @@ def extract_text(
     check_chars(len(text), ReadLimits(max_chars=max_chars))
     nlp = nlp or default_pipeline()
     nlp.max_length = max(nlp.max_length, max_chars)
-    doc = prepare(nlp, text, language=language, release_date=release_date)
+    doc = prepare(nlp, text, language=language, release_date=release_date, stored=stored)
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     return to_record(doc)

@@ -155,6 +155,9 @@ def _title_subject(text: str, st: ExtractionState) -> tuple[str, int, int] | Non
     return None
 
 
+_GOVERNMENT_LINE = re.compile(r"\s*(?:the\s+)?Government\s+of\s+\S.{0,60}$", re.IGNORECASE)
+
+
 def _header_body(text: str, st: ExtractionState) -> tuple[str, int, int] | None:
     title = st.extra.get("title")
     limit = title.start if title is not None else 0
@@ -162,6 +165,10 @@ def _header_body(text: str, st: ExtractionState) -> tuple[str, int, int] | None:
     for line in text[:limit].splitlines(keepends=True)[:_HEADER_LINES]:
         code = resolve_organisation(line.strip()) if line.strip() else None
         country = _country_of_code().get(code or "")
+        if country is None and _GOVERNMENT_LINE.match(line):
+            # "Government of the Netherlands", "Government of Canada": a government's site.
+            named = next(_countries(line), None)
+            country = named[0] if named is not None else None
         # The bare "Ministry of Foreign Affairs" stands for MOFA Japan in the reference
         # table; in a header it names whoever publishes, so it says nothing here.
         if country and line.strip() != "Ministry of Foreign Affairs":
@@ -212,7 +219,9 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         acting = _title_subject(text, st)
         method = "title_subject"
         if acting is None:
-            acting, method = _header_body(text, st), "header_body"
+            # The header as stored: its masthead, blanked as furniture, names the publisher.
+            stored = doc.user_data.get("wpstrack_stored", text)
+            acting, method = _header_body(stored, st), "header_body"
         if acting is not None:
             st.set("acting_country", acting[0], acting[1], acting[2], f"acting.{method}")
         _work_countries(text, st)
