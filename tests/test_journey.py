@@ -45,6 +45,9 @@ DATA = Path(__file__).parent / "data"
 # Pages of one route shape (path pattern + query names) visited per role: enough to meet every
 # kind of record (drafts, published, rejected, money, Japanese, PDF...) without visiting all.
 PER_PATTERN = 12
+# Facet links combine filters freely, so one list page has dozens of query shapes: past this
+# many visits of one path, a shape already seen is not visited again (a new one still is).
+PER_PATH = 40
 # Shapes that cost more: each report download renders a whole report (PDF through WeasyPrint);
 # four are the four formats of one plan.
 PATTERN_CAPS = {"/reports/download?currency&format&period&plan": 4}
@@ -403,6 +406,7 @@ class Visit:
     operations: Counter[str] = field(default_factory=Counter)
     faults: list[str] = field(default_factory=list)
     seconds: Counter[str] = field(default_factory=Counter)  # time spent per page shape
+    paths: Counter[str] = field(default_factory=Counter)  # visits per path pattern
 
     def slowest(self) -> str:
         return ", ".join(f"{shape} {t:.1f}s" for shape, t in self.seconds.most_common(3))
@@ -579,7 +583,10 @@ def crawl_pages(journey: Journey, role: str | None, language: str | None = None)
         shape = _shape(pattern, url)
         if visit.pages[shape] >= PATTERN_CAPS.get(shape, PER_PATTERN):
             continue
+        if visit.pages[shape] and visit.paths[pattern] >= PER_PATH:
+            continue
         visit.pages[shape] += 1
+        visit.paths[pattern] += 1
         started = time.perf_counter()
         response = _get(visit, client, url)
         visit.seconds[shape] += time.perf_counter() - started
