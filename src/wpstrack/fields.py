@@ -556,6 +556,26 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "method": {"manual": ("entered", "手入力"), "computed": ("computed", "自動計算")},
     "gender": {"f": ("woman", "女性"), "m": ("man", "男性")},
+    # Funding: a contribution is a commitment (promised) or a disbursement (paid out).
+    "transaction_type": {
+        "commitment": ("commitment", "約束額（コミットメント）"),
+        "disbursement": ("disbursement", "支出額（ディスバース）"),
+    },
+    # The OECD DAC gender equality policy marker of a contribution.
+    "gender_marker": {
+        "0": ("not targeted", "対象外"),
+        "1": ("significant", "重要目標"),
+        "2": ("principal", "主要目標"),
+    },
+    # An indicator value is entered, then approved (reports count approved values only).
+    "value_status": {"entered": ("entered", "入力済み"), "approved": ("approved", "承認済み")},
+    # What a file import does (or would do) with a row; the English is what the reports count.
+    "import_action": {
+        "create": ("create", "新規"),
+        "update": ("update", "更新"),
+        "unchanged": ("unchanged", "変更なし"),
+        "reject": ("reject", "却下"),
+    },
     "organisation_type": {
         "academic": ("academic", "大学・研究機関"),
         "financial_institution": ("financial institution", "金融機関"),

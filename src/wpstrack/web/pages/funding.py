@@ -11,6 +11,7 @@ from starlette.responses import Response
 from wpstrack import funding, reference
 from wpstrack.errors import InvalidInput, MissingRate
 from wpstrack.funding import Contribution, ContributionFilter
+from wpstrack.i18n import _
 from wpstrack.pagination import Page
 from wpstrack.web import downloads
 from wpstrack.web.deps import ConnDep, CurrentUser, require_role
@@ -53,7 +54,7 @@ def funding_page(
     if format != "html":
         return downloads.paged(format, cursor, fetch, Contribution, "contributions")
     context = {
-        "title": "Funding",
+        "title": _("Funding"),
         "page": fetch(cursor),
         "filters": filters,
         "markers": funding.GENDER_MARKERS,
@@ -65,7 +66,7 @@ def funding_page(
 @router.post("/import", dependencies=[require_role("editor")])
 async def import_page(request: Request, conn: ConnDep, user: CurrentUser) -> Response:
     """Check (dry run) or import a contribution file; the page lists every row's outcome."""
-    context: dict[str, Any] = {"title": "Import contributions", "report": None, "problem": None}
+    context: dict[str, Any] = {"title": _("Import contributions"), "report": None, "problem": None}
     try:
         data, name, dry_run = await uploaded_table(request)
         context["report"] = funding.import_contributions(
@@ -79,7 +80,7 @@ async def import_page(request: Request, conn: ConnDep, user: CurrentUser) -> Res
 
 @router.get("/import", dependencies=[require_role("editor")])
 def import_form(request: Request) -> Response:
-    context = {"title": "Import contributions", "report": None, "problem": None}
+    context = {"title": _("Import contributions"), "report": None, "problem": None}
     return render(request, "funding_import.html", context)
 
 

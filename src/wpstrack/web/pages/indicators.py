@@ -56,7 +56,7 @@ def _entry_context(conn: ConnDep, plan: str, period: str | None) -> dict[str, An
     )
     form = indicators.entry_form(conn, plan, period) if period else None
     return {
-        "title": f"Enter indicator values of {plan}",
+        "title": _("Enter indicator values of %(plan)s", plan=plan),
         "plan": plan,
         "period_type": stored.period_type,
         "example": periods.example(stored.period_type),
