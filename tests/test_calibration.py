@@ -147,9 +147,12 @@ def test_the_last_pipeline_step_applies_the_table_and_caps_unmeasured_values():
     record = extract_text("Tokyo, 4 March 2025\nForeign Minister meets UN Women in Tokyo.\n")
     shipped = load_table()["keys"]
     for span in record["spans"]:
-        entry = shipped.get(calibration_key(span["field"], span["method"], 1.0)) or {}
-        if not entry.get("judged"):
-            assert span["confidence"] <= UNCHECKED_CEILING
+        # The key holds the confidence the component stated, which the record no longer
+        # shows: a value is measured when its field and method are, at any stated level.
+        prefix = calibration_key(span["field"], span["method"], 1.0).rsplit("|", 1)[0] + "|"
+        judged = any(k.startswith(prefix) and e.get("judged") for k, e in shipped.items())
+        if not judged:
+            assert span["confidence"] <= UNCHECKED_CEILING, span
 
 
 def _checkout_sets(corpus_dir: Path) -> dict[str, Path]:

@@ -130,6 +130,10 @@ def test_every_span_of_a_page_capture_is_its_value_source_in_the_stored_text(pat
     record = extract_record(document)
     view = release_view(document.text, document.main_text, document.title)
     for span in record["spans"]:
+        if span["field"] == "acting_country" and span["method"] == "acting.header_body":
+            # Whose activity it is may be read from the masthead, which names the publishing
+            # government and is furniture to every other field (roles._header_body).
+            continue
         source = document.text[span["start"] : span["end"]]
         assert source == view[span["start"] : span["end"]], span
         if isinstance(span["value"], str) and span["field"] in {"title", "city"}:

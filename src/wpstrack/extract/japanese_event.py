@@ -28,13 +28,23 @@ def focus(text: str, date_span: tuple[int, int] | None) -> tuple[str, int, int]:
     if date_span is None:
         end = text.find("。")
         end = end + 1 if end >= 0 else min(len(text), 600)
-        return text[:end], 0, end
+        return text[:end], _line_start(text, end), end
     lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text[: date_span[0]])][-_HEADLINE_LINES:]
     lead_end = text.find("。", date_span[1])
     lead_end = lead_end + 1 if lead_end >= 0 else min(len(text), date_span[1] + 600)
-    start = lines[0].start() if lines else date_span[0]
     words = [m.group() for m in lines] + [text[date_span[1] : lead_end]]
-    return "\n".join(words), start, lead_end
+    # The span is the lead sentence's line, contiguous release text; the headline lines
+    # above it may have blanked furniture between them.
+    return "\n".join(words), max(date_span[1], _line_start(text, lead_end)), lead_end
+
+
+def _line_start(text: str, end: int) -> int:
+    """Where the line holding the sentence that ends at ``end`` starts, past its indent: the
+    span stays on release text (lines above may be blanked furniture in the view)."""
+    start = text.rfind("\n", 0, max(0, end - 1)) + 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start
 
 
 def classify(focus_text: str, others: Sequence[dict[str, Any]]) -> str:
