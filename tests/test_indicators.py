@@ -227,3 +227,20 @@ def test_a_plan_whose_targets_are_not_its_period_type_is_refused() -> None:
         InvalidInput, match="indicator 'I1' target: period '2022-Q3' is not a calendar year"
     ):
         plans.parse_plan(text.encode(), "sample", "yaml")
+
+
+def test_a_plan_lists_its_periods_in_its_own_period_type() -> None:
+    from wpstrack.plans.periods import plan_periods
+
+    fiscal = plan_periods("fiscal_year", 2023, 2024, 4)
+    assert [(p.label, p.start.isoformat(), p.end.isoformat()) for p in fiscal] == [
+        ("FY2023", "2023-04-01", "2024-03-31"),
+        ("FY2024", "2024-04-01", "2025-03-31"),
+    ]
+    assert [p.label for p in plan_periods("quarter", 2024, 2024)] == [
+        "2024-Q1",
+        "2024-Q2",
+        "2024-Q3",
+        "2024-Q4",
+    ]
+    assert plan_periods("calendar_year", None, 2024) == []

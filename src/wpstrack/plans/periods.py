@@ -93,14 +93,13 @@ def plan_periods(
     """Every period a plan covers, in order (for the entry form's period choice)."""
     if first_year is None or last_year is None:
         return []
-    out: list[Period] = []
-    for year in range(first_year, last_year + 1):
-        if period_type == "quarter":
-            out.extend(parse(f"{year}-Q{q}", "quarter") for q in range(1, 5))
-        else:
-            out.append(
-                parse(
-                    _EXAMPLE[period_type].replace("2024", str(year)), period_type, fiscal_year_start
-                )
-            )
-    return out
+    labels = {
+        "calendar_year": lambda year: [str(year)],
+        "fiscal_year": lambda year: [f"FY{year}"],
+        "quarter": lambda year: [f"{year}-Q{q}" for q in range(1, 5)],
+    }[period_type]
+    return [
+        parse(label, period_type, fiscal_year_start)
+        for year in range(first_year, last_year + 1)
+        for label in labels(year)
+    ]
