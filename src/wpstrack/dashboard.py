@@ -245,8 +245,11 @@ def dashboard(conn: Connection, *, public: bool, plan: str | None = None) -> dic
     """Every figure of the dashboard; ``public`` counts published activities only, ``plan``
     only what that plan's government carries out or funds.
 
-    The figures are kept until the database changes (:func:`wpstrack.db.kept_until_write`),
+    The figures are kept until the database changes (:func:`wpstrack.db.kept_until_write`;
+    for the public, until a write the public could see),
     shared by every connection of the engine: visitors mostly read, and reading the figures
     from the register costs about 110 ms at 100,000 entries.
     """
-    return kept_until_write(conn, ("dashboard", public, plan), lambda: _figures(conn, public, plan))
+    return kept_until_write(
+        conn, ("dashboard", public, plan), lambda: _figures(conn, public, plan), public=public
+    )

@@ -12,6 +12,7 @@ import copy
 import sqlite3
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -314,6 +315,18 @@ def run_deferred_writes(conn: Connection) -> None:
             conn.execute(statement)
 
 
+PRIVATE_TABLES = frozenset(
+    {"app_user", "api_token", "login_attempt", "audit_event", "extraction", "public_version"}
+)
+"""Tables no anonymous page reads: writes to them leave ``public_version`` alone. Every other
+table of schema.py has triggers that move it (migration 0018, tests/test_public_version.py)."""
+
+KEPT_VALUES = 512
+"""How many keys :func:`kept_until_write` keeps per engine (least recently used go first)."""
+TURNS = 64
+"""Locks that let one request at a time compute a kept key (keys share them by hash)."""
+
+
 class _Keeper:
     """Values last computed over one engine's database, shared by its connections.
 
@@ -326,12 +339,28 @@ class _Keeper:
 
     def __init__(self, engine: Engine) -> None:
         self.lock = threading.Lock()
-        self.values: dict[Any, tuple[Any, Any]] = {}
+        self.values: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
+        # One computation per key at a time (keys share TURNS locks by hash): right after a
+        # write, thirty requests for the same figures would otherwise all recompute them at
+        # once, each as slow as the first, and the server falls behind (bench/load.py).
+        self.turns = [threading.Lock() for _ in range(TURNS)]
+        self.public_table: bool | None = None  # whether the database has public_version
         self.probe: sqlite3.Connection | None = None
         path = sqlite_path(engine.url.render_as_string(hide_password=False))
         if path is not None:
             # Autocommit, and it only ever reads a pragma: it holds no lock and no snapshot.
             self.probe = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+
+    def sqlite_public_version(self) -> int | None:
+        """``public_version.version`` read by the probe; None without a probe or when it
+        fails."""
+        with self.lock:
+            if self.probe is None:
+                return None
+            try:
+                return int(self.probe.execute("SELECT version FROM public_version").fetchone()[0])
+            except (sqlite3.Error, TypeError):
+                return None
 
     def sqlite_version(self) -> int | None:
         """The probe's ``PRAGMA data_version``; None without a probe or when it fails."""
@@ -342,6 +371,24 @@ class _Keeper:
                 return int(self.probe.execute("PRAGMA data_version").fetchone()[0])
             except sqlite3.Error:
                 return None
+
+    def kept(self, key: Any, stamp: tuple[Any, ...]) -> tuple[bool, Any]:
+        """(True, value) when ``key`` was kept under ``stamp``, else (False, None)."""
+        with self.lock:
+            kept = self.values.get(key)
+            if kept is None or kept[0] != stamp:
+                return False, None
+            self.values.move_to_end(key)
+            return True, kept[1]
+
+    def keep(self, key: Any, stamp: tuple[Any, ...], value: Any) -> None:
+        """Keep ``value`` under ``stamp``; the least recently used beyond KEPT_VALUES go, so
+        keys made of request parameters (a search, a list's filters) stay bounded."""
+        with self.lock:
+            self.values[key] = (stamp, value)
+            self.values.move_to_end(key)
+            while len(self.values) > KEPT_VALUES:
+                self.values.popitem(last=False)
 
     def close(self) -> None:
         with self.lock:
@@ -368,6 +415,31 @@ def _forget(engine: Engine) -> None:
         keeper = _KEEPERS.pop(engine, None)
     if keeper is not None:
         keeper.close()
+
+
+def _public_stamp(conn: Connection, keeper: _Keeper) -> tuple[Any, ...] | None:
+    """What an anonymous visitor's figures depend on: ``public_version`` (migration 0018),
+    which triggers move only on writes the public could see; None where a stamp cannot be
+    trusted (see :func:`_database_stamp`). Before that migration, the database stamp."""
+    if keeper.public_table is None:
+        keeper.public_table = conn.dialect.has_table(conn, "public_version")
+    if not keeper.public_table:
+        return _database_stamp(conn, keeper)
+    if conn.dialect.name == "sqlite":
+        dbapi: Any = conn.connection.dbapi_connection
+        if dbapi.in_transaction:
+            return None
+        shared = keeper.sqlite_public_version()
+        if shared is not None:
+            return ("public", shared)
+        version = conn.exec_driver_sql("SELECT version FROM public_version").scalar_one()
+        return ("public", id(dbapi), version)
+    if conn.dialect.name == "postgresql":
+        own_xid, version = conn.exec_driver_sql(
+            "SELECT pg_current_xact_id_if_assigned(), (SELECT version FROM public_version)"
+        ).one()
+        return None if own_xid is not None else ("public", version)
+    return None
 
 
 def _database_stamp(conn: Connection, keeper: _Keeper) -> tuple[Any, ...] | None:
@@ -400,25 +472,63 @@ def _database_stamp(conn: Connection, keeper: _Keeper) -> tuple[Any, ...] | None
     return None
 
 
-def kept_until_write(conn: Connection, key: Any, compute: Callable[[], T]) -> T:
+def kept_until_write(
+    conn: Connection, key: Any, compute: Callable[[], T], *, public: bool = False
+) -> T:
     """``compute()``, or a copy of its value kept under ``key`` while nothing has been
     committed to the database since (by any connection or process).
 
     For figures that read much of the register and that every visitor asks for: the value is
     kept for the engine, under a stamp the database gives, and only when the stamp did not
     move while it was computed either. A connection holding uncommitted writes gets it
-    computed afresh, and kept for nobody.
+    computed afresh, and kept for nobody. While one request computes a key, others asking
+    for it wait for that value instead of computing it again; at most :data:`KEPT_VALUES`
+    keys are kept.
+
+    ``public``: the value is what an anonymous visitor sees (published records and
+    reference data only), so it is kept until a write the public could see
+    (:func:`_public_stamp`), and drafts arriving meanwhile do not throw it away.
     """
     keeper = _keeper(conn.engine)
-    stamp = _database_stamp(conn, keeper)
-    with keeper.lock:
-        kept = keeper.values.get(key)
-    if stamp is not None and kept is not None and kept[0] == stamp:
-        return cast(T, copy.deepcopy(kept[1]))
+    stamp_of = _public_stamp if public else _database_stamp
+    stamp = stamp_of(conn, keeper)
+    if stamp is None:
+        return compute()
+    found, value = keeper.kept(key, stamp)
+    if found:
+        return cast(T, copy.deepcopy(value))
+    if getattr(_COMPUTING, "held", False):  # a kept value computed inside another: no second
+        return _compute_and_keep(conn, keeper, key, stamp, compute, stamp_of)  # no deadlock
+    with keeper.turns[hash(key) % TURNS]:
+        # The stamp again: a write may have come while this request waited, and the value
+        # the request before it kept may be for that newer state, which is the one to show.
+        stamp = stamp_of(conn, keeper)
+        if stamp is None:
+            return compute()
+        found, value = keeper.kept(key, stamp)
+        if found:
+            return cast(T, copy.deepcopy(value))
+        _COMPUTING.held = True
+        try:
+            return _compute_and_keep(conn, keeper, key, stamp, compute, stamp_of)
+        finally:
+            _COMPUTING.held = False
+
+
+_COMPUTING = threading.local()  # this thread computes a kept value
+
+
+def _compute_and_keep(
+    conn: Connection,
+    keeper: _Keeper,
+    key: Any,
+    stamp: tuple[Any, ...],
+    compute: Callable[[], T],
+    stamp_of: Callable[[Connection, _Keeper], tuple[Any, ...] | None],
+) -> T:
     value = compute()
-    if stamp is not None and _database_stamp(conn, keeper) == stamp:
-        with keeper.lock:
-            keeper.values[key] = (stamp, copy.deepcopy(value))
+    if stamp_of(conn, keeper) == stamp:
+        keeper.keep(key, stamp, copy.deepcopy(value))
     return value
 
 

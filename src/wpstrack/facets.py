@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Select, distinct, extract, func, select
 
 from wpstrack import schema
 from wpstrack.activities import ActivityFilter, select_filtered
+from wpstrack.db import kept_until_write
 
 MAX_COUNTED = 10_000
 MAX_VALUES = 12  # values shown per facet, most frequent first
@@ -138,7 +139,18 @@ _FACETS = {
 
 def facets(conn: Connection, filters: ActivityFilter, *, public_only: bool) -> Facets:
     """Counts by type, year, pillar, organisation and language of the activities the list
-    with ``filters`` shows to this caller (over at most :data:`MAX_COUNTED` of them)."""
+    with ``filters`` shows to this caller (over at most :data:`MAX_COUNTED` of them).
+
+    Every list and search page shows them, and they read up to that many activities: they
+    are kept until the next write (:func:`wpstrack.db.kept_until_write`), per filters and
+    audience."""
+    key = ("facets", filters.model_dump_json(), public_only)
+    return kept_until_write(
+        conn, key, lambda: _facets(conn, filters, public_only), public=public_only
+    )
+
+
+def _facets(conn: Connection, filters: ActivityFilter, public_only: bool) -> Facets:
     act = schema.activity
     matching = select_filtered(filters, public_only, conn).with_only_columns(act.c.id)
     sample = matching.order_by(None).limit(MAX_COUNTED + 1).subquery()

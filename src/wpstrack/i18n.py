@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -150,8 +150,14 @@ _FORMAT_LOCALES = {"en": "en_GB", "ja": "ja_JP"}
 
 
 def _locale() -> Locale:
+    return _parsed_locale(current_language())
+
+
+@cache
+def _parsed_locale(language: str) -> Locale:
+    """The Babel locale of a language, parsed once (every date and number on a page asks)."""
     try:
-        return Locale.parse(_FORMAT_LOCALES.get(current_language(), current_language()))
+        return Locale.parse(_FORMAT_LOCALES.get(language, language))
     except (UnknownLocaleError, ValueError):  # pragma: no cover - LANGUAGES are all known
         return Locale.parse(_FORMAT_LOCALES[DEFAULT_LANGUAGE])
 

@@ -57,6 +57,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from wpstrack import schema, search_index, visibility
+from wpstrack.db import kept_until_write
 from wpstrack.search_index import INDEX_TABLE, PG_CONFIG
 from wpstrack.search_query import Group, fts_match, is_plain, parse, terms, tsquery
 
@@ -120,12 +121,19 @@ def search(
     ``public`` limits the results to what an anonymous visitor may read
     (:mod:`wpstrack.visibility`). The condition is part of the index query itself: the
     best ``limit`` visible matches are chosen by the database, and snippets are made for
-    those alone.
+    those alone. The same question is answered from the last answer until the next write
+    (:func:`wpstrack.db.kept_until_write`): popular searches repeat, and under load the
+    queue of identical ones was what made search slow.
     """
+    limit = max(1, min(limit, MAX_RESULTS))
+    key = ("search", q, public, limit)
+    return kept_until_write(conn, key, lambda: _search(conn, q, public, limit), public=public)
+
+
+def _search(conn: Connection, q: str, public: bool, limit: int) -> list[dict[str, Any]]:
     groups = parse(q, conn)
     if not groups:
         return []
-    limit = max(1, min(limit, MAX_RESULTS))
     run = _search_postgresql if conn.dialect.name == "postgresql" else _search_sqlite
     return [hit.as_dict() for hit in run(conn, groups, public, limit)]
 
