@@ -24,13 +24,23 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Connection, Engine, delete, select
 
-from wpstrack import activities, dashboard, funding, ingest, plans, reports, review, schema
+from wpstrack import (
+    activities,
+    dashboard,
+    funding,
+    ingest,
+    narratives,
+    plans,
+    reports,
+    review,
+    schema,
+)
 from wpstrack.db import make_engine, upgrade
 from wpstrack.errors import ConfigError, InvalidInput, NotFound
 from wpstrack.indicators import ValueIn, approve_period, compute, record_value, refresh, series
 from wpstrack.indicators.formula import Formula
 from wpstrack.reference.sync import sync_reference
-from wpstrack.reports import text
+from wpstrack.reports.document import Chart, Table, layout
 from wpstrack.reports.figures import scope
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -69,6 +79,8 @@ CONTRIBUTIONS_2024 = (
     "JICA,UNDP,500000,USD,2024-07-01,disbursement,2024,prevention,0,T-3\n"
 )
 RATES_2024 = "currency,year,rate,reporting_currency,source\nJPY,2024,0.0068,USD,test\n"
+SUMMARY = "The year saw more women in peace dialogues.\n\nFunding held up."
+PARTICIPATION = "Women mediators were trained in three regions."
 
 
 def _write_plan(tmp: Path) -> Path:
@@ -125,7 +137,18 @@ def _review(conn: Connection, ids: dict[int, int]) -> None:
         ).all()
     )
     activities.link_plan_item(conn, "editor", ids[0], items["1.1"])
+    # Linked to the area as well as its measure: the pillar's list still shows it once.
+    activities.link_plan_item(conn, "editor", ids[0], items["1"])
     activities.link_plan_item(conn, "editor", ids[12], items["5.1"])
+
+
+def _narratives(conn: Connection) -> None:
+    """What the editors wrote: a summary, two versions of one pillar's text, another pillar;
+    prevention and relief and recovery are left without one."""
+    narratives.save(conn, PLAN, "2024", "summary", SUMMARY, "editor")
+    narratives.save(conn, PLAN, "2024", "participation", "An early draft.", "editor")
+    narratives.save(conn, PLAN, "2024", "participation", PARTICIPATION, "chief")
+    narratives.save(conn, PLAN, "2024", "protection", "Support for survivors grew.", "editor")
 
 
 def _values(conn: Connection) -> None:
@@ -161,6 +184,7 @@ def engine(
         _review(conn, ids)
         _values(conn)
         _funding(conn)
+        _narratives(conn)
     yield eng
     eng.dispose()
 
@@ -240,7 +264,18 @@ def test_every_activity_cites_its_source_release(conn: Connection, report: repor
         assert entry.citation is not None
         assert entry.citation.document_id == documents[entry.id]
         assert entry.citation.title == titles[entry.citation.document_id]
-        assert f"[document {entry.citation.document_id}]" in markdown
+        number = [s.document_id for s in report.sources].index(entry.citation.document_id) + 1
+        assert f"[source {number}]" in markdown
+    # The annex of sources: each release once, with publisher, title, date (and URL or why not).
+    assert len({s.document_id for s in report.sources}) == len(report.sources)
+    assert {e.citation.document_id for e in _entries(report) if e.citation} <= {
+        s.document_id for s in report.sources
+    }
+    for i, s in enumerate(report.sources, 1):
+        assert s.publisher and s.title
+        when = f"{s.published_on:%-d %B %Y}" if s.published_on else "date not stated"
+        row = f"| {i} | {s.publisher} | {s.title} | {when} | "
+        assert row in markdown.replace("\\|", "|"), row
 
 
 def test_indicator_table_reads_baseline_latest_of_the_period_and_target(
@@ -395,12 +430,18 @@ class _Headings(HTMLParser):
 
 def _section_titles(report: reports.Report) -> list[str]:
     return [
-        text.SECTION_FIGURES,
+        "Contents",
+        "Executive summary",
         *(s.title for s in report.sections),
-        text.SECTION_PLAN_INDICATORS,
-        *([text.SECTION_UNLINKED] if report.unlinked else []),
-        text.SECTION_ANNEX,
+        "Indicators of the plan as a whole",
+        *(["Activities not linked to the plan"] if report.unlinked else []),
+        "Annex A: sources",
+        "Annex B: funding scored on the gender equality marker",
     ]
+
+
+def _charts(report: reports.Report) -> int:
+    return sum(isinstance(b, Chart) for b in layout(report).blocks)
 
 
 def test_html_parses_with_a_heading_per_section_and_charts(report: reports.Report) -> None:
@@ -408,10 +449,13 @@ def test_html_parses_with_a_heading_per_section_and_charts(report: reports.Repor
     parser = _Headings()
     parser.feed(page)
     assert parser.h2 == _section_titles(report)
-    assert page.count("<svg") == page.count('<title id="chart-') == 3
+    # Activities by type and by pillar, funding by pillar, the participation indicators.
+    assert _charts(report) >= 4
+    assert page.count("<svg") == page.count('<title id="chart-') == _charts(report)
     first_chart = page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert "&lt;" not in first_chart and "<style>" in first_chart, "the charts stay markup"
     assert "<script" not in page
+    assert "@page { size: A4;" in page and "counter(page)" in page
 
 
 def test_markdown_has_the_sections_in_order(report: reports.Report) -> None:
@@ -433,7 +477,8 @@ def test_docx_opens_with_a_heading_per_pillar(report: reports.Report) -> None:
     document = docx.Document(io.BytesIO(reports.render(report, "docx")))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == _section_titles(report)
-    assert len(document.tables) >= 6
+    assert len(document.tables) == sum(isinstance(b, Table) for b in layout(report).blocks)
+    assert len(document.inline_shapes) == _charts(report), "every chart as a picture"
 
 
 def test_pdf_text_has_the_section_titles_and_totals(report: reports.Report) -> None:
@@ -445,21 +490,44 @@ def test_pdf_text_has_the_section_titles_and_totals(report: reports.Report) -> N
     for title in _section_titles(report):
         assert title in words, title
     assert "1,680,000.00" in words and "500,000.00" in words
-    assert f"Activities in the period {report.figures.activities}" in words
+    n = report.figures.activities
+    assert f"Activities in the period {n} activities" in words
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """The PDF's bookmarks (WeasyPrint makes one per heading): level, title, page index."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 1)
+    return found
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) absent")
-def test_pdf_first_pages_render_to_png_for_a_look(report: reports.Report) -> None:
+def test_pdf_first_page_and_a_pillar_page_render_to_png_for_a_look(
+    report: reports.Report,
+) -> None:
+    """CI keeps test-artifacts/: the cover and the first pillar's first page, as PNG."""
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = ARTIFACTS / "report-pages.pdf"
     pdf.write_bytes(reports.render(report, "pdf"))
+    pillar = report.sections[0].title
+    [page] = [p for _level, title, p in _outline(PdfReader(pdf)) if title == pillar]
     for old in ARTIFACTS.glob("report-page-*.png"):
         old.unlink()
-    cmd = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2"]
-    subprocess.run([*cmd, str(pdf), str(ARTIFACTS / "report-page")], check=True)
+    for name, number in (("report-page-cover", 1), ("report-page-pillar", page + 1)):
+        cmd = ["pdftoppm", "-png", "-singlefile", "-r", "60", "-f", str(number), "-l", str(number)]
+        subprocess.run([*cmd, str(pdf), str(ARTIFACTS / name)], check=True)
     pages = sorted(ARTIFACTS.glob("report-page-*.png"))
-    assert len(pages) == 2
+    assert [p.name for p in pages] == ["report-page-cover.png", "report-page-pillar.png"]
     assert all(p.stat().st_size > 2000 for p in pages)
+    assert page > 2, "the pillar is after the cover and the contents"
 
 
 # --- input --------------------------------------------------------------------------------
