@@ -28,6 +28,7 @@ from wpstrack import (
     activities,
     dashboard,
     funding,
+    i18n,
     ingest,
     narratives,
     plans,
@@ -40,7 +41,19 @@ from wpstrack.errors import ConfigError, InvalidInput, NotFound
 from wpstrack.indicators import ValueIn, approve_period, compute, record_value, refresh, series
 from wpstrack.indicators.formula import Formula
 from wpstrack.reference.sync import sync_reference
-from wpstrack.reports.document import Chart, Table, layout
+from wpstrack.reports import text
+from wpstrack.reports.document import (
+    Activities,
+    Block,
+    Chart,
+    Cover,
+    Document,
+    Facts,
+    Heading,
+    Paragraph,
+    Table,
+    layout,
+)
 from wpstrack.reports.figures import scope
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -528,6 +541,212 @@ def test_pdf_first_page_and_a_pillar_page_render_to_png_for_a_look(
     assert [p.name for p in pages] == ["report-page-cover.png", "report-page-pillar.png"]
     assert all(p.stat().st_size > 2000 for p in pages)
     assert page > 2, "the pillar is after the cover and the contents"
+
+
+# --- the document: every section, the editions, the Japanese edition -----------------------
+
+
+def _sections_of(doc: Document) -> dict[str, list[Block]]:
+    """The blocks under each level-1 heading, by its anchor."""
+    found: dict[str, list[Block]] = {}
+    current: list[Block] | None = None
+    for block in doc.blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            current = found.setdefault(block.anchor, [])
+        elif current is not None:
+            current.append(block)
+    return found
+
+
+def test_no_heading_of_the_report_is_left_empty(report: reports.Report) -> None:
+    doc = layout(report)
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            assert i + 1 < len(blocks), f"{block.text} ends the report"
+            after = blocks[i + 1]
+            assert not isinstance(after, Heading) or after.level > block.level, block.text
+    # A pillar without a narrative says so in a line of its own, in the report's language.
+    prevention = _sections_of(doc)["pillar-prevention"]
+    [line] = [b for b in prevention[:3] if isinstance(b, Paragraph) and b.kind == "none"]
+    assert line.text == "No narrative written yet."
+
+
+def test_a_pillar_with_data_has_every_part_filled(report: reports.Report) -> None:
+    """Participation has a narrative, indicators with values, activities and funding: none
+    of its parts falls back to a "nothing here" line."""
+    part = _sections_of(layout(report))["pillar-participation"]
+    assert not [b.text for b in part if isinstance(b, Paragraph) and b.kind == "none"]
+    words = [b.text for b in part if isinstance(b, Paragraph)]
+    assert PARTICIPATION in words
+    captions = [b.caption for b in part if isinstance(b, Table | Chart)]
+    assert captions[0].endswith("Indicators: Participation")
+    assert any(c.endswith("Progress towards the target: Participation") for c in captions)
+    assert any(c.endswith("Funding: Participation (USD)") for c in captions)
+    assert sum(isinstance(b, Activities) for b in part) == 1
+    summary = _sections_of(layout(report))["summary"]
+    assert [b.text for b in summary[:2]] == SUMMARY.split("\n\n")
+    assert isinstance(summary[3], Facts) and all(v for _k, v in summary[3].pairs)
+
+
+def test_the_report_prints_the_latest_narrative_and_keeps_the_earlier_one(
+    conn: Connection, report: reports.Report
+) -> None:
+    history = narratives.history(conn, PLAN, "2024", "participation")
+    assert [(h.text, h.author) for h in history] == [
+        (PARTICIPATION, "chief"),
+        ("An early draft.", "editor"),
+    ]
+    assert report.sections[0].narrative is not None
+    assert report.sections[0].narrative.text == PARTICIPATION
+    markdown = reports.render(report, "md").decode()
+    assert PARTICIPATION in markdown and "An early draft." not in markdown
+
+
+def test_an_activity_linked_to_two_items_of_a_pillar_is_listed_once(
+    report: reports.Report,
+) -> None:
+    participation = report.sections[0]
+    linked = [i.code for i in participation.items if i.activities]
+    assert linked == ["1", "1.1"]
+    [(entry, items)] = [(a, items) for a, items in participation.activities() if len(items) > 1]
+    assert [i.code for i in items] == ["1", "1.1"]
+    [listing] = [
+        b for b in _sections_of(layout(report))["pillar-participation"] if isinstance(b, Activities)
+    ]
+    heads = [head for head, _details in listing.entries]
+    assert heads.count(text.activity_head(entry)) == 1
+    assert len(heads) == len({a.id for a, _items in participation.activities()})
+
+
+def test_pillar_funding_carries_the_falling_flag_of_the_funding_trends(
+    conn: Connection, report: reports.Report
+) -> None:
+    trends = funding.funding_trends(conn, year_from=2023, year_to=2024, partial=True)
+    flags = {t.key: t.points[-1].falling for t in trends.pillars if t.key}
+    assert True in flags.values(), "the fixture has a pillar whose funding fell"
+    markdown = reports.render(report, "md").decode()
+    for sec in report.sections:
+        if sec.code in flags:
+            assert sec.funding is not None and sec.funding.falling == flags[sec.code]
+    assert report.falling == [s.title for s in report.sections if s.code and flags.get(s.code)]
+    assert markdown.count("> Falling funding: commitments fell by") == len(report.falling)
+
+
+def _docx_outline(document: Any) -> list[tuple[int, str]]:
+    """Title is level 1 (the PDF's h1), Heading n is level n + 1."""
+    found = []
+    for p in document.paragraphs:
+        if p.style.name == "Title":
+            found.append((1, p.text))
+        elif p.style.name.startswith("Heading "):
+            found.append((int(p.style.name.split()[1]) + 1, p.text))
+    return found
+
+
+CAPTION = re.compile(r"(Table|Figure|表|図) ?(\d+)[:：]")
+
+
+def test_pdf_and_docx_have_the_same_headings_tables_and_charts(report: reports.Report) -> None:
+    reader = PdfReader(io.BytesIO(reports.render(report, "pdf")))
+    document = docx.Document(io.BytesIO(reports.render(report, "docx")))
+    # Headings: the PDF's bookmarks against the DOCX's heading styles, level and text.
+    pdf_headings = [(level, title) for level, title, _page in _outline(reader)]
+    assert pdf_headings == _docx_outline(document)
+    assert len(pdf_headings) > 30
+    # Tables and figures: the same numbered captions in the same order.
+    pdf_text = "\n".join(p.extract_text() for p in reader.pages)
+    pdf_captions = [m.group(0) for m in CAPTION.finditer(pdf_text)]
+    docx_captions = [
+        m.group(0)
+        for p in document.paragraphs
+        if p.style.name == "Caption"
+        for m in [CAPTION.match(p.text)]
+        if m
+    ]
+    assert pdf_captions == docx_captions
+    tables = [c for c in docx_captions if c.startswith("Table")]
+    figures = [c for c in docx_captions if c.startswith("Figure")]
+    assert len(document.tables) == len(tables) and len(tables) >= 10
+    assert len(document.inline_shapes) == len(figures) == _charts(report)
+    # The cells: every DOCX table's header and first row read the same in the PDF.
+    words = " ".join(pdf_text.split())
+    for table in document.tables:
+        for row in table.rows[:2]:
+            for cell in row.cells:
+                assert " ".join(cell.text.split()) in words, cell.text
+    # A4 both, page numbers both.
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    assert f"page 2 of {len(reader.pages)}" in " ".join(reader.pages[1].extract_text().split())
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and 'fldCharType="begin"' in footer
+
+
+JAPANESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def test_japanese_edition_has_japanese_headings_pillar_names_organisations_and_dates(
+    conn: Connection,
+) -> None:
+    ja = reports.build_report(conn, PLAN, "2024", language="ja")
+    pillar = schema.pillar
+    names = conn.execute(select(pillar.c.name_ja).order_by(pillar.c.sort_order)).scalars().all()
+    assert [s.title for s in ja.sections[:4]] == names and all(names)
+    assert (ja.government, ja.ministry) == ("日本政府", "外務省")
+    doc = layout(ja)
+    headings = [h.text for h in doc.headings()]
+    for word in ("要旨", "主な数値", "指標", "本文", "附属資料A：出典"):
+        assert word in headings, word
+    assert not [h for h in headings if re.fullmatch(r"[A-Za-z ,:()]+", h)], "no English heading"
+    # Dates: the cover, each activity and each source, as 2024年3月18日.
+    entries = [e for b in doc.blocks if isinstance(b, Activities) for e in b.entries]
+    assert entries and all(JAPANESE_DATE.match(head) for head, _details in entries)
+    cover = next(b for b in doc.blocks if isinstance(b, Cover))
+    assert "2024年1月1日～2024年12月31日" in cover.lines[3]
+    # Organisations by their Japanese names where the reference data has one.
+    org = schema.organisation
+    japanese = dict(
+        conn.execute(select(org.c.acronym, org.c.name_ja).where(org.c.acronym.is_not(None))).all()
+    )
+    listed = [o for s in ja.sections for a, _i in s.activities() for o in a.organisations]
+    assert "国連難民高等弁務官事務所" in listed or japanese.get("UNHCR") in listed
+    assert not [o for o in listed if japanese.get(o)], "an acronym with a Japanese name"
+    # Counting: 件 after the number, whatever it is.
+    facts = next(b for b in doc.blocks if isinstance(b, Facts))
+    assert facts.pairs[0] == ("期間中の活動", f"{ja.figures.activities}件の活動")
+    # The DOCX and the PDF carry the same Japanese headings.
+    document = docx.Document(io.BytesIO(reports.render(ja, "docx")))
+    reader = PdfReader(io.BytesIO(reports.render(ja, "pdf")))
+    assert [t for _level, t, _p in _outline(reader)] == [t for _l, t in _docx_outline(document)]
+    assert "年次実施報告書 2024年" in [p.text for p in document.paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [("en", "1 activity", "2 activities"), ("ja", "1件の活動", "2件の活動")],
+)
+def test_counts_read_right_in_both_languages(lang: str, one: str, two: str) -> None:
+    with i18n.language(lang):
+        assert (text.activities(1), text.activities(2)) == (one, two)
+
+
+def test_one_woman_of_one_named_participant_reads_in_the_singular(
+    report: reports.Report,
+) -> None:
+    f = report.figures
+    f.named_participants, f.women, f.women_share, f.gender_unknown = 1, 1, 1.0, 0
+    with i18n.language("en"):
+        assert text.women_line(report) == "100.0 % (1 woman of 1 named participant)"
+    with i18n.language("ja"):
+        assert text.women_line(report) == "100.0 %（氏名の分かる参加者1人のうち女性1人）"
+
+
+def test_an_unknown_report_language_is_refused(conn: Connection) -> None:
+    with pytest.raises(InvalidInput, match="report language 'fr'"):
+        reports.build_report(conn, PLAN, "2024", language="fr")
 
 
 # --- input --------------------------------------------------------------------------------
