@@ -145,9 +145,12 @@ def test_api_put_stores_a_version_and_get_returns_the_history(web: WebSite) -> N
     assert got["current"]["text"] == "Summary, second."
     assert [v["text"] for v in got["history"]] == ["Summary, second.", "Summary, first."]
     every = web.client().get(f"/api/v1/plans/{PLAN}/narratives/2025", headers=web.bearer("viewer"))
-    sections = {s["section"]: s for s in every.json()["sections"]}
+    sections = {s["section"]: s for s in every.json()["items"]}
     assert sections["summary"]["current"]["text"] == "Summary, second."
     assert sections["protection"]["current"] is None
+    listing = web.client().get(f"/api/v1/plans/{PLAN}/narratives", headers=web.bearer("viewer"))
+    [period] = [p for p in listing.json()["items"] if p["period"] == "2025"]
+    assert period["sections"] == 1
 
 
 @pytest.mark.parametrize(
@@ -178,8 +181,9 @@ def test_api_names_an_unknown_plan(web: WebSite) -> None:
     assert "NO-PLAN" in response.json()["error"]["message"]
 
 
-def test_reading_narratives_needs_a_login(web: WebSite) -> None:
-    response = web.client().get(f"/api/v1/plans/{PLAN}/narratives/2024")
+@pytest.mark.parametrize("tail", ["", "/2024", "/2024/summary"])
+def test_reading_narratives_needs_a_login(web: WebSite, tail: str) -> None:
+    response = web.client().get(f"/api/v1/plans/{PLAN}/narratives{tail}")
     assert response.status_code == 401
 
 
@@ -285,7 +289,7 @@ def test_cli_sets_and_shows_narratives_with_their_history(
     assert result.exit_code == 0, result.output
     shown = runner.invoke(app, ["narrative", "show", PLAN, "2024", "--json"])
     data = json.loads(shown.stdout)
-    sections = {s["section"]: s for s in data["sections"]}
+    sections = {s["section"]: s for s in data["items"]}
     assert [v["text"] for v in sections["summary"]["history"]] == ["Two.", "One."]
     assert sections["protection"]["current"]["text"] == "From a file."
     plain = runner.invoke(app, ["narrative", "show", PLAN, "2024", "prevention"]).stdout

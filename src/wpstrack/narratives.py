@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, distinct, func, select
 
 from wpstrack import audit, schema
 from wpstrack.db import now
@@ -140,6 +140,22 @@ def save(
     )
 
 
+def periods(conn: Connection, plan: str) -> list[dict[str, Any]]:
+    """The periods of a plan that have narratives, with how many sections have a text and
+    when the last one was saved: what is written so far, report by report."""
+    n = schema.report_narrative
+    rows = conn.execute(
+        select(n.c.period, func.count(distinct(n.c.section)), func.max(n.c.created_at))
+        .where(n.c.plan_id == plan_id(conn, plan))
+        .group_by(n.c.period)
+        .order_by(n.c.period)
+    )
+    return [
+        {"period": period, "sections": int(count), "last_saved_at": audit.as_utc(last)}
+        for period, count, last in rows
+    ]
+
+
 def editor_page(conn: Connection, plan: str, period: str) -> dict[str, Any]:
     """Each section with its current text and history: what the editor page shows."""
     label = period_label(period)
@@ -147,7 +163,7 @@ def editor_page(conn: Connection, plan: str, period: str) -> dict[str, Any]:
     return {
         "plan": plan,
         "period": label,
-        "sections": [
+        "items": [
             {
                 "section": s,
                 "current": latest[s].as_dict() if s in latest else None,

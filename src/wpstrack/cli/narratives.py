@@ -48,9 +48,9 @@ def show_cli(
         page = narratives.editor_page(conn, plan, period)
         if section is not None:
             narratives.check_section(conn, section)
-    shown = [s for s in page["sections"] if section is None or s["section"] == section]
+    shown = [s for s in page["items"] if section is None or s["section"] == section]
     if as_json:
-        print_json({**page, "sections": shown})
+        print_json({**page, "items": shown})
         return
     for s in shown:
         now = s["current"]

@@ -26,9 +26,15 @@ class NarrativeIn(BaseModel):
     text: str = Field(max_length=narratives.MAX_TEXT)
 
 
+@router.get("/{plan}/narratives")
+def list_narrative_periods(conn: ConnDep, user: CurrentUser, plan: str) -> dict[str, Any]:
+    """The periods with narratives: how many sections have a text, when last saved."""
+    return {"plan": plan, "items": narratives.periods(conn, plan)}
+
+
 @router.get("/{plan}/narratives/{period}")
 def get_narratives(conn: ConnDep, user: CurrentUser, plan: str, period: str) -> dict[str, Any]:
-    """Every section of the period's report with its current text and its history."""
+    """Every section of the period's report (``items``) with its current text and history."""
     return narratives.editor_page(conn, plan, period)
 
 

@@ -29,7 +29,9 @@ def _context(conn: Connection, plan: str, period: str) -> dict[str, Any]:
     names = {r.code: (r.name, r.name_ja) for r in conn.execute(select(p))}
     return {
         "title": _("Narratives of the %(plan)s report for %(period)s", plan=plan, period=period),
-        **page,
+        "plan": page["plan"],
+        "period": page["period"],
+        "sections": page["items"],
         "pillar_names": names,
         "problems": [],
         "submitted": {},
