@@ -42,7 +42,7 @@ from wpstrack.indicators import ValueIn, approve_period, compute, record_value, 
 from wpstrack.indicators.formula import Formula
 from wpstrack.reference.sync import sync_reference
 from wpstrack.reports import text
-from wpstrack.reports.document import (
+from wpstrack.reports.blocks import (
     Activities,
     Block,
     Chart,
@@ -52,8 +52,8 @@ from wpstrack.reports.document import (
     Heading,
     Paragraph,
     Table,
-    layout,
 )
+from wpstrack.reports.document import layout
 from wpstrack.reports.figures import scope
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -816,6 +816,18 @@ def test_report_download_sends_the_file_named_after_plan_and_period(
     disposition = response.headers["content-disposition"]
     assert disposition == f'attachment; filename="JP-NAP3-report-2024.{fmt}"'
     assert response.content.startswith(start)
+
+
+def test_report_download_sends_the_japanese_edition_when_asked(web: Any) -> None:
+    client = web.login("viewer")
+    assert '<option value="ja">' in client.get("/reports").text
+    response = client.get("/reports/download?plan=JP-NAP3&period=2024&format=md&edition=ja")
+    assert response.status_code == 200
+    disposition = response.headers["content-disposition"]
+    assert disposition == 'attachment; filename="JP-NAP3-report-2024-ja.md"'
+    assert response.text.startswith("# 年次実施報告書 2024年\n")
+    assert "\n## 要旨\n" in response.text and "\n## 参画\n" in response.text
+    assert client.get("/reports/download?plan=JP-NAP3&period=2024&edition=fr").status_code == 422
 
 
 def test_report_download_refuses_an_unknown_format_or_plan(web: Any) -> None:

@@ -22,7 +22,8 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from wpstrack.i18n import _, language
-from wpstrack.reports import document as d
+from wpstrack.reports import blocks as d
+from wpstrack.reports.document import layout
 from wpstrack.reports.model import Report
 from wpstrack.reports.raster import bar_chart_png
 
@@ -140,14 +141,14 @@ def _contents(doc: WordDocument, block: d.Contents) -> None:
 
 def render_docx(report: Report) -> bytes:
     """The report as the bytes of a .docx file (A4, numbered pages, charts as pictures)."""
-    layout = d.layout(report)
+    laid = layout(report)
     doc = docx.Document()
-    doc.core_properties.title = layout.title
+    doc.core_properties.title = laid.title
     doc.core_properties.language = report.language
     with language(report.language):
-        _page_setup(doc, f"{layout.plan_code} · {layout.title}", report.language)
+        _page_setup(doc, f"{laid.plan_code} · {laid.title}", report.language)
         first = True
-        for block in layout.blocks:
+        for block in laid.blocks:
             if isinstance(block, d.Heading):
                 if block.level == 1 and not first:
                     doc.add_page_break()

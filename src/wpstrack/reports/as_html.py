@@ -18,7 +18,8 @@ from markupsafe import Markup
 from wpstrack import charts
 from wpstrack.errors import ConfigError
 from wpstrack.i18n import _, language
-from wpstrack.reports.document import Chart, layout
+from wpstrack.reports.blocks import Chart
+from wpstrack.reports.document import layout
 from wpstrack.reports.model import Report
 
 _CHART_ID = re.compile(r"chart-(\d+)-")

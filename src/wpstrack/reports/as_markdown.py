@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from wpstrack.reports import document as d
+from wpstrack.reports import blocks as d
+from wpstrack.reports.document import layout
 from wpstrack.reports.model import Report
 
 
@@ -63,6 +64,6 @@ def _block(block: d.Block) -> list[str]:
 def render_markdown(report: Report) -> str:
     """The report as Markdown text: the same report gives the same text."""
     lines: list[str] = []
-    for block in d.layout(report).blocks:
+    for block in layout(report).blocks:
         lines += _block(block)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -14,7 +14,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, union
+from sqlalchemy import Connection, select, union
 
 from wpstrack import fields, funding, i18n, narratives, schema
 from wpstrack.reports.model import NarrativeText, PillarFunding, Report, Source
@@ -44,7 +44,7 @@ def ministry(conn: Connection, plan_id: int, country: str) -> str | None:
         .where(
             org.c.type == "ministry",
             org.c.country == country.upper(),
-            or_(org.c.name.ilike("%foreign affairs%"), org.c.name.ilike("%foreign%")),
+            org.c.name.ilike("%foreign%"),
         )
         .order_by(org.c.id)
     ).first()
