@@ -27,6 +27,7 @@ from wpstrack import (
     funding,
     indicators,
     ingest,
+    narratives,
     plans,
     review,
     schema,
@@ -107,6 +108,9 @@ def populate(conn: Connection) -> None:
             name_key="上川陽子", into_key="yoko kamikawa", merged_by="rita", merged_at=now()
         )
     )
+    # Two versions of a report narrative (the history is rows of its own).
+    narratives.save(conn, "TEST-NAP", "2023", "summary", "First words.", "editor1")
+    narratives.save(conn, "TEST-NAP", "2023", "summary", "Better words.", "editor1")
     # A JSON null and an SQL NULL differ in the database; a backup keeps them apart.
     audit.record(conn, None, "note", "document", documents[0], None, {"k": [1, "ü"]})
 

@@ -41,8 +41,8 @@ def test_report_writes_each_format_to_the_named_file(
     text = md.read_text(encoding="utf-8")
     assert text.startswith("# Annual implementation report 2023\n")
     # 2023 in the sample: 1.8M + 1.0M USD and (150M + 120M) JPY × 0.0071 committed; 2M paid.
-    assert "- Funding committed (USD): 4,717,000.00" in text
-    assert "- Funding disbursed (USD): 2,000,000.00" in text
+    assert "- **Funding committed (USD):** 4,717,000.00" in text
+    assert "- **Funding disbursed (USD):** 2,000,000.00" in text
     for pillar in ("Participation", "Prevention", "Protection", "Relief and recovery"):
         assert f"\n## {pillar}\n" in text
 
@@ -52,7 +52,7 @@ def test_report_to_stdout_is_the_same_each_time(cli_env: dict[str, str]) -> None
     args = ("report", "--plan", "JP-NAP3", "--period", "FY2023", "--format", "html", "-o", "-")
     first, second = run(*args).stdout_bytes, run(*args).stdout_bytes
     assert first == second
-    assert b"Reporting period FY2023: 01 April 2023 to 31 March 2024" in first
+    assert b"Reporting period FY2023: 1 April 2023 to 31 March 2024" in first
 
 
 def test_report_default_file_name_says_plan_and_period(

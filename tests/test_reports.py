@@ -24,13 +24,36 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Connection, Engine, delete, select
 
-from wpstrack import activities, dashboard, funding, ingest, plans, reports, review, schema
+from wpstrack import (
+    activities,
+    dashboard,
+    funding,
+    i18n,
+    ingest,
+    narratives,
+    plans,
+    reports,
+    review,
+    schema,
+)
 from wpstrack.db import make_engine, upgrade
 from wpstrack.errors import ConfigError, InvalidInput, NotFound
 from wpstrack.indicators import ValueIn, approve_period, compute, record_value, refresh, series
 from wpstrack.indicators.formula import Formula
 from wpstrack.reference.sync import sync_reference
 from wpstrack.reports import text
+from wpstrack.reports.blocks import (
+    Activities,
+    Block,
+    Chart,
+    Cover,
+    Document,
+    Facts,
+    Heading,
+    Paragraph,
+    Table,
+)
+from wpstrack.reports.document import layout
 from wpstrack.reports.figures import scope
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -69,6 +92,8 @@ CONTRIBUTIONS_2024 = (
     "JICA,UNDP,500000,USD,2024-07-01,disbursement,2024,prevention,0,T-3\n"
 )
 RATES_2024 = "currency,year,rate,reporting_currency,source\nJPY,2024,0.0068,USD,test\n"
+SUMMARY = "The year saw more women in peace dialogues.\n\nFunding held up."
+PARTICIPATION = "Women mediators were trained in three regions."
 
 
 def _write_plan(tmp: Path) -> Path:
@@ -125,7 +150,18 @@ def _review(conn: Connection, ids: dict[int, int]) -> None:
         ).all()
     )
     activities.link_plan_item(conn, "editor", ids[0], items["1.1"])
+    # Linked to the area as well as its measure: the pillar's list still shows it once.
+    activities.link_plan_item(conn, "editor", ids[0], items["1"])
     activities.link_plan_item(conn, "editor", ids[12], items["5.1"])
+
+
+def _narratives(conn: Connection) -> None:
+    """What the editors wrote: a summary, two versions of one pillar's text, another pillar;
+    prevention and relief and recovery are left without one."""
+    narratives.save(conn, PLAN, "2024", "summary", SUMMARY, "editor")
+    narratives.save(conn, PLAN, "2024", "participation", "An early draft.", "editor")
+    narratives.save(conn, PLAN, "2024", "participation", PARTICIPATION, "chief")
+    narratives.save(conn, PLAN, "2024", "protection", "Support for survivors grew.", "editor")
 
 
 def _values(conn: Connection) -> None:
@@ -161,6 +197,7 @@ def engine(
         _review(conn, ids)
         _values(conn)
         _funding(conn)
+        _narratives(conn)
     yield eng
     eng.dispose()
 
@@ -240,7 +277,18 @@ def test_every_activity_cites_its_source_release(conn: Connection, report: repor
         assert entry.citation is not None
         assert entry.citation.document_id == documents[entry.id]
         assert entry.citation.title == titles[entry.citation.document_id]
-        assert f"[document {entry.citation.document_id}]" in markdown
+        number = [s.document_id for s in report.sources].index(entry.citation.document_id) + 1
+        assert f"[source {number}]" in markdown
+    # The annex of sources: each release once, with publisher, title, date (and URL or why not).
+    assert len({s.document_id for s in report.sources}) == len(report.sources)
+    assert {e.citation.document_id for e in _entries(report) if e.citation} <= {
+        s.document_id for s in report.sources
+    }
+    for i, s in enumerate(report.sources, 1):
+        assert s.publisher and s.title
+        when = f"{s.published_on:%-d %B %Y}" if s.published_on else "date not stated"
+        row = f"| {i} | {s.publisher} | {s.title} | {when} | "
+        assert row in markdown.replace("\\|", "|"), row
 
 
 def test_indicator_table_reads_baseline_latest_of_the_period_and_target(
@@ -395,12 +443,18 @@ class _Headings(HTMLParser):
 
 def _section_titles(report: reports.Report) -> list[str]:
     return [
-        text.SECTION_FIGURES,
+        "Contents",
+        "Executive summary",
         *(s.title for s in report.sections),
-        text.SECTION_PLAN_INDICATORS,
-        *([text.SECTION_UNLINKED] if report.unlinked else []),
-        text.SECTION_ANNEX,
+        "Indicators of the plan as a whole",
+        *(["Activities not linked to the plan"] if report.unlinked else []),
+        "Annex A: sources",
+        "Annex B: funding scored on the gender equality marker",
     ]
+
+
+def _charts(report: reports.Report) -> int:
+    return sum(isinstance(b, Chart) for b in layout(report).blocks)
 
 
 def test_html_parses_with_a_heading_per_section_and_charts(report: reports.Report) -> None:
@@ -408,10 +462,13 @@ def test_html_parses_with_a_heading_per_section_and_charts(report: reports.Repor
     parser = _Headings()
     parser.feed(page)
     assert parser.h2 == _section_titles(report)
-    assert page.count("<svg") == page.count('<title id="chart-') == 3
+    # Activities by type and by pillar, funding by pillar, the participation indicators.
+    assert _charts(report) >= 4
+    assert page.count("<svg") == page.count('<title id="chart-') == _charts(report)
     first_chart = page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert "&lt;" not in first_chart and "<style>" in first_chart, "the charts stay markup"
     assert "<script" not in page
+    assert "@page { size: A4;" in page and "counter(page)" in page
 
 
 def test_markdown_has_the_sections_in_order(report: reports.Report) -> None:
@@ -433,7 +490,8 @@ def test_docx_opens_with_a_heading_per_pillar(report: reports.Report) -> None:
     document = docx.Document(io.BytesIO(reports.render(report, "docx")))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == _section_titles(report)
-    assert len(document.tables) >= 6
+    assert len(document.tables) == sum(isinstance(b, Table) for b in layout(report).blocks)
+    assert len(document.inline_shapes) == _charts(report), "every chart as a picture"
 
 
 def test_pdf_text_has_the_section_titles_and_totals(report: reports.Report) -> None:
@@ -445,21 +503,250 @@ def test_pdf_text_has_the_section_titles_and_totals(report: reports.Report) -> N
     for title in _section_titles(report):
         assert title in words, title
     assert "1,680,000.00" in words and "500,000.00" in words
-    assert f"Activities in the period {report.figures.activities}" in words
+    n = report.figures.activities
+    assert f"Activities in the period {n} activities" in words
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """The PDF's bookmarks (WeasyPrint makes one per heading): level, title, page index."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 1)
+    return found
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) absent")
-def test_pdf_first_pages_render_to_png_for_a_look(report: reports.Report) -> None:
+def test_pdf_first_page_and_a_pillar_page_render_to_png_for_a_look(
+    report: reports.Report,
+) -> None:
+    """CI keeps test-artifacts/: the cover and the first pillar's first page, as PNG."""
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = ARTIFACTS / "report-pages.pdf"
     pdf.write_bytes(reports.render(report, "pdf"))
+    pillar = report.sections[0].title
+    [page] = [p for _level, title, p in _outline(PdfReader(pdf)) if title == pillar]
     for old in ARTIFACTS.glob("report-page-*.png"):
         old.unlink()
-    cmd = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2"]
-    subprocess.run([*cmd, str(pdf), str(ARTIFACTS / "report-page")], check=True)
+    for name, number in (("report-page-cover", 1), ("report-page-pillar", page + 1)):
+        cmd = ["pdftoppm", "-png", "-singlefile", "-r", "60", "-f", str(number), "-l", str(number)]
+        subprocess.run([*cmd, str(pdf), str(ARTIFACTS / name)], check=True)
     pages = sorted(ARTIFACTS.glob("report-page-*.png"))
-    assert len(pages) == 2
+    assert [p.name for p in pages] == ["report-page-cover.png", "report-page-pillar.png"]
     assert all(p.stat().st_size > 2000 for p in pages)
+    assert page > 2, "the pillar is after the cover and the contents"
+
+
+# --- the document: every section, the editions, the Japanese edition -----------------------
+
+
+def _sections_of(doc: Document) -> dict[str, list[Block]]:
+    """The blocks under each level-1 heading, by its anchor."""
+    found: dict[str, list[Block]] = {}
+    current: list[Block] | None = None
+    for block in doc.blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            current = found.setdefault(block.anchor, [])
+        elif current is not None:
+            current.append(block)
+    return found
+
+
+def test_no_heading_of_the_report_is_left_empty(report: reports.Report) -> None:
+    doc = layout(report)
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            assert i + 1 < len(blocks), f"{block.text} ends the report"
+            after = blocks[i + 1]
+            assert not isinstance(after, Heading) or after.level > block.level, block.text
+    # A pillar without a narrative says so in a line of its own, in the report's language.
+    prevention = _sections_of(doc)["pillar-prevention"]
+    [line] = [b for b in prevention[:3] if isinstance(b, Paragraph) and b.kind == "none"]
+    assert line.text == "No narrative written yet."
+
+
+def test_a_pillar_with_data_has_every_part_filled(report: reports.Report) -> None:
+    """Participation has a narrative, indicators with values, activities and funding: none
+    of its parts falls back to a "nothing here" line."""
+    part = _sections_of(layout(report))["pillar-participation"]
+    assert not [b.text for b in part if isinstance(b, Paragraph) and b.kind == "none"]
+    words = [b.text for b in part if isinstance(b, Paragraph)]
+    assert PARTICIPATION in words
+    captions = [b.caption for b in part if isinstance(b, Table | Chart)]
+    assert captions[0].endswith("Indicators: Participation")
+    assert any(c.endswith("Progress towards the target: Participation") for c in captions)
+    assert any(c.endswith("Funding: Participation (USD)") for c in captions)
+    assert sum(isinstance(b, Activities) for b in part) == 1
+    summary = _sections_of(layout(report))["summary"]
+    assert [b.text for b in summary[:2]] == SUMMARY.split("\n\n")
+    assert isinstance(summary[3], Facts) and all(v for _k, v in summary[3].pairs)
+
+
+def test_the_report_prints_the_latest_narrative_and_keeps_the_earlier_one(
+    conn: Connection, report: reports.Report
+) -> None:
+    history = narratives.history(conn, PLAN, "2024", "participation")
+    assert [(h.text, h.author) for h in history] == [
+        (PARTICIPATION, "chief"),
+        ("An early draft.", "editor"),
+    ]
+    assert report.sections[0].narrative is not None
+    assert report.sections[0].narrative.text == PARTICIPATION
+    markdown = reports.render(report, "md").decode()
+    assert PARTICIPATION in markdown and "An early draft." not in markdown
+
+
+def test_an_activity_linked_to_two_items_of_a_pillar_is_listed_once(
+    report: reports.Report,
+) -> None:
+    participation = report.sections[0]
+    linked = [i.code for i in participation.items if i.activities]
+    assert linked == ["1", "1.1"]
+    [(entry, items)] = [(a, items) for a, items in participation.activities() if len(items) > 1]
+    assert [i.code for i in items] == ["1", "1.1"]
+    [listing] = [
+        b for b in _sections_of(layout(report))["pillar-participation"] if isinstance(b, Activities)
+    ]
+    heads = [head for head, _details in listing.entries]
+    assert heads.count(text.activity_head(entry)) == 1
+    assert len(heads) == len({a.id for a, _items in participation.activities()})
+
+
+def test_pillar_funding_carries_the_falling_flag_of_the_funding_trends(
+    conn: Connection, report: reports.Report
+) -> None:
+    trends = funding.funding_trends(conn, year_from=2023, year_to=2024, partial=True)
+    flags = {t.key: t.points[-1].falling for t in trends.pillars if t.key}
+    assert True in flags.values(), "the fixture has a pillar whose funding fell"
+    markdown = reports.render(report, "md").decode()
+    for sec in report.sections:
+        if sec.code in flags:
+            assert sec.funding is not None and sec.funding.falling == flags[sec.code]
+    assert report.falling == [s.title for s in report.sections if s.code and flags.get(s.code)]
+    assert markdown.count("> Falling funding: commitments fell by") == len(report.falling)
+
+
+def _docx_outline(document: Any) -> list[tuple[int, str]]:
+    """Title is level 1 (the PDF's h1), Heading n is level n + 1."""
+    found = []
+    for p in document.paragraphs:
+        if p.style.name == "Title":
+            found.append((1, p.text))
+        elif p.style.name.startswith("Heading "):
+            found.append((int(p.style.name.split()[1]) + 1, p.text))
+    return found
+
+
+CAPTION = re.compile(r"(Table|Figure|表|図) ?(\d+)[:：]")
+
+
+def test_pdf_and_docx_have_the_same_headings_tables_and_charts(report: reports.Report) -> None:
+    reader = PdfReader(io.BytesIO(reports.render(report, "pdf")))
+    document = docx.Document(io.BytesIO(reports.render(report, "docx")))
+    # Headings: the PDF's bookmarks against the DOCX's heading styles, level and text.
+    pdf_headings = [(level, title) for level, title, _page in _outline(reader)]
+    assert pdf_headings == _docx_outline(document)
+    assert len(pdf_headings) > 30
+    # Tables and figures: the same numbered captions in the same order.
+    pdf_text = "\n".join(p.extract_text() for p in reader.pages)
+    pdf_captions = [m.group(0) for m in CAPTION.finditer(pdf_text)]
+    docx_captions = [
+        m.group(0)
+        for p in document.paragraphs
+        if p.style.name == "Caption"
+        for m in [CAPTION.match(p.text)]
+        if m
+    ]
+    assert pdf_captions == docx_captions
+    tables = [c for c in docx_captions if c.startswith("Table")]
+    figures = [c for c in docx_captions if c.startswith("Figure")]
+    assert len(document.tables) == len(tables) and len(tables) >= 10
+    assert len(document.inline_shapes) == len(figures) == _charts(report)
+    # The cells: every DOCX table's header and first row read the same in the PDF.
+    words = " ".join(pdf_text.split())
+    for table in document.tables:
+        for row in table.rows[:2]:
+            for cell in row.cells:
+                assert " ".join(cell.text.split()) in words, cell.text
+    # A4 both, page numbers both.
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    assert f"page 2 of {len(reader.pages)}" in " ".join(reader.pages[1].extract_text().split())
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and 'fldCharType="begin"' in footer
+
+
+JAPANESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def test_japanese_edition_has_japanese_headings_pillar_names_organisations_and_dates(
+    conn: Connection,
+) -> None:
+    ja = reports.build_report(conn, PLAN, "2024", language="ja")
+    pillar = schema.pillar
+    names = conn.execute(select(pillar.c.name_ja).order_by(pillar.c.sort_order)).scalars().all()
+    assert [s.title for s in ja.sections[:4]] == names and all(names)
+    assert (ja.government, ja.ministry) == ("日本政府", "外務省")
+    doc = layout(ja)
+    headings = [h.text for h in doc.headings()]
+    for word in ("要旨", "主な数値", "指標", "本文", "附属資料A：出典"):
+        assert word in headings, word
+    assert not [h for h in headings if re.fullmatch(r"[A-Za-z ,:()]+", h)], "no English heading"
+    # Dates: the cover, each activity and each source, as 2024年3月18日.
+    entries = [e for b in doc.blocks if isinstance(b, Activities) for e in b.entries]
+    assert entries and all(JAPANESE_DATE.match(head) for head, _details in entries)
+    cover = next(b for b in doc.blocks if isinstance(b, Cover))
+    assert "2024年1月1日～2024年12月31日" in cover.lines[3]
+    # Organisations by their Japanese names where the reference data has one.
+    org = schema.organisation
+    japanese = dict(
+        conn.execute(select(org.c.acronym, org.c.name_ja).where(org.c.acronym.is_not(None))).all()
+    )
+    listed = [o for s in ja.sections for a, _i in s.activities() for o in a.organisations]
+    assert "国連難民高等弁務官事務所" in listed or japanese.get("UNHCR") in listed
+    assert not [o for o in listed if japanese.get(o)], "an acronym with a Japanese name"
+    # Counting: 件 after the number, whatever it is.
+    facts = next(b for b in doc.blocks if isinstance(b, Facts))
+    assert facts.pairs[0] == ("期間中の活動", f"{ja.figures.activities}件の活動")
+    # The DOCX and the PDF carry the same Japanese headings.
+    document = docx.Document(io.BytesIO(reports.render(ja, "docx")))
+    reader = PdfReader(io.BytesIO(reports.render(ja, "pdf")))
+    assert [t for _level, t, _p in _outline(reader)] == [t for _l, t in _docx_outline(document)]
+    assert "年次実施報告書 2024年" in [p.text for p in document.paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [("en", "1 activity", "2 activities"), ("ja", "1件の活動", "2件の活動")],
+)
+def test_counts_read_right_in_both_languages(lang: str, one: str, two: str) -> None:
+    with i18n.language(lang):
+        assert (text.activities(1), text.activities(2)) == (one, two)
+
+
+def test_one_woman_of_one_named_participant_reads_in_the_singular(
+    report: reports.Report,
+) -> None:
+    f = report.figures
+    f.named_participants, f.women, f.women_share, f.gender_unknown = 1, 1, 1.0, 0
+    with i18n.language("en"):
+        assert text.women_line(report) == "100.0 % (1 woman of 1 named participant)"
+    with i18n.language("ja"):
+        assert text.women_line(report) == "100.0 %（氏名の分かる参加者1人のうち女性1人）"
+
+
+def test_an_unknown_report_language_is_refused(conn: Connection) -> None:
+    with pytest.raises(InvalidInput, match="report language 'fr'"):
+        reports.build_report(conn, PLAN, "2024", language="fr")
 
 
 # --- input --------------------------------------------------------------------------------
@@ -529,6 +816,18 @@ def test_report_download_sends_the_file_named_after_plan_and_period(
     disposition = response.headers["content-disposition"]
     assert disposition == f'attachment; filename="JP-NAP3-report-2024.{fmt}"'
     assert response.content.startswith(start)
+
+
+def test_report_download_sends_the_japanese_edition_when_asked(web: Any) -> None:
+    client = web.login("viewer")
+    assert '<option value="ja">' in client.get("/reports").text
+    response = client.get("/reports/download?plan=JP-NAP3&period=2024&format=md&edition=ja")
+    assert response.status_code == 200
+    disposition = response.headers["content-disposition"]
+    assert disposition == 'attachment; filename="JP-NAP3-report-2024-ja.md"'
+    assert response.text.startswith("# 年次実施報告書 2024年\n")
+    assert "\n## 要旨\n" in response.text and "\n## 参画\n" in response.text
+    assert client.get("/reports/download?plan=JP-NAP3&period=2024&edition=fr").status_code == 422
 
 
 def test_report_download_refuses_an_unknown_format_or_plan(web: Any) -> None:

@@ -19,11 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
-from wpstrack import activities, plans, review, schema, users
+from wpstrack import activities, narratives, plans, review, schema, users
 from wpstrack.ingest import iter_files
 from wpstrack.reference import sync as reference_sync
 
 SHIPPED_SAMPLE = Path(__file__).parent / "sample" / "releases"
+# The example plan's report narratives, when the package ships them (loaded after the plans).
+EXAMPLE_NARRATIVES = Path(__file__).parent / "sample" / "example_narratives.yaml"
 SHARED_CORPUS = Path("..") / "shared" / "corpus" / "dev"
 DOCUMENT_SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx"}
 ADMIN_NAME = "admin"
@@ -47,9 +49,11 @@ def sample_files(folder: Path) -> Iterator[Path]:
 
 
 def load_reference(conn: Connection, actor: str | None = DEMO_ACTOR) -> None:
-    """Reference data and the example plans that are absent (as ``wpstrack init``)."""
+    """Reference data and the example plans that are absent (as ``wpstrack init``), then
+    the example narratives (a section already holding the same text is left alone)."""
     reference_sync.sync_reference(conn, actor)
     plans.load_examples(conn, actor)
+    narratives.load_file(conn, EXAMPLE_NARRATIVES, actor)
 
 
 def review_and_publish(

@@ -275,6 +275,21 @@ indicator_value_revision = Table(
     Index("ix_indicator_value_revision_value", "value_id"),
 )
 
+# What editors write in the annual report, per plan, period and section ("summary" or a
+# pillar code). Each save is a new row (the history); the latest row is the current text.
+report_narrative = Table(
+    "report_narrative",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", ForeignKey("plan.id", ondelete="CASCADE"), nullable=False),
+    Column("period", String(20), nullable=False),
+    Column("section", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", String(120)),
+    _created_at(),
+    Index("ix_report_narrative_plan_period", "plan_id", "period", "section"),
+)
+
 # --- documents, extraction and the activity register --------------------------------------
 
 document = Table(

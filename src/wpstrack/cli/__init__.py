@@ -16,6 +16,7 @@ from wpstrack.cli import (
     exports,
     funding,
     indicators,
+    narratives,
     plans,
     report,
     review,
@@ -38,6 +39,7 @@ documents.register(app)
 app.add_typer(plans.app, name="plans")
 app.add_typer(indicators.app, name="indicators")
 app.add_typer(funding.app, name="funding")
+app.add_typer(narratives.app, name="narrative")
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(review.app, name="review")

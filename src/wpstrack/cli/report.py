@@ -26,17 +26,22 @@ def report_cli(
     currency: str = typer.Option(
         funding.DEFAULT_CURRENCY, "--currency", help="Reporting currency of funding totals."
     ),
+    lang: str = typer.Option(
+        "en", "--lang", help="Language of the report: en, or ja for the Japanese edition."
+    ),
 ) -> None:
     """Write the annual implementation report of a plan for a period.
 
-    Per pillar and measure: the reviewed and published activities linked to it, each citing
-    its source release, and the indicator table with progress; summary figures and charts;
-    an annex of funding scored significant or principal on the DAC gender marker. Built
-    from the database alone: the same database gives the same HTML and Markdown.
+    A cover naming the government, ministry, plan and period; contents; an executive
+    summary (the editors' narrative and key figures); per pillar its narrative, indicator
+    table and chart, activities (each once, citing its source), plan items and funding with
+    the falling-funding flag; annexes of sources and of gender-marked funding. PDF and DOCX
+    are A4 with page numbers. Built from the database alone: the same database gives the
+    same HTML and Markdown. --lang ja writes the Japanese edition.
     """
     reports.check_format(fmt)
     with connect() as conn:
-        report = reports.build_report(conn, plan, period, currency=currency)
+        report = reports.build_report(conn, plan, period, currency=currency, language=lang)
     data = reports.render(report, fmt)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(data)

@@ -1,157 +1,173 @@
 """The report as a Word document, for the desk to edit before it is sent on.
 
-python-docx cannot embed SVG, so the charts are left out and their figures appear as the
-same tables the HTML shows under each chart.
+It lays out the same blocks as the HTML and PDF (:func:`wpstrack.reports.document.layout`):
+the same headings, numbered tables and figures. python-docx cannot embed SVG, so each chart
+is drawn as a PNG by :mod:`wpstrack.reports.raster` and inserted as a picture. The page is
+A4 with the PDF's margins, and the footer numbers the pages with Word's PAGE and NUMPAGES
+fields. The contents are written out as a list of the sections (the PDF adds page numbers;
+Word users can insert their own contents field after editing).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import docx
-from docx.document import Document
-from docx.shared import Pt
+from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph as WordParagraph
 
-from wpstrack.reports import text
-from wpstrack.reports.model import ActivityEntry, IndicatorRow, MoneyLine, Report
+from wpstrack.i18n import _, language
+from wpstrack.reports import blocks as d
+from wpstrack.reports.document import layout
+from wpstrack.reports.model import Report
+from wpstrack.reports.raster import bar_chart_png
+
+# East Asian text in Word takes this face (a Japanese Windows or Mac has one of the two).
+EAST_ASIAN_FONT = {"ja": "Yu Gothic", "en": "MS Gothic"}
 
 
-def _table(doc: Document, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    body = [list(map(str, row)) for row in rows]
-    grid = doc.add_table(rows=1, cols=len(header))
+def _field(paragraph: WordParagraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the document out."""
+    run = paragraph.add_run()
+    for kind, body in (("begin", None), ("instr", instruction), ("separate", None), ("end", None)):
+        if kind == "instr":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = f" {body} "
+        else:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        run._r.append(node)
+        if kind == "separate":  # what shows before Word updates the field
+            placeholder = OxmlElement("w:t")
+            placeholder.text = "1"
+            run._r.append(placeholder)
+
+
+def _page_setup(doc: WordDocument, title: str, lang: str) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.2)
+    section.left_margin = section.right_margin = Cm(1.8)
+    section.different_first_page_header_footer = True  # the cover carries no page number
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    words = _("page %(page)s of %(pages)s")
+    before, _sep, rest = words.partition("%(page)s")
+    middle, _sep, after = rest.partition("%(pages)s")
+    footer.add_run(f"{title} · {before}")
+    _field(footer, "PAGE")
+    footer.add_run(middle)
+    _field(footer, "NUMPAGES")
+    footer.add_run(after)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT.get(lang, EAST_ASIAN_FONT["en"]))
+
+
+def _table(doc: WordDocument, block: d.Table) -> None:
+    doc.add_paragraph(block.caption, style="Caption")
+    grid = doc.add_table(rows=1, cols=len(block.header))
     grid.style = "Table Grid"
-    for cell, name in zip(grid.rows[0].cells, header, strict=True):
-        cell.text = name
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in body:
-        for cell, value in zip(grid.add_row().cells, row, strict=True):
-            cell.text = value
+    for i, (cell, name) in enumerate(zip(grid.rows[0].cells, block.header, strict=True)):
+        _cell(cell.paragraphs[0], name, bold=True, right=i in block.numeric)
+    for n, row in enumerate(block.rows, 1):
+        total = block.total and n == len(block.rows)
+        for i, (cell, value) in enumerate(zip(grid.add_row().cells, row, strict=True)):
+            _cell(cell.paragraphs[0], value, bold=total, right=i in block.numeric)
     doc.add_paragraph()
 
 
-def _activities(doc: Document, items: list[ActivityEntry]) -> None:
-    for a in items:
-        head = doc.add_paragraph(style="List Number")
-        head.add_run(text.activity_head(a)).bold = True
-        for label, value in text.activity_detail(a):
-            line = doc.add_paragraph(style="List Bullet 2")
-            line.add_run(f"{label}: ").italic = True
-            line.add_run(value)
+def _cell(paragraph: WordParagraph, value: str, *, bold: bool, right: bool) -> None:
+    paragraph.add_run(value).bold = bold
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _indicators(doc: Document, rows: list[IndicatorRow]) -> None:
-    _table(doc, text.INDICATOR_HEADER, (text.indicator_cells(r) for r in rows))
+def _chart(doc: WordDocument, block: d.Chart, lang: str) -> None:
+    png = bar_chart_png(
+        block.title,
+        block.data,
+        value_label=block.value_label,
+        category_label=block.category_label,
+        language=lang,
+    )
+    doc.add_picture(io.BytesIO(png), width=Cm(16))
+    doc.add_paragraph(block.caption, style="Caption")
 
 
-def _money(doc: Document, lines: list[MoneyLine], what: str, total: tuple[str, str]) -> None:
-    rows: list[Sequence[object]] = [
-        (m.label, text.money(m.commitment), text.money(m.disbursement)) for m in lines
-    ]
-    _table(doc, (what, "Committed", "Disbursed"), [*rows, ("Total", *total)])
-
-
-def _figures(doc: Document, report: Report) -> None:
-    f = report.figures
-    doc.add_heading(text.SECTION_FIGURES, level=1)
-    un = ", ".join(f"{c.label} ({c.count})" for c in f.un_entities)
-    for label, value in (
-        ("Activities in the period", str(f.activities)),
-        ("Share of women among named participants", text.women_line(report)),
-        ("UN entities engaged", f"{len(f.un_entities)}" + (f": {un}" if un else "")),
-        (f"Funding committed ({f.currency})", text.money(f.commitment)),
-        (f"Funding disbursed ({f.currency})", text.money(f.disbursement)),
-    ):
-        line = doc.add_paragraph(style="List Bullet")
+def _labelled(doc: WordDocument, pairs: Sequence[tuple[str, str]], style: str) -> None:
+    for label, value in pairs:
+        line = doc.add_paragraph(style=style)
         line.add_run(f"{label}: ").bold = True
         line.add_run(value)
-    doc.add_heading("Activities by type", level=2)
-    _table(doc, ("Type", "Activities"), ((c.label, c.count) for c in f.by_type))
-    doc.add_heading("Activities by pillar", level=2)
-    _table(doc, ("Pillar", "Activities"), ((c.label, c.count) for c in f.by_pillar))
-    total = (text.money(f.commitment), text.money(f.disbursement))
-    doc.add_heading(f"Funding by pillar ({f.currency})", level=2)
-    _money(doc, f.funding_by_pillar, "Pillar", total)
-    doc.add_heading(f"Funding by recipient ({f.currency})", level=2)
-    _money(doc, f.funding_by_recipient, "Recipient", total)
 
 
-def _sections(doc: Document, report: Report) -> None:
-    for sec in report.sections:
-        doc.add_heading(sec.title, level=1)
-        if sec.description:
-            doc.add_paragraph(sec.description)
-        if sec.code:
-            doc.add_paragraph(
-                f"Activities tagged with this pillar in {report.period.label}: "
-                f"{sec.tagged_activities}."
-            )
-        if sec.indicators:
-            doc.add_heading("Indicators", level=2)
-            _indicators(doc, sec.indicators)
-        if not sec.items:
-            doc.add_paragraph("The plan has no measure under this pillar.")
-        for item in sec.items:
-            doc.add_heading(f"{item.kind.capitalize()} {item.code}: {item.title}", level=2)
-            if item.activities:
-                _activities(doc, item.activities)
-            else:
-                doc.add_paragraph(f"No activity linked in {report.period.label}.")
-        if sec.other_activities:
-            doc.add_heading("Other activities under this pillar", level=2)
-            _activities(doc, sec.other_activities)
+def _activities(doc: WordDocument, block: d.Activities) -> None:
+    for head, details in block.entries:
+        doc.add_paragraph(style="List Number").add_run(head).bold = True
+        _labelled(doc, details, "List Bullet 2")
 
 
-def _annex(doc: Document, report: Report) -> None:
-    a = report.annex
-    doc.add_heading(text.SECTION_ANNEX, level=1)
-    doc.add_paragraph(
-        f"Contributions counted in {report.period.year} and scored significant (1) or "
-        f"principal (2) on the OECD DAC gender equality policy marker; converted into "
-        f"{a.currency} with the rates in the database."
-    )
-    rows = [
-        (
-            c.date.isoformat(),
-            c.donor,
-            c.recipient,
-            f"{text.money(c.amount)} {c.currency}",
-            text.money(c.converted),
-            f"{c.gender_marker} {c.marker_label}",
-            c.pillar or "",
-            c.transaction_type,
-            c.reference,
-        )
-        for c in a.lines
-    ]
-    if rows:
-        _table(doc, text.ANNEX_HEADER, rows)
+def _paragraph(doc: WordDocument, block: d.Paragraph) -> None:
+    if block.kind == "note":
+        doc.add_paragraph(block.text, style="Intense Quote")
+    elif block.kind == "none":
+        doc.add_paragraph().add_run(block.text).italic = True
     else:
-        doc.add_paragraph(f"No contribution of {report.period.year} is scored 1 or 2.")
-    _money(doc, a.by_marker, "Marker", (text.money(a.commitment), text.money(a.disbursement)))
+        doc.add_paragraph(block.text)
+
+
+def _cover(doc: WordDocument, block: d.Cover) -> None:
+    doc.add_paragraph(block.kicker.upper(), style="Subtitle")
+    doc.add_heading(block.title, level=0)
+    for line in block.lines:
+        doc.add_paragraph(line).runs[0].font.size = Pt(12)
+
+
+def _contents(doc: WordDocument, block: d.Contents) -> None:
+    doc.add_page_break()
+    doc.add_heading(block.title, level=1)
+    for _anchor, words in block.entries:
+        doc.add_paragraph(words, style="List Number 2")
+    doc.add_page_break()
 
 
 def render_docx(report: Report) -> bytes:
-    """The report as the bytes of a .docx file."""
+    """The report as the bytes of a .docx file (A4, numbered pages, charts as pictures)."""
+    laid = layout(report)
     doc = docx.Document()
-    doc.styles["Normal"].font.size = Pt(10)
-    doc.core_properties.title = text.report_title(report)
-    doc.add_heading(text.report_title(report), level=0)
-    for line in text.title_lines(report):
-        doc.add_paragraph(line)
-    for note in report.notes:
-        doc.add_paragraph(note, style="Intense Quote")
-    doc.add_page_break()
-    _figures(doc, report)
-    _sections(doc, report)
-    if report.indicators_without_item:
-        doc.add_heading(text.SECTION_PLAN_INDICATORS, level=1)
-        _indicators(doc, report.indicators_without_item)
-    if report.unlinked:
-        doc.add_heading(text.SECTION_UNLINKED, level=1)
-        _activities(doc, report.unlinked)
-    _annex(doc, report)
+    doc.core_properties.title = laid.title
+    doc.core_properties.language = report.language
+    with language(report.language):
+        _page_setup(doc, f"{laid.plan_code} · {laid.title}", report.language)
+        first = True
+        for block in laid.blocks:
+            if isinstance(block, d.Heading):
+                if block.level == 1 and not first:
+                    doc.add_page_break()
+                first = first and block.level != 1
+                doc.add_heading(block.text, level=block.level)
+            elif isinstance(block, d.Paragraph):
+                _paragraph(doc, block)
+            elif isinstance(block, d.Table):
+                _table(doc, block)
+            elif isinstance(block, d.Chart):
+                _chart(doc, block, report.language)
+            elif isinstance(block, d.Facts):
+                _labelled(doc, block.pairs, "List Bullet")
+            elif isinstance(block, d.Activities):
+                _activities(doc, block)
+            elif isinstance(block, d.Contents):
+                _contents(doc, block)
+            elif isinstance(block, d.Cover):
+                _cover(doc, block)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

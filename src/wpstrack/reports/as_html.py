@@ -1,7 +1,10 @@
 """The report as one self-contained HTML page (print CSS included), and as PDF from it.
 
-Charts are :mod:`wpstrack.charts` SVG inlined in the page, so the PDF (WeasyPrint renders
-inline SVG) and a browser show the same drawing with nothing to fetch.
+The page lays out the blocks of :func:`wpstrack.reports.document.layout`. Charts are
+:mod:`wpstrack.charts` SVG inlined in the page, so the PDF (WeasyPrint renders inline SVG)
+and a browser show the same drawing with nothing to fetch. The PDF is A4 with page numbers
+in the footer (CSS ``@page`` counters) and the contents' page numbers from
+``target-counter``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from markupsafe import Markup
 
 from wpstrack import charts
 from wpstrack.errors import ConfigError
-from wpstrack.reports import text
+from wpstrack.i18n import _, language
+from wpstrack.reports.blocks import Chart
+from wpstrack.reports.document import layout
 from wpstrack.reports.model import Report
 
 _CHART_ID = re.compile(r"chart-(\d+)-")
@@ -30,6 +35,16 @@ def _styled(svg: Markup) -> Markup:
     return Markup(str(svg).replace("<title", _SVG_STYLE + "<title", 1))
 
 
+# Latin first for an English report; a Japanese one leads with a Japanese face (IPA Gothic,
+# Noto Sans CJK: the system's fonts-ipafont-gothic or fonts-noto-cjk), so its kana and kanji
+# do not fall back to boxes.
+FONTS = {
+    "en": '"DejaVu Sans", "Helvetica Neue", Arial, "IPAGothic", "Noto Sans CJK JP", sans-serif',
+    "ja": '"IPAGothic", "IPAexGothic", "Noto Sans CJK JP", "DejaVu Sans", sans-serif',
+}
+_PAGE = re.compile(r"%\(page\)s(.*)%\(pages\)s")
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("wpstrack.reports", "templates"),
@@ -37,41 +52,36 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.globals.update(
-        money=text.money,
-        head=text.activity_head,
-        detail=text.activity_detail,
-        indicator_cells=text.indicator_cells,
-        indicator_header=text.INDICATOR_HEADER,
-        annex_header=text.ANNEX_HEADER,
-    )
+    env.globals.update(kind=lambda block: type(block).__name__.lower(), svg=_svg, css=_css)
     return env
 
 
-def _charts(report: Report) -> dict[str, Markup]:
-    f = report.figures
-    drawn = {
-        "by_type": charts.bar_chart(
-            "Activities by type",
-            [(c.label, c.count) for c in f.by_type],
-            value_label="activities",
-            category_label="type",
-        ),
-        "by_pillar": charts.bar_chart(
-            "Activities by pillar",
-            [(c.label, c.count) for c in f.by_pillar],
-            value_label="activities",
-            category_label="pillar",
-        ),
-        "funding": charts.bar_chart(
-            f"Funding committed by pillar ({f.currency})",
-            [(m.label, float(m.commitment)) for m in f.funding_by_pillar],
-            value_label=f"committed, {f.currency}",
-            category_label="pillar",
-            unit=f.currency,
-        ),
-    }
-    return {name: _styled(svg) for name, svg in drawn.items()}
+def _css(value: str) -> Markup:
+    """``value`` as a CSS string inside the page's ``<style>``, where HTML entities are not
+    read: quotes and backslashes escaped, no markup possible (``<`` is written as a CSS
+    escape, so no ``</style>`` can close the sheet)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return Markup(f'"{escaped}"')
+
+
+def _svg(chart: Chart) -> Markup:
+    drawn = charts.bar_chart(
+        chart.title,
+        chart.data,
+        value_label=chart.value_label,
+        category_label=chart.category_label,
+        unit=chart.unit,
+    )
+    return _styled(drawn)
+
+
+def _page_words() -> tuple[str, str, str]:
+    """The footer's words around the page number and the page count, in the language."""
+    words = _("page %(page)s of %(pages)s")
+    match = _PAGE.search(words)
+    if match is None:  # a translation that reorders them: fall back to the plain form
+        return ("", " / ", "")
+    return (words[: match.start()], match.group(1), words[match.end() :])
 
 
 def _stable_ids(page: str) -> str:
@@ -92,22 +102,14 @@ def _stable_ids(page: str) -> str:
 
 def render_html(report: Report) -> str:
     """The report as an HTML page: the same report gives the same text."""
-    context: dict[str, Any] = {
-        "r": report,
-        "f": report.figures,
-        "title": text.report_title(report),
-        "title_lines": text.title_lines(report),
-        "women": text.women_line(report),
-        "un_list": ", ".join(f"{c.label} ({c.count})" for c in report.figures.un_entities),
-        "charts": _charts(report),
-        "s": {
-            "figures": text.SECTION_FIGURES,
-            "plan_indicators": text.SECTION_PLAN_INDICATORS,
-            "unlinked": text.SECTION_UNLINKED,
-            "annex": text.SECTION_ANNEX,
-        },
-    }
-    page = _environment().get_template("report.html").render(context)
+    doc = layout(report)
+    with language(report.language):
+        context: dict[str, Any] = {
+            "doc": doc,
+            "fonts": Markup(FONTS.get(report.language, FONTS["en"])),
+            "page_words": _page_words(),
+        }
+        page = _environment().get_template("report.html").render(context)
     return _stable_ids(page)
 
 

@@ -16,9 +16,11 @@ from typing import Any
 import pycountry
 from sqlalchemy import Connection, select
 
-from wpstrack import funding, indicators, schema
+from wpstrack import fields, funding, i18n, indicators, narratives, schema
+from wpstrack.errors import InvalidInput
 from wpstrack.funding.rates import Converter
 from wpstrack.plans.store import plan_id
+from wpstrack.reports import parts
 from wpstrack.reports.figures import figures, money_lines, scope
 from wpstrack.reports.model import (
     ActivityEntry,
@@ -35,11 +37,22 @@ from wpstrack.schema import PEOPLE_ROLES
 
 
 def country_name(code: str | None) -> str:
-    """The English short name of an ISO 3166 country code (the code itself if unknown)."""
+    """The short name of an ISO 3166 country code in the language being served (English
+    from pycountry, Japanese from Babel; the code itself if unknown)."""
     if not code:
         return ""
     found = pycountry.countries.get(alpha_2=code.upper())
-    return str(found.name) if found else code.upper()
+    return i18n.country_name(code, str(found.name) if found else code.upper())
+
+
+def _japanese() -> bool:
+    return i18n.current_language() == "ja"
+
+
+def _name(row: Any, english: str = "name") -> str:
+    """A reference row's name in the language being served (its ``name_ja`` in Japanese)."""
+    japanese = getattr(row, "name_ja", None)
+    return str(japanese) if _japanese() and japanese else str(getattr(row, english))
 
 
 @dataclass
@@ -80,7 +93,7 @@ def _entries(conn: Connection, period: Period, pid: int) -> dict[int, ActivityEn
         entries[r.id] = ActivityEntry(
             id=r.id,
             date=r.date,
-            type=r.type.replace("_", " "),
+            type=fields.code_label("event_type", r.type),
             title=r.title,
             place=place,
             status=r.status,
@@ -97,7 +110,7 @@ def _person(row: Any) -> str:
 def _add_participants(conn: Connection, period: Period, pid: int, register: _Register) -> None:
     act, part, org = schema.activity, schema.activity_participant, schema.organisation
     rows = conn.execute(
-        select(part, org.c.acronym, org.c.name.label("org_name"))
+        select(part, org.c.acronym, org.c.name.label("org_name"), org.c.name_ja)
         .join(act, act.c.id == part.c.activity_id)
         .outerjoin(org, org.c.id == part.c.organisation_id)
         .where(*scope(conn, period, pid))
@@ -108,7 +121,7 @@ def _add_participants(conn: Connection, period: Period, pid: int, register: _Reg
         if r.role in PEOPLE_ROLES and r.name:
             entry.people.append(_person(r))
         elif r.organisation_id is not None:
-            label = r.acronym or r.org_name
+            label = r.name_ja if _japanese() and r.name_ja else (r.acronym or r.org_name)
             if label not in entry.organisations:
                 entry.organisations.append(label)
 
@@ -256,11 +269,12 @@ def _sections(
     """One section per pillar, then one for the items under none (when there are any)."""
     items = _plan_items(conn, pid)
     p = schema.pillar
+    # A pillar's description is English reference text: a Japanese edition leaves it out.
     sections = [
-        _section(r.code, r.name, r.description, items, register, found)
+        _section(r.code, _name(r), "" if _japanese() else r.description, items, register, found)
         for r in conn.execute(select(p).order_by(p.c.sort_order))
     ]
-    rest = _section(None, "Other parts of the plan", "", items, register, found)
+    rest = _section(None, i18n.gettext("Other parts of the plan"), "", items, register, found)
     if rest.items:
         sections.append(rest)
     return sections
@@ -309,15 +323,23 @@ def annex(conn: Connection, period: Period, currency: str) -> Annex:
 
 
 def _notes(report: Report) -> list[str]:
+    _ = i18n.gettext
     notes = [
-        f"Activities are those the government of {report.country_name} carries out or funds "
-        "(as lead, implementer or funder); other governments' and organisations' activities "
-        "in the register are not counted."
+        _(
+            "Activities are those the government of %(country)s carries out or funds (as lead, "
+            "implementer or funder); other governments' and organisations' activities in the "
+            "register are not counted.",
+            country=report.country_name,
+        )
     ]
     if report.figures.missing_rates:
         notes.append(
-            "Funding totals leave out amounts without an exchange rate into "
-            f"{report.figures.currency}: {'; '.join(report.figures.missing_rates)}."
+            _(
+                "Funding totals leave out amounts without an exchange rate into %(currency)s: "
+                "%(missing)s.",
+                currency=report.figures.currency,
+                missing="; ".join(report.figures.missing_rates),
+            )
         )
     computed = [
         r
@@ -326,19 +348,35 @@ def _notes(report: Report) -> list[str]:
         if r.method == "computed" and r.latest is None
     ]
     if computed:
-        codes = ", ".join(r.code for r in computed)
         notes.append(
-            f"Computed indicators without a stored value ({codes}): "
-            "run 'wpstrack indicators refresh' before building the report."
+            _(
+                "Computed indicators without a stored value (%(codes)s): run 'wpstrack "
+                "indicators refresh' before building the report.",
+                codes=", ".join(r.code for r in computed),
+            )
         )
     return notes
 
 
 def build_report(
-    conn: Connection, plan_code: str, period: str | Period, currency: str = funding.DEFAULT_CURRENCY
+    conn: Connection,
+    plan_code: str,
+    period: str | Period,
+    currency: str = funding.DEFAULT_CURRENCY,
+    language: str = "en",
 ) -> Report:
-    """The annual implementation report of ``plan_code`` for ``period`` ("2024", "FY2024")."""
+    """The annual implementation report of ``plan_code`` for ``period`` ("2024", "FY2024"),
+    with names (pillars, organisations, countries, activity types) in ``language``."""
+    if language not in i18n.LANGUAGES:
+        raise InvalidInput(
+            f"report language {language!r} is not one of {', '.join(i18n.LANGUAGES)}"
+        )
     when = period if isinstance(period, Period) else Period.parse(period)
+    with i18n.language(language):
+        return _build(conn, plan_code, when, currency, language)
+
+
+def _build(conn: Connection, plan_code: str, when: Period, currency: str, language: str) -> Report:
     pid = plan_id(conn, plan_code)
     plan = conn.execute(select(schema.plan).where(schema.plan.c.id == pid)).one()
     register = _register(conn, when, pid)
@@ -349,12 +387,13 @@ def build_report(
     plan_period = (
         f"{plan.period_start}–{plan.period_end}" if plan.period_start and plan.period_end else None
     )
+    country = country_name(plan.country)
     report = Report(
         plan_code=plan.code,
         plan_title=plan.title,
         edition=plan.edition,
         country=plan.country,
-        country_name=country_name(plan.country),
+        country_name=country,
         plan_period=plan_period,
         period=when,
         figures=figures(conn, when, currency, pid),
@@ -362,6 +401,20 @@ def build_report(
         unlinked=[e for a, e in register.entries.items() if a not in linked],
         indicators_without_item=found.get(None, []),
         annex=annex(conn, when, currency),
+        language=language,
+        government=parts.government(country),
+        ministry=parts.ministry(conn, pid, plan.country),
+        sources=parts.sources(conn, scope(conn, when, pid)),
     )
+    texts = parts.narrative_texts(conn, plan.code, when.label)
+    report.summary = texts.get(narratives.SUMMARY)
+    lines = {m.key: m for m in report.figures.funding_by_pillar}
+    money = parts.pillar_funding(conn, when.year, currency, lines)
+    for sec in sections:
+        if sec.code is not None:
+            sec.narrative = texts.get(sec.code)
+            sec.funding = money.get(sec.code)
+    report.falling = [s.title for s in sections if s.funding and s.funding.falling]
+    parts.localise(conn, report)
     report.notes = _notes(report)
     return report

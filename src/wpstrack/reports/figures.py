@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection
 
 from wpstrack import dashboard, funding, schema
+from wpstrack.i18n import ngettext
 from wpstrack.indicators.compute import activity_conditions, compute
 from wpstrack.indicators.formula import ActivityFilters, Formula
 from wpstrack.reports.model import Count, Figures, MoneyLine, Period
@@ -95,7 +96,9 @@ def money_lines(groups: Sequence[funding.SummaryGroup]) -> list[MoneyLine]:
 def missing_rates(summary: funding.FundingSummary) -> list[str]:
     """What a summary left out for want of an exchange rate, readable."""
     return [
-        f"{m.currency} {m.year} ({m.contributions} contribution{'s' * (m.contributions != 1)})"
+        f"{m.currency} {m.year} ("
+        + ngettext("%(num)d contribution", "%(num)d contributions", m.contributions)
+        + ")"
         for m in summary.missing_rates
     ]
 

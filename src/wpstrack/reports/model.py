@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from wpstrack.errors import InvalidInput
@@ -48,6 +48,29 @@ class Period:
     def description(self) -> str:
         """The dates the period covers, in words."""
         return f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
+
+
+@dataclass
+class NarrativeText:
+    """The current text an editor wrote for a section, with who saved it and when."""
+
+    text: str
+    author: str | None
+    saved_at: datetime
+
+
+@dataclass
+class PillarFunding:
+    """A pillar's funding in the period and the year before, with the falling-funding flag
+    :func:`wpstrack.funding.funding_trends` raises (commitments down by more than its
+    threshold)."""
+
+    currency: str
+    commitment: Decimal
+    disbursement: Decimal
+    previous_commitment: Decimal | None  # None when the year before had nothing
+    change_pct: Decimal | None
+    falling: bool
 
 
 @dataclass
@@ -117,10 +140,23 @@ class PillarSection:
     items: list[ItemSection] = field(default_factory=list)
     # Tagged with the pillar but linked to none of the section's items.
     other_activities: list[ActivityEntry] = field(default_factory=list)
+    narrative: NarrativeText | None = None
+    funding: PillarFunding | None = None
 
     @property
     def indicators(self) -> list[IndicatorRow]:
         return [row for item in self.items for row in item.indicators]
+
+    def activities(self) -> list[tuple[ActivityEntry, list[ItemSection]]]:
+        """Each activity of the section once, in date order, with the items it is linked to
+        (an activity linked to two measures is one activity, not two)."""
+        found: dict[int, tuple[ActivityEntry, list[ItemSection]]] = {}
+        for item in self.items:
+            for a in item.activities:
+                found.setdefault(a.id, (a, []))[1].append(item)
+        for a in self.other_activities:
+            found.setdefault(a.id, (a, []))
+        return sorted(found.values(), key=lambda pair: (pair[0].date or date.min, pair[0].id))
 
 
 @dataclass
@@ -191,6 +227,17 @@ class Annex:
 
 
 @dataclass
+class Source:
+    """A release the report's activities were taken from, as the annex of sources lists it."""
+
+    document_id: int
+    publisher: str | None
+    title: str | None
+    published_on: date | None
+    url: str | None  # None for a file read from disk: it has no address to give
+
+
+@dataclass
 class Report:
     """The annual implementation report of one plan for one period."""
 
@@ -207,3 +254,9 @@ class Report:
     indicators_without_item: list[IndicatorRow]
     annex: Annex
     notes: list[str] = field(default_factory=list)
+    language: str = "en"  # of the names below and of the words the renderers write
+    government: str = ""  # "Government of Japan", 日本国政府
+    ministry: str | None = None  # the ministry that leads the plan, when the data says
+    summary: NarrativeText | None = None  # the executive summary an editor wrote
+    sources: list[Source] = field(default_factory=list)
+    falling: list[str] = field(default_factory=list)  # pillars whose funding fell

@@ -38,5 +38,7 @@ def render(report: Report, fmt: str) -> bytes:
 
 
 def file_name(report: Report, fmt: str) -> str:
-    """A download name that says which plan and period: JP-NAP3-report-2024.pdf."""
-    return f"{report.plan_code}-report-{report.period.label}.{fmt}"
+    """A download name that says which plan, period and language: JP-NAP3-report-2024.pdf,
+    JP-NAP3-report-2024-ja.pdf."""
+    edition = "" if report.language == "en" else f"-{report.language}"
+    return f"{report.plan_code}-report-{report.period.label}{edition}.{fmt}"

@@ -1,7 +1,10 @@
-"""How the report writes numbers, dates and citations: shared by every format.
+"""How the report writes numbers, dates, counts and citations, in its language.
 
-Keeping these in one place means the PDF, the DOCX and the Markdown print a figure the same
-way, so a reader comparing two editions sees the same text.
+Keeping these in one place means the PDF, the DOCX, the HTML and the Markdown print a figure
+the same way. Each function writes in the language being served
+(:func:`wpstrack.i18n.language`), which the renderers set to the report's: dates as
+``18 March 2024`` or ``2024年3月18日``, counts through the catalogue's plural forms
+(``1 activity``, ``2 activities``; ``2件``).
 """
 
 from __future__ import annotations
@@ -9,12 +12,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from wpstrack.i18n import _, format_day, format_period, ngettext
 from wpstrack.reports.model import ActivityEntry, Citation, IndicatorRow, Report
-
-SECTION_FIGURES = "Summary figures"
-SECTION_UNLINKED = "Activities not linked to the plan"
-SECTION_PLAN_INDICATORS = "Indicators of the plan as a whole"
-SECTION_ANNEX = "Annex: funding scored on the gender equality marker"
 
 
 def money(amount: Decimal | None) -> str:
@@ -29,101 +28,100 @@ def number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
 
 
-def percent(value: float | None) -> str:
+def percent(value: float | Decimal | None) -> str:
     """A percentage already scaled to 0..100, one decimal."""
-    return "—" if value is None else f"{value:.1f} %"
+    return "—" if value is None else f"{float(value):.1f} %"
 
 
 def day(value: date | None) -> str:
-    """ISO dates: unambiguous in every language the report is read in."""
-    return value.isoformat() if value else "undated"
+    """A date as the report's language writes it; 'undated' when there is none."""
+    return format_day(value) if value else _("undated")
+
+
+def period(label: str) -> str:
+    """A reporting period as the language writes it: 2024, 2024年, 令和6年度（2024年度）."""
+    return format_period(label)
+
+
+def activities(count: int) -> str:
+    """``1 activity``, ``3 activities``; ``3件``."""
+    return ngettext("%(num)d activity", "%(num)d activities", count)
 
 
 def women_line(report: Report) -> str:
     """The share of women among named participants, with its counts."""
     f = report.figures
     if not f.named_participants:
-        return "No participant is named in the period's activities."
+        return _("No participant is named in the period's activities.")
     share = percent(100 * f.women_share) if f.women_share is not None else "—"
-    unknown = f", gender not stated for {f.gender_unknown}" if f.gender_unknown else ""
-    return f"{share} ({f.women} women of {f.named_participants} named participants{unknown})"
+    line = _(
+        "%(share)s (%(women)s of %(named)s)",
+        share=share,
+        women=ngettext("%(num)d woman", "%(num)d women", f.women),
+        named=ngettext(
+            "%(num)d named participant", "%(num)d named participants", f.named_participants
+        ),
+    )
+    if f.gender_unknown:
+        line += _("; gender not stated for %(num)d", num=f.gender_unknown)
+    return line
 
 
-def citation(c: Citation | None) -> str:
-    """The source release: title, publisher, source, date and the document's id."""
+def citation(c: Citation | None, number: int | None = None) -> str:
+    """The source release: title, publisher and date, and its number in the annex."""
     if c is None:
-        return "no source document recorded"
-    parts = [f"“{c.title}”" if c.title else "untitled release"]
-    parts += [p for p in (c.publisher, c.source) if p]
-    parts.append(day(c.published_on) if c.published_on else "date not stated")
-    return ", ".join(parts) + f" [document {c.document_id}]"
+        return _("no source document recorded")
+    parts = [f"“{c.title}”" if c.title else _("untitled release")]
+    if c.publisher:
+        parts.append(c.publisher)
+    parts.append(day(c.published_on) if c.published_on else _("date not stated"))
+    shown = ", ".join(parts)
+    return _("%(source)s [source %(num)d]", source=shown, num=number) if number else shown
 
 
 def activity_head(a: ActivityEntry) -> str:
     """Date, type and title of an activity on one line."""
-    title = a.title or "(untitled)"
+    title = a.title or _("(untitled)")
     return f"{day(a.date)} · {a.type} · {title}"
 
 
-def activity_detail(a: ActivityEntry) -> list[tuple[str, str]]:
+def activity_detail(
+    a: ActivityEntry, measures: list[str] | None = None, source_number: int | None = None
+) -> list[tuple[str, str]]:
     """The labelled lines under an activity's head."""
-    lines = [("Place", a.place or "not stated")]
+    lines = [(_("Place"), a.place or _("not stated"))]
+    if measures:
+        lines.append((_("Plan items"), "; ".join(measures)))
     if a.people:
-        lines.append(("Participants", "; ".join(a.people)))
+        lines.append((_("Participants"), "; ".join(a.people)))
     if a.organisations:
-        lines.append(("Organisations", ", ".join(a.organisations)))
-    lines.append(("Source", citation(a.citation)))
+        lines.append((_("Organisations"), ", ".join(a.organisations)))
+    lines.append((_("Source"), citation(a.citation, source_number)))
     return lines
 
 
-INDICATOR_HEADER = ("Code", "Indicator", "Baseline", "Latest", "Target", "Progress")
+def indicator_header() -> list[str]:
+    """The indicator table's columns: baseline, target, actual and progress."""
+    return [_("Code"), _("Indicator"), _("Baseline"), _("Target"), _("Actual"), _("Progress")]
 
 
-def indicator_cells(r: IndicatorRow) -> tuple[str, ...]:
-    """One indicator table row: baseline → latest value → target, and progress."""
+def indicator_cells(r: IndicatorRow) -> list[str]:
+    """One indicator table row: baseline, target, latest approved value and progress."""
 
-    def at(value: float | None, period: str | None) -> str:
-        return number(value) + (f" ({period})" if value is not None and period else "")
+    def at(value: float | None, when: str | None) -> str:
+        return number(value) + (f" ({period(when)})" if value is not None and when else "")
 
     unit = f" [{r.unit}]" if r.unit and r.unit != "count" else ""
-    return (
+    return [
         r.code,
         r.name + unit,
         at(r.baseline, r.baseline_period),
-        at(r.latest, r.latest_period),
         at(r.target, r.target_period),
+        at(r.latest, r.latest_period),
         percent(r.progress_pct),
-    )
-
-
-ANNEX_HEADER = (
-    "Date",
-    "Donor",
-    "Recipient",
-    "Amount",
-    "Converted",
-    "Marker",
-    "Pillar",
-    "Type",
-    "Reference",
-)
-
-
-def title_lines(report: Report) -> list[str]:
-    """What the title page says under the report's title."""
-    edition = f"edition {report.edition}, " if report.edition else ""
-    lines = [
-        f"{report.plan_title} ({report.plan_code}, {edition}{report.country_name})",
-        f"Reporting period {report.period.label}: {report.period.description}",
     ]
-    if report.plan_period:
-        lines.append(f"Plan period {report.plan_period}")
-    lines.append(
-        "Generated by wpstrack from its database: reviewed and published activities, "
-        "recorded indicator values and the contribution register."
-    )
-    return lines
 
 
 def report_title(report: Report) -> str:
-    return f"Annual implementation report {report.period.label}"
+    """The report's title: its kind and period."""
+    return _("Annual implementation report %(period)s", period=period(report.period.label))

@@ -23,6 +23,7 @@ from wpstrack.web.api import (
     documents,
     funding,
     indicators,
+    narratives,
     organisations,
     people,
     plans,
@@ -86,6 +87,6 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     for router in (*routers, *records):
         api.include_router(router)
     monitoring = (indicators.router, indicators.matrix_router, indicators.exports_router)
-    for router in (*monitoring, funding.router):
+    for router in (*monitoring, funding.router, narratives.router):
         api.include_router(router)
     return api

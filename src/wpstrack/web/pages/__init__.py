@@ -18,6 +18,7 @@ from wpstrack.web.pages import (
     funding,
     indicators,
     matrix,
+    narratives,
     organisations,
     people,
     plans,
@@ -36,4 +37,5 @@ def pages_router() -> APIRouter:
     for module in (indicators, matrix, funding):
         router.include_router(module.router)
     router.include_router(reports.router)
+    router.include_router(narratives.router)
     return router

@@ -44,9 +44,10 @@ def report_download(
     period: str,
     format: str = "pdf",
     currency: str = funding.DEFAULT_CURRENCY,
+    edition: str = "en",
 ) -> Response:
     fmt = reports.check_format(format)
-    report = reports.build_report(conn, plan, period, currency=currency)
+    report = reports.build_report(conn, plan, period, currency=currency, language=edition)
     name = reports.file_name(report, fmt)
     return Response(
         reports.render(report, fmt),
