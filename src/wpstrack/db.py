@@ -316,7 +316,15 @@ def run_deferred_writes(conn: Connection) -> None:
 
 
 PRIVATE_TABLES = frozenset(
-    {"app_user", "api_token", "login_attempt", "audit_event", "extraction", "public_version"}
+    {
+        "app_user",
+        "api_token",
+        "login_attempt",
+        "audit_event",
+        "extraction",
+        "public_version",
+        "report_narrative",  # the report is for logged-in users (wpstrack.narratives)
+    }
 )
 """Tables no anonymous page reads: writes to them leave ``public_version`` alone. Every other
 table of schema.py has triggers that move it (migration 0018, tests/test_public_version.py)."""

@@ -11,11 +11,13 @@ match, the counts say they are over a sample (``partial``).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Select, distinct, extract, func, select
+from sqlalchemy import Connection, Integer, Select, distinct, extract, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from wpstrack import schema
 from wpstrack.activities import ActivityFilter, select_filtered
@@ -44,6 +46,15 @@ class Facets(BaseModel):
     counted: int
     partial: bool
     facets: dict[str, list[FacetValue]]
+
+
+def _id_set(conn: Connection, ids: list[int]) -> Select[Any]:
+    """``ids`` as a one-column select bound as a single parameter (a JSON array on SQLite,
+    an integer array on PostgreSQL), whatever their number."""
+    if conn.dialect.name == "postgresql":
+        return select(func.unnest(literal(ids, ARRAY(Integer))))
+    each = func.json_each(literal(json.dumps(ids))).table_valued("value")
+    return select(each.c.value)
 
 
 def _counts(conn: Connection, stmt: Select[Any]) -> list[Any]:
@@ -153,9 +164,12 @@ def facets(conn: Connection, filters: ActivityFilter, *, public_only: bool) -> F
 def _facets(conn: Connection, filters: ActivityFilter, public_only: bool) -> Facets:
     act = schema.activity
     matching = select_filtered(filters, public_only, conn).with_only_columns(act.c.id)
-    sample = matching.order_by(None).limit(MAX_COUNTED + 1).subquery()
-    counted = conn.execute(select(func.count()).select_from(sample)).scalar_one()
-    ids = select(sample.c.id).limit(MAX_COUNTED)
+    # The matching ids once, then handed to each facet as one value: as a subquery, the
+    # full-text match and the filters ran again for each of the five facets (2-11 s for a
+    # query at 100,000 activities).
+    sample = list(conn.execute(matching.order_by(None).limit(MAX_COUNTED + 1)).scalars())
+    counted = len(sample)
+    ids = _id_set(conn, sample[:MAX_COUNTED])
     found = {name: _FACETS[name](conn, ids) for name in NAMES}
     current = _params(filters)
     for values in found.values():

@@ -1,7 +1,7 @@
 """The public version: a number that moves with every write an anonymous visitor could see
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-06 12:45:00.000000
 
 The public's kept figures, facets and searches (``wpstrack.db.kept_until_write``) were
@@ -18,6 +18,7 @@ page recompute its figures twice a second (bench/load.py). Triggers move
   indicators, funding, people and organisations all show on public pages.
 
 Private (no trigger): users, tokens, login attempts, audit events, extraction proposals,
+report narratives (the report is for logged-in users),
 search index tables (their rows follow the tables above), Alembic's own and this one.
 Written by hand: triggers are not in schema.py; ``tests/test_public_version.py`` checks that
 every table of schema.py is covered or listed as private.
@@ -29,7 +30,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0013"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
