@@ -18,7 +18,9 @@ rare term and a phrase — and, with Japanese documents, for three Japanese ones
 word, a rare word and a name that is also searched romanised), as an anonymous visitor and
 with a viewer's token:
 
-- sequentially (one client, ``--requests`` requests per query);
+- sequentially (one client, ``--requests`` requests per query), the same search repeated
+  (answered from the answer kept until a publication, ``wpstrack.db.kept_until_write``) and,
+  as ``*_fresh``, each request after a publication (the index query itself);
 - with ``--clients`` concurrent clients (threads, each sending every query in turn), while
   one writer commits a new document and its activity every ``--write-every`` seconds, as an
   ingestion would.
@@ -47,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Engine, insert, text
 from sqlalchemy.exc import OperationalError
 
 from wpstrack import schema, search_index, users
@@ -226,16 +228,34 @@ def _get(client: httpx.Client, q: str, headers: dict[str, str]) -> float:
     return ms if response.status_code == 200 else -ms
 
 
+def _publication(engine: Engine) -> None:
+    """What a publication does to kept searches: move the public version (migration 0019),
+    in a commit of its own, so the next search is computed afresh for every caller."""
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE public_version SET version = version + 1"))
+
+
 def _sequential(
-    base: str, callers: dict[str, dict[str, str]], n: int, queries: dict[str, str]
+    base: str, url: str, callers: dict[str, dict[str, str]], n: int, queries: dict[str, str]
 ) -> dict[str, Any]:
+    """Per query and caller: the same search repeated (answered from the kept answer), and
+    ``{key}_fresh``: each one after a publication (nothing kept, the index query itself)."""
     out: dict[str, Any] = {}
+    engine = make_engine(url)
     with httpx.Client(base_url=base, timeout=60) as client:
         for who, headers in callers.items():
             for name, q in queries.items():
                 _get(client, q, headers)  # warm-up
                 times = [_get(client, q, headers) for _ in range(n)]
                 out[f"{who}_{name}"] = _percentiles(times) | {"errors": sum(t < 0 for t in times)}
+                fresh = []
+                for _ in range(n):
+                    _publication(engine)
+                    fresh.append(_get(client, q, headers))
+                out[f"{who}_{name}_fresh"] = _percentiles(fresh) | {
+                    "errors": sum(t < 0 for t in fresh)
+                }
+    engine.dispose()
     return out
 
 
@@ -326,7 +346,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             base = f"http://127.0.0.1:{port}"
             callers = {"anonymous": {}, "viewer": {"Authorization": f"Bearer {token}"}}
-            sequential = _sequential(base, callers, args.requests, _queries(args))
+            sequential = _sequential(base, url, callers, args.requests, _queries(args))
             concurrent = _concurrent(base, url, callers, args)
         finally:
             _stop(server)

@@ -1,4 +1,4 @@
-"""The public version (migration 0018): public figures survive drafts, never a publication.
+"""The public version (migration 0019): public figures survive drafts, never a publication.
 
 An ingestion writes drafts all the time; what anonymous visitors see changes only when a
 record is published, withdrawn or edited while published, or when reference data changes.

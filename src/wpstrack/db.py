@@ -327,7 +327,7 @@ PRIVATE_TABLES = frozenset(
     }
 )
 """Tables no anonymous page reads: writes to them leave ``public_version`` alone. Every other
-table of schema.py has triggers that move it (migration 0018, tests/test_public_version.py)."""
+table of schema.py has triggers that move it (migration 0019, tests/test_public_version.py)."""
 
 KEPT_VALUES = 512
 """How many keys :func:`kept_until_write` keeps per engine (least recently used go first)."""
@@ -426,7 +426,7 @@ def _forget(engine: Engine) -> None:
 
 
 def _public_stamp(conn: Connection, keeper: _Keeper) -> tuple[Any, ...] | None:
-    """What an anonymous visitor's figures depend on: ``public_version`` (migration 0018),
+    """What an anonymous visitor's figures depend on: ``public_version`` (migration 0019),
     which triggers move only on writes the public could see; None where a stamp cannot be
     trusted (see :func:`_database_stamp`). Before that migration, the database stamp."""
     if keeper.public_table is None:

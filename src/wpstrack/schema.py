@@ -601,7 +601,7 @@ login_attempt = Table(
 public_version = Table(
     "public_version",
     metadata,
-    # One row, moved by database triggers (migration 0018) on every write that can change what
+    # One row, moved by database triggers (migration 0019) on every write that can change what
     # an anonymous visitor sees: a published activity, its links, participants and sources, a
     # document behind one, and any write to reference, plan, indicator or funding tables.
     # Drafts arriving from an ingestion leave it alone, so the public's kept figures, facets
