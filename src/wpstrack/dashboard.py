@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -217,17 +218,239 @@ def latest(conn: Connection, scope: Scope = ()) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(_latest_query(scope)).mappings()]
 
 
-def _figures(conn: Connection, public: bool, plan: str | None = None) -> dict[str, Any]:
-    from wpstrack import actors, matrix
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard is narrowed to; each figure on it applies all three.
+
+    ``plan``: what that plan's government carries out or funds (and its indicators);
+    ``period``: a calendar year (``2024``), or with a plan one of its periods (``FY2024``,
+    ``2024-Q1``); ``pillar``: a pillar code.
+    """
+
+    plan: str | None = None
+    period: str | None = None
+    pillar: str | None = None
+
+    def key(self) -> tuple[str | None, str | None, str | None]:
+        return (self.plan, self.period, self.pillar)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period filter resolved: its label, the days it covers and the funding year."""
+
+    label: str
+    start: date
+    end: date
+    year: int
+
+
+def check_filters(conn: Connection, filters: Filters) -> tuple[Filters, Window | None]:
+    """The filters with blanks dropped, checked (unknown plan or pillar, a period that is
+    neither a year nor one of the plan's periods: InvalidInput), and the period's window."""
+    from wpstrack.errors import InvalidInput
+    from wpstrack.indicators.values import plan_period
+    from wpstrack.plans import periods
     from wpstrack.plans.store import plan_id
 
+    plan = (filters.plan or "").strip() or None
+    period = (filters.period or "").strip() or None
+    pillar = (filters.pillar or "").strip() or None
+    if plan is not None:
+        plan_id(conn, plan)  # NotFound names the plans
+    if pillar is not None:
+        known = list(conn.execute(select(schema.pillar.c.code)).scalars())
+        if pillar not in known:
+            raise InvalidInput(f"unknown pillar {pillar!r} (known: {', '.join(known)})")
+    window = None
+    if period is not None:
+        if period.isdigit() or plan is None:
+            found = periods.parse(period)
+        else:
+            found = plan_period(conn, plan, period)
+        window = Window(found.label, found.start, found.end, found.start.year)
+        period = found.label
+    return Filters(plan, period, pillar), window
+
+
+def _activity_scope(
+    conn: Connection, public: bool, filters: Filters, window: Window | None
+) -> list[ColumnElement[bool]]:
+    from wpstrack import actors
+    from wpstrack.plans.store import plan_id
+
+    act, link = schema.activity, schema.activity_link
     scope = _visible(public)
-    if plan is not None:  # what the plan's government carries out or funds
-        scope = [*scope, actors.plan_scope(conn, plan_id(conn, plan))]
+    if filters.plan is not None:  # what the plan's government carries out or funds
+        scope = [*scope, actors.plan_scope(conn, plan_id(conn, filters.plan))]
+    if window is not None:
+        scope = [*scope, act.c.date.between(window.start, window.end)]
+    if filters.pillar is not None:
+        tagged = (
+            select(link.c.activity_id)
+            .where(link.c.kind == "pillar", link.c.pillar_code == filters.pillar)
+            .scalar_subquery()
+        )
+        scope = [*scope, act.c.id.in_(tagged)]
+    return scope
+
+
+def _item_pillars(conn: Connection) -> dict[int, str | None]:
+    """Each plan item's pillar: its own, else the nearest one above it."""
+    item = schema.plan_item
+    rows = {r.id: r for r in conn.execute(select(item.c.id, item.c.parent_id, item.c.pillar_code))}
+
+    def pillar_of(item_id: int | None) -> str | None:
+        seen = set()
+        while item_id is not None and item_id not in seen:
+            seen.add(item_id)
+            row = rows[item_id]
+            if row.pillar_code:
+                return str(row.pillar_code)
+            item_id = row.parent_id
+        return None
+
+    return {item_id: pillar_of(item_id) for item_id in rows}
+
+
+def indicator_panel(
+    conn: Connection, filters: Filters, window: Window | None
+) -> list[dict[str, Any]]:
+    """Each indicator in the filters' plan and pillar with its approved value for the period
+    (the latest approved one up to its end when no period is chosen), target and progress.
+
+    Approved values only, for every visitor: they are what the report counts, and values
+    waiting for approval are work in progress, not figures to publish.
+    """
+    from wpstrack.indicators.progress import progress, target_for
+    from wpstrack.plans import periods
+
+    ind, plan, val, tgt = schema.indicator, schema.plan, schema.indicator_value, schema.indicator_target
+    stmt = (
+        select(ind, plan.c.code.label("plan"), plan.c.period_type, plan.c.fiscal_year_start)
+        .join(plan, plan.c.id == ind.c.plan_id)
+        .order_by(plan.c.code, ind.c.sort_order, ind.c.id)
+    )
+    if filters.plan is not None:
+        stmt = stmt.where(plan.c.code == filters.plan)
+    pillars = _item_pillars(conn)
+    rows = [
+        r
+        for r in conn.execute(stmt)
+        if filters.pillar is None or pillars.get(r.plan_item_id) == filters.pillar
+    ]
+    ids = [r.id for r in rows]
+    targets: dict[int, dict[str, float]] = {}
+    for t in conn.execute(select(tgt).where(tgt.c.indicator_id.in_(ids))):
+        targets.setdefault(t.indicator_id, {})[t.period] = t.value
+    values: dict[int, list[Any]] = {}
+    approved = select(val).where(
+        val.c.indicator_id.in_(ids),
+        val.c.sex == "total",
+        (val.c.status == "approved") | (val.c.source == "computed"),
+    )
+    for v in conn.execute(approved.order_by(val.c.period)):
+        values.setdefault(v.indicator_id, []).append(v)
+    out = []
+    for r in rows:
+        found = []
+        for v in values.get(r.id, []):
+            start = periods.parse(v.period, r.period_type, r.fiscal_year_start or 1).start
+            if window is None or window.start <= start <= window.end:
+                found.append(v)
+        point = found[-1] if found else None
+        target = target_for(targets.get(r.id, {}), point.period) if point else None
+        out.append(
+            {
+                "plan": r.plan,
+                "code": r.code,
+                "name": r.name,
+                "pillar": pillars.get(r.plan_item_id),
+                "unit": r.unit,
+                "baseline": r.baseline_value,
+                "period": point.period if point else None,
+                "value": point.value if point else None,
+                "target": target,
+                "progress": progress(
+                    point.value if point else None, r.baseline_value, target, r.direction
+                ),
+            }
+        )
+    return out
+
+
+def funding_panel(
+    conn: Connection, filters: Filters, window: Window | None
+) -> dict[str, Any]:
+    """Commitments and disbursements by partner (recipient) and by pillar, and the
+    recipients and pillars whose commitments fell, in the reporting currency.
+
+    With a period, its year's totals, and falls from the year before; contributions have no
+    publication step, so every visitor sees the same funding figures.
+    """
+    from wpstrack import funding
+
+    year = window.year if window else None
+    chosen = funding.ContributionFilter(
+        plan=filters.plan, pillar=filters.pillar, year_from=year, year_to=year
+    )
+    by_partner = funding.summarise(conn, "recipient", filters=chosen, partial=True)
+    by_pillar = funding.summarise(conn, "pillar", filters=chosen, partial=True)
+    trends = funding.funding_trends(
+        conn,
+        filters=funding.ContributionFilter(plan=filters.plan, pillar=filters.pillar),
+        year_from=year - 1 if year else None,
+        year_to=year,
+        partial=True,
+    )
+    falling = [
+        {
+            "dimension": t.dimension,
+            "key": t.key,
+            "label": t.label,
+            "year": t.points[-1].year,
+            "amount": str(t.points[-1].amount),
+            "previous": str(t.points[-2].amount),
+            "change_pct": float(t.points[-1].change_pct or 0),
+        }
+        for t in [*trends.recipients, *trends.pillars]
+        if t.falling_latest and len(t.points) > 1
+    ]
+    return {
+        "currency": by_partner.currency,
+        "contributions": by_partner.contributions,
+        "commitment": str(by_partner.commitment),
+        "disbursement": str(by_partner.disbursement),
+        "by_partner": [g.model_dump(mode="json") for g in by_partner.groups],
+        "by_pillar": [g.model_dump(mode="json") for g in by_pillar.groups],
+        "falling": falling,
+        "missing_rates": [m.model_dump(mode="json") for m in by_partner.missing_rates],
+    }
+
+
+def _figures(conn: Connection, public: bool, filters: Filters) -> dict[str, Any]:
+    from wpstrack import matrix
+    from wpstrack.plans.store import fictional_codes
+
+    filters, window = check_filters(conn, filters)
+    scope = _activity_scope(conn, public, filters, window)
     counts = tally(conn, scope)
+    where = matrix.MatrixFilter(
+        plan=filters.plan,
+        pillar=[filters.pillar] if filters.pillar else [],
+        date_from=window.start if window else None,
+        date_to=window.end if window else None,
+    )
+    indicators = indicator_panel(conn, filters, window)
+    funds = funding_panel(conn, filters, window)
+    fictional = fictional_codes(conn)
     return {
         "public": public,
-        "plan": plan,
+        "plan": filters.plan,
+        "period": filters.period,
+        "pillar": filters.pillar,
+        # Invented plans whose figures this dashboard counts: the page says so.
+        "fictional": sorted(fictional & {filters.plan}) if filters.plan else sorted(fictional),
         "activities": counts.total,
         "by_month": by_month(conn, scope),
         "by_type": [{"type": t, "count": n} for t, n in counts.by_type],
@@ -237,16 +460,77 @@ def _figures(conn: Connection, public: bool, plan: str | None = None) -> dict[st
         "review_backlog": None if public else review_backlog(conn, counts),
         "latest": latest(conn, scope),
         # The 3W map's counts: reviewed and published entries by where the work happens.
-        "by_country": matrix.by_country(conn, matrix.MatrixFilter(plan=plan), public),
+        "by_country": matrix.by_country(conn, where, public),
+        "indicators": indicators,
+        "funding": funds,
     }
 
 
-def dashboard(conn: Connection, *, public: bool, plan: str | None = None) -> dict[str, Any]:
-    """Every figure of the dashboard; ``public`` counts published activities only, ``plan``
-    only what that plan's government carries out or funds.
+def dashboard(
+    conn: Connection,
+    *,
+    public: bool,
+    plan: str | None = None,
+    period: str | None = None,
+    pillar: str | None = None,
+) -> dict[str, Any]:
+    """Every figure of the dashboard; ``public`` counts published activities only; ``plan``,
+    ``period`` and ``pillar`` narrow every figure (see :class:`Filters`).
 
     The figures are kept until the database changes (:func:`wpstrack.db.kept_until_write`),
-    shared by every connection of the engine: visitors mostly read, and reading the figures
-    from the register costs about 110 ms at 100,000 entries.
+    shared by every connection of the engine, under the visibility and the filters as given:
+    visitors mostly read, and reading the figures from the register costs about 110 ms at
+    100,000 entries.
     """
-    return kept_until_write(conn, ("dashboard", public, plan), lambda: _figures(conn, public, plan))
+    filters = Filters(plan or None, period or None, pillar or None)
+    return kept_until_write(
+        conn,
+        ("dashboard", public, *filters.key()),
+        lambda: _figures(conn, public, filters),
+    )
+
+
+# Each figure's table: the rows the page shows under its chart and the CSV download gives,
+# (column, heading) in order. One definition, so the CSV cannot differ from the table.
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "by_month": (("month", "Month"), ("count", "Activities")),
+    "by_type": (("type", "Type"), ("count", "Activities")),
+    "by_pillar": (("code", "Pillar"), ("name", "Name"), ("count", "Activities")),
+    "by_country": (("country", "Country"), ("name", "Name"), ("activities", "Activities")),
+    "indicators": (
+        *(("plan", "Plan"), ("code", "Indicator"), ("name", "Name"), ("pillar", "Pillar")),
+        *(("unit", "Unit"), ("baseline", "Baseline"), ("period", "Period")),
+        *(("value", "Value"), ("target", "Target"), ("progress", "Progress (%)")),
+    ),
+    "funding_by_partner": (
+        *(("key", "Code"), ("label", "Partner"), ("commitment", "Commitments")),
+        *(("disbursement", "Disbursements"), ("currency", "Currency")),
+        ("contributions", "Contributions"),
+    ),
+    "funding_by_pillar": (
+        *(("key", "Code"), ("label", "Pillar"), ("commitment", "Commitments")),
+        *(("disbursement", "Disbursements"), ("currency", "Currency")),
+        ("contributions", "Contributions"),
+    ),
+    "funding_falling": (
+        *(("dimension", "Of"), ("key", "Code"), ("label", "Name"), ("year", "Year")),
+        *(("amount", "Commitments"), ("previous", "Year before")),
+        *(("change_pct", "Change (%)"), ("currency", "Currency")),
+    ),
+}
+
+
+def table_rows(figures: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """The rows of figure ``name``'s table, in its columns' order (for the page and CSV)."""
+    from wpstrack.errors import InvalidInput
+
+    if name not in TABLES:
+        raise InvalidInput(f"no dashboard figure {name!r} (figures: {', '.join(TABLES)})")
+    funds = figures["funding"]
+    source = {
+        "funding_by_partner": funds["by_partner"],
+        "funding_by_pillar": funds["by_pillar"],
+        "funding_falling": funds["falling"],
+    }.get(name) or figures.get(name) or []
+    extra = {"currency": funds["currency"]}
+    return [{col: {**extra, **row}.get(col) for col, _ in TABLES[name]} for row in source]
