@@ -325,7 +325,12 @@ def indicator_panel(
     from wpstrack.indicators.progress import progress, target_for
     from wpstrack.plans import periods
 
-    ind, plan, val, tgt = schema.indicator, schema.plan, schema.indicator_value, schema.indicator_target
+    ind, plan, val, tgt = (
+        schema.indicator,
+        schema.plan,
+        schema.indicator_value,
+        schema.indicator_target,
+    )
     stmt = (
         select(ind, plan.c.code.label("plan"), plan.c.period_type, plan.c.fiscal_year_start)
         .join(plan, plan.c.id == ind.c.plan_id)
@@ -379,9 +384,7 @@ def indicator_panel(
     return out
 
 
-def funding_panel(
-    conn: Connection, filters: Filters, window: Window | None
-) -> dict[str, Any]:
+def funding_panel(conn: Connection, filters: Filters, window: Window | None) -> dict[str, Any]:
     """Commitments and disbursements by partner (recipient) and by pillar, and the
     recipients and pillars whose commitments fell, in the reporting currency.
 
@@ -527,10 +530,14 @@ def table_rows(figures: dict[str, Any], name: str) -> list[dict[str, Any]]:
     if name not in TABLES:
         raise InvalidInput(f"no dashboard figure {name!r} (figures: {', '.join(TABLES)})")
     funds = figures["funding"]
-    source = {
-        "funding_by_partner": funds["by_partner"],
-        "funding_by_pillar": funds["by_pillar"],
-        "funding_falling": funds["falling"],
-    }.get(name) or figures.get(name) or []
+    source = (
+        {
+            "funding_by_partner": funds["by_partner"],
+            "funding_by_pillar": funds["by_pillar"],
+            "funding_falling": funds["falling"],
+        }.get(name)
+        or figures.get(name)
+        or []
+    )
     extra = {"currency": funds["currency"]}
     return [{col: {**extra, **row}.get(col) for col, _ in TABLES[name]} for row in source]

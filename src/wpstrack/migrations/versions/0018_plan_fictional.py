@@ -21,9 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column(
-        "plan", sa.Column("fictional", sa.Boolean(), server_default="0", nullable=False)
-    )
+    op.add_column("plan", sa.Column("fictional", sa.Boolean(), server_default="0", nullable=False))
 
 
 def downgrade() -> None:

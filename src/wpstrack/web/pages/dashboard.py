@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
-
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from starlette.responses import Response
 
 from wpstrack import charts, dashboard, matrix, plans, reference, visibility
 from wpstrack.fields import code_label
 from wpstrack.i18n import _, format_month
 from wpstrack.web import downloads
+from wpstrack.web.api.common import csv_rows
 from wpstrack.web.api.search import search_results
 from wpstrack.web.deps import ConnDep, OptionalUser
 from wpstrack.web.downloads import FormatParam
@@ -135,6 +135,9 @@ def dashboard_page(
         if figure is None:
             return JSONResponse(jsonable_encoder(figures))
         rows = dashboard.table_rows(figures, figure)
+        if format == "csv":  # the header too when there is no row
+            columns = [column for column, _ in dashboard.TABLES[figure]]
+            return csv_rows(rows, f"dashboard-{figure}", columns)
         return downloads.whole(format, rows, f"dashboard-{figure}")
     context = {
         "title": _("Dashboard"),
