@@ -36,6 +36,8 @@ from sqlalchemy import (
 
 from wpstrack import schema, visibility
 from wpstrack.db import kept_until_write
+from wpstrack.funding.summary import funding_overview
+from wpstrack.indicators.progress import approved_overview
 from wpstrack.schema import PEOPLE_ROLES
 
 LATEST = 10
@@ -295,142 +297,6 @@ def _activity_scope(
     return scope
 
 
-def _item_pillars(conn: Connection) -> dict[int, str | None]:
-    """Each plan item's pillar: its own, else the nearest one above it."""
-    item = schema.plan_item
-    rows = {r.id: r for r in conn.execute(select(item.c.id, item.c.parent_id, item.c.pillar_code))}
-
-    def pillar_of(item_id: int | None) -> str | None:
-        seen = set()
-        while item_id is not None and item_id not in seen:
-            seen.add(item_id)
-            row = rows[item_id]
-            if row.pillar_code:
-                return str(row.pillar_code)
-            item_id = row.parent_id
-        return None
-
-    return {item_id: pillar_of(item_id) for item_id in rows}
-
-
-def indicator_panel(
-    conn: Connection, filters: Filters, window: Window | None
-) -> list[dict[str, Any]]:
-    """Each indicator in the filters' plan and pillar with its approved value for the period
-    (the latest approved one up to its end when no period is chosen), target and progress.
-
-    Approved values only, for every visitor: they are what the report counts, and values
-    waiting for approval are work in progress, not figures to publish.
-    """
-    from wpstrack.indicators.progress import progress, target_for
-    from wpstrack.plans import periods
-
-    ind, plan, val, tgt = (
-        schema.indicator,
-        schema.plan,
-        schema.indicator_value,
-        schema.indicator_target,
-    )
-    stmt = (
-        select(ind, plan.c.code.label("plan"), plan.c.period_type, plan.c.fiscal_year_start)
-        .join(plan, plan.c.id == ind.c.plan_id)
-        .order_by(plan.c.code, ind.c.sort_order, ind.c.id)
-    )
-    if filters.plan is not None:
-        stmt = stmt.where(plan.c.code == filters.plan)
-    pillars = _item_pillars(conn)
-    rows = [
-        r
-        for r in conn.execute(stmt)
-        if filters.pillar is None or pillars.get(r.plan_item_id) == filters.pillar
-    ]
-    ids = [r.id for r in rows]
-    targets: dict[int, dict[str, float]] = {}
-    for t in conn.execute(select(tgt).where(tgt.c.indicator_id.in_(ids))):
-        targets.setdefault(t.indicator_id, {})[t.period] = t.value
-    values: dict[int, list[Any]] = {}
-    approved = select(val).where(
-        val.c.indicator_id.in_(ids),
-        val.c.sex == "total",
-        (val.c.status == "approved") | (val.c.source == "computed"),
-    )
-    for v in conn.execute(approved.order_by(val.c.period)):
-        values.setdefault(v.indicator_id, []).append(v)
-    out = []
-    for r in rows:
-        found = []
-        for v in values.get(r.id, []):
-            start = periods.parse(v.period, r.period_type, r.fiscal_year_start or 1).start
-            if window is None or window.start <= start <= window.end:
-                found.append(v)
-        point = found[-1] if found else None
-        target = target_for(targets.get(r.id, {}), point.period) if point else None
-        out.append(
-            {
-                "plan": r.plan,
-                "code": r.code,
-                "name": r.name,
-                "pillar": pillars.get(r.plan_item_id),
-                "unit": r.unit,
-                "baseline": r.baseline_value,
-                "period": point.period if point else None,
-                "value": point.value if point else None,
-                "target": target,
-                "progress": progress(
-                    point.value if point else None, r.baseline_value, target, r.direction
-                ),
-            }
-        )
-    return out
-
-
-def funding_panel(conn: Connection, filters: Filters, window: Window | None) -> dict[str, Any]:
-    """Commitments and disbursements by partner (recipient) and by pillar, and the
-    recipients and pillars whose commitments fell, in the reporting currency.
-
-    With a period, its year's totals, and falls from the year before; contributions have no
-    publication step, so every visitor sees the same funding figures.
-    """
-    from wpstrack import funding
-
-    year = window.year if window else None
-    chosen = funding.ContributionFilter(
-        plan=filters.plan, pillar=filters.pillar, year_from=year, year_to=year
-    )
-    by_partner = funding.summarise(conn, "recipient", filters=chosen, partial=True)
-    by_pillar = funding.summarise(conn, "pillar", filters=chosen, partial=True)
-    trends = funding.funding_trends(
-        conn,
-        filters=funding.ContributionFilter(plan=filters.plan, pillar=filters.pillar),
-        year_from=year - 1 if year else None,
-        year_to=year,
-        partial=True,
-    )
-    falling = [
-        {
-            "dimension": t.dimension,
-            "key": t.key,
-            "label": t.label,
-            "year": t.points[-1].year,
-            "amount": str(t.points[-1].amount),
-            "previous": str(t.points[-2].amount),
-            "change_pct": float(t.points[-1].change_pct or 0),
-        }
-        for t in [*trends.recipients, *trends.pillars]
-        if t.falling_latest and len(t.points) > 1
-    ]
-    return {
-        "currency": by_partner.currency,
-        "contributions": by_partner.contributions,
-        "commitment": str(by_partner.commitment),
-        "disbursement": str(by_partner.disbursement),
-        "by_partner": [g.model_dump(mode="json") for g in by_partner.groups],
-        "by_pillar": [g.model_dump(mode="json") for g in by_pillar.groups],
-        "falling": falling,
-        "missing_rates": [m.model_dump(mode="json") for m in by_partner.missing_rates],
-    }
-
-
 def _figures(conn: Connection, public: bool, filters: Filters) -> dict[str, Any]:
     from wpstrack import matrix
     from wpstrack.plans.store import fictional_codes
@@ -444,8 +310,16 @@ def _figures(conn: Connection, public: bool, filters: Filters) -> dict[str, Any]
         date_from=window.start if window else None,
         date_to=window.end if window else None,
     )
-    indicators = indicator_panel(conn, filters, window)
-    funds = funding_panel(conn, filters, window)
+    indicators = approved_overview(
+        conn,
+        plan=filters.plan,
+        pillar=filters.pillar,
+        start=window.start if window else None,
+        end=window.end if window else None,
+    )
+    funds = funding_overview(
+        conn, plan=filters.plan, pillar=filters.pillar, year=window.year if window else None
+    )
     fictional = fictional_codes(conn)
     return {
         "public": public,
