@@ -149,7 +149,7 @@ def test_indicators_export_holds_the_formula_and_targets_as_json(filled: Connect
     [
         ("users", "csv", "cannot export 'users'"),
         ("activities", "pdf", "format 'pdf' is not one of"),
-        ("activities", "sdmx-csv", "SDMX-CSV is written for indicator_values only"),
+        ("activities", "sdmx-csv", "SDMX-CSV and its structure are written for indicator"),
     ],
 )
 def test_unknown_table_or_format_is_refused(

@@ -744,7 +744,7 @@ def _fill(template: str, params: list[dict[str, Any]], get: Callable[[str], Any]
 
 def _documented_refusal(path: str, name: str, value: str) -> bool:
     """Combinations the API documents as refused (not valid parameters to call with)."""
-    sdmx = name == "format" and value == "sdmx-csv"
+    sdmx = name == "format" and value in ("sdmx-csv", "sdmx-structure")
     return sdmx and path.startswith("/exports/") and path != "/exports/indicator_values"
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +36,8 @@ from sqlalchemy import (
 
 from wpstrack import schema, visibility
 from wpstrack.db import kept_until_write
+from wpstrack.funding.summary import funding_overview
+from wpstrack.indicators.progress import approved_overview
 from wpstrack.schema import PEOPLE_ROLES
 
 LATEST = 10
@@ -217,17 +220,114 @@ def latest(conn: Connection, scope: Scope = ()) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(_latest_query(scope)).mappings()]
 
 
-def _figures(conn: Connection, public: bool, plan: str | None = None) -> dict[str, Any]:
-    from wpstrack import actors, matrix
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard is narrowed to; each figure on it applies all three.
+
+    ``plan``: what that plan's government carries out or funds (and its indicators);
+    ``period``: a calendar year (``2024``), or with a plan one of its periods (``FY2024``,
+    ``2024-Q1``); ``pillar``: a pillar code.
+    """
+
+    plan: str | None = None
+    period: str | None = None
+    pillar: str | None = None
+
+    def key(self) -> tuple[str | None, str | None, str | None]:
+        return (self.plan, self.period, self.pillar)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period filter resolved: its label, the days it covers and the funding year."""
+
+    label: str
+    start: date
+    end: date
+    year: int
+
+
+def check_filters(conn: Connection, filters: Filters) -> tuple[Filters, Window | None]:
+    """The filters with blanks dropped, checked (unknown plan or pillar, a period that is
+    neither a year nor one of the plan's periods: InvalidInput), and the period's window."""
+    from wpstrack.errors import InvalidInput
+    from wpstrack.indicators.values import plan_period
+    from wpstrack.plans import periods
     from wpstrack.plans.store import plan_id
 
+    plan = (filters.plan or "").strip() or None
+    period = (filters.period or "").strip() or None
+    pillar = (filters.pillar or "").strip() or None
+    if plan is not None:
+        plan_id(conn, plan)  # NotFound names the plans
+    if pillar is not None:
+        known = list(conn.execute(select(schema.pillar.c.code)).scalars())
+        if pillar not in known:
+            raise InvalidInput(f"unknown pillar {pillar!r} (known: {', '.join(known)})")
+    window = None
+    if period is not None:
+        if period.isdigit() or plan is None:
+            found = periods.parse(period)
+        else:
+            found = plan_period(conn, plan, period)
+        window = Window(found.label, found.start, found.end, found.start.year)
+        period = found.label
+    return Filters(plan, period, pillar), window
+
+
+def _activity_scope(
+    conn: Connection, public: bool, filters: Filters, window: Window | None
+) -> list[ColumnElement[bool]]:
+    from wpstrack import actors
+    from wpstrack.plans.store import plan_id
+
+    act, link = schema.activity, schema.activity_link
     scope = _visible(public)
-    if plan is not None:  # what the plan's government carries out or funds
-        scope = [*scope, actors.plan_scope(conn, plan_id(conn, plan))]
+    if filters.plan is not None:  # what the plan's government carries out or funds
+        scope = [*scope, actors.plan_scope(conn, plan_id(conn, filters.plan))]
+    if window is not None:
+        scope = [*scope, act.c.date.between(window.start, window.end)]
+    if filters.pillar is not None:
+        tagged = (
+            select(link.c.activity_id)
+            .where(link.c.kind == "pillar", link.c.pillar_code == filters.pillar)
+            .scalar_subquery()
+        )
+        scope = [*scope, act.c.id.in_(tagged)]
+    return scope
+
+
+def _figures(conn: Connection, public: bool, filters: Filters) -> dict[str, Any]:
+    from wpstrack import matrix
+    from wpstrack.plans.store import fictional_codes
+
+    filters, window = check_filters(conn, filters)
+    scope = _activity_scope(conn, public, filters, window)
     counts = tally(conn, scope)
+    where = matrix.MatrixFilter(
+        plan=filters.plan,
+        pillar=[filters.pillar] if filters.pillar else [],
+        date_from=window.start if window else None,
+        date_to=window.end if window else None,
+    )
+    indicators = approved_overview(
+        conn,
+        plan=filters.plan,
+        pillar=filters.pillar,
+        start=window.start if window else None,
+        end=window.end if window else None,
+    )
+    funds = funding_overview(
+        conn, plan=filters.plan, pillar=filters.pillar, year=window.year if window else None
+    )
+    fictional = fictional_codes(conn)
     return {
         "public": public,
-        "plan": plan,
+        "plan": filters.plan,
+        "period": filters.period,
+        "pillar": filters.pillar,
+        # Invented plans whose figures this dashboard counts: the page says so.
+        "fictional": sorted(fictional & {filters.plan}) if filters.plan else sorted(fictional),
         "activities": counts.total,
         "by_month": by_month(conn, scope),
         "by_type": [{"type": t, "count": n} for t, n in counts.by_type],
@@ -237,19 +337,82 @@ def _figures(conn: Connection, public: bool, plan: str | None = None) -> dict[st
         "review_backlog": None if public else review_backlog(conn, counts),
         "latest": latest(conn, scope),
         # The 3W map's counts: reviewed and published entries by where the work happens.
-        "by_country": matrix.by_country(conn, matrix.MatrixFilter(plan=plan), public),
+        "by_country": matrix.by_country(conn, where, public),
+        "indicators": indicators,
+        "funding": funds,
     }
 
 
-def dashboard(conn: Connection, *, public: bool, plan: str | None = None) -> dict[str, Any]:
-    """Every figure of the dashboard; ``public`` counts published activities only, ``plan``
-    only what that plan's government carries out or funds.
+def dashboard(
+    conn: Connection,
+    *,
+    public: bool,
+    plan: str | None = None,
+    period: str | None = None,
+    pillar: str | None = None,
+) -> dict[str, Any]:
+    """Every figure of the dashboard; ``public`` counts published activities only; ``plan``,
+    ``period`` and ``pillar`` narrow every figure (see :class:`Filters`).
 
     The figures are kept until the database changes (:func:`wpstrack.db.kept_until_write`;
-    for the public, until a write the public could see),
-    shared by every connection of the engine: visitors mostly read, and reading the figures
-    from the register costs about 110 ms at 100,000 entries.
+    for the public, until a write the public could see), shared by every connection of the
+    engine, under the visibility and the filters as given: visitors mostly read, and reading
+    the figures from the register costs about 110 ms at 100,000 entries.
     """
+    filters = Filters(plan or None, period or None, pillar or None)
     return kept_until_write(
-        conn, ("dashboard", public, plan), lambda: _figures(conn, public, plan), public=public
+        conn,
+        ("dashboard", public, *filters.key()),
+        lambda: _figures(conn, public, filters),
+        public=public,
     )
+
+
+# Each figure's table: the rows the page shows under its chart and the CSV download gives,
+# (column, heading) in order. One definition, so the CSV cannot differ from the table.
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "by_month": (("month", "Month"), ("count", "Activities")),
+    "by_type": (("type", "Type"), ("count", "Activities")),
+    "by_pillar": (("code", "Pillar"), ("name", "Name"), ("count", "Activities")),
+    "by_country": (("country", "Country"), ("name", "Name"), ("activities", "Activities")),
+    "indicators": (
+        *(("plan", "Plan"), ("code", "Indicator"), ("name", "Name"), ("pillar", "Pillar")),
+        *(("unit", "Unit"), ("baseline", "Baseline"), ("period", "Period")),
+        *(("value", "Value"), ("target", "Target"), ("progress", "Progress (%)")),
+    ),
+    "funding_by_partner": (
+        *(("key", "Code"), ("label", "Partner"), ("commitment", "Commitments")),
+        *(("disbursement", "Disbursements"), ("currency", "Currency")),
+        ("contributions", "Contributions"),
+    ),
+    "funding_by_pillar": (
+        *(("key", "Code"), ("label", "Pillar"), ("commitment", "Commitments")),
+        *(("disbursement", "Disbursements"), ("currency", "Currency")),
+        ("contributions", "Contributions"),
+    ),
+    "funding_falling": (
+        *(("dimension", "Of"), ("key", "Code"), ("label", "Name"), ("year", "Year")),
+        *(("amount", "Commitments"), ("previous", "Year before")),
+        *(("change_pct", "Change (%)"), ("currency", "Currency")),
+    ),
+}
+
+
+def table_rows(figures: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """The rows of figure ``name``'s table, in its columns' order (for the page and CSV)."""
+    from wpstrack.errors import InvalidInput
+
+    if name not in TABLES:
+        raise InvalidInput(f"no dashboard figure {name!r} (figures: {', '.join(TABLES)})")
+    funds = figures["funding"]
+    source = (
+        {
+            "funding_by_partner": funds["by_partner"],
+            "funding_by_pillar": funds["by_pillar"],
+            "funding_falling": funds["falling"],
+        }.get(name)
+        or figures.get(name)
+        or []
+    )
+    extra = {"currency": funds["currency"]}
+    return [{col: {**extra, **row}.get(col) for col, _ in TABLES[name]} for row in source]

@@ -1,6 +1,8 @@
 """The demo that ``make run`` starts: a database ready to show, with a way in.
 
-It loads the reference data and the example plans, ingests a sample corpus (the shared
+It loads the reference data and the example plans (Japan's, which carry published facts
+only, and a fictional government's plan with indicators, two years of approved values and
+funding: ``wpstrack.example``), ingests a sample corpus (the shared
 development corpus when this checkout sits beside it, else three short releases shipped in
 the package: illustrations in the style of official releases written for wpstrack, not
 copies of real ones), reviews and publishes the confidently read part of what it just
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
-from wpstrack import activities, narratives, plans, review, schema, users
+from wpstrack import activities, example, narratives, plans, review, schema, users
 from wpstrack.ingest import iter_files
 from wpstrack.reference import sync as reference_sync
 
@@ -48,12 +50,15 @@ def sample_files(folder: Path) -> Iterator[Path]:
     return (p for p in iter_files([folder]) if p.suffix.lower() in DOCUMENT_SUFFIXES)
 
 
-def load_reference(conn: Connection, actor: str | None = DEMO_ACTOR) -> None:
-    """Reference data and the example plans that are absent (as ``wpstrack init``), then
-    the example narratives (a section already holding the same text is left alone)."""
+def load_reference(conn: Connection, actor: str | None = DEMO_ACTOR) -> example.Loaded:
+    """Reference data and the example plans that are absent (as ``wpstrack init``), the
+    demo's fictional example plan with its values and funding (``wpstrack.example``), then
+    its narratives (a section already holding the same text is left alone)."""
     reference_sync.sync_reference(conn, actor)
     plans.load_examples(conn, actor)
+    loaded = example.load_example(conn, actor)
     narratives.load_file(conn, EXAMPLE_NARRATIVES, actor)
+    return loaded
 
 
 def review_and_publish(

@@ -16,7 +16,9 @@ list) and ``TIME_PERIOD``, then ``OBS_VALUE`` and the attributes ``UNIT_MEASURE`
 ``OBS_SOURCE`` (``computed`` or who supplied the value) and ``COMMENT``. Open data carries
 what the report counts: approved values and computed ones, never values still waiting for
 approval. Fiscal years ("FY2024") are written as SDMX time ranges from the plan's fiscal
-year start ("2024-04-01/P1Y" for Japan).
+year start ("2024-04-01/P1Y" for Japan). The format ``sdmx-structure`` of the same table is
+the SDMX-ML structure message that defines the dataflow (:mod:`wpstrack.sdmx`); the coded
+columns are written as its codes (:func:`wpstrack.sdmx.sdmx_id`).
 """
 
 from __future__ import annotations
@@ -35,19 +37,23 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
 
-from wpstrack import fields, schema, visibility
+from wpstrack import fields, schema, sdmx, visibility
 from wpstrack.errors import InvalidInput
 
-FORMATS = ("csv", "xlsx", "json", "parquet", "sdmx-csv")
+FORMATS = ("csv", "xlsx", "json", "parquet", "sdmx-csv", "sdmx-structure")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "parquet": "application/vnd.apache.parquet",
     "sdmx-csv": "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8",
+    "sdmx-structure": sdmx.MEDIA_TYPE,
 }
-EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "parquet": "parquet", "sdmx-csv": "csv"}
-DATAFLOW = "WPSTRACK:DF_WPS_NAP(1.0)"
+EXTENSIONS = {
+    **{"csv": "csv", "xlsx": "xlsx", "json": "json", "parquet": "parquet"},
+    **{"sdmx-csv": "csv", "sdmx-structure": "xml"},
+}
+DATAFLOW = sdmx.DATAFLOW  # the dataflow whose structure wpstrack.sdmx publishes
 SDMX_SEX = {"total": "_T", "f": "F", "m": "M"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Only web addresses are shown whole: a file:// URL is a server path too.
@@ -390,13 +396,13 @@ def _sdmx_csv(rows: list[dict[str, Any]]) -> bytes:
                 "dataflow",
                 DATAFLOW,
                 "I",
-                r["country"],
-                r["plan"],
-                r["indicator"],
+                sdmx.sdmx_id(r["country"]),
+                sdmx.sdmx_id(r["plan"]),
+                sdmx.sdmx_id(r["indicator"]),
                 SDMX_SEX.get(r["sex"], r["sex"]),
                 sdmx_period(r["period"], r["fiscal_year_start"]),
                 repr(float(r["value"])),
-                r["unit"],
+                sdmx.sdmx_id(r["unit"]),
                 _text(r["source"] or ""),
                 _text(r["note"] or ""),
             ]
@@ -410,8 +416,10 @@ def export(conn: Connection, table: str, fmt: str, options: Options | None = Non
         raise InvalidInput(f"cannot export {table!r}; tables: {', '.join(TABLES)}")
     if fmt not in FORMATS:
         raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
-    if fmt == "sdmx-csv" and table != "indicator_values":
-        raise InvalidInput("SDMX-CSV is written for indicator_values only")
+    if fmt.startswith("sdmx") and table != "indicator_values":
+        raise InvalidInput("SDMX-CSV and its structure are written for indicator_values only")
+    if fmt == "sdmx-structure":
+        return sdmx.structure_message(conn)
     spec = TABLES[table]
     rows = spec.rows(conn, options or Options())
     if fmt == "csv":
@@ -427,7 +435,11 @@ def export(conn: Connection, table: str, fmt: str, options: Options | None = Non
 
 def filename(table: str, fmt: str) -> str:
     """The download name of an export: ``indicator_values.sdmx.csv``, ``activities.xlsx``."""
-    return f"{table}.sdmx.csv" if fmt == "sdmx-csv" else f"{table}.{EXTENSIONS[fmt]}"
+    if fmt == "sdmx-csv":
+        return f"{table}.sdmx.csv"
+    if fmt == "sdmx-structure":
+        return f"{table}.sdmx-structure.xml"
+    return f"{table}.{EXTENSIONS[fmt]}"
 
 
 def write_rows(columns: Columns, rows: list[dict[str, Any]], fmt: str, name: str) -> bytes:

@@ -171,6 +171,9 @@ plan = Table(
     # quarter; a fiscal year starts in month ``fiscal_year_start`` (4 for Japan).
     Column("period_type", String(16), nullable=False, server_default="calendar_year"),
     Column("fiscal_year_start", Integer),
+    # An invented plan (the demo's example of an imaginary government): every page that
+    # shows it says so, and nothing real may be read from its figures.
+    Column("fictional", Boolean, nullable=False, server_default="0"),
 )
 
 plan_item = Table(

@@ -31,7 +31,7 @@ def demo_cli(
     there is no administrator yet), then serves http://HOST:PORT. Safe to run again: it
     never changes a plan, a value or a record that is already there.
     """
-    from wpstrack import demo
+    from wpstrack import demo, example
     from wpstrack.db import migrated_engine, transaction
     from wpstrack.ingest import INGESTED, Summary, batched, ingest_batch
 
@@ -41,7 +41,13 @@ def demo_cli(
     summary = Summary()
     new_documents: list[int] = []
     with transaction(engine) as conn:
-        demo.load_reference(conn)
+        loaded = demo.load_reference(conn)
+    if loaded.plan:
+        console.print(
+            f"Fictional example plan {example.PLAN} loaded: {loaded.values} indicator values "
+            f"({loaded.approved} approved) for {', '.join(loaded.periods)} and "
+            f"{loaded.contributions} contributions (as 'demo')."
+        )
     for batch in batched(demo.sample_files(folder), max(1, settings.ingest_batch_size)):
         with transaction(engine) as conn:
             limit = settings.max_document_bytes

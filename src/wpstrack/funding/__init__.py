@@ -43,7 +43,13 @@ from wpstrack.funding.rates import (
     rate_table,
     reporting_currencies,
 )
-from wpstrack.funding.summary import DEFAULT_THRESHOLD, DIMENSIONS, funding_trends, summarise
+from wpstrack.funding.summary import (
+    DEFAULT_THRESHOLD,
+    DIMENSIONS,
+    funding_overview,
+    funding_trends,
+    summarise,
+)
 
 SAMPLES = ("contributions.csv", "exchange_rates.csv")
 
@@ -74,6 +80,7 @@ __all__ = [
     "SummaryGroup",
     "Trend",
     "TrendPoint",
+    "funding_overview",
     "funding_trends",
     "get_contribution",
     "import_contributions",

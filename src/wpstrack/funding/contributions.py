@@ -41,7 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, or_, select
 from sqlalchemy.orm import aliased
 
 from wpstrack import schema
@@ -374,7 +374,23 @@ def contribution_query(conn: Connection, filters: ContributionFilter) -> Select[
         stmt = stmt.where(c.c.transaction_type == filters.transaction_type)
     if filters.currency:
         stmt = stmt.where(c.c.currency == filters.currency.upper())
+    if filters.plan:
+        stmt = stmt.where(_of_plan(conn, filters.plan))
     return stmt
+
+
+def _of_plan(conn: Connection, code: str) -> Any:
+    """Contributions a plan counts: given by its government's bodies (organisations of the
+    plan's country), or tied to one of its items, whoever gave them."""
+    from wpstrack.plans.store import plan_id
+
+    c, org, item, plan = schema.contribution, schema.organisation, schema.plan_item, schema.plan
+    pid = plan_id(conn, code)
+    country = select(plan.c.country).where(plan.c.id == pid).scalar_subquery()
+    return or_(
+        c.c.donor_id.in_(select(org.c.id).where(org.c.country == country)),
+        c.c.plan_item_id.in_(select(item.c.id).where(item.c.plan_id == pid)),
+    )
 
 
 def _pillar_filter(lookups: Lookups, pillar: str) -> str:

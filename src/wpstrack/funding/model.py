@@ -97,6 +97,8 @@ class ContributionFilter(BaseModel):
     gender_marker_at_least: int | None = None
     transaction_type: str | None = None
     currency: str | None = None
+    # A plan code: what its government's bodies give, and what is tied to its items.
+    plan: str | None = None
 
     @field_validator("*", mode="before")
     @classmethod

@@ -244,3 +244,53 @@ def funding_trends(
         pillars=_trends(per["pillar"], labels["pillar"], "pillar", years, threshold),
         missing_rates=missing,
     )
+
+
+def funding_overview(
+    conn: Connection,
+    *,
+    plan: str | None = None,
+    pillar: str | None = None,
+    year: int | None = None,
+) -> dict[str, Any]:
+    """Commitments and disbursements by partner (recipient) and by pillar, and the
+    recipients and pillars whose commitments fell, in the reporting currency, as plain
+    JSON-ready data (amounts as exact strings).
+
+    With a ``year``, that year's totals and the falls from the year before; else every year
+    and the falls of the last one. Contributions have no publication step, so every reader
+    sees the same figures. A missing exchange rate leaves its contributions out, listed.
+    """
+    chosen = ContributionFilter(plan=plan, pillar=pillar, year_from=year, year_to=year)
+    by_partner = summarise(conn, "recipient", filters=chosen, partial=True)
+    by_pillar = summarise(conn, "pillar", filters=chosen, partial=True)
+    trends = funding_trends(
+        conn,
+        filters=ContributionFilter(plan=plan, pillar=pillar),
+        year_from=year - 1 if year else None,
+        year_to=year,
+        partial=True,
+    )
+    falling = [
+        {
+            "dimension": t.dimension,
+            "key": t.key,
+            "label": t.label,
+            "year": t.points[-1].year,
+            "amount": str(t.points[-1].amount),
+            "previous": str(t.points[-2].amount),
+            "change_pct": float(t.points[-1].change_pct or 0),
+        }
+        for t in [*trends.recipients, *trends.pillars]
+        if t.falling_latest and len(t.points) > 1
+    ]
+    return {
+        "currency": by_partner.currency,
+        "contributions": by_partner.contributions,
+        "commitment": str(by_partner.commitment),
+        "disbursement": str(by_partner.disbursement),
+        "by_partner": [g.model_dump(mode="json") for g in by_partner.groups],
+        "by_pillar": [g.model_dump(mode="json") for g in by_pillar.groups],
+        "falling": falling,
+        "missing_rates": [m.model_dump(mode="json") for m in by_partner.missing_rates],
+    }

@@ -13,7 +13,13 @@ The CLI (``wpstrack indicators``), the web pages, the API and the annual report 
 from wpstrack.indicators.compute import COMPUTED_SOURCE, Computed, compute, refresh
 from wpstrack.indicators.formula import MEASURES, Formula, formula_data, parse_formula
 from wpstrack.indicators.importing import import_values
-from wpstrack.indicators.progress import overview, progress, series, target_for
+from wpstrack.indicators.progress import (
+    approved_overview,
+    overview,
+    progress,
+    series,
+    target_for,
+)
 from wpstrack.indicators.values import (
     SEXES,
     EntryIn,
@@ -40,6 +46,7 @@ __all__ = [
     "Formula",
     "ValueIn",
     "approve_period",
+    "approved_overview",
     "compute",
     "entry_form",
     "formula_data",

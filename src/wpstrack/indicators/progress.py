@@ -15,7 +15,7 @@ the pages, the JSON API, the dashboard and the annual report all read.
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
@@ -201,3 +201,95 @@ def series(
         "refreshed_at": refreshed_at,
         "stale": is_stale(row, refreshed_at, register_changed_at(conn)),
     }
+
+
+def item_pillars(conn: Connection) -> dict[int, str | None]:
+    """Each plan item's pillar: its own, else the nearest one above it."""
+    item = schema.plan_item
+    rows = {r.id: r for r in conn.execute(select(item.c.id, item.c.parent_id, item.c.pillar_code))}
+
+    def pillar_of(item_id: int | None) -> str | None:
+        seen = set()
+        while item_id is not None and item_id not in seen:
+            seen.add(item_id)
+            row = rows[item_id]
+            if row.pillar_code:
+                return str(row.pillar_code)
+            item_id = row.parent_id
+        return None
+
+    return {item_id: pillar_of(item_id) for item_id in rows}
+
+
+def approved_overview(
+    conn: Connection,
+    *,
+    plan: str | None = None,
+    pillar: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[dict[str, Any]]:
+    """Each indicator (of ``plan``, under ``pillar``) with its latest approved value among
+    the periods starting from ``start`` to ``end``, its target and progress.
+
+    Approved (and computed) values only, for every reader: they are what the report counts;
+    values waiting for approval are work in progress, not figures to publish. The dashboard
+    reads this; a pillar is an indicator's item's own or the nearest one above it.
+    """
+    from wpstrack.plans import periods
+
+    ind, pl, val, tgt = (
+        schema.indicator,
+        schema.plan,
+        schema.indicator_value,
+        schema.indicator_target,
+    )
+    stmt = (
+        select(ind, pl.c.code.label("plan"), pl.c.period_type, pl.c.fiscal_year_start)
+        .join(pl, pl.c.id == ind.c.plan_id)
+        .order_by(pl.c.code, ind.c.sort_order, ind.c.id)
+    )
+    if plan is not None:
+        stmt = stmt.where(pl.c.code == plan)
+    pillars = item_pillars(conn)
+    rows = [
+        r for r in conn.execute(stmt) if pillar is None or pillars.get(r.plan_item_id) == pillar
+    ]
+    ids = [r.id for r in rows]
+    targets: dict[int, dict[str, float]] = {}
+    for t in conn.execute(select(tgt).where(tgt.c.indicator_id.in_(ids))):
+        targets.setdefault(t.indicator_id, {})[t.period] = t.value
+    values: dict[int, list[Any]] = {}
+    approved = select(val).where(
+        val.c.indicator_id.in_(ids),
+        val.c.sex == "total",
+        or_(val.c.status == "approved", val.c.source == COMPUTED_SOURCE),
+    )
+    for v in conn.execute(approved.order_by(val.c.period)):
+        values.setdefault(v.indicator_id, []).append(v)
+    out = []
+    for r in rows:
+        found = []
+        for v in values.get(r.id, []):
+            begins = periods.parse(v.period, r.period_type, r.fiscal_year_start or 1).start
+            if (start is None or start <= begins) and (end is None or begins <= end):
+                found.append(v)
+        point = found[-1] if found else None
+        target = target_for(targets.get(r.id, {}), point.period) if point else None
+        out.append(
+            {
+                "plan": r.plan,
+                "code": r.code,
+                "name": r.name,
+                "pillar": pillars.get(r.plan_item_id),
+                "unit": r.unit,
+                "baseline": r.baseline_value,
+                "period": point.period if point else None,
+                "value": point.value if point else None,
+                "target": target,
+                "progress": progress(
+                    point.value if point else None, r.baseline_value, target, r.direction
+                ),
+            }
+        )
+    return out

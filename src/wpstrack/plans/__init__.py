@@ -19,7 +19,7 @@ from wpstrack import schema
 from wpstrack.errors import InvalidInput
 from wpstrack.plans.diff import PlanDiff
 from wpstrack.plans.model import Indicator, Item, Plan, Target
-from wpstrack.plans.store import plan_changes, plan_summaries, read_plan, save_plan
+from wpstrack.plans.store import fictional_codes, plan_changes, plan_summaries, read_plan, save_plan
 from wpstrack.plans.tables import dump_csv, dump_xlsx, parse_csv, parse_xlsx
 from wpstrack.plans.yamlform import dump_yaml, parse_yaml
 from wpstrack.reference.sync import SyncResult
@@ -33,6 +33,7 @@ __all__ = [
     "Target",
     "example_plans",
     "export_plan",
+    "fictional_codes",
     "format_of",
     "import_plan",
     "load_examples",

@@ -98,6 +98,7 @@ class Plan:
     source: str | None = None
     period_type: str = "calendar_year"
     fiscal_year_start: int | None = None
+    fictional: bool = False  # an invented government's plan (the demo's example)
     items: list[Item] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     where: str = field(default="", compare=False, repr=False)
@@ -127,6 +128,7 @@ PLAN_FIELDS = (
     "source",
     "period_type",
     "fiscal_year_start",
+    "fictional",
 )
 ITEM_FIELDS = ("code", "kind", "title", "description", "pillar", "organisations")
 INDICATOR_FIELDS = (
@@ -276,12 +278,31 @@ class Fields:
                 )
 
 
+def user_assigned(country: str) -> bool:
+    """An ISO 3166-1 code reserved for users (AA, QM-QZ, XA-XZ, ZZ): no real country has one,
+    so a fictional government can have a code that can never be mistaken for a real one."""
+    return country in ("AA", "ZZ") or (
+        len(country) == 2
+        and country.isascii()
+        and country.isalpha()
+        and (country[0] == "X" or (country[0] == "Q" and country[1] >= "M"))
+    )
+
+
 def plan_from_fields(f: Fields) -> Plan:
     """The plan's own fields (without items and indicators)."""
     country = f.required_text("country").upper()
+    fictional = f.flag("fictional")
     import pycountry
 
-    if pycountry.countries.get(alpha_2=country) is None:
+    if fictional:
+        if not user_assigned(country):
+            raise f.fail(
+                "country",
+                f"{country!r}: a fictional plan's country takes a code ISO 3166 reserves for "
+                "users (AA, QM to QZ, XA to XZ, ZZ), so it is never taken for a real country",
+            )
+    elif pycountry.countries.get(alpha_2=country) is None:
         raise f.fail("country", f"{country!r} is not an ISO 3166 two-letter country code")
     plan = Plan(
         code=f.required_text("code"),
@@ -295,6 +316,7 @@ def plan_from_fields(f: Fields) -> Plan:
         source=f.text("source"),
         period_type=f.choice("period_type", PERIOD_TYPES, "calendar_year") or "calendar_year",
         fiscal_year_start=f.integer("fiscal_year_start"),
+        fictional=fictional,
         where=f.where,
     )
     if plan.period_start and plan.period_end and plan.period_start > plan.period_end:

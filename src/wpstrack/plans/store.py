@@ -42,6 +42,13 @@ def plan_summaries(conn: Connection) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
+def fictional_codes(conn: Connection) -> set[str]:
+    """The codes of the plans marked fictional (invented governments, as the demo's
+    example): the pages that show their figures say so."""
+    p = T.plan
+    return set(conn.execute(select(p.c.code).where(p.c.fictional.is_(True))).scalars())
+
+
 def plan_id(conn: Connection, code: str) -> int:
     """The id of the plan with ``code``; NotFound names the plans that exist."""
     found = conn.execute(select(T.plan.c.id).where(T.plan.c.code == code)).scalar()
@@ -56,6 +63,7 @@ def read_plan(conn: Connection, code: str) -> Plan:
     pid = plan_id(conn, code)
     row = conn.execute(select(T.plan).where(T.plan.c.id == pid)).one()._mapping
     plan = Plan(**{k: row[k] for k in Plan.__dataclass_fields__ if k in row})
+    plan.fictional = bool(plan.fictional)
     item_rows = conn.execute(
         select(T.plan_item)
         .where(T.plan_item.c.plan_id == pid)
@@ -190,7 +198,7 @@ def plan_changes(conn: Connection, plan: Plan) -> PlanDiff:
 
 def _plan_row(plan: Plan) -> dict[str, Any]:
     keys = ("code", "country", "title", "edition", "adopted_on", "period_start", "period_end")
-    extra = ("period_note", "source", "period_type", "fiscal_year_start")
+    extra = ("period_note", "source", "period_type", "fiscal_year_start", "fictional")
     return {k: getattr(plan, k) for k in (*keys, *extra)}
 
 

@@ -60,6 +60,7 @@ CSV_COLUMNS = (
     *("baseline_period", "indicator", "period", "value", "note", "country", "edition"),
     *("adopted_on", "period_start", "period_end", "period_note", "source"),
     *("period_type", "fiscal_year_start", "min_value", "max_value", "parts_sum_to_total"),
+    "fictional",
 )
 assert set(CSV_COLUMNS) == {"record", *(c for cols in SHEETS.values() for c in cols)}
 

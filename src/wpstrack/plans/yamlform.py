@@ -11,6 +11,7 @@ Layout (every key except ``code``, ``country`` and ``title`` may be left out)::
     period_end: 2028
     period_note: Japanese fiscal years (April to March)
     source: where the facts come from
+    fictional: true                 # only for an invented government's plan (a demo)
     items:                          # the tree: area > objective > measure
       - code: "1"
         kind: area                  # default: one level below the parent
@@ -177,6 +178,7 @@ def _item_tree(item: Item) -> dict[str, Any]:
 def plan_to_tree(plan: Plan) -> dict[str, Any]:
     """The plan as plain data in the YAML layout above."""
     head = {key: getattr(plan, key) for key in PLAN_FIELDS}
+    head["fictional"] = plan.fictional or None  # written only on the plans that are
     indicators = [
         _present(
             {key: getattr(ind, key) for key in INDICATOR_FIELDS}

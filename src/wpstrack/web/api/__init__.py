@@ -87,6 +87,6 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     for router in (*routers, *records):
         api.include_router(router)
     monitoring = (indicators.router, indicators.matrix_router, indicators.exports_router)
-    for router in (*monitoring, funding.router, narratives.router):
+    for router in (*monitoring, indicators.sdmx_router, funding.router, narratives.router):
         api.include_router(router)
     return api

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, Field
 
-from wpstrack import exports, indicators, plans, visibility
+from wpstrack import exports, indicators, plans, sdmx, visibility
 from wpstrack.matrix import MatrixFilter, download, matrix
 from wpstrack.web.api.common import ERROR_RESPONSES
 from wpstrack.web.deps import ConnDep, CurrentUser, OptionalUser, require_role
@@ -24,6 +24,7 @@ from wpstrack.web.uploads import uploaded_table
 router = APIRouter(prefix="/indicators", tags=["indicators"], responses=ERROR_RESPONSES)
 matrix_router = APIRouter(prefix="/matrix", tags=["matrix"], responses=ERROR_RESPONSES)
 exports_router = APIRouter(prefix="/exports", tags=["exports"], responses=ERROR_RESPONSES)
+sdmx_router = APIRouter(prefix="/sdmx", tags=["exports"], responses=ERROR_RESPONSES)
 
 
 # The matrix filter is also a GET form, which sends its unused fields empty: an empty year is
@@ -218,4 +219,17 @@ def download_export(
         data,
         media_type=exports.MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@sdmx_router.get("/structure", response_class=Response)
+def sdmx_structure(conn: ConnDep) -> Response:
+    """The SDMX-ML 2.1 structure message of the indicator open data (the dataflow named in
+    the SDMX-CSV's ``STRUCTURE_ID``, its data structure definition, concepts and code
+    lists), public like the plans it describes."""
+    data = sdmx.structure_message(conn)
+    return Response(
+        data,
+        media_type=sdmx.MEDIA_TYPE,
+        headers={"Content-Disposition": 'inline; filename="wpstrack-sdmx-structure.xml"'},
     )

@@ -27,6 +27,7 @@ class PlanSummary(BaseModel):
     period_start: int | None
     period_end: int | None
     period_note: str | None
+    fictional: bool = False  # an invented government's plan: never real figures
     items: int
     indicators: int
 
@@ -83,6 +84,7 @@ class PlanOut(BaseModel):
     period_end: int | None
     period_note: str | None
     source: str | None
+    fictional: bool = False  # an invented government's plan: never real figures
     items: list[ItemOut]
     indicators: list[IndicatorOut]
     # Item code -> activities linked to it (published ones only for anonymous readers).

@@ -39,7 +39,17 @@ def search_api(
 
 
 @router.get("/dashboard", tags=["dashboard"])
-def dashboard_api(conn: ConnDep, user: OptionalUser, plan: str | None = None) -> dict[str, Any]:
+def dashboard_api(
+    conn: ConnDep,
+    user: OptionalUser,
+    plan: str | None = None,
+    period: Annotated[str | None, Query(max_length=20)] = None,
+    pillar: Annotated[str | None, Query(max_length=40)] = None,
+) -> dict[str, Any]:
     """The dashboard's figures; ``plan``: only what that plan's government carries out or
-    funds."""
-    return dashboard.dashboard(conn, public=visibility.is_public(user), plan=plan or None)
+    funds (and its indicators); ``period``: a year, or one of the plan's periods;
+    ``pillar``: a pillar code. The page's ``?format=csv&figure=NAME`` gives one figure's
+    table."""
+    return dashboard.dashboard(
+        conn, public=visibility.is_public(user), plan=plan, period=period, pillar=pillar
+    )

@@ -40,7 +40,12 @@ def indicators_page(
     items = indicators.overview(conn, plan)
     if format != "html":
         return downloads.whole(format, items, "indicators")
-    context = {"title": _("Indicators of %(plan)s", plan=plan), "plan": plan, "items": items}
+    context = {
+        "title": _("Indicators of %(plan)s", plan=plan),
+        "plan": plan,
+        "items": items,
+        "fictional": plan in plans.fictional_codes(conn),
+    }
     return render(request, "indicators.html", context)
 
 
