@@ -264,7 +264,7 @@ def test_a_kill_9_mid_run_and_a_rerun_leave_every_document_exactly_once(
     assert process.returncode == -signal.SIGKILL
     stored = _ingested(fresh_database_url)
     assert 4 <= stored < GOOD, "the kill came after the run had finished"
-    again = run(fresh_database_url, tmp_path, "ingest", str(folder), "--workers", "2")
+    again = run(fresh_database_url, tmp_path, "ingest", str(folder))
     assert (again["ingested"], again["already_present"]) == (GOOD - stored, stored)
     rows = snapshot(fresh_database_url)
     assert_broken_files_rejected_and_the_rest_stored(rows)
