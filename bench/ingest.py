@@ -3,7 +3,11 @@
     python bench/ingest.py [--docs 20000] [--workers N] [--database-url URL] [--corpus DIR] [--json]
 
 Writes ``--docs`` files into a temporary folder (the readable development documents,
-repeated, each with a distinct closing line so that every file has its own content hash),
+repeated, each with a distinct closing line so that every file has its own content hash;
+the n-th repetition has its years moved n years on, so that the copies are releases of
+other days and not format copies of each other, which the writer would merge: a cost a real
+corpus pays for the few releases published in several formats, not for every file;
+``--format-copies`` keeps the years, the shape of this benchmark's earlier figures),
 then runs the real ``wpstrack ingest --workers N`` command over the folder against a fresh
 SQLite database in the same temporary folder (or the empty database ``--database-url``
 names), and reports documents per second, the peak RSS of the main process (the writer) and
@@ -22,6 +26,7 @@ import io
 import itertools
 import json
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -33,12 +38,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extract import DEFAULT_CORPUS, load_corpus, machine, peak_rss_mb, pin_to_one_core
 
+YEAR = re.compile(r"\b20[0-3]\d\b")  # 2000-2039: release dates, never a WPS resolution
 
-def write_files(folder: Path, docs: int, corpus: Path) -> int:
+
+def write_files(folder: Path, docs: int, corpus: Path, format_copies: bool = False) -> int:
     """``docs`` distinct text files in ``folder``; returns how many bytes were written."""
     base = [text for text, _, _ in load_corpus(corpus)]
     written = 0
     for number, text in enumerate(itertools.islice(itertools.cycle(base), docs)):
+        shift = number // len(base)
+        if shift and not format_copies:
+            text = YEAR.sub(lambda m, n=shift: str(int(m.group()) + n), text)
         sub = folder / f"{number // 1000:03d}"
         sub.mkdir(exist_ok=True)
         data = f"{text}\nReference number {number}.\n".encode()
@@ -47,7 +57,13 @@ def write_files(folder: Path, docs: int, corpus: Path) -> int:
     return written
 
 
-def run(docs: int, corpus: Path, workers: int = 1, url: str | None = None) -> dict[str, Any]:
+def run(
+    docs: int,
+    corpus: Path,
+    workers: int = 1,
+    url: str | None = None,
+    format_copies: bool = False,
+) -> dict[str, Any]:
     from wpstrack.cli import app
 
     cpu = pin_to_one_core() if workers == 1 else None
@@ -55,7 +71,7 @@ def run(docs: int, corpus: Path, workers: int = 1, url: str | None = None) -> di
         root = Path(tmp)
         folder = root / "releases"
         folder.mkdir()
-        size = write_files(folder, docs, corpus)
+        size = write_files(folder, docs, corpus, format_copies)
         os.environ["WPSTRACK_DATA_DIR"] = str(root / "data")
         os.environ["WPSTRACK_DATABASE_URL"] = url or f"sqlite:///{root / 'data' / 'bench.db'}"
         out = io.StringIO()
@@ -72,6 +88,7 @@ def run(docs: int, corpus: Path, workers: int = 1, url: str | None = None) -> di
     return {
         "docs": docs,
         "workers": workers,
+        "format_copies": format_copies,
         "input_mb": round(size / 2**20, 1),
         "ingested": summary["ingested"],
         "rejected": summary["rejected"],
@@ -90,10 +107,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, default=20000, help="files to ingest")
     parser.add_argument("--workers", type=int, default=1, help="extraction processes")
     parser.add_argument("--database-url", help="an empty database (default: a temp SQLite)")
+    parser.add_argument(
+        "--format-copies", action="store_true", help="repeat releases with their own dates"
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    result = run(args.docs, args.corpus, args.workers, args.database_url)
+    result = run(args.docs, args.corpus, args.workers, args.database_url, args.format_copies)
     if args.json:
         print(json.dumps(result))
         return

@@ -197,17 +197,28 @@ def _read_chunk(paths: list[Path], limits: ReadLimits, known: Known) -> list[Job
 
 
 def extracted(
-    files: Iterable[Path], extractor: Extractor, limits: ReadLimits, known: Known
+    files: Iterable[Path],
+    extractor: Extractor,
+    limits: ReadLimits,
+    known: Known,
+    *,
+    ahead: int = 0,
 ) -> Iterator[Prepared | Outcome]:
-    """Every file prepared (raw bytes included) or its outcome, in the order of ``files``."""
+    """Every file prepared (raw bytes included) or its outcome, in the order of ``files``.
+
+    ``ahead`` is how many results the consumer takes before it stops to write them (its
+    batch): that many more documents are kept in flight, so the workers go on extracting
+    while the writer writes.
+    """
     pending: deque[tuple[list[Job | Outcome], Any]] = deque()
     held = 0  # raw bytes of the chunks in flight
+    window = extractor.slots + (-(-ahead // CHUNK_DOCS) if extractor.workers > 1 else 0)
     for paths in batched(files, CHUNK_DOCS):
         entries = _read_chunk(paths, limits, known)
         jobs = [e for e in entries if isinstance(e, Job)]
         pending.append((entries, extractor.submit(jobs, limits) if jobs else None))
         held += sum(len(j.raw or b"") for j in jobs)
-        while len(pending) > extractor.slots or (held > MAX_PENDING_BYTES and pending):
+        while len(pending) > window or (held > MAX_PENDING_BYTES and pending):
             entries, future = pending.popleft()
             held -= sum(len(e.raw or b"") for e in entries if isinstance(e, Job))
             yield from _joined(entries, future)
@@ -280,7 +291,7 @@ def ingest_files(
         with engine.connect() as conn:
             return dict(ingested_ids(conn, digests))
 
-    stream = extracted(files, extractor, limits, known)
+    stream = extracted(files, extractor, limits, known, ahead=batch_size)
     return write_batches(
         engine, stream, batch_size=batch_size, publisher=publisher, actor=actor, advance=advance
     )
