@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from wpstrack import ingest_parquet, ingest_run, schema
 from wpstrack.cli import app
 from wpstrack.db import make_engine
 from wpstrack.documents import DocumentRejected
+from wpstrack.errors import WorkerLost
 from wpstrack.ingest_run import ingested_ids
 
 runner = CliRunner()
@@ -100,6 +103,7 @@ def assert_broken_files_rejected_and_the_rest_stored(rows: dict[str, list[Any]])
     assert len(rows["activity"]) == GOOD and len(rows["extraction"]) > GOOD
 
 
+@pytest.mark.slow
 def test_two_worker_processes_store_the_same_rows_as_one(
     databases: Any, folder: Path, tmp_path: Path, one_worker: dict[str, Any]
 ) -> None:
@@ -112,6 +116,7 @@ def test_two_worker_processes_store_the_same_rows_as_one(
     assert rows == one_worker
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_of_two_workers_stores_the_same_rows(
     databases: Any, folder: Path, tmp_path: Path, one_worker: dict[str, Any]
 ) -> None:
@@ -293,3 +298,11 @@ def test_workers_and_a_scheduler_together_are_refused(folder: Path) -> None:
     result = runner.invoke(app, ["ingest", str(folder), "--workers", "2", "--scheduler", "x"])
     assert result.exit_code == 2
     assert "not both" in result.stderr
+
+
+def test_a_dead_worker_ends_the_run_with_a_coded_error_that_says_to_rerun() -> None:
+    dead: Future[list[Any]] = Future()
+    dead.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    with pytest.raises(WorkerLost, match="run the same command again") as caught:
+        list(ingest_run._joined([], dead))
+    assert caught.value.code == "W060"

@@ -30,9 +30,11 @@ are in flight, so memory stays flat however large the corpus.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,6 +43,7 @@ from sqlalchemy import Connection, Engine, select
 
 from wpstrack import schema
 from wpstrack.db import transaction
+from wpstrack.errors import WorkerLost
 from wpstrack.ingest import (
     DUPLICATE,
     INGESTED,
@@ -227,9 +230,24 @@ def extracted(
 
 
 def _joined(entries: list[Job | Outcome], future: Any) -> Iterator[Prepared | Outcome]:
-    results = iter(future.result() if future is not None else ())
+    results = iter(_result(future) if future is not None else ())
     for entry in entries:
         yield entry if isinstance(entry, Outcome) else replace(next(results), raw=entry.raw)
+
+
+def _result(future: Any) -> list[Prepared]:
+    """A chunk's results; a dead worker ends the run with a coded error saying how to resume
+    (what the writer committed stays, and the rerun skips it)."""
+    lost: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+    if "distributed" in sys.modules:  # loaded by DaskWorkers, and only then
+        lost += (sys.modules["distributed"].KilledWorker,)
+    try:
+        return list(future.result())
+    except lost as exc:
+        raise WorkerLost(
+            f"an extraction worker died ({type(exc).__name__}: {exc}); the batches already "
+            "written are kept: run the same command again to go on from there"
+        ) from exc
 
 
 def store_all(
