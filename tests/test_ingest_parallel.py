@@ -306,3 +306,24 @@ def test_a_dead_worker_ends_the_run_with_a_coded_error_that_says_to_rerun() -> N
     with pytest.raises(WorkerLost, match="run the same command again") as caught:
         list(ingest_run._joined([], dead))
     assert caught.value.code == "W060"
+
+
+def test_a_publisher_with_to_parquet_is_refused_as_it_belongs_to_the_load(
+    folder: Path, tmp_path: Path
+) -> None:
+    args = ["ingest", str(folder), "--to-parquet", str(tmp_path / "p"), "--publisher", "MOFA"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "wpstrack load DIR --publisher" in result.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest_run, "CONNECT_SECONDS", 2)
+    env = {"WPSTRACK_DATA_DIR": str(tmp_path)}
+    args = ["ingest", str(folder), "--scheduler", "tcp://127.0.0.1:9"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 2, result.output
+    assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in result.stderr

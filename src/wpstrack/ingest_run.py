@@ -43,7 +43,7 @@ from sqlalchemy import Connection, Engine, select
 
 from wpstrack import schema
 from wpstrack.db import transaction
-from wpstrack.errors import WorkerLost
+from wpstrack.errors import ConfigError, WorkerLost
 from wpstrack.ingest import (
     DUPLICATE,
     INGESTED,
@@ -62,6 +62,7 @@ from wpstrack.register import Lookups
 
 CHUNK_DOCS = 8  # documents per task sent to a worker: amortises the hand-over, keeps balance
 MAX_PENDING_BYTES = 64 * 2**20  # raw bytes held for chunks in flight before waiting
+CONNECT_SECONDS = 20  # to reach a Dask scheduler before giving up
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,10 @@ class DaskWorkers:
     def __init__(self, address: str) -> None:
         from distributed import Client
 
-        self.client = Client(address, set_as_default=False)
+        try:
+            self.client = Client(address, set_as_default=False, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ConfigError(f"cannot reach the Dask scheduler at {address!r}: {exc}") from exc
         threads = sum(self.client.nthreads().values())
         self.workers = max(1, len(self.client.nthreads()))
         self.slots = max(2, 2 * threads)

@@ -76,6 +76,8 @@ def ingest_cli(
 
     if workers is not None and scheduler is not None:
         raise fail("give --workers or --scheduler, not both", 2)
+    if to_parquet is not None and publisher is not None:
+        raise fail("--publisher is given when loading: wpstrack load DIR --publisher NAME", 2)
     settings = load_settings()
     limits = ReadLimits.from_settings(settings)
     skipped: list[Any] = []
