@@ -29,6 +29,10 @@ from wpstrack.ingest_run import ingested_ids
 
 runner = CliRunner()
 GOOD = 12  # releases of the development corpus in the folder
+BROKEN = 3  # files in it that are refused: empty, random bytes, over the character limit
+# A character limit under the longest file and over every release, so that one refusal of a
+# per-document limit happens where the extraction runs: in a worker.
+LIMITS = {"WPSTRACK_MAX_DOCUMENT_CHARS": "20000"}
 # The rows a run stores; ids are compared too (results are written in the order of the
 # files whatever the workers), only the times of writing (``*_at``) differ between runs.
 TABLES = (
@@ -43,7 +47,7 @@ TABLES = (
 
 @pytest.fixture(scope="module")
 def folder(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Twelve releases and two broken files (empty; random bytes) among them."""
+    """Twelve releases and three broken files (empty; random bytes; too long) among them."""
     folder = tmp_path_factory.mktemp("parallel") / "releases"
     folder.mkdir()
     releases = sorted(p for p in corpus_dir.glob("dev-*.txt") if p.stat().st_size > 0)
@@ -52,11 +56,12 @@ def folder(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "dev-003b-empty.txt").write_bytes(b"")
     noise = random.Random(7).randbytes(3000)
     (folder / "dev-007b-noise.txt").write_bytes(noise.decode("latin-1").encode("utf-8"))
+    (folder / "dev-009b-long.txt").write_bytes(releases[0].read_bytes() * 30)
     return folder
 
 
 def run(url: str, data_dir: Path, *args: str) -> dict[str, Any]:
-    env = {"WPSTRACK_DATABASE_URL": url, "WPSTRACK_DATA_DIR": str(data_dir)}
+    env = {"WPSTRACK_DATABASE_URL": url, "WPSTRACK_DATA_DIR": str(data_dir), **LIMITS}
     result = runner.invoke(app, [*args, "--json"], env=env)
     assert result.exit_code == 0, result.output
     return dict(json.loads(result.stdout))
@@ -99,6 +104,7 @@ def assert_broken_files_rejected_and_the_rest_stored(rows: dict[str, list[Any]])
     assert documents["dev-003b-empty.txt"].status == "rejected"
     assert documents["dev-003b-empty.txt"].reject_reason.startswith("empty:")
     assert documents["dev-007b-noise.txt"].reject_reason.startswith("binary:")
+    assert documents["dev-009b-long.txt"].reject_reason.startswith("too_long:")
     assert sum(r.status == "ingested" for r in rows["document"]) == GOOD
     assert len(rows["activity"]) == GOOD and len(rows["extraction"]) > GOOD
 
@@ -110,7 +116,7 @@ def test_two_worker_processes_store_the_same_rows_as_one(
     url = databases.new_url()
     summary = run(url, tmp_path, "ingest", str(folder), "--workers", "2")
     assert summary["ingested"] == GOOD
-    assert summary["rejected_by_reason"] == {"binary": 1, "empty": 1}
+    assert summary["rejected_by_reason"] == {"binary": 1, "empty": 1, "too_long": 1}
     rows = snapshot(url)
     assert_broken_files_rejected_and_the_rest_stored(rows)
     assert rows == one_worker
@@ -138,7 +144,7 @@ def test_parquet_partitions_then_load_equal_a_direct_ingest_and_load_once(
     parquet = tmp_path / "parquet"
     url = databases.new_url()
     written = run(url, tmp_path, "ingest", str(folder), "--to-parquet", str(parquet))
-    assert (written["ingested"], written["rejected"]) == (GOOD, 2)
+    assert (written["ingested"], written["rejected"]) == (GOOD, BROKEN)
     assert table_names(url) == []  # --to-parquet does not touch the database
     assert run(url, tmp_path, "load", str(parquet))["ingested"] == GOOD
     assert snapshot(url) == one_worker
@@ -155,9 +161,9 @@ def test_a_rerun_into_the_same_parquet_folder_writes_only_what_is_missing(
     run(url, tmp_path, "ingest", str(folder), "--to-parquet", str(parquet))
     (parquet / ".part-000001.parquet.partial").write_bytes(b"a crashed write")
     again = run(url, tmp_path, "ingest", str(folder), "--to-parquet", str(parquet))
-    assert (again["ingested"], again["already_present"]) == (0, GOOD + 2)
+    assert (again["ingested"], again["already_present"]) == (0, GOOD + BROKEN)
     assert [p.name for p in ingest_parquet.partitions(parquet)] == ["part-000000.parquet"]
-    assert ingest_parquet.count_rows(parquet) == GOOD + 2
+    assert ingest_parquet.count_rows(parquet) == GOOD + BROKEN
     assert not (tmp_path / "unused.db").exists()
 
 
@@ -192,8 +198,8 @@ def test_a_rerun_skips_stored_content_by_hash_before_extracting_it(
     monkeypatch.setattr(ingest_run, "extract_content", counted)
     again = run(fresh_database_url, tmp_path, "ingest", str(folder))
     assert again["already_present"] == GOOD
-    # Only the two refused files are read again (a refusal is retried, as before).
-    assert sorted(extracted) == ["dev-003b-empty.txt", "dev-007b-noise.txt"]
+    # Only the refused files are read again (a refusal is retried, as before).
+    assert sorted(extracted) == ["dev-003b-empty.txt", "dev-007b-noise.txt", "dev-009b-long.txt"]
 
 
 def test_the_look_up_by_hash_uses_the_index(fresh_database_url: str, folder: Path) -> None:
@@ -249,6 +255,7 @@ def test_a_kill_9_mid_run_and_a_rerun_leave_every_document_exactly_once(
         "WPSTRACK_DATABASE_URL": fresh_database_url,
         "WPSTRACK_DATA_DIR": str(tmp_path),
         "WPSTRACK_INGEST_BATCH_SIZE": "2",
+        **LIMITS,
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
     command = [sys.executable, "-c", SLOW_INGEST, "ingest", str(folder), "--workers", "2"]
