@@ -117,6 +117,11 @@ class DocumentRejected(UnreadableDocument):
         self.detail = detail or REASONS[reason]
         super().__init__(f"{reason}: {self.detail}")
 
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        # Extraction workers send rejections back to the writer process by pickle, which
+        # would otherwise call __init__ with the joined message as the reason.
+        return (type(self), (self.reason, self.detail))
+
 
 def sha256_hex(raw: bytes) -> str:
     """The content hash that identifies a document (same bytes, same document)."""

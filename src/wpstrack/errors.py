@@ -164,3 +164,10 @@ class NewerSchema(DatabaseError):
 
     code = "W052"
     exit_code = 3
+
+
+class WorkerLost(WpstrackError):
+    """An extraction worker process died (killed, out of memory) during an ingest run."""
+
+    code = "W060"
+    exit_code = 4

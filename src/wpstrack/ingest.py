@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -70,6 +70,7 @@ SKIPPED = "skipped"  # found in a folder but not a release: never read, never st
 RELEASE_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".pdf", ".docx"})
 SNIFF_BYTES = 4096
 PUBLISHER_MAX = 200  # characters: the width of ``document.publisher``
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,9 @@ def _holds_word_document(path: Path) -> bool:
         return False
 
 
-def batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Consecutive lists of at most ``size`` items."""
-    batch: list[Path] = []
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -182,7 +183,7 @@ def batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
         yield batch
 
 
-def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes | None, str, int]:
+def read_file(path: Path, max_bytes: int | None) -> tuple[bytes | None, str, int]:
     """The file's bytes (None when over the limit: never loaded), its hash and size."""
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
@@ -215,7 +216,7 @@ def ingest_batch(
     prepared: list[Prepared | Outcome] = []
     for path in paths:
         try:
-            raw, digest, size = _read_file(path, limits.max_bytes)
+            raw, digest, size = read_file(path, limits.max_bytes)
         except OSError as exc:
             prepared.append(Outcome(str(path), REJECTED, None, "unreadable", exc.strerror))
             continue
@@ -241,7 +242,7 @@ def ingest_file(
 ) -> Outcome:
     """Ingest one file: store it (or its rejection), its extractions and its draft."""
     limits = resolve_limits(limits, max_bytes)
-    raw, digest, size = _read_file(path, limits.max_bytes)
+    raw, digest, size = read_file(path, limits.max_bytes)
     source = Source(str(path), str(path.resolve()), path.name, digest, size)
     return ingest_content(
         conn, raw, source, lookups, limits=limits, publisher=publisher, actor=actor
@@ -288,13 +289,22 @@ def prepare(
     Bytes already ingested are not read again. The look-up is only a shortcut: another
     writer may store the same bytes before :func:`store`, which the database then refuses.
     """
-    limits = resolve_limits(limits, max_bytes)
     doc = schema.document
     existing = conn.execute(
         select(doc.c.id).where(doc.c.content_hash == origin.digest, doc.c.status == INGESTED)
     ).scalar()
     if existing is not None:
         return Prepared(origin, None, existing=existing)
+    return extract_content(raw, origin, limits=resolve_limits(limits, max_bytes))
+
+
+def extract_content(raw: bytes | None, origin: Source, *, limits: ReadLimits) -> Prepared:
+    """Read and extract content without a database: the part of :func:`prepare` that
+    extraction workers run (:mod:`wpstrack.ingest_run`), bounded by ``limits`` there too.
+
+    A refusal, and any error of the extractor, becomes the rejection of this one content,
+    so that a broken file never ends its batch.
+    """
     try:
         if raw is None:
             limit = f"{origin.size} bytes is over the limit of {limits.max_bytes}"

@@ -105,6 +105,14 @@ class Settings(BaseSettings):
         default=64,
         description="Documents extracted and written per transaction during ingestion.",
     )
+    ingest_workers: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "Processes that extract documents during `wpstrack ingest` (1: in the command's "
+            "own process); the command's --workers overrides it."
+        ),
+    )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
     environment: Literal["development", "production"] = Field(
         default="development",

@@ -1,4 +1,4 @@
-"""``wpstrack extract | ingest | show | eval``: documents in, activity drafts out."""
+"""``wpstrack extract | show | eval``: documents in, activity drafts out (ingest: cli.ingest)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from wpstrack.cli import ingest
 from wpstrack.cli.common import (
-    actor,
-    as_option,
     console,
-    err_console,
     fail,
     load_settings,
     print_json,
@@ -210,104 +208,6 @@ def record_table(record: dict[str, Any]) -> Table:
     return table
 
 
-def ingest_cli(
-    paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders to ingest."),
-    publisher: str | None = typer.Option(
-        None,
-        "--publisher",
-        help="Publisher of documents whose own metadata names none (cited in reports).",
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
-    as_user: str | None = as_option(),
-) -> None:
-    """Ingest files and folders: store each document, extract it, create an activity draft.
-
-    Files are streamed in batches (one transaction per batch). The same bytes again are
-    reported as already present; unreadable files are recorded as rejected with their
-    reason and the run goes on. Exits non-zero only when nothing could be ingested.
-
-    In a folder, only releases are taken (.txt, .html, .pdf, .docx, or content that is
-    HTML, PDF or Word); data files beside them (gold.jsonl, .csv, images) are skipped and
-    listed in the summary. A file named on the command line is always read.
-
-    A publisher named in a document's own metadata (a web page's Dublin Core, JSON-LD or
-    site name, a PDF's XMP) is kept: --publisher is said once for the whole run, and a
-    joint statement or a partner's page in the folder must keep its own. Documents
-    already present keep what they have.
-    """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from wpstrack.db import migrated_engine, setup_transaction, transaction
-    from wpstrack.ingest import Summary, batched, ingest_batch, iter_files
-    from wpstrack.limits import ReadLimits
-    from wpstrack.reference.sync import sync_reference
-
-    settings = load_settings()
-    limits = ReadLimits.from_settings(settings)
-    engine = migrated_engine(settings)
-    summary = Summary()
-    skipped: list[Any] = []
-    total = sum(1 for _ in iter_files(paths))
-    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn())
-    try:
-        with setup_transaction(engine) as conn:  # another run may be loading it too
-            who = actor(conn, as_user)
-            _ensure_reference(conn, lambda c: sync_reference(c, who))
-        with Progress(*columns, console=err_console, disable=as_json) as progress:
-            task = progress.add_task("ingest", total=total)
-            files = iter_files(paths, skipped)
-            for batch in batched(files, max(1, settings.ingest_batch_size)):
-                with transaction(engine) as conn:
-                    outcomes = ingest_batch(
-                        conn, batch, limits=limits, publisher=publisher, actor=who
-                    )
-                for outcome in outcomes:
-                    summary.add(outcome)
-                progress.advance(task, len(batch))
-    finally:
-        engine.dispose()
-    for outcome in skipped:
-        summary.add(outcome)
-    result = summary.as_dict()
-    if as_json:
-        print_json(result)
-    else:
-        _print_summary(result)
-    if summary.ingested == 0 and summary.duplicates == 0:
-        raise typer.Exit(1)
-
-
-def _ensure_reference(conn: Any, sync: Any) -> None:
-    """Load the reference data into a database that never had it (as ``wpstrack init``)."""
-    from sqlalchemy import func, select
-
-    from wpstrack import schema
-
-    if not conn.execute(select(func.count()).select_from(schema.pillar)).scalar_one():
-        sync(conn)
-
-
-def _print_summary(result: dict[str, Any]) -> None:
-    table = Table("outcome", "files", title="Ingestion")
-    table.add_row("ingested", str(result["ingested"]))
-    table.add_row("already present", str(result["already_present"]))
-    table.add_row("rejected", str(result["rejected"]))
-    table.add_row("skipped (not releases)", str(result["skipped"]))
-    for reason, count in result["rejected_by_reason"].items():
-        table.add_row(f"  rejected: {reason}", str(count))
-    console.print(table)
-    if result["rejected_files"]:
-        rejected = Table("file", "reason", title="Rejected files")
-        for item in result["rejected_files"]:
-            rejected.add_row(item["path"], f"{item['reason']}: {item['detail']}")
-        console.print(rejected)
-    if result["skipped_files"]:
-        skipped = Table("file", "why", title="Skipped (not releases)")
-        for item in result["skipped_files"]:
-            skipped.add_row(item["path"], item["detail"])
-        console.print(skipped)
-
-
 _SPAN_STYLES = ("on dark_green", "on dark_blue", "on dark_magenta", "on dark_red", "on grey30")
 
 
@@ -373,6 +273,7 @@ def _draft_table(view: dict[str, Any]) -> Table:
 def register(app: typer.Typer) -> None:
     """Add the document commands to the top-level app."""
     app.command("extract")(extract_cli)
-    app.command("ingest")(ingest_cli)
+    app.command("ingest")(ingest.ingest_cli)
+    app.command("load")(ingest.load_cli)
     app.command("show")(show_cli)
     app.command("eval")(eval_cli)

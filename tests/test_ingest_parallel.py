@@ -1,0 +1,336 @@
+"""Ingestion over worker processes, a Dask cluster and Parquet stores the same rows, once."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import random
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy import func, inspect, select
+from typer.testing import CliRunner
+
+from wpstrack import ingest_parquet, ingest_run, schema
+from wpstrack.cli import app
+from wpstrack.db import make_engine
+from wpstrack.documents import DocumentRejected
+from wpstrack.errors import WorkerLost
+from wpstrack.ingest_run import ingested_ids
+
+runner = CliRunner()
+GOOD = 12  # releases of the development corpus in the folder
+BROKEN = 3  # files in it that are refused: empty, random bytes, over the character limit
+# A character limit under the longest file and over every release, so that one refusal of a
+# per-document limit happens where the extraction runs: in a worker.
+LIMITS = {"WPSTRACK_MAX_DOCUMENT_CHARS": "20000"}
+# The rows a run stores; ids are compared too (results are written in the order of the
+# files whatever the workers), only the times of writing (``*_at``) differ between runs.
+TABLES = (
+    "document",
+    "extraction",
+    "activity",
+    "activity_participant",
+    "activity_link",
+    "activity_source",
+)
+
+
+@pytest.fixture(scope="module")
+def folder(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve releases and three broken files (empty; random bytes; too long) among them."""
+    folder = tmp_path_factory.mktemp("parallel") / "releases"
+    folder.mkdir()
+    releases = sorted(p for p in corpus_dir.glob("dev-*.txt") if p.stat().st_size > 0)
+    for path in releases[:GOOD]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "dev-003b-empty.txt").write_bytes(b"")
+    noise = random.Random(7).randbytes(3000)
+    (folder / "dev-007b-noise.txt").write_bytes(noise.decode("latin-1").encode("utf-8"))
+    (folder / "dev-009b-long.txt").write_bytes(releases[0].read_bytes() * 30)
+    return folder
+
+
+def run(url: str, data_dir: Path, *args: str) -> dict[str, Any]:
+    env = {"WPSTRACK_DATABASE_URL": url, "WPSTRACK_DATA_DIR": str(data_dir), **LIMITS}
+    result = runner.invoke(app, [*args, "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def snapshot(url: str) -> dict[str, list[Any]]:
+    """Every stored row of the tables a run writes, by id, without the times of writing."""
+    engine = make_engine(url)
+    rows: dict[str, list[Any]] = {}
+    with engine.connect() as conn:
+        for name in TABLES:
+            table = schema.metadata.tables[name]
+            columns = [c for c in table.c if not c.name.endswith("_at")]
+            rows[name] = list(conn.execute(select(*columns).order_by(table.c.id)))
+    engine.dispose()
+    return rows
+
+
+def table_names(url: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        return inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def one_worker(
+    databases: Any, folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[Any]]:
+    """The rows of an ingest in this process (``--workers 1``), to compare the others with."""
+    url = databases.new_url()
+    summary = run(url, tmp_path_factory.mktemp("one"), "ingest", str(folder), "--workers", "1")
+    assert summary["ingested"] == GOOD
+    return snapshot(url)
+
+
+def assert_broken_files_rejected_and_the_rest_stored(rows: dict[str, list[Any]]) -> None:
+    documents = {r.filename: r for r in rows["document"]}
+    assert documents["dev-003b-empty.txt"].status == "rejected"
+    assert documents["dev-003b-empty.txt"].reject_reason.startswith("empty:")
+    assert documents["dev-007b-noise.txt"].reject_reason.startswith("binary:")
+    assert documents["dev-009b-long.txt"].reject_reason.startswith("too_long:")
+    assert sum(r.status == "ingested" for r in rows["document"]) == GOOD
+    assert len(rows["activity"]) == GOOD and len(rows["extraction"]) > GOOD
+
+
+@pytest.mark.slow
+def test_two_worker_processes_store_the_same_rows_as_one(
+    databases: Any, folder: Path, tmp_path: Path, one_worker: dict[str, Any]
+) -> None:
+    url = databases.new_url()
+    summary = run(url, tmp_path, "ingest", str(folder), "--workers", "2")
+    assert summary["ingested"] == GOOD
+    assert summary["rejected_by_reason"] == {"binary": 1, "empty": 1, "too_long": 1}
+    rows = snapshot(url)
+    assert_broken_files_rejected_and_the_rest_stored(rows)
+    assert rows == one_worker
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_of_two_workers_stores_the_same_rows(
+    databases: Any, folder: Path, tmp_path: Path, one_worker: dict[str, Any]
+) -> None:
+    from distributed import LocalCluster
+
+    url = databases.new_url()
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        address = str(cluster.scheduler_address)
+        summary = run(url, tmp_path, "ingest", str(folder), "--scheduler", address)
+    assert summary["ingested"] == GOOD
+    assert snapshot(url) == one_worker
+
+
+def test_parquet_partitions_then_load_equal_a_direct_ingest_and_load_once(
+    databases: Any, folder: Path, tmp_path: Path, one_worker: dict[str, Any]
+) -> None:
+    parquet = tmp_path / "parquet"
+    url = databases.new_url()
+    written = run(url, tmp_path, "ingest", str(folder), "--to-parquet", str(parquet))
+    assert (written["ingested"], written["rejected"]) == (GOOD, BROKEN)
+    assert table_names(url) == []  # --to-parquet does not touch the database
+    assert run(url, tmp_path, "load", str(parquet))["ingested"] == GOOD
+    assert snapshot(url) == one_worker
+    again = run(url, tmp_path, "load", str(parquet))
+    assert (again["ingested"], again["already_present"]) == (0, GOOD)
+    assert snapshot(url) == one_worker
+
+
+def test_a_rerun_into_the_same_parquet_folder_writes_only_what_is_missing(
+    folder: Path, tmp_path: Path
+) -> None:
+    parquet = tmp_path / "parquet"
+    url = f"sqlite:///{tmp_path / 'unused.db'}"
+    run(url, tmp_path, "ingest", str(folder), "--to-parquet", str(parquet))
+    (parquet / ".part-000001.parquet.partial").write_bytes(b"a crashed write")
+    again = run(url, tmp_path, "ingest", str(folder), "--to-parquet", str(parquet))
+    assert (again["ingested"], again["already_present"]) == (0, GOOD + BROKEN)
+    assert [p.name for p in ingest_parquet.partitions(parquet)] == ["part-000000.parquet"]
+    assert ingest_parquet.count_rows(parquet) == GOOD + BROKEN
+    assert not (tmp_path / "unused.db").exists()
+
+
+def test_every_parquet_column_is_documented() -> None:
+    doc = ingest_parquet.__doc__ or ""
+    assert [name for name in ingest_parquet.COLUMNS.names if f"``{name}``" not in doc] == []
+
+
+def test_parquet_partitions_have_the_documented_columns(folder: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'unused.db'}"
+    run(url, tmp_path, "ingest", str(folder), "--to-parquet", str(tmp_path / "p"))
+    table = pq.read_table(tmp_path / "p" / "part-000000.parquet")
+    assert table.schema.names == ingest_parquet.COLUMNS.names
+    rows = {r["filename"]: r for r in table.to_pylist()}
+    assert rows["dev-003b-empty.txt"]["status"] == "rejected"
+    assert rows["dev-003b-empty.txt"]["reason"] == "empty"
+    record = json.loads(rows["dev-000.txt"]["record"])
+    assert record["spans"] and all("start" in span for span in record["spans"])
+
+
+def test_a_rerun_skips_stored_content_by_hash_before_extracting_it(
+    fresh_database_url: str, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(fresh_database_url, tmp_path, "ingest", str(folder))
+    extracted: list[str] = []
+    real = ingest_run.extract_content
+
+    def counted(raw: bytes | None, origin: Any, **options: Any) -> Any:
+        extracted.append(origin.filename)
+        return real(raw, origin, **options)
+
+    monkeypatch.setattr(ingest_run, "extract_content", counted)
+    again = run(fresh_database_url, tmp_path, "ingest", str(folder))
+    assert again["already_present"] == GOOD
+    # Only the refused files are read again (a refusal is retried, as before).
+    assert sorted(extracted) == ["dev-003b-empty.txt", "dev-007b-noise.txt", "dev-009b-long.txt"]
+
+
+def test_the_look_up_by_hash_uses_the_index(fresh_database_url: str, folder: Path) -> None:
+    if not fresh_database_url.startswith("sqlite"):
+        pytest.skip("the plan is read from SQLite's EXPLAIN QUERY PLAN")
+    run(fresh_database_url, folder.parent, "ingest", str(folder))
+    engine = make_engine(fresh_database_url)
+    doc = schema.document
+    statement = select(doc.c.content_hash, doc.c.id).where(
+        doc.c.content_hash.in_(["a" * 64, "b" * 64]), doc.c.status == "ingested"
+    )
+    with engine.connect() as conn:
+        compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+        digests = [r.content_hash for r in conn.execute(select(doc.c.content_hash))]
+        assert len(ingested_ids(conn, digests)) == GOOD
+    engine.dispose()
+    assert "USING INDEX" in plan and "content_hash" in plan, plan
+
+
+# The ingest command, slowed down in its writer so that a kill lands in the middle of a run.
+SLOW_INGEST = """
+import sys, time
+from wpstrack import ingest_run
+real = ingest_run.store
+def slow(*args, **kwargs):
+    time.sleep(0.3)
+    return real(*args, **kwargs)
+ingest_run.store = slow
+from wpstrack.cli import app
+app(sys.argv[1:])
+"""
+
+
+def _ingested(url: str) -> int:
+    engine = make_engine(url)
+    doc = schema.document
+    try:
+        with engine.connect() as conn:
+            query = select(func.count()).where(doc.c.status == "ingested")
+            return int(conn.execute(query).scalar_one())
+    except Exception:  # the schema is not created yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_kill_9_mid_run_and_a_rerun_leave_every_document_exactly_once(
+    fresh_database_url: str, folder: Path, tmp_path: Path, one_worker: dict[str, Any]
+) -> None:
+    env = os.environ | {
+        "WPSTRACK_DATABASE_URL": fresh_database_url,
+        "WPSTRACK_DATA_DIR": str(tmp_path),
+        "WPSTRACK_INGEST_BATCH_SIZE": "2",
+        **LIMITS,
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    command = [sys.executable, "-c", SLOW_INGEST, "ingest", str(folder), "--workers", "2"]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _ingested(fresh_database_url) < 4:
+            assert process.poll() is None, process.communicate()[1].decode()[-2000:]
+            assert time.monotonic() < deadline, "no document was stored in two minutes"
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # its worker processes too
+        process.communicate()
+    assert process.returncode == -signal.SIGKILL
+    stored = _ingested(fresh_database_url)
+    assert 4 <= stored < GOOD, "the kill came after the run had finished"
+    again = run(fresh_database_url, tmp_path, "ingest", str(folder))
+    assert (again["ingested"], again["already_present"]) == (GOOD - stored, stored)
+    rows = snapshot(fresh_database_url)
+    assert_broken_files_rejected_and_the_rest_stored(rows)
+    hashes = [r.content_hash for r in rows["document"] if r.status == "ingested"]
+    assert len(hashes) == len(set(hashes)) == GOOD
+    # Each document has its rows once: the extractions and drafts of a direct run, by hash.
+    assert _per_hash(rows) == _per_hash(one_worker)
+
+
+def _per_hash(rows: dict[str, list[Any]]) -> dict[str, tuple[int, int]]:
+    hash_of = {r.id: r.content_hash for r in rows["document"]}
+    counts: dict[str, tuple[int, int]] = {}
+    for digest in hash_of.values():
+        extractions = sum(hash_of[e.document_id] == digest for e in rows["extraction"])
+        drafts = sum(hash_of[a.document_id] == digest for a in rows["activity"])
+        counts[digest] = (extractions, drafts)
+    return counts
+
+
+def test_a_rejection_crosses_to_the_writer_process_with_its_reason() -> None:
+    refused = pickle.loads(pickle.dumps(DocumentRejected("too_long", "300001 characters")))
+    assert (refused.reason, refused.detail) == ("too_long", "300001 characters")
+
+
+def test_workers_and_a_scheduler_together_are_refused(folder: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(folder), "--workers", "2", "--scheduler", "x"])
+    assert result.exit_code == 2
+    assert "not both" in result.stderr
+
+
+def test_a_dead_worker_ends_the_run_with_a_coded_error_that_says_to_rerun() -> None:
+    dead: Future[list[Any]] = Future()
+    dead.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    with pytest.raises(WorkerLost, match="run the same command again") as caught:
+        list(ingest_run._joined([], dead))
+    assert caught.value.code == "W060"
+
+
+def test_a_publisher_with_to_parquet_is_refused_as_it_belongs_to_the_load(
+    folder: Path, tmp_path: Path
+) -> None:
+    args = ["ingest", str(folder), "--to-parquet", str(tmp_path / "p"), "--publisher", "MOFA"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "wpstrack load DIR --publisher" in result.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest_run, "CONNECT_SECONDS", 2)
+    env = {"WPSTRACK_DATA_DIR": str(tmp_path)}
+    args = ["ingest", str(folder), "--scheduler", "tcp://127.0.0.1:9"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 2, result.output
+    assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in result.stderr
