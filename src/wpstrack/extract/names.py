@@ -18,217 +18,22 @@ import pycountry
 
 from wpstrack.extract import lexicon
 
-
-def words(text: str) -> frozenset[str]:
-    """A set of words written as one string (keeps long vocabularies compact)."""
-    return frozenset(text.split())
-
-
 # Honorifics that mark a woman by themselves.
 FEMALE_HONORIFICS = lexicon.gendered("female")
 MALE_HONORIFICS = lexicon.gendered("male")
-# Peers are known by title and one name ("Baroness Chapman of Darlington").
-PEER_TITLES = frozenset({"baroness", "baron", "lord", "lady"})
-# Ranks written before a name; the rank is the person's title unless a post is given.
-RANKS = (
-    "Major General",
-    "Lieutenant General",
-    "Lieutenant Colonel",
-    "Brigadier General",
-    "Rear Admiral",
-    "Vice Admiral",
-    "Colonel",
-    "General",
-    "Commander",
-    "Captain",
-    "Admiral",
-    "Commodore",
-    "Sergeant",
-    "Brigadier",
-    "Major",
-    "Lieutenant",
-    "Superintendent",
-    "Chief Superintendent",
-    "Inspector",
-)
-POSTNOMINALS = frozenset(
-    {"MP", "TD", "QC", "KC", "MLA", "MPP", "MHK", "OBE", "CBE", "MBE", "DBE", "KBE", "PhD", "AO"}
-)
-PARTICLES = frozenset(
-    {"van", "von", "de", "da", "del", "der", "di", "du", "dos", "bin", "binti", "ó", "ní", "nic"}
-)
-# Words that head an office ("Deputy Executive Director", "Special Envoy", "Chair"...).
-TITLE_HEADS = words(
-    """
-    minister vice-minister secretary secretary-general under-secretary-general
-    undersecretary director director-general ambassador ambassador-at-large
-    representative envoy adviser advisor commissioner chair chairperson chairman
-    chairwoman co-chair president vice-president head chief coordinator professor rector
-    officer fellow researcher commandant counsellor consul spokesperson governor mayor
-    senator founder co-founder lecturer manager superintendent commander rapporteur
-    delegate attaché principal dean administrator registrar judge counsel leader member
-    mediator activist lawyer peacebuilder physician prosecutor student expert official
-    analyst journalist advocate specialist
-    """
-)
+# The vocabularies of names and offices (lexicon/people.yaml, where each is explained).
+PEER_TITLES = lexicon.words("people", "peer_titles")
+RANKS = lexicon.ordered("people", "ranks")
+POSTNOMINALS = lexicon.words("people", "postnominals")
+PARTICLES = lexicon.words("people", "particles")
+TITLE_HEADS = lexicon.words("people", "title_heads")
 # Capitalised words found in offices and organisation names: never part of a person's name.
-TITLE_WORDS = TITLE_HEADS | words(
-    """
-    state foreign affairs international development cooperation trade deputy executive
-    assistant general senior special high parliamentary permanent extraordinary
-    plenipotentiary federal office ministry department women gender equality peace
-    security global issues policy programme program programmes management humanitarian
-    action operations regional country multilateral human rights united nations un
-    council commission committee fund agency network institute university centre center
-    forum union bureau board secretariat funding justice children child social
-    protection family welfare labour employment presidential peacebuilding support
-    political coordination relations diaspora defence defense africa pacific asia europe
-    americas middle east latin north south the of for and on at in to chamber house
-    headquarters outgoing former co organization organisation association affairs
-    women's girls economic youth equity national action plan hon honourable honorable
-    excellency baroness baron lord lady dame sir madam republic reduction violence drugs
-    week war debate agreement conference partnership alliance initiative compact coalition
-    federation league society trust platform school college academy force forces service navy
-    army police foundation caucus collective bank court authority group party parliament
-    charge newly elected appointed incoming designate
-    colonel lieutenant captain admiral brigadier sergeant corporal commodore marshal
-    movement aid unit division section anniversary integration abroad nationals
-    strategy museum instituto fundacion asociacion chairpersonship risk disaster session
-    summit day framework world city prefecture province county district region island
-    islands street road river lake mount room
-    """
-)
-# Verbs that headlines glue to a name ("Minister X Meets Y"): never part of a name.
-HEADLINE_VERBS = words(
-    """
-    meets meet holds hold visits visit calls signs sign opens open announces announce welcomes
-    welcome attends attend hosts host launches launch marks receives delivers pays joins
-    addresses discusses condemns urges
-    """
-)
+TITLE_WORDS = TITLE_HEADS | lexicon.words("people", "title_words")
+HEADLINE_VERBS = lexicon.words("people", "headline_verbs")
 _CONTINENTS = frozenset(
     {"Africa", "Asia", "Europe", "Pacific", "Americas", "Latin America", "Middle East", "Oceania"}
 )
-# Nationality adjectives used in "a Peruvian mediator", "Colombian women leaders".
-DEMONYMS = {
-    "afghan": "Afghanistan",
-    "american": "United States",
-    "argentine": "Argentina",
-    "armenian": "Armenia",
-    "australian": "Australia",
-    "austrian": "Austria",
-    "bangladeshi": "Bangladesh",
-    "belgian": "Belgium",
-    "bolivian": "Bolivia",
-    "brazilian": "Brazil",
-    "british": "United Kingdom",
-    "burkinabe": "Burkina Faso",
-    "burmese": "Myanmar",
-    "burundian": "Burundi",
-    "cameroonian": "Cameroon",
-    "canadian": "Canada",
-    "central african": "Central African Republic",
-    "chadian": "Chad",
-    "chilean": "Chile",
-    "chinese": "China",
-    "colombian": "Colombia",
-    "congolese": "Democratic Republic of the Congo",
-    "costa rican": "Costa Rica",
-    "cuban": "Cuba",
-    "danish": "Denmark",
-    "dutch": "Netherlands",
-    "ecuadorian": "Ecuador",
-    "egyptian": "Egypt",
-    "eritrean": "Eritrea",
-    "ethiopian": "Ethiopia",
-    "fijian": "Fiji",
-    "filipino": "Philippines",
-    "finnish": "Finland",
-    "french": "France",
-    "georgian": "Georgia",
-    "german": "Germany",
-    "ghanaian": "Ghana",
-    "greek": "Greece",
-    "guatemalan": "Guatemala",
-    "guinean": "Guinea",
-    "haitian": "Haiti",
-    "honduran": "Honduras",
-    "indian": "India",
-    "indonesian": "Indonesia",
-    "iranian": "Iran",
-    "iraqi": "Iraq",
-    "irish": "Ireland",
-    "israeli": "Israel",
-    "italian": "Italy",
-    "ivorian": "Côte d'Ivoire",
-    "jamaican": "Jamaica",
-    "japanese": "Japan",
-    "jordanian": "Jordan",
-    "kenyan": "Kenya",
-    "korean": "Republic of Korea",
-    "lebanese": "Lebanon",
-    "liberian": "Liberia",
-    "libyan": "Libya",
-    "malawian": "Malawi",
-    "malian": "Mali",
-    "mauritanian": "Mauritania",
-    "mexican": "Mexico",
-    "moldovan": "Moldova",
-    "moroccan": "Morocco",
-    "mozambican": "Mozambique",
-    "myanmar": "Myanmar",
-    "namibian": "Namibia",
-    "nepali": "Nepal",
-    "new zealand": "New Zealand",
-    "new zealander": "New Zealand",
-    "ni-vanuatu": "Vanuatu",
-    "nicaraguan": "Nicaragua",
-    "nigerian": "Nigeria",
-    "nigerien": "Niger",
-    "norwegian": "Norway",
-    "pakistani": "Pakistan",
-    "palestinian": "Palestine",
-    "panamanian": "Panama",
-    "papua new guinean": "Papua New Guinea",
-    "paraguayan": "Paraguay",
-    "peruvian": "Peru",
-    "philippine": "Philippines",
-    "polish": "Poland",
-    "portuguese": "Portugal",
-    "romanian": "Romania",
-    "russian": "Russian Federation",
-    "rwandan": "Rwanda",
-    "salvadoran": "El Salvador",
-    "samoan": "Samoa",
-    "senegalese": "Senegal",
-    "sierra leonean": "Sierra Leone",
-    "solomon islander": "Solomon Islands",
-    "somali": "Somalia",
-    "south african": "South Africa",
-    "south korean": "Republic of Korea",
-    "south sudanese": "South Sudan",
-    "spanish": "Spain",
-    "sri lankan": "Sri Lanka",
-    "sudanese": "Sudan",
-    "swedish": "Sweden",
-    "swiss": "Switzerland",
-    "syrian": "Syria",
-    "tanzanian": "Tanzania",
-    "thai": "Thailand",
-    "timorese": "Timor-Leste",
-    "tongan": "Tonga",
-    "tunisian": "Tunisia",
-    "turkish": "Türkiye",
-    "ugandan": "Uganda",
-    "ukrainian": "Ukraine",
-    "uruguayan": "Uruguay",
-    "vanuatuan": "Vanuatu",
-    "venezuelan": "Venezuela",
-    "vietnamese": "Viet Nam",
-    "yemeni": "Yemen",
-    "zambian": "Zambia",
-    "zimbabwean": "Zimbabwe",
-}
+DEMONYMS = lexicon.table("people", "demonyms")
 # Country names that official texts abbreviate.
 _COUNTRY_ALIASES = {"UK": "United Kingdom", "U.K.": "United Kingdom", "US": "United States"}
 # Short names too ambiguous to stand alone ("Republic of Korea" must keep its prefix).

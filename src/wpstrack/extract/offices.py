@@ -13,50 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wpstrack.extract import lexicon
 from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, TITLE_WORDS, country_name
-from wpstrack.extract.names import words as _words
 
-# Last words of organisation names ("... Network", "... University").
-ORG_HEADS = _words(
-    """
-    fund office organization organisation network agency programme association
-    university institute entity commission council department departments ministry forum
-    union centre center caucus collective service navy army police initiative compact
-    alliance foundation committee secretariat bank court authority coalition federation
-    league society trust partnership platform school college academy force forces guard movement
-    nations group instituto fundacion fundação asociacion associação
-    """
-)
+# The vocabularies of offices (lexicon/people.yaml and organisations.yaml).
+ORG_HEADS = lexicon.words("organisations", "body_last_words")
 _HEAD_ALT = "|".join(
     rf"\b{w.capitalize()}" for w in ("office", "department", "ministry", "agency", "fund")
 )
-# Words that open an office before its head ("Executive Director", "Deputy Minister").
-_MODIFIERS = frozenset(
-    [
-        "deputy",
-        "assistant",
-        "senior",
-        "special",
-        "regional",
-        "executive",
-        "chief",
-        "vice",
-        "permanent",
-        "acting",
-        "interim",
-        "associate",
-        "principal",
-        "first",
-        "second",
-    ]
-)
-# Parts of an organisation that stay in the office ("Chair of the Funding Board of ...").
-_SUBUNITS = frozenset({"board", "bureau", "secretariat", "division", "section", "unit", "branch"})
-# Offices that an office can be "of" ("Special Envoy of the Chairperson of ...").
-_OFFICE_OWNERS = frozenset(
-    {"chairperson", "chair", "chairman", "secretary-general", "secretary", "president", "director"}
-    | {"chairpersonship", "chairmanship", "presidency"}
-)
+_MODIFIERS = lexicon.words("people", "office_modifiers")
+_SUBUNITS = lexicon.words("people", "office_subunits")
+_OFFICE_OWNERS = lexicon.words("people", "office_owners")
 _DESCRIPTOR_STOP_RE = re.compile(
     r",|;|\s(?:(?:who|whose|that|which|living|working|based|specialising|specializing"
     r"|from|on|at|and|with)\b|of\s+(?:the\s+)?[A-Z])"

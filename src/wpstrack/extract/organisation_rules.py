@@ -23,77 +23,26 @@ from wpstrack.extract import lexicon
 
 Span = tuple[int, int, str | None, str]  # token start, token end, code, method
 
-# Words that end an organisation's name ("Amani Mashinani Women's Network").
-HEAD_FINAL = {
-    "Network", "Caucus", "Institute", "Centre", "Center", "University", "College", "Fund",
-    "Foundation", "Association", "Alliance", "Coalition", "Collective", "Council",
-    "Committee", "Commission", "Agency", "Authority", "Organization", "Organisation",
-    "Union", "Federation", "Society", "Group", "Platform", "Service", "Army", "Navy",
-    "Police", "Guard", "Trust", "Board", "Secretariat", "Academy", "Corps", "Forces", "Force",
-    "Movement", "Consortium", "Tribunal", "Court", "Parliament", "Assembly", "Party",
-}  # fmt: skip
-# Words that open a name followed by "of / for / on ..." ("Ministry of Labour").
-HEAD_INITIAL = {
-    "Ministry", "Department", "Office", "Bureau", "University", "Institute", "Centre",
-    "Center", "Committee", "Commission", "Council", "Agency", "Secretariat", "Academy",
-    "School", "Federation", "Association", "Network", "Alliance", "Coalition", "Fund",
-    "Forces", "Group",
-}  # fmt: skip
-# Heads of names in other languages, followed directly by the rest of the name.
-FOREIGN_HEADS = {
-    "Instituto", "Fundación", "Fundacion", "Fundação", "Asociación", "Associação", "Centro",
-    "Universidad", "Universidade", "Rede", "Stiftung", "Institut", "Fondation",
-}  # fmt: skip
-# A "Forum" is an event as often as a body: only "<someone> of the ... Forum" is a body.
-EVENT_LIKE_HEADS = {"Forum"}
-# A "Room" is a place unless a possessive owner makes it a body ("Citizens' Situation Room").
-OWNED_HEADS = {"Room"}
-# Words naming a body's kind before its name ("the Ukrainian NGO Hope Centre"), not in it.
-KIND_WORDS = {"NGO", "CSO", "INGO", "charity", "organisation", "organization"}
-# Last words of bracket-defined names that are not organisations.
-NOT_ORG_LAST = {
-    "Programme", "Program", "Plan", "Initiative", "Conference", "Framework", "Strategy",
-    "Policy", "Agenda", "Day", "Week", "Summit", "Dialogue", "Meeting", "Session", "Forum",
-    "Act", "Law", "Resolution", "Convention", "Treaty", "Declaration", "Partnership",
-    "Project", "Goals", "Goal", "Security", "Violence", "Assistance", "Operations",
-    "Development", "Mechanism", "Report", "Review", "Index", "Survey", "System", "Course",
-    "Agreement", "Arrangement", "Accord", "Protocol", "Charter", "Statute", "Region", "Area",
-    "Zone", "Province", "Territory", "Vision", "Approach",
-}  # fmt: skip
-NAME_PREPOSITIONS = {"of", "for", "on", "against"}
-# Last words of a programme's name: a body named before them is part of the name.
-PROGRAMME_LAST = {"Programme", "Program", "Initiative", "Registry", "Roster", "Project", "Award"}
-# Endings of names that are venues or diplomatic missions, not organisations.
-NOT_ORG_ENDINGS = (["Conference", "Centre"], ["Conference", "Center"], ["High", "Commission"])
+# The vocabularies of organisation names (lexicon/organisations.yaml, where each is explained).
+HEAD_FINAL = lexicon.words("organisations", "head_final")
+HEAD_INITIAL = lexicon.words("organisations", "head_initial")
+FOREIGN_HEADS = lexicon.words("organisations", "foreign_heads")
+EVENT_LIKE_HEADS = lexicon.words("organisations", "event_like_heads")
+OWNED_HEADS = lexicon.words("organisations", "owned_heads")
+KIND_WORDS = lexicon.words("organisations", "kind_words")
+NOT_ORG_LAST = lexicon.words("organisations", "not_org_last")
+NAME_PREPOSITIONS = lexicon.words("organisations", "name_prepositions")
+PROGRAMME_LAST = lexicon.words("organisations", "programme_last")
+NOT_ORG_ENDINGS = tuple(list(e) for e in lexicon.load("organisations")["not_org_endings"])
 ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS | OWNED_HEADS
-PLURAL_HEADS = {
-    "Departments": "Department", "Ministries": "Ministry", "Offices": "Office",
-    "Committees": "Committee", "Commissions": "Commission", "Agencies": "Agency",
-    "Bureaus": "Bureau", "Bureaux": "Bureau",
-}  # fmt: skip
-VENUE_NEXT = {"Headquarters", "Chamber", "Hall", "House", "Building", "Campus", "campus",
-              "Compound", "Plaza", "premises"}  # fmt: skip
-UN_TITLE_NEXT = {"High", "Secretary", "Special", "Resident", "Under", "Assistant"}
+PLURAL_HEADS = lexicon.table("organisations", "plural_heads")
+VENUE_NEXT = lexicon.words("organisations", "venue_next")
+UN_TITLE_NEXT = lexicon.words("organisations", "un_title_next")
 # A capitalised word after an honorific is a family name ("Mr. ISHIGURO", "M. DUBOIS").
-HONORIFICS = {
-    *(form + dot for form in lexicon.all_honorifics() for dot in ("", ".")),
-    "H.E.", "Hon", "Hon.", "Lord", "Baroness", "Senator",
-}  # fmt: skip
-# Capitalised words that do not start a name: days, months, titles, sentence openers.
-NOT_MODIFIERS = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-    "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Today", "Yesterday", "Tomorrow", "Minister", "Ambassador",
-    "President", "Chair", "Members", "Member", "Dear", "Thank",
-}  # fmt: skip
-# Plural nouns whose possessive belongs inside a name ("Women's", "Children's").
-PLURAL_OWNERS = {"Women", "Children", "People", "Men", "Peoples", "Girls"}
-# Titles written before a name ("Foreign Minister KAMIKAWA").
-TITLE_WORDS = {
-    "Minister", "Ambassador", "President", "Director", "Director-General", "Secretary",
-    "Governor", "Chair", "Chairperson", "Commissioner", "Envoy", "Representative", "General",
-    "Deputy", "Vice-Minister", "Undersecretary", "Adviser", "Advisor", "Colonel", "Commander",
-}  # fmt: skip
+HONORIFICS = lexicon.address_forms()
+NOT_MODIFIERS = lexicon.words("organisations", "not_modifiers")
+PLURAL_OWNERS = lexicon.words("organisations", "plural_owners")
+TITLE_WORDS = lexicon.words("organisations", "titles_before_name")
 
 
 @dataclass

@@ -64,11 +64,11 @@ from wpstrack.extract.people_roles import (
 from wpstrack.extract.people_romance import ROMANCE
 
 # English honorifics from the lexicon ("Hon" has its own group below), French "Mme" (common
-# in English UN texts too), peers and the offices written like honorifics.
-_PREFIX_WORDS = (
-    "|".join(f for f in lexicon.all_honorifics(("en",)) if f != "Hon")
-    + r"|Mme|Lady|Ambassador|AMBASSADOR|Ambassadress|Senator|Judge|Justice|"
-    + "|".join(r.replace(" ", r"[\s\-]") for r in RANKS)  # "Lieutenant-Colonel" too
+# in English UN texts too), the peers' "Lady" and the offices written like honorifics.
+_ENGLISH_HONORIFICS = tuple(f for f in lexicon.all_honorifics(("en",)) if f != "Hon")
+_PREFIX_WORDS = "|".join(
+    [*_ENGLISH_HONORIFICS, "Mme", "Lady", *lexicon.offices_as_honorifics()]
+    + [r.replace(" ", r"[\s\-]") for r in RANKS]  # "Lieutenant-Colonel" too
 )
 # The leading lookaheads name the characters a match can start with, so that the regex
 # engine passes over the others fast.
@@ -156,6 +156,17 @@ _POSTNOMINAL_RE = re.compile(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b")
 _LOWER_HEADS = "|".join(sorted(TITLE_HEADS | {"moderator"}, key=len, reverse=True))
 
 
+# Where an office written after a name ends: a clause, the next person's honorific, a stop.
+_POST_STOP_RE = re.compile(
+    r",\s+(?:and\s+)?(?:who|which|whose|said|[a-z]+ed\b|H\.E\.|Hon|the Hon|"
+    + "|".join(_ENGLISH_HONORIFICS)
+    + r")|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|(?<!\.[A-Z])\.(?:\s|$)|;|:"
+    r"|\s\((?![A-Z][\w\- ]*\))|§"
+    r"|\s(?:who|which|said|stated|explained|told|briefed|described|presented|spoke|held"
+    r"|met|attended|introduced|received|thanked|noted|expressed|visited|opened)\b"
+)
+
+
 def _post_phrase(text: str, end: int) -> str:
     """The office written after a name: ', Deputy Executive Director of ...,' or ' of X'."""
     rest = _POSTNOMINAL_RE.sub("", text[end : end + 400], count=1)
@@ -172,13 +183,7 @@ def _post_phrase(text: str, end: int) -> str:
         return line if _has_head(line.split(" ")[0]) or (capitalised and _has_head(line)) else ""
     else:
         return ""
-    stop = re.search(
-        r",\s+(?:and\s+)?(?:who|which|whose|said|[a-z]+ed\b|H\.E\.|Hon|Ms|Mr|Mrs|Dr|the Hon)"
-        r"|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|(?<!\.[A-Z])\.(?:\s|$)|;|:|\s\((?![A-Z][\w\- ]*\))|§"
-        r"|\s(?:who|which|said|stated|explained|told|briefed|described|presented|spoke|held"
-        r"|met|attended|introduced|received|thanked|noted|expressed|visited|opened)\b",
-        tail,
-    )
+    stop = _POST_STOP_RE.search(tail)
     if stop and stop.group() == "§" and re.search(r"[A-Z][\w\-]*[ \xa0]$", tail[: stop.start()]):
         return ""  # "X, Assistant Secretary-General Y": the office is the next person's
     phrase = tail[: stop.start()] if stop else tail

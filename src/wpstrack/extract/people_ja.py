@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from wpstrack import japanese
+from wpstrack.extract import lexicon
 from wpstrack.extract.japanese_names import find_holder, hepburn, romanise_foreign, terms
 from wpstrack.japanese import Token
 
@@ -32,7 +33,7 @@ _KANJI_RE = re.compile("^[\u4e00-\u9fff\u3005]+$")
 _CJK_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 _JOINERS = frozenset({"・", "＝", "="})
 _RUN_POS = frozenset({"名詞", "接尾辞", "接頭辞"})
-_HONORIFIC_SUFFIXES = ("氏", "さん")
+_HONORIFIC_SUFFIXES = lexicon.ordered("honorifics", "ja_suffixes")
 # Sentences that report the event: its subject leads it.
 _EVENT_RE = re.compile(
     r"会談|意見交換|表敬|会合|対話|署名|書簡の交換|交換公文|挨拶|ステートメント|演説|スピーチ"

@@ -91,43 +91,7 @@ _FIRST_PERSON_CUE_RE = re.compile(
 _AUTHOR_HEADER_RE = re.compile(r"^\s*(?:STATEMENT|Statement|SPEECH|Speech|Remarks|REMARKS)\b", re.M)
 
 
-_ABBREVIATIONS = frozenset(
-    [
-        "ms",
-        "mr",
-        "mrs",
-        "dr",
-        "prof",
-        "hon",
-        "st",
-        "no",
-        "mt",
-        "jr",
-        "sr",
-        "lt",
-        "col",
-        "gen",
-        "cdr",
-        "capt",
-        "vs",
-        "etc",
-        "e",
-        "h",
-        "u",
-        "s",
-        "m",
-        "p",
-        "a.m",
-        "p.m",
-        "e.g",
-        "i.e",
-        "h.e",
-        "u.s",
-        "u.k",
-        "d.c",
-        "rt",
-    ]
-)
+_ABBREVIATIONS = lexicon.abbreviations()
 
 
 _SENTENCE_STOP_RE = re.compile(r"[.!?](?=[ \xa0]+[A-Z0-9(\"“])|\n")
@@ -524,7 +488,8 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-_HONORIFIC_RE = re.compile(r"(?=[MDP])\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+")
+_HONORIFIC_FORMS = "|".join(lexicon.all_honorifics(("en",)))
+_HONORIFIC_RE = re.compile(rf"\b(?:{_HONORIFIC_FORMS})\.?\s+")
 
 
 def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: str) -> bool:
@@ -533,7 +498,7 @@ def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: s
     The same as scanning the text for the pattern, but tried only where an honorific is
     (``honorifics``: its spans, in order), as the scan would try them.
     """
-    pattern = re.compile(rf"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+{re.escape(word)}\b([ \xa0]\w)?")
+    pattern = re.compile(rf"\b(?:{_HONORIFIC_FORMS})\.?\s+{re.escape(word)}\b([ \xa0]\w)?")
     resume = 0  # a scan goes on after its last match
     for start, end in honorifics:
         if start < resume or not scan.startswith(word, end):
