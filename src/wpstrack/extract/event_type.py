@@ -370,7 +370,7 @@ def _classify_romance(
 
 def _is_organisation(name: str) -> bool:
     """Whether an affiliation names a body rather than a country."""
-    from wpstrack.extract.names import country_name
+    from wpstrack.extract.gazetteer import country_name
 
     return country_name(name) is None
 

