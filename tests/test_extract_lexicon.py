@@ -4,6 +4,7 @@ its word lists, and each token pattern built from them tried on a made-up senten
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,47 @@ def test_address_forms_cover_honorifics_styles_and_offices_written_as_honorifics
     forms = lexicon.address_forms()
     assert {"Ms", "Ms.", "Mme", "H.E.", "Senator", "Sra."} <= forms
     assert "ms" in lexicon.abbreviations() and "a.m" in lexicon.abbreviations()
+
+
+def test_one_sentence_splitter_serves_every_component():
+    """Two splitters disagree on "Ms." or "a.m.": only the sentences module defines a
+    splitting function or a sentence-end pattern; the components import it."""
+    found = []
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and re.search(
+                r"sentence_(?:spans|bounds)", node.name
+            ):
+                found.append(f"{path.name}:{node.name}")
+            if isinstance(node, ast.Assign):
+                targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                found += [f"{path.name}:{t}" for t in targets if "SENTENCE" in t]
+    assert {entry.split(":")[0] for entry in found} == {"sentences.py"}, found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ms. Lee met Dr. Kim. They spoke.", ["Ms. Lee met Dr. Kim.", " They spoke."]),
+        ("It opened at 9:30 a.m. Delegates met.", ["It opened at 9:30 a.m. Delegates met."]),
+        ("J. R. Doe spoke. Then 2 more did.", ["J. R. Doe spoke.", " Then 2 more did."]),
+        ("会談した。署名した。", ["会談した。", "署名した。"]),
+        ("Headline\n\nBody text here", ["Headline\n", "Body text here"]),
+    ],
+)
+def test_sentence_spans_split_at_stops_but_not_after_honorifics_initials_or_clock_times(
+    text: str, expected: list[str]
+):
+    from wpstrack.extract.sentences import sentence_spans
+
+    assert [text[s:e] for s, e in sentence_spans(text)] == expected
+
+
+def test_sentence_bounds_give_the_sentence_around_a_position_without_its_space_or_break():
+    from wpstrack.extract.sentences import sentence_bounds
+
+    text = "First one. Mr. Ode arrived at 6:05p.m. (local time) today.\nNext line"
+    start, end = sentence_bounds(text, text.index("Ode"))
+    assert text[start:end] == "Mr. Ode arrived at 6:05p.m. (local time) today."
+    assert text[slice(*sentence_bounds(text, text.index("Next")))] == "Next line"
+    assert sentence_bounds("", 0) == (0, 0)

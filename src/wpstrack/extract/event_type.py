@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from wpstrack.extract import japanese_event, lexicon
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.people_ja import is_japanese
-from wpstrack.extract.people_roles import iter_sentence_spans
+from wpstrack.extract.sentences import iter_sentence_spans
 
 _GENRE_RE = re.compile(
     r"^\s*(?P<kind>(?:Joint\s+)?Statement|STATEMENT|JOINT STATEMENT|Speech|SPEECH|Remarks"

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from wpstrack.extract import lexicon
 from wpstrack.extract.gazetteer import country_name
 from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName
 from wpstrack.extract.orgnames import normalise_org
+from wpstrack.extract.sentences import sentence_spans
 
 if TYPE_CHECKING:
     from wpstrack.extract.people import Person
@@ -90,36 +89,6 @@ _FIRST_PERSON_CUE_RE = re.compile(
 # A header line that opens a statement or speech: its first named person is the author, also
 # where a section line ("Press Releases") or a date stands above it.
 _AUTHOR_HEADER_RE = re.compile(r"^\s*(?:STATEMENT|Statement|SPEECH|Speech|Remarks|REMARKS)\b", re.M)
-
-
-_ABBREVIATIONS = lexicon.abbreviations()
-
-
-_SENTENCE_STOP_RE = re.compile(r"[.!?](?=[ \xa0]+[A-Z0-9(\"“])|\n")
-_LAST_WORD_RE = re.compile(r"([\w.]+)$")
-_INITIALS_RE = re.compile(r"(?:[A-Z]\.)*[A-Z]")
-
-
-@lru_cache(maxsize=4)  # the people and commitments components split the same text
-def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Sentence spans: a stop, then space and a capital, unless the word is an abbreviation."""
-    return tuple(iter_sentence_spans(text))
-
-
-def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """:func:`sentence_spans` one at a time, for a reader that stops at the one it wants."""
-    start = 0
-    for match in _SENTENCE_STOP_RE.finditer(text):
-        if match.group() != "\n":
-            word = _LAST_WORD_RE.search(text, max(0, match.start() - 8), match.start())
-            initial = word and _INITIALS_RE.fullmatch(word.group(1))
-            if word and (initial or word.group(1).lower().strip(".") in _ABBREVIATIONS):
-                continue
-        if text[start : match.end()].strip():
-            yield start, match.end()
-        start = match.end()
-    if text[start:].strip():
-        yield start, len(text)
 
 
 def _people_in(people: list[Person], start: int, end: int) -> list[tuple[int, Person]]:

@@ -33,10 +33,10 @@ from wpstrack import roles
 from wpstrack.extract import role_cues
 from wpstrack.extract.gazetteer import country_names_re, gazetteer
 from wpstrack.extract.model import ExtractionState, doc_text, state
+from wpstrack.extract.sentences import sentence_bounds
 from wpstrack.reference import organisation_aliases, organisations, resolve_organisation
 
 _WINDOW = 80  # characters either side of a name that a cue may use
-_SENTENCE_END = re.compile(r"[.!?。\n](?:\s|$)|\n")
 _HEADER_LINES = 6
 _HEADLINE_WORDS = 20  # a longer line is body text
 _TITLE_WORDS = 6  # without a verb, the subject is sought in the title's first words
@@ -78,11 +78,12 @@ def _occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
             yield match.start(), match.end()
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(0, start - _WINDOW)
-    found = [m.end() for m in _SENTENCE_END.finditer(text, left, start)]
-    right_match = _SENTENCE_END.search(text, end, min(len(text), end + _WINDOW))
-    return (found[-1] if found else left), (right_match.start() if right_match else end + _WINDOW)
+def _cue_window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``, no more than a cue's window either side."""
+    left, right = sentence_bounds(text, start)
+    if end > right:
+        right = sentence_bounds(text, max(start, end - 1))[1]
+    return max(left, start - _WINDOW), min(right, end + _WINDOW)
 
 
 def _organisation_roles(text: str, st: ExtractionState) -> None:
@@ -96,7 +97,7 @@ def _organisation_roles(text: str, st: ExtractionState) -> None:
         for start, end in spans[name]:
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in every):
                 continue
-            left, right = _sentence_bounds(text, start, end)
+            left, right = _cue_window(text, start, end)
             before, after = text[left:start], text[end:right]
             for role, pattern in before_cues:
                 if role not in found and pattern.search(before):
