@@ -125,3 +125,119 @@ def test_sentence_bounds_give_the_sentence_around_a_position_without_its_space_o
     assert text[start:end] == "Mr. Ode arrived at 6:05p.m. (local time) today."
     assert text[slice(*sentence_bounds(text, text.index("Next")))] == "Next line"
     assert sentence_bounds("", 0) == (0, 0)
+
+
+# --- token patterns (lexicon/patterns.yaml) and office phrases, each on a made-up sentence ---
+
+# One made-up sentence per token pattern label, with the (start, end) words it must match.
+PATTERN_SENTENCES = {
+    "BODY_HEAD": ("Mr. Tomas Brel, Executive Director of Blue Lantern Voices, spoke.", [(4, 7)]),
+    "OWNED_OFFICE": ("Deputy Prime Minister Ana Lio met staff.", [(0, 3), (1, 3), (2, 3)]),
+}
+
+
+def test_every_token_pattern_has_a_made_up_sentence():
+    from wpstrack.extract.matchers import token_patterns
+
+    assert set(token_patterns()) == set(PATTERN_SENTENCES)
+
+
+@pytest.mark.parametrize("label", sorted(PATTERN_SENTENCES))
+def test_token_pattern_matches_its_made_up_sentence(label: str):
+    import spacy
+
+    from wpstrack.extract.matchers import matches
+
+    sentence, expected = PATTERN_SENTENCES[label]
+    assert matches(spacy.blank("en").make_doc(sentence), label) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "body"),
+    [
+        ("Ms. Ada Orr, Executive Director of Blue Lantern Voices, spoke.", "Blue Lantern Voices"),
+        ("the Executive Director, Amani Women's Circle Kenya said", "Amani Women's Circle Kenya"),
+        ("She is Executive Director of UN Women.", "UN Women"),
+        (
+            "Executive Director of Anti-Harm Hub One Two Three Four Five",
+            "Anti-Harm Hub One Two Three Four",
+        ),
+        ("Executive Director of Tokyo", None),  # a place, not a body
+        ("Executive Director of the Fund", None),  # one word is no name
+        ("Executive Director,Blue Lantern", None),
+    ],
+)
+def test_what_an_executive_director_heads_is_a_body(sentence: str, body: str | None):
+    import spacy
+
+    from wpstrack.extract import organisation_rules
+
+    ctx = organisation_rules.Context(spacy.blank("en").make_doc(sentence), sentence, sentence)
+    hits = organisation_rules._executive_director_hits(ctx, lambda name: None)
+    assert [h.surface for h in hits] == ([body] if body else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "follows"),
+    [
+        ("Fiji's Minister for Women", True),
+        ("the UK's Special Envoy for Gender", True),
+        ("Chad's Deputy Prime Minister", True),
+        ("Peru's Ministers", False),
+        ("Norway's support", False),
+        ("Chad's Vice-President spoke", False),
+    ],
+)
+def test_an_office_after_a_possessive_is_read_from_the_owned_office_pattern(text, follows):
+    from wpstrack.extract.matchers import office_follows
+
+    assert office_follows(text, text.index("'s") + 2) is follows
+
+
+def test_a_possessive_before_an_office_is_another_officials_country_not_the_home_one():
+    from wpstrack.extract.people_roles import home_country
+
+    text = "Fiji's Minister for Women spoke. Tonga's support grew."
+    assert home_country(text) == "Tonga"
+
+
+@pytest.mark.parametrize(
+    ("title", "government", "state"),
+    [
+        ("Minister for Foreign Affairs", True, True),
+        ("Deputy Minister of Justice", True, True),
+        ("Director-General of the Southeast Bureau", True, True),
+        ("Secretary of State for Development", True, True),
+        ("Presidential Envoy", False, True),
+        ("President of the General Assembly", False, True),
+        ("Secretary-General", False, False),
+        ("Ministers", False, False),
+    ],
+)
+def test_government_offices_and_state_words_are_phrases_of_the_lexicon(title, government, state):
+    from wpstrack.extract.matchers import is_government_office, names_a_state_office
+
+    assert is_government_office(title) is government
+    assert names_a_state_office(title) is state
+
+
+def test_an_unstated_government_office_is_the_home_governments_and_a_body_head_a_body():
+    from wpstrack.extract.pipeline import extract_text
+
+    record = extract_text(
+        "Oslo, 4 March 2025\nH.E. Ms. Arla Venn, Minister for Foreign Affairs of Norway, held a "
+        "meeting with Mr. Tomas Brel, Executive Director of Blue Lantern Voices, in Oslo.\n"
+    )
+    assert record["principal_actors"][0]["organisation_or_country"] == "Norway"
+    other = record["other_participants"][0]
+    assert (other["name"], other["title"]) == ("Tomas Brel", "Executive Director")
+    assert other["organisation_or_country"] == "Blue Lantern Voices"
+    assert "Blue Lantern Voices" in record["organisations"]
+
+
+@pytest.mark.parametrize("honorific", lexicon.all_honorifics(("en",)))
+def test_every_english_honorific_of_the_lexicon_introduces_a_name(honorific: str):
+    from wpstrack.extract.people import extract_people
+
+    _records, people = extract_people(f"Today {honorific}. Arla Venn opened the Harbour forum.\n")
+    assert [p.name.display for p in people] in (["Arla Venn"], ["Baroness Venn"])

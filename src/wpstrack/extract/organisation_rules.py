@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.attrs import IDX, IS_STOP, LENGTH, SPACY
 from spacy.tokens import Doc
 
-from wpstrack.extract import lexicon
+from wpstrack.extract import lexicon, matchers
 from wpstrack.extract.gazetteer import iso_country_names, place_and_currency_words
 
 Span = tuple[int, int, str | None, str]  # token start, token end, code, method
@@ -69,6 +69,7 @@ class Context:
     def __init__(self, work: Doc, work_text: str, text: str) -> None:
         # Arrays rather than Token objects: creating Tokens dominates the cost otherwise.
         self.text = text
+        self.doc = work
         array = work.to_array([IDX, LENGTH, SPACY, IS_STOP])
         self.idx: list[int] = array[:, 0].tolist()
         self.words = [
@@ -438,21 +439,52 @@ def _indefinite(ctx: Context, left: int) -> bool:
     return "a" in before or "an" in before
 
 
-_EXEC_RE = re.compile(r"Executive Director(?:,| of) ((?:[A-Z][\w'’&-]*)(?: [A-Z][\w'’&-]*){1,5})")
+_NAME_WORD_RE = re.compile(r"[A-Z][\w'’&-]*")
+_BODY_NAME_WORDS = 6  # words: a longer run is a sentence, not a name
+
+
+def _spaced_word(ctx: Context, k: int) -> tuple[int, bool]:
+    """The capitalised word from token k (tokens written together: "Women's", "Anti-Gender"):
+    the token after it and whether the name goes on after it (a single space follows)."""
+    j = k
+    while j < ctx.n and not ctx.spaced[j] and j + 1 < ctx.n:
+        s, e = ctx.idx[k], ctx.idx[j + 1] + len(ctx.words[j + 1])
+        if not _NAME_WORD_RE.fullmatch(ctx.text, s, e):
+            return j + 1, False  # "Women." - the name ends with this word
+        j += 1
+    return j + 1, ctx.spaced[j]
+
+
+def _body_name(ctx: Context, k: int) -> tuple[int, int] | None:
+    """Tokens of the two to six capitalised words from token k, one space apart."""
+    words, end = 0, k
+    while words < _BODY_NAME_WORDS and end < ctx.n:
+        s, e = ctx.idx[end], ctx.idx[end] + len(ctx.words[end])
+        if not _NAME_WORD_RE.fullmatch(ctx.text, s, e):
+            break
+        end, goes_on = _spaced_word(ctx, end)
+        words += 1
+        if not goes_on:
+            break
+    return (k, end) if words >= 2 else None
 
 
 def _executive_director_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
-    """ "Executive Director of Equal Voices Canada": what an executive director heads is a body."""
+    """ "Executive Director of Equal Voices Canada": what an executive director heads is a body
+    (the ``BODY_HEAD`` token pattern, then the capitalised words after it)."""
     hits: list[Hit] = []
-    for m in _EXEC_RE.finditer(ctx.text):
-        s, e = m.span(1)
-        tokens = [i for i in range(ctx.n) if s <= ctx.idx[i] < e]
-        if not tokens or not ctx.free(tokens[0], tokens[-1] + 1):
+    for start, end in matchers.matches(ctx.doc, "BODY_HEAD"):
+        joined = ctx.spaced[start] and ctx.spaced[end - 1]
+        if not joined or ctx.spaced[start + 1] != (ctx.words[end - 1] == "of"):
+            continue  # "Executive Director of X" and "Executive Director, X", one space apart
+        name = _body_name(ctx, end)
+        if name is None or not ctx.free(*name):
             continue
-        if m.group(1).upper() in place_and_currency_words():
+        s, e = ctx.chars(*name)
+        if ctx.text[s:e].upper() in place_and_currency_words():
             continue
-        hits.append(Hit(s, e, m.group(1), resolve(m.group(1)), "name_pattern"))
-        ctx.occupy(tokens[0], tokens[-1] + 1)
+        hits.append(Hit(s, e, ctx.text[s:e], resolve(ctx.text[s:e]), "name_pattern"))
+        ctx.occupy(*name)
     return hits
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from wpstrack.extract import lexicon
 from wpstrack.extract.gazetteer import country_name
+from wpstrack.extract.matchers import is_government_office, office_follows
 from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName
 from wpstrack.extract.orgnames import normalise_org
 from wpstrack.extract.sentences import sentence_spans
@@ -351,7 +352,7 @@ def home_country(text: str, exclude: set[str] | frozenset[str] = frozenset()) ->
             continue
         after = (match.group("after") or "").strip().lower()
         before = text[max(0, match.start() - 9) : match.start()].lower()
-        owner = after in {"'s", "’s"} and not _OFFICE_AFTER_RE.match(text, match.end())
+        owner = after in {"'s", "’s"} and not office_follows(text, match.end())
         acting = after in _ACTING or owner or before.endswith("new ")
         placed = bool(re.search(r"\b(?:in|to|from) (?:the )?$", before)) or after[:1] == ","
         counts[country] = counts.get(country, 0) + (3 if acting else 0 if placed else 1)
@@ -362,21 +363,10 @@ _COUNTRY_WORDS_RE = re.compile(
     r"(?=[A-Z])\b(?:(?:Democratic )?Republic of (?:the )?[A-Z][a-z]+"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
 )
-# "Fiji's Minister for Women": the possessive names another official's country.
-_OFFICE_AFTER_RE = re.compile(
-    r"\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Ambassador|Secretary|Representative|Envoy"
-    r"|Commissioner|Adviser|Advisor|Director|President|Chief|Head)\b"
-)
 _ACTING = frozenset(
     {"will", "is", "has", "have", "hosts", "hosted", "supports", "supported", "announces"}
     | {"announced", "increases", "adopted", "funding", "minister", "government", "commits"}
     | {"committed", "provides", "provided", "expects", "calls", "urges"}
-)
-
-
-_GOVERNMENT_TITLE_RE = re.compile(
-    r"\b(?:Minister|Vice-Minister|Ambassador|Director-General|Director General|Permanent "
-    r"Representative|State Secretary|Secretary of State|Senator|Deputy Minister|Press Secretary)\b"
 )
 
 
@@ -396,7 +386,7 @@ def affiliation(
     if office.country:
         return office.country
     title = office.title or ""
-    if _GOVERNMENT_TITLE_RE.search(title) and title[:1].isupper():
+    if is_government_office(title) and title[:1].isupper():
         own = person.role == "principal" or person.start < _body_start(text, [])
         # a government office written without its country is the release's own government's
         # (a counterpart's office names its state: "Minister ... of Australia")

@@ -1,0 +1,107 @@
+"""Token patterns of offices and organisation heads, built once from the lexicon.
+
+The phrases (``government_offices``, ``state_words`` in ``lexicon/offices.yaml``) become a
+spaCy ``PhraseMatcher``; the token patterns of ``lexicon/patterns.yaml`` a ``Matcher``. Rules
+ask "is there a government office in this title?" or "where does an executive director's
+body start?" here, rather than each writing its own regular expression of office words.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache, lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from wpstrack.extract import lexicon
+
+# Phrase lists of lexicon/offices.yaml matched as written, by label.
+PHRASE_LISTS = {"GOVERNMENT_OFFICE": "government_offices", "STATE_WORD": "state_words"}
+_OFFICE_WINDOW = 80  # characters: an office after its owner is short
+_LOCK = threading.Lock()
+_BY_VOCAB: dict[int, tuple[Vocab, Matcher]] = {}
+
+
+@cache
+def _nlp() -> Language:
+    """The tokenizer for short phrases (titles, the words after a possessive)."""
+    return spacy.blank("en")
+
+
+def _resolve(value: Any) -> Any:
+    """The pattern with every "@file.key" replaced by that lexicon word list."""
+    if isinstance(value, str) and value.startswith("@"):
+        name, key = value[1:].split(".", 1)
+        return list(lexicon.ordered(name, key))
+    if isinstance(value, dict):
+        return {k: _resolve(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v) for v in value]
+    return value
+
+
+@cache
+def token_patterns() -> dict[str, list[list[dict[str, Any]]]]:
+    """Label -> its token patterns, with the lexicon's word lists filled in."""
+    return {label: _resolve(patterns) for label, patterns in lexicon.load("patterns").items()}
+
+
+def token_matcher(vocab: Vocab) -> Matcher:
+    """The Matcher of :func:`token_patterns` for documents of ``vocab`` (built once each)."""
+    entry = _BY_VOCAB.get(id(vocab))
+    if entry is None or entry[0] is not vocab:
+        with _LOCK:
+            matcher = Matcher(vocab, validate=True)
+            for label, patterns in token_patterns().items():
+                matcher.add(label, patterns)
+            entry = _BY_VOCAB[id(vocab)] = (vocab, matcher)
+    return entry[1]
+
+
+def matches(doc: Doc, label: str) -> list[tuple[int, int]]:
+    """(start, end) token offsets of the matches of one pattern label in ``doc``, in order."""
+    key = doc.vocab.strings[label]
+    return sorted((s, e) for k, s, e in token_matcher(doc.vocab)(doc) if k == key)
+
+
+@cache
+def _phrase_matcher() -> PhraseMatcher:
+    nlp = _nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    for label, key in PHRASE_LISTS.items():
+        matcher.add(label, [nlp.make_doc(p) for p in lexicon.ordered("offices", key)])
+    return matcher
+
+
+@lru_cache(maxsize=1 << 12)  # titles recur from person to person and release to release
+def phrase_labels(text: str) -> frozenset[str]:
+    """The labels of :data:`PHRASE_LISTS` whose phrases ``text`` contains as whole tokens."""
+    doc = _nlp().make_doc(text)
+    strings = doc.vocab.strings
+    return frozenset(strings[key] for key, _s, _e in _phrase_matcher()(doc))
+
+
+def is_government_office(title: str) -> bool:
+    """Whether a title holds an office of a state's government ("Deputy Minister for X")."""
+    return "GOVERNMENT_OFFICE" in phrase_labels(title)
+
+
+def names_a_state_office(title: str) -> bool:
+    """Whether a title is a state's: a government office or a state word ("Presidential")."""
+    return bool(phrase_labels(title) & {"GOVERNMENT_OFFICE", "STATE_WORD"})
+
+
+def office_follows(text: str, position: int) -> bool:
+    """Whether an office ("Minister for Women", "Special Envoy") starts after whitespace at
+    ``position``: after "Fiji's" it makes the possessive another official's country."""
+    window = text[position : position + _OFFICE_WINDOW]
+    stripped = window.lstrip()
+    if stripped == window or not stripped:
+        return False
+    doc = _nlp().make_doc(stripped)
+    return any(start == 0 for start, _end in matches(doc, "OWNED_OFFICE"))
