@@ -50,6 +50,10 @@ _COUNTRY_ALIASES = {
     "MM": ("Myanmar", "Burma"),
     "JP": ("Japan", "日本"),
 }
+# Continents and regions written as places ("women leaders from Africa").
+CONTINENTS = frozenset(
+    {"Africa", "Asia", "Europe", "Pacific", "Americas", "Latin America", "Middle East", "Oceania"}
+)
 # Words after a city that are part of how it is written, not of its name ("Sendai City").
 _CITY_SUFFIX_RE = re.compile(r"\s+(?:City|Metropolis|-shi|Municipality)$")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")

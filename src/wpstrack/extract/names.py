@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from wpstrack.extract import lexicon
-from wpstrack.extract.gazetteer import country_name, multiword_city_names
+from wpstrack.extract.gazetteer import CONTINENTS, country_name, multiword_city_names
 
 # Honorifics that mark a woman by themselves.
 FEMALE_HONORIFICS = lexicon.gendered("female")
@@ -29,15 +29,12 @@ TITLE_HEADS = lexicon.words("people", "title_heads")
 # Capitalised words found in offices and organisation names: never part of a person's name.
 TITLE_WORDS = TITLE_HEADS | lexicon.words("people", "title_words")
 HEADLINE_VERBS = lexicon.words("people", "headline_verbs")
-_CONTINENTS = frozenset(
-    {"Africa", "Asia", "Europe", "Pacific", "Americas", "Latin America", "Middle East", "Oceania"}
-)
 DEMONYMS = lexicon.table("people", "demonyms")
 
 
 def is_place_word(word: str) -> bool:
     """Whether one capitalised word names a country or continent."""
-    return word in _CONTINENTS or country_name(word) is not None
+    return word in CONTINENTS or country_name(word) is not None
 
 
 @dataclass

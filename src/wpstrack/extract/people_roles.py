@@ -363,11 +363,7 @@ _COUNTRY_WORDS_RE = re.compile(
     r"(?=[A-Z])\b(?:(?:Democratic )?Republic of (?:the )?[A-Z][a-z]+"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
 )
-_ACTING = frozenset(
-    {"will", "is", "has", "have", "hosts", "hosted", "supports", "supported", "announces"}
-    | {"announced", "increases", "adopted", "funding", "minister", "government", "commits"}
-    | {"committed", "provides", "provided", "expects", "calls", "urges"}
-)
+_ACTING = lexicon.words("people", "acting_words")
 
 
 def affiliation(
