@@ -19,9 +19,9 @@ from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, TITLE_WORDS
 
 # The vocabularies of offices (lexicon/people.yaml and organisations.yaml).
 ORG_HEADS = lexicon.words("organisations", "body_last_words")
-_HEAD_ALT = "|".join(
-    rf"\b{w.capitalize()}" for w in ("office", "department", "ministry", "agency", "fund")
-)
+# ", Ministry of Foreign Affairs": a body after the post, ending or starting with these words.
+_HEAD_ALT = "|".join(rf"\b{w}" for w in lexicon.ordered("organisations", "trailing_body_last"))
+_BODY_FIRST = "|".join(lexicon.ordered("organisations", "trailing_body_first"))
 _MODIFIERS = lexicon.words("people", "office_modifiers")
 _SUBUNITS = lexicon.words("people", "office_subunits")
 _OFFICE_OWNERS = lexicon.words("people", "office_owners")
@@ -311,7 +311,7 @@ def parse_office(phrase: str) -> Office:
         segments[-1],
     )  # ", Ministry of Foreign Affairs" names the body the post belongs to
     body_start = trailing and re.match(
-        r"(?:Department|Office|Ministry|Agency|Division|Bureau|Secretariat|[A-Z]{2,}\b)",
+        rf"(?:{_BODY_FIRST}|[A-Z]{{2,}}\b)",
         trailing.group(2),
     )
     if trailing and body_start and not _is_title_segment(trailing.group(2)):

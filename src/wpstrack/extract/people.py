@@ -385,8 +385,7 @@ def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[
         rank = next((r for r in RANKS if r.lower().replace(" ", "") == plain), None)
         if rank and "-" in honorific:
             rank = rank.replace(" ", "-")  # the rank as written
-        named = {"professor": "Professor", "prof": "Professor", "ambassador": "Ambassador"}
-        office.title = rank or named.get(honorific)
+        office.title = rank or lexicon.table("honorifics", "stated_titles").get(honorific)
     bracket = _BRACKET_COUNTRY_RE.match(scan, end) if office.affiliation is None else None
     if bracket:  # UN style: "Council President X (Guyana)"
         office.country = country_name(bracket.group(1))
