@@ -241,3 +241,42 @@ def test_every_english_honorific_of_the_lexicon_introduces_a_name(honorific: str
 
     _records, people = extract_people(f"Today {honorific}. Arla Venn opened the Harbour forum.\n")
     assert [p.name.display for p in people] in (["Arla Venn"], ["Baroness Venn"])
+
+
+PERSON_AND_BODY_MODULES = (
+    "names.py",
+    "offices.py",
+    "people.py",
+    "people_roles.py",
+    "people_romance.py",
+    "people_ja.py",
+    "organisation_rules.py",
+    "organisations.py",
+    "orgnames.py",
+    "organisation_japanese.py",
+    "matchers.py",
+)
+
+
+@pytest.mark.parametrize("module", PERSON_AND_BODY_MODULES)
+def test_person_office_and_body_rules_keep_no_word_table_of_their_own(module: str):
+    """Word lists live in lexicon/*.yaml: a module-level collection of six or more words
+    written in one of these modules is a table that belongs there."""
+    tree = ast.parse((EXTRACT / module).read_text(encoding="utf-8"))
+    tables = []
+    for node in tree.body:
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Call) and value.args:
+            value = value.args[0]  # frozenset({...}), frozenset("...".split())
+        if isinstance(value, (ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            words = [
+                n.value
+                for n in ast.walk(value)
+                if isinstance(n, ast.Constant)
+                and isinstance(n.value, str)
+                and n.value.isalpha()
+                and len(n.value) > 2  # letters of a spelling rule ("ou" -> "o") are no words
+            ]
+            if len(words) >= 6:
+                tables.append(node.lineno)
+    assert tables == []

@@ -270,9 +270,8 @@ def _inside_country(phrase: str, start: int, end: int) -> bool:
     return bool(before) and country_name(f"{before[-1]} and {after}") is not None
 
 
-_CONNECTORS = frozenset(
-    {"of", "for", "and", "the", "to", "in", "on", "at", "a", "an", "s", "from", "with", "de", "du"}
-)
+# Small words inside an office ("Minister for Women and Gender Equality").
+_CONNECTORS = lexicon.words("people", "office_connectors")
 
 
 @lru_cache(maxsize=1 << 14)  # words and short phrases of offices recur
