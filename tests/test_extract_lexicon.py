@@ -280,3 +280,31 @@ def test_person_office_and_body_rules_keep_no_word_table_of_their_own(module: st
             if len(words) >= 6:
                 tables.append(node.lineno)
     assert tables == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "title", "organisation"),
+    [
+        (
+            "Minister of State at the Foreign Office",
+            "Minister of State at the Foreign Office",
+            None,
+        ),
+        ("Parliamentary State Secretary at the Federal Ministry", None, None),
+        (
+            "Deputy Executive Director of the Blue Lantern Fund",
+            "Deputy Executive Director",
+            "Blue Lantern Fund",
+        ),
+        ("Chair of the Harbour Women's Network", "Chair", "Harbour Women's Network"),
+    ],
+)
+def test_offices_read_with_the_lexicons_junior_ministers_and_body_words(
+    phrase, title, organisation
+):
+    from wpstrack.extract.offices import parse_office
+
+    office = parse_office(phrase)
+    assert office.title == (title or phrase)
+    if organisation:
+        assert office.organisation == organisation

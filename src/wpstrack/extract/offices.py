@@ -101,9 +101,13 @@ def _whole_secretariat(rest: str, run: re.Match[str]) -> bool:
     return words[-1].lower() == "secretariat" and len(words) > 1 and not owned
 
 
+# "Minister of State at the Foreign Office": the department a junior minister sits in.
 _JUNIOR_MINISTER_AT_RE = re.compile(
-    r"^(?:Minister of State|(?:Parliamentary )?State Secretary)\s+at\s+(?:the\s+)?"
-    r"(?:[A-Z][\w\-]*\s+)*(?:Office|Ministry|Department)\b"
+    r"^(?:"
+    + "|".join(map(re.escape, lexicon.ordered("offices", "junior_ministers")))
+    + r")\s+at\s+(?:the\s+)?(?:[A-Z][\w\-]*\s+)*(?:"
+    + "|".join(lexicon.ordered("offices", "departments"))
+    + r")\b"
 )
 
 
