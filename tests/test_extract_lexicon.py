@@ -80,6 +80,7 @@ def test_every_lexicon_file_loads_and_its_word_lists_hold_no_duplicates():
 def test_address_forms_cover_honorifics_styles_and_offices_written_as_honorifics():
     forms = lexicon.address_forms()
     assert {"Ms", "Ms.", "Mme", "H.E.", "Senator", "Sra."} <= forms
+    assert not {"Justice", "Judge"} & forms
     assert "ms" in lexicon.abbreviations() and "a.m" in lexicon.abbreviations()
 
 
@@ -308,3 +309,30 @@ def test_offices_read_with_the_lexicons_junior_ministers_and_body_words(
     assert office.title == (title or phrase)
     if organisation:
         assert office.organisation == organisation
+
+
+@pytest.mark.parametrize("name", ["Justice Sector Reform Committee", "Judge Advocate Network"])
+def test_an_office_written_like_an_honorific_still_opens_a_bodys_name(name: str):
+    from wpstrack.extract.pipeline import extract_text
+
+    record = extract_text(f"Geneva, 4 March 2025\nThe {name} met on Tuesday.\n")
+    assert name in record["organisations"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a later "Mr. Ode" shows that "Ode Bara" was written family name first
+        ("Mr. Ode Bara met Ms. Ana Lio. Mr. Ode thanked Ms. Lio.", {"Bara Ode", "Ana Lio"}),
+        # "Sir" takes the given name: "Sir Keir" shows no order
+        (
+            "Sir Keir Starmer met Ms. Ana Lio. Sir Keir thanked Ms. Lio.",
+            {"Keir Starmer", "Ana Lio"},
+        ),
+    ],
+)
+def test_only_honorifics_before_a_family_name_show_the_order_of_a_name(text, expected):
+    from wpstrack.extract.people import extract_people
+
+    _records, people = extract_people(text)
+    assert {p.name.display for p in people} == expected

@@ -164,10 +164,15 @@ _POSTNOMINAL_RE = re.compile(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b")
 _LOWER_HEADS = "|".join(sorted(TITLE_HEADS | {"moderator"}, key=len, reverse=True))
 
 
+# Honorifics that open the next person's name after a comma; one that is also an office
+# (", Professor of Law") may go on the office.
+_NEXT_PERSON_HONORIFICS = [
+    f for f in lexicon.ordered("honorifics", "before_family_name") if f.lower() not in TITLE_HEADS
+]
 # Where an office written after a name ends: a clause, the next person's honorific, a stop.
 _POST_STOP_RE = re.compile(
     r",\s+(?:and\s+)?(?:who|which|whose|said|[a-z]+ed\b|H\.E\.|Hon|the Hon|"
-    + "|".join(_ENGLISH_HONORIFICS)
+    + "|".join(_NEXT_PERSON_HONORIFICS)
     + r")|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|(?<!\.[A-Z])\.(?:\s|$)|;|:"
     r"|\s\((?![A-Z][\w\- ]*\))|§"
     r"|\s(?:who|which|said|stated|explained|told|briefed|described|presented|spoke|held"

@@ -444,8 +444,9 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-_HONORIFIC_FORMS = "|".join(lexicon.all_honorifics(("en",)))
-_HONORIFIC_RE = re.compile(rf"\b(?:{_HONORIFIC_FORMS})\.?\s+")
+_HONORIFIC_FORMS = "|".join(lexicon.ordered("honorifics", "before_family_name"))
+_HONORIFIC_INITIALS = "".join(sorted({f[0] for f in _HONORIFIC_FORMS.split("|")}))
+_HONORIFIC_RE = re.compile(rf"(?=[{_HONORIFIC_INITIALS}])\b(?:{_HONORIFIC_FORMS})\.?\s+")
 
 
 def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: str) -> bool:

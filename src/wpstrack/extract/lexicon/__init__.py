@@ -54,10 +54,11 @@ def all_honorifics(languages: tuple[str, ...] = LANGUAGES) -> tuple[str, ...]:
 
 @cache
 def address_forms() -> frozenset[str]:
-    """Every honorific, with and without its period, and the styles and offices written like
-    one ("H.E.", "Senator"): a capitalised word after any of them is a family name."""
+    """Every honorific, with and without its period, and the styles ("H.E.", "Senator"): a
+    capitalised word after any of them is a family name. Not the offices written like an
+    honorific: "Justice" and "Judge" open names of bodies too ("Justice Sector Committee")."""
     forms = {form + dot for form in all_honorifics() for dot in ("", ".")}
-    return frozenset(forms | set(load("honorifics")["styles"]) | set(offices_as_honorifics()))
+    return frozenset(forms | set(load("honorifics")["styles"]))
 
 
 def offices_as_honorifics() -> tuple[str, ...]:
