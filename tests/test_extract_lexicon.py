@@ -132,7 +132,6 @@ def test_sentence_bounds_give_the_sentence_around_a_position_without_its_space_o
 
 # One made-up sentence per token pattern label, with the (start, end) words it must match.
 PATTERN_SENTENCES = {
-    "BODY_HEAD": ("Mr. Tomas Brel, Executive Director of Blue Lantern Voices, spoke.", [(4, 7)]),
     "OWNED_OFFICE": ("Deputy Prime Minister Ana Lio met staff.", [(0, 3), (1, 3), (2, 3)]),
 }
 

@@ -1,7 +1,8 @@
 """Token patterns of offices and organisation heads, built once from the lexicon.
 
-The phrases (``government_offices``, ``state_words`` in ``lexicon/offices.yaml``) become a
-spaCy ``PhraseMatcher``; the token patterns of ``lexicon/patterns.yaml`` a ``Matcher``. Rules
+The office lists of ``lexicon/offices.yaml`` (``government_offices``, ``state_words``,
+``body_head_offices``) become spaCy ``PhraseMatcher``s; the token patterns of
+``lexicon/patterns.yaml`` a ``Matcher``. Rules
 ask "is there a government office in this title?" or "where does an executive director's
 body start?" here, rather than each writing its own regular expression of office words.
 """
@@ -24,7 +25,8 @@ from wpstrack.extract import lexicon
 PHRASE_LISTS = {"GOVERNMENT_OFFICE": "government_offices", "STATE_WORD": "state_words"}
 _OFFICE_WINDOW = 80  # characters: an office after its owner is short
 _LOCK = threading.Lock()
-_BY_VOCAB: dict[int, tuple[Vocab, Matcher]] = {}
+_BY_VOCAB: dict[tuple[int, str], tuple[Vocab, Matcher]] = {}
+_PHRASES_BY_VOCAB: dict[tuple[int, str], tuple[Vocab, PhraseMatcher]] = {}
 
 
 @cache
@@ -51,22 +53,40 @@ def token_patterns() -> dict[str, list[list[dict[str, Any]]]]:
     return {label: _resolve(patterns) for label, patterns in lexicon.load("patterns").items()}
 
 
-def token_matcher(vocab: Vocab) -> Matcher:
-    """The Matcher of :func:`token_patterns` for documents of ``vocab`` (built once each)."""
-    entry = _BY_VOCAB.get(id(vocab))
+def token_matcher(vocab: Vocab, label: str) -> Matcher:
+    """The Matcher of one label of :func:`token_patterns` for documents of ``vocab``, built
+    once each: one Matcher per label, so that a rule runs only its own patterns."""
+    entry = _BY_VOCAB.get((id(vocab), label))
     if entry is None or entry[0] is not vocab:
         with _LOCK:
             matcher = Matcher(vocab, validate=True)
-            for label, patterns in token_patterns().items():
-                matcher.add(label, patterns)
-            entry = _BY_VOCAB[id(vocab)] = (vocab, matcher)
+            matcher.add(label, token_patterns()[label])
+            entry = _BY_VOCAB[(id(vocab), label)] = (vocab, matcher)
     return entry[1]
 
 
 def matches(doc: Doc, label: str) -> list[tuple[int, int]]:
     """(start, end) token offsets of the matches of one pattern label in ``doc``, in order."""
-    key = doc.vocab.strings[label]
-    return sorted((s, e) for k, s, e in token_matcher(doc.vocab)(doc) if k == key)
+    return sorted((s, e) for _key, s, e in token_matcher(doc.vocab, label)(doc))
+
+
+def _office_phrases(vocab: Vocab, key: str) -> PhraseMatcher:
+    """A PhraseMatcher of the office list ``key`` for documents of ``vocab`` (built once);
+    a phrase is split into words as the tokenizer splits it ("Director-General": 3 words)."""
+    entry = _PHRASES_BY_VOCAB.get((id(vocab), key))
+    if entry is None or entry[0] is not vocab:
+        with _LOCK:
+            matcher = PhraseMatcher(vocab, attr="ORTH")
+            for phrase in lexicon.ordered("offices", key):
+                words = [t.text for t in _nlp().make_doc(phrase)]
+                matcher.add(key, [Doc(vocab, words=words)])
+            entry = _PHRASES_BY_VOCAB[(id(vocab), key)] = (vocab, matcher)
+    return entry[1]
+
+
+def office_phrases(doc: Doc, key: str) -> list[tuple[int, int]]:
+    """(start, end) token offsets of the phrases of office list ``key`` in ``doc``, in order."""
+    return sorted((s, e) for _key, s, e in _office_phrases(doc.vocab, key)(doc))
 
 
 @cache

@@ -471,13 +471,17 @@ def _body_name(ctx: Context, k: int) -> tuple[int, int] | None:
 
 def _executive_director_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
     """ "Executive Director of Equal Voices Canada": what an executive director heads is a body
-    (the ``BODY_HEAD`` token pattern, then the capitalised words after it)."""
+    (an office of the lexicon's ``body_head_offices``, then "of" or a comma, then the
+    capitalised words of the name)."""
     hits: list[Hit] = []
-    for start, end in matchers.matches(ctx.doc, "BODY_HEAD"):
-        joined = ctx.spaced[start] and ctx.spaced[end - 1]
-        if not joined or ctx.spaced[start + 1] != (ctx.words[end - 1] == "of"):
+    for start, end in matchers.office_phrases(ctx.doc, "body_head_offices"):
+        after = ctx.word(end)
+        spaced = all(ctx.spaced[start : end - 1])
+        if not spaced or after not in {",", "of"} or ctx.spaced[end - 1] != (after == "of"):
             continue  # "Executive Director of X" and "Executive Director, X", one space apart
-        name = _body_name(ctx, end)
+        if not ctx.spaced[end]:
+            continue
+        name = _body_name(ctx, end + 1)
         if name is None or not ctx.free(*name):
             continue
         s, e = ctx.chars(*name)
