@@ -1,10 +1,10 @@
 """Token patterns of offices and organisation heads, built once from the lexicon.
 
 The office lists of ``lexicon/offices.yaml`` (``government_offices``, ``state_words``,
-``body_head_offices``) become spaCy ``PhraseMatcher``s; the token patterns of
-``lexicon/patterns.yaml`` a ``Matcher``. Rules
-ask "is there a government office in this title?" or "where does an executive director's
-body start?" here, rather than each writing its own regular expression of office words.
+``body_head_offices``) become spaCy ``PhraseMatcher``s, the token patterns of
+``lexicon/patterns.yaml`` ``Matcher``s, one per vocabulary and list. Rules ask "is there a
+government office in this title?" or "where does an executive director's body start?" here,
+rather than each writing its own regular expression of office words.
 """
 
 from __future__ import annotations
@@ -89,21 +89,11 @@ def office_phrases(doc: Doc, key: str) -> list[tuple[int, int]]:
     return sorted((s, e) for _key, s, e in _office_phrases(doc.vocab, key)(doc))
 
 
-@cache
-def _phrase_matcher() -> PhraseMatcher:
-    nlp = _nlp()
-    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-    for label, key in PHRASE_LISTS.items():
-        matcher.add(label, [nlp.make_doc(p) for p in lexicon.ordered("offices", key)])
-    return matcher
-
-
 @lru_cache(maxsize=1 << 12)  # titles recur from person to person and release to release
 def phrase_labels(text: str) -> frozenset[str]:
     """The labels of :data:`PHRASE_LISTS` whose phrases ``text`` contains as whole tokens."""
     doc = _nlp().make_doc(text)
-    strings = doc.vocab.strings
-    return frozenset(strings[key] for key, _s, _e in _phrase_matcher()(doc))
+    return frozenset(label for label, key in PHRASE_LISTS.items() if office_phrases(doc, key))
 
 
 def is_government_office(title: str) -> bool:
