@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import doc_text, state
-from wpstrack.extract.people_roles import sentence_spans
+from wpstrack.extract.sentences import sentence_spans
 
 _REPORTING = (
     r"stated|said|says|explained|announced|emphasi[sz]ed|stressed|noted|expressed|added"

@@ -32,10 +32,10 @@ from wpstrack.extract.patterns import (
     paragraphs,
     parse_date,
     resolve_year,
-    sentence_bounds,
     weekday_on_or_before,
     zone_name,
 )
+from wpstrack.extract.sentences import sentence_bounds
 
 # A clock time in a header after "|" or "Published" is when the page was posted.
 _POSTED_RE = re.compile(r"(?:\||Published|Updated|Posted|Last modified)[^\n]{0,30}$")

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.model import ExtractionState, doc_text, state
-from wpstrack.extract.patterns import sentence_bounds
+from wpstrack.extract.sentences import sentence_bounds
 
 _NUMBER_WORDS = {
     "a": 1,

@@ -29,9 +29,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract import japanese_event, lexicon
+from wpstrack.extract.matchers import names_a_state_office
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.people_ja import is_japanese
-from wpstrack.extract.people_roles import iter_sentence_spans
+from wpstrack.extract.sentences import iter_sentence_spans
 
 _GENRE_RE = re.compile(
     r"^\s*(?P<kind>(?:Joint\s+)?Statement|STATEMENT|JOINT STATEMENT|Speech|SPEECH|Remarks"
@@ -117,12 +118,6 @@ _PASSIVE_VERB = (
 _PASSIVE_RE = re.compile(rf"(?P<object>[^.;\n]{{3,120}}?){_PASSIVE_VERB}")
 # The passive verb alone: where it is absent, the slow search for its object is skipped.
 _PASSIVE_VERB_RE = re.compile(_PASSIVE_VERB)
-_GOVERNMENT_TITLE_RE = re.compile(
-    r"\b(?:Minister|Ambassador|Secretary of State|State Secretary|Government|Presidential"
-    r"|President|Prime|Vice-Minister|Deputy Minister|Senator)\b"
-)
-
-
 _FUNCTION_WORDS = frozenset({"the", "and", "with", "for", "from", "that", "of", "to", "in", "on"})
 
 
@@ -297,7 +292,7 @@ def _refine(kind: str, lead: str, counterparts: list[dict[str, object]] | None) 
             return kind
         title = str(person.get("title") or "")
         affiliation = person.get("organisation_or_country")
-        if not (_GOVERNMENT_TITLE_RE.search(title) or title[:1].isupper()) or not affiliation:
+        if not (names_a_state_office(title) or title[:1].isupper()) or not affiliation:
             return kind
         countries.add(affiliation)
     if len(countries) == 1 and not _is_organisation(str(next(iter(countries)))):
@@ -370,7 +365,7 @@ def _classify_romance(
 
 def _is_organisation(name: str) -> bool:
     """Whether an affiliation names a body rather than a country."""
-    from wpstrack.extract.names import country_name
+    from wpstrack.extract.gazetteer import country_name
 
     return country_name(name) is None
 

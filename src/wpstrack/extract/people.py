@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract import lexicon, people_ja, people_romance
-from wpstrack.extract.gazetteer import gazetteer
+from wpstrack.extract.gazetteer import country_name, gazetteer, name_of_code
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import (
     FEMALE_HONORIFICS,
@@ -40,7 +40,6 @@ from wpstrack.extract.names import (
     TITLE_HEADS,
     TITLE_WORDS,
     ParsedName,
-    country_name,
     is_place_word,
     is_title_word,
     name_word_ok,
@@ -64,11 +63,20 @@ from wpstrack.extract.people_roles import (
 from wpstrack.extract.people_romance import ROMANCE
 
 # English honorifics from the lexicon ("Hon" has its own group below), French "Mme" (common
-# in English UN texts too), peers and the offices written like honorifics.
-_PREFIX_WORDS = (
-    "|".join(f for f in lexicon.all_honorifics(("en",)) if f != "Hon")
-    + r"|Mme|Lady|Ambassador|AMBASSADOR|Ambassadress|Senator|Judge|Justice|"
-    + "|".join(r.replace(" ", r"[\s\-]") for r in RANKS)  # "Lieutenant-Colonel" too
+# in English UN texts too), the peers' "Lady" and the offices written like honorifics.
+_ENGLISH_HONORIFICS = tuple(f for f in lexicon.all_honorifics(("en",)) if f != "Hon")
+_PREFIX_WORDS = "|".join(
+    [
+        *_ENGLISH_HONORIFICS,
+        *lexicon.ordered("honorifics", "also_in_english"),
+        *lexicon.offices_as_honorifics(),
+    ]
+    + [r.replace(" ", r"[\s\-]") for r in RANKS]  # "Lieutenant-Colonel" too
+)
+# "H.E.", also written "H. E.", and "His Excellency".
+_EXCELLENCY = "|".join(
+    re.escape(form).replace(r"\ ", r"\s+").replace(r"\.", r"\.\s?", 1)
+    for form in lexicon.ordered("honorifics", "excellency")
 )
 # The leading lookaheads name the characters a match can start with, so that the regex
 # engine passes over the others fast.
@@ -76,7 +84,7 @@ _PREFIX_RE = re.compile(
     r"(?=[A-Z]|the\s)(?<![\w.\-])(?=H\.|His\s|Her\s|[Tt]he\s+Hon|Hon|Rt\.?\s|(?:"
     + _PREFIX_WORDS
     + r")\b)"
-    r"(?:(?P<he>H\.\s?E\.|His\s+Excellency|Her\s+Excellency)\s+)?"
+    r"(?:(?P<he>" + _EXCELLENCY + r")\s+)?"
     r"(?P<hon>(?:Senator\s+)?(?:[Tt]he\s+)?(?:Hon(?:ourable|orable)?|Rt\.?\s+Hon)\.?\s+)?"
     r"(?:(?P<word>" + _PREFIX_WORDS + r")\.?[ \xa0]+)?(?=[^\W\d_])"
 )
@@ -156,6 +164,22 @@ _POSTNOMINAL_RE = re.compile(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b")
 _LOWER_HEADS = "|".join(sorted(TITLE_HEADS | {"moderator"}, key=len, reverse=True))
 
 
+# Honorifics that open the next person's name after a comma; one that is also an office
+# (", Professor of Law") may go on the office.
+_NEXT_PERSON_HONORIFICS = [
+    f for f in lexicon.ordered("honorifics", "before_family_name") if f.lower() not in TITLE_HEADS
+]
+# Where an office written after a name ends: a clause, the next person's honorific, a stop.
+_POST_STOP_RE = re.compile(
+    r",\s+(?:and\s+)?(?:who|which|whose|said|[a-z]+ed\b|H\.E\.|Hon|the Hon|"
+    + "|".join(_NEXT_PERSON_HONORIFICS)
+    + r")|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|(?<!\.[A-Z])\.(?:\s|$)|;|:"
+    r"|\s\((?![A-Z][\w\- ]*\))|§"
+    r"|\s(?:who|which|said|stated|explained|told|briefed|described|presented|spoke|held"
+    r"|met|attended|introduced|received|thanked|noted|expressed|visited|opened)\b"
+)
+
+
 def _post_phrase(text: str, end: int) -> str:
     """The office written after a name: ', Deputy Executive Director of ...,' or ' of X'."""
     rest = _POSTNOMINAL_RE.sub("", text[end : end + 400], count=1)
@@ -172,13 +196,7 @@ def _post_phrase(text: str, end: int) -> str:
         return line if _has_head(line.split(" ")[0]) or (capitalised and _has_head(line)) else ""
     else:
         return ""
-    stop = re.search(
-        r",\s+(?:and\s+)?(?:who|which|whose|said|[a-z]+ed\b|H\.E\.|Hon|Ms|Mr|Mrs|Dr|the Hon)"
-        r"|,\s+and\s+(?:[A-Z]|the\s)|,\s+[a-z]|(?<!\.[A-Z])\.(?:\s|$)|;|:|\s\((?![A-Z][\w\- ]*\))|§"
-        r"|\s(?:who|which|said|stated|explained|told|briefed|described|presented|spoke|held"
-        r"|met|attended|introduced|received|thanked|noted|expressed|visited|opened)\b",
-        tail,
-    )
+    stop = _POST_STOP_RE.search(tail)
     if stop and stop.group() == "§" and re.search(r"[A-Z][\w\-]*[ \xa0]$", tail[: stop.start()]):
         return ""  # "X, Assistant Secretary-General Y": the office is the next person's
     phrase = tail[: stop.start()] if stop else tail
@@ -257,9 +275,8 @@ def _inside_country(phrase: str, start: int, end: int) -> bool:
     return bool(before) and country_name(f"{before[-1]} and {after}") is not None
 
 
-_CONNECTORS = frozenset(
-    {"of", "for", "and", "the", "to", "in", "on", "at", "a", "an", "s", "from", "with", "de", "du"}
-)
+# Small words inside an office ("Minister for Women and Gender Equality").
+_CONNECTORS = lexicon.words("people", "office_connectors")
 
 
 @lru_cache(maxsize=1 << 14)  # words and short phrases of offices recur
@@ -372,8 +389,7 @@ def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[
         rank = next((r for r in RANKS if r.lower().replace(" ", "") == plain), None)
         if rank and "-" in honorific:
             rank = rank.replace(" ", "-")  # the rank as written
-        named = {"professor": "Professor", "prof": "Professor", "ambassador": "Ambassador"}
-        office.title = rank or named.get(honorific)
+        office.title = rank or lexicon.table("honorifics", "stated_titles").get(honorific)
     bracket = _BRACKET_COUNTRY_RE.match(scan, end) if office.affiliation is None else None
     if bracket:  # UN style: "Council President X (Guyana)"
         office.country = country_name(bracket.group(1))
@@ -561,11 +577,7 @@ def _add_english_names(text: str, records: list[Participant], women: list[tuple[
 
 def _state_name(written: str | None) -> str | None:
     """A state's short English name ('the Republic of Kenya' -> 'Kenya'), else None."""
-    import pycountry
-
-    code = gazetteer().country(written.strip("()（）")) if written else None
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return getattr(country, "common_name", None) or getattr(country, "name", None)
+    return name_of_code(gazetteer().country(written.strip("()（）")) if written else None)
 
 
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:

@@ -21,7 +21,9 @@ from functools import cache
 from typing import Any
 
 from wpstrack import japanese
+from wpstrack.extract import lexicon
 from wpstrack.extract.japanese_names import find_holder, hepburn, romanise_foreign, terms
+from wpstrack.extract.sentences import sentence_bounds
 from wpstrack.japanese import Token
 
 # (gold field, {name, title, organisation_or_country[, gender]}, start, end)
@@ -32,7 +34,7 @@ _KANJI_RE = re.compile("^[\u4e00-\u9fff\u3005]+$")
 _CJK_RE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 _JOINERS = frozenset({"・", "＝", "="})
 _RUN_POS = frozenset({"名詞", "接尾辞", "接頭辞"})
-_HONORIFIC_SUFFIXES = ("氏", "さん")
+_HONORIFIC_SUFFIXES = lexicon.ordered("honorifics", "ja_suffixes")
 # Sentences that report the event: its subject leads it.
 _EVENT_RE = re.compile(
     r"会談|意見交換|表敬|会合|対話|署名|書簡の交換|交換公文|挨拶|ステートメント|演説|スピーチ"
@@ -399,12 +401,6 @@ class _Reader:
         self.mentions.append(_Mention(person, start, *particle))
 
 
-def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
-    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
-    ends = [i for i in (text.find("。", at), text.find("\n", at)) if i >= 0]
-    return start, min(ends, default=len(text))
-
-
 def _assign(text: str, reader: _Reader) -> None:
     """The subject (は/が) of the first event sentence leads; co-leads and signatories too."""
     leads: list[_Person] = []
@@ -413,7 +409,7 @@ def _assign(text: str, reader: _Reader) -> None:
         if between is not None and between[0] <= mention.start < between[1]:
             leads.append(mention.person)
     for mention in reader.mentions:
-        s, e = _sentence_bounds(text, mention.start)
+        s, e = sentence_bounds(text, mention.start)
         if not _CO_LEAD_RE.search(text[s:e]):
             continue
         if mention.particle in ("は", "が") or (
@@ -423,7 +419,7 @@ def _assign(text: str, reader: _Reader) -> None:
     if not leads:
         subject = None
         for mention in reader.mentions:
-            s, e = _sentence_bounds(text, mention.start)
+            s, e = sentence_bounds(text, mention.start)
             if mention.particle in ("は", "が") and _EVENT_RE.search(text[s:e]):
                 subject = mention.person
                 break

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from wpstrack.extract import lexicon
-from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName, country_name
+from wpstrack.extract.gazetteer import country_name
+from wpstrack.extract.matchers import is_government_office, office_follows
+from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName
 from wpstrack.extract.orgnames import normalise_org
+from wpstrack.extract.sentences import sentence_spans
 
 if TYPE_CHECKING:
     from wpstrack.extract.people import Person
@@ -89,72 +90,6 @@ _FIRST_PERSON_CUE_RE = re.compile(
 # A header line that opens a statement or speech: its first named person is the author, also
 # where a section line ("Press Releases") or a date stands above it.
 _AUTHOR_HEADER_RE = re.compile(r"^\s*(?:STATEMENT|Statement|SPEECH|Speech|Remarks|REMARKS)\b", re.M)
-
-
-_ABBREVIATIONS = frozenset(
-    [
-        "ms",
-        "mr",
-        "mrs",
-        "dr",
-        "prof",
-        "hon",
-        "st",
-        "no",
-        "mt",
-        "jr",
-        "sr",
-        "lt",
-        "col",
-        "gen",
-        "cdr",
-        "capt",
-        "vs",
-        "etc",
-        "e",
-        "h",
-        "u",
-        "s",
-        "m",
-        "p",
-        "a.m",
-        "p.m",
-        "e.g",
-        "i.e",
-        "h.e",
-        "u.s",
-        "u.k",
-        "d.c",
-        "rt",
-    ]
-)
-
-
-_SENTENCE_STOP_RE = re.compile(r"[.!?](?=[ \xa0]+[A-Z0-9(\"“])|\n")
-_LAST_WORD_RE = re.compile(r"([\w.]+)$")
-_INITIALS_RE = re.compile(r"(?:[A-Z]\.)*[A-Z]")
-
-
-@lru_cache(maxsize=4)  # the people and commitments components split the same text
-def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Sentence spans: a stop, then space and a capital, unless the word is an abbreviation."""
-    return tuple(iter_sentence_spans(text))
-
-
-def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """:func:`sentence_spans` one at a time, for a reader that stops at the one it wants."""
-    start = 0
-    for match in _SENTENCE_STOP_RE.finditer(text):
-        if match.group() != "\n":
-            word = _LAST_WORD_RE.search(text, max(0, match.start() - 8), match.start())
-            initial = word and _INITIALS_RE.fullmatch(word.group(1))
-            if word and (initial or word.group(1).lower().strip(".") in _ABBREVIATIONS):
-                continue
-        if text[start : match.end()].strip():
-            yield start, match.end()
-        start = match.end()
-    if text[start:].strip():
-        yield start, len(text)
 
 
 def _people_in(people: list[Person], start: int, end: int) -> list[tuple[int, Person]]:
@@ -417,7 +352,7 @@ def home_country(text: str, exclude: set[str] | frozenset[str] = frozenset()) ->
             continue
         after = (match.group("after") or "").strip().lower()
         before = text[max(0, match.start() - 9) : match.start()].lower()
-        owner = after in {"'s", "’s"} and not _OFFICE_AFTER_RE.match(text, match.end())
+        owner = after in {"'s", "’s"} and not office_follows(text, match.end())
         acting = after in _ACTING or owner or before.endswith("new ")
         placed = bool(re.search(r"\b(?:in|to|from) (?:the )?$", before)) or after[:1] == ","
         counts[country] = counts.get(country, 0) + (3 if acting else 0 if placed else 1)
@@ -428,22 +363,7 @@ _COUNTRY_WORDS_RE = re.compile(
     r"(?=[A-Z])\b(?:(?:Democratic )?Republic of (?:the )?[A-Z][a-z]+"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
 )
-# "Fiji's Minister for Women": the possessive names another official's country.
-_OFFICE_AFTER_RE = re.compile(
-    r"\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Minister|Ambassador|Secretary|Representative|Envoy"
-    r"|Commissioner|Adviser|Advisor|Director|President|Chief|Head)\b"
-)
-_ACTING = frozenset(
-    {"will", "is", "has", "have", "hosts", "hosted", "supports", "supported", "announces"}
-    | {"announced", "increases", "adopted", "funding", "minister", "government", "commits"}
-    | {"committed", "provides", "provided", "expects", "calls", "urges"}
-)
-
-
-_GOVERNMENT_TITLE_RE = re.compile(
-    r"\b(?:Minister|Vice-Minister|Ambassador|Director-General|Director General|Permanent "
-    r"Representative|State Secretary|Secretary of State|Senator|Deputy Minister|Press Secretary)\b"
-)
+_ACTING = lexicon.words("people", "acting_words")
 
 
 def affiliation(
@@ -462,7 +382,7 @@ def affiliation(
     if office.country:
         return office.country
     title = office.title or ""
-    if _GOVERNMENT_TITLE_RE.search(title) and title[:1].isupper():
+    if is_government_office(title) and title[:1].isupper():
         own = person.role == "principal" or person.start < _body_start(text, [])
         # a government office written without its country is the release's own government's
         # (a counterpart's office names its state: "Minister ... of Australia")
@@ -524,7 +444,9 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-_HONORIFIC_RE = re.compile(r"(?=[MDP])\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+")
+_HONORIFIC_FORMS = "|".join(lexicon.ordered("honorifics", "before_family_name"))
+_HONORIFIC_INITIALS = "".join(sorted({f[0] for f in _HONORIFIC_FORMS.split("|")}))
+_HONORIFIC_RE = re.compile(rf"(?=[{_HONORIFIC_INITIALS}])\b(?:{_HONORIFIC_FORMS})\.?\s+")
 
 
 def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: str) -> bool:
@@ -533,7 +455,7 @@ def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: s
     The same as scanning the text for the pattern, but tried only where an honorific is
     (``honorifics``: its spans, in order), as the scan would try them.
     """
-    pattern = re.compile(rf"\b(?:Ms|Mr|Mrs|Dr|Professor)\.?\s+{re.escape(word)}\b([ \xa0]\w)?")
+    pattern = re.compile(rf"\b(?:{_HONORIFIC_FORMS})\.?\s+{re.escape(word)}\b([ \xa0]\w)?")
     resume = 0  # a scan goes on after its last match
     for start, end in honorifics:
         if start < resume or not scan.startswith(word, end):

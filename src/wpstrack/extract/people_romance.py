@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import pycountry
-
 from wpstrack.extract import lexicon
-from wpstrack.extract.gazetteer import gazetteer
+from wpstrack.extract.gazetteer import gazetteer, name_of_code
 from wpstrack.extract.names import TITLE_WORDS
 from wpstrack.reference import organisations, resolve_organisation
 
@@ -85,8 +83,7 @@ def _body_or_state(tail: str) -> str | None:
     tail = tail.strip(" .,")
     code = gazetteer().country(_STATE_PREFIX_RE.sub("", tail))
     if code:
-        country = pycountry.countries.get(alpha_2=code)
-        return getattr(country, "common_name", None) or getattr(country, "name", None)
+        return name_of_code(code)
     body = resolve_organisation(tail)
     if body:
         entry = next(e for e in organisations() if e["code"] == body)

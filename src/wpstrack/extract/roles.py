@@ -26,18 +26,17 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
-import pycountry
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack import roles
 from wpstrack.extract import role_cues
-from wpstrack.extract.gazetteer import _COUNTRY_ALIASES, gazetteer
+from wpstrack.extract.gazetteer import country_names_re, gazetteer
 from wpstrack.extract.model import ExtractionState, doc_text, state
+from wpstrack.extract.sentences import sentence_bounds
 from wpstrack.reference import organisation_aliases, organisations, resolve_organisation
 
 _WINDOW = 80  # characters either side of a name that a cue may use
-_SENTENCE_END = re.compile(r"[.!?。\n](?:\s|$)|\n")
 _HEADER_LINES = 6
 _HEADLINE_WORDS = 20  # a longer line is body text
 _TITLE_WORDS = 6  # without a verb, the subject is sought in the title's first words
@@ -60,23 +59,9 @@ def _country_of_code() -> dict[str, str]:
     return {e["code"]: e["country"] for e in organisations() if e.get("country")}
 
 
-@cache
-def _country_re() -> re.Pattern[str]:
-    """Every capitalised country name and short form, longest first."""
-    names: set[str] = set()
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value and "," not in value:
-                names.add(value)
-    names.update(n for forms in _COUNTRY_ALIASES.values() for n in forms)
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alternatives})(?![\w])")
-
-
 def _countries(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int, int]]:
     gaz = gazetteer()
-    for match in _country_re().finditer(text, start, len(text) if end is None else end):
+    for match in country_names_re().finditer(text, start, len(text) if end is None else end):
         code = gaz.country(match.group(0))
         if code:
             yield code, match.start(), match.end()
@@ -93,11 +78,12 @@ def _occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
             yield match.start(), match.end()
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(0, start - _WINDOW)
-    found = [m.end() for m in _SENTENCE_END.finditer(text, left, start)]
-    right_match = _SENTENCE_END.search(text, end, min(len(text), end + _WINDOW))
-    return (found[-1] if found else left), (right_match.start() if right_match else end + _WINDOW)
+def _cue_window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``, no more than a cue's window either side."""
+    left, right = sentence_bounds(text, start)
+    if end > right:
+        right = sentence_bounds(text, max(start, end - 1))[1]
+    return max(left, start - _WINDOW), min(right, end + _WINDOW)
 
 
 def _organisation_roles(text: str, st: ExtractionState) -> None:
@@ -111,7 +97,7 @@ def _organisation_roles(text: str, st: ExtractionState) -> None:
         for start, end in spans[name]:
             if any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in every):
                 continue
-            left, right = _sentence_bounds(text, start, end)
+            left, right = _cue_window(text, start, end)
             before, after = text[left:start], text[end:right]
             for role, pattern in before_cues:
                 if role not in found and pattern.search(before):
