@@ -405,6 +405,7 @@ def _build(conn: Connection, plan_code: str, when: Period, currency: str, langua
         government=parts.government(country),
         ministry=parts.ministry(conn, pid, plan.country),
         sources=parts.sources(conn, scope(conn, when, pid)),
+        fictional=bool(plan.fictional),
     )
     texts = parts.narrative_texts(conn, plan.code, when.label)
     report.summary = texts.get(narratives.SUMMARY)
