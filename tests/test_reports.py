@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -24,6 +22,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Connection, Engine, delete, select
 
+from report_structure import ARTIFACTS, assert_same_structure, docx_outline, outline
 from wpstrack import (
     activities,
     dashboard,
@@ -56,7 +55,6 @@ from wpstrack.reports.blocks import (
 from wpstrack.reports.document import layout
 from wpstrack.reports.figures import scope
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 PLAN = "TEST-JP"
 PILLARS = ["participation", "prevention", "protection", "relief_recovery"]
 PLAN_YAML = """
@@ -507,42 +505,6 @@ def test_pdf_text_has_the_section_titles_and_totals(report: reports.Report) -> N
     assert f"Activities in the period {n} activities" in words
 
 
-def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
-    """The PDF's bookmarks (WeasyPrint makes one per heading): level, title, page index."""
-    found: list[tuple[int, str, int]] = []
-
-    def walk(items: list[Any], level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                found.append((level, item.title, reader.get_destination_page_number(item)))
-
-    walk(reader.outline, 1)
-    return found
-
-
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) absent")
-def test_pdf_first_page_and_a_pillar_page_render_to_png_for_a_look(
-    report: reports.Report,
-) -> None:
-    """CI keeps test-artifacts/: the cover and the first pillar's first page, as PNG."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    pdf = ARTIFACTS / "report-pages.pdf"
-    pdf.write_bytes(reports.render(report, "pdf"))
-    pillar = report.sections[0].title
-    [page] = [p for _level, title, p in _outline(PdfReader(pdf)) if title == pillar]
-    for old in ARTIFACTS.glob("report-page-*.png"):
-        old.unlink()
-    for name, number in (("report-page-cover", 1), ("report-page-pillar", page + 1)):
-        cmd = ["pdftoppm", "-png", "-singlefile", "-r", "60", "-f", str(number), "-l", str(number)]
-        subprocess.run([*cmd, str(pdf), str(ARTIFACTS / name)], check=True)
-    pages = sorted(ARTIFACTS.glob("report-page-*.png"))
-    assert [p.name for p in pages] == ["report-page-cover.png", "report-page-pillar.png"]
-    assert all(p.stat().st_size > 2000 for p in pages)
-    assert page > 2, "the pillar is after the cover and the contents"
-
-
 # --- the document: every section, the editions, the Japanese edition -----------------------
 
 
@@ -633,56 +595,10 @@ def test_pillar_funding_carries_the_falling_flag_of_the_funding_trends(
     assert markdown.count("> Falling funding: commitments fell by") == len(report.falling)
 
 
-def _docx_outline(document: Any) -> list[tuple[int, str]]:
-    """Title is level 1 (the PDF's h1), Heading n is level n + 1."""
-    found = []
-    for p in document.paragraphs:
-        if p.style.name == "Title":
-            found.append((1, p.text))
-        elif p.style.name.startswith("Heading "):
-            found.append((int(p.style.name.split()[1]) + 1, p.text))
-    return found
-
-
-CAPTION = re.compile(r"(Table|Figure|表|図) ?(\d+)[:：]")
-
-
 def test_pdf_and_docx_have_the_same_headings_tables_and_charts(report: reports.Report) -> None:
-    reader = PdfReader(io.BytesIO(reports.render(report, "pdf")))
-    document = docx.Document(io.BytesIO(reports.render(report, "docx")))
-    # Headings: the PDF's bookmarks against the DOCX's heading styles, level and text.
-    pdf_headings = [(level, title) for level, title, _page in _outline(reader)]
-    assert pdf_headings == _docx_outline(document)
-    assert len(pdf_headings) > 30
-    # Tables and figures: the same numbered captions in the same order.
-    pdf_text = "\n".join(p.extract_text() for p in reader.pages)
-    pdf_captions = [m.group(0) for m in CAPTION.finditer(pdf_text)]
-    docx_captions = [
-        m.group(0)
-        for p in document.paragraphs
-        if p.style.name == "Caption"
-        for m in [CAPTION.match(p.text)]
-        if m
-    ]
-    assert pdf_captions == docx_captions
-    tables = [c for c in docx_captions if c.startswith("Table")]
-    figures = [c for c in docx_captions if c.startswith("Figure")]
-    assert len(document.tables) == len(tables) and len(tables) >= 10
-    assert len(document.inline_shapes) == len(figures) == _charts(report)
-    # The cells: every DOCX table's header and first row read the same in the PDF.
-    words = " ".join(pdf_text.split())
-    for table in document.tables:
-        for row in table.rows[:2]:
-            for cell in row.cells:
-                assert " ".join(cell.text.split()) in words, cell.text
-    # A4 both, page numbers both.
-    for page in reader.pages:
-        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
-    assert f"page 2 of {len(reader.pages)}" in " ".join(reader.pages[1].extract_text().split())
-    section = document.sections[0]
-    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
-    footer = section.footer._element.xml
-    assert "PAGE" in footer and "NUMPAGES" in footer and 'fldCharType="begin"' in footer
+    found = assert_same_structure(reports.render(report, "pdf"), reports.render(report, "docx"))
+    assert len(found.headings) > 30 and len(found.tables) >= 10
+    assert len(found.figures) == _charts(report)
 
 
 JAPANESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
@@ -720,7 +636,7 @@ def test_japanese_edition_has_japanese_headings_pillar_names_organisations_and_d
     # The DOCX and the PDF carry the same Japanese headings.
     document = docx.Document(io.BytesIO(reports.render(ja, "docx")))
     reader = PdfReader(io.BytesIO(reports.render(ja, "pdf")))
-    assert [t for _level, t, _p in _outline(reader)] == [t for _l, t in _docx_outline(document)]
+    assert [t for _level, t, _p in outline(reader)] == [t for _l, t in docx_outline(document)]
     assert "年次実施報告書 2024年" in [p.text for p in document.paragraphs]
 
 

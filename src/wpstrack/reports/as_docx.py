@@ -18,7 +18,7 @@ from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from wpstrack.i18n import _, language
@@ -69,6 +69,19 @@ def _page_setup(doc: WordDocument, title: str, lang: str) -> None:
     normal.font.size = Pt(10)
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT.get(lang, EAST_ASIAN_FONT["en"]))
+
+
+def _running_mark(doc: WordDocument, mark: str) -> None:
+    """A fictional plan's mark in the header of every page, the cover's (Word's separate
+    first-page header) included, so no page taken from the report reads as real."""
+    section = doc.sections[0]
+    for header in (section.header, section.first_page_header):
+        line = header.paragraphs[0]
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = line.add_run(mark)
+        run.bold = True
+        run.font.size = Pt(9)
+        run.font.color.rgb = RGBColor(0xAA, 0x44, 0x00)
 
 
 def _table(doc: WordDocument, block: d.Table) -> None:
@@ -125,6 +138,10 @@ def _paragraph(doc: WordDocument, block: d.Paragraph) -> None:
 
 
 def _cover(doc: WordDocument, block: d.Cover) -> None:
+    if block.notice:
+        notice = doc.add_paragraph(style="Intense Quote")
+        notice.add_run(f"{block.mark} ").bold = True
+        notice.add_run(block.notice)
     doc.add_paragraph(block.kicker.upper(), style="Subtitle")
     doc.add_heading(block.title, level=0)
     for line in block.lines:
@@ -147,6 +164,8 @@ def render_docx(report: Report) -> bytes:
     doc.core_properties.language = report.language
     with language(report.language):
         _page_setup(doc, f"{laid.plan_code} · {laid.title}", report.language)
+        if laid.mark:
+            _running_mark(doc, f"{laid.mark} · {laid.plan_code}")
         first = True
         for block in laid.blocks:
             if isinstance(block, d.Heading):

@@ -32,7 +32,9 @@ def table(
 def _block(block: d.Block) -> list[str]:
     if isinstance(block, d.Cover):
         lines = [f"{x}  " for x in block.lines]
-        return [f"# {block.title}", "", f"_{block.kicker}_", "", *lines, ""]
+        # A fictional plan's notice comes straight under the title, before anything else.
+        notice = [f"> **{block.mark}** {block.notice}", ""] if block.notice else []
+        return [f"# {block.title}", "", *notice, f"_{block.kicker}_", "", *lines, ""]
     if isinstance(block, d.Contents):
         entries = [
             f"{i}. [{words}](#{anchor})" for i, (anchor, words) in enumerate(block.entries, 1)

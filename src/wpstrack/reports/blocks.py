@@ -63,6 +63,10 @@ class Cover:
     kicker: str
     title: str
     lines: list[str]
+    # A fictional plan's cover says so first: the mark ("Fictional example") and a sentence
+    # saying the plan describes nothing real. Both empty for a real plan.
+    mark: str = ""
+    notice: str = ""
 
 
 Block = Heading | Paragraph | Table | Chart | Facts | Activities | Contents | Cover
@@ -76,6 +80,10 @@ class Document:
     language: str
     plan_code: str
     blocks: list[Block] = field(default_factory=list)
+    # Printed in the running header of every page (and at the top of HTML and Markdown)
+    # when the plan is fictional, so no page taken out of the report reads as real; empty
+    # for a real plan.
+    mark: str = ""
 
     def headings(self) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)]

@@ -280,10 +280,11 @@ def _sections(
     return sections
 
 
-def annex(conn: Connection, period: Period, currency: str) -> Annex:
-    """Contributions of the period scored significant (1) or principal (2), converted."""
+def annex(conn: Connection, period: Period, currency: str, plan: str | None = None) -> Annex:
+    """Contributions of the period scored significant (1) or principal (2), converted; with
+    ``plan``, only those the plan counts (its government's and those tied to its items)."""
     filters = funding.ContributionFilter(
-        year_from=period.year, year_to=period.year, gender_marker_at_least=1
+        year_from=period.year, year_to=period.year, gender_marker_at_least=1, plan=plan
     )
     converter = Converter(conn, currency)
     pillar = schema.pillar
@@ -396,20 +397,21 @@ def _build(conn: Connection, plan_code: str, when: Period, currency: str, langua
         country_name=country,
         plan_period=plan_period,
         period=when,
-        figures=figures(conn, when, currency, pid),
+        figures=figures(conn, when, currency, pid, plan.code),
         sections=sections,
         unlinked=[e for a, e in register.entries.items() if a not in linked],
         indicators_without_item=found.get(None, []),
-        annex=annex(conn, when, currency),
+        annex=annex(conn, when, currency, plan.code),
         language=language,
         government=parts.government(country),
         ministry=parts.ministry(conn, pid, plan.country),
         sources=parts.sources(conn, scope(conn, when, pid)),
+        fictional=bool(plan.fictional),
     )
     texts = parts.narrative_texts(conn, plan.code, when.label)
     report.summary = texts.get(narratives.SUMMARY)
     lines = {m.key: m for m in report.figures.funding_by_pillar}
-    money = parts.pillar_funding(conn, when.year, currency, lines)
+    money = parts.pillar_funding(conn, when.year, currency, lines, plan.code)
     for sec in sections:
         if sec.code is not None:
             sec.narrative = texts.get(sec.code)

@@ -404,7 +404,23 @@ def _cover(report: Report) -> Cover:
             "editors wrote."
         )
     )
-    return Cover(_("Women, Peace and Security"), text.report_title(report), lines)
+    cover = Cover(_("Women, Peace and Security"), text.report_title(report), lines)
+    if report.fictional:
+        cover.mark = _fictional_mark()
+        # The web pages' sentence about fictional plans, so both say it in the same words.
+        cover.notice = ngettext(
+            "Plan %(codes)s belongs to an invented government: its indicators, values and "
+            "funding are made up to show how monitoring works and describe nothing real.",
+            "Plans %(codes)s belong to invented governments: their indicators, values and "
+            "funding are made up to show how monitoring works and describe nothing real.",
+            1,
+            codes=report.plan_code,
+        )
+    return cover
+
+
+def _fictional_mark() -> str:
+    return _("Fictional example")
 
 
 def _body(w: _Writer, report: Report) -> None:
@@ -428,6 +444,8 @@ def layout(report: Report) -> Document:
     """The report's blocks in its language: cover, contents, summary, pillars, annexes."""
     with language(report.language):
         doc = Document(text.report_title(report), report.language, report.plan_code)
+        if report.fictional:
+            doc.mark = _fictional_mark()
         doc.blocks.append(_cover(report))
         for note in report.notes:
             doc.blocks.append(Paragraph(note, "note"))

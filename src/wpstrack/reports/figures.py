@@ -103,10 +103,19 @@ def missing_rates(summary: funding.FundingSummary) -> list[str]:
     ]
 
 
-def figures(conn: Connection, period: Period, currency: str, plan_id: int | None = None) -> Figures:
-    """Every summary figure of the report (of the plan's government's activities)."""
+def figures(
+    conn: Connection,
+    period: Period,
+    currency: str,
+    plan_id: int | None = None,
+    plan: str | None = None,
+) -> Figures:
+    """Every summary figure of the report (of the plan's government's activities), funding
+    narrowed to what ``plan`` counts (:class:`wpstrack.funding.ContributionFilter`'s plan:
+    its government's contributions and those tied to its items), so one government's report
+    never adds another's money."""
     named, women, unknown = women_named(conn, period, plan_id)
-    year = funding.ContributionFilter(year_from=period.year, year_to=period.year)
+    year = funding.ContributionFilter(year_from=period.year, year_to=period.year, plan=plan)
     pillars = funding.summarise(conn, "pillar", currency=currency, filters=year, partial=True)
     recipients = funding.summarise(conn, "recipient", currency=currency, filters=year, partial=True)
     return Figures(

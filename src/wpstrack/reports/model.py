@@ -260,3 +260,4 @@ class Report:
     summary: NarrativeText | None = None  # the executive summary an editor wrote
     sources: list[Source] = field(default_factory=list)
     falling: list[str] = field(default_factory=list)  # pillars whose funding fell
+    fictional: bool = False  # an invented government's plan: every page must say so

@@ -92,12 +92,18 @@ def sources(conn: Connection, report_scope: list[Any]) -> list[Source]:
 
 
 def pillar_funding(
-    conn: Connection, year: int, currency: str, lines: dict[str, Any]
+    conn: Connection, year: int, currency: str, lines: dict[str, Any], plan: str | None = None
 ) -> dict[str, PillarFunding]:
     """Each pillar's commitments and disbursements of ``year`` (``lines``: the report's
-    funding by pillar) with the change of commitments from the year before and its flag."""
+    funding by pillar) with the change of commitments from the year before and its flag,
+    counting what ``plan`` counts."""
     trends = funding.funding_trends(
-        conn, currency=currency, year_from=year - 1, year_to=year, partial=True
+        conn,
+        currency=currency,
+        year_from=year - 1,
+        year_to=year,
+        filters=funding.ContributionFilter(plan=plan),
+        partial=True,
     )
     out: dict[str, PillarFunding] = {}
     for trend in trends.pillars:
