@@ -613,6 +613,10 @@ public_version = Table(
     Column("version", Integer, nullable=False),
 )
 
+SEEDED = frozenset({"public_version"})
+"""Tables whose rows the migrations write: an empty database holds them, and a restore
+replaces them with the backup's (wpstrack.backup)."""
+
 
 # --- funding --------------------------------------------------------------------------------
 

@@ -63,13 +63,22 @@ def _check_revision(revision: str) -> None:
 
 def _rows_held(conn: Connection) -> dict[str, int]:
     present = set(inspect(conn).get_table_names())
-    tables = [t for t in schema.metadata.sorted_tables if t.name in present]
+    seeded = schema.SEEDED  # rows of the migrations themselves: not the user's
+    tables = [t for t in schema.metadata.sorted_tables if t.name in present - seeded]
     counts = {}
     for table in tables:
         n = conn.execute(select(func.count()).select_from(text(f'"{table.name}"'))).scalar_one()
         if n:
             counts[table.name] = int(n)
     return counts
+
+
+def _public_version(conn: Connection) -> int:
+    """The target's public version before the restore (0 where it has none yet)."""
+    if not inspect(conn).has_table("public_version"):
+        return 0
+    found = conn.execute(select(schema.public_version.c.version)).scalar()
+    return int(found or 0)
 
 
 def _empty_target(conn: Connection, replace: bool) -> None:
@@ -259,6 +268,7 @@ def load(
     rows unless ``replace`` (then those rows are deleted first, in the same transaction).
     """
     _check_revision(manifest.revision)
+    version_before = _public_version(conn)
     _empty_target(conn, replace)
     _migrate_to(conn, manifest.revision)
     search_index.uninstall(conn)  # indexing row by row while loading is wasted: rebuilt below
@@ -266,6 +276,8 @@ def load(
     later: list[tuple[Table, str, Any, str, Any]] = []
     counts: dict[str, int] = {}
     for table, spec in _target_tables(conn, manifest):
+        if table.name in schema.SEEDED:  # the backup's rows replace the migration's own
+            conn.execute(table.delete())
         count = _Loader(conn, table, spec, loaded, later).run(rows(spec))
         if count != spec.rows:
             raise UnreadableBackup(
@@ -276,6 +288,10 @@ def load(
         counts[table.name] = count
     _set_deferred(conn, later)
     upgrade(conn)
+    # Past any value a running server may have kept pages under: a restored counter could
+    # otherwise come back to one of them, and the public see pages of the old database.
+    version = schema.public_version.c.version
+    conn.execute(schema.public_version.update().values(version=version + version_before + 1))
     advance_sequences(conn, manifest.next_ids)
     search_index.rebuild(conn)
     summary = Summary(manifest.revision, counts)
