@@ -167,7 +167,7 @@ def serve_cli(
     """
     from wpstrack.db import existing_engine, shown_url
     from wpstrack.web import create_app
-    from wpstrack.web.server import serve, serve_workers
+    from wpstrack.web.server import serve, serve_workers, warm_extractor
     from wpstrack.web.sessions import check_serving_address, session_secret
 
     settings = load_settings()
@@ -183,6 +183,7 @@ def serve_cli(
         serve_workers(host=host, port=port, shutdown_timeout=shutdown_timeout, workers=workers)
         return
     app = create_app(settings, engine=engine)
+    warm_extractor()
     console.print(f"Serving http://{host}:{port}/  (database: {shown})")
     serve(app, host=host, port=port, shutdown_timeout=shutdown_timeout)
 
