@@ -60,16 +60,6 @@ def engine(database: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-@pytest.fixture()
-def conn(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        try:
-            yield connection
-        finally:
-            transaction.rollback()
-
-
 @pytest.fixture(scope="module")
 def files(database: str, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], bytes]:
     """The PDF and DOCX, English and Japanese, as ``wpstrack report`` writes them."""

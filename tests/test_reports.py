@@ -201,16 +201,6 @@ def engine(
 
 
 @pytest.fixture()
-def conn(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        try:
-            yield connection
-        finally:
-            transaction.rollback()
-
-
-@pytest.fixture()
 def report(conn: Connection) -> reports.Report:
     return reports.build_report(conn, PLAN, "2024")
 
