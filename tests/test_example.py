@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Connection, func, select
 from typer.testing import CliRunner
 
-from wpstrack import demo, example, indicators, plans, schema
+from wpstrack import demo, example, funding, indicators, plans, schema
 from wpstrack.cli import app
 from wpstrack.db import make_engine
 from wpstrack.errors import InvalidInput
@@ -174,3 +174,21 @@ def test_the_demo_shows_the_example_plan_with_indicators_and_funding_on_the_dash
     assert "Fictional example" in page and "EX-NAP1 PR1" in page
     assert 'id="funding-panel"' in page and "UN Women" in page
     engine.dispose()
+
+
+def test_the_plan_tracker_flags_the_example_plans_falling_funding(web: WebSite) -> None:
+    """Issue 14: the falling-funding flags on the dashboard, the plan tracker and the report.
+    The example's commitments to two pillars fall in 2025; Japan's plan has none of them."""
+    with web.engine.begin() as conn:
+        example.load_example(conn, "demo")
+        flagged = funding.funding_overview(conn, plan=example.PLAN)["falling"]
+    assert flagged
+    client = web.client()
+    page = client.get(f"/plans/{example.PLAN}").text
+    assert 'id="plan-funding"' in page and 'id="falling-funding"' in page
+    for fall in flagged:
+        assert f"{fall['label']}: commitments fell by" in page
+    japan = client.get("/plans/JP-NAP3").text
+    assert 'id="plan-funding"' in japan and 'id="falling-funding"' not in japan
+    assert "No contribution of this plan" in japan
+    assert "の拠出約束額が" in client.get(f"/plans/{example.PLAN}?lang=ja").text

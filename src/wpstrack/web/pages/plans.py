@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from wpstrack import visibility
+from wpstrack.funding import funding_overview
 from wpstrack.i18n import _
 from wpstrack.web import downloads
 from wpstrack.web.api.plans import plan_detail, plan_list
@@ -29,4 +30,8 @@ def plan_page(
     request: Request, conn: ConnDep, user: OptionalUser, code: str, context: bool = False
 ) -> Response:
     plan = plan_detail(conn, code, public_only=visibility.is_public(user), context=context)
-    return render(request, "plan.html", {"title": plan.title, "plan": plan, "context": context})
+    # What the plan's government gives or what goes to its items, falls flagged, as on the
+    # dashboard filtered by this plan (the same function).
+    funding = funding_overview(conn, plan=plan.code)
+    values = {"title": plan.title, "plan": plan, "context": context, "funding": funding}
+    return render(request, "plan.html", values)
