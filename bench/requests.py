@@ -93,6 +93,13 @@ def text(chars: int) -> tuple[str, bytes]:
     return "long.txt", (line * (chars // len(line))).encode()
 
 
+def japanese_text(chars: int) -> tuple[str, bytes]:
+    """A Japanese release (tests/data/search) repeated to ``chars``: the first Japanese
+    document a server reads also loads the Japanese analyser and romaniser."""
+    release = (ROOT / "tests" / "data" / "search" / "ja-01.txt").read_text(encoding="utf-8")
+    return "japanese.txt", (release * (chars // len(release) + 1))[:chars].encode()
+
+
 CASES: dict[str, Callable[[], tuple[str, bytes]]] = {
     "html 20 MB list items": lambda: html(20, "<li>an item</li>"),
     "html 20 MB nested divs": lambda: nested_divs(19 * MB // 12),
@@ -104,6 +111,7 @@ CASES: dict[str, Callable[[], tuple[str, bytes]]] = {
     "docx 20,000 paragraphs": lambda: docx_paragraphs(20_000),
     "text 20 MB": lambda: text(20 * MB),
     "text 300,000 chars (limit)": lambda: text(299_000),
+    "Japanese text 300,000 chars (limit)": lambda: japanese_text(299_000),
 }
 
 
