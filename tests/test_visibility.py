@@ -166,9 +166,13 @@ def test_anonymous_search_finds_the_published_activity_and_its_document_only(
 def test_anonymous_dashboard_counts_the_published_activity_only(conn: Connection) -> None:
     from wpstrack import dashboard
 
-    before = {public: dashboard._figures(conn, public) for public in (True, False)}
+    before = {
+        public: dashboard._figures(conn, public, dashboard.Filters()) for public in (True, False)
+    }
     add_register(conn)
-    after = {public: dashboard._figures(conn, public) for public in (True, False)}
+    after = {
+        public: dashboard._figures(conn, public, dashboard.Filters()) for public in (True, False)
+    }
     for public, added in ((True, 1), (False, 3)):
         assert after[public]["activities"] - before[public]["activities"] == added
         assert after[public]["women"]["women"] - before[public]["women"]["women"] == added
