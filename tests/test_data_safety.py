@@ -60,7 +60,12 @@ def _user_work(url: str) -> dict[str, int]:
         work = {
             "measure": count(select(func.count()).where(item.c.code == "1.1.9")),
             "indicator": count(select(func.count()).where(ind.c.code == "U1")),
-            "values": count(select(func.count()).select_from(val)),
+            # The user's own: the demo adds the fictional example plan's values beside them.
+            "values": count(
+                select(func.count())
+                .select_from(val.join(ind, ind.c.id == val.c.indicator_id))
+                .where(ind.c.code == "U1")
+            ),
             "links": count(
                 select(func.count()).select_from(link).where(link.c.kind == "plan_item")
             ),
