@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 
 from wpstrack import schema
+from wpstrack.errors import InvalidInput
 from wpstrack.indicators.compute import COMPUTED_SOURCE
 from wpstrack.indicators.values import indicator_row
 from wpstrack.plans.store import plan_id
@@ -221,6 +222,21 @@ def item_pillars(conn: Connection) -> dict[int, str | None]:
     return {item_id: pillar_of(item_id) for item_id in rows}
 
 
+def _begins(label: str, period_type: str, fiscal_year_start: int) -> date | None:
+    """When the period of a value begins: read as the plan's period type, else as the type
+    its label is written in (a computed indicator may count Japanese fiscal years, April to
+    March, in a calendar-year plan: wpstrack.indicators.compute); None when nothing reads it,
+    so one stored label cannot take the dashboard down."""
+    from wpstrack.plans import periods
+
+    for kind, month in ((period_type, fiscal_year_start), ("fiscal_year", 4), ("quarter", 1)):
+        try:
+            return periods.parse(label, kind, month).start
+        except InvalidInput:
+            continue
+    return None
+
+
 def approved_overview(
     conn: Connection,
     *,
@@ -236,7 +252,6 @@ def approved_overview(
     values waiting for approval are work in progress, not figures to publish. The dashboard
     reads this; a pillar is an indicator's item's own or the nearest one above it.
     """
-    from wpstrack.plans import periods
 
     ind, pl, val, tgt = (
         schema.indicator,
@@ -271,8 +286,12 @@ def approved_overview(
     for r in rows:
         found = []
         for v in values.get(r.id, []):
-            begins = periods.parse(v.period, r.period_type, r.fiscal_year_start or 1).start
-            if (start is None or start <= begins) and (end is None or begins <= end):
+            begins = _begins(v.period, r.period_type, r.fiscal_year_start or 1)
+            if begins is None and (start is not None or end is not None):
+                continue
+            if begins is None or (
+                (start is None or start <= begins) and (end is None or begins <= end)
+            ):
                 found.append(v)
         point = found[-1] if found else None
         target = target_for(targets.get(r.id, {}), point.period) if point else None
