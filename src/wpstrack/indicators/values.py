@@ -34,7 +34,6 @@ from wpstrack.plans.store import plan_id
 
 SEXES = ("total", "f", "m")
 PARTS = ("f", "m")
-STATUSES = ("entered", "approved")
 
 # Relative tolerance when parts must add up to their total (values typed from reports are
 # often rounded to one decimal).
