@@ -21,8 +21,10 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/wpstrack demo
 
+# One worker per core; a test file stays on one worker (its module fixtures are built once).
+# Each worker has its own SQLite files and PostgreSQL schemas (tests/conftest.py).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench scripts
