@@ -1,6 +1,6 @@
 """Worst-case requests against a running server: time and the server's peak RSS for each.
 
-    python bench/requests.py [--json]
+    python bench/requests.py [--json] [--case NAME ...]
 
 Starts ``wpstrack serve`` on 127.0.0.1 over a fresh SQLite database in a temporary folder,
 creates an editor with an API token, warms the extractor up with one small release, then
@@ -216,8 +216,15 @@ def main() -> None:
     parser.add_argument(
         "--one-server", action="store_true", help="send every case to one server in turn"
     )
+    parser.add_argument(
+        "--case",
+        action="append",
+        choices=[*CASES, "json body 1 MB"],
+        metavar="NAME",
+        help="run only this case (repeatable; default: every case)",
+    )
     options = parser.parse_args()
-    cases = [*CASES, "json body 1 MB"]
+    cases = options.case or [*CASES, "json body 1 MB"]
     with tempfile.TemporaryDirectory() as folder:
         token = prepare(Path(folder))
         rows = run(Path(folder), token, cases, fresh=not options.one_server)
