@@ -29,3 +29,11 @@ def test_long_texts_are_cut_below_the_analysers_limit() -> None:
     found = japanese.tokens(text)
     assert found[-1].end == len(text)
     assert all(text[t.start : t.end] == t.surface for t in found[-50:])
+
+
+def test_a_repeated_word_is_one_string_however_often_it_occurs() -> None:
+    # A text at the character limit holds some 176,000 words; sharing their strings keeps
+    # the server's first Japanese request under its memory line (bench/requests.py).
+    first, _particle, second = japanese.tokens("女性と女性")
+    assert first.surface is second.surface
+    assert first.reading is second.reading

@@ -25,14 +25,12 @@ over these objects live in :mod:`wpstrack.search`.
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, text
 
-from wpstrack import japanese, schema
+from wpstrack import japanese, kana, schema
 
 INDEX_TABLE = "search_index"
 PG_CONFIG = "english"
@@ -67,22 +65,12 @@ def keep_in_autogenerate(name: str | None, type_: str, _parent: Any) -> bool:
 # Sudachi's proper nouns of people and places: these are also indexed romanised, so that
 # ``上川`` finds ``Kamikawa`` and the other way round.
 _NAME_POS = frozenset({"人名", "地名"})
-# Long vowels lose their doubling as they lose their macron in English spellings
-# (オオツカ -> Otsuka, トウキョウ -> Tokyo).
-_LONG_VOWEL = re.compile(r"(o)[ou](?=[^aeiou]|$)|(u)u(?=[^aeiou]|$)")
-
-
-@cache
-def _kakasi() -> Any:
-    import pykakasi
-
-    return pykakasi.kakasi()
 
 
 def romaji(reading: str) -> str:
-    """A katakana reading in Hepburn as English texts write names (``カミカワ`` -> ``kamikawa``)."""
-    roman = "".join(part["hepburn"] for part in _kakasi().convert(reading)).replace("'", "")
-    return _LONG_VOWEL.sub(r"\1\2", roman.lower())
+    """A katakana reading in Hepburn as English texts write names (``カミカワ`` -> ``kamikawa``,
+    ``オオツカ`` -> ``otsuka``: long vowels lose their doubling as they lose their macron)."""
+    return kana.name_romaji(reading.lower())
 
 
 def _is_name(token: japanese.Token) -> bool:

@@ -2,11 +2,12 @@
 
 A Japanese name is read from the analyser's reading (上川陽子 → カミカワ ヨウコ: the
 dictionary knows how a name is read, a character-by-character guess does not) and
-romanised in Hepburn without macrons, ``Given FAMILY``. A foreign name in katakana is first
-looked up among public office-holders (``reference/office_holders.yaml``), because katakana
-cannot be turned back into its original spelling (バフース is Bahous, not "Bafusu"); a name
-not there is romanised with the conventions katakana transcription of Western names
-follows (a final ス is an s, シ stands for si).
+romanised in Hepburn without macrons (:mod:`wpstrack.kana`), ``Given FAMILY``. A foreign
+name in katakana is first looked up among public office-holders
+(``reference/office_holders.yaml``), because katakana cannot be turned back into its
+original spelling (バフース is Bahous, not "Bafusu"); a name not there is romanised with the
+conventions katakana transcription of Western names follows (a final ス is an s, シ stands
+for si).
 """
 
 from __future__ import annotations
@@ -17,37 +18,33 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from wpstrack import japanese, kana
+
 __all__ = ["Holder", "find_holder", "hepburn", "romanise_foreign", "terms"]
 
 
-@cache
-def _kakasi() -> Any:
-    """One pykakasi converter per process (its dictionaries load once)."""
-    import pykakasi
-
-    return pykakasi.kakasi()
+def hepburn(reading: str, *, native: bool = True) -> str:
+    """Hepburn for a reading in kana; a Japanese name's long vowels lose their doubling as
+    they would lose a macron (``native``), a foreign name's keep it."""
+    return kana.name_romaji(reading) if native else kana.romaji(reading)
 
 
-def hepburn(kana: str, *, native: bool = True) -> str:
-    """Hepburn for kana or kanji; Japanese long vowels lose their doubling as a macron would."""
-    roman = "".join(part["hepburn"] for part in _kakasi().convert(kana)).replace("'", "")
-    if native:
-        roman = re.sub(r"(o)[ou](?=[^aeiou]|$)|(u)u(?=[^aeiou]|$)", r"\1\2", roman)
-    return roman
+def reading(written: str) -> str:
+    """How a name written in kanji reads, from the analyser's dictionary (陽子 → ヨウコ)."""
+    return "".join(token.reading for token in japanese.tokens(written))
 
 
 # Katakana spellings of Western sounds, applied before romanising: シ is written for "si"
-# as often as for "shi".
-_FOREIGN_KANA = (("ッシ", "ッスィ"), ("シ", "スィ"), ("ウィ", "ウイ"))
-_FOREIGN_ROMAN = ((r"sui", "si"), (r"(?<=...)su$", "s"), (r"(?<=..[^aeiou])to$", "t"))
+# as often as for "shi" (スィ reads si).
+_FOREIGN_KANA = (("シ", "スィ"), ("ウィ", "ウイ"))
+_FOREIGN_ROMAN = ((r"(?<=...)su$", "s"), (r"(?<=..[^aeiou])to$", "t"))
 
 
 def romanise_foreign(part: str) -> str:
     """One part of a katakana foreign name, capitalised: サントス → Santos, ムテシ → Mutesi."""
-    kana = part
     for written, spelled in _FOREIGN_KANA:
-        kana = kana.replace(written, spelled)
-    roman = hepburn(kana, native=False)
+        part = part.replace(written, spelled)
+    roman = hepburn(part, native=False)
     for pattern, replacement in _FOREIGN_ROMAN:
         roman = re.sub(pattern, replacement, roman)
     return roman.capitalize()

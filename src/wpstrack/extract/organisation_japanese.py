@@ -4,18 +4,18 @@ The gold format wants every organisation in English: its official English name, 
 translation. Two shapes of Japanese mark an organisation: a name in 「」 after a legal-entity
 prefix (特定非営利活動法人「平和と女性のネットワーク」) and a run of kanji or katakana ending in an
 organisation word (東洋国際大学). The English is built word by word: the common words of
-organisation names from a small glossary, everything else romanised (Hepburn, no macrons)
-with pykakasi, in the Japanese order, which is also the English order of modifiers and head
-("Toyo International University"; の between words is dropped: "Peace and Women Network").
+organisation names from a small glossary, everything else romanised word by word from the
+analyser's readings (Hepburn, no macrons: :mod:`wpstrack.kana`), in the Japanese order,
+which is also the English order of modifiers and head ("Toyo International University";
+の between words is dropped: "Peace and Women Network").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
-from typing import Any
 
+from wpstrack import japanese, kana
 from wpstrack.extract import lexicon
 from wpstrack.extract.organisation_rules import Hit
 
@@ -35,22 +35,20 @@ _KATAKANA_RE = re.compile("[\u30a1-\u30fa]")
 _LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ee", "e"), ("ii", "i"))
 
 
-@cache
-def _kakasi() -> Any:
-    import pykakasi
-
-    return pykakasi.kakasi()
+# Symbols read as their name (々 → キゴウ): such a word is kept as written, so a name holding
+# one is not taken for English.
+_SYMBOL_POS = frozenset({"補助記号", "記号", "空白"})
 
 
-def romanise(japanese: str) -> str:
-    """Hepburn without macrons, one capitalised word per pykakasi segment."""
+def romanise(japanese_name: str) -> str:
+    """Hepburn without macrons, one capitalised word per word of the analyser."""
     words = []
-    for item in _kakasi().convert(japanese):
-        word = item["hepburn"]
+    for token in japanese.tokens(japanese_name, "C"):
+        word = token.surface if token.pos[0] in _SYMBOL_POS else kana.romaji(token.reading)
         for long, short in _LONG_VOWELS:
             word = word.replace(long, short)
-        if word:
-            words.append(word.capitalize())
+        if word.strip():
+            words.append(word.strip().capitalize())
     return " ".join(words)
 
 

@@ -22,7 +22,13 @@ from typing import Any
 
 from wpstrack import japanese
 from wpstrack.extract import lexicon
-from wpstrack.extract.japanese_names import find_holder, hepburn, romanise_foreign, terms
+from wpstrack.extract.japanese_names import (
+    find_holder,
+    hepburn,
+    reading,
+    romanise_foreign,
+    terms,
+)
 from wpstrack.extract.sentences import sentence_bounds
 from wpstrack.japanese import Token
 
@@ -85,8 +91,20 @@ def romanise_name(written: str, family_length: int | None = None) -> str:
     if "・" in written:
         return " ".join(romanise_foreign(p) for p in written.split("・"))
     size = family_length or (2 if len(written) >= 3 else 1)
-    family, given = written[:size], written[size:]
+    family, given = _readings(written, size)
     return f"{hepburn(given).capitalize()} {hepburn(family).upper()}".strip()
+
+
+def _readings(written: str, size: int) -> tuple[str, str]:
+    """The readings of a kanji name's first ``size`` characters and of the rest: from the
+    whole name when the analyser cuts it there (新田俊介 reads ニッタ, 新田 alone シンタ)."""
+    toks = japanese.tokens(written)
+    if any(t.end == size for t in toks):
+        return (
+            "".join(t.reading for t in toks if t.end <= size),
+            "".join(t.reading for t in toks if t.start >= size),
+        )
+    return reading(written[:size]), reading(written[size:])
 
 
 @cache
