@@ -186,6 +186,31 @@ def test_another_event_on_the_same_day_is_not_offered(
     assert events.candidates(conn, one) == []
 
 
+def test_ingestion_finds_the_copies_the_reviewers_list_marks_same_text(conn: Connection) -> None:
+    """Ingestion's own look-up of format copies (texts only) finds exactly the candidates
+    marked ``same_text``, also when all other evidence speaks against them (another
+    country, a start four hours apart): a copy's text outweighs it. A different text in the
+    same window is no copy, and a pair kept apart is not joined."""
+    _, one = add_release(conn)
+    _, copy = add_release(conn, RELEASE + "\nPage 1 of 1")
+    other_text = OTHER_RELEASE.format(city="Tokyo")
+    _, other = add_release(conn, other_text, _other_values("Tokyo", "JP"), "Another meeting")
+    act = schema.activity
+    conn.execute(act.update().where(act.c.id == copy).values(country="FR", city="Paris"))
+    for activity_id, clock in ((one, "18:05"), (copy, "22:30")):
+        start = activities.start_instant(dt.date(2024, 3, 18), clock, "America/New_York")
+        conn.execute(act.update().where(act.c.id == activity_id).values(start_utc=start))
+
+    def marked(activity_id: int) -> list[int]:
+        return sorted(c.activity_id for c in events.candidates(conn, activity_id) if c.same_text)
+
+    assert events._near_copies(conn, copy) == marked(copy) == [one]
+    assert events._near_copies(conn, one) == marked(one) == [copy]
+    assert events._near_copies(conn, other) == marked(other) == []
+    events.keep_apart(conn, "rita", copy, one)
+    assert events._near_copies(conn, copy) == marked(copy) == []
+
+
 def test_merge_fills_empty_values_from_the_joined_source_and_records_which(
     conn: Connection,
 ) -> None:

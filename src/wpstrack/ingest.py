@@ -31,6 +31,7 @@ names its own publisher, and a batch default must not re-attribute it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import unicodedata
@@ -489,17 +490,24 @@ def _insert_document(
         "fingerprint": events.fingerprint(read.text),
         "status": INGESTED,
     }
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = (
+    found = conn.execute(_insert_once(conn.dialect.name), values).scalar()
+    return None if found is None else int(found)
+
+
+@functools.cache
+def _insert_once(dialect: str) -> Any:
+    """The document insert that yields to an ingested copy, built once per dialect with its
+    values bound at execution: the single writer then reuses one compiled statement instead
+    of building and compiling one per document (a tenth of its time in a profile)."""
+    doc = schema.document
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
         insert(doc)
-        .values(**values)
         .on_conflict_do_nothing(
             index_elements=[doc.c.content_hash], index_where=text(f"status = '{INGESTED}'")
         )
         .returning(doc.c.id)
     )
-    found = conn.execute(statement).scalar()
-    return None if found is None else int(found)
 
 
 def _jsonable(value: Any) -> Any:

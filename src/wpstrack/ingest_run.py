@@ -260,9 +260,17 @@ def store_all(
     *,
     publisher: str | None = None,
     actor: str | None = None,
+    places: dict[tuple[str, str | None], int | None] | None = None,
 ) -> list[Outcome]:
-    """Store one batch of prepared content in the caller's transaction."""
+    """Store one batch of prepared content in the caller's transaction.
+
+    ``places`` is the run's cache of place look-ups (:meth:`Lookups.place_id`), carried from
+    batch to batch: the gazetteer does not change during a run, while organisations are read
+    again for each batch (a reviewer may add one meanwhile).
+    """
     lookups = Lookups.load(conn)
+    if places is not None:
+        lookups.places = places
     return [
         item
         if isinstance(item, Outcome)
@@ -286,9 +294,10 @@ def write_batches(
     the batch being written, and the rerun's hash look-up skips everything committed.
     """
     summary = Summary()
+    places: dict[tuple[str, str | None], int | None] = {}
     for batch in batched(items, max(1, batch_size)):
         with transaction(engine) as conn:
-            outcomes = store_all(conn, batch, publisher=publisher, actor=actor)
+            outcomes = store_all(conn, batch, publisher=publisher, actor=actor, places=places)
         for outcome in outcomes:
             summary.add(outcome)
         if advance is not None:
