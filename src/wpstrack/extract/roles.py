@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -67,14 +67,25 @@ def _countries(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
             yield code, match.start(), match.end()
 
 
+@lru_cache(maxsize=4096)
+def _form_pattern(form: str) -> re.Pattern[str]:
+    """A written form as a pattern, bounded by non-word characters when it is ASCII.
+
+    Kept per form: the same organisations' forms are sought in document after document,
+    and there are more of them than ``re``'s own cache holds, so each was compiled anew.
+    """
+    bounded = rf"(?<![\w]){re.escape(form)}(?![\w])" if form.isascii() else re.escape(form)
+    return re.compile(bounded)
+
+
 def _occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
     code = resolve_organisation(name)
     forms = {name, *(_forms_by_code().get(code, ()) if code else ())}
     for form in sorted(forms, key=len, reverse=True):
-        if len(form) < 2:
+        # most forms are not written at all: a substring test is far cheaper than a search
+        if len(form) < 2 or form not in text:
             continue
-        bounded = rf"(?<![\w]){re.escape(form)}(?![\w])" if form.isascii() else re.escape(form)
-        for match in re.finditer(bounded, text):
+        for match in _form_pattern(form).finditer(text):
             yield match.start(), match.end()
 
 
