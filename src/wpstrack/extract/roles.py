@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import cache, lru_cache
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -67,26 +67,36 @@ def _countries(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
             yield code, match.start(), match.end()
 
 
-@lru_cache(maxsize=4096)
-def _form_pattern(form: str) -> re.Pattern[str]:
-    """A written form as a pattern, bounded by non-word characters when it is ASCII.
-
-    Kept per form: the same organisations' forms are sought in document after document,
-    and there are more of them than ``re``'s own cache holds, so each was compiled anew.
-    """
-    bounded = rf"(?<![\w]){re.escape(form)}(?![\w])" if form.isascii() else re.escape(form)
-    return re.compile(bounded)
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
     code = resolve_organisation(name)
     forms = {name, *(_forms_by_code().get(code, ()) if code else ())}
     for form in sorted(forms, key=len, reverse=True):
-        # most forms are not written at all: a substring test is far cheaper than a search
-        if len(form) < 2 or form not in text:
+        if len(form) >= 2:
+            yield from _written_at(text, form)
+
+
+def _written_at(text: str, form: str) -> Iterator[tuple[int, int]]:
+    r"""Where ``form`` is written, between non-word characters when it is ASCII.
+
+    A substring search, not a pattern: the same forms are sought in every document and
+    compiling them each time was a fifth of this component, and a pattern opening with
+    a look-behind (``(?<!\w)``) is tried at every character. Matches do not overlap, as
+    ``re.finditer``'s would not.
+    """
+    bounded = form.isascii()
+    start = text.find(form)
+    while start >= 0:
+        end = start + len(form)
+        if bounded and (
+            (start and _WORD_CHAR.match(text, start - 1)) or _WORD_CHAR.match(text, end)
+        ):
+            start = text.find(form, start + 1)
             continue
-        for match in _form_pattern(form).finditer(text):
-            yield match.start(), match.end()
+        yield start, end
+        start = text.find(form, end)
 
 
 def _cue_window(text: str, start: int, end: int) -> tuple[int, int]:
