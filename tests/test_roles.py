@@ -3,7 +3,6 @@ API and on the command line, each change audited and kept when a draft's rows ar
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,29 +14,9 @@ from wpstrack import actors, review, roles, schema
 from wpstrack.cli import app
 from wpstrack.errors import InvalidInput
 from wpstrack.extract.pipeline import extract_text
-from wpstrack.extract.roles import _written_at
 
 if TYPE_CHECKING:
     from conftest import WebSite
-
-
-@pytest.mark.parametrize(
-    ("text", "form"),
-    [
-        ("UN Women and the UN, UNDP", "UN"),  # inside a longer word or name
-        ("(UN)UN_UN2 UN.UN", "UN"),  # brackets and full stops bound, _ and digits do not
-        ("aaaa aa", "aa"),  # matches do not overlap
-        ("UN-Women", "UN-Women"),
-        ("国連女性機関の国連女性機関", "国連女性機関"),  # not ASCII: no word boundary asked
-        ("éUNDP UNDPé UNDP", "UNDP"),  # accented letters are word characters
-    ],
-)
-def test_organisation_forms_are_found_as_the_bounded_pattern_finds_them(text, form):
-    """The substring search of roles finds what ``(?<!\\w)form(?!\\w)`` did."""
-    bounded = rf"(?<![\w]){re.escape(form)}(?![\w])" if form.isascii() else re.escape(form)
-    expected = [m.span() for m in re.finditer(bounded, text)]
-    assert expected
-    assert list(_written_at(text, form)) == expected
 
 
 @pytest.mark.parametrize(

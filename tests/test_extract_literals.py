@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wpstrack.extract.alternation import literal_alternation
 from wpstrack.extract.gazetteer import country_names_re
+from wpstrack.extract.literals import literal_alternation, written_at
 
 
 def _plain(words: list[str]) -> str:
@@ -41,6 +42,7 @@ def test_special_characters_are_literal():
 
 
 def test_no_words_match_nothing():
+    assert list(written_at("anything", "")) == []
     assert _matches(literal_alternation([]), "anything") == []
     assert _matches(literal_alternation([""]), "anything") == []
 
@@ -60,3 +62,32 @@ def test_same_matches_as_the_longest_first_alternation(words, text):
         assert _matches(f"(?:{literal_alternation(words)}){tail}", text) == _matches(
             f"(?:{_plain(words)}){tail}", text
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "word_char"),
+    [
+        ("UN Women and the UN, UNDP", "UN", r"\w"),  # inside a longer word or name
+        ("(UN)UN_UN2 UN.UN", "UN", r"\w"),  # brackets and full stops bound, _ and digits do not
+        ("aaaa aa", "aa", r"\w"),  # matches do not overlap
+        ("éUNDP UNDPé UNDP", "UNDP", r"\w"),  # accented letters are word characters
+        ("EU-Japan EU, EU", "EU", r"[\w-]"),  # a hyphenated name, where asked
+        ("EU-Japan EU", "EU", r"\w"),
+    ],
+)
+def test_a_word_is_found_where_the_bounded_pattern_finds_it(text, word, word_char):
+    escaped = re.escape(word)
+    bounded = rf"(?<!{word_char}){escaped}(?!{word_char})"
+    expected = [m.span() for m in re.finditer(bounded, text)]
+    assert expected
+    assert list(written_at(text, word, re.compile(word_char))) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab_-. é", max_size=30),
+    word=st.text(alphabet="ab-.", min_size=1, max_size=3),
+)
+def test_written_at_agrees_with_the_bounded_pattern(text, word):
+    expected = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+    assert list(written_at(text, word)) == expected
