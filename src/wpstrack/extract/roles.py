@@ -122,11 +122,15 @@ def _organisation_roles(text: str, st: ExtractionState) -> None:
             st.add("organisation_roles", {"name": name, "role": role}, start, end, f"cue.{role}")
 
 
+_TITLE_VERB_RE = re.compile(rf"\s(?:{role_cues.TITLE_VERBS})\b")
+_WORK_RE = re.compile(rf"\b(?:{role_cues.WORK_WORDS})")
+
+
 def _subject(text: str, start: int, end: int, *, needs_verb: bool) -> tuple[str, int, int] | None:
     """The first country in the subject of the headline at ``start:end`` (before its verb)."""
-    verb = re.search(rf"\s(?:{role_cues.TITLE_VERBS})\b", text[start:end])
+    verb = _TITLE_VERB_RE.search(text, start, end)
     if verb is not None:
-        end = start + verb.start()
+        end = verb.start()
     elif needs_verb:
         return None
     else:
@@ -175,7 +179,7 @@ def _header_body(text: str, st: ExtractionState) -> tuple[str, int, int] | None:
 
 
 def _work_countries(text: str, st: ExtractionState) -> None:
-    work = re.compile(rf"\b(?:{role_cues.WORK_WORDS})")
+    work = _WORK_RE
     seen: set[str] = set()
     for sentence in re.finditer(r"[^.!?。\n]+", text):
         start, end = sentence.span()
