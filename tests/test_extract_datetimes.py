@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pytest
+from hypothesis import given, settings, strategies
 from spacy.language import Language
 
 from wpstrack.extract.model import ExtractionState, state
+from wpstrack.extract.patterns import paragraphs
 from wpstrack.extract.pipeline import build_pipeline, prepare
 
 
@@ -307,3 +310,21 @@ def test_a_closing_line_supplies_the_year():
 )
 def test_local_dates_first_days_of_spans_and_japan_time_ranges(text, expected):
     assert _fields(_run(text)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=strategies.text(alphabet="ab \n\t\u3000", max_size=40), start=strategies.integers(0, 45)
+)
+def test_paragraphs_are_the_non_blank_lines_from_start(text: str, start: int) -> None:
+    """Searched in place (and kept for the whole text), as the slice they were read from."""
+    tail = text[start:]
+    expected = [
+        (start + m.start(), start + m.end())
+        for m in re.finditer(r"[^\n]+", tail)
+        if m.group().strip()
+    ]
+    assert paragraphs(text, start) == expected
+    if start == 0:
+        paragraphs(text).clear()  # a caller's list is its own, not the kept one
+        assert paragraphs(text) == expected

@@ -6,6 +6,7 @@ from functools import cache
 
 from spacy.language import Language
 
+from wpstrack.extract.instant import _zone_named
 from wpstrack.extract.model import ExtractionState, state
 from wpstrack.extract.pipeline import build_pipeline, prepare
 
@@ -76,3 +77,9 @@ def test_a_time_without_any_zone_gives_no_instant_and_says_so():
     st = _run(text)
     assert st.get("start_utc") is None
     assert st.warnings and "zone" in st.warnings[0]
+
+
+def test_zones_are_kept_by_name_and_an_unknown_name_is_no_zone():
+    assert _zone_named("Europe/Oslo") is _zone_named("Europe/Oslo")
+    assert str(_zone_named("Europe/Oslo")) == "Europe/Oslo"
+    assert _zone_named("Atlantis/Poseidonia") is None

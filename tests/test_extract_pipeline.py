@@ -50,3 +50,12 @@ def test_no_component_writes_a_field_it_does_not_assign(corpus_dir: Path) -> Non
             doc = proc(doc)
             fields = {field for field, _ in _written(doc) - before}
             assert fields <= set(COMPONENTS[name].assigns), (path.name, name, fields)
+
+
+def test_the_state_is_the_docs_wps_attribute_however_it_was_first_reached() -> None:
+    nlp = build_pipeline(["release_header"])
+    doc = prepare(nlp, "Title\n\nMarch 18, 2024\n")
+    assert state(doc) is doc._.wps is state(doc)
+    plain = nlp.make_doc("Another text")
+    assert plain._.wps is None
+    assert state(plain) is plain._.wps is not None

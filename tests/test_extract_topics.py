@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
+from wpstrack.extract import topics
 from wpstrack.extract.model import state
 from wpstrack.extract.pipeline import build_pipeline, prepare
 
@@ -189,3 +192,26 @@ def test_promoting_gender_equality_security_sector_reform_and_prevent_and_respon
     found = _topics("Police must prevent and respond to domestic and gender-based violence.")
     assert "prevention" in found
     assert "prevention" not in _topics("Police must respond to reports quickly.")
+
+
+def _found_one_by_one(lower: str, needle: str, start: int) -> list[int]:
+    out, at = [], lower.find(needle, start)
+    while at >= 0:
+        out.append(at)
+        at = lower.find(needle, at + 1)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(sorted(topics._NEEDLES)), max_size=8),
+    glue=st.text(alphabet=" .s'\n", max_size=3),
+    start=st.integers(0, 20),
+)
+def test_needle_places_in_one_pass_are_those_found_one_by_one(words, glue, start):
+    """Overlapping and nested needles included ("women's" holds "women")."""
+    lower = glue.join(w + w[: len(w) // 2] for w in words)
+    places = topics._needle_places(lower, start)
+    for needle in sorted(topics._NEEDLES):
+        assert places(needle) == _found_one_by_one(lower, needle, start), needle
+    assert places("zzq") == _found_one_by_one(lower, "zzq", start)  # not a cue's needle

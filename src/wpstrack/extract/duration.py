@@ -122,12 +122,24 @@ def minutes_of(match: re.Match[str]) -> float | None:
 _UNIT_RE = re.compile(r"hour|hr|min|heure|hora|時間|分間", re.IGNORECASE)
 
 
+# Each length pattern, with the words one of which its every match contains (None: no such
+# test). The Japanese pattern opens with no fixed character, so the engine tried it at every
+# character of every English text; a substring test first is far cheaper.
+_LENGTH_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = (
+    (STATED_RE, None),
+    (_JA_STRICT_RE, ("時間", "分間")),
+    (ROMANCE_RE, None),
+)
+
+
 def _stated(text: str, start: int, end: int) -> tuple[float, int, int] | None:
     """The first stated length in ``text[start:end]``: (minutes, start, end)."""
     if not _UNIT_RE.search(text, start, end):
         return None
     best: tuple[float, int, int] | None = None
-    for regex in (STATED_RE, _JA_STRICT_RE, ROMANCE_RE):
+    for regex, written in _LENGTH_PATTERNS:
+        if written and all(text.find(word, start, end) < 0 for word in written):
+            continue
         match = regex.search(text, start, end)
         if match:
             minutes = minutes_of(match)

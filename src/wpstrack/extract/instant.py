@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spacy.language import Language
@@ -40,8 +41,13 @@ def _zone(st: ExtractionState) -> tzinfo | None:
         name = place_zone or _REGIONAL.get(stated)
     else:
         name = place_zone
-    if not name:
-        return None
+    return _zone_named(name) if name else None
+
+
+@lru_cache(maxsize=1024)  # more than the IANA database holds
+def _zone_named(name: str) -> tzinfo | None:
+    """The zone called ``name``, kept: ``ZoneInfo`` holds only its 8 latest zones, and one
+    it let go is read from disk again (0.1 ms), which releases from many places did."""
     try:
         return ZoneInfo(name)
     except ZoneInfoNotFoundError:

@@ -178,12 +178,22 @@ class ExtractionState:
         return [m.value for m in self.lists.get(name, [])]
 
 
+_STATE_KEY = "wpstrack_state"  # the same object as ``doc._.wps``, read without spaCy's ``_``
+
+
 def state(doc: Doc) -> ExtractionState:
-    """The extraction state of ``doc``, created on first use."""
-    current = doc._.wps
+    """The extraction state of ``doc`` (``doc._.wps``), created on first use.
+
+    Every component asks for it: reading ``doc._`` builds an accessor object each time
+    (7 µs), a plain ``user_data`` key holding the same object costs a dictionary lookup.
+    """
+    current = doc.user_data.get(_STATE_KEY)
     if current is None:
-        current = ExtractionState()
-        doc._.wps = current
+        current = doc._.wps
+        if current is None:
+            current = ExtractionState()
+            doc._.wps = current
+        doc.user_data[_STATE_KEY] = current
     return current
 
 

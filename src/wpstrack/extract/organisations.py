@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from wpstrack.extract import lexicon, organisation_japanese
 from wpstrack.extract import organisation_rules as rules
 from wpstrack.extract.gazetteer import place_and_currency_words
+from wpstrack.extract.literals import literal_alternation
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import TITLE_HEADS
 from wpstrack.extract.organisation_rules import Hit
@@ -72,7 +73,9 @@ def _is_acronym(form: str) -> bool:
 
 
 def _alternation(forms: list[str]) -> str:
-    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    # longest first, as a tree of shared beginnings: a plain alternation of every form
+    # was tried form by form at each character (:mod:`wpstrack.extract.literals`)
+    return literal_alternation(forms)
 
 
 @cache

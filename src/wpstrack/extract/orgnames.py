@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from wpstrack.extract.literals import written_at
 from wpstrack.extract.names import DEMONYMS
 
 _PAREN_RE = re.compile(r"\(([A-Z][A-Za-z\-&]{1,11}(?: [A-Z][a-z]+)?)\)")
@@ -117,14 +118,16 @@ def _known_forms() -> dict[str, tuple[str, ...]]:
     return forms
 
 
+_NAME_CHAR = re.compile(r"[\w-]")  # a form is not part of a longer word or hyphenated name
+
+
 def _longest_known_form(org: str, text: str) -> str | None:
     """'EU' -> 'European Union' when the document also writes the name in full."""
     forms = _known_forms().get(org)
     if not forms:
         return None
-    present = [
-        f for f in forms if f in text and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text)
-    ]
+    # a substring search bounded by hand: a pattern per form was compiled for every call
+    present = [f for f in forms if next(written_at(text, f, _NAME_CHAR), None)]
     return max(present, key=len) if present else None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from wpstrack.extract import lexicon
 
@@ -273,10 +274,21 @@ def iter_times(text: str, start: int = 0, end: int | None = None) -> list[TimeMe
     return found
 
 
+_LINE_RE = re.compile(r"[^\n]+")
+
+
 def paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Non-empty lines of ``text`` from ``start``, as (start, end) offsets."""
-    spans = []
-    for match in re.finditer(r"[^\n]+", text[start:]):
-        if match.group().strip():
-            spans.append((start + match.start(), start + match.end()))
-    return spans
+    if start == 0:
+        return list(_all_paragraphs(text))
+    return _paragraphs(text, start)
+
+
+@lru_cache(maxsize=4)  # the header, the date, the place and the topics read the same text
+def _all_paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_paragraphs(text, 0))
+
+
+def _paragraphs(text: str, start: int) -> list[tuple[int, int]]:
+    # searched from ``start`` in place: the line pattern looks at nothing before it
+    return [m.span() for m in _LINE_RE.finditer(text, start) if not m.group().isspace()]

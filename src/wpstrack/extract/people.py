@@ -162,6 +162,9 @@ def _scan_name(text: str, pos: int) -> tuple[int, list[str]]:
 
 _POSTNOMINAL_RE = re.compile(r"^[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b")
 _LOWER_HEADS = "|".join(sorted(TITLE_HEADS | {"moderator"}, key=len, reverse=True))
+# ", who ...", ", a ...", ", Minister ...", ", moderator": what may follow a bare name; built
+# once (it was built and looked up in re's cache for every capitalised run of every text)
+_APPOSITION_RE = re.compile(rf",\s+(?:who\b|an?\s+\w|[A-Z][\w\-]*\s|(?:{_LOWER_HEADS})\b)")
 
 
 # Honorifics that open the next person's name after a comma; one that is also an office
@@ -352,11 +355,11 @@ def _bare_name(
         clause = bool(_CLAUSE_START_RE.search(pre)) or (first > 0 and titled)
         ok = (
             titled
-            or re.match(r"[ \xa0](?:" + "|".join(POSTNOMINALS) + r")\b", post)
+            or _POSTNOMINAL_RE.match(post)
             or _PSEUDONYM_RE.match(post)
             or (
                 clause
-                and re.match(rf",\s+(?:who\b|an?\s+\w|[A-Z][\w\-]*\s|(?:{_LOWER_HEADS})\b)", post)
+                and _APPOSITION_RE.match(post)
                 and (parse_office(_post_phrase(text, end)).title or re.match(r",\s+who", post))
             )
             or (clause and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", post))

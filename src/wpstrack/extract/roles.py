@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from wpstrack import roles
 from wpstrack.extract import role_cues
 from wpstrack.extract.gazetteer import country_names_re, gazetteer
+from wpstrack.extract.literals import written_at
 from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.sentences import sentence_bounds
 from wpstrack.reference import organisation_aliases, organisations, resolve_organisation
@@ -73,9 +74,19 @@ def _occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
     for form in sorted(forms, key=len, reverse=True):
         if len(form) < 2:
             continue
-        bounded = rf"(?<![\w]){re.escape(form)}(?![\w])" if form.isascii() else re.escape(form)
-        for match in re.finditer(bounded, text):
-            yield match.start(), match.end()
+        # a substring search, not a pattern compiled per form (:mod:`literals`); a form not
+        # in ASCII asks for no word boundary
+        if form.isascii():
+            yield from written_at(text, form)
+        else:
+            yield from _unbounded(text, form)
+
+
+def _unbounded(text: str, form: str) -> Iterator[tuple[int, int]]:
+    start = text.find(form)
+    while start >= 0:
+        yield start, start + len(form)
+        start = text.find(form, start + len(form))
 
 
 def _cue_window(text: str, start: int, end: int) -> tuple[int, int]:
@@ -111,11 +122,15 @@ def _organisation_roles(text: str, st: ExtractionState) -> None:
             st.add("organisation_roles", {"name": name, "role": role}, start, end, f"cue.{role}")
 
 
+_TITLE_VERB_RE = re.compile(rf"\s(?:{role_cues.TITLE_VERBS})\b")
+_WORK_RE = re.compile(rf"\b(?:{role_cues.WORK_WORDS})")
+
+
 def _subject(text: str, start: int, end: int, *, needs_verb: bool) -> tuple[str, int, int] | None:
     """The first country in the subject of the headline at ``start:end`` (before its verb)."""
-    verb = re.search(rf"\s(?:{role_cues.TITLE_VERBS})\b", text[start:end])
+    verb = _TITLE_VERB_RE.search(text, start, end)
     if verb is not None:
-        end = start + verb.start()
+        end = verb.start()
     elif needs_verb:
         return None
     else:
@@ -164,7 +179,7 @@ def _header_body(text: str, st: ExtractionState) -> tuple[str, int, int] | None:
 
 
 def _work_countries(text: str, st: ExtractionState) -> None:
-    work = re.compile(rf"\b(?:{role_cues.WORK_WORDS})")
+    work = _WORK_RE
     seen: set[str] = set()
     for sentence in re.finditer(r"[^.!?。\n]+", text):
         start, end = sentence.span()

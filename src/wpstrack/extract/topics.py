@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from itertools import chain
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.lexicon import load as load_lexicon
+from wpstrack.extract.literals import literal_alternation
 from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.money import MONEY_NEEDLES, PREFIX_RE, SUFFIX_RE
 from wpstrack.extract.patterns import paragraphs
@@ -158,24 +160,46 @@ def _first_match(
 
     A match starts with one of its leading needles, so only their places can start one.
     """
-    for at in sorted(at for needle in leading for at in places(needle)):
+    # every cue of every topic comes here: one needle's places are in order already
+    found = places(leading[0]) if len(leading) == 1 else sorted(chain(*map(places, leading)))
+    for at in found:
         match = regex.match(text, at)
         if match:
             return match
     return None
 
 
+_NEEDLES = frozenset(
+    n for cues in _COMPILED.values() for _r, _w, ns, lead in cues if lead for n in ns or ()
+)
+# Every needle written at a place, in one pass: the tree of all needles in a look-ahead
+# gives the longest one starting at each place, and the needles it starts with are there
+# too. 200 needles each sought through the whole text cost more than the cues' own patterns.
+_NEEDLE_RE = re.compile(
+    "(?=[" + re.escape("".join(sorted({n[0] for n in _NEEDLES}))) + "])"
+    f"(?=({literal_alternation(_NEEDLES)}))"
+)
+_NEEDLE_PREFIXES = {n: [m for m in _NEEDLES if n.startswith(m)] for n in _NEEDLES}
+
+
 def _needle_places(lower: str, start: int) -> Places:
-    """Where each needle is written in ``lower`` from ``start`` (each needle looked up once)."""
+    """Where each needle is written in ``lower`` from ``start``, overlaps included."""
+    found: dict[str, list[int]] = {}
+    for match in _NEEDLE_RE.finditer(lower, start):
+        at = match.start()
+        for needle in _NEEDLE_PREFIXES[match.group(1)]:
+            found.setdefault(needle, []).append(at)
 
     @cache
     def places(needle: str) -> list[int]:
-        found = []
+        if needle in _NEEDLES:
+            return found.get(needle, [])
+        out = []  # not a cue's leading needle: sought on its own
         at = lower.find(needle, start)
         while at >= 0:
-            found.append(at)
+            out.append(at)
             at = lower.find(needle, at + 1)
-        return found
+        return out
 
     return places
 

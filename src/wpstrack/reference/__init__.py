@@ -8,7 +8,7 @@ pyproject.toml); :mod:`wpstrack.reference.sync` loads them into the database.
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -87,6 +87,7 @@ def _alias_index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=8192)  # the same names recur in document after document
 def resolve_organisation(name: str) -> str | None:
     """The code of the canonical organisation written as ``name``, or None if unknown.
 
