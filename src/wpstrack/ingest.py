@@ -478,7 +478,6 @@ def _insert_document(
     in :func:`prepare`, and ``ON CONFLICT DO NOTHING`` lets exactly one of them insert
     without an error or a rolled-back transaction for the other.
     """
-    doc = schema.document
     published = read.published_on or _as_date(record.get("release_date"))
     values = row | {
         "media_type": read.media_type,
