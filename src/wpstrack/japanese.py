@@ -152,8 +152,14 @@ def words(text: str) -> list[str]:
     A reader searches for ``外務大臣`` and for ``大臣``; indexing both the mode-C compound and
     its mode-A parts finds either, and a query segmented the same way finds the document.
     """
+    return words_of(tokens(text, "C"))
+
+
+def words_of(compounds: list[Token]) -> list[str]:
+    """:func:`words` of a text already cut into mode-C words (a caller that also reads the
+    words for something else cuts the text once)."""
     out: list[str] = []
-    for token in tokens(text, "C"):
+    for token in compounds:
         if not token.is_content:
             continue
         surface = unicodedata.normalize("NFKC", token.surface).lower()

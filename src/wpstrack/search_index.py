@@ -120,8 +120,10 @@ def text_words(text: str | None) -> str:
     (``上川|kamikawa``); empty without Japanese."""
     if not text or not japanese.has_japanese(text):
         return ""
-    names = [NAME_JOINER.join([s.lower(), *roman]) for s, roman in names_romaji(text)]
-    return " ".join([japanese.index_text(text), *names]).strip()
+    compounds = japanese.tokens(text, "C")  # cut once, read for the words and the names
+    named = ((t.surface, _name_romaji(t)) for t in compounds)
+    names = [NAME_JOINER.join([s.lower(), *roman]) for s, roman in named if roman]
+    return " ".join([*japanese.words_of(compounds), *names]).strip()
 
 
 def romanised_names(words: str | None) -> dict[str, str]:
