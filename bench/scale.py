@@ -152,10 +152,12 @@ def _cases(cursor: str, token: str) -> dict[str, tuple[str, str, dict[str, str]]
 
 
 def sequential(
-    client: httpx.Client, cases: dict[str, Any], editor: Editor, n: int
+    client: httpx.Client, cases: dict[str, Any], editor: Editor, n: int, progress: bool
 ) -> dict[str, Any]:
     out = {}
     for name, (_group, path, headers) in cases.items():
+        if progress:
+            print(f"timing {name}", file=sys.stderr, flush=True)
         _get(client, path, headers)  # warm-up: templates, first plans
         times = []
         for _ in range(n):
@@ -242,9 +244,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with httpx.Client(base_url=base, timeout=300) as client:
                 cursor, deepest = _page_50(client)
                 cases = _cases(cursor, token)
-                one = sequential(client, cases, editor, args.requests)
+                one = sequential(client, cases, editor, args.requests, args.progress)
+            if args.progress:
+                print(f"{args.clients} clients", file=sys.stderr, flush=True)
             many = concurrent(base, cases, url, args)
         editor.engine.dispose()
+    if args.progress:
+        print("ingestion", file=sys.stderr, flush=True)
     ingestion = [ingest(args.database_url, args.ingest_docs, w) for w in args.workers]
     best = max(ingestion, key=lambda r: r["docs_per_s"]) if ingestion else None
     result: dict[str, Any] = {
