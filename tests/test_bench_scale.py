@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "scale.py"
 
 
+@pytest.mark.slow  # a server and an ingestion in subprocesses: ~20 s, more on a busy machine
 def test_scale_benchmark_prints_the_issues_figures_without_errors() -> None:
     command = [sys.executable, str(SCRIPT), "--docs", "300", "--clients", "2"]
     command += ["--requests", "2", "--rounds", "1", "--ingest-docs", "10", "--workers", "1"]
