@@ -3,12 +3,12 @@
     python bench/search.py [--docs 10000] [--japanese 0.2] [--clients 30] [--requests 30]
                            [--json]
 
-A temporary SQLite database (or ``--database-url``, e.g. an empty PostgreSQL schema) is
-migrated, loaded with the reference data, then filled by the benchmarks' generator
-(``bench/_register.py``) with ``--docs`` documents made of sentences drawn from the
-development corpus (``../shared/corpus/dev``; a small built-in text when it is absent) and
-one activity per document (draft, reviewed and published as 1:3:6, with organisations,
-people and links). A rare word is planted in one document in 200. With
+A temporary SQLite database (or a fresh schema of the PostgreSQL database ``--database-url``
+names, dropped afterwards) is migrated, loaded with the reference data, then filled by the
+benchmarks' generator (``bench/_register.py``) with ``--docs`` documents made of sentences
+drawn from the development corpus (``../shared/corpus/dev``; a small built-in text when it
+is absent) and one activity per document (draft, reviewed and published as 1:3:6, with
+organisations, people and links). A rare word is planted in one document in 200. With
 ``--japanese`` a share of the documents is Japanese instead, made of sentences of the
 Japanese releases in ``tests/data/search`` (a rare word, オカピ, in one in 200 of them); their
 ``search_words`` are those of their sentences, each cut once by
@@ -231,8 +231,7 @@ def _queries(args: argparse.Namespace) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with register.database(args.database_url) as url, tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(url)
         t0 = time.perf_counter()
         with engine.begin() as conn:
@@ -273,7 +272,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="sequential, per query")
     parser.add_argument("--rounds", type=int, default=3, help="concurrent, per client")
     parser.add_argument("--write-every", type=float, default=0.5, help="seconds between writes")
-    parser.add_argument("--database-url", help="an empty database instead of a temp SQLite")
+    parser.add_argument("--database-url", help="a PostgreSQL database (default: a temp SQLite)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = run(args)
