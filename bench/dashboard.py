@@ -3,10 +3,11 @@
     python bench/dashboard.py [--activities 100000] [--requests 40] [--pdf] [--json]
 
 A temporary SQLite database is migrated, loaded with the reference data and the example
-plans, then filled with bulk inserts: documents (one per ten entries), activities of every
-type and status over 2019-2025 in 40 countries, three to five participants each (UN
-entities, ministries, named people of stated or unstated gender), pillar links and links to
-the measures of a generated plan that carries computed indicators. The web application is
+plans, then filled by the benchmarks' generator (``bench/_register.py``): documents (one
+per ten entries), activities of every type and status over 2019-2025 in 40 countries, three
+to five participants each (UN entities, ministries, named people of stated or unstated
+gender), pillar links and links to the measures of a generated plan that carries computed
+indicators. The web application is
 then called in-process (FastAPI's TestClient, so HTTP parsing is included but not the
 network) and the latency of each request is recorded:
 
@@ -32,152 +33,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _register import BENCH_PLAN, generate
 from wpstrack import indicators, plans, schema, users
 from wpstrack.db import make_engine, upgrade
-from wpstrack.extract.model import EVENT_TYPES
 from wpstrack.reference.sync import sync_reference
 from wpstrack.settings import Settings
-
-CHUNK = 5000
-COUNTRIES = [
-    *("JP", "US", "GB", "FR", "DE", "KE", "NG", "ET", "SD", "SS", "CD", "ML", "NE", "AF"),
-    *("IQ", "SY", "YE", "LB", "JO", "UA", "PH", "ID", "MM", "TL", "KH", "LK", "NP", "BD"),
-    *("CO", "GT", "HT", "MX", "BR", "AU", "NZ", "FJ", "PG", "SB", "CH", "AT"),
-]
-BENCH_PLAN = """
-code: BENCH-NAP
-country: JP
-title: Generated plan for the benchmark
-period_start: 2019
-period_end: 2025
-items:
-  - {code: "1", title: Participation, pillar: participation,
-     items: [{code: "1.1", title: Women in peace processes}, {code: "1.2", title: Leaders}]}
-  - {code: "2", title: Prevention, pillar: prevention, items: [{code: "2.1", title: Early warning}]}
-  - {code: "3", title: Protection, pillar: protection, items: [{code: "3.1", title: Survivors}]}
-  - {code: "4", title: Relief and recovery, pillar: relief_recovery,
-     items: [{code: "4.1", title: Humanitarian aid}]}
-indicators:
-  - {code: C1, name: Dialogues held, method: computed, baseline_value: 100,
-     targets: [{period: "2025", value: 2500}],
-     formula: {measure: count_activities, filters: {type: [dialogue, meeting]}}}
-  - {code: C2, name: Women among named participants, unit: percent, method: computed,
-     baseline_value: 20, targets: [{period: "2025", value: 50}],
-     formula: {measure: share_women_named}}
-  - {code: C3, name: UN entities engaged, method: computed,
-     formula: {measure: distinct_un_entities, period: fiscal_year}}
-  - {code: C4, name: Activities under participation, method: computed,
-     formula: {measure: count_activities, filters: {plan_item: "1", country: [JP, KE]}}}
-  - {code: C5, name: Protection activities with UN Women, method: computed,
-     formula: {measure: count_activities, filters: {pillar: protection, organisation: unwomen}}}
-"""
-
-
-def _ids(conn: Connection, table: Any, where: Any = None) -> list[int]:
-    stmt = select(table.c.id)
-    return list(conn.execute(stmt if where is None else stmt.where(where)).scalars())
-
-
-def _bulk(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    for i in range(0, len(rows), CHUNK):
-        conn.execute(insert(table), rows[i : i + CHUNK])
-
-
-AT = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def _documents(n: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": i + 1,
-            "source": f"bench://release/{i + 1}",
-            "title": f"Generated release {i + 1}",
-            "content_hash": f"{i + 1:064x}",
-            "size_bytes": 100,
-            "text": "Generated release about women, peace and security.",
-            "status": "ingested",
-            "ingested_at": AT,
-        }
-        for i in range(n)
-    ]
-
-
-def _people(aid: int, rng: random.Random) -> list[dict[str, Any]]:
-    """One to three named people; every row has the same keys (one bulk INSERT)."""
-    rows = []
-    for k in range(rng.randrange(1, 4)):
-        gender = rng.choices(("f", "m", None), (4, 5, 1))[0]
-        role = "principal" if k == 0 else "participant"
-        rows.append(
-            {"activity_id": aid, "organisation_id": None, "name": f"Person {aid}-{k}"}
-            | {"gender": gender, "role": role}
-        )
-    return rows
-
-
-def _links(aid: int, rng: random.Random, pillars: list[str], items: list[int]) -> list[Any]:
-    rows = [
-        {"activity_id": aid, "kind": "pillar", "pillar_code": pillar, "plan_item_id": None}
-        for pillar in rng.sample(pillars, rng.randrange(1, 3))
-    ]
-    if rng.random() < 0.5:
-        rows.append(
-            {"activity_id": aid, "kind": "plan_item", "pillar_code": None}
-            | {"plan_item_id": rng.choice(items)}
-        )
-    return rows
-
-
-def _activity(aid: int, rng: random.Random, documents: int) -> dict[str, Any]:
-    status = rng.choices(("draft", "reviewed", "published"), (1, 3, 6))[0]
-    return {
-        "id": aid,
-        "document_id": rng.randrange(documents) + 1,
-        "type": rng.choice(EVENT_TYPES),
-        "title": f"Generated activity {aid}",
-        "status": status,
-        "is_published": status == "published",
-        "date": date(2019, 1, 1) + timedelta(days=rng.randrange(7 * 365)),
-        "country": rng.choice(COUNTRIES),
-        "created_at": AT,
-        "updated_at": AT,
-    }
-
-
-def generate(conn: Connection, n: int, rng: random.Random) -> dict[str, int]:
-    """Fill the register with ``n`` entries and their participants and links."""
-    org = schema.organisation
-    un = _ids(conn, org, org.c.type.startswith("un_"))
-    others = _ids(conn, org, ~org.c.type.startswith("un_"))
-    pillars = list(conn.execute(select(schema.pillar.c.code)).scalars())
-    items = _ids(conn, schema.plan_item)
-    docs = _documents(max(1, n // 10))
-    _bulk(conn, schema.document, docs)
-    activities, parts, links = [], [], []
-    for aid in range(1, n + 1):
-        activities.append(_activity(aid, rng, len(docs)))
-        for oid in {rng.choice(un), rng.choice(others)}:
-            parts.append(
-                {"activity_id": aid, "organisation_id": oid, "name": None}
-                | {"gender": None, "role": "participant"}
-            )
-        parts.extend(_people(aid, rng))
-        links.extend(_links(aid, rng, pillars, items))
-    _bulk(conn, schema.activity, activities)
-    _bulk(conn, schema.activity_participant, parts)
-    _bulk(conn, schema.activity_link, links)
-    return {
-        "activities": n,
-        "participants": len(parts),
-        "links": len(links),
-        "documents": len(docs),
-    }
 
 
 def _timed(
@@ -229,7 +95,7 @@ def _prepare(url: str, n: int) -> tuple[str, dict[str, int], float]:
         plans.save_plan(conn, plans.parse_plan(BENCH_PLAN.encode(), "bench", "yaml"))
         users.add_user(conn, users.user_in("bench", "viewer", "bench password 123"), None)
         token = users.create_token(conn, "bench", "bench", actor=None)[1]
-        sizes = generate(conn, n, random.Random(1325))
+        sizes = generate(conn, n, random.Random(1325), documents=n // 10)
     engine.dispose()
     return token, sizes, time.perf_counter() - t0
 

@@ -5,16 +5,16 @@
                          [--json]
 
 A temporary database (an SQLite file, or a fresh schema in the PostgreSQL database that
-``--database-url`` names, dropped afterwards) is migrated and filled with the generator of
-``bench/dashboard.py``: ``--documents`` activities with their participants and links, and
-as many documents with varied texts for search. ``wpstrack serve --workers N`` then runs in a
-subprocess on 127.0.0.1 and ``--clients`` threads each send ``--requests`` requests (or stop
-at ``--duration`` seconds), cycling through the dashboard, the search page, the activity
-list, the API activity list and the API search, as anonymous visitors. ``--writers``
-more threads (default one) upload releases (the development corpus, each made unique by a
-line, or generated text) through the API as an editor all along. Printed per endpoint:
-requests, errors (status codes), requests/s, p50/p95/p99 in milliseconds; ``--json``
-prints one JSON object.
+``--database-url`` names, dropped afterwards) is migrated and filled with the benchmarks'
+generator (``bench/_register.py``): ``--documents`` documents of sentences of the
+development corpus and one activity each, with their participants and links.
+``wpstrack serve --workers N`` then runs in a subprocess on 127.0.0.1 and ``--clients``
+threads each send ``--requests`` requests (or stop at ``--duration`` seconds), cycling
+through the dashboard, the search page, the activity list, the API activity list and the
+API search, as anonymous visitors. ``--writers`` more threads (default one) upload
+releases (the development corpus, each made unique by a line, or generated text) through
+the API as an editor all along. Printed per endpoint: requests, errors (status codes),
+requests/s, p50/p95/p99 in milliseconds; ``--json`` prints one JSON object.
 """
 
 from __future__ import annotations
@@ -25,28 +25,21 @@ import json
 import os
 import platform
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).parent))
-from dashboard import BENCH_PLAN, generate
+from _register import BENCH_PLAN, database, generate, server
 from wpstrack import plans, schema, users
 from wpstrack.db import make_engine, upgrade
 from wpstrack.reference.sync import sync_reference
@@ -76,47 +69,6 @@ ENDPOINTS = {
 EDITOR_PASSWORD = "load bench password 123"
 
 
-@contextmanager
-def database(url: str | None) -> Iterator[str]:
-    """A URL of a new empty database: an SQLite file, or a schema dropped afterwards."""
-    if url is None:
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{Path(tmp) / 'load.db'}"
-        return
-    name = f"wpstrack_load_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    query = {"options": f"-csearch_path={name}"}
-    try:
-        yield make_url(url).update_query_dict(query).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        admin.dispose()
-
-
-def _documents(first: int, n: int, rng: random.Random) -> list[dict[str, Any]]:
-    at = datetime(2026, 1, 1, tzinfo=UTC)
-    rows = []
-    for i in range(first, first + n):
-        topic, other = rng.sample(TOPICS, 2)
-        body = f"Release {i} on {topic} and {other}, with partners in {rng.choice(QUERIES)}."
-        rows.append(
-            {
-                "id": i,
-                "source": f"bench://load/{i}",
-                "title": f"Release {i} on {topic}",
-                "content_hash": f"{i:064x}",
-                "size_bytes": len(body),
-                "text": body,
-                "status": "ingested",
-                "ingested_at": at,
-            }
-        )
-    return rows
-
-
 def fill(url: str, n: int) -> tuple[str, float]:
     """Migrate and fill the database; returns the editor's token and the seconds it took."""
     t0 = time.perf_counter()
@@ -128,62 +80,9 @@ def fill(url: str, n: int) -> tuple[str, float]:
         plans.save_plan(conn, plans.parse_plan(BENCH_PLAN.encode(), "bench", "yaml"))
         users.add_user(conn, users.user_in("loader", "editor", EDITOR_PASSWORD), None)
         token = users.create_token(conn, "loader", "load bench", actor=None)[1]
-        generate(conn, n, random.Random(1325))  # n activities and n // 10 documents
-        rng = random.Random(2493)
-        start = max(1, n // 10) + 1
-        extra = _documents(start, max(0, n - start + 1), rng)
-        for i in range(0, len(extra), 5000):
-            conn.execute(insert(schema.document), extra[i : i + 5000])
-        if conn.dialect.name == "postgresql":  # explicit ids leave the sequences behind
-            for table in ("document", "activity"):
-                conn.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"
-                    )
-                )
+        generate(conn, n, random.Random(1325))  # n activities and n documents
     engine.dispose()
     return token, time.perf_counter() - t0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def server(url: str, data_dir: str, workers: int = 1) -> Iterator[tuple[str, int]]:
-    """``wpstrack serve`` on a free port of 127.0.0.1, stopped with SIGTERM afterwards."""
-    port = _free_port()
-    env = {**os.environ, "WPSTRACK_DATABASE_URL": url, "WPSTRACK_DATA_DIR": data_dir}
-    command = [sys.executable, "-m", "wpstrack", "serve", "--port", str(port)]
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    proc = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300  # workers import the app on a busy machine slowly
-        while True:
-            try:
-                httpx.get(f"{base}/login", timeout=2).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.3)
-        yield base, proc.pid
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _releases() -> list[bytes]:

@@ -3,17 +3,18 @@
     python bench/search.py [--docs 10000] [--japanese 0.2] [--clients 30] [--requests 30]
                            [--json]
 
-A temporary SQLite database (or ``--database-url``, e.g. an empty PostgreSQL schema) is
-migrated, loaded with the reference data, then filled with ``--docs`` documents made of
-sentences drawn from the development corpus (``../shared/corpus/dev``; a small built-in
-vocabulary when it is absent) and one activity per document (draft, reviewed and published
-as 1:3:6, as bench/dashboard.py). A rare word is planted in one document in 200. With
+A temporary SQLite database (or a fresh schema of the PostgreSQL database ``--database-url``
+names, dropped afterwards) is migrated, loaded with the reference data, then filled by the
+benchmarks' generator (``bench/_register.py``) with ``--docs`` documents made of sentences
+drawn from the development corpus (``../shared/corpus/dev``; a small built-in text when it
+is absent) and one activity per document (draft, reviewed and published as 1:3:6, with
+organisations, people and links). A rare word is planted in one document in 200. With
 ``--japanese`` a share of the documents is Japanese instead, made of sentences of the
 Japanese releases in ``tests/data/search`` (a rare word, オカピ, in one in 200 of them); their
 ``search_words`` are those of their sentences, each cut once by
 ``wpstrack.search_index.text_words`` (the analyser over every generated document would take
-longer than the benchmark). The web application is then served by uvicorn in a child
-process on 127.0.0.1, and ``/api/v1/search`` is timed for three queries — a common term, a
+longer than the benchmark). The web application is then served by ``wpstrack serve`` in a
+child process on 127.0.0.1, and ``/api/v1/search`` is timed for three queries — a common term, a
 rare term and a phrase — and, with Japanese documents, for three Japanese ones (a common
 word, a rare word and a name that is also searched romanised), as an anonymous visitor and
 with a viewer's token:
@@ -36,15 +37,11 @@ import os
 import platform
 import random
 import re
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,31 +49,18 @@ import httpx
 from sqlalchemy import Connection, Engine, insert, text
 from sqlalchemy.exc import OperationalError
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _register as register
+from _register import AT, RARE, activity, document, percentiles, sentences
 from wpstrack import schema, search_index, users
 from wpstrack.db import make_engine, upgrade
 from wpstrack.reference.sync import sync_reference
 
-CHUNK = 2000
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
-RARE = "okapi"
 QUERIES = {"common": "women", "rare": RARE, "phrase": "peace and security"}
 RARE_JA = "オカピ"
 QUERIES_JA = {"ja_common": "女性", "ja_rare": RARE_JA, "ja_name": "上川外務大臣"}
 JA_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "search"
-FALLBACK = (
-    "The Minister met the Special Representative on women, peace and security. "
-    "They discussed the participation of women in peace processes and mediation. "
-    "Japan will continue to support UN Women and the protection of survivors. "
-    "The meeting took place in New York on the margins of the General Assembly. "
-    "Both sides agreed to strengthen cooperation on humanitarian assistance."
-)
-AT = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def _sentences() -> list[str]:
-    texts = [p.read_text(errors="replace") for p in sorted(CORPUS.glob("*.txt"))] or [FALLBACK]
-    found = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t)]
-    return [s for s in found if 20 <= len(s) <= 400] or [FALLBACK]
+CHUNK = 2000
 
 
 def _japanese_sentences() -> list[tuple[str, str]]:
@@ -109,115 +93,38 @@ def _japanese_document(
     }
 
 
-def _document(i: int, rng: random.Random, sentences: list[str]) -> dict[str, Any]:
-    body = " ".join(rng.choices(sentences, k=rng.randrange(8, 25)))
-    if i % 200 == 0:
-        body += f" The {RARE} programme was mentioned."
-    return {
-        "id": i,
-        "source": f"https://example.org/release/{i}",
-        "title": rng.choice(sentences)[:120],
-        "content_hash": f"{i:064x}",
-        "size_bytes": len(body),
-        "text": body,
-        "status": "ingested",
-        "ingested_at": AT,
-    }
-
-
-def _activity(i: int, rng: random.Random, document: dict[str, Any]) -> dict[str, Any]:
-    status = rng.choices(("draft", "reviewed", "published"), (1, 3, 6))[0]
-    summary = document.get("_summary")
-    words: dict[str, Any] = {"search_words": None}
-    if summary:  # Japanese: the summary is whole sentences, and its words are theirs
-        document = document | {"text": "".join(s for s, _ in summary)}
-        words["search_words"] = " ".join(
-            [search_index.text_words(document["title"]), *(w for _, w in summary)]
+def _activity(i: int, rng: random.Random, doc: dict[str, Any]) -> dict[str, Any]:
+    """The shared generator's activity; a Japanese one's summary is whole sentences, and its
+    words are theirs."""
+    row = activity(i, rng, doc)
+    summary = doc.get("_summary")
+    if summary:
+        row["summary"] = "".join(s for s, _ in summary)[:300]
+        row["search_words"] = " ".join(
+            [search_index.text_words(doc["title"]), *(w for _, w in summary)]
         )
-    return words | {
-        "id": i,
-        "document_id": i,
-        "type": "meeting",
-        "title": document["title"],
-        "summary": document["text"][:300],
-        "status": status,
-        "is_published": status == "published",
-        "date": date(2019, 1, 1) + timedelta(days=rng.randrange(7 * 365)),
-        "created_at": AT,
-        "updated_at": AT,
-    }
+    return row
 
 
 def generate(conn: Connection, n: int, rng: random.Random, japanese: float = 0.0) -> None:
-    """``n`` documents and one activity each, in bulk (the search triggers index them); a
-    share ``japanese`` of them Japanese."""
-    sentences = _sentences()
-    sentences_ja = _japanese_sentences() if japanese else []
-    every = round(1 / japanese) if japanese else 0
-    for start in range(1, n + 1, CHUNK):
+    """``n`` documents and one activity each, in bulk (the search triggers index them): the
+    shared generator's (bench/_register.py), then a share ``japanese`` of them Japanese."""
+    japanese_n = round(n * japanese)
+    register.generate(conn, n - japanese_n, rng)
+    if not japanese_n:
+        return
+    sentences_ja = _japanese_sentences()
+    for start in range(n - japanese_n + 1, n + 1, CHUNK):
         docs = [
-            _japanese_document(i, rng, sentences_ja, rare=(i // every) % 200 == 0)
-            if every and i % every == 1
-            else _document(i, rng, sentences) | {"search_words": None}
+            _japanese_document(i, rng, sentences_ja, rare=i % 200 == 0)
             for i in range(start, min(n, start + CHUNK - 1) + 1)
         ]
-        activities = [_activity(d["id"], rng, d) for d in docs]
         conn.execute(insert(schema.document), [_stored(d) for d in docs])
-        conn.execute(insert(schema.activity), activities)
+        conn.execute(insert(schema.activity), [_activity(d["id"], rng, d) for d in docs])
 
 
 def _stored(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if not k.startswith("_")}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-SERVER = """
-import sys, uvicorn
-from wpstrack.settings import Settings
-from wpstrack.web import create_app
-settings = Settings(_env_file=None, database_url=sys.argv[1], data_dir=sys.argv[3])
-app = create_app(settings)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
-"""
-
-
-def _serve(url: str, port: int, data_dir: str) -> subprocess.Popen[bytes]:
-    # The data dir holds the server's session key: a scratch one, not ./data.
-    command = [sys.executable, "-c", SERVER, url, str(port), data_dir]
-    server = subprocess.Popen(command, env=os.environ)
-    for _ in range(1200):  # a loaded machine takes its time to import the app
-        if server.poll() is not None:
-            break
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/v1/search?q=x", timeout=1)
-            return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("the server did not start")
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-
-
-def _percentiles(found: list[float]) -> dict[str, float]:
-    """p50 and p95 of the answers (an error answer counts at its time: it was waited for)."""
-    times = sorted(abs(t) for t in found)
-    return {
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[max(0, round(0.95 * len(times)) - 1)], 1),
-        "n": len(times),
-    }
 
 
 def _get(client: httpx.Client, q: str, headers: dict[str, str]) -> float:
@@ -247,12 +154,12 @@ def _sequential(
             for name, q in queries.items():
                 _get(client, q, headers)  # warm-up
                 times = [_get(client, q, headers) for _ in range(n)]
-                out[f"{who}_{name}"] = _percentiles(times) | {"errors": sum(t < 0 for t in times)}
+                out[f"{who}_{name}"] = percentiles(times) | {"errors": sum(t < 0 for t in times)}
                 fresh = []
                 for _ in range(n):
                     _publication(engine)
                     fresh.append(_get(client, q, headers))
-                out[f"{who}_{name}_fresh"] = _percentiles(fresh) | {
+                out[f"{who}_{name}_fresh"] = percentiles(fresh) | {
                     "errors": sum(t < 0 for t in fresh)
                 }
     engine.dispose()
@@ -262,14 +169,14 @@ def _sequential(
 def _writer(url: str, stop: threading.Event, every: float, first_id: int) -> tuple[int, int]:
     """Commit a document and its activity every ``every`` seconds until ``stop``."""
     engine = make_engine(url)
-    rng, sentences, i = random.Random(7), _sentences(), first_id
+    rng, pool, i = random.Random(7), sentences(), first_id
     failed = 0
     while not stop.wait(every):
-        doc = _document(i, rng, sentences)
+        doc = document(i, rng, pool)
         try:
             with engine.begin() as conn:
                 conn.execute(insert(schema.document), [doc])
-                conn.execute(insert(schema.activity), [_activity(i, rng, doc)])
+                conn.execute(insert(schema.activity), [activity(i, rng, doc)])
         except OperationalError:  # locked out (SQLite): an ingestion would try again later
             failed += 1
             continue
@@ -314,7 +221,7 @@ def _concurrent(
         "writes_committed": writes[0][0] if writes else 0,
         "writes_refused": writes[0][1] if writes else 0,
         "errors": sum(1 for t in times.values() for ms in t if ms < 0),
-        **{key: _percentiles(t) | {"errors": sum(ms < 0 for ms in t)} for key, t in times.items()},
+        **{key: percentiles(t) | {"errors": sum(ms < 0 for ms in t)} for key, t in times.items()},
     }
 
 
@@ -324,8 +231,7 @@ def _queries(args: argparse.Namespace) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with register.database(args.database_url) as url, tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(url)
         t0 = time.perf_counter()
         with engine.begin() as conn:
@@ -334,22 +240,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             users.add_user(conn, users.user_in("bench", "viewer", "bench password 123"), None)
             token = users.create_token(conn, "bench", "bench", actor=None)[1]
             generate(conn, args.docs, random.Random(1325), args.japanese)
-        if engine.dialect.name == "postgresql":
-            # Autovacuum analyses a table this changed within a minute; without statistics
-            # the planner takes the status index over the full-text one (seconds a query).
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("ANALYZE")
         engine.dispose()
+        register.analyse(url)
         generate_s = time.perf_counter() - t0
-        port = _free_port()
-        server = _serve(url, port, tmp)
-        try:
-            base = f"http://127.0.0.1:{port}"
+        with register.server(url, tmp) as (base, _pid):
             callers = {"anonymous": {}, "viewer": {"Authorization": f"Bearer {token}"}}
             sequential = _sequential(base, url, callers, args.requests, _queries(args))
             concurrent = _concurrent(base, url, callers, args)
-        finally:
-            _stop(server)
     worst = max(v["p95_ms"] for k, v in concurrent.items() if isinstance(v, dict))
     return {
         "docs": args.docs,
@@ -375,7 +272,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="sequential, per query")
     parser.add_argument("--rounds", type=int, default=3, help="concurrent, per client")
     parser.add_argument("--write-every", type=float, default=0.5, help="seconds between writes")
-    parser.add_argument("--database-url", help="an empty database instead of a temp SQLite")
+    parser.add_argument("--database-url", help="a PostgreSQL database (default: a temp SQLite)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = run(args)

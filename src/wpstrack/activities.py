@@ -18,7 +18,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import Connection, Select, exists, func, not_, select
+from sqlalchemy import Connection, Date, Select, exists, func, literal_column, not_, select
 
 from wpstrack import audit, events, fields, schema, search, visibility
 from wpstrack.audit import AuditEvent, UtcDateTime
@@ -33,7 +33,6 @@ from wpstrack.provenance import provenance as provenance
 STATUSES = ("draft", "reviewed", "published")
 SORTS = ("-date", "date", "-updated", "updated", "title", "-title")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_EARLIEST = date(1, 1, 1)
 
 
 class ActivityFilter(ListFilter):
@@ -211,7 +210,8 @@ def _sort_key(sort: str) -> tuple[Any, bool]:
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     if name == "date":
-        expr: Any = func.coalesce(act.c.date, _EARLIEST)
+        # The constant inline (not a bound value): the index is on this very expression.
+        expr: Any = func.coalesce(act.c.date, literal_column(schema.EARLIEST_DATE, Date))
     elif name == "title":
         expr = func.coalesce(act.c.title, "")
     else:

@@ -121,6 +121,10 @@ def paginate(
         after = decode_cursor(cursor, keys)
         bound = tuple_(*after) if len(keys) > 1 else after[0]
         stmt = stmt.where(key < bound if descending else key > bound)
+        if len(keys) > 1 and after[0] is not None:
+            # Implied by the row comparison, but a range on the leading key alone is what
+            # an index on the keys seeks to (SQLite scans from the first entry otherwise).
+            stmt = stmt.where(keys[0] <= after[0] if descending else keys[0] >= after[0])
     order = [k.desc() if descending else k.asc() for k in keys]
     rows = list(conn.execute(stmt.order_by(*order).limit(size + 1)).mappings())
     if len(rows) <= size:
