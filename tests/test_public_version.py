@@ -86,6 +86,30 @@ def test_drafts_leave_the_public_version_and_the_public_figures_alone(engine: En
         assert _version(conn) == before
 
 
+def test_a_format_copy_joined_to_a_draft_leaves_the_public_version(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Joining a copy merges two drafts; its statements on always-public tables (moving the
+    draft's contributions: none) change no row. PostgreSQL fired its statement triggers for
+    them anyway until migration 0021, so every joined copy threw the public's kept figures
+    away under an ingesting writer (bench/load.py)."""
+    copy = tmp_path / "dev-001-copy.txt"
+    copy.write_bytes((DEV / "dev-001.txt").read_bytes() + b"\n(a copy of the release)\n")
+    _ingest(engine, "dev-001.txt")
+    with engine.connect() as conn:
+        before = _version(conn)
+    with engine.begin() as conn:
+        outcome = ingest.ingest_file(conn, copy)
+    assert "format copy" in (outcome.detail or "")
+    with engine.begin() as conn:
+        money = schema.contribution
+        conn.execute(update(money).where(money.c.id == -1).values(activity_id=money.c.activity_id))
+        conn.execute(schema.exchange_rate.delete().where(schema.exchange_rate.c.rate < 0))
+        assert _version(conn) == before
+        conn.execute(update(schema.pillar).values(sort_order=schema.pillar.c.sort_order))
+        assert _version(conn) > before
+
+
 @pytest.mark.parametrize(
     "write",
     [

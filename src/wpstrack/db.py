@@ -331,8 +331,6 @@ table of schema.py has triggers that move it (migration 0019, tests/test_public_
 
 KEPT_VALUES = 512
 """How many keys :func:`kept_until_write` keeps per engine (least recently used go first)."""
-TURNS = 64
-"""Locks that let one request at a time compute a kept key (keys share them by hash)."""
 
 
 class _Keeper:
@@ -348,16 +346,33 @@ class _Keeper:
     def __init__(self, engine: Engine) -> None:
         self.lock = threading.Lock()
         self.values: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
-        # One computation per key at a time (keys share TURNS locks by hash): right after a
-        # write, thirty requests for the same figures would otherwise all recompute them at
-        # once, each as slow as the first, and the server falls behind (bench/load.py).
-        self.turns = [threading.Lock() for _ in range(TURNS)]
+        # One computation per key at a time: right after a write, thirty requests for the
+        # same figures would otherwise all recompute them at once, each as slow as the first,
+        # and the server falls behind (bench/load.py). A lock of its own per key, held only
+        # while someone computes or waits for that key: locks shared by hash made the kept
+        # dashboard wait seconds behind another key's computation under a writer.
+        self.turns: dict[Any, list[Any]] = {}  # key -> [its lock, requests holding or waiting]
         self.public_table: bool | None = None  # whether the database has public_version
         self.probe: sqlite3.Connection | None = None
         path = sqlite_path(engine.url.render_as_string(hide_password=False))
         if path is not None:
             # Autocommit, and it only ever reads a pragma: it holds no lock and no snapshot.
             self.probe = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+
+    @contextmanager
+    def turn(self, key: Any) -> Iterator[None]:
+        """Hold ``key``'s turn: one computation of a key at a time, other keys unhindered."""
+        with self.lock:
+            entry = self.turns.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self.lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self.turns[key]
 
     def sqlite_public_version(self) -> int | None:
         """``public_version.version`` read by the probe; None without a probe or when it
@@ -507,7 +522,7 @@ def kept_until_write(
         return cast(T, copy.deepcopy(value))
     if getattr(_COMPUTING, "held", False):  # a kept value computed inside another: no second
         return _compute_and_keep(conn, keeper, key, stamp, compute, stamp_of)  # no deadlock
-    with keeper.turns[hash(key) % TURNS]:
+    with keeper.turn(key):
         # The stamp again: a write may have come while this request waited, and the value
         # the request before it kept may be for that newer state, which is the one to show.
         stamp = stamp_of(conn, keeper)
