@@ -272,6 +272,16 @@ def _texts(conn: Connection, document_ids: list[int]) -> dict[int, str]:
     return {r.id: r.text or "" for r in rows}
 
 
+def _within_a_day(activity_id: int, day: date) -> Any:
+    """The other activities dated within a day of ``day``: what an activity is compared
+    with (a release's local date and another's Japan date of one meeting differ by a day)."""
+    act = schema.activity
+    return and_(
+        act.c.date.between(day - timedelta(days=1), day + timedelta(days=1)),
+        act.c.id != activity_id,
+    )
+
+
 def _near_copies(conn: Connection, activity_id: int) -> list[int]:
     """The activities among :func:`candidates`' window whose source text is nearly the same
     as one of ``activity_id``'s: the ``same_text`` candidates, which always pass the
@@ -284,10 +294,7 @@ def _near_copies(conn: Connection, activity_id: int) -> list[int]:
         return []
     window = (
         select(act.c.id)
-        .where(
-            act.c.date.between(day - timedelta(days=1), day + timedelta(days=1)),
-            act.c.id != activity_id,
-        )
+        .where(_within_a_day(activity_id, day))
         .order_by(act.c.id.desc())
         .limit(WINDOW + 1)
     )
@@ -328,10 +335,7 @@ def candidates(conn: Connection, activity_id: int, threshold: float = THRESHOLD)
         raise NotFound(f"no activity {activity_id}")
     if own.day is None:
         return []
-    window = and_(
-        act.c.date.between(own.day - timedelta(days=1), own.day + timedelta(days=1)),
-        act.c.id != activity_id,
-    )
+    window = _within_a_day(activity_id, own.day)
     others = {
         k: v for k, v in _profiles(conn, window).items() if k not in _apart(conn, activity_id)
     }

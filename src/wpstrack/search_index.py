@@ -110,7 +110,11 @@ NAME_JOINER = "|"
 
 def names_romaji(text: str) -> list[tuple[str, list[str]]]:
     """The people's and places' names in a Japanese text with their romanisations, in order."""
-    named = ((t.surface, _name_romaji(t)) for t in japanese.tokens(text, "C"))
+    return _names_of(japanese.tokens(text, "C"))
+
+
+def _names_of(compounds: list[japanese.Token]) -> list[tuple[str, list[str]]]:
+    named = ((t.surface, _name_romaji(t)) for t in compounds)
     return [(surface, roman) for surface, roman in named if roman]
 
 
@@ -121,8 +125,7 @@ def text_words(text: str | None) -> str:
     if not text or not japanese.has_japanese(text):
         return ""
     compounds = japanese.tokens(text, "C")  # cut once, read for the words and the names
-    named = ((t.surface, _name_romaji(t)) for t in compounds)
-    names = [NAME_JOINER.join([s.lower(), *roman]) for s, roman in named if roman]
+    names = [NAME_JOINER.join([s.lower(), *roman]) for s, roman in _names_of(compounds)]
     return " ".join([*japanese.words_of(compounds), *names]).strip()
 
 
