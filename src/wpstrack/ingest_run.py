@@ -44,6 +44,7 @@ from sqlalchemy import Connection, Engine, select
 from wpstrack import schema
 from wpstrack.db import transaction
 from wpstrack.errors import ConfigError, WorkerLost
+from wpstrack.extract.warm_up import warm_up
 from wpstrack.ingest import (
     DUPLICATE,
     INGESTED,
@@ -77,13 +78,6 @@ def extract_jobs(jobs: list[Job], limits: ReadLimits) -> list[Prepared]:
     """The worker's task: each job read and extracted, its raw bytes left out (the main
     process keeps them, so they cross to the worker once and never back)."""
     return [replace(extract_content(job.raw, job.origin, limits=limits), raw=None) for job in jobs]
-
-
-def warm_up() -> None:
-    """Build the extraction pipeline once, when a worker process starts."""
-    from wpstrack.extract.pipeline import default_pipeline
-
-    default_pipeline()
 
 
 class Extractor(Protocol):

@@ -166,8 +166,9 @@ def serve_cli(
     from several processes); they share the session key of WPSTRACK_SECRET_KEY or the data dir.
     """
     from wpstrack.db import existing_engine, shown_url
+    from wpstrack.extract.warm_up import warm_up
     from wpstrack.web import create_app
-    from wpstrack.web.server import serve, serve_workers, warm_extractor
+    from wpstrack.web.server import serve, serve_workers
     from wpstrack.web.sessions import check_serving_address, session_secret
 
     settings = load_settings()
@@ -183,7 +184,7 @@ def serve_cli(
         serve_workers(host=host, port=port, shutdown_timeout=shutdown_timeout, workers=workers)
         return
     app = create_app(settings, engine=engine)
-    warm_extractor()
+    warm_up()
     console.print(f"Serving http://{host}:{port}/  (database: {shown})")
     serve(app, host=host, port=port, shutdown_timeout=shutdown_timeout)
 

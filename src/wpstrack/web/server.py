@@ -87,22 +87,14 @@ def serve(app: Any, *, host: str, port: int, shutdown_timeout: int) -> None:
 def app_from_environment() -> Any:
     """The app over the database the environment's settings name (one per worker process)."""
     from wpstrack.db import existing_engine
+    from wpstrack.extract.warm_up import warm_up
     from wpstrack.settings import Settings
     from wpstrack.web.app import create_app
 
     settings = Settings()
     app = create_app(settings, engine=existing_engine(settings))
-    warm_extractor()
+    warm_up()  # before the process takes requests (wpstrack.extract.warm_up says why)
     return app
-
-
-def warm_extractor() -> None:
-    """Build the extractor before the process takes requests. Built at the first upload
-    instead, it held a core for seconds while every request in the process queued behind it
-    (bench/load.py: the upload p99 was 8 s and reads' p99 near 1 s)."""
-    from wpstrack.extract.pipeline import default_pipeline
-
-    default_pipeline()
 
 
 def _worker(config: uvicorn.Config, sock: socket.socket, shutdown_timeout: int) -> None:

@@ -1,0 +1,69 @@
+"""Build everything extraction loads lazily, before a process takes work.
+
+Building the pipeline is not enough: the gazetteer (seconds of JSON and name tables), the
+lexicons, the Japanese analyser's dictionary and the tables of office-holders are built by
+the first document that needs them. In a web server that first document is an upload, and
+the whole process (every read it serves) waited behind it: a serving process stalled for
+3-6 s at its first upload under ``bench/load.py``. Reading and extracting one small made-up
+release per language and per format loads each of them once, here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+# Made-up releases, one per language the extractor reads, each written to reach every
+# component: a place and its time zone, people with honorifics and offices, organisations,
+# a resolution, funding in a currency, a duration.
+RELEASES = {
+    "en": (
+        "Foreign Minister Meets the Special Representative on Sexual Violence in Conflict\n\n"
+        "On 3 March, commencing at 6:05 p.m. (local time; 4 March, 2:05 a.m. JST) for "
+        "approximately 30 minutes, Ms. SATO Hanako, Minister for Foreign Affairs of Japan, who "
+        "is visiting Geneva, Switzerland, held a meeting with Ms. Anna Lind, Special "
+        "Representative of the Secretary-General, Dr. Maria Costa, Executive Director of Women "
+        "Builders Network, and staff of UN Women. Minister Sato stated Japan's support and "
+        "announced a contribution of USD 2 million to UNFPA for women's participation in "
+        "peace processes under United Nations Security Council resolution 1325 (2000).\n"
+    ),
+    "ja": (
+        "外務大臣とUN Women事務局長との会談\n\n令和6年3月3日\n\n"
+        "3月3日午前10時から約30分間、佐藤健外務大臣は、東京都において、"
+        "アンナ・リンド国連女性機関（UN Women）事務局長と会談を行いました。"
+        "国連人口基金（UNFPA）とも連携していく旨述べました。"
+        "東京平和研究所の山田花子所長も同席しました。"
+        "佐藤大臣から、国連安全保障理事会決議第1325号に基づく女性の参画を支援するため、"
+        "200万ドルの拠出を表明しました。\n"
+    ),
+    "fr": (
+        "Le ministre des Affaires étrangères rencontre la directrice exécutive d'ONU Femmes\n\n"
+        "Le 3 mars 2024, à Paris, M. Jean Martin, ministre des Affaires étrangères, s'est "
+        "entretenu pendant 30 minutes avec Mme Anna Lind, directrice exécutive d'ONU Femmes, "
+        "sur la résolution 1325 du Conseil de sécurité et une contribution de 2 millions "
+        "d'euros.\n"
+    ),
+    "es": (
+        "El ministro de Asuntos Exteriores se reúne con la directora ejecutiva de ONU Mujeres\n\n"
+        "El 3 de marzo de 2024, en Madrid, el Sr. Juan García, ministro de Asuntos Exteriores, "
+        "se reunió durante 30 minutos con la Sra. Ana Lind, directora ejecutiva de ONU Mujeres, "
+        "sobre la resolución 1325 del Consejo de Seguridad.\n"
+    ),
+}
+PAGE = (
+    "<!doctype html><html lang='en'><head><title>Minister meets UN Women | Ministry</title>"
+    "</head><body><nav><a href='#main'>Skip to main content</a> Home &gt; Press</nav>"
+    "<main id='main'><h1>Minister meets UN Women</h1><p>Published 3 March 2024</p>"
+    f"<p>{RELEASES['en']}</p></main><footer>Cookies</footer></body></html>"
+)
+
+
+def warm_up() -> None:
+    """Read and extract the made-up releases once, so that this process builds the
+    pipeline and every table extraction loads on first use before it takes real work."""
+    from wpstrack.documents import extract_record, read_bytes
+    from wpstrack.extract.pipeline import default_pipeline, extract_text
+
+    default_pipeline()
+    for language, text in RELEASES.items():
+        extract_text(text, language=language, release_date=date(2024, 3, 3))
+    extract_record(read_bytes(PAGE.encode(), filename="warm-up.html"))

@@ -1,0 +1,83 @@
+"""A process that has warmed up loads nothing more at its first real document.
+
+A serving process used to build the gazetteer at its first upload, seconds during which
+every request it served waited. The check is general: every table built once on first use
+(a ``functools.cache`` in the extractor's modules) that real releases need must already be
+built by :func:`wpstrack.extract.warm_up.warm_up`. It runs in a fresh interpreter, since
+this one has long warmed up through other tests.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROBE = """
+import functools, importlib, json, pkgutil, sys
+from pathlib import Path
+import wpstrack.extract as extract
+from wpstrack.documents import DocumentRejected, extract_record, read_bytes
+from wpstrack.extract.pipeline import default_pipeline
+
+def caches():
+    found = {}
+    for info in pkgutil.walk_packages(extract.__path__, "wpstrack.extract."):
+        module = importlib.import_module(info.name)
+        for owner_name, owner in [("", module), *((k, v) for k, v in vars(module).items()
+                                                  if isinstance(v, type))]:
+            for name, value in vars(owner).items():
+                if isinstance(value, functools._lru_cache_wrapper) \\
+                        and value.cache_parameters()["maxsize"] is None:
+                    found[f"{value.__module__}.{value.__qualname__}"] = value
+    return found
+
+if sys.argv[1] == "warm":
+    from wpstrack.extract.warm_up import warm_up
+    warm_up()
+else:
+    default_pipeline()
+tables = caches()
+empty = {name for name, fn in tables.items() if fn.cache_info().currsize == 0}
+for path in sys.argv[2:]:
+    try:
+        extract_record(read_bytes(Path(path).read_bytes(), filename=Path(path).name))
+    except DocumentRejected:  # the corpus keeps an empty file, as real folders do
+        pass
+print(json.dumps(sorted(n for n in empty if tables[n].cache_info().currsize)))
+"""
+
+
+def _built_late(mode: str, paths: list[Path]) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, mode, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.fixture(scope="module")
+def releases(corpus_dir: Path) -> list[Path]:
+    """The development corpus (English and Japanese) and the page captures (HTML, French,
+    Spanish)."""
+    pages = Path(__file__).parent / "data" / "pages"
+    return [*sorted(corpus_dir.glob("*.txt")), *sorted(pages.glob("pages-*"))]
+
+
+def test_warm_up_builds_every_table_real_releases_need(releases: list[Path]) -> None:
+    assert _built_late("warm", releases) == []
+
+
+def test_building_the_pipeline_alone_leaves_tables_to_the_first_document(
+    releases: list[Path],
+) -> None:
+    """What the warm-up is for: without it the gazetteer and the lexicons wait for the
+    first release (so the test above can fail)."""
+    late = _built_late("pipeline", releases)
+    assert "wpstrack.extract.gazetteer.gazetteer" in late
