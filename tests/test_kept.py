@@ -70,3 +70,20 @@ def test_requests_for_one_key_wait_for_one_computation(engine: Engine) -> None:
     assert answers == [["figures"]] * 5
     assert len(calls) == 1
     assert _keeper(engine).turns == {}
+
+
+def test_each_request_gets_its_own_copy_of_a_kept_value(engine: Engine) -> None:
+    """A page that changes the figures it got (adds labels, sorts a list) changes only its
+    copy: the kept value is stored frozen, for values that pickle and for those that do not."""
+    unpicklable = lambda: None  # noqa: E731
+    for n, make in enumerate(
+        (lambda: {"by_country": [{"code": "KE", "count": 3}]}, lambda: {"f": [unpicklable]})
+    ):
+        key = ("own copy", n)
+        assert _kept(engine, key, make) == make()
+        hit = _kept(engine, key, lambda: {"computed": "again"})
+        assert hit == make(), "not the kept value"
+        hit.clear()
+        assert _kept(engine, key, lambda: {"computed": "again"}) == make(), (
+            "the kept value changed with a caller's copy"
+        )
