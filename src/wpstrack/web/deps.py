@@ -5,6 +5,10 @@
 rolls back when it raises. ``CurrentUser`` is the logged-in user (session cookie on pages,
 ``Authorization: Bearer`` token on the API); ``OptionalUser`` is the same or None for
 anonymous visitors; ``require_role(...)`` narrows to users holding one of the roles.
+
+Dependencies that read no database are coroutines: FastAPI runs a plain function in its
+thread pool, and each such hop cost a request CPU and a wait in the pool's queue
+(``solve_dependencies`` was a tenth of a serving process's CPU under ``bench/load.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Connection
 
 from wpstrack import users
@@ -45,21 +50,24 @@ def _bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def optional_user(request: Request, conn: ConnDep) -> User | None:
+async def optional_user(request: Request, conn: ConnDep) -> User | None:
     """The user behind this request, or None for an anonymous visitor.
 
     The API trusts only bearer tokens and the pages only the session cookie: a cookie on an
-    API call would make every JSON endpoint a CSRF target.
+    API call would make every JSON endpoint a CSRF target. A coroutine, so that an anonymous
+    request (most of them) is answered without a hop to the thread pool; the look-up of a
+    token or session, which reads the database, runs in the pool.
     """
     user: User | None = None
     if request.app.state.auth == "bearer":
         token = _bearer_token(request)
         if token is not None:
-            user = users.user_for_token(conn, token)
+            user = await run_in_threadpool(users.user_for_token, conn, token)
     else:
         uid = request.session.get("uid")
         if isinstance(uid, int):
-            user = users.user_for_session(conn, uid, request.session.get("sv"))
+            version = request.session.get("sv")
+            user = await run_in_threadpool(users.user_for_session, conn, uid, version)
     request.state.user = user  # for the layout's navigation
     return user
 
@@ -67,7 +75,7 @@ def optional_user(request: Request, conn: ConnDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(request: Request, user: OptionalUser) -> User:
+async def current_user(request: Request, user: OptionalUser) -> User:
     """The logged-in user; anonymous requests get 401 (the pages redirect to /login)."""
     if user is None:
         if request.app.state.auth == "bearer":
@@ -82,7 +90,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require_role(*roles: str) -> Any:
     """A dependency allowing users who hold one of ``roles`` (admins always pass)."""
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if not users.has_role(user, *roles):
             wanted = " or ".join(("admin", *roles)) if "admin" not in roles else "admin"
             raise PermissionDenied(f"this needs the role {wanted}; you are {user.role}")

@@ -49,7 +49,7 @@ class PageQuery:
     format: Literal["json", "csv"]
 
 
-def page_query(
+async def page_query(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     format: Annotated[
