@@ -173,7 +173,14 @@ def format_day(value: date | datetime | str | None) -> str:
             return value
     else:
         day = value.date() if isinstance(value, datetime) else value
-    return _format_date(day, format="long", locale=_locale())
+    return _long_date(day, current_language())
+
+
+@lru_cache(maxsize=1 << 14)
+def _long_date(day: date, language: str) -> str:
+    """A list page writes one date a row, from a few hundred distinct days: each is
+    formatted by Babel once per language."""
+    return _format_date(day, format="long", locale=_parsed_locale(language))
 
 
 def format_month(value: str) -> str:
