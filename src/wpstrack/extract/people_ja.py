@@ -175,17 +175,22 @@ def _title(clean: str) -> tuple[str | None, str]:
 
 
 def _longest_prefix(text: str, table: dict[str, str]) -> str | None:
-    return next((k for k in _longest_first(id(table), table) if text.startswith(k)), None)
+    """The longest key of ``table`` that ``text`` starts with: the text's beginnings looked
+    up longest first, rather than every key of the table tried in turn."""
+    for size in range(min(len(text), _longest_key(id(table), table)), 0, -1):
+        if text[:size] in table:
+            return text[:size]
+    return None
 
 
-_SORTED: dict[int, list[str]] = {}
+_LONGEST: dict[int, int] = {}
 
 
-def _longest_first(key: int, table: dict[str, str]) -> list[str]:
-    """The table's keys, longest first (the glossary tables load once, so this sorts once)."""
-    if key not in _SORTED:
-        _SORTED[key] = sorted(table, key=len, reverse=True)
-    return _SORTED[key]
+def _longest_key(key: int, table: dict[str, str]) -> int:
+    """The length of the table's longest key (the glossary tables load once)."""
+    if key not in _LONGEST:
+        _LONGEST[key] = max(map(len, table), default=0)
+    return _LONGEST[key]
 
 
 def _office(office: str, before: str) -> tuple[str | None, str | None, str | None]:
