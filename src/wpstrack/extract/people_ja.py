@@ -193,13 +193,22 @@ def _longest_key(key: int, table: dict[str, str]) -> int:
     return _LONGEST[key]
 
 
-def _office(office: str, before: str) -> tuple[str | None, str | None, str | None]:
-    """(Japanese title, English title, affiliation) from the words after and before a name."""
-    t = terms()
+def _office_title(office: str) -> tuple[str | None, str]:
+    """(the Japanese title ending an office, the words before it), brackets and 氏 left out.
+
+    Whether a name has an office at all needs only this, not the English of the body the
+    words before the title name (which reads them with the analyser again).
+    """
     clean = _BRACKETS_RE.sub("", office)
     for suffix in _HONORIFIC_SUFFIXES:
         clean = clean.removesuffix(suffix)
-    title_ja, body = _title(clean)
+    return _title(clean)
+
+
+def _office(office: str, before: str) -> tuple[str | None, str | None, str | None]:
+    """(Japanese title, English title, affiliation) from the words after and before a name."""
+    t = terms()
+    title_ja, body = _office_title(office)
     english = t["titles"][title_ja] if title_ja else None
     affiliation = None
     if body.endswith("担当"):  # "国際安全保障担当次官補": a portfolio, part of the title
@@ -331,7 +340,7 @@ class _Reader:
         before = _noun_run_before(toks, i)
         particle = self._particles(end)
         if given is None:  # "上川大臣": the family name with an office refers to a person
-            title_ja, _english, _aff = _office(office, "")
+            title_ja = _office_title(office)[0]
             if title_ja:
                 self._back_reference(toks[i].surface, toks[i].start, title_ja, particle)
             return max(end, i + 1)
@@ -371,7 +380,7 @@ class _Reader:
         if end == name_end:
             return k  # no office or 氏 follows: a katakana word, not a name
         office = self.text[toks[name_end].start : toks[end - 1].end]
-        title_ja, _english, _aff = _office(office, "")
+        title_ja = _office_title(office)[0]
         if not (title_ja or office.endswith(_HONORIFIC_SUFFIXES)):
             return k  # a katakana word without an office or 氏 is no person ("フォーラムの")
         particle = self._particles(end)
