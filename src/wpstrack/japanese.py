@@ -133,12 +133,13 @@ def tokens(text: str, mode: Mode = "C") -> list[Token]:
                 word = _word(m, surface)
             else:
                 key = (m.word_id(), surface)
-                word = known.get(key)
-                if word is None:
-                    word = _word(m, surface)
+                known_word = known.get(key)
+                if known_word is None:
+                    known_word = _word(m, surface)
                     if len(known) >= _MAX_WORDS:
                         known.clear()
-                    known[key] = word
+                    known[key] = known_word
+                word = known_word
             surface, pos, reading, normalized = word
             # the tuple built directly: Token's own __new__ is a Python call, four times dearer
             out.append(_TUPLE_NEW(Token, (surface, start, end, pos, reading, normalized)))
