@@ -155,7 +155,7 @@ def tokens(text: str, mode: Mode = "C") -> list[Token]:
 # entry matches several spellings (ＡＢＣ, ABC). Words outside the dictionary are not kept:
 # Sudachi reads them in context (a joined numeral), and their id is only their part of speech.
 _WORDS: dict[tuple[int, str], tuple[str, tuple[str, ...], str, str]] = {}
-_MAX_WORDS = 50_000  # distinct words kept (some 10 MB); past it the table starts afresh
+_MAX_WORDS = 20_000  # distinct words kept (some 8 MB); past it the table starts afresh
 
 
 _TUPLE_NEW = tuple.__new__
