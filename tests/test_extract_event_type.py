@@ -7,6 +7,7 @@ from functools import cache
 import pytest
 from spacy.language import Language
 
+from wpstrack.extract.event_type import _FOLDED_INTO_ASCII, _STRONG_RES
 from wpstrack.extract.model import ExtractionState, state
 from wpstrack.extract.pipeline import build_pipeline, prepare
 
@@ -299,3 +300,34 @@ def test_event_type_conventions_of_other_house_styles(text: str, expected: str) 
 )
 def test_an_announcement_is_typed_by_the_event_it_was_made_at(text: str, expected: str) -> None:
     assert _run(text).get("event_type") == expected
+
+
+@pytest.mark.parametrize(
+    "focus",
+    [
+        "The Exchange of Notes on a Grant Agreement",
+        "Telephone Talk between the Foreign Ministers",
+        "The minister spoke by telephone with her counterpart",
+        "A Call with the Prime Minister",
+        "The two ministers held a Videoconference",
+        "The ministers met virtually",
+        "An online meeting of the group",
+        "A courtesy call on the minister",
+        "An exchange of opinions",
+        "The minister signed a Memorandum of Cooperation",
+        "The Envoy undertook a solidarity mission to South Sudan",
+        "外務大臣は電話会談を行いました",
+        # re.IGNORECASE matches these letters with ASCII ones; lower() does not give them
+        "The minister \u017figned an agreement",
+        "The ministers met v\u0130rtually",
+    ],
+)
+def test_every_strong_cue_match_holds_one_of_its_words(focus: str) -> None:
+    # The words let a focus skip the cue's pattern: a match without one would be lost.
+    matched = [words for regex, _kind, words in _STRONG_RES if regex.search(focus)]
+    assert matched
+    lower = focus.lower()
+    if not _FOLDED_INTO_ASCII.intersection(focus):
+        assert all(any(word in lower for word in words) for words in matched)
+    else:
+        assert not all(any(word in lower for word in words) for words in matched)

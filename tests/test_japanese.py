@@ -37,3 +37,16 @@ def test_a_repeated_word_is_one_string_however_often_it_occurs() -> None:
     first, _particle, second = japanese.tokens("女性と女性")
     assert first.surface is second.surface
     assert first.reading is second.reading
+
+
+def test_a_word_read_from_its_context_keeps_each_contexts_reading() -> None:
+    # Words are looked up once per process; a numeral Sudachi joins outside its dictionary
+    # is read from what follows it (一つ ヒト, 一日 イチ), so it must not be looked up.
+    assert japanese.tokens("一つ")[0].reading == "ヒト"
+    assert japanese.tokens("一日")[0].reading == "イチ"
+    assert japanese.tokens("一つ")[0].reading == "ヒト"
+
+
+def test_one_dictionary_word_keeps_each_spelling_it_matches() -> None:
+    wide, narrow = japanese.tokens("ＡＢＣ"), japanese.tokens("ABC")
+    assert [t.surface for t in wide] == ["ＡＢＣ"] and [t.surface for t in narrow] == ["ABC"]

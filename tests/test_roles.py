@@ -14,6 +14,7 @@ from wpstrack import actors, review, roles, schema
 from wpstrack.cli import app
 from wpstrack.errors import InvalidInput
 from wpstrack.extract.pipeline import extract_text
+from wpstrack.extract.roles import _inside_another
 
 if TYPE_CHECKING:
     from conftest import WebSite
@@ -181,3 +182,11 @@ def test_the_page_the_api_and_the_cli_set_the_same_roles(
     )
     assert added.exit_code == 0, added.output
     assert "Government of Japan" in added.output
+
+
+def test_a_mention_inside_a_longer_one_is_found_without_comparing_every_pair() -> None:
+    # "UN" (0, 2) and "Women" (3, 8) inside "UN Women" (0, 8); overlapping spans are not
+    # inside each other; a span alone is inside nothing.
+    spans = {(0, 8), (0, 2), (3, 8), (20, 25), (30, 40), (35, 45)}
+    assert _inside_another(spans) == {(0, 2), (3, 8)}
+    assert _inside_another({(5, 9)}) == set()

@@ -121,24 +121,53 @@ def tokens(text: str, mode: Mode = "C") -> list[Token]:
     split = _split_mode(mode)
     out: list[Token] = []
     tokenizer = _tokenizer()
-    pos_names = _pos_names()
+    known = _WORDS
     for offset, chunk in _chunks(text):
-        # The words cover the text end to end, so each starts where the last ended: summing
-        # surface lengths is exact and cheaper than asking each word for its offsets.
         start = offset
         for m in tokenizer.tokenize(chunk, split):
-            pos_id = m.part_of_speech_id()
-            pos = pos_names.get(pos_id)
-            if pos is None:  # a few dozen parts of speech: built once each, not per word
-                pos = pos_names[pos_id] = tuple(m.part_of_speech())
-            # A word recurs throughout a text: one string per distinct word, not per
-            # occurrence (a text at the character limit: 176,000 words, 40 MB less).
-            surface = intern(m.surface())
-            end = start + len(surface)
-            reading, normalized = intern(m.reading_form()), intern(m.normalized_form())
-            out.append(Token(surface, start, end, pos, reading, normalized))
+            # Offsets and the text's own slice cost less than asking Sudachi for the surface:
+            # each string Sudachi hands over is built anew.
+            end = offset + m.end()
+            surface = chunk[start - offset : end - offset]
+            if m.is_oov():  # read from its context (joined numerals: 18 イチハチ or イチヨウ)
+                word = _word(m, surface)
+            else:
+                key = (m.word_id(), surface)
+                known_word = known.get(key)
+                if known_word is None:
+                    known_word = _word(m, surface)
+                    if len(known) >= _MAX_WORDS:
+                        known.clear()
+                    known[key] = known_word
+                word = known_word
+            surface, pos, reading, normalized = word
+            # the tuple built directly: Token's own __new__ is a Python call, four times dearer
+            out.append(_TUPLE_NEW(Token, (surface, start, end, pos, reading, normalized)))
             start = end
     return out
+
+
+# (word id, surface) -> (surface, part of speech, reading, normalised form) of dictionary
+# words. A word recurs throughout a text and from text to text: what Sudachi says of it is
+# asked once, not per occurrence (the strings it builds per word cost more than its own
+# tokenizing), and each distinct word is one string, not one per occurrence (a text at the
+# character limit: 176,000 words, 40 MB less). The surface is part of the key because one
+# entry matches several spellings (ＡＢＣ, ABC). Words outside the dictionary are not kept:
+# Sudachi reads them in context (a joined numeral), and their id is only their part of speech.
+_WORDS: dict[tuple[int, str], tuple[str, tuple[str, ...], str, str]] = {}
+_MAX_WORDS = 20_000  # distinct words kept (some 8 MB); past it the table starts afresh
+
+
+_TUPLE_NEW = tuple.__new__
+
+
+def _word(m: Any, surface: str) -> tuple[str, tuple[str, ...], str, str]:
+    pos_names = _pos_names()
+    pos_id = m.part_of_speech_id()
+    pos = pos_names.get(pos_id)
+    if pos is None:  # a few dozen parts of speech: built once each, not per word
+        pos = pos_names[pos_id] = tuple(m.part_of_speech())
+    return intern(surface), pos, intern(m.reading_form()), intern(m.normalized_form())
 
 
 @lru_cache(maxsize=1)

@@ -57,38 +57,48 @@ _DELIVERED_RE = re.compile(
     r"|forum)\b",
     re.I,
 )
-# (regex, event type) tried in order on the headline and lead sentence.
+# (regex, event type, words one of which every match holds, lower-cased) tried in order on
+# the headline and lead sentence. Under re.IGNORECASE the engine finds no fixed text to skip
+# to and tries each pattern at every character; most foci hold none of the words.
 _STRONG = (
-    (r"exchange of (?:the )?notes|\bgrant agreement|書簡の交換", "exchange_of_notes"),
+    (
+        r"exchange of (?:the )?notes|\bgrant agreement|書簡の交換",
+        "exchange_of_notes",
+        ("exchange of", "grant agreement", "書簡の交換"),
+    ),
     (
         r"telephone (?:talk|call|conversation|meeting)|phone call|(?:by|over the) (?:tele)?phone"
         r"|(?<!video )\bcall with\b|電話会談",
         "telephone_talk",
+        ("phone", "call with", "電話会談"),
     ),
     (
         r"video ?conference|video call|videoconference|\bvirtual(?:ly)?\b|\bonline meeting"
         r"|テレビ会議|オンライン",
         "video_conference",
+        ("video", "virtual", "online meeting", "テレビ会議", "オンライン"),
     ),
-    (r"courtesy call|表敬", "courtesy_call"),
-    (r"\bexchange of (?:views|opinions)\b", "dialogue"),
+    (r"courtesy call|表敬", "courtesy_call", ("courtesy call", "表敬")),
+    (r"\bexchange of (?:views|opinions)\b", "dialogue", ("exchange of",)),
     # a signed instrument: agreements and their kin (arrangement, partnership, charter...)
     (
         r"\bsign(?:s|ed|ing)?\b[^.\n]{0,80}\b(?:agreement|memorandum|MoU|arrangement"
         r"|partnership|charter|protocol|convention|compact|letter of intent)|署名",
         "signing",
+        ("sign", "署名"),
     ),
     # "undertakes a solidarity mission to South Sudan": a visit by another name
     (
         r"\b(?:undertak(?:es|ing)|undertook|conducts?|conducted|on)\s+(?:an?\s+)?(?:[\w-]+\s+)?"
         r"mission\s+to\b",
         "visit",
+        ("mission",),
     ),
-    (r"交換公文", "exchange_of_notes"),
-    (r"意見交換", "dialogue"),
-    (r"シンポジウム|フォーラム|国際会議", "conference"),
-    (r"会談|会合|面会", "meeting"),
-    (r"訪問|視察", "visit"),
+    (r"交換公文", "exchange_of_notes", ("交換公文",)),
+    (r"意見交換", "dialogue", ("意見交換",)),
+    (r"シンポジウム|フォーラム|国際会議", "conference", ("シンポジウム", "フォーラム", "国際会議")),
+    (r"会談|会合|面会", "meeting", ("会談", "会合", "面会")),
+    (r"訪問|視察", "visit", ("訪問", "視察")),
 )
 _NOUNS = (
     (r"dialogue|exchange of views", "dialogue"),
@@ -199,7 +209,10 @@ def _by_verb(line: str) -> tuple[str | None, str | None]:
 
 
 _WHO_IS_RE = re.compile(r"\bwho\s+(?:is|are|was|were)\s+[^,]*$")
-_STRONG_RES = tuple((re.compile(pattern, re.I), kind) for pattern, kind in _STRONG)
+_STRONG_RES = tuple((re.compile(pattern, re.I), kind, words) for pattern, kind, words in _STRONG)
+# The letters outside ASCII that re.IGNORECASE matches with ASCII ones (ſ with s): a text
+# holding one is searched without the words test (lower-casing leaves ſ as it is).
+_FOLDED_INTO_ASCII = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ, the Kelvin sign
 _NOUN_RES = tuple((re.compile(rf"\b(?:{pattern})", re.I), kind) for pattern, kind in _NOUNS)
 
 
@@ -264,7 +277,10 @@ def _classify_focus(
     focus: str, headline: str, lead_sentence: str, counterparts: list[dict[str, object]] | None
 ) -> str:
     """The event type from the headline and the lead sentence."""
-    for regex, kind in _STRONG_RES:
+    lower = None if _FOLDED_INTO_ASCII.intersection(focus) else focus.lower()
+    for regex, kind, words in _STRONG_RES:
+        if lower is not None and not any(word in lower for word in words):
+            continue
         if regex.search(focus):
             return _refine(kind, lead_sentence, counterparts)
     bare: list[str] = []  # kinds from a verb alone ("meets", "visited"), headline first

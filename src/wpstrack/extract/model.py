@@ -4,7 +4,7 @@ Every component reads the document text (:func:`doc_text`, ``doc.text`` read onc
 writes into ``doc._.wps``, an :class:`ExtractionState`. A value always goes in with the
 character span it came from and the name of the method that found it, so that reviewers can
 see why a value was proposed.
-Offsets are into ``doc.text``, the clean text stored for the document.
+Offsets are into the document's text (:func:`doc_text`), the clean text stored for it.
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
             hits = _regex_hits(text, table)
         else:
             folded_text = text.translate(_FOLD)
-            work = doc if folded_text == text else nlp.make_doc(folded_text)
+            work = nlp.make_doc(folded_text)  # the pipeline's Doc holds no words (prepare)
             ctx = rules.Context(work, folded_text, text)
             hits = _english_hits(ctx, work, exact, folded, table, typos)
             label_end = rules.section_label_end(text)

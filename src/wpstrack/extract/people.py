@@ -540,7 +540,11 @@ def _add_english_names(text: str, records: list[Participant], women: list[tuple[
     "山田浩二…大使（H.E. Mr. YAMADA Koji, ...）"), the English spelling replaces the
     romanised one and no second person is added.
     """
-    for person in _find_people(text, _scan_text(text)):
+    scan = _scan_text(text)
+    # Only a name written after an honorific word is taken; a text with none (most
+    # Japanese releases) needs no search for names and offices at all.
+    named = any(m.group("word") for m in _PREFIX_RE.finditer(scan))
+    for person in _find_people(text, scan) if named else []:
         if not person.name.honorific or any(
             person.start < end and start < person.end for _f, _v, start, end in records
         ):

@@ -175,26 +175,40 @@ def _title(clean: str) -> tuple[str | None, str]:
 
 
 def _longest_prefix(text: str, table: dict[str, str]) -> str | None:
-    return next((k for k in _longest_first(id(table), table) if text.startswith(k)), None)
+    """The longest key of ``table`` that ``text`` starts with: the text's beginnings looked
+    up longest first, rather than every key of the table tried in turn."""
+    for size in range(min(len(text), _longest_key(id(table), table)), 0, -1):
+        if text[:size] in table:
+            return text[:size]
+    return None
 
 
-_SORTED: dict[int, list[str]] = {}
+_LONGEST: dict[int, int] = {}
 
 
-def _longest_first(key: int, table: dict[str, str]) -> list[str]:
-    """The table's keys, longest first (the glossary tables load once, so this sorts once)."""
-    if key not in _SORTED:
-        _SORTED[key] = sorted(table, key=len, reverse=True)
-    return _SORTED[key]
+def _longest_key(key: int, table: dict[str, str]) -> int:
+    """The length of the table's longest key (the glossary tables load once)."""
+    if key not in _LONGEST:
+        _LONGEST[key] = max(map(len, table), default=0)
+    return _LONGEST[key]
+
+
+def _office_title(office: str) -> tuple[str | None, str]:
+    """(the Japanese title ending an office, the words before it), brackets and 氏 left out.
+
+    Whether a name has an office at all needs only this, not the English of the body the
+    words before the title name (which reads them with the analyser again).
+    """
+    clean = _BRACKETS_RE.sub("", office)
+    for suffix in _HONORIFIC_SUFFIXES:
+        clean = clean.removesuffix(suffix)
+    return _title(clean)
 
 
 def _office(office: str, before: str) -> tuple[str | None, str | None, str | None]:
     """(Japanese title, English title, affiliation) from the words after and before a name."""
     t = terms()
-    clean = _BRACKETS_RE.sub("", office)
-    for suffix in _HONORIFIC_SUFFIXES:
-        clean = clean.removesuffix(suffix)
-    title_ja, body = _title(clean)
+    title_ja, body = _office_title(office)
     english = t["titles"][title_ja] if title_ja else None
     affiliation = None
     if body.endswith("担当"):  # "国際安全保障担当次官補": a portfolio, part of the title
@@ -326,7 +340,7 @@ class _Reader:
         before = _noun_run_before(toks, i)
         particle = self._particles(end)
         if given is None:  # "上川大臣": the family name with an office refers to a person
-            title_ja, _english, _aff = _office(office, "")
+            title_ja = _office_title(office)[0]
             if title_ja:
                 self._back_reference(toks[i].surface, toks[i].start, title_ja, particle)
             return max(end, i + 1)
@@ -366,7 +380,7 @@ class _Reader:
         if end == name_end:
             return k  # no office or 氏 follows: a katakana word, not a name
         office = self.text[toks[name_end].start : toks[end - 1].end]
-        title_ja, _english, _aff = _office(office, "")
+        title_ja = _office_title(office)[0]
         if not (title_ja or office.endswith(_HONORIFIC_SUFFIXES)):
             return k  # a katakana word without an office or 氏 is no person ("フォーラムの")
         particle = self._particles(end)

@@ -102,11 +102,11 @@ def _organisation_roles(text: str, st: ExtractionState) -> None:
     names = [str(n) for n in st.items("organisations")]
     spans = {name: sorted(set(_occurrences(text, name))) for name in names}
     # "UN" inside "UN Women" is UN Women's name, not a mention of the United Nations.
-    every = [(s, e, name) for name, found in spans.items() for s, e in found]
+    inside = _inside_another({span for found in spans.values() for span in found})
     for name in names:
         found: dict[str, tuple[int, int]] = {}
         for start, end in spans[name]:
-            if any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in every):
+            if (start, end) in inside:
                 continue
             left, right = _cue_window(text, start, end)
             before, after = text[left:start], text[end:right]
@@ -120,6 +120,21 @@ def _organisation_roles(text: str, st: ExtractionState) -> None:
             role = roles.strongest(list(found))
             start, end = found[role]
             st.add("organisation_roles", {"name": name, "role": role}, start, end, f"cue.{role}")
+
+
+def _inside_another(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans that lie within another span of the set (one sort, not every pair).
+
+    In order of start, the longer first on a tie, every span before one starts no later
+    than it; it lies inside one of them when the furthest end among them reaches its end.
+    """
+    inside = set()
+    furthest = -1
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if furthest >= end:
+            inside.add((start, end))
+        furthest = max(furthest, end)
+    return inside
 
 
 _TITLE_VERB_RE = re.compile(rf"\s(?:{role_cues.TITLE_VERBS})\b")
