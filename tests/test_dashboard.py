@@ -280,6 +280,26 @@ def test_the_activity_filter_offers_a_country_as_soon_as_it_is_committed(
         assert "KE" in activities.filter_choices(conn)["countries"]
 
 
+def test_the_public_filter_offers_only_countries_the_public_sees(register: Engine) -> None:
+    """An anonymous visitor's filter form listed the country of a draft, and every draft an
+    ingest wrote threw the form away for every visitor."""
+    queries: list[str] = []
+    event.listen(register, "before_cursor_execute", lambda *a: queries.append(a[2]))
+    with register.connect() as conn:
+        first = activities.filter_choices(conn, public_only=True)
+        conn.rollback()
+        with register.begin() as writer:
+            draft = _activity(writer, date(2031, 4, 1), False)
+            writer.execute(
+                schema.activity.update().where(schema.activity.c.id == draft).values(country="NO")
+            )
+        queries.clear()
+        assert activities.filter_choices(conn, public_only=True) == first
+        assert not any("activity" in q for q in queries), "a draft threw the form away"
+        assert "NO" not in first["countries"]
+        assert "NO" in activities.filter_choices(conn)["countries"]  # the register's users
+
+
 def test_own_writes_count_at_once_and_a_rollback_undoes_them(register: Engine) -> None:
     with register.connect() as conn:
         before = dashboard.dashboard(conn, public=False)["activities"]

@@ -299,19 +299,29 @@ def list_activities(
     return Page([ActivitySummary.model_validate(dict(r)) for r in rows], next_cursor)
 
 
-def filter_choices(conn: Connection) -> dict[str, Any]:
+def filter_choices(conn: Connection, *, public_only: bool = False) -> dict[str, Any]:
     """The values the filter form offers: types, statuses, pillars, countries and measures.
 
-    Kept until the database changes: the countries are a scan of the register, and the form
-    is on every activity list page.
+    The countries are those of the activities the caller may see: an anonymous visitor's
+    form offered the countries of drafts too, and was thrown away by every draft an ingest
+    wrote. Kept until a write the caller could see: the countries are a scan of the
+    register, and the form is on every activity list page.
     """
-    return kept_until_write(conn, "activity filter choices", lambda: _filter_choices(conn))
+    return kept_until_write(
+        conn,
+        ("activity filter choices", public_only),
+        lambda: _filter_choices(conn, public_only),
+        public=public_only,
+    )
 
 
-def _filter_choices(conn: Connection) -> dict[str, Any]:
+def _filter_choices(conn: Connection, public_only: bool) -> dict[str, Any]:
     act, pillar = schema.activity, schema.pillar
     countries = conn.execute(
-        select(act.c.country).where(act.c.country.is_not(None)).distinct().order_by(act.c.country)
+        select(act.c.country)
+        .where(act.c.country.is_not(None), visibility.activities(public_only))
+        .distinct()
+        .order_by(act.c.country)
     ).scalars()
     pillars = conn.execute(
         select(pillar.c.code, pillar.c.name, pillar.c.name_ja).order_by(pillar.c.sort_order)

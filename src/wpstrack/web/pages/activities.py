@@ -67,15 +67,16 @@ def activities_page(
     cursor: str | None = None,
     format: FormatParam = "html",
 ) -> Response:
+    public = visibility.is_public(user)
+
     def fetch(cursor: str | None, limit: int | None = None) -> Page[ActivitySummary]:
-        public = visibility.is_public(user)
         return activities.list_activities(conn, filters, cursor, limit, public_only=public)
 
     if format != "html":
         return downloads.paged(format, cursor, fetch, ActivitySummary, "activities")
     page = fetch(cursor)
-    choices = activities.filter_choices(conn)
-    counts = facets.facets(conn, filters, public_only=visibility.is_public(user))
+    choices = activities.filter_choices(conn, public_only=public)
+    counts = facets.facets(conn, filters, public_only=public)
     context = {"title": _("Activities"), "page": page, "filters": filters, **choices}
     context["facets"] = counts.model_dump()
     return render(request, "activities.html", context)
