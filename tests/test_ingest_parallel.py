@@ -224,11 +224,11 @@ def test_the_look_up_by_hash_uses_the_index(fresh_database_url: str, folder: Pat
 SLOW_INGEST = """
 import sys, time
 from wpstrack import ingest_run
-real = ingest_run.store
-def slow(*args, **kwargs):
-    time.sleep(0.3)
-    return real(*args, **kwargs)
-ingest_run.store = slow
+real = ingest_run.store_many
+def slow(conn, batch, *args, **kwargs):
+    time.sleep(0.3 * len(batch))
+    return real(conn, batch, *args, **kwargs)
+ingest_run.store_many = slow
 from wpstrack.cli import app
 app(sys.argv[1:])
 """

@@ -19,7 +19,7 @@ machines while the database keeps a single writer:
    only text and records come back. Each worker builds the spaCy pipeline once.
 3. Results are taken in the order of the files (the same ids and the same joining of
    format copies whatever the number of workers) and written in batches of
-   ``ingest_batch_size``, one transaction each, by :func:`wpstrack.ingest.store`: its
+   ``ingest_batch_size``, one transaction each, by :func:`wpstrack.ingest.store_many`: its
    ``ON CONFLICT DO NOTHING`` on the unique hash keeps each content exactly once also when
    two runs store it at the same moment.
 
@@ -55,7 +55,7 @@ from wpstrack.ingest import (
     batched,
     extract_content,
     read_file,
-    store,
+    store_many,
 )
 from wpstrack.limits import ReadLimits
 from wpstrack.register import Lookups
@@ -271,12 +271,9 @@ def store_all(
     lookups = Lookups.load(conn)
     if places is not None:
         lookups.places = places
-    return [
-        item
-        if isinstance(item, Outcome)
-        else store(conn, item, lookups, publisher=publisher, actor=actor)
-        for item in items
-    ]
+    prepared = [item for item in items if not isinstance(item, Outcome)]
+    stored = iter(store_many(conn, prepared, lookups, publisher=publisher, actor=actor))
+    return [item if isinstance(item, Outcome) else next(stored) for item in items]
 
 
 def write_batches(
