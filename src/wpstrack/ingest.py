@@ -52,12 +52,11 @@ from wpstrack.db import now
 from wpstrack.documents import (
     DocumentRejected,
     ReadDocument,
-    extract_record,
     first_line,
     looks_like_html,
-    read_bytes,
 )
 from wpstrack.errors import NotFound
+from wpstrack.ingest_work import Prepared, Source, extract_content
 from wpstrack.limits import ReadLimits, resolve_limits
 from wpstrack.register import Lookups
 from wpstrack.register import create_draft as create_draft
@@ -247,33 +246,6 @@ def ingest_file(
     )
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where content came from: a file, or an upload (whose name is never used as a path)."""
-
-    label: str  # reported in the outcome
-    source: str  # stored in ``document.source``
-    filename: str
-    digest: str  # sha256 of the whole content
-    size: int
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Content read and extracted, not yet written: :func:`prepare` then :func:`store`.
-
-    ``existing`` is the id of the document already holding these bytes when it was looked
-    up; ``rejection`` says why the content cannot be ingested (then ``read`` is None).
-    """
-
-    origin: Source
-    raw: bytes | None
-    existing: int | None = None
-    read: ReadDocument | None = None
-    record: dict[str, Any] | None = None
-    rejection: DocumentRejected | None = None
-
-
 def prepare(
     conn: Connection,
     raw: bytes | None,
@@ -294,27 +266,6 @@ def prepare(
     if existing is not None:
         return Prepared(origin, None, existing=existing)
     return extract_content(raw, origin, limits=resolve_limits(limits, max_bytes))
-
-
-def extract_content(raw: bytes | None, origin: Source, *, limits: ReadLimits) -> Prepared:
-    """Read and extract content without a database: the part of :func:`prepare` that
-    extraction workers run (:mod:`wpstrack.ingest_run`), bounded by ``limits`` there too.
-
-    A refusal, and any error of the extractor, becomes the rejection of this one content,
-    so that a broken file never ends its batch.
-    """
-    try:
-        if raw is None:
-            limit = f"{origin.size} bytes is over the limit of {limits.max_bytes}"
-            raise DocumentRejected("too_large", limit)
-        read = read_bytes(raw, filename=origin.filename, limits=limits)
-        record = extract_record(read, limits)
-    except DocumentRejected as exc:
-        return Prepared(origin, raw, rejection=exc)
-    except Exception as exc:  # a failing component must not end the batch: retry it later
-        detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
-        return Prepared(origin, raw, rejection=DocumentRejected("extraction_failed", detail))
-    return Prepared(origin, raw, read=read, record=record)
 
 
 def store(
