@@ -386,6 +386,8 @@ def _store_together(
             .order_by(doc.c.id.desc())
         )
         known = {(digest, reason): int(id_) for digest, reason, id_ in found}
+    # Each item with its slot, (hash, None) for a document and (hash, reason) for a refusal
+    # (None when already present), and its publisher.
     plan: list[tuple[Prepared, tuple[str, str | None] | None, str | None]] = []
     for item in batch:
         origin = item.origin
@@ -428,30 +430,30 @@ def _store_together(
         ids |= {(digest, reason): int(id_) for id_, digest, reason in inserted}
     # The extraction rows of the batch's new documents, in the batch's order, in one statement.
     spans: dict[int, list[dict[str, Any]]] = {}
-    for item, key, _ in plan:
-        if key is not None and key[1] is None and key in ids and ids[key] not in spans:
-            spans[ids[key]] = extraction_rows(ids[key], item.record or {}, stamp)
+    for item, slot, _ in plan:
+        if slot is not None and slot[1] is None and slot in ids and ids[slot] not in spans:
+            spans[ids[slot]] = extraction_rows(ids[slot], item.record or {}, stamp)
     every = [row for rows_of in spans.values() for row in rows_of]
     if every:
         conn.execute(schema.extraction.insert(), every)
     outcomes: list[Outcome] = []
     done: set[tuple[str, str | None]] = set()  # the keys this batch stored
-    for item, key, stated in plan:
+    for item, slot, stated in plan:
         origin = item.origin
-        if key is None:
+        if slot is None:
             outcomes.append(Outcome(origin.label, DUPLICATE, item.existing))
             continue
-        if key[1] is not None:  # a rejection: new, stored before, or earlier in the batch
+        if slot[1] is not None:  # a rejection: new, stored before, or earlier in the batch
             rejection = item.rejection or DocumentRejected("unreadable")
-            refused = Outcome(origin.label, REJECTED, ids[key], rejection.reason, rejection.detail)
+            refused = Outcome(origin.label, REJECTED, ids[slot], rejection.reason, rejection.detail)
             outcomes.append(_log_outcome(conn, actor, action, origin, refused))
             continue
-        if key not in ids or key in done:  # stored by another writer, or earlier in the batch
-            present = ids[key] if key in ids else _ingested_id(conn, origin.digest)
+        if slot not in ids or slot in done:  # stored by another writer, or earlier in the batch
+            present = ids[slot] if slot in ids else _ingested_id(conn, origin.digest)
             outcomes.append(Outcome(origin.label, DUPLICATE, present))
             continue
-        done.add(key)
-        document_id = ids[key]
+        done.add(slot)
+        document_id = ids[slot]
         read, record = item.read, item.record
         assert read is not None and record is not None
         _log_extractions(conn, actor, document_id, spans[document_id])
