@@ -376,7 +376,7 @@ def _store_together(
     doc = schema.document
     stamp = now()
     rows: list[dict[str, Any]] = []  # the document rows to insert, in the batch's order
-    firsts: dict[tuple[str, str | None], int] = {}  # (hash, reason) -> its row in ``rows``
+    queued: set[tuple[str, str | None]] = set()  # the slots of ``rows``
     rejected = {p.origin.digest for p in batch if p.existing is None and p.read is None}
     known: dict[tuple[str, str | None], int] = {}  # rejections stored before this batch
     if rejected:
@@ -419,8 +419,8 @@ def _store_together(
                 "reject_reason": reason,
             }
             key = (origin.digest, reason)
-        if key not in firsts and key not in known:
-            firsts[key] = len(rows)
+        if key not in queued and key not in known:  # the first of the same bytes or refusal
+            queued.add(key)
             rows.append(row)
         plan.append((item, key, stated))
     ids: dict[tuple[str, str | None], int] = dict(known)
@@ -437,7 +437,7 @@ def _store_together(
     if every:
         conn.execute(schema.extraction.insert(), every)
     outcomes: list[Outcome] = []
-    done: set[tuple[str, str | None]] = set()  # the keys this batch stored
+    done: set[tuple[str, str | None]] = set()  # the slots this batch stored
     for item, slot, stated in plan:
         origin = item.origin
         if slot is None:
