@@ -112,10 +112,11 @@ def fingerprint(text: str | None) -> str | None:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=32)
 def _shingles(text: str) -> frozenset[int]:
     """The text's shingles; the last texts' are kept, since ingestion compares every new
-    document with the same recent sources of its window (most of its look for copies)."""
+    document with the same recent sources of its window (most of its look for copies).
+    The set of a 2 kB release takes about 170 kB: 32 of them keep the writer within bounds."""
     folded = fold(text)
     if len(folded) < MIN_FOLDED:
         return frozenset()
