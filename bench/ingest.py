@@ -11,7 +11,8 @@ corpus pays for the few releases published in several formats, not for every fil
 then runs the real ``wpstrack ingest --workers N`` command over the folder against a fresh
 SQLite database in the same temporary folder (or the empty database ``--database-url``
 names), and reports documents per second, the peak RSS of the main process (the writer) and
-that of the largest worker process. The folder is removed afterwards.
+that of the largest worker process, with the CPU time per document of each (the figure to
+compare on a shared machine). The folder is removed afterwards.
 
 With ``--workers 1`` (extraction in the main process) the run is pinned to one core, as
 before, so the figure is per core; with more workers it is not pinned (``workers`` cores,
@@ -75,16 +76,20 @@ def run(
         os.environ["WPSTRACK_DATA_DIR"] = str(root / "data")
         os.environ["WPSTRACK_DATABASE_URL"] = url or f"sqlite:///{root / 'data' / 'bench.db'}"
         out = io.StringIO()
+        own = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         with contextlib.redirect_stdout(out):
             command = ["ingest", str(folder), "--workers", str(workers), "--json"]
             app(command, standalone_mode=False)
         elapsed = time.perf_counter() - started
+        ran = resource.getrusage(resource.RUSAGE_SELF)
+        writer_cpu = ran.ru_utime + ran.ru_stime - own.ru_utime - own.ru_stime
         summary = json.loads(out.getvalue())
         database = root / "data" / "bench.db"
         db_mb = database.stat().st_size / 2**20 if database.exists() else None
     # The pool's processes have exited and been waited for: the largest of them.
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    pool = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children = pool.ru_maxrss / 1024
     return {
         "docs": docs,
         "workers": workers,
@@ -95,6 +100,12 @@ def run(
         "cpu": cpu,
         "seconds": round(elapsed, 1),
         "docs_per_s": round(docs / elapsed, 1),
+        # CPU milliseconds a document costs the main process (reading, writing and, with one
+        # worker, extracting) and the worker processes: comparable on a busy machine.
+        "main_cpu_ms_per_doc": round(1000 * writer_cpu / docs, 2),
+        "workers_cpu_ms_per_doc": round(1000 * (pool.ru_utime + pool.ru_stime) / docs, 2)
+        if workers > 1
+        else None,
         "database_mb": None if db_mb is None else round(db_mb, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "peak_rss_mb_workers": round(children, 1) if workers > 1 else None,

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, event, func, select
 from sqlalchemy.engine import make_url
 
 import wpstrack
-from wpstrack import archive, ingest, schema, users
+from wpstrack import archive, ingest, ingest_work, schema, users
 from wpstrack.db import make_engine, upgrade
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def _write_lock_probe(url: str) -> Callable[[], None]:
 
 def _extract_while_probing(monkeypatch: pytest.MonkeyPatch, probe: Callable[[], None]) -> list[str]:
     """Make every extraction first check that nobody holds the write lock."""
-    real = ingest.extract_record
+    real = ingest_work.extract_record
     seen: list[str] = []
 
     def extract(document: Any, *args: Any, **kwargs: Any) -> Any:
@@ -151,7 +151,7 @@ def _extract_while_probing(monkeypatch: pytest.MonkeyPatch, probe: Callable[[], 
         seen.append(document.sha256)
         return real(document, *args, **kwargs)
 
-    monkeypatch.setattr(ingest, "extract_record", extract)
+    monkeypatch.setattr(ingest_work, "extract_record", extract)
     return seen
 
 

@@ -332,7 +332,7 @@ def test_a_page_heading_becomes_the_title_of_document_and_draft(
 def test_a_document_the_extractor_fails_on_is_recorded_and_the_batch_goes_on(
     conn: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wpstrack.ingest as ingest_module
+    import wpstrack.ingest_work as ingest_module
 
     real = ingest_module.extract_record
 

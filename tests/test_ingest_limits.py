@@ -112,7 +112,7 @@ def test_extract_cli_refuses_text_over_the_limit_with_its_code(
 def test_a_document_the_database_refuses_is_rejected_and_the_rest_of_the_batch_is_stored(
     conn: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wpstrack.ingest as ingest_module
+    import wpstrack.ingest_work as ingest_module
 
     real = ingest_module.extract_record
 

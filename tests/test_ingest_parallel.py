@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 from typer.testing import CliRunner
 
-from wpstrack import ingest_parquet, ingest_run, schema
+from wpstrack import ingest_parquet, ingest_run, ingest_work, schema
 from wpstrack.cli import app
 from wpstrack.db import make_engine
 from wpstrack.documents import DocumentRejected
@@ -189,13 +189,13 @@ def test_a_rerun_skips_stored_content_by_hash_before_extracting_it(
 ) -> None:
     run(fresh_database_url, tmp_path, "ingest", str(folder))
     extracted: list[str] = []
-    real = ingest_run.extract_content
+    real = ingest_work.extract_content
 
     def counted(raw: bytes | None, origin: Any, **options: Any) -> Any:
         extracted.append(origin.filename)
         return real(raw, origin, **options)
 
-    monkeypatch.setattr(ingest_run, "extract_content", counted)
+    monkeypatch.setattr(ingest_work, "extract_content", counted)
     again = run(fresh_database_url, tmp_path, "ingest", str(folder))
     assert again["already_present"] == GOOD
     # Only the refused files are read again (a refusal is retried, as before).
@@ -224,11 +224,11 @@ def test_the_look_up_by_hash_uses_the_index(fresh_database_url: str, folder: Pat
 SLOW_INGEST = """
 import sys, time
 from wpstrack import ingest_run
-real = ingest_run.store
-def slow(*args, **kwargs):
-    time.sleep(0.3)
-    return real(*args, **kwargs)
-ingest_run.store = slow
+real = ingest_run.store_many
+def slow(conn, batch, *args, **kwargs):
+    time.sleep(0.3 * len(batch))
+    return real(conn, batch, *args, **kwargs)
+ingest_run.store_many = slow
 from wpstrack.cli import app
 app(sys.argv[1:])
 """

@@ -10,7 +10,8 @@ based on, and a stale version changes nothing.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -96,26 +97,54 @@ def record(
     row_id: Any,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
-) -> int:
+) -> int | None:
     """Append one event to the log and return its id.
 
     ``actor`` is a username (``None`` for the system itself), ``action`` a verb such as
-    ``create``, ``update``, ``delete``, ``disable`` or ``accept``.
+    ``create``, ``update``, ``delete``, ``disable`` or ``accept``. Inside :func:`deferred`
+    the event is held and written with the others when it ends; its id is then None.
     """
-    result = conn.execute(
-        schema.audit_event.insert().values(
-            at=now(),
-            actor=actor,
-            action=action,
-            table_name=table,
-            row_id=None if row_id is None else str(row_id),
-            before=snapshot(before),
-            after=snapshot(after),
-        )
-    )
+    event = {
+        "at": now(),
+        "actor": actor,
+        "action": action,
+        "table_name": table,
+        "row_id": None if row_id is None else str(row_id),
+        "before": snapshot(before),
+        "after": snapshot(after),
+    }
+    held: list[dict[str, Any]] | None = conn.info.get(_HELD)
+    if held is not None:
+        held.append(event)
+        return None
+    result = conn.execute(schema.audit_event.insert().values(**event))
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+_HELD = "wpstrack.audit.held"  # conn.info key of the events :func:`deferred` holds
+
+
+@contextmanager
+def deferred(conn: Connection) -> Iterator[None]:
+    """Hold the events recorded on ``conn`` and write them, in the order recorded, as one
+    statement when the block ends; when it raises, they are dropped with its writes.
+
+    The ingestion writer stores a batch of documents together (:func:`wpstrack.ingest.
+    store_many`), several events each: one statement instead of one per event is a tenth
+    of its time. Nothing may read the log inside the block (the held events are not in it).
+    """
+    if _HELD in conn.info:
+        raise RuntimeError("audit events are already held on this connection")
+    held: list[dict[str, Any]] = []
+    conn.info[_HELD] = held
+    try:
+        yield
+    finally:
+        del conn.info[_HELD]
+    if held:
+        conn.execute(schema.audit_event.insert(), held)
 
 
 def _fetch(conn: Connection, table: Table, key_column: str, key: Any) -> dict[str, Any] | None:

@@ -13,13 +13,14 @@ machines while the database keeps a single writer:
    (``workers=1``, the default: the cheapest for small folders, the web upload and tests),
    in local worker processes (``workers=N``), or on a Dask distributed cluster
    (``scheduler=ADDRESS``). A worker turns bytes into text and an extraction record with
-   :func:`wpstrack.ingest.extract_content`, under the same per-document limits as before
-   (:mod:`wpstrack.limits`); a file it refuses comes back as a rejection with its reason
-   and the chunk goes on. The bytes stay in the main process (the writer stores them);
-   only text and records come back. Each worker builds the spaCy pipeline once.
+   :func:`wpstrack.ingest_work.extract_content` (a module without the writer's imports),
+   under the same per-document limits as before (:mod:`wpstrack.limits`); a file it refuses
+   comes back as a rejection with its reason and the chunk goes on. The bytes stay in the
+   main process (the writer stores them); only text and records come back. Each worker
+   builds the spaCy pipeline once.
 3. Results are taken in the order of the files (the same ids and the same joining of
    format copies whatever the number of workers) and written in batches of
-   ``ingest_batch_size``, one transaction each, by :func:`wpstrack.ingest.store`: its
+   ``ingest_batch_size``, one transaction each, by :func:`wpstrack.ingest.store_many`: its
    ``ON CONFLICT DO NOTHING`` on the unique hash keeps each content exactly once also when
    two runs store it at the same moment.
 
@@ -35,7 +36,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -50,34 +51,18 @@ from wpstrack.ingest import (
     INGESTED,
     REJECTED,
     Outcome,
-    Prepared,
-    Source,
     Summary,
     batched,
-    extract_content,
     read_file,
-    store,
+    store_many,
 )
+from wpstrack.ingest_work import Job, Prepared, Source, extract_jobs
 from wpstrack.limits import ReadLimits
 from wpstrack.register import Lookups
 
 CHUNK_DOCS = 8  # documents per task sent to a worker: amortises the hand-over, keeps balance
 MAX_PENDING_BYTES = 64 * 2**20  # raw bytes held for chunks in flight before waiting
 CONNECT_SECONDS = 20  # to reach a Dask scheduler before giving up
-
-
-@dataclass(frozen=True)
-class Job:
-    """Content read by the main process, to be extracted by a worker."""
-
-    origin: Source
-    raw: bytes | None  # None when over the byte limit (the worker records the refusal)
-
-
-def extract_jobs(jobs: list[Job], limits: ReadLimits) -> list[Prepared]:
-    """The worker's task: each job read and extracted, its raw bytes left out (the main
-    process keeps them, so they cross to the worker once and never back)."""
-    return [replace(extract_content(job.raw, job.origin, limits=limits), raw=None) for job in jobs]
 
 
 class Extractor(Protocol):
@@ -265,12 +250,9 @@ def store_all(
     lookups = Lookups.load(conn)
     if places is not None:
         lookups.places = places
-    return [
-        item
-        if isinstance(item, Outcome)
-        else store(conn, item, lookups, publisher=publisher, actor=actor)
-        for item in items
-    ]
+    prepared = [item for item in items if not isinstance(item, Outcome)]
+    stored = iter(store_many(conn, prepared, lookups, publisher=publisher, actor=actor))
+    return [item if isinstance(item, Outcome) else next(stored) for item in items]
 
 
 def write_batches(

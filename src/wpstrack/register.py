@@ -127,10 +127,12 @@ def create_draft(
     values["type"] = values.get("type") or "other"  # the column is never empty
     values["place_id"] = lookups.place_id(conn, values["city"], values["country"])
     act = schema.activity
-    activity_id = int(conn.execute(act.insert().values(**values).returning(act.c.id)).scalar_one())
+    # The values are bound at execution, not built into the statement: the single writer
+    # then reuses one compiled statement (see ingest._insert_once).
+    activity_id = int(conn.execute(act.insert().returning(act.c.id), values).scalar_one())
     # The document is the event's first source (wpstrack.events keeps the others).
     source = {"activity_id": activity_id, "document_id": document_id, "how": "ingest"}
-    conn.execute(schema.activity_source.insert().values(**source, added_by=actor, added_at=created))
+    conn.execute(schema.activity_source.insert(), source | {"added_by": actor, "added_at": created})
     participants, links = _insert_children(conn, activity_id, record, lookups)
     after = values | {"participants": len(participants), "links": len(links)}
     audit.record(conn, actor, "draft", act.name, activity_id, None, after)

@@ -1,0 +1,79 @@
+"""The side of ingestion that needs no database: content read and extracted, in a worker.
+
+An extraction worker (:mod:`wpstrack.ingest_run`: a local process or a Dask worker) loads
+this module to unpickle its task and nothing of the writer's: no SQLAlchemy, Alembic, schema,
+audit log or search index. Those cost a worker about 30 MB of its peak memory, which is
+bounded (400 MB) because it is paid once per core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from wpstrack.documents import DocumentRejected, ReadDocument, extract_record, read_bytes
+from wpstrack.limits import ReadLimits
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where content came from: a file, or an upload (whose name is never used as a path)."""
+
+    label: str  # reported in the outcome
+    source: str  # stored in ``document.source``
+    filename: str
+    digest: str  # sha256 of the whole content
+    size: int
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Content read and extracted, not yet written: :func:`wpstrack.ingest.prepare` then
+    :func:`wpstrack.ingest.store`.
+
+    ``existing`` is the id of the document already holding these bytes when it was looked
+    up; ``rejection`` says why the content cannot be ingested (then ``read`` is None).
+    """
+
+    origin: Source
+    raw: bytes | None
+    existing: int | None = None
+    read: ReadDocument | None = None
+    record: dict[str, Any] | None = None
+    rejection: DocumentRejected | None = None
+
+
+def extract_content(raw: bytes | None, origin: Source, *, limits: ReadLimits) -> Prepared:
+    """Read and extract content without a database: the part of
+    :func:`wpstrack.ingest.prepare` that extraction workers run, bounded by ``limits``
+    there too.
+
+    A refusal, and any error of the extractor, becomes the rejection of this one content,
+    so that a broken file never ends its batch.
+    """
+    try:
+        if raw is None:
+            limit = f"{origin.size} bytes is over the limit of {limits.max_bytes}"
+            raise DocumentRejected("too_large", limit)
+        read = read_bytes(raw, filename=origin.filename, limits=limits)
+        record = extract_record(read, limits)
+    except DocumentRejected as exc:
+        return Prepared(origin, raw, rejection=exc)
+    except Exception as exc:  # a failing component must not end the batch: retry it later
+        detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
+        return Prepared(origin, raw, rejection=DocumentRejected("extraction_failed", detail))
+    return Prepared(origin, raw, read=read, record=record)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Content read by the main process, to be extracted by a worker."""
+
+    origin: Source
+    raw: bytes | None  # None when over the byte limit (the worker records the refusal)
+
+
+def extract_jobs(jobs: list[Job], limits: ReadLimits) -> list[Prepared]:
+    """The worker's task: each job read and extracted, its raw bytes left out (the main
+    process keeps them, so they cross to the worker once and never back)."""
+    return [replace(extract_content(job.raw, job.origin, limits=limits), raw=None) for job in jobs]
