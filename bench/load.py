@@ -224,14 +224,23 @@ def sequential(base: str, pid: int, token: str, url: str, n: int) -> dict[str, A
     return out
 
 
+def warm_up(base: str, workers: int) -> None:
+    """Every path the readers ask for, a few times per server process, before the clock
+    starts: the figures are to be those of a running server, not of its first requests,
+    which compute each kept search, facet and figure once while the others queue."""
+    paths = {path(random.Random(0)) for path in ENDPOINTS.values()}
+    paths |= {f"/search?q={q}" for q in QUERIES} | {f"/api/v1/search?q={q}" for q in QUERIES}
+    for _ in range(3 * workers):  # a connection each: the processes take turns accepting
+        for path in sorted(paths):
+            httpx.get(base + path, timeout=120).raise_for_status()
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     load = os.getloadavg()[0]
     with database(args.database_url) as url, tempfile.TemporaryDirectory() as data:
         token, fill_s = fill(url, args.documents)
         with server(url, data, args.workers) as (base, pid):
-            for _ in range(args.workers):  # warm-up: templates, caches, first plans
-                for path in ENDPOINTS.values():
-                    httpx.get(base + path(random.Random(0)), timeout=120)
+            warm_up(base, args.workers)
             one_by_one = sequential(base, pid, token, url, args.sequential)
             rec, done = Recorder(), threading.Event()
             stop = time.monotonic() + args.duration
