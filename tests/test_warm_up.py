@@ -3,8 +3,8 @@
 A serving process used to build the gazetteer at its first upload, seconds during which
 every request it served waited. The check is general: every table built once on first use
 (a ``functools.cache`` in the extractor's modules) that real releases other than Japanese
-ones need must already be built by :func:`wpstrack.extract.warm_up.warm_up`. It runs in a fresh interpreter, since
-this one has long warmed up through other tests.
+ones need must already be built by :func:`wpstrack.extract.warm_up.warm_up`. It runs in a
+fresh interpreter, since this one has long warmed up through other tests.
 """
 
 from __future__ import annotations
