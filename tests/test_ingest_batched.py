@@ -11,18 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, DateTime, Engine, select
 
+from test_ingest import RELEASE
 from wpstrack import ingest_work, schema
 from wpstrack.db import make_engine, upgrade
 from wpstrack.ingest import DUPLICATE, INGESTED, REJECTED, Outcome, ingest_batch, ingest_file
 from wpstrack.reference.sync import sync_reference
 
-RELEASE = (
-    "March 18, 2024\n"
-    "Foreign Minister Kamikawa held a dialogue on WPS\n\n"
-    "On March 18, commencing at 6:05 p.m. (local time; March 19, 7:05 a.m. JST) for "
-    "approximately 40 minutes, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs of Japan, who "
-    "is visiting New York, held a dialogue with staff of UN Women and UNDP on UNSCR 1325.\n"
-)
 OTHER = (
     "June 3, 2024\n"
     "State Minister Tsuge met the Special Representative on Sexual Violence in Conflict\n\n"
