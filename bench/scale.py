@@ -83,11 +83,30 @@ BENCH = Path(__file__).resolve().parent
 
 
 def fill(url: str, n: int, progress: bool) -> tuple[str, dict[str, int], float]:
-    """Migrate and fill the database; the viewer's token, rows per table, seconds."""
+    """Migrate and fill the database; the viewer's token, rows per table, seconds.
+
+    A database kept from an earlier run (``--keep``) that already holds ``n`` activities is
+    only migrated to the code under test (the migrations build what it adds) and given a
+    new token; the seconds are then the migration's.
+    """
     engine = make_engine(url)
     t0 = time.perf_counter()
     with engine.begin() as conn:
         upgrade(conn)
+        if _generated(conn) >= n:
+            token = users.create_token(conn, "bench", "bench", actor=None)[1]
+            sizes = {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in (
+                    ("documents", schema.document),
+                    ("activities", schema.activity),
+                    ("participants", schema.activity_participant),
+                    ("links", schema.activity_link),
+                )
+            }
+            engine.dispose()
+            analyse(url)
+            return token, sizes, time.perf_counter() - t0
         sync_reference(conn)
         plans.save_plan(conn, plans.parse_plan(BENCH_PLAN.encode(), "bench", "yaml"))
         users.add_user(conn, users.user_in("bench", "viewer", "bench password 123"), None)
@@ -96,6 +115,11 @@ def fill(url: str, n: int, progress: bool) -> tuple[str, dict[str, int], float]:
     engine.dispose()
     analyse(url)
     return token, sizes, time.perf_counter() - t0
+
+
+def _generated(conn: Any) -> int:
+    """Activities already in the database (0 in a new one)."""
+    return int(conn.execute(select(func.count()).select_from(schema.activity)).scalar_one())
 
 
 class Editor:
@@ -241,7 +265,8 @@ def ingest(url: str | None, docs: int, workers: int) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     load = os.getloadavg()
-    with database(args.database_url) as url, tempfile.TemporaryDirectory() as data:
+    keep = args.keep
+    with database(args.database_url, keep) as url, tempfile.TemporaryDirectory() as data:
         token, sizes, generate_s = fill(url, args.docs, args.progress)
         backend = make_engine(url).dialect.name
         editor = Editor(url)
@@ -303,6 +328,11 @@ def main(argv: list[str] | None = None) -> None:
         type=lambda v: v.split(","),
         default=list(GROUPS),
         help=f"groups of cases to time (default: {','.join(GROUPS)})",
+    )
+    parser.add_argument(
+        "--keep",
+        metavar="PATH|SCHEMA",
+        help="keep the register in this SQLite file (or PostgreSQL schema) and reuse it if full",
     )
     parser.add_argument("--progress", action="store_true", help="generation rate on stderr")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
