@@ -59,7 +59,7 @@ from sqlalchemy.exc import OperationalError
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _register import BENCH_PLAN, RARE, analyse, database, generate, percentiles, server
 from wpstrack import plans, schema, users
-from wpstrack.db import make_engine, upgrade
+from wpstrack.db import make_engine, transaction, upgrade
 from wpstrack.reference.sync import sync_reference
 
 # Case -> (group, path, as the viewer); page 50's cursors are filled in once found.
@@ -136,7 +136,7 @@ class Editor:
     def write(self) -> None:
         self.n += 1
         act = schema.activity
-        with self.engine.begin() as conn:
+        with transaction(self.engine) as conn:  # as the app writes: what it does at commit too
             conn.execute(
                 update(act).where(act.c.id == self.target).values(title=f"Edited {self.n}")
             )
