@@ -211,7 +211,9 @@ def _found_one_by_one(lower: str, needle: str, start: int) -> list[int]:
 def test_needle_places_in_one_pass_are_those_found_one_by_one(words, glue, start):
     """Overlapping and nested needles included ("women's" holds "women")."""
     lower = glue.join(w + w[: len(w) // 2] for w in words)
-    places = topics._needle_places(lower, start)
+    places = topics.NeedlePlaces(lower, start)
     for needle in sorted(topics._NEEDLES):
         assert places(needle) == _found_one_by_one(lower, needle, start), needle
     assert places("zzq") == _found_one_by_one(lower, "zzq", start)  # not a cue's needle
+    # the cues with none of these are passed over unread
+    assert set(places.present) == {n for n in topics._NEEDLES if lower.find(n, start) >= 0}

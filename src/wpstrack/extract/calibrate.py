@@ -30,6 +30,7 @@ from wpstrack.extract.model import ExtractionState, Mention, state
 TABLE_PATH = Path(__file__).parent / "calibration.json"
 # Below the 0.9 at which values are accepted without a look: unmeasured values stay in review.
 UNCHECKED_CEILING = 0.85
+_MAX_KNOWN = 4096  # keys a pipeline remembers (the corpora hold 85 field-method pairs)
 
 
 def calibration_key(field: str, method: str, stated: float) -> str:
@@ -65,13 +66,22 @@ def calibrated(mention: Mention, table: dict[str, Any]) -> float:
 def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The calibration component: replaces every stated confidence by the table's."""
     table = load_table()
+    # (field, method, stated confidence) -> calibrated: a release holds dozens of values but
+    # few such keys, and the table key is a formatted string built anew for each value
+    known: dict[tuple[str, str, float], float] = {}
 
     def component(doc: Doc) -> Doc:
         seen: set[int] = set()
         for mention in mentions(state(doc)):
             if id(mention) not in seen:  # a value held twice is calibrated once
                 seen.add(id(mention))
-                mention.confidence = calibrated(mention, table)
+                key = (mention.field, mention.method, mention.confidence)
+                confidence = known.get(key)
+                if confidence is None:
+                    if len(known) >= _MAX_KNOWN:
+                        known.clear()
+                    confidence = known[key] = calibrated(mention, table)
+                mention.confidence = confidence
         return doc
 
     return component

@@ -22,6 +22,10 @@ ORG_HEADS = lexicon.words("organisations", "body_last_words")
 # ", Ministry of Foreign Affairs": a body after the post, ending or starting with these words.
 _HEAD_ALT = "|".join(rf"\b{w}" for w in lexicon.ordered("organisations", "trailing_body_last"))
 _BODY_FIRST = "|".join(lexicon.ordered("organisations", "trailing_body_first"))
+_TRAILING_BODY_RE = re.compile(
+    rf"^(.*),\s+([A-Z][^,]*?(?:\([A-Z][\w\- ]*\)|{_HEAD_ALT})|Ministry of [A-Z][\w ]*)$"
+)
+_BODY_START_RE = re.compile(rf"(?:{_BODY_FIRST}|[A-Z]{{2,}}\b)")
 _MODIFIERS = lexicon.words("people", "office_modifiers")
 _SUBUNITS = lexicon.words("people", "office_subunits")
 _OFFICE_OWNERS = lexicon.words("people", "office_owners")
@@ -30,6 +34,41 @@ _DESCRIPTOR_STOP_RE = re.compile(
     r"|from|on|at|and|with)\b|of\s+(?:the\s+)?[A-Z])"
 )
 _ACRONYM_RE = re.compile(r"^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z\-]*|UN)$")
+# Every pattern of an office phrase is compiled here once: office phrases are read for
+# every name candidate of every release, and a pattern written in the call was looked up in
+# re's cache each time (the trailing body's, with its list of heads, built and hashed anew).
+_ORG_CUT_RE = re.compile(r"\s(?:in|who|which)\s")
+_ACRONYM_ORG_CUT_RE = re.compile(r"\s(?:in|who|which)\s|\s(?:for|on)\s")
+_THE_CAPITAL_RE = re.compile(r"the\s+[A-Z]")
+_CAPITAL_RUN_RE = re.compile(r"((?:[A-Z][\w'’\-]*\s?)+)")
+_CAPITAL_RUN2_RE = re.compile(r"((?:[A-Z][\w'’\-]*\s?){2,})")
+_LEADING_THE_RE = re.compile(r"^the\s+")
+_TO_BRACKET_RE = re.compile(r"^(.*?\))")
+_OF_RE = re.compile(r"\s+of\s+")
+_STATE_WORD_END_RE = re.compile(r"(?:Republic|Kingdom|State|States|Union)$")
+_COUNTRY_STOP_RE = re.compile(r"\s(?:to|in|for|at)\s|,")
+_OWNED_RE = re.compile(r"\s*of\s")
+_OF_AT_IN_RE = re.compile(r"\s+(?:of|at|in)\s+")
+_THE_CAPITAL_RUN_RE = re.compile(r"(?:the\s+)?((?:[A-Z][\w'’\-]*\s?)+)")
+_THE_NAME_RE = re.compile(r"the\s+[A-Z][a-z]+")
+_INNER_OF_RE = re.compile(r"\sof\s+(?:the\s+)?([A-Z].*)")
+_ON_RE = re.compile(r"\s+on\s+")
+_REGION_RE = re.compile(r"^(\S+(?:\s[A-Z]\S*)*)\s+(for\s+[^,;()]+)$")
+_DESCRIPTOR_ARTICLE_RE = re.compile(r"^(?:an?|the)\s+(?:[a-z]+['’]s\s+)?")
+_COMPOUND_DEMONYM_RE = re.compile(r"^([A-Z]\w*)-([A-Z]\w*)\s")
+_OF_AT_BODY_RE = re.compile(r"\b(?:of|at)\s+((?:the\s+)?[A-Z].*)")
+_FROM_RE = re.compile(r"\bfrom\s+(.+)")
+_COMMA_IN_RE = re.compile(r",|\s+in\s+")
+_LEADING_THE_ANY_CASE_RE = re.compile(r"^[Tt]he\s+")
+_DESCRIPTOR_START_RE = re.compile(r"^(?:an?\s|the\s+[a-z]+['’]s\s)")
+_SEGMENT_SEP_RE = re.compile(r"(,\s+|\s+and\s+|;\s+)")
+_COMMA_SEP_RE = re.compile(r"\s*,")
+_INDEFINITE_RE = re.compile(r"^an?\s")
+_AMBASSADOR_TO_RE = re.compile(r"^(Ambassador Extraordinary and Plenipotentiary)\s+to\s+.*$")
+_LOWER_LEAD_RE = re.compile(r"^(?:[a-z][\w\-]*\s+)+(?=[A-Z])")
+# "and" only inside a country ("Trinidad and Tobago's"), checked where it is used
+_POSSESSIVE_RE = re.compile(r"^((?:(?:[A-Z][\w.&\-]*|and)\s?){1,4}?)(['’]s|(?<=s)['’])\s+(.+)$")
+_APOSTROPHE_OR_SPACE_RE = re.compile(r"['’\s]")
 
 
 @dataclass
@@ -50,9 +89,9 @@ def _org_like(rest: str) -> bool:
     first = rest.split(" ", 1)[0].strip(",.;()")
     if _ACRONYM_RE.match(first):
         return True
-    if re.match(r"the\s+[A-Z]", rest):
+    if _THE_CAPITAL_RE.match(rest):
         return True
-    run = re.match(r"((?:[A-Z][\w'’\-]*\s?)+)", rest)
+    run = _CAPITAL_RUN_RE.match(rest)
     if run:
         last = run.group(1).split()[-1].lower()
         return last in ORG_HEADS
@@ -61,7 +100,7 @@ def _org_like(rest: str) -> bool:
 
 def _plain_body(rest: str) -> bool:
     """'Equal Voices Canada': two or more capitalised words that are no office's words."""
-    run = re.match(r"((?:[A-Z][\w'’\-]*\s?){2,})", rest)
+    run = _CAPITAL_RUN2_RE.match(rest)
     if not run or run.group(1).strip() != rest.strip():
         return False
     words = run.group(1).split()
@@ -70,22 +109,22 @@ def _plain_body(rest: str) -> bool:
 
 def _trim_org(org: str) -> str:
     """A body's name without the place and clauses that follow it."""
-    org = re.sub(r"^the\s+", "", org.strip().rstrip(",.;"))
-    paren = re.match(r"^(.*?\))", org)
+    org = _LEADING_THE_RE.sub("", org.strip().rstrip(",.;"))
+    paren = _TO_BRACKET_RE.match(org)
     if paren and "(" in paren.group(1):
         return paren.group(1)
     acronym_led = bool(_ACRONYM_RE.match(org.split(" ", 1)[0]))
-    cut = re.search(r"\s(?:in|who|which)\s" + (r"|\s(?:for|on)\s" if acronym_led else ""), org)
+    cut = (_ACRONYM_ORG_CUT_RE if acronym_led else _ORG_CUT_RE).search(org)
     return org[: cut.start()] if cut else org
 
 
 def _strip_country(title: str, office: Office) -> str:
     """The office without "of <country>", the country kept as affiliation."""
-    for match in re.finditer(r"\s+of\s+", title):
-        if re.search(r"(?:Republic|Kingdom|State|States|Union)$", title[: match.start()]):
+    for match in _OF_RE.finditer(title):
+        if _STATE_WORD_END_RE.search(title[: match.start()]):
             continue
         rest = title[match.end() :]
-        stop = re.search(r"\s(?:to|in|for|at)\s|,", rest)
+        stop = _COUNTRY_STOP_RE.search(rest)
         candidate = rest[: stop.start()] if stop else rest
         country = country_name(candidate)
         if country:
@@ -97,7 +136,7 @@ def _strip_country(title: str, office: Office) -> str:
 def _whole_secretariat(rest: str, run: re.Match[str]) -> bool:
     """'of the Commonwealth Secretariat' names a body; 'of the Secretariat of X' a part of X."""
     words = run.group(1).split()
-    owned = re.match(r"\s*of\s", rest[run.end() :]) is not None
+    owned = _OWNED_RE.match(rest[run.end() :]) is not None
     return words[-1].lower() == "secretariat" and len(words) > 1 and not owned
 
 
@@ -115,12 +154,12 @@ def _split_org(title: str, office: Office) -> str:
     """The office without "of/at <body>", the body kept as affiliation."""
     if _JUNIOR_MINISTER_AT_RE.match(title):  # the department a junior minister sits in is the post
         return title
-    for match in re.finditer(r"\s+(?:of|at|in)\s+", title):
+    for match in _OF_AT_IN_RE.finditer(title):
         rest = title[match.end() :]
         if title[: match.start()].endswith("in charge"):
             continue
-        word = re.sub(r"^the\s+", "", rest).split(" ", 1)[0].lower()
-        run = re.match(r"(?:the\s+)?((?:[A-Z][\w'’\-]*\s?)+)", rest)
+        word = _LEADING_THE_RE.sub("", rest).split(" ", 1)[0].lower()
+        run = _THE_CAPITAL_RUN_RE.match(rest)
         if (
             run
             and run.group(1).split()[-1].lower() in _SUBUNITS
@@ -129,13 +168,13 @@ def _split_org(title: str, office: Office) -> str:
             continue
         if word in _SUBUNITS or (match.group().strip() == "in" and not rest.startswith("the ")):
             continue
-        if re.fullmatch(r"the\s+[A-Z][a-z]+", rest.strip()):  # "of the Committee"
-            office.organisation = "the " + re.sub(r"^the\s+", "", rest.strip())
+        if _THE_NAME_RE.fullmatch(rest.strip()):  # "of the Committee"
+            office.organisation = "the " + _LEADING_THE_RE.sub("", rest.strip())
             return title
         if word in _OFFICE_OWNERS:
-            inner = re.search(r"\sof\s+(?:the\s+)?([A-Z].*)", rest)
+            inner = _INNER_OF_RE.search(rest)
             if inner and _org_like(inner.group(1)):
-                office.organisation = re.split(r"\s+on\s+", _trim_org(inner.group(1)))[0]
+                office.organisation = _ON_RE.split(_trim_org(inner.group(1)))[0]
             return title
         owned = run and run.group(1).split()
         if owned and len(owned) > 1 and owned[-1].lower() in _OFFICE_OWNERS:
@@ -147,7 +186,7 @@ def _split_org(title: str, office: Office) -> str:
         at_body = match.group().strip() == "at" and rest[:1].isupper()
         if _org_like(rest) or at_body or _plain_body(rest):
             office.organisation = _trim_org(rest)
-            region = re.match(r"^(\S+(?:\s[A-Z]\S*)*)\s+(for\s+[^,;()]+)$", rest)
+            region = _REGION_RE.match(rest)
             if region and _ACRONYM_RE.match(rest.split(" ")[0]):  # "of UNFPA for Asia"
                 office.organisation = region.group(1)
                 return title[: match.start()] + " " + region.group(2)
@@ -169,7 +208,7 @@ _PARTICIPLE_RE = re.compile(
 
 def _descriptor(text: str, office: Office) -> None:
     """'a Peruvian mediator who ...', 'a member of the X', 'a youth activist from Y'."""
-    text = re.sub(r"^(?:an?|the)\s+(?:[a-z]+['’]s\s+)?", "", text.strip())  # "the clinic's"
+    text = _DESCRIPTOR_ARTICLE_RE.sub("", text.strip())  # "the clinic's"
     text = _PARTICIPLE_RE.sub("", text)
     low = text.lower()
     for demonym in _DEMONYMS_LONGEST_FIRST:
@@ -178,7 +217,7 @@ def _descriptor(text: str, office: Office) -> None:
             text = text[len(demonym) + 1 :]
             break
     else:
-        compound = re.match(r"^([A-Z]\w*)-([A-Z]\w*)\s", text)
+        compound = _COMPOUND_DEMONYM_RE.match(text)
         if compound and all(p.lower() in DEMONYMS for p in compound.groups()):
             text = text.split(" ", 1)[1]  # "a Dutch-Moroccan mediator": two nationalities
         elif compound and compound.group(2).lower() in DEMONYMS:
@@ -187,12 +226,12 @@ def _descriptor(text: str, office: Office) -> None:
     title = text[: stop.start()] if stop else text
     rest = text[stop.start() :] if stop else ""
     office.title = title.strip() or None
-    org = re.search(r"\b(?:of|at)\s+((?:the\s+)?[A-Z].*)", rest)
+    org = _OF_AT_BODY_RE.search(rest)
     if org and _org_like(org.group(1)):
         office.organisation = _trim_org(org.group(1))
-    place = re.search(r"\bfrom\s+(.+)", rest)
+    place = _FROM_RE.search(rest)
     if place and office.country is None:
-        parts = re.split(r",|\s+in\s+", place.group(1))
+        parts = _COMMA_IN_RE.split(place.group(1))
         for part in (parts[0], parts[-1]):
             country = country_name(part)
             if country:
@@ -213,7 +252,7 @@ _ORG_ACRONYM_TITLE_RE = re.compile(r"^([A-Z][^()]*[a-z])\s+\([A-Z]{2,}\)\s+([A-Z
 
 def _owner_prefix(segment: str, office: Office) -> str:
     """'Canada's Ambassador', 'the UK Ambassador', 'UN Women Deputy Executive Director'."""
-    segment = re.sub(r"^[Tt]he\s+", "", segment)
+    segment = _LEADING_THE_ANY_CASE_RE.sub("", segment)
     bracketed = _ORG_ACRONYM_TITLE_RE.match(segment)
     if bracketed and any(w.lower() in TITLE_HEADS for w in bracketed.group(2).split()):
         office.organisation = bracketed.group(1)  # "National Commission on Women (NCW) Chair"
@@ -226,9 +265,7 @@ def _owner_prefix(segment: str, office: Office) -> str:
         office.country = DEMONYMS[lead[0].lower()]  # "a Malian midwife"
         return lead[1]
     # "Canada's Ambassador"; a name ending in s takes the apostrophe alone ("Marshall Islands'")
-    possessive = re.match(
-        r"^((?:(?:[A-Z][\w.&\-]*|and)\s?){1,4}?)(['’]s|(?<=s)['’])\s+(.+)$", segment
-    )  # "and" only inside a country ("Trinidad and Tobago's"), checked below
+    possessive = _POSSESSIVE_RE.match(segment)
     if possessive and " and " in possessive.group(1) and not country_name(possessive.group(1)):
         possessive = None
     if possessive and (len(possessive.group(2)) == 2 or country_name(possessive.group(1))):
@@ -273,7 +310,7 @@ def _owner_prefix(segment: str, office: Office) -> str:
 def _joins_country(left: str, right: str) -> bool:
     """Whether 'and' between these joins the two halves of one country name."""
     before = left.split()
-    after = re.split(r"['’\s]", right, maxsplit=1)[0]
+    after = _APOSTROPHE_OR_SPACE_RE.split(right, maxsplit=1)[0]
     return bool(before) and country_name(f"{before[-1]} and {after}") is not None
 
 
@@ -290,34 +327,29 @@ def parse_office(phrase: str) -> Office:
     if country_name(phrase):  # "Ambassador Barbara Woodward, UK"
         office.country = country_name(phrase)
         return office
-    if re.match(r"^(?:an?\s|the\s+[a-z]+['’]s\s)", phrase) or (
+    if _DESCRIPTOR_START_RE.match(phrase) or (
         phrase[0].islower() and not phrase.startswith("the ")
     ):
         _descriptor(phrase, office)
         return office
-    pieces = re.split(r"(,\s+|\s+and\s+|;\s+)", phrase)
+    pieces = _SEGMENT_SEP_RE.split(phrase)
     segments: list[str] = [pieces[0]]
     for sep, piece in zip(pieces[1::2], pieces[2::2], strict=False):
         if sep.strip() == "and" and _joins_country(segments[-1], piece):
             segments[-1] += sep + piece  # "Trinidad and Tobago's Minister": one country
-        elif (_is_title_segment(piece) and not re.match(r"\s*,", sep + "x")) or (
+        elif (_is_title_segment(piece) and not _COMMA_SEP_RE.match(sep + "x")) or (
             _is_title_segment(piece) and sep.startswith(",") and _is_title_segment(segments[-1])
         ):
             segments.append(piece)
-        elif re.match(r"^an?\s", piece):
+        elif _INDEFINITE_RE.match(piece):
             extra = Office()
             _descriptor(piece, extra)
             office.country = office.country or extra.country
         else:
             segments[-1] += sep + piece
-    trailing = re.match(
-        rf"^(.*),\s+([A-Z][^,]*?(?:\([A-Z][\w\- ]*\)|{_HEAD_ALT})|Ministry of [A-Z][\w ]*)$",
-        segments[-1],
-    )  # ", Ministry of Foreign Affairs" names the body the post belongs to
-    body_start = trailing and re.match(
-        rf"(?:{_BODY_FIRST}|[A-Z]{{2,}}\b)",
-        trailing.group(2),
-    )
+    # ", Ministry of Foreign Affairs" names the body the post belongs to
+    trailing = _TRAILING_BODY_RE.match(segments[-1])
+    body_start = trailing and _BODY_START_RE.match(trailing.group(2))
     if trailing and body_start and not _is_title_segment(trailing.group(2)):
         segments[-1] = trailing.group(1)
         if not trailing.group(2).startswith("Ministry of "):  # a ministry stands for its state
@@ -334,9 +366,9 @@ def parse_office(phrase: str) -> Office:
     if office.country is None or office.country == before:
         title = _split_org(title, office)
     office.organisation = office.organisation or found_org
-    title = re.sub(r"^(Ambassador Extraordinary and Plenipotentiary)\s+to\s+.*$", r"\1", title)
+    title = _AMBASSADOR_TO_RE.sub(r"\1", title)
     title = title.strip(" ,;")
-    lead = re.match(r"^(?:[a-z][\w\-]*\s+)+(?=[A-Z])", title)  # "newly elected Foreign Minister"
+    lead = _LOWER_LEAD_RE.match(title)  # "newly elected Foreign Minister"
     if (
         lead
         and title.split(" ", 1)[0] not in TITLE_HEADS

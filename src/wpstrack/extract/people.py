@@ -165,6 +165,32 @@ _LOWER_HEADS = "|".join(sorted(TITLE_HEADS | {"moderator"}, key=len, reverse=Tru
 # ", who ...", ", a ...", ", Minister ...", ", moderator": what may follow a bare name; built
 # once (it was built and looked up in re's cache for every capitalised run of every text)
 _APPOSITION_RE = re.compile(rf",\s+(?:who\b|an?\s+\w|[A-Z][\w\-]*\s|(?:{_LOWER_HEADS})\b)")
+# The patterns of the offices read around a name, compiled once: they are tried at every
+# name candidate, and written in the call each was looked up in re's cache per use (the one
+# with the office heads built and hashed anew).
+_OFFICE_AFTER_COMMA_RE = re.compile(
+    rf",\s+(?:an?\s|the\s+[A-Z]|the\s+[a-z]+['’]s\s|[A-Z]|(?:{_LOWER_HEADS})\b)"
+)
+_TRAILING_CONNECTORS_RE = re.compile(r"(?:[ \xa0,]+(?:and|of|for|the|to|in|on|at|a|an))+[ \xa0,]*$")
+_CLAUSE_AFTER_COMMA_RE = re.compile(r",\s+(?:who|which|whose|and)\b")
+_HEADER_OFFICE_RE = re.compile(r"[ \xa0]*\n[A-Z][^\n.]{5,100}\n")
+_CAPITAL_WORD_END_RE = re.compile(r"[A-Z][\w\-]*[ \xa0]$")
+_CJK_CHAR_RE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff]")
+_NON_SPACE_RE = re.compile(r"\S+")
+_LIST_MARK_RE = re.compile(r"^(?:\(?\d+[.)]|[*•])?\s*")
+_LEADING_AND_THE_RE = re.compile(r"^(?:and\s+)?(?:[Tt]he\s+)?")
+_SPACE_SLASH_RE = re.compile(r"[ /]")
+_TRAILING_BRACKET_RE = re.compile(r"\s*\([A-Z][\w\- ]*\)$")
+_FIRST_CAPITAL_RE = re.compile(r"\b[A-Z]")
+_APOSTROPHE_OR_SPACE_RE = re.compile(r"['’\s]")
+_POSSESSIVE_END_RE = re.compile(r"['’]s$")
+_SPACE_RE = re.compile(r"\s")
+_FOR_OF_WORD_END_RE = re.compile(r"\b(?:for|of)\s+\S+$")
+_COMMA_WHO_RE = re.compile(r",\s+who")
+_OF_CAPITAL_RE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+_PEER_PLACE_RE = re.compile(r"^of\s+[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*,?\s*")
+_ORG_FIRST_RE = re.compile(r"^(?:of|at)\s+(.+?)(?:,\s+(.*))?$")
+_IN_RE = re.compile(r"\s+in\s+")
 
 
 # Honorifics that open the next person's name after a comma; one that is also an office
@@ -189,21 +215,19 @@ def _post_phrase(text: str, end: int) -> str:
     tail = rest.split("\n", 1)[0]
     if tail.startswith(" of ") or tail.startswith(" at "):
         tail = tail[1:]
-    elif re.match(
-        rf",\s+(?:an?\s|the\s+[A-Z]|the\s+[a-z]+['’]s\s|[A-Z]|(?:{_LOWER_HEADS})\b)", tail
-    ) and not re.match(r",\s+(?:who|which|whose|and)\b", tail):
+    elif _OFFICE_AFTER_COMMA_RE.match(tail) and not _CLAUSE_AFTER_COMMA_RE.match(tail):
         tail = tail[1:].lstrip()
-    elif re.match(r"[ \xa0]*\n[A-Z][^\n.]{5,100}\n", rest):
+    elif _HEADER_OFFICE_RE.match(rest):
         line = rest.lstrip(" \xa0\n").split("\n", 1)[0]  # a header: the name, then the office
         capitalised = all(w[:1].isupper() or w in _CONNECTORS for w in line.split(" "))
         return line if _has_head(line.split(" ")[0]) or (capitalised and _has_head(line)) else ""
     else:
         return ""
     stop = _POST_STOP_RE.search(tail)
-    if stop and stop.group() == "§" and re.search(r"[A-Z][\w\-]*[ \xa0]$", tail[: stop.start()]):
+    if stop and stop.group() == "§" and _CAPITAL_WORD_END_RE.search(tail[: stop.start()]):
         return ""  # "X, Assistant Secretary-General Y": the office is the next person's
     phrase = tail[: stop.start()] if stop else tail
-    phrase = re.split(r"[\u3000-\u30ff\u4e00-\u9fff]", phrase)[0]  # English inside Japanese
+    phrase = _CJK_CHAR_RE.split(phrase)[0]  # English inside Japanese
     depth = 0
     for index, char in enumerate(phrase if ")" in phrase else ""):
         depth += (char == "(") - (char == ")")
@@ -211,15 +235,13 @@ def _post_phrase(text: str, end: int) -> str:
             phrase = phrase[:index]
             break
     if phrase[:1].isupper():  # a capitalised office ends at the first word of the sentence
-        words = list(re.finditer(r"[^\W\d_][\w'’\-]*", phrase))
+        words = list(_WORD_RE.finditer(phrase))
         for word in words:
             low = word.group()
             if low[0].islower() and low not in _CONNECTORS and not is_title_word(low):
                 phrase = phrase[: word.start()]
                 break
-    return re.sub(
-        r"(?:[ \xa0,]+(?:and|of|for|the|to|in|on|at|a|an))+[ \xa0,]*$", "", phrase.rstrip()
-    )
+    return _TRAILING_CONNECTORS_RE.sub("", phrase.rstrip())
 
 
 def _pre_phrase(text: str, start: int) -> str:
@@ -242,7 +264,7 @@ def _pre_phrase(text: str, start: int) -> str:
             break
     phrase = ", ".join(picked)
     weak = list(_WEAK_RE.finditer(phrase))
-    heads = [m.start() for m in re.finditer(r"\S+", phrase) if _has_head(m.group())]
+    heads = [m.start() for m in _NON_SPACE_RE.finditer(phrase) if _has_head(m.group())]
     if not heads:
         return ""
     cuts = [
@@ -251,20 +273,20 @@ def _pre_phrase(text: str, start: int) -> str:
         if any(h >= m.end() for h in heads) and not _inside_country(phrase, m.start(), m.end())
     ]
     phrase = phrase[cuts[-1] :] if cuts else phrase
-    phrase = re.sub(r"^(?:\(?\d+[.)]|[*•])?\s*", "", phrase.strip(" -–—/,"))
-    phrase = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", phrase)
-    last = re.split(r"[ /]", re.sub(r"\s*\([A-Z][\w\- ]*\)$", "", phrase))[-1]
+    phrase = _LIST_MARK_RE.sub("", phrase.strip(" -–—/,"))
+    phrase = _LEADING_AND_THE_RE.sub("", phrase)
+    last = _SPACE_SLASH_RE.split(_TRAILING_BRACKET_RE.sub("", phrase))[-1]
     # "Minister of Family and Solidarity, X": a post set off by a comma ends in any word
     if last in _CONNECTORS or not (
         is_title_word(last) or is_place_word(last) or (appositive and last[:1].isupper())
     ):
         return ""
-    lower = [w for w in re.findall(r"[\w'’\-]+", phrase) if w[:1].islower()]
+    lower = [w for w in _NAME_RUN_RE.findall(phrase) if w[:1].islower()]
     if any(w not in _CONNECTORS and w.lower() not in TITLE_WORDS for w in lower):
         return ""
     first = phrase.split(" ", 1)[0].lower()
     if phrase[:1].islower() and first not in TITLE_HEADS:  # "newly elected Foreign Minister"
-        capital = re.search(r"\b[A-Z]", phrase)
+        capital = _FIRST_CAPITAL_RE.search(phrase)
         phrase = phrase[capital.start() :] if capital else ""
     return phrase
 
@@ -274,7 +296,7 @@ def _inside_country(phrase: str, start: int, end: int) -> bool:
     if not phrase.startswith("and", start):
         return False
     before = phrase[:start].split()
-    after = re.split(r"['’\s]", phrase[end:], maxsplit=1)[0]
+    after = _APOSTROPHE_OR_SPACE_RE.split(phrase[end:], maxsplit=1)[0]
     return bool(before) and country_name(f"{before[-1]} and {after}") is not None
 
 
@@ -290,7 +312,7 @@ def _has_head(text: str) -> bool:
 
 @cache
 def _is_head(word: str) -> bool:
-    return re.sub(r"['’]s$", "", word.strip(",.;:()")).lower() in TITLE_HEADS
+    return _POSSESSIVE_END_RE.sub("", word.strip(",.;:()")).lower() in TITLE_HEADS
 
 
 _HEAD_SPLIT_RE = re.compile(r"[\s/]")
@@ -314,7 +336,7 @@ def _candidates(text: str) -> Iterator[tuple[int, int, list[str], str | None, in
         if not words or not name_words_ok(words):
             continue
         word = match.group("word")
-        honorific = re.sub(r"\s", "", word.lower()) if word else None
+        honorific = _SPACE_RE.sub("", word.lower()) if word else None
         taken.update(range(match.end(), end))
         yield match.end(), end, words, honorific, match.start()
     for run in _CAPITAL_RUN_RE.finditer(text):
@@ -328,7 +350,7 @@ def _inside_body_name(before: str) -> bool:
     last = before.split(" ")[-1]
     if last.lower() in ORG_HEADS - {"office", "ministry", "department", "secretariat"}:
         return True
-    return is_place_word(last) and not re.search(r"\b(?:for|of)\s+\S+$", before)
+    return is_place_word(last) and not _FOR_OF_WORD_END_RE.search(before)
 
 
 def _bare_name(
@@ -360,9 +382,9 @@ def _bare_name(
             or (
                 clause
                 and _APPOSITION_RE.match(post)
-                and (parse_office(_post_phrase(text, end)).title or re.match(r",\s+who", post))
+                and (parse_office(_post_phrase(text, end)).title or _COMMA_WHO_RE.match(post))
             )
-            or (clause and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", post))
+            or (clause and _OF_CAPITAL_RE.match(post))
         )
         if ok:
             taken.update(range(start, end))
@@ -374,8 +396,8 @@ def _office_at(scan: str, end: int, start: int, honorific: str | None) -> tuple[
     """The office written around one full mention, and how much text it rests on."""
     post = _post_phrase(scan, end)
     if honorific in PEER_TITLES:
-        post = re.sub(r"^of\s+[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*,?\s*", "", post)
-    org_first = re.match(r"^(?:of|at)\s+(.+?)(?:,\s+(.*))?$", post)
+        post = _PEER_PLACE_RE.sub("", post)
+    org_first = _ORG_FIRST_RE.match(post)
     if org_first:
         office = parse_office(org_first.group(2) or "")
         office.organisation = office.organisation or _org_phrase(org_first.group(1))
@@ -418,7 +440,7 @@ def _org_phrase(text: str) -> str:
     while kept and kept[-1] in {"of", "for", "on", "and", "the", "de", "in"}:
         kept.pop()
     phrase = " ".join(kept)
-    return re.split(r"\s+in\s+", phrase)[0]
+    return _IN_RE.split(phrase)[0]
 
 
 def _masked(

@@ -193,10 +193,14 @@ def _header_body(text: str, st: ExtractionState) -> tuple[str, int, int] | None:
     return None
 
 
+_WORK_PREPOSITION_RE = re.compile(r"\b(?:in|to|for|across|throughout)\s+$")
+_BETWEEN_STOPS_RE = re.compile(r"[^.!?。\n]+")
+
+
 def _work_countries(text: str, st: ExtractionState) -> None:
     work = _WORK_RE
     seen: set[str] = set()
-    for sentence in re.finditer(r"[^.!?。\n]+", text):
+    for sentence in _BETWEEN_STOPS_RE.finditer(text):
         start, end = sentence.span()
         if not work.search(text, start, end):
             continue
@@ -204,14 +208,18 @@ def _work_countries(text: str, st: ExtractionState) -> None:
             before = text[max(start, s - 12) : s]
             if code in seen or text[e : e + 2] in ("'s", "’s"):  # "Japan's support": the giver
                 continue
-            if re.search(r"\b(?:in|to|for|across|throughout)\s+$", before):
+            if _WORK_PREPOSITION_RE.search(before):
                 seen.add(code)
                 st.add("work_countries", code, s, e, "cue.work_sentence")
 
 
+# compiled once: a list built per document looked each cue up in re's cache every time
+_FUNDING_BEFORE = [re.compile(p) for p in role_cues.FUNDING_COUNTRY_BEFORE]
+_FUNDING_AFTER = [re.compile(p) for p in role_cues.FUNDING_COUNTRY_AFTER]
+
+
 def _funding_countries(text: str, st: ExtractionState) -> None:
-    before = [re.compile(p) for p in role_cues.FUNDING_COUNTRY_BEFORE]
-    after = [re.compile(p) for p in role_cues.FUNDING_COUNTRY_AFTER]
+    before, after = _FUNDING_BEFORE, _FUNDING_AFTER
     seen: set[str] = set()
     for code, s, e in _countries(text):
         if code in seen:
