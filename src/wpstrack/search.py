@@ -62,7 +62,15 @@ from wpstrack.db import kept_until_write
 from wpstrack.search_index import INDEX_TABLE, PG_CONFIG
 from wpstrack.search_query import Group, fts_match, parse, terms, tsquery
 
-__all__ = ["Hit", "activity_matches", "mark", "parse", "search", "terms"]
+__all__ = [
+    "Hit",
+    "activity_matches",
+    "mark",
+    "matching_activities",
+    "parse",
+    "search",
+    "terms",
+]
 
 MAX_RESULTS = 100
 
@@ -180,9 +188,13 @@ def _newest(conn: Connection, conditions: list[ColumnElement[bool]], params: Any
     return list(conn.execute(stmt, params).scalars())
 
 
-def _search_sqlite(conn: Connection, groups: list[Group], public: bool, limit: int) -> list[Hit]:
+def _sqlite_match(public: bool) -> list[ColumnElement[bool]]:
     match = literal_column(INDEX_TABLE).op("MATCH")(bindparam("match"))
-    conditions: list[ColumnElement[bool]] = [match, *_visible_keys(public)]
+    return [match, *_visible_keys(public)]
+
+
+def _search_sqlite(conn: Connection, groups: list[Group], public: bool, limit: int) -> list[Hit]:
+    conditions = _sqlite_match(public)
     expression = fts_match(groups)
     keys = _newest(conn, conditions, {"match": expression})
     if not keys:
@@ -231,6 +243,34 @@ def _capped_sqlite(
     return ([k for k in keys if k in first] + [k for k in keys if k not in first])[:limit]
 
 
+def matching_activities(conn: Connection, q: str, *, public: bool) -> tuple[list[int], bool]:
+    """The activities behind the newest :data:`CANDIDATES` visible matches of ``q`` (matched
+    themselves, or by their document or another of their sources, as
+    :func:`activity_matches`), and whether more matched: what a search's facets count,
+    bounded by the index instead of every match of a common word (an estimate when more
+    matched). Unpublished activities behind a matched document are still among them: the
+    caller adds its own visibility condition."""
+    groups = parse(q, conn)
+    if not groups:
+        return [], False
+    if conn.dialect.name == "postgresql":
+        keys = [key for key, _ in _scored_postgresql(conn, groups, public)]
+    else:
+        keys = _newest(conn, _sqlite_match(public), {"match": fts_match(groups)})
+    found = {key // 2 for key in keys if key % 2 == 1}
+    documents = [key // 2 for key in keys if key % 2 == 0]
+    if documents:
+        act, src = schema.activity, schema.activity_source
+        found.update(
+            conn.execute(select(act.c.id).where(act.c.document_id.in_(documents))).scalars()
+        )
+        joined = select(src.c.activity_id).where(
+            src.c.how != "ingest", src.c.document_id.in_(documents)
+        )
+        found.update(conn.execute(joined).scalars())
+    return sorted(found), len(keys) >= CANDIDATES
+
+
 def _records(
     conn: Connection, doc_ids: list[int], act_ids: list[int]
 ) -> dict[tuple[str, int], Any]:
@@ -249,9 +289,10 @@ def _records(
     return {(r.kind, r.id): r for r in conn.execute(union_all(documents, activities)).all()}
 
 
-def _search_postgresql(
-    conn: Connection, groups: list[Group], public: bool, limit: int
-) -> list[Hit]:
+def _scored_postgresql(
+    conn: Connection, groups: list[Group], public: bool
+) -> list[tuple[int, float]]:
+    """The newest :data:`CANDIDATES` visible matches' keys and ts_rank, newest first."""
     query = tsquery(groups)
     vector: ColumnElement[Any] = literal_column("vector")
     rowid = _FTS.c.rowid
@@ -279,8 +320,15 @@ def _search_postgresql(
         if len(rows) < CANDIDATES:
             break
         older = [rowid < rows[-1][0]]
+    return scored[:CANDIDATES]
+
+
+def _search_postgresql(
+    conn: Connection, groups: list[Group], public: bool, limit: int
+) -> list[Hit]:
+    scored = _scored_postgresql(conn, groups, public)
     # Below CANDIDATES visible matches, the order the database gave for all of them.
-    ranked = sorted(scored[:CANDIDATES], key=lambda s: (-s[1], s[0]))
+    ranked = sorted(scored, key=lambda s: (-s[1], s[0]))
     order = [("document" if r % 2 == 0 else "activity", r // 2) for r, _ in ranked[:limit]]
     if not order:
         return []
@@ -288,7 +336,7 @@ def _search_postgresql(
     return _marked_hits(conn, order, _records(conn, ids["document"], ids["activity"]), groups)
 
 
-# --- snippets marked in Python (queries with Japanese or with names in two scripts) --------
+# --- snippets, marked in Python from the hits' texts ------------------------------------------
 
 SNIPPET_CHARS = 160
 
