@@ -19,10 +19,19 @@ its triggers, so a later migration that alters ``document`` or ``activity`` must
 ``search_index.install`` again, and the tests check that a document written at head is found.
 ``search_index.rebuild`` re-creates the triggers and re-indexes every existing row.
 
+Ranking is bounded by the index, not the register (issue 12): a search takes the newest
+:data:`CANDIDATES` visible matches in index order, which both engines give without reading
+the rest (FTS5 walks its doclists by rowid; PostgreSQL scans the primary key backwards with
+the ``@@`` check, or reads a rare word's GIN bitmap), and ranks those alone. Below that many
+visible matches the order is the database's over all of them, as before (bm25, ts_rank);
+above it, it is over the newest (on SQLite by title match, then newest: see
+:func:`_capped_sqlite`). ``ORDER BY bm25()`` / ``ts_rank`` over every match of a common word
+took 0.6-1.9 s at 100,000-1,000,000 documents (bench/RESULTS.md "Scale").
+
 Japanese (issue 15): the query is parsed by :mod:`wpstrack.search_query` (Japanese cut
 into words as the index was, names and organisations in every script they are written in).
-Where the database cannot mark the matched words (Japanese text, a name matched in the
-other script) the snippet is marked here, from the hit's text.
+Snippets are marked here from the hits' texts (:func:`mark`), on both backends and in both
+languages.
 
 Anonymous visitors search what :mod:`wpstrack.visibility` lets them see: published
 activities and the documents behind them.
@@ -108,11 +117,14 @@ def search(
     """Documents and activities matching every word of ``q``, best first.
 
     ``public`` limits the results to what an anonymous visitor may read
-    (:mod:`wpstrack.visibility`). The condition is part of the index query itself: the
-    best ``limit`` visible matches are chosen by the database, and snippets are made for
-    those alone. The same question is answered from the last answer until the next write
-    (:func:`wpstrack.db.kept_until_write`): popular searches repeat, and under load the
-    queue of identical ones was what made search slow.
+    (:mod:`wpstrack.visibility`). The condition is applied while the index is read, so
+    the candidates are visible ones and a page of results is a page of visible results;
+    the best ``limit`` of the newest :data:`CANDIDATES` visible matches are returned
+    (every match when fewer), and snippets are made for those alone. Nothing counts every
+    match: a search's facets count the activities behind its candidates
+    (:func:`matching_activities`). The same question is answered from the last answer
+    until the next write (:func:`wpstrack.db.kept_until_write`): popular searches repeat,
+    and under load the queue of identical ones was what made search slow.
     """
     limit = max(1, min(limit, MAX_RESULTS))
     key = ("search", q, public, limit)
@@ -145,7 +157,10 @@ _FTS = sql_table(INDEX_TABLE, column("rowid", Integer))
 
 # The most matches a search ranks: the newest visible ones the index gives. Below it the
 # ranking is over every visible match (exactly the database's score); above it, over these.
-CANDIDATES = 1000
+# Each costs ~10-20 us on PostgreSQL (its vector read from TOAST for the @@, then its
+# record's visibility), and a visitor sees ~60 % of entries: 1,000 took 30-60 ms of server
+# time at 100,000 documents, 500 half that.
+CANDIDATES = 500
 
 
 def _visible_keys(public: bool, key: ColumnElement[int] | None = None) -> list[ColumnElement[bool]]:
