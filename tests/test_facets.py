@@ -143,6 +143,19 @@ def test_the_counts_are_bounded(register: Connection, monkeypatch: pytest.Monkey
     assert sum(_counts(found, "type").values()) == 2
 
 
+def test_a_searchs_counts_are_over_its_candidates(
+    register: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wpstrack import search
+
+    # The newest visible match is the workshop or its release (the draft's are hidden):
+    # that one activity is counted, and the counts say they are an estimate.
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    found = facets.facets(register, ActivityFilter(q="zebrafinch"), public_only=True)
+    assert found.partial and found.counted == 1
+    assert _counts(found, "type") == {"workshop": 1}
+
+
 @pytest.fixture(scope="module")
 def site(web: WebSite) -> WebSite:
     with web.engine.begin() as conn:

@@ -172,3 +172,74 @@ def test_the_activity_register_filters_by_words(conn: Connection) -> None:
     _activity(conn, None, status="published", title="Another meeting")
     page = list_activities(conn, ActivityFilter(q="wombat corridor"), public_only=True)
     assert [a.id for a in page.items] == [wanted]
+
+
+# --- bounded ranking (issue 12: search at 1,000,000 documents) ------------------------------
+
+
+def _index_statements(conn: Connection) -> tuple[list[tuple[str, Any]], Any]:
+    """The statements that read the search index, as executed (SQL and parameters)."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "search_index" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(conn, "before_cursor_execute", record)
+    return seen, lambda: event.remove(conn, "before_cursor_execute", record)
+
+
+def _values(parameters: Any) -> list[Any]:
+    return list(parameters.values() if isinstance(parameters, dict) else parameters)
+
+
+def test_a_common_word_ranks_only_the_newest_candidates(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    # The oldest say the word again and again (best ranked of all); the newest say it once.
+    old = [_document(conn, "Pangolin " * 40, f"Pangolin report {i}") for i in range(6)]
+    new = [_document(conn, f"A note that names the pangolin once, {i}.", "Note") for i in range(6)]
+    seen, stop = _index_statements(conn)
+    hits = search.search(conn, "pangolin", public=False, limit=3)
+    stop()
+    assert len(hits) == 3
+    assert {h["id"] for h in hits} <= set(new[-4:]) and not {h["id"] for h in hits} & set(old)
+    # The index is read newest first with a limit of the candidates: never every match.
+    scans = [(sql, p) for sql, p in seen if "DESC" in sql and "LIMIT" in sql]
+    assert scans and all(4 in _values(p) for _, p in scans)
+    assert not any("bm25" in sql or "ts_rank" in sql for sql, _ in seen if "DESC" not in sql)
+
+
+def test_candidates_are_visible_ones_when_newer_drafts_match(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    published = {
+        _activity(conn, None, "published", title=f"Numbat survey {i}", summary="numbat")
+        for i in range(3)
+    }
+    drafts = {_activity(conn, None, "draft", title=f"Numbat draft {i}") for i in range(8)}
+    public = {h["id"] for h in search.search(conn, "numbat", public=True, limit=3)}
+    assert public == published
+    assert {h["id"] for h in search.search(conn, "numbat", public=False, limit=3)} <= drafts
+
+
+def test_below_the_bound_the_order_is_the_databases_over_every_match(conn: Connection) -> None:
+    bodies = ["Tapir " * n + "and other animals of the forest." * (6 - n) for n in range(1, 6)]
+    ids = [_document(conn, body, f"Tapir {i}") for i, body in enumerate(bodies)]
+    ids.append(_document(conn, "A long text. " * 50 + "tapir", "Tapir notes"))
+    if conn.dialect.name == "postgresql":
+        whole = text(
+            "SELECT rowid FROM search_index WHERE vector @@ plainto_tsquery('english', 'tapir') "
+            "ORDER BY ts_rank(vector, plainto_tsquery('english', 'tapir')) DESC, rowid"
+        )
+    else:
+        whole = text(
+            "SELECT rowid FROM search_index WHERE search_index MATCH '(\"tapir\")' "
+            "ORDER BY bm25(search_index)"
+        )
+    expected = [r // 2 for r in conn.execute(whole).scalars() if r // 2 in ids]
+    assert [h["id"] for h in search.search(conn, "tapir", public=False)] == expected

@@ -388,6 +388,40 @@ def _hand_made_visibility(path: Any) -> list[str]:
     return found
 
 
+def test_the_per_row_document_rule_is_the_same_rule(
+    conn: Connection, register: dict[str, dict[str, int]]
+) -> None:
+    from wpstrack import visibility
+
+    doc, src = schema.document, schema.activity_source
+    # A release merged into the published event (shown), one merged into the draft (not),
+    # and a rejected one behind nothing.
+    merged = {name: _document(conn, f"merged-{name}") for name in ("published", "draft")}
+    for name, document_id in merged.items():
+        conn.execute(
+            src.insert().values(
+                activity_id=register[name]["activity"],
+                document_id=document_id,
+                how="merge",
+                added_at=now(),
+            )
+        )
+    rejected = _document(conn, "rejected")
+    conn.execute(doc.update().where(doc.c.id == rejected).values(status="rejected"))
+    ours = [*(r["document"] for r in register.values()), *merged.values(), rejected]
+    found = {
+        per_row: set(
+            conn.execute(
+                select(doc.c.id).where(
+                    doc.c.id.in_(ours), visibility.documents(True, per_row=per_row)
+                )
+            ).scalars()
+        )
+        for per_row in (False, True)
+    }
+    assert found[True] == found[False] == {register["published"]["document"], merged["published"]}
+
+
 def test_no_module_decides_visibility_by_hand() -> None:
     from pathlib import Path
 

@@ -7,6 +7,12 @@ visibility rule (:mod:`wpstrack.visibility`: anonymous callers count published a
 only). Each facet is one grouped query over at most :data:`MAX_COUNTED` matching
 activities, so the cost per request is bounded whatever the register's size; when more
 match, the counts say they are over a sample (``partial``).
+
+With words to match (``q``), the counts are over the activities behind the search's
+newest :data:`wpstrack.search.CANDIDATES` visible matches
+(:func:`wpstrack.search.matching_activities`), not over every match: finding every
+activity that holds a common word read its whole index entry (0.4 s of CPU for "women" at
+100,000 activities). When more matched, the counts are an estimate (``partial``).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Integer, Select, distinct, extract, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from wpstrack import schema
+from wpstrack import schema, search
 from wpstrack.activities import ActivityFilter, select_filtered
 from wpstrack.db import kept_until_write
 
@@ -163,7 +169,17 @@ def facets(conn: Connection, filters: ActivityFilter, *, public_only: bool) -> F
 
 def _facets(conn: Connection, filters: ActivityFilter, public_only: bool) -> Facets:
     act = schema.activity
-    matching = select_filtered(filters, public_only, conn).with_only_columns(act.c.id)
+    capped = False
+    if filters.q and search.terms(filters.q):
+        matched, capped = search.matching_activities(conn, filters.q, public=public_only)
+        unworded = filters.model_copy(update={"q": None})
+        matching = (
+            select_filtered(unworded, public_only, conn)
+            .with_only_columns(act.c.id)
+            .where(act.c.id.in_(_id_set(conn, matched)))
+        )
+    else:
+        matching = select_filtered(filters, public_only, conn).with_only_columns(act.c.id)
     # The matching ids once, then handed to each facet as one value: as a subquery, the
     # full-text match and the filters ran again for each of the five facets (2-11 s for a
     # query at 100,000 activities).
@@ -176,7 +192,8 @@ def _facets(conn: Connection, filters: ActivityFilter, public_only: bool) -> Fac
         for v in values:
             v.selected = all(current.get(k) == p for k, p in v.params.items())
             v.href = "/activities?" + urlencode(current | v.params)
-    return Facets(counted=min(counted, MAX_COUNTED), partial=counted > MAX_COUNTED, facets=found)
+    partial = capped or counted > MAX_COUNTED
+    return Facets(counted=min(counted, MAX_COUNTED), partial=partial, facets=found)
 
 
 def _params(filters: ActivityFilter) -> dict[str, str]:

@@ -19,10 +19,19 @@ its triggers, so a later migration that alters ``document`` or ``activity`` must
 ``search_index.install`` again, and the tests check that a document written at head is found.
 ``search_index.rebuild`` re-creates the triggers and re-indexes every existing row.
 
+Ranking is bounded by the index, not the register (issue 12): a search takes the newest
+:data:`CANDIDATES` visible matches in index order, which both engines give without reading
+the rest (FTS5 walks its doclists by rowid; PostgreSQL scans the primary key backwards with
+the ``@@`` check, or reads a rare word's GIN bitmap), and ranks those alone. Below that many
+visible matches the order is the database's over all of them, as before (bm25, ts_rank);
+above it, it is over the newest (on SQLite by title match, then newest: see
+:func:`_capped_sqlite`). ``ORDER BY bm25()`` / ``ts_rank`` over every match of a common word
+took 0.6-1.9 s at 100,000-1,000,000 documents (bench/RESULTS.md "Scale").
+
 Japanese (issue 15): the query is parsed by :mod:`wpstrack.search_query` (Japanese cut
 into words as the index was, names and organisations in every script they are written in).
-Where the database cannot mark the matched words (Japanese text, a name matched in the
-other script) the snippet is marked here, from the hit's text.
+Snippets are marked here from the hits' texts (:func:`mark`), on both backends and in both
+languages.
 
 Anonymous visitors search what :mod:`wpstrack.visibility` lets them see: published
 activities and the documents behind them.
@@ -40,9 +49,9 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
-    Select,
     and_,
     bindparam,
+    case,
     column,
     func,
     literal,
@@ -50,6 +59,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     union_all,
 )
 from sqlalchemy import table as sql_table
@@ -59,12 +69,18 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from wpstrack import schema, search_index, visibility
 from wpstrack.db import kept_until_write
 from wpstrack.search_index import INDEX_TABLE, PG_CONFIG
-from wpstrack.search_query import Group, fts_match, is_plain, parse, terms, tsquery
+from wpstrack.search_query import Group, fts_match, parse, terms, tsquery
 
-__all__ = ["Hit", "activity_matches", "mark", "parse", "search", "terms"]
+__all__ = [
+    "Hit",
+    "activity_matches",
+    "mark",
+    "matching_activities",
+    "parse",
+    "search",
+    "terms",
+]
 
-# The highlighted parts of a snippet are framed by these (never found in stored text).
-_HIT_START, _HIT_END = "\x02", "\x03"
 MAX_RESULTS = 100
 
 
@@ -95,35 +111,20 @@ class Hit:
         }
 
 
-def _visible_ids(kind: str, public: bool) -> Select[Any]:
-    """The ids of ``kind`` the caller may see (:mod:`wpstrack.visibility`), as a subquery
-    the index query filters on, so a page of results is a page of visible results."""
-    if kind == "document":
-        doc = schema.document
-        return select(doc.c.id).where(visibility.documents(public))
-    act = schema.activity
-    return select(act.c.id).where(visibility.activities(public))
-
-
-def _split_snippet(marked: str | None) -> list[tuple[str, bool]]:
-    parts: list[tuple[str, bool]] = []
-    for i, chunk in enumerate(re.split(f"[{_HIT_START}{_HIT_END}]", marked or "")):
-        if chunk:
-            parts.append((re.sub(r"\s+", " ", chunk), i % 2 == 1))
-    return parts
-
-
 def search(
     conn: Connection, q: str, *, public: bool = True, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Documents and activities matching every word of ``q``, best first.
 
     ``public`` limits the results to what an anonymous visitor may read
-    (:mod:`wpstrack.visibility`). The condition is part of the index query itself: the
-    best ``limit`` visible matches are chosen by the database, and snippets are made for
-    those alone. The same question is answered from the last answer until the next write
-    (:func:`wpstrack.db.kept_until_write`): popular searches repeat, and under load the
-    queue of identical ones was what made search slow.
+    (:mod:`wpstrack.visibility`). The condition is applied while the index is read, so
+    the candidates are visible ones and a page of results is a page of visible results;
+    the best ``limit`` of the newest :data:`CANDIDATES` visible matches are returned
+    (every match when fewer), and snippets are made for those alone. Nothing counts every
+    match: a search's facets count the activities behind its candidates
+    (:func:`matching_activities`). The same question is answered from the last answer
+    until the next write (:func:`wpstrack.db.kept_until_write`): popular searches repeat,
+    and under load the queue of identical ones was what made search slow.
     """
     limit = max(1, min(limit, MAX_RESULTS))
     key = ("search", q, public, limit)
@@ -138,7 +139,7 @@ def _search(conn: Connection, q: str, public: bool, limit: int) -> list[dict[str
     return [hit.as_dict() for hit in run(conn, groups, public, limit)]
 
 
-def _hit(row: Any, snippet: str | list[tuple[str, bool]] | None) -> Hit:
+def _hit(row: Any, snippet: list[tuple[str, bool]]) -> Hit:
     kind = row.kind
     url = f"/documents/{row.id}" if kind == "document" else f"/activities/{row.id}"
     return Hit(
@@ -148,50 +149,140 @@ def _hit(row: Any, snippet: str | list[tuple[str, bool]] | None) -> Hit:
         url=url,
         status=row.status,
         date=row.date.isoformat() if row.date else None,
-        snippet=snippet if isinstance(snippet, list) else _split_snippet(snippet),
+        snippet=snippet,
     )
 
 
 _FTS = sql_table(INDEX_TABLE, column("rowid", Integer))
 
+# The most matches a search ranks: the newest visible ones the index gives. Below it the
+# ranking is over every visible match (exactly the database's score); above it, over these.
+# Each costs ~10-20 us on PostgreSQL (its vector read from TOAST for the @@, then its
+# record's visibility), and a visitor sees ~60 % of entries: 1,000 took 30-60 ms of server
+# time at 100,000 documents, 500 half that.
+CANDIDATES = 500
 
-def _visible_keys(public: bool) -> list[ColumnElement[bool]]:
-    """The index entries the caller may see, as conditions on the index query itself."""
+
+def _visible_keys(public: bool, key: ColumnElement[int] | None = None) -> list[ColumnElement[bool]]:
+    """The index entries the caller may see, as conditions on the index query itself.
+
+    Each entry's record is looked up by its key (``key``: the index's rowid, or a column of
+    them), one scalar subquery per entry: the index is read until :data:`CANDIDATES`
+    visible entries are found, so it makes a bounded number of lookups, where ``IN (SELECT …
+    published)`` read every published entry of the register first. Not ``EXISTS``:
+    PostgreSQL may turn that into a hashed scan of every activity (73 ms at 100,000)."""
     if not public:
         return []
-    rowid = _FTS.c.rowid
+    rowid = _FTS.c.rowid if key is None else key
+    doc, act = schema.document, schema.activity
+    document_shown = (
+        select(visibility.documents(True, per_row=True))
+        .where(doc.c.id == rowid // 2)
+        .scalar_subquery()
+    )
+    activity_shown = (
+        select(visibility.activities(True)).where(act.c.id == rowid // 2).scalar_subquery()
+    )
     return [
         or_(
-            and_(rowid % 2 == 0, (rowid // 2).in_(_visible_ids("document", True))),
-            and_(rowid % 2 == 1, (rowid // 2).in_(_visible_ids("activity", True))),
+            and_(rowid % 2 == 0, document_shown.is_(True)),
+            and_(rowid % 2 == 1, activity_shown.is_(True)),
         )
     ]
 
 
-def _search_sqlite(conn: Connection, groups: list[Group], public: bool, limit: int) -> list[Hit]:
+def _newest(conn: Connection, conditions: list[ColumnElement[bool]], params: Any) -> list[int]:
+    """The keys of the newest :data:`CANDIDATES` visible matches, newest first (SQLite).
+
+    FTS5 walks its doclists in rowid order, backwards for ``ORDER BY rowid DESC``, and the
+    query stops at the limit instead of reading every match of a common word (2 ms for
+    1,000 of the 180,000 entries holding "women" at 100,000 documents)."""
+    rowid = _FTS.c.rowid
+    stmt = select(rowid).where(*conditions).order_by(rowid.desc()).limit(CANDIDATES)
+    return list(conn.execute(stmt, params).scalars().all())
+
+
+def _sqlite_match(public: bool) -> list[ColumnElement[bool]]:
     match = literal_column(INDEX_TABLE).op("MATCH")(bindparam("match"))
-    conditions: list[ColumnElement[bool]] = [match, *_visible_keys(public)]
-    score: ColumnElement[float] = literal_column(f"bm25({INDEX_TABLE})")
+    return [match, *_visible_keys(public)]
+
+
+def _search_sqlite(conn: Connection, groups: list[Group], public: bool, limit: int) -> list[Hit]:
+    conditions = _sqlite_match(public)
     expression = fts_match(groups)
-    top = conn.execute(
-        select(_FTS.c.rowid).where(*conditions).order_by(score).limit(limit),
-        {"match": expression},
-    ).scalars()
-    order = [("document" if r % 2 == 0 else "activity", r // 2) for r in top]
-    if not order:
+    keys = _newest(conn, conditions, {"match": expression})
+    if not keys:
         return []
+    rowid = _FTS.c.rowid
+    # The candidates are every visible match from the lowest key up: the ranking query
+    # reads that range of the index, and no further.
+    in_range = [*conditions, rowid >= keys[-1]]
+    if len(keys) < CANDIDATES:
+        score: ColumnElement[float] = literal_column(f"bm25({INDEX_TABLE})")
+        top = list(
+            conn.execute(
+                select(rowid).where(*in_range).order_by(score).limit(limit),
+                {"match": expression},
+            ).scalars()
+        )
+    else:
+        top = _capped_sqlite(conn, keys, in_range, expression, limit)
+    if not top:
+        return []
+    order = [("document" if r % 2 == 0 else "activity", r // 2) for r in top]
     ids = {kind: [i for k, i in order if k == kind] for kind in ("document", "activity")}
-    rows = _records(conn, ids["document"], ids["activity"])
-    if not is_plain(groups):
-        return _marked_hits(conn, order, rows, groups, {})
-    snippet = f"snippet({INDEX_TABLE}, 1, '{_HIT_START}', '{_HIT_END}', ' … ', 24)"
-    keys = [i * 2 + (kind == "activity") for kind, i in order]
-    found = conn.execute(
-        select(_FTS.c.rowid, literal_column(snippet)).where(match, _FTS.c.rowid.in_(keys)),
-        {"match": expression},
-    ).all()
-    snippets = {("document" if r % 2 == 0 else "activity", r // 2): s for r, s in found}
-    return _marked_hits(conn, order, rows, groups, snippets)
+    return _marked_hits(conn, order, _records(conn, ids["document"], ids["activity"]), groups)
+
+
+def _capped_sqlite(
+    conn: Connection,
+    keys: list[int],
+    in_range: list[ColumnElement[bool]],
+    expression: str,
+    limit: int,
+) -> list[int]:
+    """The order of the candidates when there are :data:`CANDIDATES` (more may match):
+    those whose title holds the words first, each part newest first.
+
+    Not ``bm25()``: FTS5 computes its weights by reading every match of each phrase
+    (``xQueryPhrase``) once per query, whatever the rows it scores, so a ranking query over
+    the candidates still grew with the register (31 of 33 ms for "peace and security" at
+    100,000 documents). A title match is read from the same range of the index.
+    """
+    in_title = conn.execute(
+        select(_FTS.c.rowid).where(*in_range),
+        {"match": f"title : ({expression})"},
+    ).scalars()
+    first = set(in_title)
+    return ([k for k in keys if k in first] + [k for k in keys if k not in first])[:limit]
+
+
+def matching_activities(conn: Connection, q: str, *, public: bool) -> tuple[list[int], bool]:
+    """The activities behind the newest :data:`CANDIDATES` visible matches of ``q`` (matched
+    themselves, or by their document or another of their sources, as
+    :func:`activity_matches`), and whether more matched: what a search's facets count,
+    bounded by the index instead of every match of a common word (an estimate when more
+    matched). Unpublished activities behind a matched document are still among them: the
+    caller adds its own visibility condition."""
+    groups = parse(q, conn)
+    if not groups:
+        return [], False
+    if conn.dialect.name == "postgresql":
+        keys = [key for key, _ in _scored_postgresql(conn, groups, public)]
+    else:
+        keys = _newest(conn, _sqlite_match(public), {"match": fts_match(groups)})
+    found = {key // 2 for key in keys if key % 2 == 1}
+    documents = [key // 2 for key in keys if key % 2 == 0]
+    if documents:
+        act, src = schema.activity, schema.activity_source
+        found.update(
+            conn.execute(select(act.c.id).where(act.c.document_id.in_(documents))).scalars()
+        )
+        joined = select(src.c.activity_id).where(
+            src.c.how != "ingest", src.c.document_id.in_(documents)
+        )
+        found.update(conn.execute(joined).scalars())
+    return sorted(found), len(keys) >= CANDIDATES
 
 
 def _records(
@@ -212,49 +303,72 @@ def _records(
     return {(r.kind, r.id): r for r in conn.execute(union_all(documents, activities)).all()}
 
 
+def _scored_postgresql(
+    conn: Connection, groups: list[Group], public: bool
+) -> list[tuple[int, float]]:
+    """The newest :data:`CANDIDATES` visible matches' keys and ts_rank, newest first.
+
+    Planned for each query's words: the driver prepares a statement run five times, and
+    PostgreSQL may then keep one generic plan for every query, which does not know whether
+    the words are common (read the newest entries) or rare (read the GIN bitmap): a phrase
+    then took 60 ms of server time instead of 10 at 100,000 documents."""
+    previous = conn.execute(
+        select(
+            func.current_setting("plan_cache_mode"),
+            func.set_config("plan_cache_mode", "force_custom_plan", True),
+        )
+    ).scalar_one()
+    scored = _batches(conn, groups, public)
+    # Set back for the rest of the transaction (after an error, its rollback does that).
+    conn.execute(select(func.set_config("plan_cache_mode", previous, True)))
+    return scored
+
+
+def _batches(conn: Connection, groups: list[Group], public: bool) -> list[tuple[int, float]]:
+    query = tsquery(groups)
+    vector: ColumnElement[Any] = literal_column("vector")
+    rowid = _FTS.c.rowid
+    scored: list[tuple[int, float]] = []
+    older: list[ColumnElement[bool]] = []
+    while len(scored) < CANDIDATES:
+        # A batch of the newest matches, planned alone (a materialised CTE), then whether
+        # the caller may see each. With the visibility condition beside the ``@@``, the
+        # planner guessed the ``OR`` of lookups kept 1 match in 200 and chose to read and
+        # sort every match of a common word (the GIN bitmap, then a just-in-time
+        # compilation: 4.4 s at 100,000 documents) over the primary key scanned backwards.
+        batch = (
+            select(rowid, vector)
+            .where(vector.op("@@")(query), *older)
+            .order_by(rowid.desc())
+            .limit(CANDIDATES)
+            .cte("batch")
+            .prefix_with("MATERIALIZED")
+        )
+        shown = and_(true(), *_visible_keys(public, batch.c.rowid))
+        # ts_rank of the visible ones alone: unlike bm25 it needs no figure over the index.
+        score = case((shown, func.ts_rank(batch.c.vector, query)), else_=None)
+        rows = conn.execute(select(batch.c.rowid, score).order_by(batch.c.rowid.desc())).all()
+        scored += [(key, value) for key, value in rows if value is not None]
+        if len(rows) < CANDIDATES:
+            break
+        older = [rowid < rows[-1][0]]
+    return scored[:CANDIDATES]
+
+
 def _search_postgresql(
     conn: Connection, groups: list[Group], public: bool, limit: int
 ) -> list[Hit]:
-    query = tsquery(groups)
-    vector: ColumnElement[Any] = literal_column("vector")
-    conditions = [vector.op("@@")(query), *_visible_keys(public)]
-    top = conn.execute(
-        select(_FTS.c.rowid)
-        .where(*conditions)
-        .order_by(func.ts_rank(vector, query).desc(), _FTS.c.rowid)
-        .limit(limit)
-    ).scalars()
-    order = [("document" if r % 2 == 0 else "activity", r // 2) for r in top]
+    scored = _scored_postgresql(conn, groups, public)
+    # Below CANDIDATES visible matches, the order the database gave for all of them.
+    ranked = sorted(scored, key=lambda s: (-s[1], s[0]))
+    order = [("document" if r % 2 == 0 else "activity", r // 2) for r, _ in ranked[:limit]]
     if not order:
         return []
     ids = {kind: [i for k, i in order if k == kind] for kind in ("document", "activity")}
-    rows = _records(conn, ids["document"], ids["activity"])
-    if not is_plain(groups):
-        return _marked_hits(conn, order, rows, groups, {})
-    return _marked_hits(conn, order, rows, groups, _pg_headlines(conn, query, ids))
+    return _marked_hits(conn, order, _records(conn, ids["document"], ids["activity"]), groups)
 
 
-def _pg_headlines(
-    conn: Connection, query: Any, ids: dict[str, list[int]]
-) -> dict[tuple[str, int], str]:
-    """Highlighted passages of the chosen hits only: a headline re-reads the whole text."""
-    doc, act = schema.document, schema.activity
-    options = f"StartSel={_HIT_START}, StopSel={_HIT_END}, MaxWords=30, MinWords=12"
-    found: dict[tuple[str, int], str] = {}
-    for table_, kind, body in (
-        (doc, "document", doc.c.text),
-        (act, "activity", func.concat_ws(" ", act.c.summary, act.c.city)),
-    ):
-        if not ids[kind]:
-            continue
-        source = func.coalesce(func.nullif(body, ""), table_.c.title)
-        headline = func.ts_headline(PG_CONFIG, source, query, options)
-        stmt = select(table_.c.id, headline).where(table_.c.id.in_(ids[kind]))
-        found.update(((kind, i), h) for i, h in conn.execute(stmt).all())
-    return found
-
-
-# --- snippets marked in Python (queries with Japanese or with names in two scripts) --------
+# --- snippets, marked in Python from the hits' texts ------------------------------------------
 
 SNIPPET_CHARS = 160
 
@@ -326,22 +440,25 @@ def _marked_hits(
     order: list[tuple[str, int]],
     rows: dict[tuple[str, int], Any],
     groups: list[Group],
-    snippets: dict[tuple[str, int], str],
 ) -> list[Hit]:
-    """The hits with their snippets: the database's where it marked a word (English words
-    in English text), else marked here (Japanese, or a name matched in the other script)."""
-    parts = {key: _split_snippet(snippets.get(key)) for key in order if key in snippets}
-    unmarked = [k for k in order if k in rows and not any(m for _, m in parts.get(k, []))]
-    if unmarked:
-        bodies = _bodies(conn, unmarked)
-        written, english = _needles(groups)
-        for key in unmarked:
-            body, words = bodies.get(key) or ("", None)
-            names = search_index.romanised_names(words)
-            # A Japanese name found by its romanisation ("Kamikawa" -> 上川) is marked too.
-            also = [names[w] for w in english if w in names]
-            parts[key] = mark(body or rows[key].title or "", written + also, english)
-    return [_hit(rows[key], parts[key]) for key in order if key in rows]
+    """The hits with their snippets, marked here from the hits' texts on both backends.
+
+    Not the databases' own: PostgreSQL's ``ts_headline`` parses each hit's whole text
+    again (72 ms for 50 hits at 20,000 documents, bench/RESULTS.md "Scale"), and FTS5's
+    ``snippet()`` needs the hits found again by ``MATCH``, one index seek per hit (12-17 ms
+    for a phrase at 100,000). Neither marks Japanese words or a name matched in the other
+    script, which this always did."""
+    keys = [k for k in order if k in rows]
+    bodies = _bodies(conn, keys)
+    written, english = _needles(groups)
+    parts: dict[tuple[str, int], list[tuple[str, bool]]] = {}
+    for key in keys:
+        body, words = bodies.get(key) or ("", None)
+        names = search_index.romanised_names(words)
+        # A Japanese name found by its romanisation ("Kamikawa" -> 上川) is marked too.
+        also = [names[w] for w in english if w in names]
+        parts[key] = mark(body or rows[key].title or "", written + also, english)
+    return [_hit(rows[key], parts[key]) for key in keys]
 
 
 # --- a filter for lists ----------------------------------------------------------------------

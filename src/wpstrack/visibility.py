@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, and_, or_, select, true
+from sqlalchemy import ColumnElement, FromClause, and_, exists, or_, select, true
 
 from wpstrack import schema
 
@@ -38,20 +38,34 @@ def activities(public: bool, activity: FromClause | None = None) -> ColumnElemen
     return act.c.is_published.is_(True) if public else true()
 
 
-def documents(public: bool, document: FromClause | None = None) -> ColumnElement[bool]:
+def documents(
+    public: bool, document: FromClause | None = None, *, per_row: bool = False
+) -> ColumnElement[bool]:
     """The condition on ``document`` (or an alias) for what the caller may see.
 
     Logged-in users see every document, rejected ones included (the archive shows why).
+    ``per_row``: the same rule as correlated ``EXISTS`` lookups of each row, for a query
+    that checks a bounded number of rows (search's candidates): the uncorrelated ``IN``
+    reads every published activity once per query, which grows with the register.
     """
     doc = schema.document if document is None else document
     if not public:
         return true()
     act = schema.activity
+    src = schema.activity_source
+    if per_row:
+        behind_row = exists().where(act.c.document_id == doc.c.id, activities(True))
+        joined_row = exists().where(
+            src.c.document_id == doc.c.id,
+            src.c.how != "ingest",
+            act.c.id == src.c.activity_id,
+            activities(True),
+        )
+        return and_(doc.c.status == "ingested", or_(behind_row, joined_row))
     # An uncorrelated IN: one pass over ix_activity_document_published per query, which
     # search filters thousands of candidate documents on (bench/search.py).
     behind = select(act.c.document_id).where(activities(True), act.c.document_id.is_not(None))
     # The other sources of a published event (a translation, a format copy, merged into it).
-    src = schema.activity_source
     joined = (
         select(src.c.document_id)
         .join(act, act.c.id == src.c.activity_id)
