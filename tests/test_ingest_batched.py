@@ -3,18 +3,28 @@ writes: the same rows with the same ids, and a refused document rolls back alone
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, DateTime, Engine, select
+from sqlalchemy import Connection, DateTime, Engine, event, select
 
 from test_ingest import RELEASE
-from wpstrack import ingest_work, schema
+from wpstrack import ingest_work, japanese, register, schema, search_index
 from wpstrack.db import make_engine, upgrade
-from wpstrack.ingest import DUPLICATE, INGESTED, REJECTED, Outcome, ingest_batch, ingest_file
+from wpstrack.ingest import (
+    DUPLICATE,
+    INGESTED,
+    REJECTED,
+    Outcome,
+    ingest_batch,
+    ingest_file,
+    store_many,
+)
+from wpstrack.limits import ReadLimits
 from wpstrack.reference.sync import sync_reference
 
 OTHER = (
@@ -22,6 +32,14 @@ OTHER = (
     "State Minister Tsuge met the Special Representative on Sexual Violence in Conflict\n\n"
     "On June 3, State Minister for Foreign Affairs TSUGE Yoshifumi received Ms. Pramila "
     "Patten in Tokyo and discussed support for survivors under the WPS agenda.\n"
+)
+
+
+JAPANESE = (
+    "令和6年6月3日\n"
+    "上川外務大臣とパッテン国連事務総長特別代表との会談\n\n"
+    "6月3日、上川陽子外務大臣は、東京においてプラミラ・パッテン紛争下の性的暴力担当国連事務総長"
+    "特別代表と会談を行い、女性・平和・安全保障（WPS）の推進について意見交換しました。\n"
 )
 
 
@@ -38,6 +56,7 @@ def write_batch(folder: Path, *, bad: bool = False) -> list[Path]:
         "e-again.txt": RELEASE,
         "f-empty.txt": "",
         "g-other-near.txt": OTHER + "Photo: Ministry of Foreign Affairs.\n",
+        "h-japanese.txt": JAPANESE,
     }
     if bad:
         files["c-bad.txt"] = OTHER + "BAD\n"
@@ -105,7 +124,7 @@ def test_a_batch_writes_the_rows_of_storing_each_document_alone(
     together = _ingest_batched(batched, paths)
     assert together == one_by_one
     statuses = [o.status for o in together]
-    assert statuses.count(INGESTED) == 4 and statuses.count(DUPLICATE) == 1
+    assert statuses.count(INGESTED) == 5 and statuses.count(DUPLICATE) == 1
     assert statuses.count(REJECTED) == 2
     assert any(o.detail and "format copy" in o.detail for o in together), together
     with single.connect() as a, batched.connect() as b:
@@ -113,7 +132,8 @@ def test_a_batch_writes_the_rows_of_storing_each_document_alone(
     assert got.keys() == expected.keys()
     for table in expected:
         assert got[table] == expected[table], table
-    assert len(got["document"]) == 5 and len(got["audit_event"]) > 10
+    assert len(got["document"]) == 6 and len(got["audit_event"]) > 10
+    assert any(d["search_words"] for d in got["document"])
 
 
 def test_a_refused_document_rolls_back_alone_and_the_batch_is_stored(
@@ -148,3 +168,63 @@ def test_a_refused_document_rolls_back_alone_and_the_batch_is_stored(
     assert stored == sorted(
         (d["content_hash"], d["status"], d["reject_reason"]) for d in expected["document"]
     )
+
+
+def test_the_writer_stores_the_search_words_its_worker_cut(
+    two_databases: tuple[Engine, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Japanese document's search words are cut where it was extracted: the single writer
+    loads no analyser (about 150 MB) and stores what it would have cut itself."""
+    raw = JAPANESE.encode()
+    origin = ingest_work.Source("ja.txt", "ja.txt", "ja.txt", hashlib.sha256(raw).hexdigest(), 9)
+    prepared = ingest_work.extract_content(raw, origin, limits=ReadLimits())
+    assert prepared.read is not None and prepared.record is not None
+    title = ingest_work.title_of(prepared.read, prepared.record)
+    expected = search_index.row_words("document", {"title": title, "text": prepared.read.text})
+    values = register.column_values(prepared.record) | {"title": title}
+    expected_draft = search_index.row_words("activity", values)
+    assert expected and expected_draft
+
+    def refuse(text: str | None) -> str:
+        if text and japanese.has_japanese(text):
+            raise AssertionError(f"the writer cut {text[:20]!r}")
+        return ""
+
+    monkeypatch.setattr(search_index, "text_words", refuse)
+    engine = two_databases[0]
+    with engine.begin() as conn:
+        [outcome] = store_many(conn, [prepared])
+        assert outcome.status == INGESTED
+        doc, act = schema.document, schema.activity
+        words = conn.execute(select(doc.c.search_words).where(doc.c.id == outcome.document_id))
+        assert words.scalar_one() == expected
+        drafted = select(act.c.search_words).where(act.c.document_id == outcome.document_id)
+        assert conn.execute(drafted).scalar_one() == expected_draft
+
+
+def test_a_batch_of_documents_that_copy_nothing_inserts_its_drafts_together(
+    two_databases: tuple[Engine, Engine], tmp_path: Path
+) -> None:
+    """Drafts whose join cannot find a target (no shared fingerprint, no activity within a
+    day) go in one statement per table, and their joins are not asked."""
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    paths = []
+    for year in range(2001, 2007):  # years apart: nothing to join
+        path = folder / f"release-{year}.txt"
+        path.write_text(OTHER.replace("2024", str(year)), encoding="utf-8")
+        paths.append(path)
+    engine = two_databases[0]
+    inserts: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO ACTIVITY"):
+            inserts.append(statement.split("(")[0].split()[-1])
+
+    event.listen(engine, "before_cursor_execute", count)
+    outcomes = _ingest_batched(engine, paths)
+    assert [o.status for o in outcomes] == [INGESTED] * len(paths)
+    assert inserts.count("activity") == 1, inserts
+    assert inserts.count("activity_source") == 1, inserts
+    with engine.connect() as conn:
+        assert len(conn.execute(select(schema.activity.c.id)).all()) == len(paths)

@@ -26,6 +26,7 @@ from wpstrack.db import make_engine
 from wpstrack.documents import DocumentRejected
 from wpstrack.errors import WorkerLost
 from wpstrack.ingest_run import ingested_ids
+from wpstrack.limits import ReadLimits
 
 runner = CliRunner()
 GOOD = 12  # releases of the development corpus in the folder
@@ -334,3 +335,17 @@ def test_an_unreachable_scheduler_is_a_clear_error(
     result = runner.invoke(app, args, env=env)
     assert result.exit_code == 2, result.output
     assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in result.stderr
+
+
+def test_extracting_in_process_gives_back_what_building_the_tables_freed_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--workers 1`` builds the extractor's tables at its first chunk, as a worker's
+    warm-up does, and gives back the memory their sources took then, not at every chunk."""
+    released: list[int] = []
+    monkeypatch.setattr(ingest_run, "release_freed_memory", lambda: released.append(1))
+    monkeypatch.setattr(ingest_run, "extract_jobs", lambda jobs, limits: [])
+    extractor = ingest_run.make_extractor(1)
+    for _ in range(3):
+        assert extractor.submit([], ReadLimits()).result() == []
+    assert released == [1]

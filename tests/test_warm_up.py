@@ -83,3 +83,35 @@ def test_building_the_pipeline_alone_leaves_tables_to_the_first_document(
     first release (so the test above can fail)."""
     late = _built_late("pipeline", releases)
     assert "wpstrack.extract.gazetteer.gazetteer" in late
+
+
+FREED = """
+import json
+from wpstrack.extract.warm_up import release_freed_memory
+
+def rss():
+    status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return int(status["VmRSS"].split()[0]) // 1024
+
+# ~100 MB read through (blocks past the small-object allocator's size), a few of them kept
+# between the others: the heap cannot shrink from its top, as after building the tables.
+read = [bytes(1000) + str(i).encode() for i in range(100_000)]
+kept = read[::64]
+high = rss()
+del read
+freed = rss()
+release_freed_memory()
+print(json.dumps({"high": high, "freed": freed, "released": rss()}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heap, /proc")
+def test_memory_freed_by_building_tables_goes_back_to_the_system() -> None:
+    """Tables built from their sources free what they read, which glibc keeps in the
+    process: a worker's peak is its base plus the Japanese dictionary, so it is given back."""
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", FREED], capture_output=True, text=True, check=True, env=env
+    )
+    sizes = json.loads(out.stdout)
+    assert sizes["released"] < sizes["freed"] - 30, sizes

@@ -39,7 +39,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,18 +47,18 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
-from wpstrack import audit, events, schema
+from wpstrack import audit, events, fields, schema, search_index
 from wpstrack.db import now
 from wpstrack.documents import (
     DocumentRejected,
     ReadDocument,
-    first_line,
     looks_like_html,
 )
 from wpstrack.errors import NotFound
 from wpstrack.ingest_work import Prepared, Source, extract_content
+from wpstrack.ingest_work import title_of as _title
 from wpstrack.limits import ReadLimits, resolve_limits
-from wpstrack.register import Lookups
+from wpstrack.register import Lookups, column_values, link_rows, participant_rows
 from wpstrack.register import create_draft as create_draft
 
 INGESTED, DUPLICATE, REJECTED = "ingested", "already present", "rejected"
@@ -345,9 +345,10 @@ def store_many(
     The single writer of a parallel run is busy for the whole run, and statements were most
     of its time (about fifteen a document). Here the batch's documents go in one insert,
     their extraction rows in another and their audit events in a third
-    (:func:`audit.deferred`). Drafts are still made one document at a time, in the batch's
-    order, because joining a format copy looks at the drafts made before it. The rows, their
-    ids and the outcomes are those of storing the documents one by one.
+    (:func:`audit.deferred`); the drafts, their sources, participants and links go in runs
+    of documents that cannot be format copies (:class:`_Drafts`), and only a document that
+    may be one has its join asked. The rows, their ids and the outcomes are those of storing
+    the documents one by one.
 
     When the database refuses a row, the batch is rolled back and stored again one document
     at a time by :func:`store`, so that only the refused document is rejected
@@ -409,6 +410,7 @@ def _store_together(
                 "publisher": stated,
                 "reject_reason": None,
             }
+            row["search_words"] = row_words("document", row, item.words)
             key: tuple[str, str | None] = (origin.digest, None)
         else:
             rejection = item.rejection or DocumentRejected("unreadable")
@@ -417,6 +419,7 @@ def _store_together(
                 "publisher": None,
                 "status": REJECTED,
                 "reject_reason": reason,
+                "search_words": None,
             }
             key = (origin.digest, reason)
         if key not in queued and key not in known:  # the first of the same bytes or refusal
@@ -424,6 +427,11 @@ def _store_together(
             rows.append(row)
         plan.append((item, key, stated))
     ids: dict[tuple[str, str | None], int] = dict(known)
+    marks: dict[tuple[str, str | None], str | None] = {
+        (r["content_hash"], None): r["fingerprint"] for r in rows if r["status"] == INGESTED
+    }
+    drafts = _Drafts(conn, lookups, actor, stamp)
+    drafts.read_marks(rows)
     if rows:
         # A row another writer's copy kept out (ON CONFLICT DO NOTHING) returns nothing.
         inserted = conn.execute(_insert_many(conn.dialect.name), rows)
@@ -436,36 +444,203 @@ def _store_together(
     every = [row for rows_of in spans.values() for row in rows_of]
     if every:
         conn.execute(schema.extraction.insert(), every)
-    outcomes: list[Outcome] = []
     done: set[tuple[str, str | None]] = set()  # the slots this batch stored
     for item, slot, stated in plan:
         origin = item.origin
         if slot is None:
-            outcomes.append(Outcome(origin.label, DUPLICATE, item.existing))
+            drafts.then(lambda o=origin, i=item: Outcome(o.label, DUPLICATE, i.existing))
             continue
         if slot[1] is not None:  # a rejection: new, stored before, or earlier in the batch
             rejection = item.rejection or DocumentRejected("unreadable")
             refused = Outcome(origin.label, REJECTED, ids[slot], rejection.reason, rejection.detail)
-            outcomes.append(_log_outcome(conn, actor, action, origin, refused))
+            drafts.then(lambda o=origin, r=refused: _log_outcome(conn, actor, action, o, r))
             continue
         if slot not in ids or slot in done:  # stored by another writer, or earlier in the batch
             present = ids[slot] if slot in ids else _ingested_id(conn, origin.digest)
-            outcomes.append(Outcome(origin.label, DUPLICATE, present))
+            drafts.then(lambda o=origin, p=present: Outcome(o.label, DUPLICATE, p))
             continue
         done.add(slot)
         document_id = ids[slot]
         read, record = item.read, item.record
         assert read is not None and record is not None
-        _log_extractions(conn, actor, document_id, spans[document_id])
+        mark = marks.get(slot)
+        drafts.add(item, document_id, mark, spans[document_id], stated, action)
+    return drafts.finish()
+
+
+class _Drafts:
+    """The drafts of a batch's new documents, inserted a run of documents at a time.
+
+    :func:`create_draft` and :func:`events.join_format_copy` write three statements and
+    read six for every document. A document whose join cannot find a target (no document
+    stored before it, in the database or earlier in the batch, has its fingerprint, and no
+    activity is dated within a day of its draft's) is joined to nothing: its draft is
+    inserted with the others of its run (one statement per table) and the join is not
+    asked. A document that might be a format copy ends its run and its join is asked as
+    before, once the drafts before it are stored and before those after it are: it sees
+    what it saw when each document was stored in turn, and the draft a join deletes is the
+    newest (SQLite gives its id to the next, as it did). The rows, their ids and the audit
+    events, in their order, are those of storing the documents one by one.
+    """
+
+    def __init__(
+        self, conn: Connection, lookups: Lookups, actor: str | None, stamp: datetime
+    ) -> None:
+        self.conn, self.lookups, self.actor, self.stamp = conn, lookups, actor, stamp
+        self.marks: set[str] = set()  # fingerprints of documents stored before the batch
+        self.entries: list[Any] = []  # drafts, and outcomes to report, in the batch's order
+        self.pending: list[Any] = []  # entries waiting for their run to be inserted
+        self.run: list[dict[str, Any]] = []  # the drafts of the current run
+        self.outcomes: list[Outcome] = []
+
+    def read_marks(self, rows: list[dict[str, Any]]) -> None:
+        """The fingerprints the batch's documents share with stored ones, read before the
+        batch's documents are inserted (so that only stored documents answer)."""
+        doc = schema.document
+        marks = sorted({r["fingerprint"] for r in rows if r.get("fingerprint")})
+        if marks:
+            found = select(doc.c.fingerprint).where(doc.c.fingerprint.in_(marks)).distinct()
+            self.marks = set(self.conn.execute(found).scalars())
+
+    def then(self, report: Any) -> None:
+        """An outcome to log and report in its place (a duplicate, a rejection)."""
+        self.entries.append(report)
+
+    def add(
+        self,
+        item: Prepared,
+        document_id: int,
+        mark: str | None,
+        spans: list[dict[str, Any]],
+        publisher: str | None,
+        action: str,
+    ) -> None:
+        """A new document's draft, in its place."""
+        read, record = item.read, item.record
+        assert read is not None and record is not None
         title = _title(read, record)
-        draft = create_draft(
-            conn, document_id, record, lookups, title=title, actor=actor, publisher=stated
-        )
-        joined = events.join_format_copy(conn, actor, draft, document_id)
+        values = draft_values(self.conn, document_id, record, self.lookups, title, publisher)
+        values |= {"created_at": self.stamp, "updated_at": self.stamp}
+        draft = {"item": item, "values": values, "mark": mark, "spans": spans, "action": action}
+        self.entries.append(draft)
+
+    def finish(self) -> list[Outcome]:
+        """Store the drafts and return the outcomes of the batch, in its order."""
+        drafts = [e for e in self.entries if isinstance(e, dict)]
+        days = {v for d in drafts if isinstance(v := d["values"].get("date"), date)}
+        near = {day + timedelta(days=n) for day in days for n in (-1, 0, 1)}
+        act = schema.activity
+        dated: set[date] = set()
+        if near:
+            found = select(act.c.date).where(act.c.date.in_(sorted(near))).distinct()
+            dated = set(self.conn.execute(found).scalars())
+        for entry in self.entries:
+            if not isinstance(entry, dict):
+                self.pending.append(entry)
+                continue
+            mark, day = entry["mark"], entry["values"].get("date")
+            close = isinstance(day, date) and any(
+                day + timedelta(days=n) in dated for n in (-1, 0, 1)
+            )
+            entry["join"] = (mark is not None and mark in self.marks) or close
+            self.run.append(entry)
+            self.pending.append(entry)
+            if entry["join"]:  # the last of its run: its join sees none of the later drafts
+                self._flush()
+            if mark is not None:
+                self.marks.add(mark)
+            if isinstance(day, date):
+                dated.add(day)
+        self._flush()
+        return self.outcomes
+
+    def _flush(self) -> None:
+        """Insert the run's drafts, then log and report what waits, in order."""
+        conn, actor = self.conn, self.actor
+        act = schema.activity
+        run, self.run = self.run, []
+        if run:
+            # One statement for the run (insertmanyvalues: VALUES of many rows, numbered in
+            # their order), its rows told apart by their document, each draft's own.
+            statement = act.insert().returning(act.c.document_id, act.c.id)
+            rows = [d["values"] | {"search_words": self._words(d)} for d in run]
+            found = {doc: id_ for doc, id_ in conn.execute(statement, rows)}
+            sources, participants, links = [], [], []
+            for draft in run:
+                record = draft["item"].record
+                draft["id"] = int(found[draft["values"]["document_id"]])
+                draft["participants"] = participant_rows(draft["id"], record, self.lookups)
+                draft["links"] = link_rows(draft["id"], record, self.lookups)
+                participants.extend(draft["participants"])
+                links.extend(draft["links"])
+                document_id = draft["values"]["document_id"]
+                sources.append(
+                    {"activity_id": draft["id"], "document_id": document_id, "how": "ingest"}
+                    | {"added_by": actor, "added_at": draft["values"]["created_at"]}
+                )
+            conn.execute(schema.activity_source.insert(), sources)
+            if participants:
+                conn.execute(schema.activity_participant.insert(), participants)
+            if links:
+                conn.execute(schema.activity_link.insert(), links)
+        pending, self.pending = self.pending, []
+        for entry in pending:
+            self.outcomes.append(self._report(entry) if isinstance(entry, dict) else entry())
+
+    @staticmethod
+    def _words(draft: dict[str, Any]) -> str | None:
+        return row_words("activity", draft["values"], draft["item"].words)
+
+    def _report(self, draft: dict[str, Any]) -> Outcome:
+        conn, actor = self.conn, self.actor
+        item, values = draft["item"], draft["values"]
+        document_id = values["document_id"]
+        _log_extractions(conn, actor, document_id, draft["spans"])
+        counts = {"participants": len(draft["participants"]), "links": len(draft["links"])}
+        audit.record(conn, actor, "draft", "activity", draft["id"], None, values | counts)
+        joined = None
+        if draft["join"]:
+            joined = events.join_format_copy(conn, actor, draft["id"], document_id)
         copy = f"a format copy of activity {joined}, joined to it" if joined is not None else None
-        ingested = Outcome(origin.label, INGESTED, document_id, detail=copy)
-        outcomes.append(_log_outcome(conn, actor, action, origin, ingested))
-    return outcomes
+        ingested = Outcome(item.origin.label, INGESTED, document_id, detail=copy)
+        return _log_outcome(conn, actor, draft["action"], item.origin, ingested)
+
+
+def row_words(table: str, values: dict[str, Any], known: dict[str, str] | None) -> str | None:
+    """:func:`search_index.row_words` of a row, taking the words of each text from ``known``
+    (cut by the worker that extracted the document: :attr:`Prepared.words`) and cutting
+    only a text it lacks (one a column's width shortened)."""
+    known = known or {}
+    found = []
+    for column in search_index.WORD_SOURCES[table]:
+        value = values.get(column)
+        found.append(known[value] if value in known else search_index.text_words(value))
+    return " ".join(w for w in found if w) or None
+
+
+def draft_values(
+    conn: Connection,
+    document_id: int,
+    record: dict[str, Any],
+    lookups: Lookups,
+    title: str | None,
+    publisher: str | None,
+) -> dict[str, Any]:
+    """The activity row :func:`create_draft` inserts for a record, but its instants."""
+    values = column_values(record)
+    stated = values.get("acting_country")
+    if not stated or stated == lookups.acting(publisher).get("acting_country"):
+        values |= lookups.acting(publisher) | ({"acting_country": stated} if stated else {})
+    values |= {
+        "document_id": document_id,
+        "title": fields.fit(fields.BY_NAME["title"], title),
+        "status": "draft",
+        "created_at": None,
+        "updated_at": None,
+    }
+    values["type"] = values.get("type") or "other"  # the column is never empty
+    values["place_id"] = lookups.place_id(conn, values["city"], values["country"])
+    return values
 
 
 def ingest_content(
@@ -537,20 +712,6 @@ def _record_rejection(
             doc.insert().values(**row, status=REJECTED, reject_reason=reason).returning(doc.c.id)
         ).scalar_one()
     return Outcome(str(path), REJECTED, known, exc.reason, exc.detail)
-
-
-def _title(read: ReadDocument, record: dict[str, Any]) -> str | None:
-    """The title the format declares, else the extractor's headline, else the first line
-    when it reads as a headline (never a site's name or a whole first paragraph)."""
-    from wpstrack.extract.header import is_headline
-
-    found = record.get("title")
-    if read.title:
-        return read.title
-    if isinstance(found, str) and found.strip():
-        return found
-    line = first_line(read.text)
-    return line if line and is_headline(line) else None
 
 
 def _insert_document(

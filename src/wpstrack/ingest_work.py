@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wpstrack.documents import DocumentRejected, ReadDocument, extract_record, read_bytes
+from wpstrack.documents import (
+    DocumentRejected,
+    ReadDocument,
+    extract_record,
+    first_line,
+    read_bytes,
+)
+from wpstrack.japanese import has_japanese
 from wpstrack.limits import ReadLimits
 
 
@@ -33,6 +40,10 @@ class Prepared:
 
     ``existing`` is the id of the document already holding these bytes when it was looked
     up; ``rejection`` says why the content cannot be ingested (then ``read`` is None).
+    ``words`` holds the search words (:func:`wpstrack.search_index.text_words`) of the
+    Japanese texts the writer will store (the text, its title, the draft's summary and
+    city), cut where the document was extracted: the writer then never loads the analyser
+    (about 150 MB) nor spends its time on cutting.
     """
 
     origin: Source
@@ -41,6 +52,33 @@ class Prepared:
     read: ReadDocument | None = None
     record: dict[str, Any] | None = None
     rejection: DocumentRejected | None = None
+    words: dict[str, str] | None = None
+
+
+def title_of(read: ReadDocument, record: dict[str, Any]) -> str | None:
+    """The title the format declares, else the extractor's headline, else the first line
+    when it reads as a headline (never a site's name or a whole first paragraph)."""
+    from wpstrack.extract.header import is_headline
+
+    found = record.get("title")
+    if read.title:
+        return read.title
+    if isinstance(found, str) and found.strip():
+        return found
+    line = first_line(read.text)
+    return line if line and is_headline(line) else None
+
+
+def search_words(read: ReadDocument, record: dict[str, Any]) -> dict[str, str]:
+    """The search words of each Japanese text of the document and its draft that the
+    writer stores (see :attr:`Prepared.words`); empty for a document without Japanese."""
+    texts = (read.text, title_of(read, record), record.get("summary"), record.get("city"))
+    wanted = {t for t in texts if isinstance(t, str) and has_japanese(t)}
+    if not wanted:
+        return {}
+    from wpstrack.search_index import text_words  # only where Japanese is cut anyway
+
+    return {text: text_words(text) for text in sorted(wanted)}
 
 
 def extract_content(raw: bytes | None, origin: Source, *, limits: ReadLimits) -> Prepared:
@@ -57,12 +95,13 @@ def extract_content(raw: bytes | None, origin: Source, *, limits: ReadLimits) ->
             raise DocumentRejected("too_large", limit)
         read = read_bytes(raw, filename=origin.filename, limits=limits)
         record = extract_record(read, limits)
+        words = search_words(read, record)
     except DocumentRejected as exc:
         return Prepared(origin, raw, rejection=exc)
     except Exception as exc:  # a failing component must not end the batch: retry it later
         detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
         return Prepared(origin, raw, rejection=DocumentRejected("extraction_failed", detail))
-    return Prepared(origin, raw, read=read, record=record)
+    return Prepared(origin, raw, read=read, record=record, words=words)
 
 
 @dataclass(frozen=True)
