@@ -27,7 +27,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Executable, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 
-from wpstrack import tallies
+from wpstrack import schema, tallies
 from wpstrack.errors import DatabaseError, NoDatabase
 from wpstrack.settings import Settings
 
@@ -340,11 +340,9 @@ PRIVATE_TABLES = frozenset(
         "extraction",
         "public_version",
         "report_narrative",  # the report is for logged-in users (wpstrack.narratives)
-        # Derived (wpstrack.tallies): written only with the register rows that move it.
-        "tally_dirty",
-        "activity_tally",
-        "tally",
     }
+    # Derived (wpstrack.tallies): written only with the register rows that move it.
+    | schema.DERIVED
 )
 """Tables no anonymous page reads: writes to them leave ``public_version`` alone. Every other
 table of schema.py has triggers that move it (migration 0019, tests/test_public_version.py)."""

@@ -658,6 +658,10 @@ tally = Table(
     Column("n", Integer, nullable=False),
 )
 
+DERIVED = frozenset({"tally_dirty", "activity_tally", "tally"})
+"""Tables computed from the others (wpstrack.tallies): a backup leaves them out, a restore
+computes them afresh."""
+
 SEEDED = frozenset({"public_version"})
 """Tables whose rows the migrations write: an empty database holds them, and a restore
 replaces them with the backup's (wpstrack.backup)."""

@@ -67,6 +67,7 @@ COUNTRY = "country"  # key: 3W country where the work happens (reviewed/publishe
 CELL = "cell"  # key: a 3W cell (see :func:`cell_key`)
 
 ALL, PUBLIC = "all", "public"
+REBUILD_ABOVE = 10_000  # dirty activities past which a refresh may recompute everything
 # Serialises refreshes on PostgreSQL (transaction-scoped), so that two writers never update
 # the same sums in opposite orders (a deadlock) nor subtract one contribution twice.
 LOCK_KEY = 0x7A11_0022
@@ -260,6 +261,11 @@ def refresh(conn: Connection) -> None:
     found = list(conn.execute(select(dirty.c.activity_id)).scalars())
     if not found:
         return
+    if len(found) > REBUILD_ABOVE:
+        every = conn.execute(select(func.count()).select_from(schema.activity)).scalar_one()
+        if len(found) * 2 > every:  # most of the register (a bulk load): all at once is faster
+            rebuild(conn)
+            return
     ids = _id_set(conn, found)
     at = schema.activity_tally
     _sums(conn, ids, -1)
