@@ -68,6 +68,7 @@ def _figures(conn: Connection, public: bool) -> dict[str, Any]:
             for name, values in found.facets.items()
         },
         "counted": found.counted,
+        "choices": activities._filter_choices(conn, public),
     }
 
 

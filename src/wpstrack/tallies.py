@@ -63,6 +63,7 @@ PILLAR = "pillar"  # key: pillar code of a "pillar" link
 PEOPLE = "people"  # keys: named, women, gender_unknown; n: participants
 ORGANISATION = "organisation"  # key: organisation id of any participant
 LANGUAGE = "language"  # key: the language of the activity's document
+VENUE = "venue"  # key: the activity's own country (the list's country choices)
 COUNTRY = "country"  # key: 3W country where the work happens (reviewed/published)
 CELL = "cell"  # key: a 3W cell (see :func:`cell_key`)
 
@@ -204,6 +205,9 @@ def contributions(ids: Any = None) -> list[Select[Any]]:
         .select_from(part_act)
         .where(part.c.organisation_id > 0, *of_part)
         .distinct(),
+        select(*_row(act.c.id, VENUE, act.c.country, one, pub)).where(
+            act.c.country.is_not(None), *of_act
+        ),
         select(*_row(act.c.id, LANGUAGE, doc.c.language, one, pub))
         .select_from(act.join(doc, doc.c.id == act.c.document_id))
         .where(doc.c.language.is_not(None), *of_act),
