@@ -27,8 +27,8 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     FromClause,
+    Integer,
     Select,
-    String,
     bindparam,
     cast,
     distinct,
@@ -228,7 +228,7 @@ def _from_tallies(conn: Connection, public: bool) -> dict[str, Any]:
     un = tallies.figure_select(tallies.ORGANISATION, public).subquery()
     entities = conn.execute(
         select(org.c.code, org.c.name, org.c.acronym, un.c.n)
-        .join(un, un.c.key == cast(org.c.id, String))
+        .join(un, org.c.id == cast(un.c.key, Integer))
         .where(org.c.type.startswith(UN_TYPE_PREFIX))
         .order_by(un.c.n.desc(), org.c.code)
         .limit(15)

@@ -22,7 +22,6 @@ from sqlalchemy import (
     Connection,
     Integer,
     Select,
-    String,
     cast,
     distinct,
     extract,
@@ -203,7 +202,7 @@ def _from_tallies(conn: Connection, public_only: bool) -> tuple[int, dict[str, l
     orgs = tallies.figure_select(tallies.ORGANISATION, public_only).subquery()
     by_org = conn.execute(
         select(org.c.code, org.c.name, org.c.acronym, org.c.name_ja, orgs.c.n)
-        .join(orgs, orgs.c.key == cast(org.c.id, String))
+        .join(orgs, org.c.id == cast(orgs.c.key, Integer))
         .order_by(orgs.c.n.desc(), org.c.code)
         .limit(MAX_VALUES)
     ).all()

@@ -24,16 +24,18 @@ except the people counts, which count participants.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Executable,
     Integer,
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -227,18 +229,20 @@ def contributions(ids: Any = None) -> list[Select[Any]]:
 _COLUMNS = ("activity_id", "figure", "key", "n", "published")
 
 
-def _id_set(conn: Connection, ids: Sequence[int]) -> Select[Any]:
-    """``ids`` as a one-column select bound as one parameter, whatever their number."""
-    if conn.dialect.name == "postgresql":
-        return select(func.unnest(literal(list(ids), postgresql.ARRAY(Integer))))
-    each = func.json_each(literal(json.dumps(list(ids)))).table_valued("value")
+def _ids(dialect: str) -> Select[Any]:
+    """The dirty ids as a one-column select of the one parameter ``ids`` (a JSON array on
+    SQLite, an integer array on PostgreSQL), whatever their number."""
+    if dialect == "postgresql":
+        return select(func.unnest(bindparam("ids", type_=postgresql.ARRAY(Integer))))
+    each = func.json_each(bindparam("ids", type_=String)).table_valued("value")
     return select(each.c.value)
 
 
-def _sums(conn: Connection, ids: Any, sign: int) -> None:
+def _sums(dialect: str, ids: Any, sign: int) -> list[Executable]:
     """Add (``sign`` 1) or take away (-1) the stored contributions of ``ids`` to the sums."""
     at, t = schema.activity_tally, schema.tally
-    upsert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    out: list[Executable] = []
     for scope, n in ((ALL, at.c.n), (PUBLIC, case((at.c.published, at.c.n), else_=0))):
         grouped = (
             select(literal(scope), at.c.figure, at.c.key, sign * func.sum(n))
@@ -248,12 +252,29 @@ def _sums(conn: Connection, ids: Any, sign: int) -> None:
             .order_by(at.c.figure, at.c.key)  # the same lock order for every writer
         )
         stmt = upsert(t).from_select(["scope", "figure", "key", "n"], grouped)
-        conn.execute(
+        out.append(
             stmt.on_conflict_do_update(
                 index_elements=[t.c.scope, t.c.figure, t.c.key],
                 set_={"n": t.c.n + stmt.excluded.n},
             )
         )
+    return out
+
+
+@functools.cache
+def _refresh_statements(dialect: str) -> tuple[Executable, ...]:
+    """The statements of a refresh, built once per backend (building them cost more CPU
+    than running them for one activity): the old contributions out of the sums, the new
+    ones computed and into the sums, the ids out of the dirty set."""
+    ids = _ids(dialect)
+    at, dirty = schema.activity_tally, schema.tally_dirty
+    return (
+        *_sums(dialect, ids, -1),
+        delete(at).where(at.c.activity_id.in_(ids)),
+        *(insert(at).from_select(_COLUMNS, stmt) for stmt in contributions(ids)),
+        *_sums(dialect, ids, 1),
+        delete(dirty).where(dirty.c.activity_id.in_(ids)),
+    )
 
 
 def refresh(conn: Connection) -> None:
@@ -274,14 +295,9 @@ def refresh(conn: Connection) -> None:
         if len(found) * 2 > every:  # most of the register (a bulk load): all at once is faster
             rebuild(conn)
             return
-    ids = _id_set(conn, found)
-    at = schema.activity_tally
-    _sums(conn, ids, -1)
-    conn.execute(delete(at).where(at.c.activity_id.in_(ids)))
-    for stmt in contributions(ids):
-        conn.execute(insert(at).from_select(_COLUMNS, stmt))
-    _sums(conn, ids, 1)
-    conn.execute(delete(dirty).where(dirty.c.activity_id.in_(ids)))
+    ids = found if conn.dialect.name == "postgresql" else json.dumps(found)
+    for statement in _refresh_statements(conn.dialect.name):
+        conn.execute(statement, {"ids": ids})
 
 
 def rebuild(conn: Connection) -> None:
