@@ -18,6 +18,8 @@ activity type, organisation, organisation type and country.
 
 The CLI, the ``/matrix`` page, ``/api/v1/matrix`` and the CSV/XLSX downloads all read the
 dict :func:`matrix` returns; the map (:mod:`wpstrack.worldmap`) draws its ``by_country``.
+Unfiltered, the cells and ``by_country`` are read from the tallies (:mod:`wpstrack.tallies`,
+which holds the who and where definitions they share with the queries here).
 """
 
 from __future__ import annotations
