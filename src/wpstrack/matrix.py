@@ -214,7 +214,7 @@ def by_country(conn: Connection, f: MatrixFilter, public: bool) -> list[dict[str
         .where(*where, place.c.country.is_not(None))
         .group_by(place.c.country)
     )
-    return _by_country_rows(conn.execute(stmt).tuples())
+    return _by_country_rows(conn.execute(stmt).all())
 
 
 def _by_country_rows(counted: Any) -> list[dict[str, Any]]:
