@@ -41,7 +41,7 @@ import httpx
 from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.engine import make_url
 
-from wpstrack import schema
+from wpstrack import schema, tallies
 from wpstrack.db import make_engine
 from wpstrack.extract.model import EVENT_TYPES
 from wpstrack.search_index import INDEX_TABLE
@@ -256,6 +256,7 @@ def generate(
                     f"(SELECT coalesce(max(id), 1) FROM {table}))"
                 )
             )
+    tallies.rebuild(conn)  # the register's figures (wpstrack.tallies), at once
     return counts
 
 

@@ -37,6 +37,9 @@ NOT_AUDITED = {
     ("wpstrack.search_index", "rebuild"): "derived index, rebuilt from audited rows",
     ("wpstrack.search_index", "install"): "derived index triggers",
     ("wpstrack.search_index", "refresh_words"): "index words derived from audited rows' text",
+    # The tallies are sums derived from audited rows, brought up to date at every commit.
+    ("wpstrack.tallies", "refresh"): "derived figures, refreshed from audited rows",
+    ("wpstrack.tallies", "rebuild"): "derived figures, rebuilt from audited rows",
 }
 
 

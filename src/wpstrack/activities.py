@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Connection, Date, Select, exists, func, literal_column, not_, select
 
-from wpstrack import audit, events, fields, schema, search, visibility
+from wpstrack import audit, events, fields, schema, search, tallies, visibility
 from wpstrack.audit import AuditEvent, UtcDateTime
 from wpstrack.db import kept_until_write, now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
@@ -317,12 +317,17 @@ def filter_choices(conn: Connection, *, public_only: bool = False) -> dict[str, 
 
 def _filter_choices(conn: Connection, public_only: bool) -> dict[str, Any]:
     act, pillar = schema.activity, schema.pillar
-    countries = conn.execute(
-        select(act.c.country)
-        .where(act.c.country.is_not(None), visibility.activities(public_only))
-        .distinct()
-        .order_by(act.c.country)
-    ).scalars()
+    if tallies.current(conn):  # the whole register's countries, without reading it
+        countries = sorted(k for k, _ in tallies.counts(conn, tallies.VENUE, public_only))
+    else:
+        countries = list(
+            conn.execute(
+                select(act.c.country)
+                .where(act.c.country.is_not(None), visibility.activities(public_only))
+                .distinct()
+                .order_by(act.c.country)
+            ).scalars()
+        )
     pillars = conn.execute(
         select(pillar.c.code, pillar.c.name, pillar.c.name_ja).order_by(pillar.c.sort_order)
     )
@@ -330,7 +335,7 @@ def _filter_choices(conn: Connection, public_only: bool) -> dict[str, Any]:
         "types": list(EVENT_TYPES),
         "statuses": list(STATUSES),
         "sorts": list(SORTS),
-        "countries": list(countries),
+        "countries": countries,
         "pillars": [dict(r._mapping) for r in pillars],
         "measures": plan_measures(conn),
     }

@@ -27,6 +27,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Executable, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 
+from wpstrack import schema, tallies
 from wpstrack.errors import DatabaseError, NoDatabase
 from wpstrack.settings import Settings
 
@@ -84,6 +85,7 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_size", POOL_SIZE)
         kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     engine = create_engine(url, echo=echo, **kwargs)
+    event.listen(engine, "before_cursor_execute", _note_writes)
     if engine.dialect.name == "sqlite":
         _sqlite_write_turns(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -94,6 +96,14 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 _TURN = "wpstrack_sqlite_write_turn"
+_WROTE = "wpstrack_wrote"  # the transaction ran a write: :func:`transaction` refreshes tallies
+
+
+def _note_writes(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    """Remember that the connection wrote (a flag, no query): a read-only request's
+    transaction then commits without looking at the tallies."""
+    if statement.lstrip()[:7].upper().startswith(_WRITES):
+        conn.info[_WROTE] = True
 
 
 def _sqlite_write_turns(engine: Engine) -> None:
@@ -224,12 +234,17 @@ def schema_is_current(connection: Connection) -> bool:
 def transaction(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction that commits on success and rolls back on error.
 
-    Writes queued with :func:`write_at_commit` run just before the commit.
+    Writes queued with :func:`write_at_commit` run just before the commit, and then, when
+    the transaction wrote, the register's tallies are brought up to date
+    (:func:`wpstrack.tallies.refresh`), so that every commit leaves them right.
     """
     try:
         with engine.begin() as conn:
+            conn.info.pop(_WROTE, None)
             yield conn
             run_deferred_writes(conn)
+            if conn.info.pop(_WROTE, False):
+                tallies.refresh(conn)
     except OperationalError as exc:
         raise DatabaseError(f"database error: {exc.orig}") from exc
 
@@ -326,6 +341,8 @@ PRIVATE_TABLES = frozenset(
         "public_version",
         "report_narrative",  # the report is for logged-in users (wpstrack.narratives)
     }
+    # Derived (wpstrack.tallies): written only with the register rows that move it.
+    | schema.DERIVED
 )
 """Tables no anonymous page reads: writes to them leave ``public_version`` alone. Every other
 table of schema.py has triggers that move it (migration 0019, tests/test_public_version.py)."""

@@ -6,7 +6,8 @@ The counts are over exactly the set the list shows: the same filters
 visibility rule (:mod:`wpstrack.visibility`: anonymous callers count published activities
 only). Each facet is one grouped query over at most :data:`MAX_COUNTED` matching
 activities, so the cost per request is bounded whatever the register's size; when more
-match, the counts say they are over a sample (``partial``).
+match, the counts say they are over a sample (``partial``). The list of the whole register
+(no filter, no words) reads exact counts from the tallies (:mod:`wpstrack.tallies`).
 
 With words to match (``q``), the counts are over the activities behind the search's
 newest :data:`wpstrack.search.CANDIDATES` visible matches
@@ -18,14 +19,25 @@ activity that holds a common word read its whole index entry (0.4 s of CPU for "
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Integer, Select, distinct, extract, func, literal, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    cast,
+    distinct,
+    extract,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from wpstrack import schema, search
+from wpstrack import schema, search, tallies
 from wpstrack.activities import ActivityFilter, select_filtered
 from wpstrack.db import kept_until_write
 
@@ -64,7 +76,10 @@ def _id_set(conn: Connection, ids: list[int]) -> Select[Any]:
 
 
 def _counts(conn: Connection, stmt: Select[Any]) -> list[Any]:
-    return list(conn.execute(stmt.order_by(func.count().desc()).limit(MAX_VALUES)).all())
+    """The most frequent values, ties in order of value: the facets read from the tallies
+    show the same ones."""
+    first = stmt.selected_columns[0]
+    return list(conn.execute(stmt.order_by(func.count().desc(), first).limit(MAX_VALUES)).all())
 
 
 def _by_type(conn: Connection, ids: Any) -> list[FacetValue]:
@@ -167,33 +182,107 @@ def facets(conn: Connection, filters: ActivityFilter, *, public_only: bool) -> F
     )
 
 
+def _top(counted: dict[str, int]) -> list[tuple[str, int]]:
+    """The :data:`MAX_VALUES` most frequent values (then in order of value)."""
+    return sorted(counted.items(), key=lambda t: (-t[1], t[0]))[:MAX_VALUES]
+
+
+def _from_tallies(conn: Connection, public_only: bool) -> tuple[int, dict[str, list[FacetValue]]]:
+    """Every facet of the whole register the caller sees, from the tallies
+    (:mod:`wpstrack.tallies`): exact counts, without reading the register."""
+    pillar, org = schema.pillar, schema.organisation
+
+    def counted(figure: str) -> list[tuple[str, int]]:
+        return tallies.counts(conn, figure, public_only)
+
+    types: Counter[str] = Counter()
+    for key, n in counted(tallies.TYPE_STATUS):
+        types[key.split(tallies.SEP)[0]] += n
+    years: Counter[str] = Counter()
+    for day, n in counted(tallies.DATE):
+        years[str(int(day[:4]))] += n
+    tagged = dict(counted(tallies.PILLAR))
+    names = {
+        r.code: r for r in conn.execute(select(pillar.c.code, pillar.c.name, pillar.c.name_ja))
+    }
+    orgs = tallies.figure_select(tallies.ORGANISATION, public_only).subquery()
+    by_org = conn.execute(
+        select(org.c.code, org.c.name, org.c.acronym, org.c.name_ja, orgs.c.n)
+        .join(orgs, org.c.id == cast(orgs.c.key, Integer))
+        .order_by(orgs.c.n.desc(), org.c.code)
+        .limit(MAX_VALUES)
+    ).all()
+    found = {
+        "type": [
+            FacetValue(value=t, label=t.replace("_", " "), count=n, params={"type": t})
+            for t, n in _top(types)
+        ],
+        "year": [
+            FacetValue(
+                value=y,
+                label=y,
+                count=years[y],
+                params={"date_from": f"{y}-01-01", "date_to": f"{y}-12-31"},
+            )
+            for y in sorted(years, key=int, reverse=True)[:MAX_VALUES]
+        ],
+        "pillar": [
+            FacetValue(
+                value=c,
+                label=names[c].name,
+                label_ja=names[c].name_ja,
+                count=n,
+                params={"pillar": c},
+            )
+            for c, n in _top({c: n for c, n in tagged.items() if c in names})
+        ],
+        "organisation": [
+            FacetValue(
+                value=c, label=acronym or name, label_ja=ja, count=n, params={"organisation": c}
+            )
+            for c, name, acronym, ja, n in by_org
+        ],
+        "language": [
+            FacetValue(value=lang, label=lang, count=n, params={"language": lang})
+            for lang, n in _top(dict(counted(tallies.LANGUAGE)))
+        ],
+    }
+    return sum(types.values()), found
+
+
 def _facets(conn: Connection, filters: ActivityFilter, public_only: bool) -> Facets:
     act = schema.activity
-    capped = False
-    if filters.q and search.terms(filters.q):
-        matched, capped = search.matching_activities(conn, filters.q, public=public_only)
-        unworded = filters.model_copy(update={"q": None})
-        matching = (
-            select_filtered(unworded, public_only, conn)
-            .with_only_columns(act.c.id)
-            .where(act.c.id.in_(_id_set(conn, matched)))
-        )
+    unfiltered = filters.model_dump(exclude={"sort"}) == ActivityFilter().model_dump(
+        exclude={"sort"}
+    )
+    if unfiltered and tallies.current(conn):
+        counted, found = _from_tallies(conn, public_only)
+        partial = False
     else:
-        matching = select_filtered(filters, public_only, conn).with_only_columns(act.c.id)
-    # The matching ids once, then handed to each facet as one value: as a subquery, the
-    # full-text match and the filters ran again for each of the five facets (2-11 s for a
-    # query at 100,000 activities).
-    sample = list(conn.execute(matching.order_by(None).limit(MAX_COUNTED + 1)).scalars())
-    counted = len(sample)
-    ids = _id_set(conn, sample[:MAX_COUNTED])
-    found = {name: _FACETS[name](conn, ids) for name in NAMES}
+        capped = False
+        if filters.q and search.terms(filters.q):
+            matched, capped = search.matching_activities(conn, filters.q, public=public_only)
+            unworded = filters.model_copy(update={"q": None})
+            matching = (
+                select_filtered(unworded, public_only, conn)
+                .with_only_columns(act.c.id)
+                .where(act.c.id.in_(_id_set(conn, matched)))
+            )
+        else:
+            matching = select_filtered(filters, public_only, conn).with_only_columns(act.c.id)
+        # The matching ids once, then handed to each facet as one value: as a subquery, the
+        # full-text match and the filters ran again for each of the five facets (2-11 s for
+        # a query at 100,000 activities).
+        sample = list(conn.execute(matching.order_by(None).limit(MAX_COUNTED + 1)).scalars())
+        counted, partial = min(len(sample), MAX_COUNTED), capped or len(sample) > MAX_COUNTED
+        ids = _id_set(conn, sample[:MAX_COUNTED])
+        found = {name: _FACETS[name](conn, ids) for name in NAMES}
     current = _params(filters)
     for values in found.values():
         for v in values:
             v.selected = all(current.get(k) == p for k, p in v.params.items())
             v.href = "/activities?" + urlencode(current | v.params)
-    partial = capped or counted > MAX_COUNTED
-    return Facets(counted=min(counted, MAX_COUNTED), partial=partial, facets=found)
+    return Facets(counted=counted, partial=partial, facets=found)
 
 
 def _params(filters: ActivityFilter) -> dict[str, str]:

@@ -18,6 +18,8 @@ activity type, organisation, organisation type and country.
 
 The CLI, the ``/matrix`` page, ``/api/v1/matrix`` and the CSV/XLSX downloads all read the
 dict :func:`matrix` returns; the map (:mod:`wpstrack.worldmap`) draws its ``by_country``.
+Unfiltered, the cells and ``by_country`` are read from the tallies (:mod:`wpstrack.tallies`,
+which holds the who and where definitions they share with the queries here).
 """
 
 from __future__ import annotations
@@ -29,16 +31,16 @@ from typing import Any
 
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import Connection, exists, func, literal, not_, select, union_all
+from sqlalchemy import Connection, exists, func, select
 
-from wpstrack import actors, exports, roles, schema, visibility
+from wpstrack import actors, exports, schema, tallies, visibility
 from wpstrack.errors import InvalidInput
 from wpstrack.indicators.compute import activity_conditions
 from wpstrack.indicators.formula import ActivityFilters
 
-NO_PILLAR = ""  # entries not linked to any pillar
-GOVERNMENT = "government"  # the "type" of a government as a who
-GOVERNMENT_PREFIX = "gov-"  # a government's code as a who: gov-jp
+NO_PILLAR = tallies.NO_PILLAR  # entries not linked to any pillar
+GOVERNMENT = tallies.GOVERNMENT  # the "type" of a government as a who
+GOVERNMENT_PREFIX = tallies.GOVERNMENT_PREFIX  # a government's code as a who: gov-jp
 
 
 class MatrixFilter(BaseModel):
@@ -89,48 +91,6 @@ def government_label(country: str) -> str:
     return f"Government of {found.name if found else country.upper()}"
 
 
-def _whos() -> Any:
-    """(activity_id, code, label, type, role) for every "who" of every activity."""
-    act, part, org = schema.activity, schema.activity_participant, schema.organisation
-    org_label = func.coalesce(org.c.acronym, org.c.name)
-    gov_code = literal(GOVERNMENT_PREFIX) + func.lower(part.c.country)
-    acting_gov = literal(GOVERNMENT_PREFIX) + func.lower(act.c.acting_country)
-    return union_all(
-        select(
-            part.c.activity_id.label("activity_id"),
-            org.c.code.label("code"),
-            org_label.label("label"),
-            org.c.type.label("type"),
-            part.c.role.label("role"),
-        )
-        .join(org, org.c.id == part.c.organisation_id)
-        .where(part.c.role.in_(roles.ACTING), part.c.kind == "organisation"),
-        select(
-            part.c.activity_id, gov_code, part.c.country, literal(GOVERNMENT), part.c.role
-        ).where(part.c.role.in_(roles.ACTING), part.c.kind == "government"),
-        select(
-            act.c.id, acting_gov, act.c.acting_country, literal(GOVERNMENT), literal("principal")
-        ).where(act.c.acting_country.is_not(None)),
-        select(act.c.id, org.c.code, org_label, org.c.type, literal("principal"))
-        .join(org, org.c.id == act.c.acting_organisation_id)
-        .where(act.c.acting_country.is_(None)),
-    ).subquery("who")
-
-
-def _wheres() -> Any:
-    """(activity_id, country, where_from): programme locations, else the venue."""
-    act, link = schema.activity, schema.activity_link
-    has_location = exists().where(link.c.activity_id == act.c.id, link.c.kind == "location")
-    return union_all(
-        select(
-            link.c.activity_id.label("activity_id"),
-            link.c.country.label("country"),
-            literal("programme").label("where_from"),
-        ).where(link.c.kind == "location", link.c.country.is_not(None)),
-        select(act.c.id, act.c.country, literal("venue")).where(not_(has_location)),
-    ).subquery("place")
-
-
 def _conditions(conn: Connection, f: MatrixFilter, public: bool) -> list[Any]:
     act, link = schema.activity, schema.activity_link
     filters = ActivityFilters(type=f.type, pillar=f.pillar)
@@ -171,7 +131,7 @@ def _who_conditions(conn: Connection, f: MatrixFilter, who: Any) -> list[Any]:
 
 def _base(conn: Connection, f: MatrixFilter, public: bool) -> tuple[Any, Any, Any, list[Any]]:
     act = schema.activity
-    who, place = _whos(), _wheres()
+    who, place = tallies.whos(), tallies.wheres()
     where = [*_conditions(conn, f, public), *_who_conditions(conn, f, who)]
     if f.country:
         where.append(place.c.country.in_(f.country))
@@ -181,7 +141,35 @@ def _base(conn: Connection, f: MatrixFilter, public: bool) -> tuple[Any, Any, An
     return joined, who, place, where
 
 
+def _unfiltered(conn: Connection, f: MatrixFilter) -> bool:
+    """Whether ``f`` narrows nothing and the tallies are up to date: the counts are then
+    read from the tallies (:mod:`wpstrack.tallies`) instead of the register."""
+    counted = f.model_dump(exclude={"funding", "currency"})
+    return counted == MatrixFilter().model_dump(exclude={"funding", "currency"}) and (
+        tallies.current(conn)
+    )
+
+
+def _cell(parts: list[Any], n: int) -> dict[str, Any]:
+    code, label, kind, role, pil, typ, country, where_from, y = parts
+    return {
+        "organisation": code,
+        "label": government_label(label) if kind == GOVERNMENT else label,
+        "organisation_type": kind,
+        "role": role,
+        "pillar": pil or None,
+        "type": typ,
+        "country": country,
+        "where_from": where_from,
+        "year": int(y),
+        "activities": int(n),
+    }
+
+
 def _cells(conn: Connection, f: MatrixFilter, public: bool) -> list[dict[str, Any]]:
+    if _unfiltered(conn, f):
+        rows = tallies.counts(conn, tallies.CELL, public)
+        return sorted((_cell(tallies.split_key(k), n) for k, n in rows), key=_cell_key)
     act, link = schema.activity, schema.activity_link
     joined, who, place, where = _base(conn, f, public)
     pillar = func.coalesce(link.c.pillar_code, NO_PILLAR)
@@ -198,22 +186,7 @@ def _cells(conn: Connection, f: MatrixFilter, public: bool) -> list[dict[str, An
     )
     if f.pillar:
         stmt = stmt.where(pillar.in_(f.pillar))
-    cells = []
-    for code, label, kind, role, pil, typ, country, where_from, y, n in conn.execute(stmt):
-        cells.append(
-            {
-                "organisation": code,
-                "label": government_label(label) if kind == GOVERNMENT else label,
-                "organisation_type": kind,
-                "role": role,
-                "pillar": pil or None,
-                "type": typ,
-                "country": country,
-                "where_from": where_from,
-                "year": int(y),
-                "activities": int(n),
-            }
-        )
+    cells = [_cell(list(row[:-1]), row[-1]) for row in conn.execute(stmt)]
     return sorted(cells, key=_cell_key)
 
 
@@ -223,6 +196,9 @@ def _cell_key(c: dict[str, Any]) -> tuple[Any, ...]:
 
 def by_country(conn: Connection, f: MatrixFilter, public: bool) -> list[dict[str, Any]]:
     """Distinct entries per country where the work happens (what the map draws)."""
+    if _unfiltered(conn, f):
+        counted = tallies.counts(conn, tallies.COUNTRY, public)
+        return _by_country_rows(counted)
     act, link = schema.activity, schema.activity_link
     joined, _, place, where = _base(conn, f, public)
     if f.pillar:
@@ -238,9 +214,11 @@ def by_country(conn: Connection, f: MatrixFilter, public: bool) -> list[dict[str
         .where(*where, place.c.country.is_not(None))
         .group_by(place.c.country)
     )
-    rows = [
-        {"country": c, "name": country_name(c), "activities": int(n)} for c, n in conn.execute(stmt)
-    ]
+    return _by_country_rows(conn.execute(stmt).all())
+
+
+def _by_country_rows(counted: Any) -> list[dict[str, Any]]:
+    rows = [{"country": c, "name": country_name(c), "activities": int(n)} for c, n in counted]
     return sorted(rows, key=lambda r: (-r["activities"], r["country"]))
 
 

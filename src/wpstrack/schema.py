@@ -8,7 +8,7 @@ statements over a ``Connection`` they are given. Alembic migrations in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -463,6 +463,9 @@ activity_apart = Table(
 # Participant roles of people who took part; "mentioned" people did not, so the dashboard,
 # the computed indicators, the people pages and the report all count only these.
 PEOPLE_ROLES = ("principal", "participant")
+# Review statuses of the entries the register counts (indicators, the 3W matrix): a draft
+# never counts, nothing reaches the register without a review decision.
+COUNTED_STATUSES: tuple[Literal["reviewed", "published"], ...] = ("reviewed", "published")
 
 activity_participant = Table(
     "activity_participant",
@@ -620,6 +623,44 @@ public_version = Table(
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False),
 )
+
+
+# --- the register's figures, kept up to date (wpstrack.tallies) -----------------------------
+
+tally_dirty = Table(
+    "tally_dirty",
+    metadata,
+    # Activities whose contributions to the figures may have changed since the tallies were
+    # last brought up to date: filled by triggers (migration 0022), emptied by
+    # wpstrack.tallies.refresh before the transaction commits.
+    Column("activity_id", Integer, primary_key=True, autoincrement=False),
+)
+
+activity_tally = Table(
+    "activity_tally",
+    metadata,
+    # What each activity adds to each figure (``figure``), under which value (``key``).
+    Column("activity_id", Integer, primary_key=True, autoincrement=False),
+    Column("figure", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("published", Boolean, nullable=False),
+)
+
+tally = Table(
+    "tally",
+    metadata,
+    # The sums of activity_tally per figure and key, over every entry ("all") and over the
+    # published ones ("public"): what the unfiltered dashboard, 3W and facets read.
+    Column("scope", String(8), primary_key=True),
+    Column("figure", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+DERIVED = frozenset({"tally_dirty", "activity_tally", "tally"})
+"""Tables computed from the others (wpstrack.tallies): a backup leaves them out, a restore
+computes them afresh."""
 
 SEEDED = frozenset({"public_version"})
 """Tables whose rows the migrations write: an empty database holds them, and a restore

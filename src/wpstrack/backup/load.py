@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 
-from wpstrack import __version__, audit, schema, search_index
+from wpstrack import __version__, audit, schema, search_index, tallies
 from wpstrack.backup.dump import (
     BackupFile,
     current_revision,
@@ -294,6 +294,7 @@ def load(
     conn.execute(schema.public_version.update().values(version=version + version_before + 1))
     advance_sequences(conn, manifest.next_ids)
     search_index.rebuild(conn)
+    tallies.rebuild(conn)  # the loaded rows marked every activity: computed once instead
     summary = Summary(manifest.revision, counts)
     audit.record(
         conn,

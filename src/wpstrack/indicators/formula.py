@@ -21,12 +21,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from wpstrack import schema
 from wpstrack.errors import InvalidInput
 
 MEASURES = ("count_activities", "share_women_named", "distinct_un_entities", "funding_sum")
 PERIODS = ("year", "fiscal_year")
 Status = Literal["reviewed", "published"]
-COUNTED_STATUSES: tuple[Status, ...] = ("reviewed", "published")
+COUNTED_STATUSES: tuple[Status, ...] = schema.COUNTED_STATUSES
 
 
 def _as_list(value: Any) -> Any:
