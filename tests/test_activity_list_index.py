@@ -61,3 +61,38 @@ def test_the_default_order_reads_the_sort_index(conn: Connection) -> None:
             break
         cursor_at = page.next_cursor
     assert titles == ["A5", "A4", "A2", "A1", "A0", "A3"]
+
+
+def test_the_dashboards_latest_entries_read_the_sort_index(conn: Connection) -> None:
+    """``date DESC NULLS LAST`` has no index: PostgreSQL sorted every visible entry for the
+    dashboard's ten latest (125-140 ms at 1,000,000, bench/scale.py)."""
+    from wpstrack import dashboard
+
+    rows = [
+        {"type": "meeting", "title": f"L{i}", "status": "published", "is_published": True}
+        | {"date": None if i == 2 else date(2021, 3, 1 + i), "created_at": AT, "updated_at": AT}
+        for i in range(5)
+    ]
+    conn.execute(insert(schema.activity), rows)
+    scope = [schema.activity.c.is_published.is_(True)]
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_c: Any, _cur: Any, statement: str, params: Any, *_: Any) -> None:
+        seen.append((statement, params))
+
+    event.listen(conn, "before_cursor_execute", keep)
+    try:
+        latest = [r["title"] for r in dashboard.latest(conn, scope)]
+    finally:
+        event.remove(conn, "before_cursor_execute", keep)
+    assert latest == ["L4", "L3", "L1", "L0", "L2"]
+    statement, params = seen[-1]
+    if conn.dialect.name == "sqlite":
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+        lines = [str(row[-1]) for row in plan]
+    else:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        conn.exec_driver_sql("SET LOCAL enable_sort = off")
+        lines = [r[0] for r in conn.exec_driver_sql(f"EXPLAIN {statement}", params).all()]
+    assert any("ix_activity_sort_date" in line for line in lines), lines
+    assert not any("TEMP B-TREE" in line or line.lstrip().startswith("Sort") for line in lines)

@@ -205,13 +205,20 @@ def start_instant(day: date | None, clock: str | None, zone: str | None) -> date
 # --- listing --------------------------------------------------------------------------------
 
 
+def sort_date() -> Any:
+    """An activity's date for ordering, undated ones as the earliest: the expression
+    ``ix_activity_sort_date`` is built on (with ``id``), so newest-first reads that index
+    backwards and stops at its limit. The constant is inline, not a bound value: the
+    index is on this very expression."""
+    return func.coalesce(schema.activity.c.date, literal_column(schema.EARLIEST_DATE, Date))
+
+
 def _sort_key(sort: str) -> tuple[Any, bool]:
     act = schema.activity
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     if name == "date":
-        # The constant inline (not a bound value): the index is on this very expression.
-        expr: Any = func.coalesce(act.c.date, literal_column(schema.EARLIEST_DATE, Date))
+        expr: Any = sort_date()
     elif name == "title":
         expr = func.coalesce(act.c.title, "")
     else:

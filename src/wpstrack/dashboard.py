@@ -264,11 +264,16 @@ def review_backlog(conn: Connection, counts: Tally) -> dict[str, int]:
 
 
 def _latest_query(scope: Scope) -> Select[Any]:
+    """Newest first, undated last: in the order of the list's date index, which PostgreSQL
+    then reads backwards (``date DESC NULLS LAST`` has no index: it sorted every visible
+    entry, 125-140 ms at 1,000,000)."""
+    from wpstrack.activities import sort_date
+
     act = schema.activity
     return (
         select(act.c.id, act.c.title, act.c.type, act.c.date, act.c.status, act.c.country)
         .where(*scope)
-        .order_by(act.c.date.desc().nulls_last(), act.c.id.desc())
+        .order_by(sort_date().desc(), act.c.id.desc())
         .limit(LATEST)
     )
 
