@@ -356,6 +356,9 @@ def _batches(conn: Connection, groups: list[Group], public: bool) -> list[tuple[
     newest_first = (rowid + 0 if _reads_bitmap(conn, vector, query) else rowid).desc()
     scored: list[tuple[int, float]] = []
     older: list[ColumnElement[bool]] = []
+    # A visitor sees about half the entries: a batch twice the candidates mostly fills them
+    # in one statement (each batch is a scan; for a rare word, its whole bitmap again).
+    size = 2 * CANDIDATES if public else CANDIDATES
     while len(scored) < CANDIDATES:
         # A batch of the newest matches, planned alone (a materialised CTE), then whether
         # the caller may see each. With the visibility condition beside the ``@@``, the
@@ -366,7 +369,7 @@ def _batches(conn: Connection, groups: list[Group], public: bool) -> list[tuple[
             select(rowid, vector)
             .where(vector.op("@@")(query), *older)
             .order_by(newest_first)
-            .limit(CANDIDATES)
+            .limit(size)
             .cte("batch")
             .prefix_with("MATERIALIZED")
         )
@@ -375,7 +378,7 @@ def _batches(conn: Connection, groups: list[Group], public: bool) -> list[tuple[
         score = case((shown, func.ts_rank(batch.c.vector, query)), else_=None)
         rows = conn.execute(select(batch.c.rowid, score).order_by(batch.c.rowid.desc())).all()
         scored += [(key, value) for key, value in rows if value is not None]
-        if len(rows) < CANDIDATES:
+        if len(rows) < size:
             break
         older = [rowid < rows[-1][0]]
     return scored[:CANDIDATES]
