@@ -47,7 +47,7 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
-from wpstrack import audit, events, fields, schema, search_index
+from wpstrack import audit, events, schema, search_index
 from wpstrack.db import now
 from wpstrack.documents import (
     DocumentRejected,
@@ -58,7 +58,7 @@ from wpstrack.errors import NotFound
 from wpstrack.ingest_work import Prepared, Source, extract_content
 from wpstrack.ingest_work import title_of as _title
 from wpstrack.limits import ReadLimits, resolve_limits
-from wpstrack.register import Lookups, column_values, link_rows, participant_rows
+from wpstrack.register import Lookups, draft_values, link_rows, participant_rows
 from wpstrack.register import create_draft as create_draft
 
 INGESTED, DUPLICATE, REJECTED = "ingested", "already present", "rejected"
@@ -616,31 +616,6 @@ def row_words(table: str, values: dict[str, Any], known: dict[str, str] | None) 
         value = values.get(column)
         found.append(known[value] if value in known else search_index.text_words(value))
     return " ".join(w for w in found if w) or None
-
-
-def draft_values(
-    conn: Connection,
-    document_id: int,
-    record: dict[str, Any],
-    lookups: Lookups,
-    title: str | None,
-    publisher: str | None,
-) -> dict[str, Any]:
-    """The activity row :func:`create_draft` inserts for a record, but its instants."""
-    values = column_values(record)
-    stated = values.get("acting_country")
-    if not stated or stated == lookups.acting(publisher).get("acting_country"):
-        values |= lookups.acting(publisher) | ({"acting_country": stated} if stated else {})
-    values |= {
-        "document_id": document_id,
-        "title": fields.fit(fields.BY_NAME["title"], title),
-        "status": "draft",
-        "created_at": None,
-        "updated_at": None,
-    }
-    values["type"] = values.get("type") or "other"  # the column is never empty
-    values["place_id"] = lookups.place_id(conn, values["city"], values["country"])
-    return values
 
 
 def ingest_content(

@@ -95,6 +95,36 @@ def column_values(record: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def draft_values(
+    conn: Connection,
+    document_id: int,
+    record: dict[str, Any],
+    lookups: Lookups,
+    title: str | None,
+    publisher: str | None,
+) -> dict[str, Any]:
+    """The activity row of a draft for ``record``, but its instants: one definition for
+    :func:`create_draft` and the ingest writer's batches (:mod:`wpstrack.ingest`).
+
+    The activity is its ``publisher``'s (a ministry's release: that government's) unless
+    the record names another acting government, which the text said.
+    """
+    values = column_values(record)
+    stated = values.get("acting_country")
+    if not stated or stated == lookups.acting(publisher).get("acting_country"):
+        values |= lookups.acting(publisher) | ({"acting_country": stated} if stated else {})
+    values |= {
+        "document_id": document_id,
+        "title": fields.fit(fields.BY_NAME["title"], title),
+        "status": "draft",
+        "created_at": None,
+        "updated_at": None,
+    }
+    values["type"] = values.get("type") or "other"  # the column is never empty
+    values["place_id"] = lookups.place_id(conn, values["city"], values["country"])
+    return values
+
+
 def create_draft(
     conn: Connection,
     document_id: int,
@@ -113,19 +143,8 @@ def create_draft(
     """
     lookups = lookups or Lookups.load(conn)
     created = now()
-    values = column_values(record)
-    stated = values.get("acting_country")
-    if not stated or stated == lookups.acting(publisher).get("acting_country"):
-        values |= lookups.acting(publisher) | ({"acting_country": stated} if stated else {})
-    values |= {
-        "document_id": document_id,
-        "title": fields.fit(fields.BY_NAME["title"], title),
-        "status": "draft",
-        "created_at": created,
-        "updated_at": created,
-    }
-    values["type"] = values.get("type") or "other"  # the column is never empty
-    values["place_id"] = lookups.place_id(conn, values["city"], values["country"])
+    values = draft_values(conn, document_id, record, lookups, title, publisher)
+    values |= {"created_at": created, "updated_at": created}
     act = schema.activity
     # The values are bound at execution, not built into the statement: the single writer
     # then reuses one compiled statement (see ingest._insert_once).
