@@ -33,7 +33,7 @@ def test_long_texts_are_cut_below_the_analysers_limit() -> None:
 
 def test_a_repeated_word_is_one_string_however_often_it_occurs() -> None:
     # A text at the character limit holds some 176,000 words; sharing their strings keeps
-    # the server's first Japanese request under its memory line (bench/requests.py).
+    # the server's first Japanese request under its memory line (bench/worst_requests.py).
     first, _particle, second = japanese.tokens("女性と女性")
     assert first.surface is second.surface
     assert first.reading is second.reading

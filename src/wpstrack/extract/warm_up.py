@@ -10,7 +10,7 @@ per format loads each of them once, here.
 Japanese is left to the first Japanese document: its analyser loads in a tenth of a second
 but holds about 100 MB (its dictionary, mapped), which a server that never receives a
 Japanese release should not carry, and with which the largest requests a server accepts no
-longer fitted in 500 MB (``bench/requests.py``).
+longer fitted in 500 MB (``bench/worst_requests.py``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Worst-case requests against a running server: time and the server's peak RSS for each.
 
-    python bench/requests.py [--json] [--case NAME ...]
+    python bench/worst_requests.py [--json] [--case NAME ...]
 
 Starts ``wpstrack serve`` on 127.0.0.1 over a fresh SQLite database in a temporary folder,
 creates an editor with an API token, warms the extractor up with one small release, then
