@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import (
@@ -165,11 +164,23 @@ class _Loader:
             if self.conn.dialect.name == "postgresql":
                 return self._copy(decoded)
             return self._insert_batches(decoded)
-        except (DBAPIError, psycopg.Error) as exc:  # a row the schema refuses: say which table
+        except self._refusals() as exc:  # a row the schema refuses: say which table
             reason = getattr(exc, "orig", None) or exc
             raise UnreadableBackup(
                 f"table {self.spec.name}: the backup's rows do not fit its schema ({reason})"
             ) from exc
+
+    def _refusals(self) -> tuple[type[Exception], ...]:
+        """What a refused row raises: SQLAlchemy's error, and psycopg's own from ``COPY``.
+
+        Asked for only once a row failed, so that a SQLite restore, and every command of the
+        CLI that never restores, does not load the PostgreSQL driver (some 8 MB).
+        """
+        if self.conn.dialect.name != "postgresql":
+            return (DBAPIError,)
+        import psycopg
+
+        return (DBAPIError, psycopg.Error)
 
     def _decoded(self, number: int, encoded: Row) -> Row:
         if set(encoded) != set(self.kinds):

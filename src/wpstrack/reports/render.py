@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from wpstrack.errors import InvalidInput
-from wpstrack.reports.as_docx import render_docx
 from wpstrack.reports.as_html import render_html, render_pdf
 from wpstrack.reports.as_markdown import render_markdown
 from wpstrack.reports.model import Report
@@ -17,9 +16,19 @@ MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
 }
+
+
+def _render_docx(report: Report) -> bytes:
+    # python-docx and Pillow (some 10 MB) load when a DOCX is asked for, not in every
+    # process that imports the reports (the CLI's, for any command).
+    from wpstrack.reports.as_docx import render_docx
+
+    return render_docx(report)
+
+
 _RENDERERS: dict[str, Callable[[Report], bytes]] = {
     "pdf": render_pdf,
-    "docx": render_docx,
+    "docx": _render_docx,
     "html": lambda r: render_html(r).encode("utf-8"),
     "md": lambda r: render_markdown(r).encode("utf-8"),
 }
