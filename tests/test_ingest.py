@@ -133,6 +133,24 @@ def test_folder_walk_takes_releases_and_skips_data_files_beside_them(tmp_path: P
     assert "gold.jsonl" in str(reported["skipped_files"])
 
 
+def test_a_folder_is_walked_in_sorted_path_order_one_folder_at_a_time(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    names = ["a.txt", "a/z.txt", "a-b/c.txt", "B/d.txt", "a/b/e.txt", "b.txt", "a/.old/f.txt"]
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(RELEASE, encoding="utf-8")
+    (root / "link").symlink_to(root / "a", target_is_directory=True)
+    expected = [p for p in sorted(root.rglob("*")) if p.is_file() and ".old" not in p.parts]
+    files = iter_files([root])
+    first = next(files)
+    # A file added after the walk began, in a folder it has not reached: the walk reads each
+    # folder when it gets there, instead of listing the whole corpus first.
+    (root / "a-b" / "late.txt").write_text(RELEASE, encoding="utf-8")
+    rest = list(files)
+    assert first == root / "B" / "d.txt"
+    assert [first, *rest] == sorted([*expected, root / "a-b" / "late.txt"])
+
+
 def test_same_bytes_again_are_already_present_and_change_nothing(
     conn: Connection, tmp_path: Path
 ) -> None:

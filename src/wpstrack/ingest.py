@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import os
 import unicodedata
 import zipfile
 from collections import Counter
@@ -119,7 +120,7 @@ class Summary:
 
 
 def iter_files(paths: Iterable[Path], skipped: list[Outcome] | None = None) -> Iterator[Path]:
-    """The release files under ``paths`` in a stable order.
+    """The release files under ``paths`` in a stable order (that of ``sorted(rglob("*"))``).
 
     A file named in ``paths`` is always taken: the user chose it, and the reader says why it
     cannot be read. Inside a folder, hidden files and folders are passed over silently and
@@ -129,15 +130,39 @@ def iter_files(paths: Iterable[Path], skipped: list[Outcome] | None = None) -> I
         if not path.is_dir():
             yield path
             continue
-        for child in sorted(path.rglob("*")):
-            parts = child.relative_to(path).parts
-            if not child.is_file() or any(p.startswith(".") for p in parts):
-                continue
+        for child in _walk(path):
             why = not_a_release(child)
             if why is None:
                 yield child
             elif skipped is not None:
                 skipped.append(Outcome(str(child), SKIPPED, None, "not_a_release", why))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """The files under ``folder``, not hidden, in sorted path order, one folder at a time.
+
+    Sorting each folder's names and descending in place gives the order of sorting every
+    path (paths compare part by part) while holding one folder's names per level. Listing a
+    whole corpus first held 280 bytes per file for the whole run: 5.6 MB for 20,000 files,
+    280 MB for a million. Links to folders are not followed, as ``rglob`` does not; an
+    unreadable folder is passed over.
+    """
+    try:
+        with os.scandir(folder) as scan:
+            # (name, is a folder): a link to a folder is neither a folder here nor a file.
+            entries = sorted(
+                (entry.name, entry.is_dir(follow_symlinks=False))
+                for entry in scan
+                if not entry.name.startswith(".")
+                and (entry.is_dir(follow_symlinks=False) or entry.is_file())
+            )
+    except PermissionError:
+        return
+    for name, is_folder in entries:
+        if is_folder:
+            yield from _walk(folder / name)
+        else:
+            yield folder / name
 
 
 def not_a_release(path: Path) -> str | None:
