@@ -69,6 +69,8 @@ def test_extraction_never_raises_and_every_span_lies_inside_the_text(text: str) 
 @given(text=official_text)
 # a lead without 。 that ends in blank lines once gave the event type an empty span
 @example(text="On March 18, at 6:05p.m. (local time; March 19, 7:05a.m. JST) \n\n")
+# a headline line above the date line and no lead below it: the span was the empty lead's
+@example(text="0March 18, 2024\nMarch 18, 2024\n")
 def test_extraction_of_japanese_tagged_text_never_raises(text: str) -> None:
     check_record(text, extract_text(text, language="ja"))
 

@@ -34,8 +34,12 @@ def focus(text: str, date_span: tuple[int, int] | None) -> tuple[str, int, int]:
     lead_end = lead_end + 1 if lead_end >= 0 else _text_end(text, date_span[1] + 600)
     words = [m.group() for m in lines] + [text[date_span[1] : lead_end]]
     # The span is the lead sentence's line, contiguous release text; the headline lines
-    # above it may have blanked furniture between them.
-    return "\n".join(words), max(date_span[1], _line_start(text, lead_end)), lead_end
+    # above it may have blanked furniture between them. With no lead after the date line,
+    # it is the last headline line, so that it never is empty while the words are not.
+    start = max(date_span[1], _line_start(text, lead_end))
+    if not text[start:lead_end].strip() and lines:
+        start, lead_end = lines[-1].span()
+    return "\n".join(words), start, lead_end
 
 
 def _text_end(text: str, limit: int) -> int:
