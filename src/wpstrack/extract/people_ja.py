@@ -138,6 +138,26 @@ def _is_katakana(token: Token) -> bool:
     return _katakana_word(token.surface)
 
 
+# A word's script as the reader asks it of every word of a release: only a word all in kanji
+# may be a family name, only one all in katakana a foreign name. Looked up by the word (one
+# string per distinct word, :mod:`wpstrack.japanese`), so each word's regexes run once.
+_KANJI, _KATAKANA, _OTHER = "kanji", "katakana", "other"
+_SCRIPTS: dict[str, str] = {}
+_MAX_SCRIPTS = 20_000  # distinct words kept; past it the table starts afresh
+
+
+def _script(surface: str) -> str:
+    script = _OTHER
+    if _KANJI_RE.match(surface):
+        script = _KANJI
+    elif _KATAKANA_RE.match(surface):
+        script = _KATAKANA
+    if len(_SCRIPTS) >= _MAX_SCRIPTS:
+        _SCRIPTS.clear()
+    _SCRIPTS[surface] = script
+    return script
+
+
 def _is_blank(token: Token) -> bool:
     return token.pos[0] == "空白" or not token.surface.strip()
 
@@ -305,17 +325,25 @@ class _Reader:
         self.mentions: list[_Mention] = []
 
     def read(self) -> None:
+        toks, families, scripts = self.toks, self.families, _SCRIPTS
+        count = len(toks)
         i = 0
-        while i < len(self.toks):
-            token = self.toks[i]
-            family = token.pos[2] == "人名" and token.pos[3] == "姓"
-            known = token.surface in self.families  # "上川" read as a place
-            if (family or known) and _KANJI_RE.match(token.surface):
-                i = self._japanese_name(i)
-            elif _is_katakana(token) and (i == 0 or not self._joined_to_previous(i)):
+        while i < count:
+            token = toks[i]
+            surface = token.surface
+            script = scripts.get(surface)
+            if script is None:
+                script = _script(surface)
+            if script is _KANJI:
+                pos = token.pos
+                # a family name, or one already read ("上川" read as a place)
+                if (pos[2] == "人名" and pos[3] == "姓") or surface in families:
+                    i = self._japanese_name(i)
+                    continue
+            elif script is _KATAKANA and (i == 0 or not self._joined_to_previous(i)):
                 i = self._foreign_name(i)
-            else:
-                i += 1
+                continue
+            i += 1
 
     def _joined_to_previous(self, i: int) -> bool:
         prev = self.toks[i - 1]
