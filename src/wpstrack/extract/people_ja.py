@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from wpstrack import japanese
@@ -120,8 +120,13 @@ def _reference_names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=2048)
 def translate_org(written: str) -> str:
-    """An organisation's English name: from the reference data, else word by word."""
+    """An organisation's English name: from the reference data, else word by word.
+
+    Kept per name: a body recurs from release to release, and its English is read with the
+    analyser word by word.
+    """
     from wpstrack.extract.organisation_japanese import translate
 
     written = _ENTITY_PREFIX_RE.sub("", written.strip("「」『』"))
@@ -225,8 +230,13 @@ def _office_title(office: str) -> tuple[str | None, str]:
     return _title(clean)
 
 
+@lru_cache(maxsize=2048)
 def _office(office: str, before: str) -> tuple[str | None, str | None, str | None]:
-    """(Japanese title, English title, affiliation) from the words after and before a name."""
+    """(Japanese title, English title, affiliation) from the words after and before a name.
+
+    Kept per (office, words before): offices recur from release to release ("外務大臣"),
+    and each reading tries the glossary's titles, ministries and states in turn.
+    """
     t = terms()
     title_ja, body = _office_title(office)
     english = t["titles"][title_ja] if title_ja else None
@@ -396,14 +406,15 @@ class _Reader:
                 break
             k += 1
         words = ["".join(t.surface for t in part) for part in parts]
-        countries = terms()["countries"]
         name_end = k
-        while len(words) > 1 and (
-            words[-1] in countries or parts[-1][0].pos[3] == "国"
-        ):  # "・ケニア共和国外務大臣": the state belongs to the office
-            words.pop()
-            name_end = parts.pop()[0].start
-            name_end = next(n for n, t in enumerate(toks) if t.start == name_end)
+        if len(words) > 1:
+            countries = terms()["countries"]
+            while len(words) > 1 and (
+                words[-1] in countries or parts[-1][0].pos[3] == "国"
+            ):  # "・ケニア共和国外務大臣": the state belongs to the office
+                words.pop()
+                name_end = parts.pop()[0].start
+                name_end = next(n for n, t in enumerate(toks) if t.start == name_end)
         end = _run_end(toks, name_end)
         if end == name_end:
             return k  # no office or 氏 follows: a katakana word, not a name
@@ -513,8 +524,13 @@ def _describes(text: str, match: re.Match[str], mention: _Mention) -> bool:
     return False
 
 
+@cache
 def _female_re() -> re.Pattern[str]:
-    """女性 before an office or a role ("女性の外務大臣", "女性自衛官"), not 女性の参画."""
+    """女性 before an office or a role ("女性の外務大臣", "女性自衛官"), not 女性の参画.
+
+    Built once: the glossary's titles and roles, sorted and joined, make a pattern of a few
+    thousand characters that ``re`` would otherwise hash again per release to find it cached.
+    """
     roles = sorted([*terms()["titles"], *terms()["female_roles"]], key=len, reverse=True)
     return re.compile("女性(?:の)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(roles) + ")")
 
