@@ -218,11 +218,14 @@ def _longest_key(key: int, table: dict[str, str]) -> int:
     return _LONGEST[key]
 
 
+@lru_cache(maxsize=4096)
 def _office_title(office: str) -> tuple[str | None, str]:
     """(the Japanese title ending an office, the words before it), brackets and 氏 left out.
 
     Whether a name has an office at all needs only this, not the English of the body the
-    words before the title name (which reads them with the analyser again).
+    words before the title name (which reads them with the analyser again). Kept per
+    office: every katakana word followed by nouns ("ジェンダー平等") is tried as a name
+    with an office, and the same words recur from release to release.
     """
     clean = _BRACKETS_RE.sub("", office)
     for suffix in _HONORIFIC_SUFFIXES:
