@@ -120,8 +120,9 @@ def tokens(text: str, mode: Mode = "C") -> list[Token]:
     """
     split = _split_mode(mode)
     out: list[Token] = []
+    append = out.append
     tokenizer = _tokenizer()
-    known = _WORDS
+    by_id = _WORD_BY_ID
     for offset, chunk in _chunks(text):
         start = offset
         for m in tokenizer.tokenize(chunk, split):
@@ -129,20 +130,13 @@ def tokens(text: str, mode: Mode = "C") -> list[Token]:
             # each string Sudachi hands over is built anew.
             end = offset + m.end()
             surface = chunk[start - offset : end - offset]
-            if m.is_oov():  # read from its context (joined numerals: 18 イチハチ or イチヨウ)
-                word = _word(m, surface)
-            else:
-                key = (m.word_id(), surface)
-                known_word = known.get(key)
-                if known_word is None:
-                    known_word = _word(m, surface)
-                    if len(known) >= _MAX_WORDS:
-                        known.clear()
-                    known[key] = known_word
-                word = known_word
+            word_id = m.word_id()
+            word = by_id.get(word_id)
+            if word is None or word[0] != surface:
+                word = _known_word(m, word_id, surface)
             surface, pos, reading, normalized = word
             # the tuple built directly: Token's own __new__ is a Python call, four times dearer
-            out.append(_TUPLE_NEW(Token, (surface, start, end, pos, reading, normalized)))
+            append(_TUPLE_NEW(Token, (surface, start, end, pos, reading, normalized)))
             start = end
     return out
 
@@ -156,6 +150,29 @@ def tokens(text: str, mode: Mode = "C") -> list[Token]:
 # Sudachi reads them in context (a joined numeral), and their id is only their part of speech.
 _WORDS: dict[tuple[int, str], tuple[str, tuple[str, ...], str, str]] = {}
 _MAX_WORDS = 20_000  # distinct words kept (some 8 MB); past it the table starts afresh
+# word id -> the entry of _WORDS last seen under that id: the usual spelling is found by the
+# id alone and one comparison of the surface, without a (word id, surface) key built and its
+# surface hashed per word (a tenth of a Japanese document's extraction).
+_WORD_BY_ID: dict[int, tuple[str, tuple[str, ...], str, str]] = {}
+# Sudachi's word ids of words outside the dictionary: dictionary number 0xF, the top 4 bits
+# (``WordId::is_oov`` in sudachi.rs); one comparison instead of asking ``is_oov()`` per word.
+_OOV_IDS = 0xF000_0000
+
+
+def _known_word(m: Any, word_id: int, surface: str) -> tuple[str, tuple[str, ...], str, str]:
+    """What Sudachi says of a word :func:`tokens` has not met under this id and spelling."""
+    if word_id >= _OOV_IDS:  # read from its context (joined numerals: 18 イチハチ or イチヨウ)
+        return _word(m, surface)
+    key = (word_id, surface)
+    word = _WORDS.get(key)
+    if word is None:
+        word = _word(m, surface)
+        if len(_WORDS) >= _MAX_WORDS:
+            _WORDS.clear()
+            _WORD_BY_ID.clear()
+        _WORDS[key] = word
+    _WORD_BY_ID[word_id] = word
+    return word
 
 
 _TUPLE_NEW = tuple.__new__

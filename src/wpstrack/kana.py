@@ -19,6 +19,7 @@ follows the common transcriptions (ティ ti, ディ di, ファ fa, ウィ wi, �
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["name_romaji", "romaji"]
 
@@ -144,7 +145,12 @@ def romaji(kana: str) -> str:
 _LONG_VOWEL = re.compile(r"(o)[ou](?=[^aeiou]|$)|(u)u(?=[^aeiou]|$)")
 
 
+@lru_cache(maxsize=4096)
 def name_romaji(kana: str) -> str:
     """A Japanese name's reading as English texts spell it (``オオツカ`` → ``otsuka``,
-    ``トウキョウ`` → ``tokyo``); a long i, e or a stays doubled (``イイダ`` → ``iida``)."""
+    ``トウキョウ`` → ``tokyo``); a long i, e or a stays doubled (``イイダ`` → ``iida``).
+
+    Kept per reading: the same names recur from release to release, and the substitution's
+    group template is expanded in Python each time it runs.
+    """
     return _LONG_VOWEL.sub(r"\1\2", romaji(kana))

@@ -49,6 +49,10 @@ _FIRST_PERSON_RE = re.compile(
     r"(?=[IWwOM])(?P<speaker>\bI|\b[Ww]e|\bOur Government|\bMy Government)\s+(?P<text>(?:will|am "
     r"determined to|are determined to|commit to|pledge to|intend to)\b[^.;\"”]*)"
 )
+# The letters any of the three patterns above can start with: a sentence without one (most
+# sentences of a Japanese release) can hold no commitment, and is passed over with one scan
+# instead of three.
+_OPENING_RE = re.compile(f"[{_initials(_REPORTING)}{_initials(_STANCE)}IWwOM]")
 _LEADING_RE = re.compile(
     r"^\s*(?:[-*•]\s*|\(?\d+\)?[.)]?\s*|\d+\.\s*)?(?:(?:At the outset|In closing|In response"
     r"|In (?:his|her|their) (?:opening|closing) (?:remarks|address|speech)|During [^,]+"
@@ -102,6 +106,8 @@ def find_commitments(text: str, people: list[str]) -> list[tuple[str, str, int, 
     found: list[tuple[str, str, int, int]] = []
     previous: str | None = None
     for start, end in sentence_spans(text):
+        if not _OPENING_RE.search(text, start, end):
+            continue
         sentence = text[start:end]
         span: tuple[int, int] | None = None
         speaker_raw: str | None = None

@@ -75,8 +75,10 @@ ROMANCE_RE = re.compile(
     rf"|(?P<rm>\d+)\s+minut(?:es|os))\b",
     re.IGNORECASE,
 )
+# The leading lookahead names what a match starts with (約 or a digit), so that the regex
+# engine passes over the other characters fast instead of trying the optional 約 at each.
 _JA_STRICT_RE = re.compile(
-    r"約?(?:(?P<jh>\d+(?:\.\d+)?)時間(?P<jhalf>半)?(?:(?P<jm>\d+)分間?)?|(?P<jm2>\d+)分間)"
+    r"(?=[約\d])約?(?:(?P<jh>\d+(?:\.\d+)?)時間(?P<jhalf>半)?(?:(?P<jm>\d+)分間?)?|(?P<jm2>\d+)分間)"
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from wpstrack.extract.japanese_names import terms
@@ -68,8 +69,13 @@ def classify(focus_text: str, others: Sequence[dict[str, Any]]) -> str:
         return kind
     if any(word in focus_text for word in terms()["bilateral_meetings"]):
         return "bilateral_meeting"
-    countries = set(terms()["countries"].values()) - {"Japan"}
     governments = {o.get("organisation_or_country") for o in others}
-    if len(governments) == 1 and governments <= countries:
+    if len(governments) == 1 and governments <= _foreign_states():
         return "bilateral_meeting"
     return kind
+
+
+@cache
+def _foreign_states() -> frozenset[str]:
+    """The English names of the glossary's states but Japan (built once, not per meeting)."""
+    return frozenset(terms()["countries"].values()) - {"Japan"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from wpstrack import japanese, kana
@@ -40,8 +40,12 @@ _FOREIGN_KANA = (("シ", "スィ"), ("ウィ", "ウイ"))
 _FOREIGN_ROMAN = ((r"(?<=...)su$", "s"), (r"(?<=..[^aeiou])to$", "t"))
 
 
+@lru_cache(maxsize=4096)
 def romanise_foreign(part: str) -> str:
-    """One part of a katakana foreign name, capitalised: サントス → Santos, ムテシ → Mutesi."""
+    """One part of a katakana foreign name, capitalised: サントス → Santos, ムテシ → Mutesi.
+
+    Kept per part: the same foreign names recur from release to release.
+    """
     for written, spelled in _FOREIGN_KANA:
         part = part.replace(written, spelled)
     roman = hepburn(part, native=False)

@@ -11,15 +11,18 @@ places the event in Japan without naming a city, as a reader would.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wpstrack import japanese
 from wpstrack.extract.gazetteer import City, Gazetteer, kana_key
 from wpstrack.extract.japanese_names import terms
 
-_CUE_RE = re.compile(
-    r"(?P<place>[^、，。\n]{1,30}?)(?:において|にて|で開催|で行われ|を訪問中|を訪問し|を訪れ)"
-)
+_CUES = r"において|にて|で開催|で行われ|を訪問中|を訪問し|を訪れ"
+_PLACE_CHARS = 30  # the most a place phrase may hold
+_CUE_RE = re.compile(rf"(?P<place>[^、，。\n]{{1,{_PLACE_CHARS}}}?)(?:{_CUES})")
+_CUE_WORD_RE = re.compile(_CUES)
 
 
 @dataclass(frozen=True)
@@ -41,17 +44,15 @@ def find(gaz: Gazetteer, text: str, start: int = 0) -> Place | None:
     venues: dict[str, str] = terms()["venues"]
     stop = text.find("。", start)
     end = len(text) if stop < 0 else stop + 1
-    for match in _CUE_RE.finditer(text, start, end):
+    for match in _cue_phrases(text, start, end):
         phrase, offset = match.group("place"), match.start("place")
         city_place = country_place = None
-        for token in japanese.tokens(phrase, "A"):  # "東京都千代田区" in its parts
-            if token.pos[2] != "地名":
-                continue
-            s, e = offset + token.start, offset + token.end
-            city = gaz.cjk_cities.get(kana_key(token.surface)) or gaz.cjk_cities.get(
-                kana_key(re.sub("[都府県市]$", "", token.surface))  # "東京都" is Tokyo
+        for surface, word_start, word_end in _place_words(phrase):
+            s, e = offset + word_start, offset + word_end
+            city = gaz.cjk_cities.get(kana_key(surface)) or gaz.cjk_cities.get(
+                kana_key(re.sub("[都府県市]$", "", surface))  # "東京都" is Tokyo
             )
-            english = terms()["countries"].get(token.surface)
+            english = terms()["countries"].get(surface)
             if english is not None and gaz.country(english):
                 country_place = country_place or Place(None, str(gaz.country(english)), s, e)
             elif city is not None and city_place is None:
@@ -65,3 +66,33 @@ def find(gaz: Gazetteer, text: str, start: int = 0) -> Place | None:
         if found is not None:
             return found
     return None
+
+
+def _cue_phrases(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``_CUE_RE.finditer(text, start, end)``, the pattern run only near its cue words.
+
+    A phrase ends where its cue begins, so no match starts more than ``_PLACE_CHARS`` before
+    the first cue word after the last match: the search starts there, not at every character
+    of the sentence (for each of which the pattern tried every phrase length and cue).
+    """
+    at = start
+    while True:
+        cue = _CUE_WORD_RE.search(text, at, end)
+        if cue is None:
+            return
+        match = _CUE_RE.search(text, max(at, cue.start() - _PLACE_CHARS), end)
+        if match is None:
+            return
+        yield match
+        at = match.end()
+
+
+@lru_cache(maxsize=1024)
+def _place_words(phrase: str) -> tuple[tuple[str, int, int], ...]:
+    """(surface, start, end) of the place words (名詞,固有名詞,地名) of a phrase, in its parts
+    ("東京都千代田区"): kept per phrase, as the same venues are stated release after release."""
+    return tuple(
+        (token.surface, token.start, token.end)
+        for token in japanese.tokens(phrase, "A")
+        if token.pos[2] == "地名"
+    )

@@ -82,7 +82,11 @@ MONEY_NEEDLES = {
     PREFIX_RE: tuple(symbol.lower() for symbol in _SYMBOLS),
     SUFFIX_RE: ("dollar", "yen", "euro", "pound", "kroner", "franc"),
 }
+# Every part before the currency is optional: the leading lookahead names what a match starts
+# with (a digit, or the currency's first character), so that the regex engine passes over the
+# other characters fast instead of trying each optional part at each.
 JAPANESE_RE = re.compile(
+    r"(?=[\d円米ドユ])"
     r"(?:(?P<oku>\d[\d,]*(?:\.\d+)?)億)?(?:(?P<man>\d[\d,]*(?:\.\d+)?)万)?(?P<units>\d[\d,]*)?"
     r"(?P<cur>円|(?:米)?ドル|ユーロ)"
 )

@@ -519,7 +519,7 @@ def _scan_text(text: str) -> str:
     """The text with all-capitals lines title-cased (same length, so spans still hold)."""
     lines = []
     for line in text.split("\n"):
-        if line.isupper() and sum(c.isalpha() for c in line) > 20:
+        if line.isupper() and sum(map(str.isalpha, line)) > 20:
             line = smart_title(line)
         lines.append(line)
     return "\n".join(lines)

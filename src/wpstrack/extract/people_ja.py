@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from wpstrack import japanese
@@ -120,8 +120,13 @@ def _reference_names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=2048)
 def translate_org(written: str) -> str:
-    """An organisation's English name: from the reference data, else word by word."""
+    """An organisation's English name: from the reference data, else word by word.
+
+    Kept per name: a body recurs from release to release, and its English is read with the
+    analyser word by word.
+    """
     from wpstrack.extract.organisation_japanese import translate
 
     written = _ENTITY_PREFIX_RE.sub("", written.strip("「」『』"))
@@ -136,6 +141,26 @@ def _katakana_word(surface: str) -> bool:
 
 def _is_katakana(token: Token) -> bool:
     return _katakana_word(token.surface)
+
+
+# A word's script as the reader asks it of every word of a release: only a word all in kanji
+# may be a family name, only one all in katakana a foreign name. Looked up by the word (one
+# string per distinct word, :mod:`wpstrack.japanese`), so each word's regexes run once.
+_KANJI, _KATAKANA, _OTHER = "kanji", "katakana", "other"
+_SCRIPTS: dict[str, str] = {}
+_MAX_SCRIPTS = 20_000  # distinct words kept; past it the table starts afresh
+
+
+def _script(surface: str) -> str:
+    script = _OTHER
+    if _KANJI_RE.match(surface):
+        script = _KANJI
+    elif _KATAKANA_RE.match(surface):
+        script = _KATAKANA
+    if len(_SCRIPTS) >= _MAX_SCRIPTS:
+        _SCRIPTS.clear()
+    _SCRIPTS[surface] = script
+    return script
 
 
 def _is_blank(token: Token) -> bool:
@@ -193,11 +218,14 @@ def _longest_key(key: int, table: dict[str, str]) -> int:
     return _LONGEST[key]
 
 
+@lru_cache(maxsize=4096)
 def _office_title(office: str) -> tuple[str | None, str]:
     """(the Japanese title ending an office, the words before it), brackets and 氏 left out.
 
     Whether a name has an office at all needs only this, not the English of the body the
-    words before the title name (which reads them with the analyser again).
+    words before the title name (which reads them with the analyser again). Kept per
+    office: every katakana word followed by nouns ("ジェンダー平等") is tried as a name
+    with an office, and the same words recur from release to release.
     """
     clean = _BRACKETS_RE.sub("", office)
     for suffix in _HONORIFIC_SUFFIXES:
@@ -205,8 +233,13 @@ def _office_title(office: str) -> tuple[str | None, str]:
     return _title(clean)
 
 
+@lru_cache(maxsize=2048)
 def _office(office: str, before: str) -> tuple[str | None, str | None, str | None]:
-    """(Japanese title, English title, affiliation) from the words after and before a name."""
+    """(Japanese title, English title, affiliation) from the words after and before a name.
+
+    Kept per (office, words before): offices recur from release to release ("外務大臣"),
+    and each reading tries the glossary's titles, ministries and states in turn.
+    """
     t = terms()
     title_ja, body = _office_title(office)
     english = t["titles"][title_ja] if title_ja else None
@@ -305,17 +338,25 @@ class _Reader:
         self.mentions: list[_Mention] = []
 
     def read(self) -> None:
+        toks, families, scripts = self.toks, self.families, _SCRIPTS
+        count = len(toks)
         i = 0
-        while i < len(self.toks):
-            token = self.toks[i]
-            family = token.pos[2] == "人名" and token.pos[3] == "姓"
-            known = token.surface in self.families  # "上川" read as a place
-            if (family or known) and _KANJI_RE.match(token.surface):
-                i = self._japanese_name(i)
-            elif _is_katakana(token) and (i == 0 or not self._joined_to_previous(i)):
+        while i < count:
+            token = toks[i]
+            surface = token.surface
+            script = scripts.get(surface)
+            if script is None:
+                script = _script(surface)
+            if script is _KANJI:
+                pos = token.pos
+                # a family name, or one already read ("上川" read as a place)
+                if (pos[2] == "人名" and pos[3] == "姓") or surface in families:
+                    i = self._japanese_name(i)
+                    continue
+            elif script is _KATAKANA and (i == 0 or not self._joined_to_previous(i)):
                 i = self._foreign_name(i)
-            else:
-                i += 1
+                continue
+            i += 1
 
     def _joined_to_previous(self, i: int) -> bool:
         prev = self.toks[i - 1]
@@ -368,14 +409,15 @@ class _Reader:
                 break
             k += 1
         words = ["".join(t.surface for t in part) for part in parts]
-        countries = terms()["countries"]
         name_end = k
-        while len(words) > 1 and (
-            words[-1] in countries or parts[-1][0].pos[3] == "国"
-        ):  # "・ケニア共和国外務大臣": the state belongs to the office
-            words.pop()
-            name_end = parts.pop()[0].start
-            name_end = next(n for n, t in enumerate(toks) if t.start == name_end)
+        if len(words) > 1:
+            countries = terms()["countries"]
+            while len(words) > 1 and (
+                words[-1] in countries or parts[-1][0].pos[3] == "国"
+            ):  # "・ケニア共和国外務大臣": the state belongs to the office
+                words.pop()
+                name_end = parts.pop()[0].start
+                name_end = next(n for n, t in enumerate(toks) if t.start == name_end)
         end = _run_end(toks, name_end)
         if end == name_end:
             return k  # no office or 氏 follows: a katakana word, not a name
@@ -485,8 +527,13 @@ def _describes(text: str, match: re.Match[str], mention: _Mention) -> bool:
     return False
 
 
+@cache
 def _female_re() -> re.Pattern[str]:
-    """女性 before an office or a role ("女性の外務大臣", "女性自衛官"), not 女性の参画."""
+    """女性 before an office or a role ("女性の外務大臣", "女性自衛官"), not 女性の参画.
+
+    Built once: the glossary's titles and roles, sorted and joined, make a pattern of a few
+    thousand characters that ``re`` would otherwise hash again per release to find it cached.
+    """
     roles = sorted([*terms()["titles"], *terms()["female_roles"]], key=len, reverse=True)
     return re.compile("女性(?:の)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(roles) + ")")
 
