@@ -497,7 +497,8 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
     candidates = [
         (i, _acronym_surface(ctx, i))
         for i, word in enumerate(ctx.words)
-        if _ACRONYM_RE.fullmatch(word)
+        if word.isupper()  # what the pattern matches is upper case: most words are passed fast
+        and _ACRONYM_RE.fullmatch(word)
         and _is_candidate_acronym(ctx, i)
         and not (dateline and dateline.start("place") <= ctx.idx[i] < dateline.end("place"))
     ]

@@ -91,8 +91,11 @@ _PREFIX_RE = re.compile(
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
 _INITIAL_RE = re.compile(r"\.[ \xa0](?=[^\W\d_])")
 _UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĘĚĞĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
+# The capital opens the pattern, so that the engine skips to the capitals (a pattern
+# opening with a look-ahead or look-behind is tried at every character); the look-behind
+# after it asks what stands before the capital.
 _CAPITAL_RUN_RE = re.compile(
-    rf"(?=[{_UPPER}])(?<![\w'’\-.])[{_UPPER}][\w'’\-]*(?:[ \xa0](?:(?:van|von|de|da|del|der|di|du"
+    rf"[{_UPPER}](?<![\w'’\-.][{_UPPER}])[\w'’\-]*(?:[ \xa0](?:(?:van|von|de|da|del|der|di|du"
     rf"|dos|bin|al|el)[ \xa0])?[{_UPPER}][\w'’\-]*)+"
 )
 _PSEUDONYM_RE = re.compile(r"^\s*\((?:not (?:her|his|their) real name|name changed)[^)]*\)")

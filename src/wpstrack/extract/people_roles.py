@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from wpstrack.extract import lexicon
 from wpstrack.extract.gazetteer import country_name
+from wpstrack.extract.literals import at_word_start
 from wpstrack.extract.matchers import is_government_office, office_follows
 from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName
 from wpstrack.extract.orgnames import normalise_org
@@ -52,7 +53,7 @@ _CATAPHORA_RE = re.compile(
 )
 _CATAPHORA_CUE_RE = re.compile(r" h(?:er|is) ", re.I)  # in every match of the one above
 _WOMAN_HONORIFIC_RE = re.compile(
-    rf"\b(?:{'|'.join(lexicon.honorifics('female', ('en',)))})\.?[ \xa0]+([A-Z][\w'’\-]*)"
+    at_word_start("|".join(lexicon.honorifics("female", ("en",)))) + r"\.?[ \xa0]+([A-Z][\w'’\-]*)"
 )
 
 
@@ -359,9 +360,13 @@ def home_country(text: str, exclude: set[str] | frozenset[str] = frozenset()) ->
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
+# A capitalised word, "UK", "US" or "(Democratic) Republic of X". The capital opens the
+# pattern, so that the regex engine skips to the capitals; the look-behind after it is the
+# word boundary before it, and each alternative asks which capital it opens with.
 _COUNTRY_WORDS_RE = re.compile(
-    r"(?=[A-Z])\b(?:(?:Democratic )?Republic of (?:the )?[A-Z][a-z]+"
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
+    r"[A-Z](?<!\w.)(?:(?<=D)emocratic Republic of (?:the )?[A-Z][a-z]+"
+    r"|(?<=R)epublic of (?:the )?[A-Z][a-z]+|[a-z]+(?: [A-Z][a-z]+)?"
+    r"|(?<=U)K|(?<=U)\.K\.|(?<=U)S|(?<=U)\.S\.)\b(?P<after>['’]s|\s\w+)?"
 )
 _ACTING = lexicon.words("people", "acting_words")
 
@@ -445,8 +450,7 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 _HONORIFIC_FORMS = "|".join(lexicon.ordered("honorifics", "before_family_name"))
-_HONORIFIC_INITIALS = "".join(sorted({f[0] for f in _HONORIFIC_FORMS.split("|")}))
-_HONORIFIC_RE = re.compile(rf"(?=[{_HONORIFIC_INITIALS}])\b(?:{_HONORIFIC_FORMS})\.?\s+")
+_HONORIFIC_RE = re.compile(rf"{at_word_start(_HONORIFIC_FORMS)}\.?\s+")
 
 
 def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: str) -> bool:
