@@ -124,9 +124,21 @@ def parse_date(match: re.Match[str]) -> DateMention | None:
     return DateMention(match.start(), match.end(), year, month, day, g["wd"])
 
 
+# Every date is written with a digit: where a text has none, the slow pattern is not run
+# (the search for a digit is fast: it opens with a class).
+_DIGIT_RE = re.compile(r"\d")
+
+
+def may_hold_date(text: str, start: int = 0, end: int | None = None) -> bool:
+    """False where :data:`DATE_RE` cannot match in ``text[start:end]`` (it has no digit)."""
+    return _DIGIT_RE.search(text, start, len(text) if end is None else end) is not None
+
+
 def iter_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every valid date mention in ``text[start:end]``, in order."""
-    found = []
+    found: list[DateMention] = []
+    if not may_hold_date(text, start, end):
+        return found
     for match in DATE_RE.finditer(text, start, len(text) if end is None else end):
         mention = parse_date(match)
         if mention is not None:
@@ -266,7 +278,7 @@ def parse_time(text: str, match: re.Match[str]) -> TimeMention | None:
 
 def iter_times(text: str, start: int = 0, end: int | None = None) -> list[TimeMention]:
     """Every clock time in ``text[start:end]``, in order."""
-    found = []
+    found: list[TimeMention] = []
     for match in TIME_RE.finditer(text, start, len(text) if end is None else end):
         mention = parse_time(text, match)
         if mention is not None and mention.hour < 24:
