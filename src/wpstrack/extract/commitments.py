@@ -48,8 +48,11 @@ _REPORTING_RE = re.compile(rf"(?=[{_initials(_REPORTING)}])\b(?:{_REPORTING})\b"
 _MODAL_RE = re.compile(rf"{at_word_start(_MODAL)}\b")
 _STANCE_VERB_RE = re.compile(rf"{at_word_start(_STANCE)}\b")
 _STANCE_RE = re.compile(rf"^(?P<speaker>.*?)\b(?P<text>(?:{_STANCE})\b[^.;]*)")
+# The speaker's first letter opens each alternative (the regex engine skips to those
+# letters), the look-behind after it is the word boundary before it.
 _FIRST_PERSON_RE = re.compile(
-    r"(?=[IWwOM])(?P<speaker>\bI|\b[Ww]e|\bOur Government|\bMy Government)\s+(?P<text>(?:will|am "
+    r"(?P<speaker>I(?<!\w.)|W(?<!\w.)e|w(?<!\w.)e|O(?<!\w.)ur Government|M(?<!\w.)y Government)"
+    r"\s+(?P<text>(?:will|am "
     r"determined to|are determined to|commit to|pledge to|intend to)\b[^.;\"”]*)"
 )
 _LEADING_RE = re.compile(

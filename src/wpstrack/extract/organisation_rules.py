@@ -198,6 +198,7 @@ def _in_capitals(line: str) -> bool:
     return letters >= 8 and sum(map(str.isupper, line)) >= 0.9 * letters
 
 
+_CAPITALS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LONG_WORD_RE = re.compile(r"[^\W\d_][\w'’-]{3,}")
 
 
@@ -206,6 +207,8 @@ def _in_title_case(line: str) -> bool:
     nothing about names."""
     if len(line) > 200:
         return False
+    if line.isascii() and len(line) - len(line.encode().translate(None, _CAPITALS)) < 6:
+        return False  # six long words, nine in ten capitalised, need six capitals
     words = _LONG_WORD_RE.findall(line)
     return len(words) >= 6 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
 

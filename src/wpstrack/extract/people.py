@@ -319,7 +319,10 @@ def _is_head(word: str) -> bool:
 
 
 _HEAD_SPLIT_RE = re.compile(r"[\s/]")
-_STRONG_RE = re.compile(r"[.;:(\"“]\s+|\s[-–—]\s|/\s|§+,?\s*")
+# A strong break before an office: a stop, a dash, a slash, a blanked name. The characters
+# that open one open the pattern, so that the regex engine skips to them; a look-behind
+# tells which was read.
+_STRONG_RE = re.compile(r"[.;:(\"“/§\s](?:(?<=[.;:(\"“])\s+|(?<=\s)[-–—]\s|(?<=/)\s|(?<=§)§*,?\s*)")
 _COMMA_RE = re.compile(r",\s+")
 _WEAK_RE = re.compile(
     r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included|and"
