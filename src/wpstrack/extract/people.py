@@ -88,6 +88,29 @@ _PREFIX_RE = re.compile(
     r"(?P<hon>(?:Senator\s+)?(?:[Tt]he\s+)?(?:Hon(?:ourable|orable)?|Rt\.?\s+Hon)\.?\s+)?"
     r"(?:(?P<word>" + _PREFIX_WORDS + r")\.?[ \xa0]+)?(?=[^\W\d_])"
 )
+# Where a prefix can open: the look-ahead of the pattern above on its own, each alternative
+# opening with a letter, so that the regex engine skips to those letters (the pattern above
+# opens with look-arounds, and was tried at every character).
+_PREFIX_START_RE = re.compile(
+    r"H\.|His\s|Her\s|The\s+Hon|the\s+Hon|Hon|Rt\.?\s|"
+    + "|".join(rf"{word}\b" for word in _PREFIX_WORDS.split("|"))
+)
+
+
+def _prefixes(text: str) -> Iterator[re.Match[str]]:
+    """The non-empty matches of :data:`_PREFIX_RE` in ``text``, as its ``finditer`` finds
+    them, tried only where :data:`_PREFIX_START_RE` says one can open."""
+    pos = 0
+    while (start := _PREFIX_START_RE.search(text, pos)) is not None:
+        at = start.start()
+        match = _PREFIX_RE.match(text, at)
+        if match is not None and match.end() > at:
+            yield match
+            pos = match.end()
+        else:
+            pos = at + 1
+
+
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
 _INITIAL_RE = re.compile(r"\.[ \xa0](?=[^\W\d_])")
 _UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĘĚĞĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
@@ -335,7 +358,7 @@ _WEAK_RE = re.compile(
 def _candidates(text: str) -> Iterator[tuple[int, int, list[str], str | None, int]]:
     """(name start, name end, words, honorific, mention start) for every written full name."""
     taken: set[int] = set()
-    for match in _PREFIX_RE.finditer(text):
+    for match in _prefixes(text):
         if not (match.group("word") or match.group("he") or match.group("hon")):
             continue
         end, words = _scan_name(text, match.end())
@@ -571,7 +594,7 @@ def _add_english_names(text: str, records: list[Participant], women: list[tuple[
     scan = _scan_text(text)
     # Only a name written after an honorific word is taken; a text with none (most
     # Japanese releases) needs no search for names and offices at all.
-    named = any(m.group("word") for m in _PREFIX_RE.finditer(scan))
+    named = any(m.group("word") for m in _prefixes(scan))
     for person in _find_people(text, scan) if named else []:
         if not person.name.honorific or any(
             person.start < end and start < person.end for _f, _v, start, end in records
