@@ -31,6 +31,22 @@ def literal_alternation(words: Iterable[str]) -> str:
 
     Empty words are left out; with no word at all the pattern matches nothing.
     """
+    trie = _trie(words)
+    if not trie:
+        return "(?!)"
+    return _source(trie)
+
+
+def literal_branches(words: Iterable[str], after_first: str = "") -> list[str]:
+    """The alternatives of :func:`literal_alternation` ``(words)``, one per first character,
+    each written as that character, then ``after_first`` (a look-behind, say), then the
+    rest of its tree. Joined with ``|`` they match what the alternation matches; a pattern
+    that opens with them lets the regex engine skip to the characters a word starts with.
+    """
+    return [re.escape(char) + after_first + _source(child) for char, child in _trie(words).items()]
+
+
+def _trie(words: Iterable[str]) -> dict[str, dict]:
     trie: dict[str, dict] = {}
     for word in words:
         if not word:
@@ -39,9 +55,7 @@ def literal_alternation(words: Iterable[str]) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[_END] = {}
-    if not trie:
-        return "(?!)"
-    return _source(trie)
+    return trie
 
 
 def _source(node: dict[str, dict]) -> str:
