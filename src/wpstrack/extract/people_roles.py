@@ -153,7 +153,7 @@ _SIGNED_RE = re.compile(r"^\s*Signed\s*:?\s*$", re.M)
 
 def _signatures_start(text: str) -> int | None:
     """Where a "Signed:" block begins: the people named after it signed."""
-    sign = _SIGNED_RE.search(text)
+    sign = _SIGNED_RE.search(text) if "Signed" in text else None  # in every match
     return sign.start() if sign else None
 
 
@@ -212,7 +212,7 @@ def _first_person(text: str, people: list[Person]) -> Person | None:
         header or (_FIRST_PERSON_CUE_RE.search(text) and _FIRST_PERSON_RE.search(text)) or issued
     ):
         return None
-    if _SIGNED_RE.search(text) or not people:
+    if ("Signed" in text and _SIGNED_RE.search(text)) or not people:
         return None
     if issued:
         line_start = text.rfind("\n", 0, issued.start()) + 1
