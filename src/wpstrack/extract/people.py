@@ -531,10 +531,7 @@ def _find_mentions(scan: str, people: list[Person]) -> None:
         p for p in people if p.name.family.isascii() and _NAME_RUN_RE.fullmatch(p.name.family)
     ]
     if one_word:
-        names = "|".join(f"(?P<p{i}>{re.escape(p.name.family)})" for i, p in enumerate(one_word))
-        initials = re.escape("".join(sorted({p.name.family[0] for p in one_word})))
-        pattern = rf"(?=[{initials}])(?<![\w'’\-])(?:{names})(?![\w'’\-])"
-        for match in re.finditer(pattern, scan, re.I):
+        for match in _one_word_mentions(scan, [p.name.family for p in one_word]):
             one_word[int(str(match.lastgroup)[1:])].mentions.append(match.span())
     for person in people:
         if any(person is p for p in one_word):
@@ -542,6 +539,27 @@ def _find_mentions(scan: str, people: list[Person]) -> None:
         family = re.escape(person.name.family)
         for match in re.finditer(rf"(?<![\w'’\-]){family}(?![\w'’\-])", scan, re.I):
             person.mentions.append((match.start(), match.end()))
+
+
+def _one_word_mentions(scan: str, families: list[str]) -> Iterator[re.Match[str]]:
+    """Where one-word ASCII family names are written as whole words, in any case; the
+    match's last group is ``p<i>`` for ``families[i]``.
+
+    In an ASCII text the names are sought as written in lower case in its lower-case copy
+    (same offsets, same matches as a case-insensitive search), each opening with its first
+    letter and the look-behind after it: the regex engine skips to those letters, where the
+    case-insensitive pattern, opening with a look-ahead, was tried at every character.
+    """
+    if scan.isascii():
+        names = "|".join(
+            rf"{re.escape(family[0].lower())}(?<![\w'’\-].)(?P<p{i}>{re.escape(family[1:].lower())})"
+            for i, family in enumerate(families)
+        )
+        return re.finditer(rf"(?:{names})(?![\w'’\-])", scan.lower())
+    names = "|".join(f"(?P<p{i}>{re.escape(family)})" for i, family in enumerate(families))
+    initials = re.escape("".join(sorted({family[0] for family in families})))
+    pattern = rf"(?=[{initials}])(?<![\w'’\-])(?:{names})(?![\w'’\-])"
+    return re.finditer(pattern, scan, re.I)
 
 
 def _scan_text(text: str) -> str:
