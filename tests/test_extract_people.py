@@ -16,6 +16,7 @@ from wpstrack.extract.names import parse_name
 from wpstrack.extract.offices import parse_office
 from wpstrack.extract.people import _one_word_mentions
 from wpstrack.extract.people_ja import romanise_name
+from wpstrack.extract.people_roles import _PRONOUN_RE, _pronouns
 from wpstrack.extract.pipeline import build_pipeline, prepare
 
 HEAD = "Women, Peace and Security\n\nMay 16, 2024\nA headline about the event\n\n"
@@ -913,3 +914,22 @@ def test_family_names_are_found_as_a_case_insensitive_search_finds_them(families
     pattern = rf"(?<![\w'’\-])(?:{names})(?![\w'’\-])"
     expected = [(m.span(), m.lastgroup) for m in re.finditer(pattern, scan, re.I)]
     assert [(m.span(), m.lastgroup) for m in _one_word_mentions(scan, families)] == expected
+
+
+_PRONOUN_PIECES = ["she", "She", "HER", "hers", "Herself", "he", "His", "HIM", "himself"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(
+            [*_PRONOUN_PIECES, "hiss", "shed", "the", "h", "s", " ", ".", "_", "-", "1", "é"]
+        ),
+        max_size=8,
+    )
+)
+def test_pronouns_are_read_as_the_case_insensitive_pattern_reads_them(pieces):
+    """In an ASCII text from its lower-case copy, in another with the pattern itself."""
+    text = "".join(pieces)
+    expected = [(m.start(), m.group("her") is not None) for m in _PRONOUN_RE.finditer(text)]
+    assert _pronouns(text) == expected

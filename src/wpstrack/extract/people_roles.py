@@ -47,6 +47,21 @@ _AFTER_RE = re.compile(r"Following the |After the ")  # in every match of the on
 # A pronoun, group "her" when it is a woman's; pronouns are whole words, so one pass finds
 # each of them.
 _PRONOUN_RE = re.compile(r"(?=[sh])\b(?:(?P<her>she|her|hers|herself)|he|his|him|himself)\b", re.I)
+# The same words in the lower-case copy of an ASCII text (same offsets, same matches): the
+# pattern opens with the first letters, so that the regex engine skips to them, where the
+# case-insensitive one opening with a look-ahead was tried at every character.
+_LOWER_PRONOUN_RE = re.compile(r"[sh](?<!\w.)(?:(?<=s)he|(?<=h)(?:er|ers|erself|e|is|im|imself))\b")
+_HER = frozenset({"she", "her", "hers", "herself"})
+
+
+def _pronouns(text: str) -> list[tuple[int, bool]]:
+    """(start, whether it is a woman's) of every pronoun of the text."""
+    if text.isascii():
+        lower = text.lower()
+        return [(m.start(), m.group() in _HER) for m in _LOWER_PRONOUN_RE.finditer(lower)]
+    return [(m.start(), m.group("her") is not None) for m in _PRONOUN_RE.finditer(text)]
+
+
 # "In her closing summary, Professor Sugawara stated ...": the pronoun comes first.
 _CATAPHORA_RE = re.compile(
     r"(?:^|\n|[.;]\s+)(?:\(?\d+[.)]\s*)?(?:In|During|At|On|After) (her|his) [^,.]{3,60},", re.I
@@ -274,17 +289,17 @@ def mark_gender(text: str, people: list[Person]) -> None:
     latest: list[tuple[int, int, int]] = []
     for item in ends:
         latest.append(item if not latest or item[1] > latest[-1][1] else latest[-1])
-    pronouns = [m for m in _PRONOUN_RE.finditer(text) if m.start() not in cataphoric]
+    pronouns = [(at, her) for at, her in _pronouns(text) if at not in cataphoric]
     for female in (True, False):  # she/her first; he/his then marks only the others
-        for match in (m for m in pronouns if (m.group("her") is not None) == female):
-            count = bisect.bisect_right(end_positions, match.start())
+        for at in (at for at, her in pronouns if her == female):
+            count = bisect.bisect_right(end_positions, at)
             if not count:
                 continue
             # the mention that starts last among those ended before the pronoun
             _e, start, index = latest[count - 1]
-            if match.start() - start > 400:
+            if at - start > 400:
                 continue
-            person = _sentence_subject(text, mentions, match.start()) or mentions[index][2]
+            person = _sentence_subject(text, mentions, at) or mentions[index][2]
             if female and not person.male:
                 person.female_at = person.female_at or (person.start, person.end)
             elif not female and person.female_at is None:
