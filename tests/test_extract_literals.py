@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wpstrack.extract.gazetteer import country_names_re
-from wpstrack.extract.literals import literal_alternation, written_at
+from wpstrack.extract.literals import at_word_start, literal_alternation, written_at
 
 
 def _plain(words: list[str]) -> str:
@@ -91,3 +91,42 @@ def test_a_word_is_found_where_the_bounded_pattern_finds_it(text, word, word_cha
 def test_written_at_agrees_with_the_bounded_pattern(text, word):
     expected = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
     assert list(written_at(text, word)) == expected
+
+
+_ALTERNATIVES = [
+    "[sh]e",
+    "s",
+    "she",
+    "said",
+    "sa[iy]d?",
+    "[Ww]e",
+    "we will",
+    "é[a-z]+",
+    "a(?:b|bb)+",
+    "b",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="sheaidybWwé .\n-_1", max_size=40),
+    chosen=st.lists(st.sampled_from(_ALTERNATIVES), min_size=1, max_size=5, unique=True),
+    start=st.integers(0, 10),
+)
+def test_at_word_start_finds_what_the_bounded_alternation_finds(text, chosen, start):
+    """Same matches, in the same order of trial, from any start (the letter before it
+    counts as it does for a word boundary)."""
+    alternation = "|".join(chosen)
+    plain = re.compile(rf"\b(?:{alternation})")
+    rewritten = re.compile(at_word_start(alternation))
+    assert [m.span() for m in rewritten.finditer(text, start)] == [
+        m.span() for m in plain.finditer(text, start)
+    ]
+    found, expected = rewritten.search(text, start), plain.search(text, start)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+@pytest.mark.parametrize("alternation", ["s?he", "(?:she|he)", "1st", "\\bhe", "[s-z]e"])
+def test_at_word_start_refuses_an_alternative_without_a_first_letter(alternation):
+    with pytest.raises(ValueError):
+        at_word_start(alternation)

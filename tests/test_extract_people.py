@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 from wpstrack.extract.model import ExtractionState, state
 from wpstrack.extract.names import parse_name
 from wpstrack.extract.offices import parse_office
+from wpstrack.extract.people import _one_word_mentions
 from wpstrack.extract.people_ja import romanise_name
+from wpstrack.extract.people_roles import _PRONOUN_RE, _pronouns
 from wpstrack.extract.pipeline import build_pipeline, prepare
 
 HEAD = "Women, Peace and Security\n\nMay 16, 2024\nA headline about the event\n\n"
@@ -889,3 +894,42 @@ def test_own_official_without_a_country_in_the_title_gets_the_home_government() 
     )
     st = _run(text)
     assert _people(st, "other_participants")["Rui Costa"]["organisation_or_country"] == "Portugal"
+
+
+_FAMILIES = ["Smith", "KAMIKAWA", "O'Neil", "al-Sabah", "Li", "Kim", "Kimura", "-Ab", "2Pac"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    families=st.lists(st.sampled_from(_FAMILIES), min_size=1, max_size=4, unique=True),
+    pieces=st.lists(
+        st.sampled_from([*_FAMILIES, " ", "-", "'", "’", "a", "smith", "KIM", "kimura", ".", "_"]),
+        max_size=8,
+    ),
+)
+def test_family_names_are_found_as_a_case_insensitive_search_finds_them(families, pieces):
+    """The lower-case search of an ASCII text and the case-insensitive one agree."""
+    scan = "".join(pieces)
+    names = "|".join(f"(?P<p{i}>{re.escape(f)})" for i, f in enumerate(families))
+    pattern = rf"(?<![\w'’\-])(?:{names})(?![\w'’\-])"
+    expected = [(m.span(), m.lastgroup) for m in re.finditer(pattern, scan, re.I)]
+    assert [(m.span(), m.lastgroup) for m in _one_word_mentions(scan, families)] == expected
+
+
+_PRONOUN_PIECES = ["she", "She", "HER", "hers", "Herself", "he", "His", "HIM", "himself"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(
+            [*_PRONOUN_PIECES, "hiss", "shed", "the", "h", "s", " ", ".", "_", "-", "1", "é"]
+        ),
+        max_size=8,
+    )
+)
+def test_pronouns_are_read_as_the_case_insensitive_pattern_reads_them(pieces):
+    """In an ASCII text from its lower-case copy, in another with the pattern itself."""
+    text = "".join(pieces)
+    expected = [(m.start(), m.group("her") is not None) for m in _PRONOUN_RE.finditer(text)]
+    assert _pronouns(text) == expected

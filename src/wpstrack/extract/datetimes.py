@@ -32,6 +32,7 @@ from wpstrack.extract.patterns import (
     paragraphs,
     parse_date,
     resolve_year,
+    times_from,
     weekday_on_or_before,
     zone_name,
 )
@@ -74,7 +75,7 @@ def _hhmm(hour: int, minute: int) -> str:
 
 
 def _first_event_time(text: str, start: int) -> TimeMention | None:
-    for mention in iter_times(text, start):
+    for mention in times_from(text, start):
         line_start = text.rfind("\n", 0, mention.start) + 1
         if not _POSTED_RE.search(text, line_start, mention.start):
             return mention

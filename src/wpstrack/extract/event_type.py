@@ -138,7 +138,7 @@ _ASCII_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 def _is_readable(text: str) -> bool:
     """Whether the text is prose at all (empty and binary texts are not)."""
     text = text[:3000]
-    if len(_JAPANESE_CHAR_RE.findall(text)) > 20:
+    if not text.isascii() and len(_JAPANESE_CHAR_RE.findall(text)) > 20:
         return True
     common = (m for m in _ASCII_WORD_RE.finditer(text) if m.group().lower() in _FUNCTION_WORDS)
     return next(common, None) is not None and next(common, None) is not None  # two of them
@@ -393,7 +393,8 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         st = state(doc)
         counterparts = st.items("other_participants")
         text = doc_text(doc)
-        if st.language == "ja" or is_japanese(text):  # MOFA's words for events: japanese_event
+        # MOFA's words for events: japanese_event (an ASCII text holds no kana or kanji)
+        if st.language == "ja" or (not text.isascii() and is_japanese(text)):
             lead_ja, at, end = japanese_event.focus(text, st.release_date_span)
             if lead_ja.strip():  # nothing to read: no event type, and no empty span
                 kind_ja = japanese_event.classify(lead_ja, counterparts)

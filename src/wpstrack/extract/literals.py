@@ -31,6 +31,22 @@ def literal_alternation(words: Iterable[str]) -> str:
 
     Empty words are left out; with no word at all the pattern matches nothing.
     """
+    trie = _trie(words)
+    if not trie:
+        return "(?!)"
+    return _source(trie)
+
+
+def literal_branches(words: Iterable[str], after_first: str = "") -> list[str]:
+    """The alternatives of :func:`literal_alternation` ``(words)``, one per first character,
+    each written as that character, then ``after_first`` (a look-behind, say), then the
+    rest of its tree. Joined with ``|`` they match what the alternation matches; a pattern
+    that opens with them lets the regex engine skip to the characters a word starts with.
+    """
+    return [re.escape(char) + after_first + _source(child) for char, child in _trie(words).items()]
+
+
+def _trie(words: Iterable[str]) -> dict[str, dict]:
     trie: dict[str, dict] = {}
     for word in words:
         if not word:
@@ -39,9 +55,7 @@ def literal_alternation(words: Iterable[str]) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[_END] = {}
-    if not trie:
-        return "(?!)"
-    return _source(trie)
+    return trie
 
 
 def _source(node: dict[str, dict]) -> str:
@@ -75,3 +89,67 @@ def written_at(
             continue
         yield start, end
         start = text.find(word, end)
+
+
+def _top_alternatives(alternation: str) -> list[str]:
+    """The alternatives of ``alternation`` split at its top-level ``|``."""
+    parts: list[str] = []
+    depth, start, escaped, in_class = 0, 0, False, False
+    for index, char in enumerate(alternation):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(alternation[start:index])
+            start = index + 1
+    parts.append(alternation[start:])
+    return parts
+
+
+_TWO_LETTERS_RE = re.compile(r"\[([^\W\d_])([^\W\d_])\]")
+
+
+def _first_letters(alternative: str) -> tuple[list[str], str]:
+    """The letters an alternative can open with ("[Ww]e" -> W, w) and the rest of it."""
+    pair = _TWO_LETTERS_RE.match(alternative)
+    if pair:
+        letters, rest = [pair.group(1), pair.group(2)], alternative[pair.end() :]
+    else:
+        letters, rest = [alternative[:1]], alternative[1:]
+    if not all(letter.isalpha() for letter in letters) or rest[:1] in ("?", "*", "+", "{"):
+        raise ValueError(f"{alternative!r} does not open with a letter written once")
+    return letters, rest
+
+
+def at_word_start(alternation: str) -> str:
+    r"""``\b(?:alternation)``, written so that every match opens with a literal letter.
+
+    Python's regular expression engine skips to the characters a match can start with
+    only when the pattern opens with them: a pattern opening with ``\b`` or a look-ahead
+    (``(?=[sw])\b(?:said|will)``) is tried at every character of the text, nine times the
+    cost of the skip. Here each first letter opens a branch, then ``(?<!\w.)`` says what
+    ``\b`` said (no word character before the letter), then the rest of the alternatives
+    that open with that letter, in their order. Alternatives with different first letters
+    cannot match at one place, so a search finds what ``\b(?:alternation)`` finds.
+
+    Every alternative must open with a letter, or a bracket of two letters (``[Ww]``),
+    not made optional or repeated.
+    """
+    rests: dict[str, list[str]] = {}
+    for alternative in _top_alternatives(alternation):
+        letters, rest = _first_letters(alternative)
+        for letter in letters:
+            rests.setdefault(letter, []).append(rest)
+    branches = [
+        f"{re.escape(letter)}(?<!\\w.)(?:{'|'.join(after)})" for letter, after in rests.items()
+    ]
+    return "(?:" + "|".join(branches) + ")"

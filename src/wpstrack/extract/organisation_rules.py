@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.attrs import IDX, IS_STOP, LENGTH, SPACY
+from spacy.attrs import IDX, IS_STOP, SPACY
 from spacy.tokens import Doc
 
 from wpstrack.extract import lexicon, matchers
@@ -70,20 +70,25 @@ class Context:
         # Arrays rather than Token objects: creating Tokens dominates the cost otherwise.
         self.text = text
         self.doc = work
-        array = work.to_array([IDX, LENGTH, SPACY, IS_STOP])
+        array = work.to_array([IDX, SPACY, IS_STOP])
         self.idx: list[int] = array[:, 0].tolist()
+        spaces = array[:, 1].tolist()
+        # The Doc's text is its words, each with the one space after it or none: a word ends
+        # where the next starts, less its space.
+        ends = self.idx[1:]
+        ends.append(len(work_text))
         self.words = [
-            work_text[i : i + n] for i, n in zip(self.idx, array[:, 1].tolist(), strict=True)
+            work_text[i:end] if not space else work_text[i : end - 1]
+            for i, end, space in zip(self.idx, ends, spaces, strict=True)
         ]
-        self.spaced: list[bool] = array[:, 2].astype(bool).tolist()
-        self.stop: list[bool] = array[:, 3].astype(bool).tolist()
+        self.spaced: list[bool] = array[:, 1].astype(bool).tolist()
+        self.stop: list[bool] = array[:, 2].astype(bool).tolist()
         self.n = len(self.words)
         # A capital first character is a letter, so this is "a capitalised word, not 'The'".
         self.cap = [
             w[:1].isupper() and not stop for w, stop in zip(self.words, self.stop, strict=True)
         ]
-        self.caps_line = _line_flags(text, self.idx, _in_capitals)
-        self.title_line = _line_flags(text, self.idx, _in_title_case)
+        self.caps_line, self.title_line = _line_flags(text, self.idx)
         self.occupied: set[int] = set()
         self.lower_words = set(filter(str.islower, self.words))
 
@@ -175,17 +180,25 @@ def _plural_noun(word: str) -> bool:
     )
 
 
-_NO_SMALL_ASCII = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
+_SMALL_ASCII = b"abcdefghijklmnopqrstuvwxyz"
+
+
+def _small_ascii_letters(line: str) -> int:
+    """How many of the line's characters are a to z (counted on its ASCII bytes: deleting
+    from bytes is a table look-up per byte, from a str a dictionary look-up per character)."""
+    ascii_only = line.encode("ascii", "ignore")
+    return len(ascii_only) - len(ascii_only.translate(None, _SMALL_ASCII))
 
 
 def _in_capitals(line: str) -> bool:
     """A line written in capitals (headings, datelines)."""
-    if len(line) - len(line.translate(_NO_SMALL_ASCII)) > len(line) / 10:
+    if _small_ascii_letters(line) > len(line) / 10:
         return False  # prose: over a tenth of its characters are small letters
     letters = sum(map(str.isalpha, line))
     return letters >= 8 and sum(map(str.isupper, line)) >= 0.9 * letters
 
 
+_CAPITALS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LONG_WORD_RE = re.compile(r"[^\W\d_][\w'’-]{3,}")
 
 
@@ -194,18 +207,29 @@ def _in_title_case(line: str) -> bool:
     nothing about names."""
     if len(line) > 200:
         return False
+    if line.isascii() and len(line) - len(line.encode().translate(None, _CAPITALS)) < 6:
+        return False  # six long words, nine in ten capitalised, need six capitals
     words = _LONG_WORD_RE.findall(line)
     return len(words) >= 6 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
 
 
-def _line_flags(text: str, idx: list[int], test: Callable[[str], bool]) -> list[bool]:
-    """For each token, whether its line passes ``test``."""
-    ranges = []
+def _line_flags(text: str, idx: list[int]) -> tuple[list[bool], list[bool]]:
+    """For each token, whether its line is in capitals and whether it is a title-case
+    headline (one pass over the lines for both)."""
+    capitals, titles = [], []
     offset = 0
     for line in text.split("\n"):
-        if test(line):
-            ranges.append((offset, offset + len(line)))
-        offset += len(line) + 1
+        end = offset + len(line)
+        if _in_capitals(line):
+            capitals.append((offset, end))
+        if _in_title_case(line):
+            titles.append((offset, end))
+        offset = end + 1
+    return _token_flags(idx, capitals), _token_flags(idx, titles)
+
+
+def _token_flags(idx: list[int], ranges: list[tuple[int, int]]) -> list[bool]:
+    """For each token, whether it starts inside one of the character ``ranges``."""
     flags = [False] * len(idx)
     for start, end in ranges:  # token offsets ascend: the line's tokens are one slice
         first, stop = bisect.bisect_left(idx, start), bisect.bisect_left(idx, end)

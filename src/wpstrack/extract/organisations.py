@@ -133,7 +133,9 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         if not text.strip():
             return doc
         st = state(doc)
-        japanese = st.language == "ja" or _mostly_japanese(text)
+        # an ASCII text holds no kana or kanji: str.isascii reads a flag, the search every character
+        ascii_only = text.isascii()
+        japanese = st.language == "ja" or (not ascii_only and _mostly_japanese(text))
         romance = st.language in ROMANCE
         if japanese:
             hits = _regex_hits(text, table)
@@ -155,7 +157,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
                 for h in hits
                 if h.start >= label_end and not any(s <= h.start < e for s, e in links)
             ]
-            if _JAPANESE_RE.search(text):
+            if not ascii_only and _JAPANESE_RE.search(text):
                 hits.extend(_regex_hits(text, table, latin=False))
         for hit, start, end in _fullest(hits, table, japanese or romance):
             st.add("organisations", hit.name, start, end, hit.method)
@@ -497,7 +499,8 @@ def acronym_hits(ctx: rules.Context, hits: Iterable[Hit]) -> list[Hit]:
     candidates = [
         (i, _acronym_surface(ctx, i))
         for i, word in enumerate(ctx.words)
-        if _ACRONYM_RE.fullmatch(word)
+        if word.isupper()  # what the pattern matches is upper case: most words are passed fast
+        and _ACRONYM_RE.fullmatch(word)
         and _is_candidate_acronym(ctx, i)
         and not (dateline and dateline.start("place") <= ctx.idx[i] < dateline.end("place"))
     ]

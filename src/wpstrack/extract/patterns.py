@@ -9,6 +9,7 @@ Everything is compiled once at import: the pipeline must run hundreds of documen
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -124,9 +125,21 @@ def parse_date(match: re.Match[str]) -> DateMention | None:
     return DateMention(match.start(), match.end(), year, month, day, g["wd"])
 
 
+# Every date is written with a digit: where a text has none, the slow pattern is not run
+# (the search for a digit is fast: it opens with a class).
+_DIGIT_RE = re.compile(r"\d")
+
+
+def may_hold_date(text: str, start: int = 0, end: int | None = None) -> bool:
+    """False where :data:`DATE_RE` cannot match in ``text[start:end]`` (it has no digit)."""
+    return _DIGIT_RE.search(text, start, len(text) if end is None else end) is not None
+
+
 def iter_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every valid date mention in ``text[start:end]``, in order."""
-    found = []
+    found: list[DateMention] = []
+    if not may_hold_date(text, start, end):
+        return found
     for match in DATE_RE.finditer(text, start, len(text) if end is None else end):
         mention = parse_date(match)
         if mention is not None:
@@ -266,12 +279,16 @@ def parse_time(text: str, match: re.Match[str]) -> TimeMention | None:
 
 def iter_times(text: str, start: int = 0, end: int | None = None) -> list[TimeMention]:
     """Every clock time in ``text[start:end]``, in order."""
-    found = []
+    return list(times_from(text, start, end))
+
+
+def times_from(text: str, start: int = 0, end: int | None = None) -> Iterator[TimeMention]:
+    """:func:`iter_times` one at a time, for a reader that stops at the one it wants (the
+    search goes no further)."""
     for match in TIME_RE.finditer(text, start, len(text) if end is None else end):
         mention = parse_time(text, match)
         if mention is not None and mention.hour < 24:
-            found.append(mention)
-    return found
+            yield mention
 
 
 _LINE_RE = re.compile(r"[^\n]+")

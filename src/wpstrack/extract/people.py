@@ -88,11 +88,37 @@ _PREFIX_RE = re.compile(
     r"(?P<hon>(?:Senator\s+)?(?:[Tt]he\s+)?(?:Hon(?:ourable|orable)?|Rt\.?\s+Hon)\.?\s+)?"
     r"(?:(?P<word>" + _PREFIX_WORDS + r")\.?[ \xa0]+)?(?=[^\W\d_])"
 )
+# Where a prefix can open: the look-ahead of the pattern above on its own, each alternative
+# opening with a letter, so that the regex engine skips to those letters (the pattern above
+# opens with look-arounds, and was tried at every character).
+_PREFIX_START_RE = re.compile(
+    r"H\.|His\s|Her\s|The\s+Hon|the\s+Hon|Hon|Rt\.?\s|"
+    + "|".join(rf"{word}\b" for word in _PREFIX_WORDS.split("|"))
+)
+
+
+def _prefixes(text: str) -> Iterator[re.Match[str]]:
+    """The non-empty matches of :data:`_PREFIX_RE` in ``text``, as its ``finditer`` finds
+    them, tried only where :data:`_PREFIX_START_RE` says one can open."""
+    pos = 0
+    while (start := _PREFIX_START_RE.search(text, pos)) is not None:
+        at = start.start()
+        match = _PREFIX_RE.match(text, at)
+        if match is not None and match.end() > at:
+            yield match
+            pos = match.end()
+        else:
+            pos = at + 1
+
+
 _WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
 _INITIAL_RE = re.compile(r"\.[ \xa0](?=[^\W\d_])")
 _UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĘĚĞĮİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
+# The capital opens the pattern, so that the engine skips to the capitals (a pattern
+# opening with a look-ahead or look-behind is tried at every character); the look-behind
+# after it asks what stands before the capital.
 _CAPITAL_RUN_RE = re.compile(
-    rf"(?=[{_UPPER}])(?<![\w'’\-.])[{_UPPER}][\w'’\-]*(?:[ \xa0](?:(?:van|von|de|da|del|der|di|du"
+    rf"[{_UPPER}](?<![\w'’\-.][{_UPPER}])[\w'’\-]*(?:[ \xa0](?:(?:van|von|de|da|del|der|di|du"
     rf"|dos|bin|al|el)[ \xa0])?[{_UPPER}][\w'’\-]*)+"
 )
 _PSEUDONYM_RE = re.compile(r"^\s*\((?:not (?:her|his|their) real name|name changed)[^)]*\)")
@@ -316,7 +342,10 @@ def _is_head(word: str) -> bool:
 
 
 _HEAD_SPLIT_RE = re.compile(r"[\s/]")
-_STRONG_RE = re.compile(r"[.;:(\"“]\s+|\s[-–—]\s|/\s|§+,?\s*")
+# A strong break before an office: a stop, a dash, a slash, a blanked name. The characters
+# that open one open the pattern, so that the regex engine skips to them; a look-behind
+# tells which was read.
+_STRONG_RE = re.compile(r"[.;:(\"“/§\s](?:(?<=[.;:(\"“])\s+|(?<=\s)[-–—]\s|(?<=/)\s|(?<=§)§*,?\s*)")
 _COMMA_RE = re.compile(r",\s+")
 _WEAK_RE = re.compile(
     r"\b(?:by|with|from|to|as|was|were|is|are|met|meets|joined|include|included|and"
@@ -329,7 +358,7 @@ _WEAK_RE = re.compile(
 def _candidates(text: str) -> Iterator[tuple[int, int, list[str], str | None, int]]:
     """(name start, name end, words, honorific, mention start) for every written full name."""
     taken: set[int] = set()
-    for match in _PREFIX_RE.finditer(text):
+    for match in _prefixes(text):
         if not (match.group("word") or match.group("he") or match.group("hon")):
             continue
         end, words = _scan_name(text, match.end())
@@ -502,10 +531,7 @@ def _find_mentions(scan: str, people: list[Person]) -> None:
         p for p in people if p.name.family.isascii() and _NAME_RUN_RE.fullmatch(p.name.family)
     ]
     if one_word:
-        names = "|".join(f"(?P<p{i}>{re.escape(p.name.family)})" for i, p in enumerate(one_word))
-        initials = re.escape("".join(sorted({p.name.family[0] for p in one_word})))
-        pattern = rf"(?=[{initials}])(?<![\w'’\-])(?:{names})(?![\w'’\-])"
-        for match in re.finditer(pattern, scan, re.I):
+        for match in _one_word_mentions(scan, [p.name.family for p in one_word]):
             one_word[int(str(match.lastgroup)[1:])].mentions.append(match.span())
     for person in people:
         if any(person is p for p in one_word):
@@ -513,6 +539,27 @@ def _find_mentions(scan: str, people: list[Person]) -> None:
         family = re.escape(person.name.family)
         for match in re.finditer(rf"(?<![\w'’\-]){family}(?![\w'’\-])", scan, re.I):
             person.mentions.append((match.start(), match.end()))
+
+
+def _one_word_mentions(scan: str, families: list[str]) -> Iterator[re.Match[str]]:
+    """Where one-word ASCII family names are written as whole words, in any case; the
+    match's last group is ``p<i>`` for ``families[i]``.
+
+    In an ASCII text the names are sought as written in lower case in its lower-case copy
+    (same offsets, same matches as a case-insensitive search), each opening with its first
+    letter and the look-behind after it: the regex engine skips to those letters, where the
+    case-insensitive pattern, opening with a look-ahead, was tried at every character.
+    """
+    if scan.isascii():
+        names = "|".join(
+            rf"{re.escape(family[0].lower())}(?<![\w'’\-].)(?P<p{i}>{re.escape(family[1:].lower())})"
+            for i, family in enumerate(families)
+        )
+        return re.finditer(rf"(?:{names})(?![\w'’\-])", scan.lower())
+    names = "|".join(f"(?P<p{i}>{re.escape(family)})" for i, family in enumerate(families))
+    initials = re.escape("".join(sorted({family[0] for family in families})))
+    pattern = rf"(?=[{initials}])(?<![\w'’\-])(?:{names})(?![\w'’\-])"
+    return re.finditer(pattern, scan, re.I)
 
 
 def _scan_text(text: str) -> str:
@@ -565,7 +612,7 @@ def _add_english_names(text: str, records: list[Participant], women: list[tuple[
     scan = _scan_text(text)
     # Only a name written after an honorific word is taken; a text with none (most
     # Japanese releases) needs no search for names and offices at all.
-    named = any(m.group("word") for m in _PREFIX_RE.finditer(scan))
+    named = any(m.group("word") for m in _prefixes(scan))
     for person in _find_people(text, scan) if named else []:
         if not person.name.honorific or any(
             person.start < end and start < person.end for _f, _v, start, end in records
@@ -615,7 +662,8 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     def component(doc: Doc) -> Doc:
         st = state(doc)
         text = doc_text(doc)
-        if st.language == "ja" or people_ja.is_japanese(text):
+        # an ASCII text holds no kana or kanji: str.isascii reads a flag, the search every character
+        if st.language == "ja" or (not text.isascii() and people_ja.is_japanese(text)):
             records, women = people_ja.extract(text, st.release_date)
             _add_english_names(text, records, women)
             method = "people_ja_rules"

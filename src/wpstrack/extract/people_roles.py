@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from wpstrack.extract import lexicon
 from wpstrack.extract.gazetteer import country_name
+from wpstrack.extract.literals import at_word_start
 from wpstrack.extract.matchers import is_government_office, office_follows
 from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName
 from wpstrack.extract.orgnames import normalise_org
@@ -46,13 +47,28 @@ _AFTER_RE = re.compile(r"Following the |After the ")  # in every match of the on
 # A pronoun, group "her" when it is a woman's; pronouns are whole words, so one pass finds
 # each of them.
 _PRONOUN_RE = re.compile(r"(?=[sh])\b(?:(?P<her>she|her|hers|herself)|he|his|him|himself)\b", re.I)
+# The same words in the lower-case copy of an ASCII text (same offsets, same matches): the
+# pattern opens with the first letters, so that the regex engine skips to them, where the
+# case-insensitive one opening with a look-ahead was tried at every character.
+_LOWER_PRONOUN_RE = re.compile(r"[sh](?<!\w.)(?:(?<=s)he|(?<=h)(?:er|ers|erself|e|is|im|imself))\b")
+_HER = frozenset({"she", "her", "hers", "herself"})
+
+
+def _pronouns(text: str) -> list[tuple[int, bool]]:
+    """(start, whether it is a woman's) of every pronoun of the text."""
+    if text.isascii():
+        lower = text.lower()
+        return [(m.start(), m.group() in _HER) for m in _LOWER_PRONOUN_RE.finditer(lower)]
+    return [(m.start(), m.group("her") is not None) for m in _PRONOUN_RE.finditer(text)]
+
+
 # "In her closing summary, Professor Sugawara stated ...": the pronoun comes first.
 _CATAPHORA_RE = re.compile(
     r"(?:^|\n|[.;]\s+)(?:\(?\d+[.)]\s*)?(?:In|During|At|On|After) (her|his) [^,.]{3,60},", re.I
 )
 _CATAPHORA_CUE_RE = re.compile(r" h(?:er|is) ", re.I)  # in every match of the one above
 _WOMAN_HONORIFIC_RE = re.compile(
-    rf"\b(?:{'|'.join(lexicon.honorifics('female', ('en',)))})\.?[ \xa0]+([A-Z][\w'’\-]*)"
+    at_word_start("|".join(lexicon.honorifics("female", ("en",)))) + r"\.?[ \xa0]+([A-Z][\w'’\-]*)"
 )
 
 
@@ -152,7 +168,7 @@ _SIGNED_RE = re.compile(r"^\s*Signed\s*:?\s*$", re.M)
 
 def _signatures_start(text: str) -> int | None:
     """Where a "Signed:" block begins: the people named after it signed."""
-    sign = _SIGNED_RE.search(text)
+    sign = _SIGNED_RE.search(text) if "Signed" in text else None  # in every match
     return sign.start() if sign else None
 
 
@@ -211,7 +227,7 @@ def _first_person(text: str, people: list[Person]) -> Person | None:
         header or (_FIRST_PERSON_CUE_RE.search(text) and _FIRST_PERSON_RE.search(text)) or issued
     ):
         return None
-    if _SIGNED_RE.search(text) or not people:
+    if ("Signed" in text and _SIGNED_RE.search(text)) or not people:
         return None
     if issued:
         line_start = text.rfind("\n", 0, issued.start()) + 1
@@ -273,17 +289,17 @@ def mark_gender(text: str, people: list[Person]) -> None:
     latest: list[tuple[int, int, int]] = []
     for item in ends:
         latest.append(item if not latest or item[1] > latest[-1][1] else latest[-1])
-    pronouns = [m for m in _PRONOUN_RE.finditer(text) if m.start() not in cataphoric]
+    pronouns = [(at, her) for at, her in _pronouns(text) if at not in cataphoric]
     for female in (True, False):  # she/her first; he/his then marks only the others
-        for match in (m for m in pronouns if (m.group("her") is not None) == female):
-            count = bisect.bisect_right(end_positions, match.start())
+        for at in (at for at, her in pronouns if her == female):
+            count = bisect.bisect_right(end_positions, at)
             if not count:
                 continue
             # the mention that starts last among those ended before the pronoun
             _e, start, index = latest[count - 1]
-            if match.start() - start > 400:
+            if at - start > 400:
                 continue
-            person = _sentence_subject(text, mentions, match.start()) or mentions[index][2]
+            person = _sentence_subject(text, mentions, at) or mentions[index][2]
             if female and not person.male:
                 person.female_at = person.female_at or (person.start, person.end)
             elif not female and person.female_at is None:
@@ -359,9 +375,13 @@ def home_country(text: str, exclude: set[str] | frozenset[str] = frozenset()) ->
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
+# A capitalised word, "UK", "US" or "(Democratic) Republic of X". The capital opens the
+# pattern, so that the regex engine skips to the capitals; the look-behind after it is the
+# word boundary before it, and each alternative asks which capital it opens with.
 _COUNTRY_WORDS_RE = re.compile(
-    r"(?=[A-Z])\b(?:(?:Democratic )?Republic of (?:the )?[A-Z][a-z]+"
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?|UK|U\.K\.|US|U\.S\.)\b(?P<after>['’]s|\s\w+)?"
+    r"[A-Z](?<!\w.)(?:(?<=D)emocratic Republic of (?:the )?[A-Z][a-z]+"
+    r"|(?<=R)epublic of (?:the )?[A-Z][a-z]+|[a-z]+(?: [A-Z][a-z]+)?"
+    r"|(?<=U)K|(?<=U)\.K\.|(?<=U)S|(?<=U)\.S\.)\b(?P<after>['’]s|\s\w+)?"
 )
 _ACTING = lexicon.words("people", "acting_words")
 
@@ -445,8 +465,7 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 _HONORIFIC_FORMS = "|".join(lexicon.ordered("honorifics", "before_family_name"))
-_HONORIFIC_INITIALS = "".join(sorted({f[0] for f in _HONORIFIC_FORMS.split("|")}))
-_HONORIFIC_RE = re.compile(rf"(?=[{_HONORIFIC_INITIALS}])\b(?:{_HONORIFIC_FORMS})\.?\s+")
+_HONORIFIC_RE = re.compile(rf"{at_word_start(_HONORIFIC_FORMS)}\.?\s+")
 
 
 def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: str) -> bool:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from wpstrack.extract import japanese_place
 from wpstrack.extract.gazetteer import City, Gazetteer, ascii_fold, gazetteer, kana_key
 from wpstrack.extract.model import ExtractionState, doc_text, state
-from wpstrack.extract.patterns import DATE_RE, paragraphs
+from wpstrack.extract.patterns import DATE_RE, may_hold_date, paragraphs
 from wpstrack.extract.people_ja import is_japanese
 
 _WORD = r"[A-ZÀ-Þ][\w'’.À-ÿ-]*"
@@ -216,7 +216,7 @@ def _dateline(gaz: Gazetteer, text: str) -> Found | None:
     """ "OTTAWA, ON, March 8, 2024", "New York -", "ADDIS ABABA, ETHIOPIA", "..., New York"."""
     for line_start, line_end in paragraphs(text)[:_HEADER_LINES]:
         line = text[line_start:line_end]
-        date = DATE_RE.search(line)
+        date = DATE_RE.search(line) if may_hold_date(line) else None
         dash = _DASH_RE.search(line)
         cut = min(m.start() for m in (date, dash) if m) if (date or dash) else None
         if cut is not None and date is not None and cut == date.start():
@@ -277,7 +277,7 @@ def _footer(gaz: Gazetteer, text: str) -> Found | None:
     """ "Adopted in Addis Ababa, Ethiopia, 6 August 2025": where a communiqué was adopted."""
     for start, end in paragraphs(text)[-_FOOTER_LINES:]:
         line = text[start:end].rstrip(" .")
-        dates = list(DATE_RE.finditer(line))
+        dates = list(DATE_RE.finditer(line)) if may_hold_date(line) else []
         if len(line.split()) > _FOOTER_WORDS or not dates or dates[-1].end() != len(line):
             continue  # only a short closing line that ends with its date
         for match in _IN_RE.finditer(text, start, end):
@@ -307,7 +307,8 @@ def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
 
 def _stated_in_japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
     """A Japanese lead's place phrase ("カンパラにおいて", "ヨルダンを訪問中"): japanese_place."""
-    if not (st.language == "ja" or is_japanese(text)):
+    # an ASCII text holds no kana or kanji: str.isascii reads a flag, the search every character
+    if not (st.language == "ja" or (not text.isascii() and is_japanese(text))):
         return None
     body = st.release_date_span[1] if st.release_date_span else 0
     place = japanese_place.find(gaz, text, body)

@@ -15,12 +15,16 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wpstrack.extract.literals import at_word_start
 from wpstrack.extract.model import doc_text, state
 
 _NUMBER = r"(?P<n>[1-9]\d{2,3})(?![\d/.,]\d)(?!/|-?\d)(?:\s*\((?:19|20)\d\d\))?"
-_HEAD_RE = re.compile(  # the lookahead lets the engine skip what cannot start a match
-    r"(?=[URrS])\b(?:UNSCRs?|UNSC\s+[Rr]esolutions?|[Rr]esolutions?|RESOLUTIONS?|S/RES/"
-    r"|[Rr]ésolutions?|[Rr]esoluci(?:ón|ones))\s*(?:No\.?\s*|nos?\.?\s*|n[°º]\s*)?"
+_HEAD_RE = re.compile(  # opening with its first letters, so that the engine skips to them
+    at_word_start(
+        r"UNSCRs?|UNSC\s+[Rr]esolutions?|[Rr]esolutions?|RESOLUTIONS?|S/RES/"
+        r"|[Rr]ésolutions?|[Rr]esoluci(?:ón|ones)"
+    )
+    + r"\s*(?:No\.?\s*|nos?\.?\s*|n[°º]\s*)?"
 )
 _LIST_ITEM_RE = re.compile(_NUMBER)
 # What may sit between two numbers of one list.

@@ -17,7 +17,10 @@ from functools import lru_cache
 
 from wpstrack.extract import lexicon
 
-_STOP_RE = re.compile(r"[.!?](?=[ \xa0]+[A-Z0-9(\"“])|\n|。")
+# A stop, then space and what opens a sentence; a line break; 。. The stop characters open
+# the pattern, so that the regex engine skips to them (an alternation opening with a
+# lookahead was tried at every character); the look-behind tells which one was read.
+_STOP_RE = re.compile(r"[.!?\n。](?:(?<=[\n。])|(?=[ \xa0]+[A-Z0-9(\"“]))")
 _LAST_WORD_RE = re.compile(r"([\w.]+)$")
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 
