@@ -177,7 +177,10 @@ _NEEDLES = frozenset(
 _RUN_NEEDLES = tuple(sorted(n for n in _NEEDLES if not any(c.isspace() for c in n)))
 _SPACED_NEEDLES = tuple(sorted(_NEEDLES.difference(_RUN_NEEDLES)))
 _RUN_CACHE: dict[str, frozenset[str]] = {}
-_RUN_CACHE_SIZE = 1 << 16
+# Runs kept before the table starts afresh: about 290 bytes each, 4.8 MB when full. A long
+# ingestion meets new runs with every release (numbers, names); at 65,536 the table would
+# grow to 19 MB in a process whose line is 400 MB (``bench/ingest.py``).
+_RUN_CACHE_SIZE = 1 << 14
 
 
 def _needles_in(run: str) -> frozenset[str]:
