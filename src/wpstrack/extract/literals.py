@@ -91,11 +91,11 @@ def written_at(
         start = text.find(word, end)
 
 
-def _top_alternatives(alternation: str) -> list[str]:
-    """The alternatives of ``alternation`` split at its top-level ``|``."""
-    parts: list[str] = []
-    depth, start, escaped, in_class = 0, 0, False, False
-    for index, char in enumerate(alternation):
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) of each character that is the pattern's own
+    syntax or literal text: not escaped, not an escape's backslash, not in a class."""
+    depth, escaped, in_class = 0, False, False
+    for index, char in enumerate(pattern):
         if escaped:
             escaped = False
         elif char == "\\":
@@ -104,15 +104,29 @@ def _top_alternatives(alternation: str) -> list[str]:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+        else:
+            depth += (char == "(") - (char == ")")
+            yield index, char, depth
+
+
+def top_alternatives(alternation: str) -> list[str]:
+    """The alternatives of ``alternation`` split at its top-level ``|``."""
+    parts: list[str] = []
+    start = 0
+    for index, char, depth in _structure(alternation):
+        if char == "|" and depth == 0:
             parts.append(alternation[start:index])
             start = index + 1
     parts.append(alternation[start:])
     return parts
+
+
+def group_end(pattern: str) -> int:
+    """The index of the ")" that closes the group ``pattern`` opens with (-1 if none)."""
+    for index, char, depth in _structure(pattern):
+        if char == ")" and depth == 0:
+            return index
+    return -1
 
 
 _TWO_LETTERS_RE = re.compile(r"\[([^\W\d_])([^\W\d_])\]")
@@ -145,7 +159,7 @@ def at_word_start(alternation: str) -> str:
     not made optional or repeated.
     """
     rests: dict[str, list[str]] = {}
-    for alternative in _top_alternatives(alternation):
+    for alternative in top_alternatives(alternation):
         letters, rest = _first_letters(alternative)
         for letter in letters:
             rests.setdefault(letter, []).append(rest)

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract.lexicon import load as load_lexicon
+from wpstrack.extract.literals import group_end, top_alternatives
 from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.money import MONEY_NEEDLES, PREFIX_RE, SUFFIX_RE
 from wpstrack.extract.patterns import paragraphs
@@ -48,29 +49,6 @@ WPS_RESOLUTIONS = frozenset({1325, 1889, 2122, 2242, 2493, 2538})
 _META = set("\\()[]{}?*+.|^$")
 
 
-def _split_top(pattern: str) -> list[str]:
-    """The top-level alternatives of a pattern."""
-    parts, depth, current, escaped = [], 0, [], False
-    for char in pattern:
-        if escaped:
-            current.append(char)
-            escaped = False
-            continue
-        if char == "\\":
-            escaped = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
 def _leading_literal(alternative: str) -> str:
     """The lower-case text an alternative must start with ("[Pp]revention," -> "prevention,")."""
     out: list[str] = []
@@ -92,33 +70,12 @@ def _leading_literal(alternative: str) -> str:
     return "".join(out)
 
 
-def _group_end(pattern: str) -> int:
-    """The index of the ")" that closes the group ``pattern`` opens with (-1 if none)."""
-    depth, escaped, in_class = 0, False, False
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
-
-
 def _leading_literals(alternative: str) -> list[str]:
     """What an alternative must start with: one text, or one for each word of a group it
     opens with ("(?:full|equal)..." -> "full", "equal")."""
-    end = _group_end(alternative) if alternative.startswith("(?:") else -1
+    end = group_end(alternative) if alternative.startswith("(?:") else -1
     if end > 0 and alternative[end + 1 : end + 2] not in ("?", "*", "{"):
-        return [_leading_literal(word) for word in _split_top(alternative[3:end])]
+        return [_leading_literal(word) for word in top_alternatives(alternative[3:end])]
     return [_leading_literal(alternative)]
 
 
@@ -128,7 +85,7 @@ def needles(pattern: str) -> tuple[str, ...] | None:
     A cheap prefilter: ``in`` on the lower-cased text is far faster than a regex search, and
     most cues are absent from most releases. Every match starts with one of them.
     """
-    literals = [lit for alt in _split_top(pattern) for lit in _leading_literals(alt)]
+    literals = [lit for alt in top_alternatives(pattern) for lit in _leading_literals(alt)]
     if any(len(lit) < 2 for lit in literals):
         return None
     return tuple(dict.fromkeys(literals))
