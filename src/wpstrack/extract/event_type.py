@@ -393,8 +393,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         st = state(doc)
         counterparts = st.items("other_participants")
         text = doc_text(doc)
-        # MOFA's words for events: japanese_event (an ASCII text holds no kana or kanji)
-        if st.language == "ja" or (not text.isascii() and is_japanese(text)):
+        if st.language == "ja" or is_japanese(text):  # MOFA's words for events: japanese_event
             lead_ja, at, end = japanese_event.focus(text, st.release_date_span)
             if lead_ja.strip():  # nothing to read: no event type, and no empty span
                 kind_ja = japanese_event.classify(lead_ja, counterparts)

@@ -662,8 +662,7 @@ def create(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     def component(doc: Doc) -> Doc:
         st = state(doc)
         text = doc_text(doc)
-        # an ASCII text holds no kana or kanji: str.isascii reads a flag, the search every character
-        if st.language == "ja" or (not text.isascii() and people_ja.is_japanese(text)):
+        if st.language == "ja" or people_ja.is_japanese(text):
             records, women = people_ja.extract(text, st.release_date)
             _add_english_names(text, records, women)
             method = "people_ja_rules"

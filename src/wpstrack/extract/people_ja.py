@@ -60,6 +60,8 @@ _ENTITY_PREFIX_RE = re.compile(
 
 def is_japanese(text: str) -> bool:
     """Whether the text is mostly Japanese (kana and kanji)."""
+    if text.isascii():  # a flag CPython keeps on the string; the search reads every character
+        return False
     sample = text[:2000]
     cjk = len(_CJK_RE.findall(sample))
     return cjk > 20 and cjk > len(sample) * 0.2
@@ -134,33 +136,23 @@ def translate_org(written: str) -> str:
     return str(known) if known else translate(written)
 
 
-@cache
-def _katakana_word(surface: str) -> bool:
-    return _KATAKANA_RE.match(surface) is not None
-
-
-def _is_katakana(token: Token) -> bool:
-    return _katakana_word(token.surface)
-
-
 # A word's script as the reader asks it of every word of a release: only a word all in kanji
 # may be a family name, only one all in katakana a foreign name. Looked up by the word (one
 # string per distinct word, :mod:`wpstrack.japanese`), so each word's regexes run once.
 _KANJI, _KATAKANA, _OTHER = "kanji", "katakana", "other"
-_SCRIPTS: dict[str, str] = {}
-_MAX_SCRIPTS = 20_000  # distinct words kept; past it the table starts afresh
 
 
+@lru_cache(maxsize=20_000)  # distinct words kept
 def _script(surface: str) -> str:
-    script = _OTHER
     if _KANJI_RE.match(surface):
-        script = _KANJI
-    elif _KATAKANA_RE.match(surface):
-        script = _KATAKANA
-    if len(_SCRIPTS) >= _MAX_SCRIPTS:
-        _SCRIPTS.clear()
-    _SCRIPTS[surface] = script
-    return script
+        return _KANJI
+    if _KATAKANA_RE.match(surface):
+        return _KATAKANA
+    return _OTHER
+
+
+def _is_katakana(token: Token) -> bool:
+    return _script(token.surface) is _KATAKANA
 
 
 def _is_blank(token: Token) -> bool:
@@ -338,15 +330,13 @@ class _Reader:
         self.mentions: list[_Mention] = []
 
     def read(self) -> None:
-        toks, families, scripts = self.toks, self.families, _SCRIPTS
+        toks, families = self.toks, self.families
         count = len(toks)
         i = 0
         while i < count:
             token = toks[i]
             surface = token.surface
-            script = scripts.get(surface)
-            if script is None:
-                script = _script(surface)
+            script = _script(surface)
             if script is _KANJI:
                 pos = token.pos
                 # a family name, or one already read ("上川" read as a place)

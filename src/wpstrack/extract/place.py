@@ -307,8 +307,7 @@ def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
 
 def _stated_in_japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
     """A Japanese lead's place phrase ("カンパラにおいて", "ヨルダンを訪問中"): japanese_place."""
-    # an ASCII text holds no kana or kanji: str.isascii reads a flag, the search every character
-    if not (st.language == "ja" or (not text.isascii() and is_japanese(text))):
+    if not (st.language == "ja" or is_japanese(text)):
         return None
     body = st.release_date_span[1] if st.release_date_span else 0
     place = japanese_place.find(gaz, text, body)

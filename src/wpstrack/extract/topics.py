@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import chain
 
 from spacy.language import Language
@@ -133,21 +134,15 @@ _NEEDLES = frozenset(
 # one pattern of all needles tried at each character cost a third of the component.
 _RUN_NEEDLES = tuple(sorted(n for n in _NEEDLES if not any(c.isspace() for c in n)))
 _SPACED_NEEDLES = tuple(sorted(_NEEDLES.difference(_RUN_NEEDLES)))
-_RUN_CACHE: dict[str, frozenset[str]] = {}
-# Runs kept before the table starts afresh: about 290 bytes each, 4.8 MB when full. A long
-# ingestion meets new runs with every release (numbers, names); at 65,536 the table would
-# grow to 19 MB in a process whose line is 400 MB (``bench/ingest.py``).
-_RUN_CACHE_SIZE = 1 << 14
 
 
+# Runs kept: about 290 bytes each, 4.8 MB when full. A long ingestion meets new runs with
+# every release (numbers, names); 65,536 would hold 19 MB in a process whose line is 400 MB
+# (``bench/ingest.py``).
+@lru_cache(maxsize=1 << 14)
 def _needles_in(run: str) -> frozenset[str]:
     """The needles written inside one run of text without white space."""
-    found = _RUN_CACHE.get(run)
-    if found is None:
-        if len(_RUN_CACHE) >= _RUN_CACHE_SIZE:
-            _RUN_CACHE.clear()
-        found = _RUN_CACHE[run] = frozenset(n for n in _RUN_NEEDLES if n in run)
-    return found
+    return frozenset(n for n in _RUN_NEEDLES if n in run)
 
 
 class NeedlePlaces:
