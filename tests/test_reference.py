@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
 from sqlalchemy import Connection, select, update
 
 from wpstrack import schema
-from wpstrack.reference import resolutions
+from wpstrack.reference import read_yaml, resolutions
 from wpstrack.reference.sync import inventory, sync_reference
 
 WPS_RESOLUTIONS = {1325, 1820, 1888, 1889, 1960, 2106, 2122, 2242, 2467, 2493, 2538}
@@ -43,3 +47,18 @@ def test_second_sync_changes_nothing_and_repairs_an_edited_row(conn: Connection)
         select(schema.resolution.c.year).where(schema.resolution.c.number == 1325)
     ).scalar_one()
     assert year == 2000
+
+
+def test_every_shipped_yaml_file_reads_as_pyyamls_safe_loader_reads_it() -> None:
+    """The lexicons and reference tables go through libyaml's parser: the same values."""
+    package = Path(__file__).resolve().parents[1] / "src" / "wpstrack"
+    files = sorted(package.rglob("*.yaml"))
+    assert len(files) > 15
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert read_yaml(text) == yaml.safe_load(text), path
+
+
+def test_yaml_that_would_run_code_is_refused() -> None:
+    with pytest.raises(yaml.constructor.ConstructorError):
+        read_yaml("!!python/object/apply:os.system ['true']")

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import yaml
 from sqlalchemy import Connection, select
 
 from wpstrack import audit, funding, indicators, plans, schema
 from wpstrack.plans.model import Plan
 from wpstrack.plans.yamlform import parse_yaml
+from wpstrack.reference import read_yaml
 
 PLAN = "EX-NAP1"
 PERIODS = ("2024", "2025")
@@ -61,7 +61,7 @@ def example_plan() -> Plan:
 
 def narratives() -> list[dict[str, Any]]:
     """The example's report narratives: plan, period, section (summary or a pillar), text."""
-    entries = yaml.safe_load(_sample(NARRATIVES).decode("utf-8"))
+    entries = read_yaml(_sample(NARRATIVES).decode("utf-8"))
     return [dict(e) for e in entries]
 
 
@@ -70,7 +70,7 @@ def _organisations(conn: Connection, actor: str | None) -> int:
     org = schema.organisation
     present = set(conn.execute(select(org.c.code)).scalars())
     added = 0
-    for entry in yaml.safe_load(_sample(ORGANISATIONS).decode("utf-8")):
+    for entry in read_yaml(_sample(ORGANISATIONS).decode("utf-8")):
         if entry["code"] in present:
             continue
         audit.insert(conn, actor, org, dict(entry), action="import")

@@ -14,13 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import Connection, distinct, func, select
 
 from wpstrack import audit, schema
 from wpstrack.db import now
 from wpstrack.errors import InvalidInput
 from wpstrack.plans.store import plan_id
+from wpstrack.reference import read_yaml
 from wpstrack.reports.model import Period
 
 SUMMARY = "summary"
@@ -181,7 +181,7 @@ def load_file(conn: Connection, path: Path, author: str | None) -> int:
     nothing: the example narratives are optional."""
     if not path.is_file():
         return 0
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data = read_yaml(path.read_text(encoding="utf-8")) or []
     if not isinstance(data, list):
         raise InvalidInput("expected a list of {plan, period, section, text}", str(path))
     stored = 0

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-import yaml
+from wpstrack.reference import read_yaml
 
 _CUES = Path(__file__).parent / "lexicon" / "furniture.yaml"
 # A line longer than this is prose: no furniture cue is tested on it.
@@ -52,7 +52,7 @@ Span = tuple[int, int]
 @cache
 def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The furniture cues, compiled once: (line cues, footer openers, label lines)."""
-    data = yaml.safe_load(_CUES.read_text(encoding="utf-8"))
+    data = read_yaml(_CUES.read_text(encoding="utf-8"))
 
     def joined(patterns: list[str]) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)

@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from wpstrack.reference import read_yaml
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -19,7 +19,7 @@ LANGUAGES = ("en", "fr", "es")
 @cache
 def load(name: str) -> Any:
     """The parsed YAML file ``name`` of this folder (read once; callers must not change it)."""
-    return yaml.safe_load(resources.files(__name__).joinpath(f"{name}.yaml").read_text("utf-8"))
+    return read_yaml(resources.files(__name__).joinpath(f"{name}.yaml").read_text("utf-8"))
 
 
 @cache
