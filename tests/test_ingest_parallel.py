@@ -337,15 +337,58 @@ def test_an_unreachable_scheduler_is_a_clear_error(
     assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in result.stderr
 
 
-def test_extracting_in_process_gives_back_what_building_the_tables_freed_once(
+def test_extraction_in_chunks_warms_the_process_up_once_before_its_first_chunk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """``--workers 1`` builds the extractor's tables at its first chunk, as a worker's
-    warm-up does, and gives back the memory their sources took then, not at every chunk."""
-    released: list[int] = []
-    monkeypatch.setattr(ingest_run, "release_freed_memory", lambda: released.append(1))
-    monkeypatch.setattr(ingest_run, "extract_jobs", lambda jobs, limits: [])
+    """``--workers 1`` warms up at its first chunk, as a worker does at its start (which
+    builds the tables before any memory zone, and gives back what their sources took)."""
+    from wpstrack.extract import warm_up as warming
+
+    calls: list[int] = []
+
+    def counted_warm_up() -> None:
+        calls.append(1)
+        monkeypatch.setattr(warming, "_warm", True)
+
+    monkeypatch.setattr(warming, "_warm", False)
+    monkeypatch.setattr(warming, "warm_up", counted_warm_up)
     extractor = ingest_run.make_extractor(1)
     for _ in range(3):
         assert extractor.submit([], ReadLimits()).result() == []
-    assert released == [1]
+    assert calls == [1]
+
+
+def _jobs(tag: str) -> list[ingest_work.Job]:
+    """Made-up releases whose names, bodies and numbers no other test uses."""
+    jobs = []
+    for n in range(4):
+        text = (
+            f"Minister Zq{tag}{n}x of Japan met Ms. Yw{tag}{n}v, Director of the Org{tag}{n} "
+            f"Foundation, in Geneva on 3 March 2024 (reference {tag}-{n}-77{n}).\n"
+        )
+        name = f"release-{tag}-{n}.txt"
+        origin = ingest_work.Source(name, f"/{name}", name, f"{tag}{n}", len(text))
+        jobs.append(ingest_work.Job(origin, text.encode()))
+    return jobs
+
+
+def test_a_chunk_leaves_none_of_its_words_in_the_extractors_vocabularies() -> None:
+    """spaCy keeps every word it meets for the life of a process: a worker reading a million
+    releases kept all their names and numbers. A chunk is extracted in a memory zone: the
+    vocabularies are as large after it as before, and the records are the same as outside."""
+    from wpstrack.extract.matchers import phrase_tokenizer
+    from wpstrack.extract.pipeline import default_pipeline
+
+    ingest_work.extract_jobs(_jobs("warm"), ReadLimits())  # the first chunk warms up
+    stores = (default_pipeline().vocab.strings, phrase_tokenizer().vocab.strings)
+    before = [len(strings) for strings in stores]
+    zoned = ingest_work.extract_jobs(_jobs("zoned"), ReadLimits())
+    assert [len(strings) for strings in stores] == before
+    assert [p.record["organisations"] for p in zoned if p.record] == [
+        [f"Orgzoned{n} Foundation"] for n in range(4)
+    ]
+    outside = [
+        ingest_work.extract_content(job.raw, job.origin, limits=ReadLimits())
+        for job in _jobs("zoned")
+    ]
+    assert [p.record for p in zoned] == [p.record for p in outside]

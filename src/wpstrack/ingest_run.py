@@ -45,7 +45,7 @@ from sqlalchemy import Connection, Engine, select
 from wpstrack import schema
 from wpstrack.db import transaction
 from wpstrack.errors import ConfigError, WorkerLost
-from wpstrack.extract.warm_up import release_freed_memory, warm_up
+from wpstrack.extract.warm_up import warm_up
 from wpstrack.ingest import (
     DUPLICATE,
     INGESTED,
@@ -79,23 +79,17 @@ class Extractor(Protocol):
 class InProcess:
     """Extraction in the calling process, one chunk at a time (``--workers 1``).
 
-    The first chunk builds the extractor's tables, whose sources it frees; that memory is
-    given back then (:func:`release_freed_memory`), as a worker's warm-up does, since the
-    one process also holds the writer and, at the first Japanese release, its dictionary.
+    The first chunk warms the process up as a worker's start does (:func:`extract_jobs`),
+    which gives back the memory the tables' sources took: the one process also holds the
+    writer and, at the first Japanese release, its dictionary.
     """
 
     slots = 1
     workers = 1
 
-    def __init__(self) -> None:
-        self.released = False
-
     def submit(self, jobs: list[Job], limits: ReadLimits) -> Future[list[Prepared]]:
         done: Future[list[Prepared]] = Future()
         done.set_result(extract_jobs(jobs, limits))
-        if not self.released:
-            self.released = True
-            release_freed_memory()
         return done
 
     def close(self) -> None:

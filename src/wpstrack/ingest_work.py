@@ -18,6 +18,7 @@ from wpstrack.documents import (
     first_line,
     read_bytes,
 )
+from wpstrack.extract.warm_up import memory_zone
 from wpstrack.japanese import has_japanese
 from wpstrack.limits import ReadLimits
 
@@ -114,5 +115,13 @@ class Job:
 
 def extract_jobs(jobs: list[Job], limits: ReadLimits) -> list[Prepared]:
     """The worker's task: each job read and extracted, its raw bytes left out (the main
-    process keeps them, so they cross to the worker once and never back)."""
-    return [replace(extract_content(job.raw, job.origin, limits=limits), raw=None) for job in jobs]
+    process keeps them, so they cross to the worker once and never back).
+
+    A chunk is extracted in a memory zone, so that a worker's memory does not grow with the
+    words of the corpus it reads (:func:`wpstrack.extract.warm_up.memory_zone` says why and
+    when that is safe): its first chunk warms the process up.
+    """
+    with memory_zone():
+        return [
+            replace(extract_content(job.raw, job.origin, limits=limits), raw=None) for job in jobs
+        ]

@@ -30,7 +30,7 @@ _PHRASES_BY_VOCAB: dict[tuple[int, str], tuple[Vocab, PhraseMatcher]] = {}
 
 
 @cache
-def _nlp() -> Language:
+def phrase_tokenizer() -> Language:
     """The tokenizer for short phrases (titles, the words after a possessive)."""
     return spacy.blank("en")
 
@@ -78,7 +78,7 @@ def _office_phrases(vocab: Vocab, key: str) -> PhraseMatcher:
         with _LOCK:
             matcher = PhraseMatcher(vocab, attr="ORTH")
             for phrase in lexicon.ordered("offices", key):
-                words = [t.text for t in _nlp().make_doc(phrase)]
+                words = [t.text for t in phrase_tokenizer().make_doc(phrase)]
                 matcher.add(key, [Doc(vocab, words=words)])
             entry = _PHRASES_BY_VOCAB[(id(vocab), key)] = (vocab, matcher)
     return entry[1]
@@ -92,7 +92,7 @@ def office_phrases(doc: Doc, key: str) -> list[tuple[int, int]]:
 @lru_cache(maxsize=1 << 12)  # titles recur from person to person and release to release
 def phrase_labels(text: str) -> frozenset[str]:
     """The labels of :data:`PHRASE_LISTS` whose phrases ``text`` contains as whole tokens."""
-    doc = _nlp().make_doc(text)
+    doc = phrase_tokenizer().make_doc(text)
     return frozenset(label for label, key in PHRASE_LISTS.items() if office_phrases(doc, key))
 
 
@@ -113,5 +113,5 @@ def office_follows(text: str, position: int) -> bool:
     stripped = window.lstrip()
     if stripped == window or not stripped:
         return False
-    doc = _nlp().make_doc(stripped)
+    doc = phrase_tokenizer().make_doc(stripped)
     return any(start == 0 for start, _end in matches(doc, "OWNED_OFFICE"))

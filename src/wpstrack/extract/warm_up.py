@@ -19,6 +19,9 @@ import ctypes
 import ctypes.util
 import gc
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 # Made-up releases, one per language the extractor reads but Japanese, each written to reach
@@ -57,9 +60,14 @@ PAGE = (
 )
 
 
+_ZONE_LOCK = threading.Lock()
+_warm = False
+
+
 def warm_up() -> None:
     """Read and extract the made-up releases once, so that this process builds the
     pipeline and the tables extraction loads on first use before it takes real work."""
+    global _warm
     from wpstrack.documents import extract_record, read_bytes
     from wpstrack.extract.pipeline import default_pipeline, extract_text
 
@@ -68,6 +76,36 @@ def warm_up() -> None:
         extract_text(text, language=language, release_date=date(2024, 3, 3))
     extract_record(read_bytes(PAGE.encode(), filename="warm-up.html"))
     release_freed_memory()
+    _warm = True
+
+
+@contextmanager
+def memory_zone() -> Iterator[None]:
+    """A block at whose end spaCy forgets the words the extractor met inside it.
+
+    spaCy keeps every string and word it meets for the life of the process (its vocabulary,
+    and its tokenizer's cache): an ingestion worker kept each name, number and address of
+    every release it read, about 3.5 new words a release and 0.5-3 MB per thousand, which a
+    million releases would take past any memory bound. Inside the block they are transient
+    (spaCy's ``Language.memory_zone``, over the pipeline's vocabulary and the phrase
+    tokenizer's) and freed at its end.
+
+    Three conditions make that safe, and the block provides the first two itself: the tables
+    extraction builds on first use are built before it (a matcher built inside would keep
+    patterns whose strings the end of the block removes): the process is warmed up first;
+    no other thread extracts during it (the zone is the vocabulary's, not the thread's): one
+    block at a time per process, so it is for batch extraction (ingestion's workers), not a
+    server's requests; and the caller keeps no spaCy object made inside past its end: records
+    are plain data.
+    """
+    from wpstrack.extract.matchers import phrase_tokenizer
+    from wpstrack.extract.pipeline import default_pipeline
+
+    with _ZONE_LOCK:
+        if not _warm:
+            warm_up()
+        with default_pipeline().memory_zone(), phrase_tokenizer().memory_zone():
+            yield
 
 
 def release_freed_memory() -> None:
