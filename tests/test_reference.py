@@ -62,3 +62,27 @@ def test_every_shipped_yaml_file_reads_as_pyyamls_safe_loader_reads_it() -> None
 def test_yaml_that_would_run_code_is_refused() -> None:
     with pytest.raises(yaml.constructor.ConstructorError):
         read_yaml("!!python/object/apply:os.system ['true']")
+
+
+def test_loading_the_cities_is_a_few_statements_not_one_per_row(fresh_database_url: str) -> None:
+    """One INSERT per city fired PostgreSQL's statement triggers 30,000 times in one
+    transaction (the public version's bump: 21 of the 22 s of ``wpstrack init``, and of every
+    test database). The rows go in as multi-row statements: the version moves by a few
+    hundred (an organisation's parent is still set by a statement of its own), not 30,000."""
+    from wpstrack.db import make_engine, upgrade
+
+    engine = make_engine(fresh_database_url)
+    try:
+        with engine.begin() as conn:
+            upgrade(conn)
+            if conn.dialect.name != "postgresql":
+                pytest.skip("SQLite's triggers are per row: there is no statement to count")
+            version = select(schema.public_version.c.version)
+            before = conn.execute(version).scalar_one()
+            sync_reference(conn)
+            moves = conn.execute(version).scalar_one() - before
+            cities = inventory(conn)["cities"]
+        assert cities > 20_000
+        assert 0 < moves < 1_000, moves
+    finally:
+        engine.dispose()
