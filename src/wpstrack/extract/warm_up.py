@@ -83,20 +83,21 @@ def warm_up() -> None:
 def memory_zone() -> Iterator[None]:
     """A block at whose end spaCy forgets the words the extractor met inside it.
 
-    spaCy keeps every string and word it meets for the life of the process (its vocabulary,
+    spaCy keeps every string and word it meets for the life of the process (its vocabulary
     and its tokenizer's cache): an ingestion worker kept each name, number and address of
-    every release it read, about 3.5 new words a release and 0.5-3 MB per thousand, which a
-    million releases would take past any memory bound. Inside the block they are transient
+    every release it had read, so its memory grew with the corpus (``bench/ingest.py``:
+    0.5 MB per thousand releases, 500 MB for a million). Inside the block they are transient
     (spaCy's ``Language.memory_zone``, over the pipeline's vocabulary and the phrase
     tokenizer's) and freed at its end.
 
-    Three conditions make that safe, and the block provides the first two itself: the tables
-    extraction builds on first use are built before it (a matcher built inside would keep
-    patterns whose strings the end of the block removes): the process is warmed up first;
-    no other thread extracts during it (the zone is the vocabulary's, not the thread's): one
-    block at a time per process, so it is for batch extraction (ingestion's workers), not a
-    server's requests; and the caller keeps no spaCy object made inside past its end: records
-    are plain data.
+    That is safe under three conditions:
+    - the tables extraction builds on first use exist before the block (a matcher built
+      inside would keep patterns whose strings its end removes): the block warms the
+      process up first;
+    - no other thread extracts during the block (the zone is the vocabulary's, not the
+      thread's): blocks run one at a time, and only batch extraction (ingestion's workers)
+      takes them, never a server's requests, which extract in threads at once;
+    - the caller keeps no spaCy object made inside past its end: records are plain data.
     """
     from wpstrack.extract.matchers import phrase_tokenizer
     from wpstrack.extract.pipeline import default_pipeline

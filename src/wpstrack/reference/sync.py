@@ -49,7 +49,7 @@ def _insert_all(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
     The driver's executemany runs one INSERT per row, and PostgreSQL fires a statement
     trigger for each: the public version's bump (migrations 0019, 0021) updated its one row
-    30,000 times in the transaction that loads the cities, 21 of the 22 seconds of
+    35,503 times in the transaction that loads the reference data, 21 of the 22 seconds of
     ``wpstrack init``. With RETURNING, SQLAlchemy sends the rows as multi-row VALUES of 1,000
     ("insertmanyvalues"), compiled once; a VALUES list built here was compiled per statement
     (15 s of CPU).
