@@ -16,7 +16,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -289,7 +289,7 @@ def _display_names() -> dict[str, str]:
     return names
 
 
-@cache
+@lru_cache(maxsize=1 << 14)  # bounded: any capitalised phrase of any release comes here
 def country_name(text: str) -> str | None:
     """The country a capitalised phrase names exactly, as records report it ("the Republic
     of Chile" -> "Chile"), or None. Stricter than :meth:`Gazetteer.country`: an ambiguous

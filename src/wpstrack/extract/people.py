@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -336,7 +336,7 @@ def _has_head(text: str) -> bool:
     return any(_is_head(w) for w in _HEAD_SPLIT_RE.split(text))
 
 
-@cache
+@lru_cache(maxsize=1 << 14)  # bounded: every word of every office comes here
 def _is_head(word: str) -> bool:
     return _POSSESSIVE_END_RE.sub("", word.strip(",.;:()")).lower() in TITLE_HEADS
 
