@@ -392,3 +392,24 @@ def test_a_chunk_leaves_none_of_its_words_in_the_extractors_vocabularies() -> No
         for job in _jobs("zoned")
     ]
     assert [p.record for p in zoned] == [p.record for p in outside]
+
+
+def test_the_vocabularies_are_built_anew_once_zones_have_taken_enough_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A zone's end frees its words but leaves their places in spaCy's hash tables, which
+    grew with every word a worker ever met (27 MB over 16,000 releases). Past
+    ``RENEW_AFTER`` words the next chunk starts on new vocabularies, and gives the same
+    records as the old ones did."""
+    from wpstrack.extract import warm_up as warming
+    from wpstrack.extract.pipeline import default_pipeline
+
+    warming.renew()  # whatever other tests took: new vocabularies, warmed up
+    built = default_pipeline()
+    kept = ingest_work.extract_jobs(_jobs("renewal"), ReadLimits())
+    assert default_pipeline() is built  # far under the bound
+    monkeypatch.setattr(warming, "RENEW_AFTER", 5)  # that chunk took more new words
+    renewed = ingest_work.extract_jobs(_jobs("renewal"), ReadLimits())
+    assert default_pipeline() is not built
+    assert [p.record for p in renewed] == [p.record for p in kept]
+    assert len(default_pipeline().vocab) == len(built.vocab)  # the warm-up's and one chunk's

@@ -35,6 +35,15 @@ def phrase_tokenizer() -> Language:
     return spacy.blank("en")
 
 
+def forget_vocabularies() -> None:
+    """Drop the phrase tokenizer and the matchers built for documents of a vocabulary: the
+    next call builds them anew (with :func:`wpstrack.extract.pipeline.forget_pipeline`)."""
+    with _LOCK:
+        phrase_tokenizer.cache_clear()
+        _BY_VOCAB.clear()
+        _PHRASES_BY_VOCAB.clear()
+
+
 def _resolve(value: Any) -> Any:
     """The pattern with every "@file.key" replaced by that lexicon word list."""
     if isinstance(value, str) and value.startswith("@"):

@@ -202,6 +202,13 @@ def default_pipeline() -> Language:
         return _built_pipeline()
 
 
+def forget_pipeline() -> None:
+    """Drop the process's pipeline: the next :func:`default_pipeline` builds another, with a
+    vocabulary of its own (:func:`wpstrack.extract.warm_up.memory_zone` says when)."""
+    with _BUILD_LOCK:
+        _built_pipeline.cache_clear()
+
+
 def _dedupe(values: Iterable[Any]) -> list[Any]:
     seen: list[Any] = []
     for value in values:
