@@ -33,7 +33,7 @@ def _value(report: Evaluation, name: str) -> float:
 def test_development_corpus_meets_the_acceptance_of_issue_3(corpus_dir: Path) -> None:
     report = evaluate_folder(corpus_dir / "gold.jsonl", corpus_dir)
     assert report.documents == 60
-    assert (report.macro(GOLD_FIELDS) or 0) >= 0.95
+    assert (report.macro(GOLD_FIELDS) or 0) >= 0.97  # issue 11's line (issue 3 asked 0.95)
     assert {n: _value(report, n) for n in SCALAR_FIELDS if _value(report, n) < 0.95} == {}
     for name in ("principal_actors", "other_participants", "organisations"):
         assert _value(report, name) >= 0.90, name
