@@ -246,7 +246,7 @@ def read_cities(take: Callable[[dict[str, Any]], None]) -> None:
 
     def hook(row: dict[str, Any]) -> dict[str, Any] | None:
         if "geonameid" not in row:
-            return row  # a city's nested objects
+            return row  # the outer object, whose values are the dropped cities
         take(row)
         return None
 

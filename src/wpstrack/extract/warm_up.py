@@ -63,7 +63,8 @@ PAGE = (
 _ZONE_LOCK = threading.Lock()
 _warm = False
 # Words the vocabularies may take in memory zones before they are built anew (see
-# :func:`memory_zone`): about 5 MB of spaCy's tables, 2,500 releases of ``bench/ingest.py``.
+# :func:`memory_zone`): a stream of new words then holds at most about 8 MB of spaCy's
+# tables (measured), and ``bench/ingest.py``'s releases renew every 2,500 or so.
 RENEW_AFTER = 200_000
 _built_with = 0  # the words the vocabularies held when they were built
 
@@ -125,10 +126,10 @@ def memory_zone() -> Iterator[None]:
 
     A zone's end frees its words but not their places in spaCy's hash tables: preshed marks
     a cleared entry deleted, still counts it as filled, and doubles the table when it looks
-    full, so the tables grow with every word a process meets (``bench/ingest.py``: 27 MB
-    over 16,000 releases, which would be 1.7 GB over a million). So once the vocabularies
-    have taken :data:`RENEW_AFTER` words since they were built, the block first builds them
-    anew (:func:`renew`).
+    full, so the tables grow with every new word a process meets (measured: 960,000 new
+    words took a process from 89 to 143 MB, and the next doubling was due). So once the
+    vocabularies have taken :data:`RENEW_AFTER` words since they were built, the block first
+    builds them anew (:func:`renew`).
     """
     from wpstrack.extract.matchers import phrase_tokenizer
     from wpstrack.extract.pipeline import default_pipeline
