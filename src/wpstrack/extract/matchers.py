@@ -62,12 +62,25 @@ def token_patterns() -> dict[str, list[list[dict[str, Any]]]]:
     return {label: _resolve(patterns) for label, patterns in lexicon.load("patterns").items()}
 
 
+def _keep(vocab: Vocab, label: str) -> None:
+    """Intern a matcher's label for the life of ``vocab``.
+
+    A matcher is built at its first use, which may fall inside a memory zone
+    (:func:`wpstrack.extract.warm_up.memory_zone`): spaCy would intern its label as a
+    transient string, drop it at the zone's end, and the matcher's next match would fail
+    to name it (spaCy's E018).
+    """
+    # spaCy's type stub for StringStore.add predates its allow_transient argument (3.8).
+    vocab.strings.add(label, allow_transient=False)  # type: ignore[call-arg]
+
+
 def token_matcher(vocab: Vocab, label: str) -> Matcher:
     """The Matcher of one label of :func:`token_patterns` for documents of ``vocab``, built
     once each: one Matcher per label, so that a rule runs only its own patterns."""
     entry = _BY_VOCAB.get((id(vocab), label))
     if entry is None or entry[0] is not vocab:
         with _LOCK:
+            _keep(vocab, label)
             matcher = Matcher(vocab, validate=True)
             matcher.add(label, token_patterns()[label])
             entry = _BY_VOCAB[(id(vocab), label)] = (vocab, matcher)
@@ -85,6 +98,7 @@ def _office_phrases(vocab: Vocab, key: str) -> PhraseMatcher:
     entry = _PHRASES_BY_VOCAB.get((id(vocab), key))
     if entry is None or entry[0] is not vocab:
         with _LOCK:
+            _keep(vocab, key)
             matcher = PhraseMatcher(vocab, attr="ORTH")
             for phrase in lexicon.ordered("offices", key):
                 words = [t.text for t in phrase_tokenizer().make_doc(phrase)]
