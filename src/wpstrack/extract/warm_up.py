@@ -116,9 +116,10 @@ def memory_zone() -> Iterator[None]:
     tokenizer's) and freed at its end.
 
     That is safe under three conditions:
-    - the tables extraction builds on first use exist before the block (a matcher built
-      inside would keep patterns whose strings its end removes): the block warms the
-      process up first;
+    - the tables extraction builds on first use exist before the block (a table built
+      inside would keep strings its end removes): the block warms the process up first,
+      and a matcher built later, at its first use, keeps its label for good
+      (:mod:`wpstrack.extract.matchers`);
     - no other thread extracts during the block (the zone is the vocabulary's, not the
       thread's): blocks run one at a time, and only batch extraction (ingestion's workers)
       takes them, never a server's requests, which extract in threads at once;
