@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -134,6 +136,25 @@ def test_a_copy_with_a_page_footer_is_the_same_text_and_a_short_text_never_is() 
     assert ratio >= events.NEAR_DUPLICATE
     other = RELEASE.replace("UN Women and UNDP", "UNICEF and UNHCR").replace("1325", "2467")
     assert events.similarity(events._shingles(RELEASE), events._shingles(other)) < 0.9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RELEASE,
+        RELEASE.replace("Women", "Wo_men—ﬁnal ＵＮ"),  # underscore, dash, ligature, full width
+        "外務大臣は国連女性機関の事務局長とニューヨークで会談しました。" * 12,
+        "La ministre a rencontré la Représentante spéciale à Genève. " * 8,
+    ],
+)
+def test_shingles_are_the_crc32_of_every_eight_letters_of_the_folded_text(text: str) -> None:
+    # The writer's fast path (one regex, byte slices for ASCII) against the definition.
+    plain = "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())[
+        : events.MAX_FOLDED
+    ]
+    assert events.fold(text) == plain
+    expected = {zlib.crc32(plain[i : i + 8].encode()) for i in range(len(plain) - 7)}
+    assert events._shingles(text) == expected
 
 
 def test_a_pair_kept_apart_is_not_offered_again(conn: Connection) -> None:
