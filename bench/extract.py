@@ -177,13 +177,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, default=5000, help="documents to extract")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--ja-docs", type=int, default=500, help="Japanese documents to extract")
+    parser.add_argument(
+        "--ja-docs", type=int, default=500, help="Japanese documents to extract (0: none)"
+    )
     parser.add_argument(
         "--ja-corpus", type=Path, action="append", help="folder with Japanese documents"
     )
     args = parser.parse_args(argv)
     result = run(args.docs, args.corpus)
-    result["japanese"] = run_japanese(args.ja_docs, args.ja_corpus or JA_CORPORA)
+    if args.ja_docs > 0:
+        result["japanese"] = run_japanese(args.ja_docs, args.ja_corpus or JA_CORPORA)
     if args.json:
         print(json.dumps(result))
         return
