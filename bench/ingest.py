@@ -7,7 +7,10 @@ repeated, each with a distinct closing line so that every file has its own conte
 the n-th repetition has its years moved n years on, so that the copies are releases of
 other days and not format copies of each other, which the writer would merge: a cost a real
 corpus pays for the few releases published in several formats, not for every file;
-``--format-copies`` keeps the years, the shape of this benchmark's earlier figures),
+``--format-copies`` keeps the years, the shape of this benchmark's earlier figures;
+``--per-day N`` writes N releases of each date, one after another, each with a paragraph of
+its own so that none is a near copy of another, as in a corpus of many governments' releases,
+where each new release is compared with the others of its day),
 then runs the real ``wpstrack ingest --workers N`` command over the folder against a fresh
 SQLite database in the same temporary folder (or the empty database ``--database-url``
 names), and reports documents per second, the peak RSS of the main process (the writer) and
@@ -24,9 +27,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import itertools
 import json
 import os
+import random
 import re
 import resource
 import sys
@@ -42,14 +45,22 @@ from extract import DEFAULT_CORPUS, load_corpus, machine, peak_rss_mb, pin_to_on
 YEAR = re.compile(r"\b20[0-3]\d\b")  # 2000-2039: release dates, never a WPS resolution
 
 
-def write_files(folder: Path, docs: int, corpus: Path, format_copies: bool = False) -> int:
-    """``docs`` distinct text files in ``folder``; returns how many bytes were written."""
+def write_files(
+    folder: Path, docs: int, corpus: Path, format_copies: bool = False, per_day: int = 1
+) -> int:
+    """``docs`` distinct text files in ``folder``; returns how many bytes were written. The
+    ``per_day`` releases of one date come one after another, as in a folder by date."""
     base = [text for text, _, _ in load_corpus(corpus)]
+    words = sorted({w for text in base for w in re.findall(r"[A-Za-z]{4,}", text)})
     written = 0
-    for number, text in enumerate(itertools.islice(itertools.cycle(base), docs)):
-        shift = number // len(base)
+    for number in range(docs):
+        block = number // per_day
+        text, shift = base[block % len(base)], block // len(base)
         if shift and not format_copies:
             text = YEAR.sub(lambda m, n=shift: str(int(m.group()) + n), text)
+        if per_day > 1:  # a paragraph of its own: not a near copy of the day's others
+            chosen = random.Random(number).choices(words, k=max(60, len(text) // 20))
+            text += "\n\n" + " ".join(chosen) + ".\n"
         sub = folder / f"{number // 1000:03d}"
         sub.mkdir(exist_ok=True)
         data = f"{text}\nReference number {number}.\n".encode()
@@ -64,6 +75,7 @@ def run(
     workers: int = 1,
     url: str | None = None,
     format_copies: bool = False,
+    per_day: int = 1,
 ) -> dict[str, Any]:
     from wpstrack.cli import app
 
@@ -72,7 +84,7 @@ def run(
         root = Path(tmp)
         folder = root / "releases"
         folder.mkdir()
-        size = write_files(folder, docs, corpus, format_copies)
+        size = write_files(folder, docs, corpus, format_copies, per_day)
         os.environ["WPSTRACK_DATA_DIR"] = str(root / "data")
         os.environ["WPSTRACK_DATABASE_URL"] = url or f"sqlite:///{root / 'data' / 'bench.db'}"
         out = io.StringIO()
@@ -94,6 +106,7 @@ def run(
         "docs": docs,
         "workers": workers,
         "format_copies": format_copies,
+        "per_day": per_day,
         "input_mb": round(size / 2**20, 1),
         "ingested": summary["ingested"],
         "rejected": summary["rejected"],
@@ -121,10 +134,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--format-copies", action="store_true", help="repeat releases with their own dates"
     )
+    parser.add_argument(
+        "--per-day", type=int, default=1, help="distinct releases sharing each date"
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    result = run(args.docs, args.corpus, args.workers, args.database_url, args.format_copies)
+    result = run(
+        args.docs, args.corpus, args.workers, args.database_url, args.format_copies, args.per_day
+    )
     if args.json:
         print(json.dumps(result))
         return

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy
 import pytest
 from sqlalchemy import Connection, func, select
 from typer.testing import CliRunner
@@ -154,7 +155,7 @@ def test_shingles_are_the_crc32_of_every_eight_letters_of_the_folded_text(text: 
     ]
     assert events.fold(text) == plain
     expected = {zlib.crc32(plain[i : i + 8].encode()) for i in range(len(plain) - 7)}
-    assert events._shingles(text) == expected
+    assert events._shingles(text).tolist() == sorted(expected)
 
 
 def test_a_pair_kept_apart_is_not_offered_again(conn: Connection) -> None:
@@ -230,6 +231,57 @@ def test_ingestion_finds_the_copies_the_reviewers_list_marks_same_text(conn: Con
     assert events._near_copies(conn, other) == marked(other) == []
     events.keep_apart(conn, "rita", copy, one)
     assert events._near_copies(conn, copy) == marked(copy) == []
+
+
+def test_the_copy_look_up_reads_each_stored_text_once(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingestion compares each new release with every activity of its day. With many
+    releases a day, reading and shingling all their texts for each new one made the single
+    writer 20 times slower (bench/ingest.py --per-day 100): the shingles are kept by
+    fingerprint, and a text is read again only when they are not."""
+    doc = schema.document
+    texts = [RELEASE] + [
+        f"{RELEASE}\nAnnex {n}: " + f"item {n} of the plan. " * 40 for n in range(4)
+    ]
+    activity_ids = []
+    for text in texts:
+        document_id, activity_id = add_release(conn, text)
+        mark = events.fingerprint(text)
+        conn.execute(doc.update().where(doc.c.id == document_id).values(fingerprint=mark))
+        activity_ids.append(activity_id)
+    read: list[int] = []
+    real = events._texts
+
+    def counted(conn: Connection, document_ids: list[int]) -> dict[int, str]:
+        read.extend(document_ids)
+        return real(conn, document_ids)
+
+    monkeypatch.setattr(events, "_texts", counted)
+    monkeypatch.setattr(events, "_CACHE", events._ShingleCache(events.SHINGLE_CACHE_BYTES))
+    for _ in range(2):
+        for activity_id in activity_ids:
+            assert events._near_copies(conn, activity_id) == []  # annexes: no one's copy
+    assert sorted(read) == sorted(set(read)) and len(read) == len(texts)
+    # A copy is still found from the kept shingles, and the reviewer's list agrees.
+    _, copy = add_release(conn, RELEASE + "\nPage 1 of 1")
+    assert events._near_copies(conn, copy) == [activity_ids[0]]
+    assert [c.activity_id for c in events.candidates(conn, copy) if c.same_text] == [
+        activity_ids[0]
+    ]
+
+
+def test_the_shingle_cache_keeps_within_its_bytes_the_latest_used_first() -> None:
+    arrays = {mark: events._shingles(RELEASE + mark * 30) for mark in "abcd"}
+    cache = events._ShingleCache(budget=sum(a.nbytes for a in list(arrays.values())[:3]))
+    for mark in "abc":
+        cache.put(mark, arrays[mark])
+    assert cache.get("a") is arrays["a"]  # "a" now used last: "b" goes first
+    cache.put("d", arrays["d"])
+    assert cache.get("b") is None and cache.get("a") is arrays["a"]
+    assert cache.used <= cache.budget
+    cache.put("huge", numpy.zeros(cache.budget, numpy.uint32))  # larger than the cache: not kept
+    assert cache.get("huge") is None and cache.get("a") is arrays["a"]
 
 
 def test_merge_fills_empty_values_from_the_joined_source_and_records_which(

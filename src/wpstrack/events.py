@@ -17,16 +17,19 @@ without a reviewer. Every write is in the audit log. Nothing here commits.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
+import threading
 import unicodedata
 import zlib
-from collections.abc import Set as AbstractSet
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy
+from numpy.typing import NDArray
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select, update
 
@@ -117,30 +120,99 @@ def fingerprint(text: str | None) -> str | None:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-@functools.lru_cache(maxsize=32)
-def _shingles(text: str) -> frozenset[int]:
-    """The text's shingles; the last texts' are kept, since ingestion compares every new
-    document with the same recent sources of its window (most of its look for copies).
-    The set of a 2 kB release takes about 170 kB: 32 of them keep the writer within bounds."""
+Shingles = NDArray[numpy.uint32]
+_NO_SHINGLES: Shingles = numpy.empty(0, numpy.uint32)
+_NO_SHINGLES.flags.writeable = False
+
+
+def _shingles(text: str) -> Shingles:
+    """The text's shingles (crc32 of every eight letters of its folded form), sorted and
+    unique in an array: 4 bytes a shingle, where a set of Python ints took 85."""
     folded = fold(text)
     if len(folded) < MIN_FOLDED:
-        return frozenset()
+        return _NO_SHINGLES
     spans = range(len(folded) - SHINGLE + 1)
     data = folded.encode("utf-8")
     if len(data) == len(folded):  # ASCII: a character is a byte, so slice the bytes once
         pieces = [data[i : i + SHINGLE] for i in spans]
     else:
         pieces = [folded[i : i + SHINGLE].encode("utf-8") for i in spans]
-    # The writer shingles every document it compares: a list and map run in C (half the time
-    # of a generator of crc32 calls, measured by bench/ingest.py's writer CPU per document).
-    return frozenset(map(zlib.crc32, pieces))
+    # A list and map run in C: half the time of a generator of crc32 calls.
+    shingles = numpy.unique(numpy.fromiter(map(zlib.crc32, pieces), numpy.uint32, len(spans)))
+    shingles.flags.writeable = False  # shared through the cache
+    return shingles
 
 
-def similarity(a: AbstractSet[int], b: AbstractSet[int]) -> float:
-    """Jaccard similarity of two shingle sets (0 when either is empty)."""
-    if not a or not b:
+def similarity(a: Shingles, b: Shingles) -> float:
+    """Jaccard similarity of two shingle arrays (0 when either is empty)."""
+    if not a.size or not b.size:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = numpy.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common)
+
+
+def _near_duplicates(a: Shingles, b: Shingles) -> bool:
+    """Whether two texts are copies. Their Jaccard similarity is at most the smaller set's
+    size over the larger's, so most pairs are told apart by their sizes alone."""
+    small, large = sorted((a.size, b.size))
+    return small >= NEAR_DUPLICATE * large and similarity(a, b) >= NEAR_DUPLICATE
+
+
+class _ShingleCache:
+    """Shingles of stored documents by fingerprint (the folded text's hash: the same key,
+    the same shingles), kept within :data:`SHINGLE_CACHE_BYTES`, the least recently used
+    going first. Ingestion compares each new release with every activity of its day: with
+    many releases a day, rebuilding their shingles from their texts for each new one was
+    most of the single writer's work (bench/ingest.py --per-day)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.kept: OrderedDict[str, Shingles] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, mark: str) -> Shingles | None:
+        with self.lock:
+            found = self.kept.get(mark)
+            if found is not None:
+                self.kept.move_to_end(mark)
+            return found
+
+    def put(self, mark: str, shingles: Shingles) -> None:
+        with self.lock:
+            if mark in self.kept or shingles.nbytes > self.budget:
+                return
+            self.kept[mark] = shingles
+            self.used += shingles.nbytes
+            while self.used > self.budget:
+                _, gone = self.kept.popitem(last=False)
+                self.used -= gone.nbytes
+
+
+# A release of 2 kB has some 1,800 shingles (7 kB), one of 10 kB some 8,000 (32 kB): a whole
+# window (WINDOW activities) of the latter takes 6.4 MB. The writer and the server keep this.
+SHINGLE_CACHE_BYTES = 8 * 2**20
+_CACHE = _ShingleCache(SHINGLE_CACHE_BYTES)
+
+
+def _shingles_of(conn: Connection, document_ids: Iterable[int]) -> dict[int, Shingles]:
+    """The shingles of stored documents, reading only the texts the cache lacks (and those
+    of documents stored before fingerprints, whose column is NULL)."""
+    doc = schema.document
+    ids = sorted(set(document_ids))
+    rows = conn.execute(select(doc.c.id, doc.c.fingerprint).where(doc.c.id.in_(ids)))
+    marks = {r.id: r.fingerprint for r in rows}
+    found: dict[int, Shingles] = {}
+    for document_id in ids:
+        mark = marks.get(document_id)
+        cached = _CACHE.get(mark) if mark else None
+        if cached is not None:
+            found[document_id] = cached
+    for document_id, text in _texts(conn, [d for d in ids if d not in found]).items():
+        found[document_id] = _shingles(text)
+        if mark := marks.get(document_id):
+            _CACHE.put(mark, found[document_id])
+    return found
 
 
 # --- what is compared -----------------------------------------------------------------------
@@ -332,14 +404,13 @@ def _near_copies_of(
     documents: dict[int, list[int]] = {}
     for owner, document_id in conn.execute(joined.order_by(src.c.id)):
         documents.setdefault(owner, []).append(document_id)
-    texts = _texts(conn, [d for ids in documents.values() for d in ids])
-    shingles = {d: _shingles(texts.get(d, "")) for ids in documents.values() for d in ids}
-    mine = [shingles[d] for d in documents.get(activity_id, [])]
+    mine = documents.get(activity_id, [])
+    shingles = _shingles_of(conn, [d for ids in documents.values() for d in ids])
     return sorted(
         other
         for other in others
         if any(
-            similarity(a, shingles[d]) >= NEAR_DUPLICATE
+            _near_duplicates(shingles.get(a, _NO_SHINGLES), shingles.get(d, _NO_SHINGLES))
             for d in documents.get(other, [])
             for a in mine
         )
@@ -366,13 +437,13 @@ def candidates(conn: Connection, activity_id: int, threshold: float = THRESHOLD)
     }
     if not others:
         return []
-    texts = _texts(conn, own.documents + [d for p in others.values() for d in p.documents])
-    mine = [_shingles(texts.get(d, "")) for d in own.documents]
+    shingles = _shingles_of(conn, own.documents + [d for p in others.values() for d in p.documents])
+    mine = [shingles.get(d, _NO_SHINGLES) for d in own.documents]
     found = []
     for other in others.values():
         score, evidence = compare(own, other)
-        theirs = [_shingles(texts.get(d, "")) for d in other.documents]
-        same_text = any(similarity(a, b) >= NEAR_DUPLICATE for a in mine for b in theirs)
+        theirs = [shingles.get(d, _NO_SHINGLES) for d in other.documents]
+        same_text = any(_near_duplicates(a, b) for a in mine for b in theirs)
         if same_text:
             score += 10
             evidence.insert(0, "same text (a format copy)")
