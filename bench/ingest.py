@@ -51,7 +51,7 @@ def write_files(
     """``docs`` distinct text files in ``folder``; returns how many bytes were written. The
     ``per_day`` releases of one date come one after another, as in a folder by date."""
     base = [text for text, _, _ in load_corpus(corpus)]
-    words = sorted({w for text in base for w in re.findall(r"[A-Za-z]{4,}", text)})
+    words = sorted({w for t in base for w in re.findall(r"[A-Za-z]{4,}", t)}) if per_day > 1 else []
     written = 0
     for number in range(docs):
         block = number // per_day

@@ -23,7 +23,7 @@ import threading
 import unicodedata
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -195,20 +195,16 @@ SHINGLE_CACHE_BYTES = 8 * 2**20
 _CACHE = _ShingleCache(SHINGLE_CACHE_BYTES)
 
 
-def _shingles_of(conn: Connection, document_ids: Iterable[int]) -> dict[int, Shingles]:
-    """The shingles of stored documents, reading only the texts the cache lacks (and those
-    of documents stored before fingerprints, whose column is NULL)."""
-    doc = schema.document
-    ids = sorted(set(document_ids))
-    rows = conn.execute(select(doc.c.id, doc.c.fingerprint).where(doc.c.id.in_(ids)))
-    marks = {r.id: r.fingerprint for r in rows}
+def _shingles_of(conn: Connection, marks: Mapping[int, str | None]) -> dict[int, Shingles]:
+    """The shingles of stored documents, given with their fingerprints (read with their
+    sources), reading only the texts the cache lacks (and those of documents stored before
+    fingerprints, whose column is NULL)."""
     found: dict[int, Shingles] = {}
-    for document_id in ids:
-        mark = marks.get(document_id)
+    for document_id, mark in marks.items():
         cached = _CACHE.get(mark) if mark else None
         if cached is not None:
             found[document_id] = cached
-    for document_id, text in _texts(conn, [d for d in ids if d not in found]).items():
+    for document_id, text in _texts(conn, sorted(set(marks) - set(found))).items():
         found[document_id] = _shingles(text)
         if mark := marks.get(document_id):
             _CACHE.put(mark, found[document_id])
@@ -248,11 +244,11 @@ class Profile:
     country: str | None
     organisations: set[int] = field(default_factory=set)
     people: list[frozenset[str]] = field(default_factory=list)
-    documents: list[int] = field(default_factory=list)
+    documents: dict[int, str | None] = field(default_factory=dict)  # id -> fingerprint
 
 
 def _profiles(conn: Connection, condition: Any) -> dict[int, Profile]:
-    act, part, src = schema.activity, schema.activity_participant, schema.activity_source
+    act, part = schema.activity, schema.activity_participant
     rows = conn.execute(
         select(
             act.c.id,
@@ -290,10 +286,20 @@ def _profiles(conn: Connection, condition: Any) -> dict[int, Profile]:
             found[r.activity_id].organisations.add(r.organisation_id)
         if r.role in schema.PEOPLE_ROLES and r.name and (name := fold_name(r.name)):
             found[r.activity_id].people.append(name)
-    joined = select(src.c.activity_id, src.c.document_id).where(src.c.activity_id.in_(ids))
-    for activity_id, document_id in conn.execute(joined.order_by(src.c.id)):
-        found[activity_id].documents.append(document_id)
+    for activity_id, document_id, mark in conn.execute(_sources_of(ids)):
+        found[activity_id].documents[document_id] = mark
     return found
+
+
+def _sources_of(activity_ids: list[int]) -> Any:
+    """(activity, document, fingerprint) of the activities' sources, in the order added."""
+    src, doc = schema.activity_source, schema.document
+    return (
+        select(src.c.activity_id, src.c.document_id, doc.c.fingerprint)
+        .join(doc, doc.c.id == src.c.document_id)
+        .where(src.c.activity_id.in_(activity_ids))
+        .order_by(src.c.id)
+    )
 
 
 def _same_person(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -386,7 +392,7 @@ def _near_copies_of(
 ) -> list[int]:
     """:func:`_near_copies` given the activity's date and the activities kept apart from it
     (the single writer has read them already: two statements fewer for every document)."""
-    act, src = schema.activity, schema.activity_source
+    act = schema.activity
     if day is None:
         return []
     window = (
@@ -398,20 +404,17 @@ def _near_copies_of(
     others = set(conn.execute(window).scalars()) - apart
     if not others:
         return []
-    joined = select(src.c.activity_id, src.c.document_id).where(
-        src.c.activity_id.in_([activity_id, *others])
-    )
-    documents: dict[int, list[int]] = {}
-    for owner, document_id in conn.execute(joined.order_by(src.c.id)):
-        documents.setdefault(owner, []).append(document_id)
-    mine = documents.get(activity_id, [])
-    shingles = _shingles_of(conn, [d for ids in documents.values() for d in ids])
+    documents: dict[int, dict[int, str | None]] = {}
+    for owner, document_id, mark in conn.execute(_sources_of([activity_id, *others])):
+        documents.setdefault(owner, {})[document_id] = mark
+    mine = documents.get(activity_id, {})
+    shingles = _shingles_of(conn, {d: m for marks in documents.values() for d, m in marks.items()})
     return sorted(
         other
         for other in others
         if any(
             _near_duplicates(shingles.get(a, _NO_SHINGLES), shingles.get(d, _NO_SHINGLES))
-            for d in documents.get(other, [])
+            for d in documents.get(other, {})
             for a in mine
         )
     )
@@ -437,7 +440,9 @@ def candidates(conn: Connection, activity_id: int, threshold: float = THRESHOLD)
     }
     if not others:
         return []
-    shingles = _shingles_of(conn, own.documents + [d for p in others.values() for d in p.documents])
+    shingles = _shingles_of(
+        conn, {d: m for p in [own, *others.values()] for d, m in p.documents.items()}
+    )
     mine = [shingles.get(d, _NO_SHINGLES) for d in own.documents]
     found = []
     for other in others.values():
