@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
-from wpstrack.db import downgrade, make_engine, schema_is_current, upgrade
+from wpstrack.db import (
+    SCHEMA_HEAD,
+    alembic_config,
+    downgrade,
+    make_engine,
+    schema_is_current,
+    schema_revision,
+    upgrade,
+)
 from wpstrack.schema import metadata
 from wpstrack.search_index import keep_in_autogenerate
 
@@ -72,3 +83,39 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path) -> None:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     engine.dispose()
+
+
+def test_the_schema_head_is_alembics_head() -> None:
+    # A new migration must move SCHEMA_HEAD too, or every command would find the schema behind.
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+
+
+def test_the_revision_is_read_as_alembic_reads_it(fresh_database_url: str) -> None:
+    engine = make_engine(fresh_database_url)
+    revisions = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+    with engine.begin() as conn:
+        assert schema_revision(conn) is None  # no alembic_version table yet
+        assert not schema_is_current(conn)
+    for revision in reversed(revisions[:3]):  # the newest three, oldest first
+        with engine.begin() as conn:
+            upgrade(conn, revision)
+        with engine.connect() as conn:
+            assert schema_revision(conn) == MigrationContext.configure(conn).get_current_revision()
+            assert schema_revision(conn) == revision
+            assert schema_is_current(conn) == (revision == SCHEMA_HEAD)
+    with engine.begin() as conn:
+        downgrade(conn, "base")
+    with engine.connect() as conn:
+        assert schema_revision(conn) is None  # the table stays, empty
+    engine.dispose()
+
+
+def test_commands_do_not_load_alembic_until_they_migrate() -> None:
+    """Alembic, Mako and the lexers Mako loads cost every process 7-9 MB, the ingesting
+    one included (bounded at 400 MB); only a migration needs them."""
+    code = (
+        "import sys, wpstrack.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

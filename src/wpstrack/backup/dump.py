@@ -14,8 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     Engine,
@@ -40,7 +38,7 @@ from wpstrack.backup.model import (
     encode,
     value_kind,
 )
-from wpstrack.db import SQLITE_BEGIN, alembic_config, now
+from wpstrack.db import SCHEMA_HEAD, SQLITE_BEGIN, now, schema_revision
 from wpstrack.errors import DatabaseError, NewerSchema, UnreadableBackup
 
 # --- transactions -----------------------------------------------------------------------------
@@ -97,14 +95,12 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 def current_revision(conn: Connection) -> str | None:
     """The Alembic revision the database is at (None for an empty database)."""
-    return MigrationContext.configure(conn).get_current_revision()
+    return schema_revision(conn)
 
 
 def head_revision() -> str:
     """The newest revision this wpstrack knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return SCHEMA_HEAD
 
 
 def read_manifest(conn: Connection) -> Manifest:

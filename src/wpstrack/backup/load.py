@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import (
     Connection,
     MetaData,
@@ -48,6 +46,9 @@ from wpstrack.errors import NewerSchema, TargetNotEmpty, UnreadableBackup
 
 
 def _check_revision(revision: str) -> None:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     try:
         known = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
     except CommandError:
@@ -99,6 +100,8 @@ def _migrate_to(conn: Connection, revision: str) -> None:
     current = current_revision(conn)
     if current == revision:
         return
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     ahead = current is not None and revision in {
         r.revision for r in script.iterate_revisions(current, "base")
