@@ -111,8 +111,8 @@ def test_the_revision_is_read_as_alembic_reads_it(fresh_database_url: str) -> No
 
 
 def test_commands_do_not_load_alembic_until_they_migrate() -> None:
-    """Alembic, Mako and the lexers Mako loads cost every process 7-9 MB, the ingesting
-    one included (bounded at 400 MB); only a migration needs them."""
+    """Alembic, Mako and the lexers Mako loads cost every command a quarter of a second
+    of its start and 7 MB; only a migration needs them."""
     code = (
         "import sys, wpstrack.cli; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako'}))"
