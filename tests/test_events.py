@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from event_pairs import format_copies
 from review_fixtures import RELEASE, VALUES, add_release
-from wpstrack import activities, dashboard, events, ingest, review, schema, search, users
+from wpstrack import activities, copies, dashboard, events, ingest, review, schema, search, users
 from wpstrack.cli import app
 from wpstrack.db import make_engine, upgrade
 from wpstrack.documents import extract_record, read_bytes
@@ -108,8 +108,8 @@ def test_format_copies_become_one_activity_without_a_reviewer(
     conn: Connection, corpus_dir: Path, tmp_path: Path
 ) -> None:
     text = (corpus_dir / "dev-000.txt").read_text(encoding="utf-8")
-    copies = format_copies(text, tmp_path, "release")
-    outcomes = ingest.ingest_batch(conn, [corpus_dir / "dev-000.txt", *copies], actor="ann")
+    others = format_copies(text, tmp_path, "release")
+    outcomes = ingest.ingest_batch(conn, [corpus_dir / "dev-000.txt", *others], actor="ann")
     assert [o.status for o in outcomes] == ["ingested"] * 4
     ids = {_activity(conn, o.document_id) for o in outcomes if o.document_id}
     assert len(ids) == 1
@@ -129,14 +129,14 @@ def test_format_copies_become_one_activity_without_a_reviewer(
 
 
 def test_a_copy_with_a_page_footer_is_the_same_text_and_a_short_text_never_is() -> None:
-    assert events.fingerprint("Too short to say.") is None
-    assert events.fingerprint(RELEASE) == events.fingerprint(RELEASE.replace("\n", "  \n\n"))
+    assert copies.fingerprint("Too short to say.") is None
+    assert copies.fingerprint(RELEASE) == copies.fingerprint(RELEASE.replace("\n", "  \n\n"))
     near = RELEASE + "\nPage 1 of 1"
-    assert events.fingerprint(RELEASE) != events.fingerprint(near)
-    ratio = events.similarity(events._shingles(RELEASE), events._shingles(near))
-    assert ratio >= events.NEAR_DUPLICATE
+    assert copies.fingerprint(RELEASE) != copies.fingerprint(near)
+    ratio = copies.similarity(copies.shingles(RELEASE), copies.shingles(near))
+    assert ratio >= copies.NEAR_DUPLICATE
     other = RELEASE.replace("UN Women and UNDP", "UNICEF and UNHCR").replace("1325", "2467")
-    assert events.similarity(events._shingles(RELEASE), events._shingles(other)) < 0.9
+    assert copies.similarity(copies.shingles(RELEASE), copies.shingles(other)) < 0.9
 
 
 @pytest.mark.parametrize(
@@ -151,11 +151,11 @@ def test_a_copy_with_a_page_footer_is_the_same_text_and_a_short_text_never_is() 
 def test_shingles_are_the_crc32_of_every_eight_letters_of_the_folded_text(text: str) -> None:
     # The writer's fast path (one regex, byte slices for ASCII) against the definition.
     plain = "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())[
-        : events.MAX_FOLDED
+        : copies.MAX_FOLDED
     ]
-    assert events.fold(text) == plain
+    assert copies.fold(text) == plain
     expected = {zlib.crc32(plain[i : i + 8].encode()) for i in range(len(plain) - 7)}
-    assert events._shingles(text).tolist() == sorted(expected)
+    assert copies.shingles(text).tolist() == sorted(expected)
 
 
 def test_a_pair_kept_apart_is_not_offered_again(conn: Connection) -> None:
@@ -247,7 +247,7 @@ def test_the_copy_look_up_reads_each_stored_text_once(
     activity_ids = []
     for text in texts:
         document_id, activity_id = add_release(conn, text)
-        mark = events.fingerprint(text)
+        mark = copies.fingerprint(text)
         conn.execute(doc.update().where(doc.c.id == document_id).values(fingerprint=mark))
         activity_ids.append(activity_id)
     read: list[int] = []
@@ -271,8 +271,36 @@ def test_the_copy_look_up_reads_each_stored_text_once(
     ]
 
 
+def test_ingestion_joins_copies_without_reading_the_new_texts_back(
+    conn: Connection, corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The single writer compares each new release with those of its day. It folded and
+    shingled each one again after reading its text back from the database; the shingles
+    now come with the extraction (a worker's work), and the writer reads no text."""
+    read: list[int] = []
+    real = events._texts
+
+    def counted(conn: Connection, document_ids: list[int]) -> dict[int, str]:
+        read.extend(document_ids)
+        return real(conn, document_ids)
+
+    monkeypatch.setattr(events, "_texts", counted)
+    monkeypatch.setattr(events, "_CACHE", events._ShingleCache(events.SHINGLE_CACHE_BYTES))
+    text = (corpus_dir / "dev-000.txt").read_text(encoding="utf-8")
+    files = [tmp_path / "release.txt", tmp_path / "release-printed.txt"]
+    files[0].write_text(text, encoding="utf-8")
+    files[1].write_text(text + "\nPage 1 of 1\n", encoding="utf-8")  # a near copy
+    outcomes = ingest.ingest_batch(conn, files, actor="ann")
+    assert [o.status for o in outcomes] == ["ingested"] * 2
+    assert len({_activity(conn, o.document_id) for o in outcomes if o.document_id}) == 1
+    assert read == []
+    doc = schema.document
+    stored = conn.execute(select(doc.c.text, doc.c.fingerprint)).all()
+    assert [mark for _, mark in stored] == [copies.fingerprint(t) for t, _ in stored]
+
+
 def test_the_shingle_cache_keeps_within_its_bytes_the_latest_used_first() -> None:
-    arrays = {mark: events._shingles(RELEASE + mark * 30) for mark in "abcd"}
+    arrays = {mark: copies.shingles(RELEASE + mark * 30) for mark in "abcd"}
     cache = events._ShingleCache(budget=sum(a.nbytes for a in list(arrays.values())[:3]))
     for mark in "abc":
         cache.put(mark, arrays[mark])

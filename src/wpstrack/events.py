@@ -17,34 +17,22 @@ without a reviewer. Every write is in the audit log. Nothing here commits.
 
 from __future__ import annotations
 
-import hashlib
-import re
 import threading
 import unicodedata
-import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import numpy
-from numpy.typing import NDArray
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select, update
 
-from wpstrack import audit, schema, visibility
+from wpstrack import audit, copies, schema, visibility
 from wpstrack.audit import UtcDateTime
 from wpstrack.db import now
 from wpstrack.errors import Conflict, InvalidInput, NotFound
 
-# A text shorter than this, folded, is too little to call two documents copies of one.
-MIN_FOLDED = 200
-# Only the first characters of a folded text are compared: bounded work per document, and a
-# copy differs from its original in a page footer or a link list, not in its opening.
-MAX_FOLDED = 40_000
-SHINGLE = 8  # characters per shingle of the near-duplicate check
-NEAR_DUPLICATE = 0.9  # Jaccard similarity of shingle sets from which two texts are copies
 WINDOW = 200  # at most this many activities dated within a day are compared with one
 SAME_INSTANT = timedelta(minutes=60)
 OTHER_INSTANT = timedelta(hours=3)  # starts further apart: two events on one day
@@ -98,66 +86,6 @@ class Candidate(BaseModel):
     same_text: bool
 
 
-# --- text fingerprints ----------------------------------------------------------------------
-
-
-# re's \w is str.isalnum() and the underscore: this removes what isalnum refuses, in C.
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """The text as letters and digits only, casefolded and NFKC-normalised (ligatures,
-    full-width forms): what a release keeps through HTML, PDF and DOCX."""
-    folded = unicodedata.normalize("NFKC", text[: MAX_FOLDED * 2]).casefold()
-    return _NOT_ALNUM.sub("", folded)[:MAX_FOLDED]
-
-
-def fingerprint(text: str | None) -> str | None:
-    """sha256 of the folded text; None when there is too little text to tell copies."""
-    folded = fold(text or "")
-    if len(folded) < MIN_FOLDED:
-        return None
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
-
-
-Shingles = NDArray[numpy.uint32]
-_NO_SHINGLES: Shingles = numpy.empty(0, numpy.uint32)
-_NO_SHINGLES.flags.writeable = False
-
-
-def _shingles(text: str) -> Shingles:
-    """The text's shingles (crc32 of every eight letters of its folded form), sorted and
-    unique in an array: 4 bytes a shingle, where a set of Python ints took 85."""
-    folded = fold(text)
-    if len(folded) < MIN_FOLDED:
-        return _NO_SHINGLES
-    spans = range(len(folded) - SHINGLE + 1)
-    data = folded.encode("utf-8")
-    if len(data) == len(folded):  # ASCII: a character is a byte, so slice the bytes once
-        pieces = [data[i : i + SHINGLE] for i in spans]
-    else:
-        pieces = [folded[i : i + SHINGLE].encode("utf-8") for i in spans]
-    # A list and map run in C: half the time of a generator of crc32 calls.
-    shingles = numpy.unique(numpy.fromiter(map(zlib.crc32, pieces), numpy.uint32, len(spans)))
-    shingles.flags.writeable = False  # shared through the cache
-    return shingles
-
-
-def similarity(a: Shingles, b: Shingles) -> float:
-    """Jaccard similarity of two shingle arrays (0 when either is empty)."""
-    if not a.size or not b.size:
-        return 0.0
-    common = numpy.intersect1d(a, b, assume_unique=True).size
-    return common / (a.size + b.size - common)
-
-
-def _near_duplicates(a: Shingles, b: Shingles) -> bool:
-    """Whether two texts are copies. Their Jaccard similarity is at most the smaller set's
-    size over the larger's, so most pairs are told apart by their sizes alone."""
-    small, large = sorted((a.size, b.size))
-    return small >= NEAR_DUPLICATE * large and similarity(a, b) >= NEAR_DUPLICATE
-
-
 class _ShingleCache:
     """Shingles of stored documents by fingerprint (the folded text's hash: the same key,
     the same shingles), kept within :data:`SHINGLE_CACHE_BYTES`, the least recently used
@@ -168,17 +96,17 @@ class _ShingleCache:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.used = 0
-        self.kept: OrderedDict[str, Shingles] = OrderedDict()
+        self.kept: OrderedDict[str, copies.Shingles] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, mark: str) -> Shingles | None:
+    def get(self, mark: str) -> copies.Shingles | None:
         with self.lock:
             found = self.kept.get(mark)
             if found is not None:
                 self.kept.move_to_end(mark)
             return found
 
-    def put(self, mark: str, shingles: Shingles) -> None:
+    def put(self, mark: str, shingles: copies.Shingles) -> None:
         with self.lock:
             if mark in self.kept or shingles.nbytes > self.budget:
                 return
@@ -195,17 +123,25 @@ SHINGLE_CACHE_BYTES = 8 * 2**20
 _CACHE = _ShingleCache(SHINGLE_CACHE_BYTES)
 
 
-def _shingles_of(conn: Connection, marks: Mapping[int, str | None]) -> dict[int, Shingles]:
+def remember(mark: str | None, shingles: copies.Shingles) -> None:
+    """Keep the shingles of a release being stored, computed with its extraction
+    (:func:`wpstrack.copies.marks`), so that comparing it does not read its text back."""
+    if mark:
+        shingles.flags.writeable = False  # shared through the cache (a worker's unpickled copy)
+        _CACHE.put(mark, shingles)
+
+
+def _shingles_of(conn: Connection, marks: Mapping[int, str | None]) -> dict[int, copies.Shingles]:
     """The shingles of stored documents, given with their fingerprints (read with their
     sources), reading only the texts the cache lacks (and those of documents stored before
     fingerprints, whose column is NULL)."""
-    found: dict[int, Shingles] = {}
+    found: dict[int, copies.Shingles] = {}
     for document_id, mark in marks.items():
         cached = _CACHE.get(mark) if mark else None
         if cached is not None:
             found[document_id] = cached
     for document_id, text in _texts(conn, sorted(set(marks) - set(found))).items():
-        found[document_id] = _shingles(text)
+        found[document_id] = copies.shingles(text)
         if mark := marks.get(document_id):
             _CACHE.put(mark, found[document_id])
     return found
@@ -413,7 +349,9 @@ def _near_copies_of(
         other
         for other in others
         if any(
-            _near_duplicates(shingles.get(a, _NO_SHINGLES), shingles.get(d, _NO_SHINGLES))
+            copies.near_duplicates(
+                shingles.get(a, copies.NO_SHINGLES), shingles.get(d, copies.NO_SHINGLES)
+            )
             for d in documents.get(other, {})
             for a in mine
         )
@@ -443,12 +381,12 @@ def candidates(conn: Connection, activity_id: int, threshold: float = THRESHOLD)
     shingles = _shingles_of(
         conn, {d: m for p in [own, *others.values()] for d, m in p.documents.items()}
     )
-    mine = [shingles.get(d, _NO_SHINGLES) for d in own.documents]
+    mine = [shingles.get(d, copies.NO_SHINGLES) for d in own.documents]
     found = []
     for other in others.values():
         score, evidence = compare(own, other)
-        theirs = [shingles.get(d, _NO_SHINGLES) for d in other.documents]
-        same_text = any(_near_duplicates(a, b) for a in mine for b in theirs)
+        theirs = [shingles.get(d, copies.NO_SHINGLES) for d in other.documents]
+        same_text = any(copies.near_duplicates(a, b) for a in mine for b in theirs)
         if same_text:
             score += 10
             evidence.insert(0, "same text (a format copy)")

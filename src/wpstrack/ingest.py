@@ -48,11 +48,10 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
-from wpstrack import audit, events, schema, search_index
+from wpstrack import audit, copies, events, schema, search_index
 from wpstrack.db import now
 from wpstrack.documents import (
     DocumentRejected,
-    ReadDocument,
     looks_like_html,
 )
 from wpstrack.errors import NotFound
@@ -336,7 +335,7 @@ def store(
     joined: int | None = None  # the activity a format copy joined
     try:
         with conn.begin_nested():
-            document_id = _insert_document(conn, base | {"publisher": stated}, read, record)
+            document_id = _insert_document(conn, base | {"publisher": stated}, prepared)
             if document_id is not None:
                 store_extractions(conn, document_id, record, actor=actor)
                 title = _title(read, record)
@@ -431,7 +430,7 @@ def _store_together(
         }
         if item.read is not None and item.record is not None:
             stated = publisher_name(item.read.publisher) or publisher_name(publisher)
-            row |= _document_values(item.read, item.record) | {
+            row |= _document_values(item) | {
                 "publisher": stated,
                 "reject_reason": None,
             }
@@ -714,9 +713,7 @@ def _record_rejection(
     return Outcome(str(path), REJECTED, known, exc.reason, exc.detail)
 
 
-def _insert_document(
-    conn: Connection, row: dict[str, Any], read: ReadDocument, record: dict[str, Any]
-) -> int | None:
+def _insert_document(conn: Connection, row: dict[str, Any], prepared: Prepared) -> int | None:
     """The new document's id, or None when the same bytes are already ingested.
 
     The unique index on the hash of ingested documents decides, in the database: two
@@ -724,7 +721,7 @@ def _insert_document(
     in :func:`prepare`, and ``ON CONFLICT DO NOTHING`` lets exactly one of them insert
     without an error or a rolled-back transaction for the other.
     """
-    values = row | _document_values(read, record)
+    values = row | _document_values(prepared)
     found = conn.execute(_insert_once(conn.dialect.name), values).scalar()
     return None if found is None else int(found)
 
@@ -741,8 +738,16 @@ _DOCUMENT_READ = (
 )
 
 
-def _document_values(read: ReadDocument, record: dict[str, Any]) -> dict[str, Any]:
-    """The columns of an ingested document that its reading and extraction give."""
+def _document_values(prepared: Prepared) -> dict[str, Any]:
+    """The columns of an ingested document that its reading and extraction give.
+
+    The text's shingles, computed with its extraction, are kept for comparing it with the
+    releases of its day (:func:`wpstrack.events.join_format_copy`).
+    """
+    read, record = prepared.read, prepared.record
+    assert read is not None and record is not None  # a document, not a rejection
+    mark, shingles = prepared.marks or copies.marks(read.text)
+    events.remember(mark, shingles)
     values = {
         "media_type": read.media_type,
         "encoding": read.encoding,
@@ -750,7 +755,7 @@ def _document_values(read: ReadDocument, record: dict[str, Any]) -> dict[str, An
         "title": _title(read, record),
         "published_on": read.published_on or _as_date(record.get("release_date")),
         "text": read.text,
-        "fingerprint": events.fingerprint(read.text),
+        "fingerprint": mark,
     }
     return values | {"status": INGESTED}
 

@@ -8,9 +8,10 @@ bounded (400 MB) because it is paid once per core.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from wpstrack import copies
 from wpstrack.documents import (
     DocumentRejected,
     ReadDocument,
@@ -54,6 +55,7 @@ class Prepared:
     record: dict[str, Any] | None = None
     rejection: DocumentRejected | None = None
     words: dict[str, str] | None = None
+    marks: tuple[str | None, copies.Shingles] | None = field(default=None, compare=False)
 
 
 def title_of(read: ReadDocument, record: dict[str, Any]) -> str | None:
@@ -97,12 +99,13 @@ def extract_content(raw: bytes | None, origin: Source, *, limits: ReadLimits) ->
         read = read_bytes(raw, filename=origin.filename, limits=limits)
         record = extract_record(read, limits)
         words = search_words(read, record)
+        marks = copies.marks(read.text)
     except DocumentRejected as exc:
         return Prepared(origin, raw, rejection=exc)
     except Exception as exc:  # a failing component must not end the batch: retry it later
         detail = f"the extractor failed ({type(exc).__name__}: {exc})"[:500]
         return Prepared(origin, raw, rejection=DocumentRejected("extraction_failed", detail))
-    return Prepared(origin, raw, read=read, record=record, words=words)
+    return Prepared(origin, raw, read=read, record=record, words=words, marks=marks)
 
 
 @dataclass(frozen=True)
