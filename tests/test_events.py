@@ -233,6 +233,20 @@ def test_ingestion_finds_the_copies_the_reviewers_list_marks_same_text(conn: Con
     assert events._near_copies(conn, copy) == marked(copy) == []
 
 
+def _texts_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the texts the near-copy look-up reads from now on, from an empty cache."""
+    read: list[int] = []
+    real = events._texts
+
+    def counted(conn: Connection, document_ids: list[int]) -> dict[int, str]:
+        read.extend(document_ids)
+        return real(conn, document_ids)
+
+    monkeypatch.setattr(events, "_texts", counted)
+    monkeypatch.setattr(events, "_CACHE", events._ShingleCache(events.SHINGLE_CACHE_BYTES))
+    return read
+
+
 def test_the_copy_look_up_reads_each_stored_text_once(
     conn: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -250,15 +264,7 @@ def test_the_copy_look_up_reads_each_stored_text_once(
         mark = copies.fingerprint(text)
         conn.execute(doc.update().where(doc.c.id == document_id).values(fingerprint=mark))
         activity_ids.append(activity_id)
-    read: list[int] = []
-    real = events._texts
-
-    def counted(conn: Connection, document_ids: list[int]) -> dict[int, str]:
-        read.extend(document_ids)
-        return real(conn, document_ids)
-
-    monkeypatch.setattr(events, "_texts", counted)
-    monkeypatch.setattr(events, "_CACHE", events._ShingleCache(events.SHINGLE_CACHE_BYTES))
+    read = _texts_read(monkeypatch)
     for _ in range(2):
         for activity_id in activity_ids:
             assert events._near_copies(conn, activity_id) == []  # annexes: no one's copy
@@ -277,15 +283,7 @@ def test_ingestion_joins_copies_without_reading_the_new_texts_back(
     """The single writer compares each new release with those of its day. It folded and
     shingled each one again after reading its text back from the database; the shingles
     now come with the extraction (a worker's work), and the writer reads no text."""
-    read: list[int] = []
-    real = events._texts
-
-    def counted(conn: Connection, document_ids: list[int]) -> dict[int, str]:
-        read.extend(document_ids)
-        return real(conn, document_ids)
-
-    monkeypatch.setattr(events, "_texts", counted)
-    monkeypatch.setattr(events, "_CACHE", events._ShingleCache(events.SHINGLE_CACHE_BYTES))
+    read = _texts_read(monkeypatch)
     text = (corpus_dir / "dev-000.txt").read_text(encoding="utf-8")
     files = [tmp_path / "release.txt", tmp_path / "release-printed.txt"]
     files[0].write_text(text, encoding="utf-8")
