@@ -45,7 +45,10 @@ class Prepared:
     ``words`` holds the search words (:func:`wpstrack.search_index.text_words`) of the
     Japanese texts the writer will store (the text, its title, the draft's summary and
     city), cut where the document was extracted: the writer then never loads the analyser
-    (about 150 MB) nor spends its time on cutting.
+    (about 150 MB) nor spends its time on cutting. ``marks`` holds the text's fingerprint
+    and shingles (:func:`wpstrack.copies.marks`) for the same reason: the single writer
+    compares each new release with those of its day, and folding and shingling it there
+    made every worker wait on it (None: not computed, as for content loaded from Parquet).
     """
 
     origin: Source
