@@ -45,11 +45,6 @@ def fold(text: str) -> str:
     return _NOT_ALNUM.sub("", folded)[:MAX_FOLDED]
 
 
-def fingerprint(text: str | None) -> str | None:
-    """sha256 of the folded text; None when there is too little text to tell copies."""
-    return _fingerprint(fold(text or ""))
-
-
 def shingles(text: str) -> Shingles:
     """The text's shingles (crc32 of every eight letters of its folded form), sorted and
     unique in an array: 4 bytes a shingle, where a set of Python ints took 85."""
@@ -57,7 +52,8 @@ def shingles(text: str) -> Shingles:
 
 
 def marks(text: str | None) -> tuple[str | None, Shingles]:
-    """The text's fingerprint and shingles, folding it once."""
+    """The text's fingerprint (sha256 of its folded form; None when there is too little
+    text to tell copies, as for its shingles) and its shingles, folding it once."""
     folded = fold(text or "")
     return _fingerprint(folded), _shingles(folded)
 

@@ -317,7 +317,7 @@ document = Table(
     Column("text", Text),
     Column("status", String(16), nullable=False),  # ingested | rejected
     Column("reject_reason", Text),
-    # sha256 of the text folded to letters and digits (wpstrack.copies.fingerprint): the same
+    # sha256 of the text folded to letters and digits (wpstrack.copies.marks): the same
     # release as HTML, PDF and DOCX has one fingerprint. NULL for documents stored before it.
     Column("fingerprint", String(64)),
     Column("ingested_at", DateTime(timezone=True), nullable=False),

@@ -31,8 +31,6 @@ the current database are encoded and decoded exactly as a backup would carry the
 
 from wpstrack.backup.dump import (
     BackupFile,
-    current_revision,
-    head_revision,
     read_manifest,
     read_rows,
     snapshot,
@@ -60,10 +58,8 @@ __all__ = [
     "TableSpec",
     "advance_sequences",
     "copy_database",
-    "current_revision",
     "decode",
     "encode",
-    "head_revision",
     "load",
     "read_manifest",
     "read_rows",

@@ -93,25 +93,15 @@ def writing(engine: Engine) -> Iterator[Connection]:
 # --- reading a database -----------------------------------------------------------------------
 
 
-def current_revision(conn: Connection) -> str | None:
-    """The Alembic revision the database is at (None for an empty database)."""
-    return schema_revision(conn)
-
-
-def head_revision() -> str:
-    """The newest revision this wpstrack knows."""
-    return SCHEMA_HEAD
-
-
 def read_manifest(conn: Connection) -> Manifest:
     """The manifest of the database ``conn`` sees: every table of the schema, with counts."""
-    revision = current_revision(conn)
+    revision = schema_revision(conn)
     if revision is None:
         raise DatabaseError("the database has no schema yet: there is nothing to back up")
-    if revision != head_revision():
+    if revision != SCHEMA_HEAD:
         raise NewerSchema(
             f"the database is at schema revision {revision}, this wpstrack at "
-            f"{head_revision()}: back it up with the wpstrack that serves it, or upgrade "
+            f"{SCHEMA_HEAD}: back it up with the wpstrack that serves it, or upgrade "
             "it first (wpstrack init)"
         )
     tables = []

@@ -24,8 +24,6 @@ from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from wpstrack import __version__, audit, schema, search_index, tallies
 from wpstrack.backup.dump import (
     BackupFile,
-    current_revision,
-    head_revision,
     id_sequences,
     read_manifest,
     read_rows,
@@ -39,7 +37,7 @@ from wpstrack.backup.model import (
     TableSpec,
     decode,
 )
-from wpstrack.db import alembic_config, downgrade, upgrade
+from wpstrack.db import SCHEMA_HEAD, alembic_config, downgrade, schema_revision, upgrade
 from wpstrack.errors import NewerSchema, TargetNotEmpty, UnreadableBackup
 
 # --- restoring --------------------------------------------------------------------------------
@@ -56,7 +54,7 @@ def _check_revision(revision: str) -> None:
     if known is None:
         raise NewerSchema(
             f"the backup is at schema revision {revision}, which this wpstrack "
-            f"({__version__}, revision {head_revision()}) does not know: restore it with "
+            f"({__version__}, revision {SCHEMA_HEAD}) does not know: restore it with "
             "the same or a newer wpstrack"
         )
 
@@ -97,7 +95,7 @@ def _empty_target(conn: Connection, replace: bool) -> None:
 
 
 def _migrate_to(conn: Connection, revision: str) -> None:
-    current = current_revision(conn)
+    current = schema_revision(conn)
     if current == revision:
         return
     from alembic.script import ScriptDirectory
