@@ -33,6 +33,7 @@ from wpstrack.extract.model import (
     ensure_extension,
     state,
 )
+from wpstrack.extract.tokenizer import ChunkTokenizer
 from wpstrack.limits import ReadLimits, check_chars
 
 
@@ -178,6 +179,7 @@ def build_pipeline(components: Iterable[str] = PIPELINE) -> Language:
     check_pipeline(components)
     register_components()
     nlp = spacy.blank("en")
+    nlp.tokenizer = ChunkTokenizer(nlp.tokenizer)
     for name in components:
         nlp.add_pipe(FACTORY_PREFIX + name, name=name)
     return nlp

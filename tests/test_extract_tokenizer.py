@@ -1,0 +1,98 @@
+"""The pipeline's tokenizer makes spaCy's Doc, word for word, while remembering chunk splits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from wpstrack.documents import DocumentRejected, read_path
+from wpstrack.extract.organisations import _FOLD
+from wpstrack.extract.pipeline import build_pipeline
+from wpstrack.extract.tokenizer import ChunkTokenizer
+
+DATA = Path(__file__).parent / "data"
+
+# Whitespace in every position spaCy treats apart: leading, trailing, single and double
+# spaces, line breaks, tabs, no-break spaces; special cases before and after other words.
+EDGES = [
+    "",
+    " ",
+    "  ",
+    "\n",
+    " Mr. TANAKA met Ms. Smith at 3 p.m. ",
+    "  two leading spaces and two trailing  ",
+    "\n\nParagraphs\n\n  indented\tby tabs \t and\xa0no-break\u3000spaces\n",
+    "Director-General's (UNFPA), U.S.-Japan; can't won't e.g. 10:00 a.m. — “quoted”…",
+    "https://www.mofa.go.jp/press/release/p.html and e-mail@example.org, 1,000,000 yen.",
+    "Mr.\nMs.\n\nDr. end with a special case Mr.",
+    "ends with a space ",
+    "ends with a line break\n",
+]
+
+
+def _words(doc: spacy.tokens.Doc) -> list[tuple[str, str, int]]:
+    return [(token.text, token.whitespace_, token.idx) for token in doc]
+
+
+def _corpus_texts(corpus_dir: Path) -> list[str]:
+    texts = []
+    for folder in (corpus_dir, *(DATA / n for n in ("pages", "blind", "blind2"))):
+        for path in sorted(folder.iterdir()):
+            if path.suffix in {".jsonl", ".md"} or not path.is_file():
+                continue
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+            try:
+                texts.append(read_path(path).text)
+            except DocumentRejected:
+                continue
+    return texts
+
+
+def test_the_doc_is_spacys_over_every_corpus_text_and_its_folded_form(corpus_dir: Path) -> None:
+    spacy_tokenizer = spacy.blank("en").tokenizer
+    ours = ChunkTokenizer(spacy.blank("en").tokenizer)
+    texts = _corpus_texts(corpus_dir)
+    assert len(texts) > 150
+    for text in [*texts, *(t.translate(_FOLD) for t in texts)]:
+        for _ in range(2):  # the second time from the cache
+            doc = ours(text)
+            assert doc.text == text
+            assert _words(doc) == _words(spacy_tokenizer(text))
+
+
+def test_a_chunk_is_split_once_while_it_is_kept() -> None:
+    calls: list[str] = []
+    tokenizer = spacy.blank("en").tokenizer
+
+    def counting(text: str) -> spacy.tokens.Doc:
+        calls.append(text)
+        return tokenizer(text)
+
+    ours = ChunkTokenizer(tokenizer, kept=2)
+    ours.tokenizer = counting  # type: ignore[assignment]
+    ours("Mr. Mr. Mr.")
+    assert calls == ["Mr."]
+    ours("alpha beta gamma Mr.")  # three new chunks: the cache keeps the last two
+    assert calls == ["Mr.", "alpha", "beta", "gamma", "Mr."]
+
+
+def test_the_pipeline_tokenizes_with_it() -> None:
+    nlp = build_pipeline(["release_header"])
+    assert isinstance(nlp.tokenizer, ChunkTokenizer)
+    assert [t.text for t in nlp.make_doc("Ms. KAMIKAWA (Japan).")] == [
+        "Ms.",
+        "KAMIKAWA",
+        "(",
+        "Japan",
+        ")",
+        ".",
+    ]
+
+
+@pytest.mark.parametrize("text", EDGES)
+def test_the_doc_is_spacys_at_the_edges_of_whitespace(text: str) -> None:
+    ours = ChunkTokenizer(spacy.blank("en").tokenizer)
+    assert ours(text).text == text
+    assert _words(ours(text)) == _words(spacy.blank("en").tokenizer(text))
