@@ -62,7 +62,7 @@ def test_the_doc_is_spacys_over_every_corpus_text_and_its_folded_form(corpus_dir
             assert _words(doc) == _words(spacy_tokenizer(text))
 
 
-def test_a_chunk_is_split_once_while_it_is_kept() -> None:
+def test_chunks_not_kept_are_split_in_one_call_and_kept_while_in_use() -> None:
     calls: list[str] = []
     tokenizer = spacy.blank("en").tokenizer
 
@@ -70,12 +70,16 @@ def test_a_chunk_is_split_once_while_it_is_kept() -> None:
         calls.append(text)
         return tokenizer(text)
 
-    ours = ChunkTokenizer(tokenizer, kept=2)
+    ours = ChunkTokenizer(tokenizer, kept=4)  # two chunks a turn
     ours.tokenizer = counting  # type: ignore[assignment]
-    ours("Mr. Mr. Mr.")
+    assert [t.text for t in ours("Mr. Mr. Mr.")] == ["Mr.", "Mr.", "Mr."]
     assert calls == ["Mr."]
-    ours("alpha beta gamma Mr.")  # three new chunks: the cache keeps the last two
-    assert calls == ["Mr.", "alpha", "beta", "gamma", "Mr."]
+    assert [t.text for t in ours("alpha Mr. (beta)")] == ["alpha", "Mr.", "(", "beta", ")"]
+    assert calls[1:] == ["alpha (beta)"]  # "Mr." was kept
+    ours("Mr. gamma")  # "Mr." is in use: it stays through the turn
+    assert calls[2:] == ["gamma"]
+    ours("Mr. alpha")  # "alpha" was not met for a whole turn: split again
+    assert calls[3:] == ["alpha"]
 
 
 def test_the_pipeline_tokenizes_with_it() -> None:
@@ -89,6 +93,15 @@ def test_the_pipeline_tokenizes_with_it() -> None:
         ")",
         ".",
     ]
+
+
+def test_a_run_of_any_whitespace_is_one_word() -> None:
+    ours = ChunkTokenizer(spacy.blank("en").tokenizer)
+    spacy_tokenizer = spacy.blank("en").tokenizer
+    for space in (chr(c) for c in range(0x3001) if chr(c).isspace()):
+        for run in (space, space * 2, " " + space, space + " ", "\n" + space):
+            for text in (f"a{run}b", f"{run}a", f"a{run}", run):
+                assert _words(ours(text)) == _words(spacy_tokenizer(text)), repr(text)
 
 
 @pytest.mark.parametrize("text", EDGES)
