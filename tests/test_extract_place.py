@@ -206,6 +206,31 @@ def test_a_name_shared_by_cities_gives_the_most_populous_unless_a_country_is_sta
     assert "Kinshasa" in gaz.city_names() and len(gaz.city_names()) > 30_000
 
 
+def test_a_place_is_sought_in_the_tables_once_while_remembered(monkeypatch):
+    from wpstrack.extract import gazetteer as gazetteer_module
+
+    gaz = gazetteer()
+    queries: list[tuple[str, ...]] = []
+
+    class Counting:
+        def __init__(self, db):
+            self.db = db
+
+        def execute(self, sql, values=()):
+            queries.append(tuple(values))
+            return self.db.execute(sql, values)
+
+    monkeypatch.setattr(gaz, "_db", Counting(gaz._db))
+    monkeypatch.setattr(gaz, "_found", {})
+    monkeypatch.setattr(gazetteer_module, "_LOOKUPS_KEPT", 2)
+    assert gaz.city("Geneva").country == gaz.city("Geneva").country == "CH"
+    assert gaz.city("Minister") is None and gaz.city("Minister") is None
+    assert queries == [("geneva",), ("minister",)]
+    assert gaz.city("Cambridge", "US").country == "US"  # a third: the memory starts afresh
+    assert gaz.city("Geneva").country == "CH"
+    assert queries[2:] == [("cambridge", "US"), ("geneva",)]
+
+
 def test_threads_look_places_up_at_once():
     """A web server extracts in threads: they share the process's one gazetteer."""
     names = ["Geneva", "Nairobi", "Cambridge", "Minister", "Tokyo"] * 200
