@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from wpstrack.extract import lexicon
+from wpstrack.extract.tokenizer import ChunkTokenizer
 
 # Phrase lists of lexicon/offices.yaml matched as written, by label.
 PHRASE_LISTS = {"GOVERNMENT_OFFICE": "government_offices", "STATE_WORD": "state_words"}
@@ -31,8 +32,11 @@ _PHRASES_BY_VOCAB: dict[tuple[int, str], tuple[Vocab, PhraseMatcher]] = {}
 
 @cache
 def phrase_tokenizer() -> Language:
-    """The tokenizer for short phrases (titles, the words after a possessive)."""
-    return spacy.blank("en")
+    """The tokenizer for short phrases (titles, the words after a possessive): spaCy's, with
+    chunk splits kept, as the pipeline's (:mod:`wpstrack.extract.tokenizer`)."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer = ChunkTokenizer(nlp.tokenizer)
+    return nlp
 
 
 def forget_vocabularies() -> None:
