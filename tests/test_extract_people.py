@@ -14,7 +14,7 @@ from spacy.language import Language
 from wpstrack.extract.model import ExtractionState, state
 from wpstrack.extract.names import parse_name
 from wpstrack.extract.offices import parse_office
-from wpstrack.extract.people import _one_word_mentions
+from wpstrack.extract.people import _one_word_mentions, _scan_text
 from wpstrack.extract.people_ja import romanise_name
 from wpstrack.extract.people_roles import _PRONOUN_RE, _pronouns
 from wpstrack.extract.pipeline import build_pipeline, prepare
@@ -933,3 +933,14 @@ def test_pronouns_are_read_as_the_case_insensitive_pattern_reads_them(pieces):
     text = "".join(pieces)
     expected = [(m.start(), m.group("her") is not None) for m in _PRONOUN_RE.finditer(text)]
     assert _pronouns(text) == expected
+
+
+def test_only_lines_of_capitals_are_read_title_cased() -> None:
+    heading = "STATEMENT BY H.E. MR. SATO KENJI, PERMANENT REPRESENTATIVE OF JAPAN"
+    japanese = "2　石井大使は、安保理決議第1325号の採択25周年に触れ、WPSの履行を求めた。"
+    scanned = _scan_text(f"{heading}\n{japanese}\nUN Women (UNDP)")
+    assert scanned.split("\n") == [
+        "Statement by H.E. Mr. Sato Kenji, Permanent Representative of Japan",
+        japanese,  # its kanji are no capitals: "WPS" stays as written
+        "UN Women (UNDP)",
+    ]

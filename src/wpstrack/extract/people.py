@@ -563,10 +563,15 @@ def _one_word_mentions(scan: str, families: list[str]) -> Iterator[re.Match[str]
 
 
 def _scan_text(text: str) -> str:
-    """The text with all-capitals lines title-cased (same length, so spans still hold)."""
+    """The text with all-capitals lines title-cased (same length, so spans still hold).
+
+    A line of more than 20 capitals and no small letters: a Japanese line with "WPS" in it
+    has no small letters either, but its kanji are no capitals (they counted as letters
+    once, and its acronyms were read title-cased).
+    """
     lines = []
     for line in text.split("\n"):
-        if line.isupper() and sum(map(str.isalpha, line)) > 20:
+        if line.isupper() and sum(map(str.isupper, line)) > 20:
             line = smart_title(line)
         lines.append(line)
     return "\n".join(lines)
