@@ -332,3 +332,9 @@ def test_a_photo_credit_names_a_body_only_when_it_ends_in_a_head_word(find: Find
     credit = "Photograph: Northern Public Affairs Office\n\nThe Minister met the envoy."
     assert names(find(credit)) == ["Northern Public Affairs Office"]
     assert names(find("Photo: Panelists of the side event\n\nThe Minister spoke.")) == []
+
+
+def test_latin_forms_in_japanese_text_are_whole_words(find: Find) -> None:
+    text = "UNICEF及びUN Womenの代表は、xUNDP社とUNFPAs社の職員（1325）と会談した。"
+    found = find(text, language="ja")
+    assert found.items("organisation_codes") == ["unicef", "unwomen"]

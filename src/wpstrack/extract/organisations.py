@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from wpstrack.extract import lexicon, organisation_japanese
 from wpstrack.extract import organisation_rules as rules
 from wpstrack.extract.gazetteer import place_and_currency_words
-from wpstrack.extract.literals import literal_alternation
+from wpstrack.extract.literals import literal_alternation, literal_branches
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import TITLE_HEADS
 from wpstrack.extract.organisation_rules import Hit
@@ -78,6 +78,18 @@ def _alternation(forms: list[str]) -> str:
     return literal_alternation(forms)
 
 
+def _latin_pattern(forms: list[str]) -> re.Pattern[str]:
+    """The forms written in Latin letters, not inside a longer word.
+
+    The pattern opens with the forms' first characters, so that the regex engine skips to
+    them (over a Japanese text, most of it); the look-behind after the first character asks
+    what stands before it. Opening with the look-behind, the pattern was tried at every
+    character, and cost more than segmenting the whole text (bench/extract.py, Japanese).
+    """
+    branches = literal_branches(forms, r"(?<![A-Za-z].)")
+    return re.compile(rf"(?:{'|'.join(branches)})(?![A-Za-z])")
+
+
 @cache
 def alias_table() -> AliasTable:
     """Built once per process from the reference file."""
@@ -109,7 +121,7 @@ def alias_table() -> AliasTable:
         exact=exact,
         folded=folded,
         japanese=re.compile(_alternation(ja)) if ja else None,
-        latin=re.compile(rf"(?<![A-Za-z])(?:{_alternation(latin)})(?![A-Za-z])") if latin else None,
+        latin=_latin_pattern(latin) if latin else None,
         by_form=by_form,
         written={code: frozenset(forms) for code, forms in folded.items()},
         names=names,
@@ -196,7 +208,7 @@ def _regex_hits(text: str, table: AliasTable, *, latin: bool = True) -> list[Hit
     for pattern, method in patterns:
         if pattern is None:
             continue
-        for m in _finditer(pattern, text, method == "alias"):
+        for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             code = table.by_form.get(m.group())
@@ -205,24 +217,6 @@ def _regex_hits(text: str, table: AliasTable, *, latin: bool = True) -> list[Hit
                 Hit(m.start(), m.end(), m.group(), code, method, table.names.get(code or ""))
             )
     return hits
-
-
-# Runs of text without kana, kanji or full-width forms: where an English alias can be.
-_NON_CJK_RUN_RE = re.compile("[^\u3000-\u9fff\uff00-\uffef]+")
-
-
-def _finditer(pattern: re.Pattern[str], text: str, latin: bool) -> Iterator[re.Match[str]]:
-    """Matches of ``pattern``; English aliases only searched inside runs of non-CJK text.
-
-    The English alternation opens with a look-behind, which defeats the regex engine's
-    first-character skip: over Japanese text it was tried at every character and cost more
-    than segmenting the whole text (bench/extract.py, Japanese floor ratio).
-    """
-    if not latin:
-        yield from pattern.finditer(text)
-        return
-    for run in _NON_CJK_RUN_RE.finditer(text):
-        yield from pattern.finditer(text, run.start(), run.end())
 
 
 def _english_hits(
