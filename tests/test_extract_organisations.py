@@ -147,10 +147,19 @@ def test_governments_missions_venues_events_programmes_and_titles_are_not_organi
     assert names(find(text)) == []
 
 
-def test_a_misspelt_known_name_is_kept_as_written(find: Find) -> None:
-    found = find("She met the regional office of UN Wmen for Asia and the Pacific.")
-    assert names(found) == ["UN Wmen"]
+@pytest.mark.parametrize(
+    "misspelt",
+    ["UN Wmen", "UN Wommen", "UN Womne"],  # a letter less, one more, two swapped
+)
+def test_a_misspelt_known_name_is_kept_as_written(find: Find, misspelt: str) -> None:
+    found = find(f"She met the regional office of {misspelt} for Asia and the Pacific.")
+    assert names(found) == [misspelt]
     assert found.items("organisation_codes") == []
+
+
+@pytest.mark.parametrize("text", ["UN Wo", "UN Wooomen", "UN Wmn"])
+def test_a_name_two_edits_away_is_no_misspelling(find: Find, text: str) -> None:
+    assert text not in names(find(f"She met the office of {text} for Asia."))
 
 
 def test_unknown_bodies_are_found_by_the_shape_of_their_names(find: Find) -> None:

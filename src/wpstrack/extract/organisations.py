@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -354,17 +355,18 @@ def _written_as_a_name(ctx: rules.Context, start: int, end: int, forms: frozense
     return not last[:1].islower() or ctx.text[s:e] in forms
 
 
-TypoIndex = dict[str, list[list[str]]]
+TypoIndex = dict[str, list[tuple[list[str], int]]]  # first word -> (words, their letters)
 
 
 def typo_index(nlp: Language, forms: dict[str, list[str]]) -> TypoIndex:
-    """Multi-word names by their first word, for spotting one misspelt word."""
+    """Multi-word names by their first word, for spotting one misspelt word, each with the
+    sum of its words' lengths."""
     index: TypoIndex = {}
     for written in forms.values():
         for form in written:
             words = [t.text for t in nlp.make_doc(form)]
             if len(words) >= 2:
-                index.setdefault(words[0], []).append(words)
+                index.setdefault(words[0], []).append((words, sum(map(len, words))))
     return index
 
 
@@ -388,6 +390,10 @@ def typo_spans(ctx: rules.Context, spans: list[rules.Span], index: TypoIndex) ->
     """A known name with one misspelt word ("UN Wmen") is kept as written, unresolved."""
     taken = {i: span for span in spans for i in range(span[0], span[1])}
     taken_at = sorted(taken)
+    # letters[k]: the length of the first k words. One word a single edit away and the
+    # others the same, a window's words are as long as the name's, give or take one: a
+    # name further off is passed over without comparing its words (a release met 255).
+    letters = list(accumulate(map(len, ctx.words), initial=0))
     found: list[rules.Span] = []
     for i in [i for i, word in enumerate(ctx.words) if word in index]:
         first, owner = ctx.words[i], taken.get(i)
@@ -395,9 +401,9 @@ def typo_spans(ctx: rules.Context, spans: list[rules.Span], index: TypoIndex) ->
             continue
         next_taken = bisect.bisect_right(taken_at, i)
         free_until = taken_at[next_taken] if next_taken < len(taken_at) else ctx.n
-        for words in index[first]:
+        for words, length in index[first]:
             end = i + len(words)
-            if end > ctx.n or end > free_until:
+            if end > ctx.n or end > free_until or abs(letters[end] - letters[i] - length) > 1:
                 continue
             written = ctx.words[i:end]
             if sum(map(operator.ne, words, written)) != 1:
