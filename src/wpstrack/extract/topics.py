@@ -155,9 +155,7 @@ class NeedlePlaces:
     """
 
     def __init__(self, lower: str, start: int) -> None:
-        present: set[str] = set()
-        for run in set(lower[start:].split()):
-            present.update(_needles_in(run))
+        present: set[str] = set().union(*map(_needles_in, set(lower[start:].split())))
         present.update(n for n in _SPACED_NEEDLES if lower.find(n, start) >= 0)
         self.lower, self.start, self.present = lower, start, present
         self._found: dict[str, list[int]] = {}
