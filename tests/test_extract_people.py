@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
@@ -16,7 +16,13 @@ from wpstrack.extract.names import parse_name
 from wpstrack.extract.offices import parse_office
 from wpstrack.extract.people import _one_word_mentions, _scan_text
 from wpstrack.extract.people_ja import romanise_name
-from wpstrack.extract.people_roles import _PRONOUN_RE, _pronouns
+from wpstrack.extract.people_roles import (
+    _HONORIFIC_FORMS,
+    _HONORIFIC_RE,
+    _PRONOUN_RE,
+    _alone_after_honorific,
+    _pronouns,
+)
 from wpstrack.extract.pipeline import build_pipeline, prepare
 
 HEAD = "Women, Peace and Security\n\nMay 16, 2024\nA headline about the event\n\n"
@@ -912,8 +918,8 @@ def test_family_names_are_found_as_a_case_insensitive_search_finds_them(families
     scan = "".join(pieces)
     names = "|".join(f"(?P<p{i}>{re.escape(f)})" for i, f in enumerate(families))
     pattern = rf"(?<![\w'’\-])(?:{names})(?![\w'’\-])"
-    expected = [(m.span(), m.lastgroup) for m in re.finditer(pattern, scan, re.I)]
-    assert [(m.span(), m.lastgroup) for m in _one_word_mentions(scan, families)] == expected
+    expected = [(m.span(), int(m.lastgroup[1:])) for m in re.finditer(pattern, scan, re.I)]
+    assert list(_one_word_mentions(scan, families)) == expected
 
 
 _PRONOUN_PIECES = ["she", "She", "HER", "hers", "Herself", "he", "His", "HIM", "himself"]
@@ -944,3 +950,26 @@ def test_only_lines_of_capitals_are_read_title_cased() -> None:
         japanese,  # its kanji are no capitals: "WPS" stays as written
         "UN Women (UNDP)",
     ]
+
+
+def _alone_by_the_pattern(scan: str, word: str) -> bool:
+    """'Ms. <word>' without a capitalised word after it, by the pattern itself."""
+    pattern = re.compile(rf"\b(?:{_HONORIFIC_FORMS})\.?\s+{re.escape(word)}\b([ \xa0]\w)?")
+    return any(not (m.group(1) or "")[-1:].isupper() for m in pattern.finditer(scan))
+
+
+_HONORIFIC_PIECES = ["Ms", "Mr", "Mrs", "Dr", "Professor", "Nguyen", "Li", "Kim", "Kimura"]
+_OTHER_PIECES = ["O'Neil", "Thi", "thi", "X", " ", "  ", "\xa0", "\n", ".", ",", "-", "_", "é"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    word=st.sampled_from(["Nguyen", "Li", "Kim", "O'Neil"]),
+    pieces=st.lists(st.sampled_from([*_HONORIFIC_PIECES, *_OTHER_PIECES, "1", "É"]), max_size=10),
+)
+@example(word="Kim", pieces=["Ms", ".", " ", "Kimura", " ", "said"])  # a longer word
+@example(word="Li", pieces=["Dr", " ", "Li", " ", "Kim", " ", "Ms", " ", "Li", ","])
+def test_a_name_alone_after_an_honorific_is_read_as_the_pattern_reads_it(word, pieces):
+    scan = "".join(pieces)
+    honorifics = [m.span() for m in _HONORIFIC_RE.finditer(scan)]
+    assert _alone_after_honorific(scan, honorifics, word) == _alone_by_the_pattern(scan, word)

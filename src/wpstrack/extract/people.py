@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 
 from wpstrack.extract import lexicon, people_ja, people_romance
 from wpstrack.extract.gazetteer import country_name, gazetteer, name_of_code
+from wpstrack.extract.literals import written_at
 from wpstrack.extract.model import doc_text, state
 from wpstrack.extract.names import (
     FEMALE_HONORIFICS,
@@ -531,8 +532,8 @@ def _find_mentions(scan: str, people: list[Person]) -> None:
         p for p in people if p.name.family.isascii() and _NAME_RUN_RE.fullmatch(p.name.family)
     ]
     if one_word:
-        for match in _one_word_mentions(scan, [p.name.family for p in one_word]):
-            one_word[int(str(match.lastgroup)[1:])].mentions.append(match.span())
+        for span, index in _one_word_mentions(scan, [p.name.family for p in one_word]):
+            one_word[index].mentions.append(span)
     for person in people:
         if any(person is p for p in one_word):
             continue
@@ -541,25 +542,30 @@ def _find_mentions(scan: str, people: list[Person]) -> None:
             person.mentions.append((match.start(), match.end()))
 
 
-def _one_word_mentions(scan: str, families: list[str]) -> Iterator[re.Match[str]]:
-    """Where one-word ASCII family names are written as whole words, in any case; the
-    match's last group is ``p<i>`` for ``families[i]``.
+def _one_word_mentions(scan: str, families: list[str]) -> Iterator[tuple[tuple[int, int], int]]:
+    """Where one-word family names are written as whole words, in any case, in order: (span,
+    the index of the name in ``families``).
 
-    In an ASCII text the names are sought as written in lower case in its lower-case copy
-    (same offsets, same matches as a case-insensitive search), each opening with its first
-    letter and the look-behind after it: the regex engine skips to those letters, where the
-    case-insensitive pattern, opening with a look-ahead, was tried at every character.
+    In an ASCII text each name is sought with ``str.find`` in the text's lower-case copy
+    (same offsets, same matches as a case-insensitive search), its ends checked. A pattern
+    of the release's names was compiled for each release: 0.6 ms a release the first time
+    its names were met, which is every time in a real corpus (bench/RESULTS.md, stop 19).
     """
     if scan.isascii():
-        names = "|".join(
-            rf"{re.escape(family[0].lower())}(?<![\w'’\-].)(?P<p{i}>{re.escape(family[1:].lower())})"
-            for i, family in enumerate(families)
-        )
-        return re.finditer(rf"(?:{names})(?![\w'’\-])", scan.lower())
+        lower = scan.lower()
+        found = [
+            (span, index)
+            for index, family in enumerate(families)
+            for span in written_at(lower, family.lower(), _NAME_CHAR_RE)
+        ]
+        return iter(sorted(found))
     names = "|".join(f"(?P<p{i}>{re.escape(family)})" for i, family in enumerate(families))
     initials = re.escape("".join(sorted({family[0] for family in families})))
     pattern = rf"(?=[{initials}])(?<![\w'’\-])(?:{names})(?![\w'’\-])"
-    return re.finditer(pattern, scan, re.I)
+    return ((m.span(), int(str(m.lastgroup)[1:])) for m in re.finditer(pattern, scan, re.I))
+
+
+_NAME_CHAR_RE = re.compile(r"[\w'’\-]")
 
 
 def _scan_text(text: str) -> str:
