@@ -903,13 +903,16 @@ def test_own_official_without_a_country_in_the_title_gets_the_home_government() 
 
 
 _FAMILIES = ["Smith", "KAMIKAWA", "O'Neil", "al-Sabah", "Li", "Kim", "Kimura", "-Ab", "2Pac"]
+_AROUND_FAMILIES = [" ", "-", "'", "’", "a", "smith", "KIM", "kimura", ".", "_", "é"]
+# Kelvin sign, long s, dotless i, dotted capital I, full-width S
+_CASE_ODDITIES = ["\u212a", "\u017f", "\u0131", "\u0130", "Ｓ"]
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     families=st.lists(st.sampled_from(_FAMILIES), min_size=1, max_size=4, unique=True),
     pieces=st.lists(
-        st.sampled_from([*_FAMILIES, " ", "-", "'", "’", "a", "smith", "KIM", "kimura", ".", "_"]),
+        st.sampled_from([*_FAMILIES, *_AROUND_FAMILIES, *_CASE_ODDITIES]),
         max_size=8,
     ),
 )
