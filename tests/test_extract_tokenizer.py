@@ -82,6 +82,15 @@ def test_chunks_not_kept_are_split_in_one_call_and_kept_while_in_use() -> None:
     assert calls[3:] == ["alpha"]
 
 
+def test_a_text_of_many_new_chunks_keeps_no_more_than_the_bound() -> None:
+    ours = ChunkTokenizer(spacy.blank("en").tokenizer, kept=6)
+    text = " ".join(f"word{n}," for n in range(50))
+    assert _words(ours(text)) == _words(spacy.blank("en").tokenizer(text))
+    assert len(ours._recent) + len(ours._older) <= 6
+    ours("a b c d e f g h")
+    assert len(ours._recent) + len(ours._older) <= 6
+
+
 def test_the_pipeline_tokenizes_with_it() -> None:
     nlp = build_pipeline(["release_header"])
     assert isinstance(nlp.tokenizer, ChunkTokenizer)

@@ -22,6 +22,7 @@ holds the Doc to spaCy's own over every corpus we have and every whitespace char
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -98,7 +99,8 @@ class ChunkTokenizer:
                 new[chunk] if found is None else found
                 for chunk, found in zip(chunks, splits, strict=True)
             ]
-            recent.update(new)
+            # no more than a turn's worth, however many new chunks one text brings
+            recent.update(islice(new.items(), max(0, self._turn - len(recent))))
         if len(recent) >= self._turn:
             self._older, self._recent = recent, {}
         return splits  # type: ignore[return-value]  # every None was replaced
