@@ -6,8 +6,8 @@ chunk's hash, so a word it has met costs a look-up. But after the first special 
 text ("Mr.", "a.m.", a line break) it caches nothing more of that text (spaCy 3.8.18, issue
 explosion/spaCy#13950, fixed in a pull request not yet released), and inside a memory zone,
 where ingestion's workers extract, it caches nothing at all. Over the development corpus
-nine chunks in ten were split again by the rules every time: the tokenizer cost a quarter
-of the extraction (``bench/extract.py``).
+nine chunks in ten were split again by the rules every time: the tokenizer cost a fifth of
+the extraction (``bench/extract.py``).
 
 :class:`ChunkTokenizer` keeps the split of each chunk instead, as words (plain strings,
 which a memory zone does not free), and builds the Doc from them. The splitting stays
