@@ -181,8 +181,7 @@ def main(argv: list[str] | None = None) -> None:
         "--ja-docs",
         type=int,
         default=3000,
-        help="Japanese documents to extract (0: none); 500 took a second, and one run in a "
-        "few strayed 5 %% from the rest",
+        help="Japanese documents to extract (0: none)",
     )
     parser.add_argument(
         "--ja-corpus", type=Path, action="append", help="folder with Japanese documents"

@@ -523,48 +523,35 @@ _NAME_RUN_RE = re.compile(r"[\w'’\-]+")
 
 
 def _find_mentions(scan: str, people: list[Person]) -> None:
-    """Every place the text writes a person's family name, in any case.
-
-    A one-word ASCII family name matches only a whole word, so no two such names can match
-    the same text: they are all found in one pass. Other names are searched one by one.
-    """
-    one_word = [
-        p for p in people if p.name.family.isascii() and _NAME_RUN_RE.fullmatch(p.name.family)
-    ]
-    if one_word:
-        for span, index in _one_word_mentions(scan, [p.name.family for p in one_word]):
-            one_word[index].mentions.append(span)
+    """Every place the text writes a person's family name, in any case, as a whole name."""
+    lower = _lower_copy(scan)
     for person in people:
-        if any(person is p for p in one_word):
-            continue
-        family = re.escape(person.name.family)
-        for match in re.finditer(rf"(?<![\w'’\-]){family}(?![\w'’\-])", scan, re.I):
-            person.mentions.append((match.start(), match.end()))
+        person.mentions.extend(_mentions(scan, lower, person.name.family))
 
 
-def _one_word_mentions(scan: str, families: list[str]) -> Iterator[tuple[tuple[int, int], int]]:
-    """Where one-word family names are written as whole words, in any case, in order: (span,
-    the index of the name in ``families``).
-
-    Each name is sought with ``str.find`` in the text's lower-case copy, its ends checked:
-    the same offsets and the same matches as a case-insensitive search, unless the text has
-    one of the three letters that search matches to a Latin letter and lower-casing does
-    not give one (then the search itself runs). A pattern of the release's names was
-    compiled for each release: 0.6 ms a release the first time its names were met, which
-    is every time in a real corpus (bench/RESULTS.md, stop 19).
-    """
+def _lower_copy(scan: str) -> str | None:
+    """The text in lower case, when that keeps its offsets and holds a Latin letter wherever
+    a case-insensitive search matches one: unless the text has İ (two characters in lower
+    case), ı or ſ, which the search matches to i and s."""
     if scan.isascii() or not any(letter in scan for letter in _CASE_FOLDED_APART):
-        lower = scan.lower()
-        found = [
-            (span, index)
-            for index, family in enumerate(families)
-            for span in written_at(lower, family.lower(), _NAME_CHAR_RE)
-        ]
-        return iter(sorted(found))
-    names = "|".join(f"(?P<p{i}>{re.escape(family)})" for i, family in enumerate(families))
-    initials = re.escape("".join(sorted({family[0] for family in families})))
-    pattern = rf"(?=[{initials}])(?<![\w'’\-])(?:{names})(?![\w'’\-])"
-    return ((m.span(), int(str(m.lastgroup)[1:])) for m in re.finditer(pattern, scan, re.I))
+        return scan.lower()
+    return None
+
+
+def _mentions(scan: str, lower: str | None, family: str) -> list[tuple[int, int]]:
+    """Where ``family`` is written as a whole name (no letter, digit, apostrophe or hyphen
+    either side), in any case, in order.
+
+    An ASCII name is sought with ``str.find`` in ``lower`` (:func:`_lower_copy`), its ends
+    checked: the same matches as a case-insensitive search, without compiling a pattern of
+    the name (0.6 ms each time a name was new, which in a real corpus is every release:
+    bench/RESULTS.md, stop 19). Other names, or a text without a lower-case copy, take the
+    search itself.
+    """
+    if lower is not None and family.isascii():
+        return list(written_at(lower, family.lower(), _NAME_CHAR_RE))
+    pattern = rf"(?<![\w'’\-]){re.escape(family)}(?![\w'’\-])"
+    return [match.span() for match in re.finditer(pattern, scan, re.I)]
 
 
 _NAME_CHAR_RE = re.compile(r"[\w'’\-]")

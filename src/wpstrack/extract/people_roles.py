@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from wpstrack.extract import lexicon
 from wpstrack.extract.gazetteer import country_name
-from wpstrack.extract.literals import at_word_start
+from wpstrack.extract.literals import WORD_CHAR, at_word_start
 from wpstrack.extract.matchers import is_government_office, office_follows
 from wpstrack.extract.names import FEMALE_HONORIFICS, MALE_HONORIFICS, ParsedName
 from wpstrack.extract.orgnames import normalise_org
@@ -493,11 +493,10 @@ def _alone_after_honorific(scan: str, honorifics: list[tuple[int, int]], word: s
 
 
 _NEXT_WORD_RE = re.compile(r"[ \xa0]\w")
-_WORD_CHAR_RE = re.compile(r"\w")
 
 
 def _word_char(text: str, at: int) -> bool:
-    return 0 <= at < len(text) and _WORD_CHAR_RE.match(text, at) is not None
+    return 0 <= at < len(text) and WORD_CHAR.match(text, at) is not None
 
 
 _KOREAN_GIVEN_RE = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")

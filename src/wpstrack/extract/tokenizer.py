@@ -120,7 +120,3 @@ class ChunkTokenizer:
                 found[chunk] = chunk if len(words) == 1 else tuple(words)
                 words = []
         return found
-
-    def cache_clear(self) -> None:
-        """Forget every chunk's split (the tokenizer's rules changed)."""
-        self._recent, self._older = {}, {}
